@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+// brpsh: a scriptable REPL and small expression language for hardware-aware NAS research.
+// Layers (docs/STYLE in ../shared): Lang <- Interpreter <- Builtins -> NASLib; REPL; brpsh (CLI).
+import PackageDescription
+
+let package = Package(
+    name: "brpsh",
+    products: [
+        .executable(name: "brpsh", targets: ["brpsh"]),
+        .library(name: "NASLib", targets: ["NASLib"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+    ],
+    targets: [
+        // System libraries: each is imported by exactly one Swift file.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
+
+        // The language: source, lexer, AST, parser, diagnostics. Depends on nothing.
+        .target(name: "Lang", path: "Sources/Lang"),
+        // Values, environments, evaluation. Never NASLib.
+        .target(name: "Interpreter", dependencies: ["Lang"], path: "Sources/Interpreter"),
+        // Search spaces, data, tensors, GCN, optimisers, predictors, searches. Never Lang.
+        .target(
+            name: "NASLib",
+            dependencies: ["CBLAS", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Sources/NASLib"),
+        // The only bridge between the language and NASLib.
+        .target(name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins"),
+        // Session, line reader, completion.
+        .target(name: "REPL", dependencies: ["Interpreter", "Lang", "Builtins", "CEditLine"], path: "Sources/REPL"),
+        // The command-line tool.
+        .executableTarget(name: "brpsh", dependencies: ["REPL", "Builtins", "Interpreter", "Lang"], path: "Sources/brpsh"),
+
+        .testTarget(
+            name: "LangTests",
+            dependencies: ["Lang", .product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/LangTests"),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Builtins", "Lang"], path: "Tests/InterpreterTests"),
+        .testTarget(
+            name: "BuiltinsTests",
+            dependencies: ["Builtins", "Interpreter", "Lang", "REPL"],
+            path: "Tests/BuiltinsTests",
+            exclude: []),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Builtins", "Interpreter", "brpsh"], path: "Tests/REPLTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,20 @@
+import Interpreter
+import Lang
+
+/// The builtin table: every builtin of the language, core and NAS alike. It drives `help`,
+/// tab completion and docs/builtins.md (`brpsh --builtins-markdown`).
+public enum Builtins {
+    public static func all() -> [BuiltinFunction] {
+        BuiltinFunction.category("Basics", CoreBuiltins.basics())
+            + BuiltinFunction.category("Lists and records", CoreBuiltins.collections())
+            + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
+    }
+
+    /// A fresh interpreter with every builtin registered.
+    public static func makeInterpreter(output: OutputSink) -> Interpreter {
+        Interpreter(output: output, builtins: all())
+    }
+}
+
+/// The builtins that need no NAS library.
+enum CoreBuiltins {}

@@ -1,0 +1,171 @@
+import Foundation
+import Interpreter
+import Lang
+
+extension CoreBuiltins {
+    static func numeric() -> [BuiltinFunction] {
+        let xs = BuiltinParameter("xs", .any, "a list or range of numbers or quantities of one unit")
+        let x = BuiltinParameter("x", .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)]))
+        return [
+            BuiltinFunction("sum", [xs], doc: "The sum (0 for an empty list; quantities keep their unit).",
+                            body: { c in try sum(try numbers(c)) }),
+            BuiltinFunction("mean", [xs], doc: "The arithmetic mean.",
+                            body: { c in try mean(try numbers(c, nonEmpty: true), c) }),
+            BuiltinFunction(
+                "std", [xs, BuiltinParameter("ddof", .int, default: .int(1), "1: sample (n-1) std, 0: population std")],
+                doc: "The standard deviation (sample, n-1, by default).",
+                body: { c in try std(try numbers(c, nonEmpty: true), ddof: try c.int("ddof", min: 0), c) }),
+            BuiltinFunction(
+                "median", [xs], doc: "The median (the mean of the two middle values for an even count).",
+                body: { c in
+                    let v = try sortedNumbers(c)
+                    let n = v.count
+                    return n % 2 == 1 ? v[n / 2] : try mean([v[n / 2 - 1], v[n / 2]], c)
+                }),
+            BuiltinFunction(
+                "min", [BuiltinParameter("xs", .any, "a list, or several values")], variadic: BuiltinParameter("more", .any),
+                doc: "The smallest value: min(xs) or min(a, b, ...).",
+                body: { c in try extreme(c, smallest: true) }),
+            BuiltinFunction(
+                "max", [BuiltinParameter("xs", .any, "a list, or several values")], variadic: BuiltinParameter("more", .any),
+                doc: "The largest value: max(xs) or max(a, b, ...).",
+                body: { c in try extreme(c, smallest: false) }),
+            BuiltinFunction(
+                "round", [x, BuiltinParameter("digits", .int, default: .int(0))],
+                doc: "Rounds half away from zero to the given decimals; round(x) of a number is an integer.",
+                body: { c in
+                    let d = try c.int("digits", min: -15, max: 15)
+                    let p = pow(10.0, Double(d))
+                    func r(_ v: Double) -> Double { (v * p).rounded(.toNearestOrAwayFromZero) / p }
+                    switch c["x"] {
+                    case .quantity(let q): return .quantity(Quantity(r(q.value), q.unit))
+                    case .int(let i): return .int(i)
+                    case let v:
+                        let y = r(v.asDouble!)
+                        if d == 0 && !c.isGiven("digits"), abs(y) < 9e15 { return .int(Int(y)) }
+                        return .number(y)
+                    }
+                }),
+            unary("abs", "The absolute value.", Swift.abs, keepsUnit: true),
+            unary("floor", "Rounds down.", { $0.rounded(.down) }, keepsUnit: true),
+            unary("ceil", "Rounds up.", { $0.rounded(.up) }, keepsUnit: true),
+            unary("sqrt", "The square root.", Foundation.sqrt),
+            unary("log", "The natural logarithm.", Foundation.log),
+            unary("exp", "e to the power x.", Foundation.exp),
+            BuiltinFunction(
+                "int", [BuiltinParameter("x", .oneOf([.number, .string]))],
+                doc: "An integer from a number (truncating) or from text.",
+                body: { c in
+                    if case .string(let s) = c["x"] {
+                        guard let i = Int(s.trimmingCharacters(in: .whitespaces)) else {
+                            throw c.fail("x", "not an integer: \(Format.quoted(s))")
+                        }
+                        return .int(i)
+                    }
+                    let d = try c.double("x")
+                    guard d.isFinite, abs(d) < 9e18 else { throw c.fail("x", "\(Format.number(d)) is not a finite integer") }
+                    return .int(Int(d))
+                }),
+            BuiltinFunction(
+                "number", [BuiltinParameter("x", .oneOf([.number, .string]))],
+                doc: "A number from a number or from text.",
+                body: { c in
+                    if case .string(let s) = c["x"] {
+                        guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                            throw c.fail("x", "not a number: \(Format.quoted(s))")
+                        }
+                        return .number(d)
+                    }
+                    return .number(try c.double("x"))
+                }),
+        ]
+    }
+
+    static func unary(_ name: String, _ doc: String, _ f: @escaping (Double) -> Double, keepsUnit: Bool = false) -> BuiltinFunction {
+        let type: ParamType = keepsUnit
+            ? .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)]) : .number
+        return BuiltinFunction(name, [BuiltinParameter("x", type)], doc: doc) { c in
+            switch c["x"] {
+            case .quantity(let q): return .quantity(Quantity(f(q.value), q.unit))
+            case .int(let i) where keepsUnit: return .int(Int(f(Double(i))))
+            case let v: return .number(f(v.asDouble!))
+            }
+        }
+    }
+
+    /// The numbers (or quantities of one dimension) of the `xs` argument.
+    static func numbers(_ c: BuiltinCall, nonEmpty: Bool = false) throws -> [Value] {
+        let values = try elements(c, "xs")
+        if nonEmpty && values.isEmpty { throw c.fail("xs", "the list is empty") }
+        var dimension: PhysicalUnit.Dimension?? = nil
+        for v in values {
+            let d: PhysicalUnit.Dimension?
+            switch v {
+            case .int, .number: d = nil
+            case .quantity(let q): d = q.unit.dimension
+            default: throw c.fail("xs", "numbers expected, found \(v.describeForError)")
+            }
+            if let seen = dimension, seen != d { throw c.fail("xs", "mixes numbers and quantities of different units") }
+            dimension = .some(d)
+        }
+        return values
+    }
+
+    static func sum(_ values: [Value]) throws -> Value {
+        guard var acc = values.first else { return .int(0) }
+        for v in values.dropFirst() { acc = try Operators.apply(.add, acc, v) }
+        return acc
+    }
+
+    static func mean(_ values: [Value], _ c: BuiltinCall) throws -> Value {
+        try Operators.apply(.divide, try sum(values.map(asReal)), .int(values.count))
+    }
+
+    /// Integers become numbers so that sums of large integer lists cannot overflow.
+    static func asReal(_ v: Value) -> Value {
+        if case .int(let i) = v { return .number(Double(i)) }
+        return v
+    }
+
+    static func std(_ values: [Value], ddof: Int, _ c: BuiltinCall) throws -> Value {
+        guard values.count > ddof else { throw c.fail("xs", "needs more than \(ddof) values") }
+        let m = try mean(values, c)
+        var unit: PhysicalUnit? = nil
+        var acc = 0.0
+        for v in values {
+            let d = try Operators.apply(.subtract, asReal(v), m)
+            switch d {
+            case .quantity(let q):
+                unit = q.unit
+                acc += q.value * q.value
+            default: acc += d.asDouble! * d.asDouble!
+            }
+        }
+        let s = (acc / Double(values.count - ddof)).squareRoot()
+        return unit.map { .quantity(Quantity(s, $0)) } ?? .number(s)
+    }
+
+    static func sortedNumbers(_ c: BuiltinCall) throws -> [Value] {
+        let v = try numbers(c, nonEmpty: true)
+        return try v.sorted { try Operators.ordering($0, $1) < 0 }
+    }
+
+    static func extreme(_ c: BuiltinCall, smallest: Bool) throws -> Value {
+        let candidates: [Value]
+        if c.rest.isEmpty {
+            candidates = try elements(c, "xs")
+        } else {
+            candidates = [c["xs"]] + c.rest
+        }
+        guard var best = candidates.first else { throw c.fail("xs", "the list is empty") }
+        for v in candidates.dropFirst() {
+            do {
+                let o = try Operators.ordering(v, best)
+                if smallest ? o < 0 : o > 0 { best = v }
+            } catch let e as Operators.Failure {
+                throw c.fail("xs", e.message)
+            }
+        }
+        return best
+    }
+}

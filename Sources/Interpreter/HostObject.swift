@@ -1,0 +1,22 @@
+/// An object from a host library (NASLib) seen by the language: a predictor, an architecture,
+/// a search result. Like Lua userdata or Wren foreign objects, the interpreter knows only
+/// this interface; the Builtins module implements it.
+public protocol HostObject: AnyObject {
+    /// The name `type(x)` returns (`"gcn"`, `"arch"`).
+    var typeName: String { get }
+    /// Field and method names, for completion and error messages.
+    var memberNames: [String] { get }
+    /// A field's value, or a bound method as a `.builtin`; nil when there is no such member.
+    func member(_ name: String) throws -> Value?
+    /// The text shown when the value is printed or displayed.
+    func display() -> String
+    /// The value as plain data (records, lists, numbers) for `json` and `save`; nil if none.
+    func plainValue() -> Value?
+    /// The elements, when the object is a sequence (`for a in space("nb201")`, `len`).
+    func sequence() -> [Value]?
+}
+
+extension HostObject {
+    public func plainValue() -> Value? { nil }
+    public func sequence() -> [Value]? { nil }
+}

@@ -1,0 +1,144 @@
+import Lang
+
+/// An evaluated argument at a call site.
+public struct CallArgument {
+    public let label: String?
+    public let value: Value
+    public let range: SourceRange?
+    public let labelRange: SourceRange?
+
+    public init(label: String? = nil, value: Value, range: SourceRange? = nil, labelRange: SourceRange? = nil) {
+        self.label = label
+        self.value = value
+        self.range = range
+        self.labelRange = labelRange
+    }
+}
+
+extension Interpreter {
+    /// Calls a function value with evaluated arguments.
+    public func call(_ callee: Value, _ args: [CallArgument], at range: SourceRange?, calleeName: String? = nil) throws -> Value {
+        switch callee {
+        case .function(let f):
+            return try callUser(f, args, at: range)
+        case .builtin(let b):
+            return try callBuiltin(b, args, at: range)
+        default:
+            let what = calleeName.map { "'\($0)' (\(callee.describeForError))" } ?? callee.describeForError
+            throw RuntimeError("cannot call \(what): it is not a function", at: range)
+        }
+    }
+
+    /// Calls a function value with positional arguments (from builtins: map, sort's key, ...).
+    public func call(_ callee: Value, _ values: [Value], at range: SourceRange? = nil) throws -> Value {
+        try call(callee, values.map { CallArgument(value: $0) }, at: range)
+    }
+
+    func callUser(_ f: UserFunction, _ args: [CallArgument], at range: SourceRange?) throws -> Value {
+        let decl = f.declaration
+        let env = Environment(parent: f.closure)
+        let names = decl.parameters.map(\.name)
+        let bound = try bind(args, to: names, function: "'\(f.name)'", at: range)
+        for (i, p) in decl.parameters.enumerated() {
+            if let v = bound[i] {
+                env.define(p.name, v)
+            } else if let d = p.defaultValue {
+                env.define(p.name, try eval(d, env))
+            } else {
+                throw RuntimeError("missing argument '\(p.name)' to '\(f.name)'"
+                    + " (parameters: \(names.joined(separator: ", ")))", at: range)
+            }
+        }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            throw RuntimeError("too many nested calls (more than \(maxCallDepth)): runaway recursion in '\(f.name)'?", at: range)
+        }
+        do {
+            return try executeBlock(decl.body, env)
+        } catch ControlFlow.returnValue(let v) {
+            return v
+        } catch ControlFlow.breakLoop {
+            throw RuntimeError("'break' outside a loop in '\(f.name)'", at: range)
+        } catch ControlFlow.continueLoop {
+            throw RuntimeError("'continue' outside a loop in '\(f.name)'", at: range)
+        } catch var e as RuntimeError {
+            if e.trace.count < 12, let r = range {
+                e.trace.append("  in '\(f.name)', called at \(r.file.name):\(r.location)")
+            } else if e.trace.count == 12 {
+                e.trace.append("  ...")
+            }
+            throw e
+        }
+    }
+
+    /// Matches arguments to parameter names: positional first, then named. Unknown and
+    /// duplicate names are errors that list the accepted names.
+    func bind(_ args: [CallArgument], to names: [String], function: String, at range: SourceRange?,
+              variadic: Bool = false) throws -> [Value?] {
+        var bound = [Value?](repeating: nil, count: names.count)
+        var position = 0
+        for a in args {
+            if let label = a.label {
+                guard let i = names.firstIndex(of: label) else {
+                    throw RuntimeError("unknown argument '\(label)' to \(function)"
+                        + Suggest.didYouMean(label, names) + " (accepted: \(names.joined(separator: ", ")))",
+                        at: a.labelRange ?? range)
+                }
+                if bound[i] != nil {
+                    throw RuntimeError("argument '\(label)' given twice to \(function)", at: a.labelRange ?? range)
+                }
+                bound[i] = a.value
+            } else {
+                if position >= names.count {
+                    if variadic { continue }
+                    throw RuntimeError("too many arguments to \(function) (takes \(names.count): "
+                        + "\(names.joined(separator: ", ")))", at: a.range ?? range)
+                }
+                bound[position] = a.value
+                position += 1
+            }
+        }
+        return bound
+    }
+
+    func callBuiltin(_ b: BuiltinFunction, _ args: [CallArgument], at range: SourceRange?) throws -> Value {
+        let names = b.parameters.map(\.name)
+        let positional = args.filter { $0.label == nil }
+        let restArgs = b.variadic == nil ? [] : Array(positional.dropFirst(names.count))
+        let bound = try bind(args, to: names, function: "'\(b.name)'", at: range, variadic: b.variadic != nil)
+        var values: [String: Value] = [:]
+        var ranges: [String: SourceRange] = [:]
+        for (i, p) in b.parameters.enumerated() {
+            let arg = args.first { $0.label == p.name } ?? (i < positional.count ? positional[i] : nil)
+            if let r = arg?.range { ranges[p.name] = r }
+            guard let v = bound[i] else {
+                guard let d = p.defaultValue else {
+                    throw RuntimeError("missing argument '\(p.name)' to '\(b.name)' (\(b.signature))", at: range)
+                }
+                values[p.name] = d
+                continue
+            }
+            guard p.type.accepts(v) else {
+                throw RuntimeError(BuiltinCall.badArgument(p.name, b.name, p.type.describe, v), at: ranges[p.name] ?? range)
+            }
+            values[p.name] = v
+        }
+        if let vp = b.variadic {
+            for a in restArgs where !vp.type.accepts(a.value) {
+                throw RuntimeError(BuiltinCall.badArgument(vp.name, b.name, vp.type.describe, a.value), at: a.range ?? range)
+            }
+        }
+        let callInfo = BuiltinCall(
+            interpreter: self, function: b, values: values, ranges: ranges, rest: restArgs.map(\.value), range: range,
+            given: Set(args.compactMap(\.label) + names.prefix(positional.count)))
+        do {
+            return try b.body(callInfo)
+        } catch let e as BuiltinError {
+            let at = e.argument.flatMap { ranges[$0] } ?? range
+            throw RuntimeError(e.message, at: at)
+        } catch is Interrupted {
+            throw RuntimeError("interrupted", at: range)
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Lang
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Interpreter {
+    func unary(_ op: UnaryOp, _ v: Value, at r: SourceRange) throws -> Value {
+        switch (op, v) {
+        case (.negate, .int(let i)): return .int(-i)
+        case (.negate, .number(let d)): return .number(-d)
+        case (.negate, .quantity(let q)): return .quantity(Quantity(-q.value, q.unit))
+        case (.plus, .int), (.plus, .number), (.plus, .quantity): return v
+        case (.not, .bool(let b)): return .bool(!b)
+        default:
+            throw RuntimeError("cannot apply '\(op.rawValue)' to \(v.describeForError)", at: r)
+        }
+    }
+
+    func binary(_ op: BinaryOp, _ a: Value, _ b: Value, at r: SourceRange) throws -> Value {
+        do {
+            return try Operators.apply(op, a, b)
+        } catch let e as Operators.Failure {
+            throw RuntimeError(e.message, at: r)
+        }
+    }
+}
+
+/// The arithmetic, comparison and membership operators on values.
+public enum Operators {
+    public struct Failure: Error {
+        public let message: String
+    }
+
+    public static func apply(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
+        switch op {
+        case .equal: return .bool(equal(a, b))
+        case .notEqual: return .bool(!equal(a, b))
+        case .less, .lessEqual, .greater, .greaterEqual: return .bool(try compare(op, a, b))
+        case .contains: return .bool(try contains(b, a))
+        case .add, .subtract, .multiply, .divide, .remainder, .power: return try arithmetic(op, a, b)
+        }
+    }
+
+    static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return try integer(op, x, y)
+        case (.int, .number), (.number, .int), (.number, .number): return try real(op, a.asDouble!, b.asDouble!)
+        case (.quantity(let x), .quantity(let y)): return try quantities(op, x, y)
+        case (.quantity(let q), .int), (.quantity(let q), .number): return try scaled(op, q, b.asDouble!, quantityFirst: true)
+        case (.int, .quantity(let q)), (.number, .quantity(let q)): return try scaled(op, q, a.asDouble!, quantityFirst: false)
+        case (.string(let x), .string(let y)) where op == .add: return .string(x + y)
+        case (.list(let x), .list(let y)) where op == .add: return .list(x + y)
+        case (.list(let x), .int(let n)) where op == .multiply && n >= 0:
+            return .list(Array([[Value]](repeating: x, count: n).joined()))
+        case (.string(let x), .int(let n)) where op == .multiply && n >= 0:
+            return .string(String(repeating: x, count: n))
+        default:
+            var hint = ""
+            if case .string = a, op == .add { hint = " (use interpolation: \"...\\(x)\")" }
+            throw Failure(message: "cannot \(verb(op)) \(a.describeForError) and \(b.describeForError)" + hint)
+        }
+    }
+
+    static func verb(_ op: BinaryOp) -> String {
+        switch op {
+        case .add: return "add"
+        case .subtract: return "subtract"
+        case .multiply: return "multiply"
+        case .divide: return "divide"
+        case .remainder: return "take the remainder of"
+        case .power: return "raise"
+        default: return "compare"
+        }
+    }
+
+    static func integer(_ op: BinaryOp, _ x: Int, _ y: Int) throws -> Value {
+        let result: (Int, Bool)
+        switch op {
+        case .add: result = x.addingReportingOverflow(y)
+        case .subtract: result = x.subtractingReportingOverflow(y)
+        case .multiply: result = x.multipliedReportingOverflow(by: y)
+        case .divide:
+            guard y != 0 else { throw Failure(message: "division by zero") }
+            return .number(Double(x) / Double(y))
+        case .remainder:
+            guard y != 0 else { throw Failure(message: "remainder by zero") }
+            let m = x % y
+            return .int(m != 0 && (m < 0) != (y < 0) ? m + y : m)
+        case .power:
+            if y < 0 { return .number(pow(Double(x), Double(y))) }
+            var acc = 1
+            for _ in 0..<y {
+                let (p, o) = acc.multipliedReportingOverflow(by: x)
+                if o { return .number(pow(Double(x), Double(y))) }
+                acc = p
+            }
+            return .int(acc)
+        default: fatalError("not arithmetic: \(op)")
+        }
+        if result.1 { throw Failure(message: "integer overflow in \(x) \(op.rawValue) \(y)") }
+        return .int(result.0)
+    }
+
+    static func real(_ op: BinaryOp, _ x: Double, _ y: Double) throws -> Value {
+        switch op {
+        case .add: return .number(x + y)
+        case .subtract: return .number(x - y)
+        case .multiply: return .number(x * y)
+        case .divide:
+            guard y != 0 else { throw Failure(message: "division by zero") }
+            return .number(x / y)
+        case .remainder:
+            guard y != 0 else { throw Failure(message: "remainder by zero") }
+            let m = fmod(x, y)
+            return .number(m != 0 && (m < 0) != (y < 0) ? m + y : m)
+        case .power: return .number(pow(x, y))
+        default: fatalError("not arithmetic: \(op)")
+        }
+    }
+
+    static func quantities(_ op: BinaryOp, _ x: Quantity, _ y: Quantity) throws -> Value {
+        guard x.unit.dimension == y.unit.dimension else {
+            throw Failure(message: "cannot \(verb(op)) '\(x.unit.symbol)' and '\(y.unit.symbol)' "
+                + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
+        }
+        let yv = y.unit.convert(y.value, to: x.unit)
+        switch op {
+        case .add: return .quantity(Quantity(x.value + yv, x.unit))
+        case .subtract: return .quantity(Quantity(x.value - yv, x.unit))
+        case .divide:
+            guard yv != 0 else { throw Failure(message: "division by zero") }
+            return .number(x.value / yv)
+        case .remainder:
+            guard yv != 0 else { throw Failure(message: "remainder by zero") }
+            guard case .number(let m) = try real(.remainder, x.value, yv) else { fatalError() }
+            return .quantity(Quantity(m, x.unit))
+        default:
+            throw Failure(message: "cannot \(verb(op)) two quantities ('\(x.unit.symbol)' and '\(y.unit.symbol)')")
+        }
+    }
+
+    static func scaled(_ op: BinaryOp, _ q: Quantity, _ k: Double, quantityFirst: Bool) throws -> Value {
+        switch op {
+        case .multiply: return .quantity(Quantity(q.value * k, q.unit))
+        case .divide where quantityFirst:
+            guard k != 0 else { throw Failure(message: "division by zero") }
+            return .quantity(Quantity(q.value / k, q.unit))
+        default:
+            let number = Format.number(k)
+            let hint = (op == .add || op == .subtract) ? " (give the number a unit, e.g. \(number)\(q.unit.symbol))" : ""
+            let (l, r) = quantityFirst ? ("'\(q.unit.symbol)'", "a plain number") : ("a plain number", "'\(q.unit.symbol)'")
+            throw Failure(message: "cannot \(verb(op)) \(l) and \(r)" + hint)
+        }
+    }
+
+    /// Structural equality; numbers compare by value across int/number; quantities of one
+    /// dimension compare exactly in the finer unit; values of different types are unequal.
+    public static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.nil, .nil): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.int, .number), (.number, .int), (.number, .number): return a.asDouble! == b.asDouble!
+        case (.quantity(let x), .quantity(let y)):
+            guard x.unit.dimension == y.unit.dimension else { return false }
+            let (u, v) = Quantity.compare(x, y)
+            return u == v
+        case (.string(let x), .string(let y)): return x == y
+        case (.list(let x), .list(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        case (.range(let x), .range(let y)): return equal(.list(x.elements), .list(y.elements))
+        case (.record(let x), .record(let y)):
+            return x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) }
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.object(let x), .object(let y)): return x === y
+        default: return false
+        }
+    }
+
+    public static func compare(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Bool {
+        let order = try ordering(a, b)
+        switch op {
+        case .less: return order < 0
+        case .lessEqual: return order <= 0
+        case .greater: return order > 0
+        case .greaterEqual: return order >= 0
+        default: fatalError("not an ordering: \(op)")
+        }
+    }
+
+    /// -1, 0 or 1. Numbers, quantities of one dimension, strings, and lists of those
+    /// (lexicographically) are ordered; anything else is an error.
+    public static func ordering(_ a: Value, _ b: Value) throws -> Int {
+        func sign(_ x: Double, _ y: Double) throws -> Int {
+            if x.isNaN || y.isNaN { throw Failure(message: "cannot order nan") }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.int, .number), (.number, .int), (.number, .number): return try sign(a.asDouble!, b.asDouble!)
+        case (.quantity(let x), .quantity(let y)) where x.unit.dimension == y.unit.dimension:
+            let (u, v) = Quantity.compare(x, y)
+            return try sign(u, v)
+        case (.string(let x), .string(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.list(let x), .list(let y)):
+            for (u, v) in zip(x, y) {
+                let c = try ordering(u, v)
+                if c != 0 { return c }
+            }
+            return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+        case (.quantity(let x), .quantity(let y)):
+            throw Failure(message: "cannot compare '\(x.unit.symbol)' and '\(y.unit.symbol)' "
+                + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
+        default:
+            throw Failure(message: "cannot compare \(a.describeForError) and \(b.describeForError)")
+        }
+    }
+
+    /// `x in container`: an element of a list or range, a substring, a record's field name.
+    static func contains(_ container: Value, _ x: Value) throws -> Bool {
+        switch container {
+        case .list(let xs): return xs.contains { equal($0, x) }
+        case .range(let r): return r.elements.contains { equal($0, x) }
+        case .string(let s):
+            guard case .string(let sub) = x else {
+                throw Failure(message: "'in' on a string needs a string, got \(x.describeForError)")
+            }
+            return s.contains(sub)
+        case .record(let rec):
+            guard case .string(let k) = x else {
+                throw Failure(message: "'in' on a record needs a field name, got \(x.describeForError)")
+            }
+            return rec[k] != nil
+        case .object(let o) where o.sequence() != nil:
+            return o.sequence()!.contains { equal($0, x) }
+        default:
+            throw Failure(message: "cannot test membership in \(container.describeForError)")
+        }
+    }
+}

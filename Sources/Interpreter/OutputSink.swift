@@ -1,0 +1,42 @@
+/// Where output goes. Injected, so tests and notebooks capture it without a terminal.
+public protocol OutputSink: AnyObject {
+    /// Plain text, as `print` writes it (the text includes its newline).
+    func write(_ text: String)
+    /// A displayed result: the value and the text it shows as. Rich front ends (notebooks)
+    /// may render the value differently (a table as HTML, a plot as SVG).
+    func display(_ value: Value, text: String)
+    /// Whether a human watches this output live (progress lines are shown only then).
+    var isInteractive: Bool { get }
+}
+
+extension OutputSink {
+    public func display(_ value: Value, text: String) { write(text + "\n") }
+    public var isInteractive: Bool { false }
+}
+
+/// Collects output in a string (tests, `:time`, captured runs).
+public final class StringSink: OutputSink {
+    public private(set) var text = ""
+    public init() {}
+    public func write(_ s: String) { text += s }
+    public func clear() { text = "" }
+}
+
+/// Writes to standard output, unbuffered per call.
+public final class StandardOutput: OutputSink {
+    public let isInteractive: Bool
+    public init(interactive: Bool) { isInteractive = interactive }
+    public func write(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            _ = fwrite(buf.baseAddress, 1, buf.count, stdout)
+        }
+        fflush(stdout)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,19 @@
+/// The catalogue of syntax-error messages, so every message reads the same way:
+/// what was expected, what it belongs to, and what was found.
+public enum Messages {
+    public static func expected(_ what: String, _ context: String, found: String) -> String {
+        "expected \(what) \(context), found \(found)"
+    }
+    public static func unexpected(_ found: String, _ context: String) -> String {
+        "unexpected \(found) \(context)"
+    }
+    public static let comparisonChain =
+        "comparisons do not chain (write 'a < b and b < c')"
+    public static let badAssignTarget =
+        "cannot assign to this expression (assign to a name, a field 'r.x' or an element 'xs[i]')"
+    public static let duplicateParameter = "duplicate parameter"
+    public static let positionalAfterNamed = "positional argument after a named argument"
+    public static let defaultBeforeRequired = "a parameter without a default follows one with a default"
+    public static let interpolationInWord = "string interpolation is not allowed in command words"
+    public static let tooManyErrors = "too many syntax errors; stopping here"
+}

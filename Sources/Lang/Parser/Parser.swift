@@ -1,0 +1,176 @@
+/// The result of parsing: the statements that parsed, every syntax error found, and whether
+/// the input merely stopped early (an open bracket or block, a trailing operator) — the REPL
+/// then asks for another line instead of reporting the errors.
+public struct ParseResult: Sendable {
+    public let program: Program
+    public let diagnostics: [Diagnostic]
+    public let incomplete: Bool
+}
+
+/// A recursive-descent parser with one function per grammar rule (see docs/language.md).
+/// It recovers at statement boundaries, so one pass reports several errors.
+public struct Parser {
+    let file: SourceFile
+    var lexer: Lexer
+    /// Raw lookahead tokens (newlines included) not yet consumed.
+    var lookahead: [Token] = []
+    var current: Token
+    var previous: Token
+    /// > 0 inside parentheses, brackets and record braces, where newlines are insignificant.
+    var nesting = 0
+    /// True while parsing the condition of `if`/`while` or the sequence of `for`,
+    /// where `{` opens the statement's block rather than a trailing closure.
+    var noTrailingClosure = false
+    var diagnostics: [Diagnostic] = []
+    var incomplete = false
+    /// How many loops / functions enclose the statement being parsed (for break, continue, return).
+    var loopDepth = 0
+    var functionDepth = 0
+    let commandNames: Set<String>
+
+    struct Failure: Error {}
+
+    /// Parses a whole source file. `commandNames` lists the builtins that may be used with
+    /// command syntax (`load latbench`).
+    public static func parse(_ file: SourceFile, commandNames: Set<String> = []) -> ParseResult {
+        var parser = Parser(file: file, start: 0, end: file.bytes.count, commandNames: commandNames)
+        let statements = parser.parseProgram()
+        return ParseResult(
+            program: Program(file: file, statements: statements),
+            diagnostics: parser.diagnostics,
+            incomplete: parser.incomplete)
+    }
+
+    init(file: SourceFile, start: Int, end: Int, commandNames: Set<String>) {
+        self.file = file
+        self.lexer = Lexer(file: file, start: start, end: end)
+        self.commandNames = commandNames
+        let first = lexer.next()
+        self.current = first
+        self.previous = first
+    }
+
+    // MARK: Tokens
+
+    mutating func rawNext() -> Token {
+        lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
+    }
+
+    /// Moves to the next token; inside brackets, newlines are skipped.
+    mutating func advance() {
+        previous = current
+        current = rawNext()
+        if nesting > 0 { skipNewlines() }
+    }
+
+    mutating func skipNewlines() {
+        while case .newline = current.kind { current = rawNext() }
+    }
+
+    /// The token after `current` (skipping newlines inside brackets).
+    mutating func peek() -> Token {
+        var i = 0
+        while true {
+            if i >= lookahead.count { lookahead.append(lexer.next()) }
+            let t = lookahead[i]
+            if nesting > 0, case .newline = t.kind {
+                i += 1
+                continue
+            }
+            return t
+        }
+    }
+
+    func range(_ t: Token) -> SourceRange { SourceRange(file: file, start: t.start, end: t.end) }
+    func range(from start: Int) -> SourceRange {
+        SourceRange(file: file, start: start, end: max(start, previous.end))
+    }
+
+    var atEnd: Bool {
+        if case .eof = current.kind { return true }
+        return false
+    }
+
+    var atSeparator: Bool {
+        switch current.kind {
+        case .newline, .eof: return true
+        case .punct(let p): return p == .semicolon || p == .rbrace
+        default: return false
+        }
+    }
+
+    mutating func match(_ p: Punct) -> Bool {
+        guard current.isPunct(p) else { return false }
+        advance()
+        return true
+    }
+
+    mutating func matchKeyword(_ k: Keyword) -> Bool {
+        guard current.isKeyword(k) else { return false }
+        advance()
+        return true
+    }
+
+    /// Consumes `p` or reports "expected 'p' <context>, found ...".
+    @discardableResult
+    mutating func expect(_ p: Punct, _ context: String) throws -> Token {
+        guard current.isPunct(p) else {
+            throw error(Messages.expected("'\(p.rawValue)'", context, found: current.describe))
+        }
+        let t = current
+        advance()
+        return t
+    }
+
+    mutating func expectIdentifier(_ context: String) throws -> (String, SourceRange) {
+        guard case .identifier(let name) = current.kind else {
+            throw error(Messages.expected("a name", context, found: current.describe))
+        }
+        let r = range(current)
+        advance()
+        return (name, r)
+    }
+
+    // MARK: Errors
+
+    /// Records a syntax error at the current token and returns the error that unwinds
+    /// to the enclosing statement.
+    mutating func error(_ message: String, at r: SourceRange? = nil) -> Failure {
+        if diagnostics.isEmpty && atEnd && r == nil { incomplete = true }
+        if case .error(let lexMessage) = current.kind, r == nil {
+            report(lexMessage, at: range(current))
+        } else {
+            report(message, at: r ?? range(current))
+        }
+        return Failure()
+    }
+
+    mutating func report(_ message: String, at r: SourceRange) {
+        if diagnostics.count < 50 {
+            diagnostics.append(Diagnostic(.error, message, at: r))
+        }
+    }
+
+    /// After an error: skip to the end of the statement (a newline, ';' or '}' at block level).
+    /// Braces opened after the error are skipped whole, so `fn f(a, a) { a }` does not
+    /// leave a stray '}' behind.
+    mutating func synchronize() {
+        nesting = 0
+        noTrailingClosure = false
+        var braces = 0
+        while true {
+            switch current.kind {
+            case .eof: return
+            case .newline where braces == 0: return
+            case .punct(.semicolon) where braces == 0: return
+            case .punct(.rbrace):
+                if braces == 0 { return }
+                braces -= 1
+            case .punct(.lbrace):
+                braces += 1
+            default: break
+            }
+            advance()
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Interpreter
+import Lang
+
+/// An interactive session, independent of any terminal: feed it lines with `push`, like
+/// Python's `code.InteractiveConsole`. It numbers inputs (`In [n]:`), keeps results
+/// (`Out[n]`, `_n`, `_`), and never loses variables on an error.
+public final class Session {
+    public enum PushResult: Equatable {
+        /// The input is incomplete (an open bracket or block): send another line.
+        case needMore
+        /// The input ran (or was a REPL command).
+        case ran
+        /// A syntax or runtime error was reported; the session is intact.
+        case failed
+        /// `:quit`.
+        case quit
+    }
+
+    public let interpreter: Interpreter
+    let output: OutputSink
+    let errors: OutputSink
+    /// Show `Out[n]:` labels (interactive use); off, results print bare like a script.
+    public var numbered: Bool
+    public internal(set) var count = 1
+    var pending: [String] = []
+    /// Inputs that ran without a syntax error, for `:save`.
+    public internal(set) var inputs: [String] = []
+    var results: [Value] = [.nil]
+    /// Extra REPL commands registered by other layers (`:notebook`, `:cache`).
+    public var extraCommands: [String: (Session, String) throws -> Void] = [:]
+    /// Called after each input runs (notebook recording): the input, and its output text.
+    public var onInput: ((String, Int) -> Void)?
+    public private(set) var hadError = false
+
+    public init(interpreter: Interpreter, output: OutputSink, errors: OutputSink, numbered: Bool = true) {
+        self.interpreter = interpreter
+        self.output = output
+        self.errors = errors
+        self.numbered = numbered
+        interpreter.globals.define("Out", .list(results))
+    }
+
+    public var prompt: String { pending.isEmpty ? "In [\(count)]: " : String(repeating: " ", count: "In [\(count)]".count - 3) + "...: " }
+
+    public var isContinuing: Bool { !pending.isEmpty }
+
+    /// Drops a partly typed input (Ctrl-C at a continuation prompt).
+    public func cancelPending() { pending.removeAll() }
+
+    public func push(_ line: String) -> PushResult {
+        if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+            return command(line.trimmingCharacters(in: .whitespaces))
+        }
+        pending.append(line)
+        let text = pending.joined(separator: "\n")
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            pending.removeAll()
+            return .ran
+        }
+        let file = SourceFile(name: "In[\(count)]", text: text)
+        let parsed = interpreter.parse(file)
+        if parsed.incomplete { return .needMore }
+        pending.removeAll()
+        if !parsed.diagnostics.isEmpty {
+            report(parsed.diagnostics.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
+            count += 1
+            return .failed
+        }
+        inputs.append(text)
+        let n = count
+        count += 1
+        let ok = execute(parsed.program, number: n)
+        onInput?(text, n)
+        return ok ? .ran : .failed
+    }
+
+    /// Runs a parsed input; displays and records its results.
+    func execute(_ program: Program, number n: Int) -> Bool {
+        Interrupt.clear()
+        do {
+            try interpreter.run(program) { value, _ in self.show(value, number: n) }
+            return true
+        } catch let e as RuntimeError {
+            report(e.description)
+        } catch is Interrupted {
+            report((output.isInteractive ? "\n" : "") + "interrupted")
+        } catch {
+            report("error: \(error)")
+        }
+        return false
+    }
+
+    func show(_ value: Value, number n: Int) {
+        let text = Format.repr(value)
+        if numbered {
+            let label = "Out[\(n)]: "
+            output.display(value, text: text.contains("\n") ? label + "\n" + text : label + text)
+        } else {
+            output.display(value, text: text)
+        }
+        while results.count <= n { results.append(.nil) }
+        results[n] = value
+        interpreter.globals.define("Out", .list(results))
+        interpreter.globals.define("_", value)
+        interpreter.globals.define("_\(n)", value)
+    }
+
+    func report(_ text: String) {
+        hadError = true
+        errors.write(text + "\n")
+    }
+}

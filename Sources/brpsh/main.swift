@@ -1,0 +1,4 @@
+import Foundation
+import REPL
+
+exit(App.main(Array(CommandLine.arguments.dropFirst())))

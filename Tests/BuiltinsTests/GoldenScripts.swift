@@ -1,0 +1,100 @@
+import Builtins
+import Foundation
+import Interpreter
+import Lang
+import REPL
+import Testing
+
+/// Golden scripts: `Tests/Scripts/<group>/*.brp`. Each script states what it must print:
+///
+///     print(1 + 1)        # expect: 2
+///     # expect: a line of output (in order; all output lines must be listed)
+///     # error 3:5: message      (an error this script must report, at line 3 column 5)
+///     # exit: 70                (the expected exit status; default 0)
+///     # needs: data             (skipped unless BRPSH_DATA names a data directory)
+struct GoldenScript: CustomTestStringConvertible, Sendable {
+    let group: String
+    let path: String
+    var testDescription: String { "\(group)/\((path as NSString).lastPathComponent)" }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts")
+
+    static func all(_ group: String) -> [GoldenScript] {
+        let dir = root.appendingPathComponent(group)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return files.filter { $0.hasSuffix(".brp") }.sorted().map {
+            GoldenScript(group: group, path: dir.appendingPathComponent($0).path)
+        }
+    }
+
+    struct Expectations {
+        var output: [String] = []
+        var errors: [(line: Int, column: Int, message: String)] = []
+        var exit: Int32 = 0
+        var needsData = false
+    }
+
+    static func expectations(_ text: String) -> Expectations {
+        var e = Expectations()
+        for line in text.components(separatedBy: "\n") {
+            if let r = line.range(of: "# expect:") {
+                var s = String(line[r.upperBound...])
+                if s.hasPrefix(" ") { s.removeFirst() }
+                e.output.append(s)
+            } else if let r = line.range(of: "# error ") {
+                let parts = line[r.upperBound...].split(separator: ":", maxSplits: 2)
+                if parts.count == 3, let l = Int(parts[0]), let c = Int(parts[1]) {
+                    e.errors.append((l, c, parts[2].trimmingCharacters(in: .whitespaces)))
+                }
+            } else if let r = line.range(of: "# exit:") {
+                e.exit = Int32(line[r.upperBound...].trimmingCharacters(in: .whitespaces)) ?? -1
+            } else if line.contains("# needs: data") {
+                e.needsData = true
+            }
+        }
+        return e
+    }
+
+    /// Runs the script in-process; returns (stdout, stderr, exit status).
+    func run() throws -> (String, String, Int32) {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let out = StringSink()
+        let interpreter = Builtins.makeInterpreter(output: out)
+        var err = ""
+        let runner = ScriptRunner(interpreter: interpreter, errors: { err += $0 })
+        let name = testDescription
+        // Deep recursion needs the stack the command-line tool gives the interpreter.
+        let code = Terminal.withLargeStack { runner.run(SourceFile(name: name, text: text)) }
+        return (out.text, err, code.rawValue)
+    }
+}
+
+func check(_ script: GoldenScript) throws {
+    let text = try String(contentsOfFile: script.path, encoding: .utf8)
+    let expected = GoldenScript.expectations(text)
+    if expected.needsData && ProcessInfo.processInfo.environment["BRPSH_DATA"] == nil { return }
+    let (out, err, code) = try script.run()
+    var lines = out.components(separatedBy: "\n")
+    if lines.last == "" { lines.removeLast() }
+    #expect(lines == expected.output, "output of \(script.testDescription); stderr:\n\(err)")
+    #expect(code == expected.exit, "exit status of \(script.testDescription); stderr:\n\(err)")
+    let headers = err.components(separatedBy: "\n").filter { $0.hasPrefix(script.testDescription + ":") }
+    #expect(headers.count == expected.errors.count, "errors of \(script.testDescription):\n\(err)")
+    for e in expected.errors {
+        let want = "\(script.testDescription):\(e.line):\(e.column): error: \(e.message)"
+        #expect(headers.contains(want), "missing error '\(want)' in:\n\(err)")
+    }
+}
+
+@Suite struct GoldenLanguage {
+    @Test(arguments: GoldenScript.all("language")) func language(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("errors")) func errors(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("builtins")) func builtins(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("regression")) func regression(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("naslib")) func naslib(_ s: GoldenScript) throws { try check(s) }
+
+    @Test func everyGroupHasScripts() {
+        for g in ["language", "errors", "builtins"] { #expect(!GoldenScript.all(g).isEmpty, "\(g) has no scripts") }
+    }
+}

@@ -1,0 +1,91 @@
+import Builtins
+import Interpreter
+import REPL
+import Testing
+
+/// Drives a session with lines, without a terminal.
+final class SessionHarness {
+    let out = StringSink()
+    let err = StringSink()
+    let session: Session
+
+    init() {
+        session = Session(interpreter: Builtins.makeInterpreter(output: out), output: out, errors: err)
+    }
+
+    @discardableResult
+    func push(_ lines: String...) -> [Session.PushResult] { lines.map(session.push) }
+}
+
+@Suite struct SessionTests {
+    @Test func numberedResults() {
+        let h = SessionHarness()
+        #expect(h.push("1 + 1") == [.ran])
+        #expect(h.out.text == "Out[1]: 2\n")
+        h.push("x = 10", "_ * x", "Out[1] + _3")
+        #expect(h.out.text.contains("Out[3]: 20"))
+        #expect(h.out.text.contains("Out[4]: 22"))
+        #expect(h.session.prompt == "In [5]: ")
+    }
+
+    @Test func continuationLines() {
+        let h = SessionHarness()
+        #expect(h.push("xs = [1,", "2]", "fn f(a) {", "a * 2", "}", "f(len(xs))") == [.needMore, .ran, .needMore, .needMore, .ran, .ran])
+        #expect(h.out.text == "Out[3]: 4\n")
+    }
+
+    @Test func errorsKeepTheSession() {
+        let h = SessionHarness()
+        h.push("best = 5")
+        #expect(h.push("best = best + \"x\"") == [.failed])
+        #expect(h.push("y = )") == [.failed])
+        h.push("best")
+        #expect(h.out.text.hasSuffix("Out[4]: 5\n"))
+        #expect(h.err.text.contains("In[2]:1:8: error: cannot add integer 5 and string \"x\""))
+    }
+
+    @Test func replCommands() throws {
+        let h = SessionHarness()
+        h.push("a = 1", "b = [1, 2]")
+        h.push(":vars")
+        #expect(h.out.text.contains("a     int   1"))
+        #expect(h.push(":time 1 + 1") == [.ran])
+        #expect(h.out.text.contains("time: "))
+        let path = NSTemporaryDirectory() + "brpsh-session-\(UInt32.random(in: 0...UInt32.max)).brp"
+        h.push(":save \(path)")
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.contains("a = 1\nb = [1, 2]"))
+        h.push(":reset")
+        #expect(h.push("a") == [.failed])
+        h.push(":run \(path)")
+        h.push("a + 1")
+        #expect(h.out.text.hasSuffix("2\n"))
+        #expect(h.push(":bogus") == [.failed])
+        #expect(h.err.text.contains("unknown command ':bogus'"))
+        #expect(h.push(":quit") == [.quit])
+    }
+
+    @Test func completion() {
+        let h = SessionHarness()
+        h.push("fn myfunction(alpha, beta: 2) { alpha }", "rec = {within5: 1, within10: 2}")
+        let c = Completer(session: h.session)
+        #expect(c.complete(line: "myfu", cursor: 4).candidates == ["myfunction"])
+        #expect(c.complete(line: "myfunction(al", cursor: 13).candidates.first == "alpha:")
+        #expect(c.complete(line: "round(x, dig", cursor: 12).candidates.first == "digits:")
+        #expect(c.complete(line: "rec.within", cursor: 10).candidates == ["within10", "within5"])
+        let cmd = c.complete(line: ":he", cursor: 3)
+        #expect(cmd.candidates == [":help"] && cmd.start == 0)
+    }
+
+    @Test func plainLoopReportsErrorsInExitStatus() {
+        let out = StringSink(), err = StringSink()
+        let s = Session(interpreter: Builtins.makeInterpreter(output: out), output: out, errors: err, numbered: false)
+        let status = App.loop(s, reader: ScriptedLineReader(["print(1 + 1)", "x = ", "1", "x"]), showPrompts: false)
+        #expect(out.text == "2\n1\n")
+        #expect(status == .ok)
+        let status2 = App.loop(s, reader: ScriptedLineReader(["nope"]), showPrompts: false)
+        #expect(status2 == .runtime)
+    }
+}
+
+import Foundation
