@@ -38,6 +38,10 @@ let package = Package(
             name: "LangTests",
             dependencies: ["Lang", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/LangTests"),
+        .testTarget(
+            name: "NASLibTests",
+            dependencies: ["NASLib", .product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/NASLibTests"),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Builtins", "Lang"], path: "Tests/InterpreterTests"),
         .testTarget(
             name: "BuiltinsTests",

@@ -1,0 +1,125 @@
+/// Reads Python pickles (protocols 2–5) without executing anything.
+///
+/// Only data opcodes are understood (dict/list/tuple building, ints, floats, strings, bytes,
+/// memo, marks, frames), plus an allow-list of globals: `numpy.core.multiarray.scalar` (also
+/// `numpy._core.multiarray.scalar`) and `numpy.dtype`, which REDUCE turns into plain numbers.
+/// Anything else — another global, an unknown opcode, a truncated or inconsistent stream — is
+/// an error naming the opcode or global and its byte offset. It never traps.
+public struct SafeUnpickler {
+    let bytes: [UInt8]
+    var pos = 0
+    var stack: [PickleValue] = []
+    var marks: [Int] = []
+    var memo: [Int: PickleValue] = [:]
+    /// Where the data came from, for messages.
+    let source: String
+
+    public static let allowedGlobals: Set<String> = [
+        "numpy.core.multiarray scalar", "numpy._core.multiarray scalar", "numpy dtype",
+    ]
+
+    public init(_ bytes: [UInt8], source: String = "pickle") {
+        self.bytes = bytes
+        self.source = source
+    }
+
+    public static func load(_ bytes: [UInt8], source: String = "pickle") throws -> PickleValue {
+        var u = SafeUnpickler(bytes, source: source)
+        return try u.run()
+    }
+
+    func fail(_ message: String, at offset: Int) -> NASLibError {
+        NASLibError("\(source): \(message) at byte \(offset)")
+    }
+
+    mutating func run() throws -> PickleValue {
+        guard bytes.first == 0x80 else {
+            throw fail("not a pickle of protocol 2 to 5 (it must start with the PROTO opcode 0x80)", at: 0)
+        }
+        while true {
+            let start = pos
+            let op = try byte()
+            if op == 0x2E {  // STOP
+                guard stack.count == 1, marks.isEmpty else {
+                    throw fail("malformed pickle (STOP with \(stack.count) values on the stack)", at: start)
+                }
+                return stack[0]
+            }
+            try execute(op, at: start)
+        }
+    }
+
+    // MARK: Reading
+
+    mutating func byte() throws -> UInt8 {
+        guard pos < bytes.count else { throw fail("truncated pickle (no STOP)", at: pos) }
+        defer { pos += 1 }
+        return bytes[pos]
+    }
+
+    mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+        guard n >= 0, n <= bytes.count - pos else {
+            throw fail("truncated pickle (needs \(n) more bytes, \(bytes.count - pos) left)", at: pos)
+        }
+        defer { pos += n }
+        return bytes[pos..<(pos + n)]
+    }
+
+    mutating func unsigned(_ n: Int) throws -> UInt64 {
+        var v: UInt64 = 0
+        for (i, b) in try take(n).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        return v
+    }
+
+    mutating func length(_ n: Int) throws -> Int {
+        let v = try unsigned(n)
+        guard v <= UInt64(Int32.max) else { throw fail("length \(v) is too large", at: pos - n) }
+        return Int(v)
+    }
+
+    mutating func line() throws -> String {
+        guard let nl = bytes[pos...].firstIndex(of: 0x0A) else { throw fail("truncated pickle (unterminated line)", at: pos) }
+        defer { pos = nl + 1 }
+        return String(decoding: bytes[pos..<nl], as: UTF8.self)
+    }
+
+    mutating func utf8(_ n: Int) throws -> String {
+        let start = pos
+        let slice = try take(n)
+        guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in a string", at: start) }
+        return s
+    }
+
+    // MARK: Stack
+
+    mutating func pop(at offset: Int) throws -> PickleValue {
+        guard let v = stack.popLast(), stack.count >= (marks.last ?? 0) else {
+            throw fail("malformed pickle (stack underflow)", at: offset)
+        }
+        return v
+    }
+
+    /// The values pushed since the last MARK, removing the mark.
+    mutating func popMark(at offset: Int) throws -> [PickleValue] {
+        guard let m = marks.popLast(), m <= stack.count else { throw fail("malformed pickle (no MARK)", at: offset) }
+        let items = Array(stack[m...])
+        stack.removeSubrange(m...)
+        return items
+    }
+
+    mutating func top(at offset: Int) throws -> PickleValue {
+        guard let v = stack.last, stack.count > (marks.last ?? 0) else {
+            throw fail("malformed pickle (stack underflow)", at: offset)
+        }
+        return v
+    }
+
+    mutating func memoize(_ index: Int, at offset: Int) throws {
+        memo[index] = try top(at: offset)
+    }
+
+    mutating func recall(_ index: Int, at offset: Int) throws {
+        guard let v = memo[index] else { throw fail("memo entry \(index) was never stored", at: offset) }
+        stack.append(v)
+    }
+}

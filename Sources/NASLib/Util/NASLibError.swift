@@ -1,0 +1,13 @@
+/// Errors from NASLib: each says what was wrong, with the file, value or position involved.
+public struct NASLibError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    /// For an unknown name: the names that would have been accepted (callers may suggest one).
+    public let candidates: [String]
+
+    public init(_ message: String, candidates: [String] = []) {
+        self.message = message
+        self.candidates = candidates
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import NASLib
+import PropertyBased
+import Testing
+
+@Suite struct PickleTests {
+    /// Hand-assembled protocol-2 pickle of {(1, 2): 0.5, "k": [True, None, 300]}.
+    static let small: [UInt8] = [
+        0x80, 0x02, 0x7D, 0x71, 0x00, 0x28,
+        0x4B, 0x01, 0x4B, 0x02, 0x86,  // (1, 2)
+        0x47, 0x3F, 0xE0, 0, 0, 0, 0, 0, 0,  // 0.5
+        0x58, 0x01, 0, 0, 0, 0x6B,  // "k"
+        0x5D, 0x28, 0x88, 0x4E, 0x4D, 0x2C, 0x01, 0x65,  // [True, None, 300]
+        0x75, 0x2E,
+    ]
+
+    @Test func readsDataOpcodes() throws {
+        let v = try SafeUnpickler.load(Self.small)
+        #expect(v == .dict([(.tuple([.int(1), .int(2)]), .float(0.5)), (.string("k"), .list([.bool(true), .none, .int(300)]))]))
+    }
+
+    @Test func refusesCodeExecution() {
+        // cos\nsystem\n(S'ls'\ntR. — protocol 0 GLOBAL os.system then REDUCE.
+        let evil: [UInt8] = [0x80, 0x02] + Array("cos\nsystem\n".utf8) + [0x58, 2, 0, 0, 0] + Array("ls".utf8) + [0x85, 0x52, 0x2E]
+        do {
+            _ = try SafeUnpickler.load(evil, source: "evil.pickle")
+            Issue.record("os.system was accepted")
+        } catch let e as NASLibError {
+            #expect(e.message == "evil.pickle: global 'os.system' is not allowed (only numpy scalars and dtypes are read) at byte 2")
+        } catch {}
+        #expect(throws: NASLibError.self) { try SafeUnpickler.load([0x80, 0x02, 0x53, 0x2E]) }  // STRING (protocol 0)
+    }
+
+    @Test func truncatedAndMutatedBytesNeverTrap() async {
+        let base = Self.small
+        await propertyCheck(count: 500, input: Gen.int(in: 0...(base.count - 1)), Gen.uint8(), Gen.bool) { pos, byte, truncate in
+            var bytes = base
+            if truncate { bytes = Array(bytes[..<pos]) } else { bytes[pos] = byte }
+            _ = try? SafeUnpickler.load(bytes)
+        }
+    }
+
+    @Test(.needsData) func latbenchFileMutationsNeverTrap() async throws {
+        let path = try TestData.directory!.locate(DataFile("latbench/desktop-cpu-core-i7-7820x-fp32.pickle", origin: ""))
+        let bytes = [UInt8](FileManager.default.contents(atPath: path)!.prefix(4000)) + [0x2E]
+        await propertyCheck(count: 300, input: Gen.int(in: 0...3999), Gen.uint8()) { pos, byte in
+            var b = bytes
+            b[pos] = byte
+            _ = try? SafeUnpickler.load(b)
+            _ = try? SafeUnpickler.load(Array(b[..<pos]))
+        }
+    }
+
+    @Test func missingFileSaysWhatWhereAndWhence() throws {
+        let dir = DataDirectory(root: "/nonexistent-brpsh-data")
+        do {
+            _ = try Benchmark(directory: dir).table(named: "m-gpu")
+            Issue.record("expected an error")
+        } catch let e as NASLibError {
+            #expect(e.message.contains("latbench/mobile-gpu-snapdragon-675-adreno-612-int8.pickle"))
+            #expect(e.message.contains("/nonexistent-brpsh-data"))
+            #expect(e.message.contains("github.com/SamsungLabs/eagle"))
+        }
+        #expect(throws: NASLibError.self) { try DataDirectory.fromEnvironment([:]) }
+    }
+
+    /// A truncated copy, a CSV given where a pickle is expected, and a truncated CSV.
+    @Test(.needsData) func corruptFilesGiveClearErrors() throws {
+        let tmp = NSTemporaryDirectory() + "brpsh-bad-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: tmp + "/latbench", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: tmp + "/nb201", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let src = try TestData.directory!.locate(DataFile("latbench/desktop-cpu-core-i7-7820x-fp32.pickle", origin: ""))
+        let whole = FileManager.default.contents(atPath: src)!
+        FileManager.default.createFile(atPath: tmp + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle", contents: whole.prefix(whole.count / 2))
+        FileManager.default.createFile(atPath: tmp + "/latbench/desktop-gpu-gtx-1080ti-fp32.pickle", contents: Data("a,b\n1,2\n".utf8))
+        let csv = try String(contentsOfFile: TestData.directory!.locate(DataFile.nb201TestAccuracy), encoding: .utf8)
+        FileManager.default.createFile(atPath: tmp + "/nb201/nats_tss_test_acc_200ep.csv", contents: Data(csv.prefix(5000).utf8))
+        let b = Benchmark(directory: DataDirectory(root: tmp))
+        for (name, fragment) in [("d-cpu", "truncated pickle"), ("d-gpu", "not a pickle")] {
+            do {
+                _ = try b.table(named: name)
+                Issue.record("\(name) loaded")
+            } catch let e as NASLibError {
+                #expect(e.message.contains(fragment), "\(e.message)")
+            }
+        }
+        do {
+            _ = try b.index()
+            Issue.record("truncated CSV loaded")
+        } catch let e as NASLibError {
+            #expect(e.message.contains("nats_tss_test_acc_200ep.csv"), "\(e.message)")
+        }
+    }
+}
