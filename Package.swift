@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "REPL", dependencies: ["Interpreter", "Lang", "Builtins", "CEditLine"], path: "Sources/REPL"),
         // The command-line tool.
         .executableTarget(name: "brpsh", dependencies: ["REPL", "Builtins", "Interpreter", "Lang"], path: "Sources/brpsh"),
+        // Benchmarks: `scripts/bench` runs the release build and prints the figures.
+        .executableTarget(name: "brpsh-bench", dependencies: ["NASLib"], path: "Sources/Bench"),
 
         .testTarget(
             name: "LangTests",

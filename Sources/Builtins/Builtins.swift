@@ -8,6 +8,7 @@ public enum Builtins {
         BuiltinFunction.category("Basics", CoreBuiltins.basics())
             + BuiltinFunction.category("Lists and records", CoreBuiltins.collections())
             + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
+            + DataBuiltins.all()
     }
 
     /// A fresh interpreter with every builtin registered.

@@ -73,7 +73,7 @@ public enum Format {
         case .range(let r): return rangeText(r)
         case .function(let f): return "<fn \(f.name)(\(f.parameterNames.joined(separator: ", ")))>"
         case .builtin(let b): return "<builtin \(b.signature)>"
-        case .object(let o): return nested ? "<\(o.typeName)>" : o.display()
+        case .object(let o): return nested ? o.inlineDisplay() : o.display()
         }
     }
 

@@ -10,13 +10,19 @@ public protocol HostObject: AnyObject {
     func member(_ name: String) throws -> Value?
     /// The text shown when the value is printed or displayed.
     func display() -> String
+    /// A one-line form for inside lists and records (`arch(6111)`).
+    func inlineDisplay() -> String
     /// The value as plain data (records, lists, numbers) for `json` and `save`; nil if none.
     func plainValue() -> Value?
     /// The elements, when the object is a sequence (`for a in space("nb201")`, `len`).
     func sequence() -> [Value]?
+    /// Equality for `==` (identity unless the object is a value, like an architecture).
+    func isEqual(to other: any HostObject) -> Bool
 }
 
 extension HostObject {
     public func plainValue() -> Value? { nil }
+    public func inlineDisplay() -> String { "<\(typeName)>" }
     public func sequence() -> [Value]? { nil }
+    public func isEqual(to other: any HostObject) -> Bool { self === other }
 }

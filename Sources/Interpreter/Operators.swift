@@ -173,7 +173,7 @@ public enum Operators {
             return x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) }
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
-        case (.object(let x), .object(let y)): return x === y
+        case (.object(let x), .object(let y)): return x.isEqual(to: y)
         default: return false
         }
     }

@@ -1,11 +1,14 @@
 /// Errors from NASLib: each says what was wrong, with the file, value or position involved.
 public struct NASLibError: Error, CustomStringConvertible, Equatable {
     public let message: String
-    /// For an unknown name: the names that would have been accepted (callers may suggest one).
+    /// For an unknown name: the name, and the names that would have been accepted (callers
+    /// may suggest one).
+    public let unknown: String?
     public let candidates: [String]
 
-    public init(_ message: String, candidates: [String] = []) {
+    public init(_ message: String, unknown: String? = nil, candidates: [String] = []) {
         self.message = message
+        self.unknown = unknown
         self.candidates = candidates
     }
 

@@ -1,0 +1,36 @@
+import Foundation
+import NASLib
+
+/// brpsh's benchmarks. Every performance figure in the docs comes from running this (release
+/// build) through `scripts/bench`; timings never live in the test suite.
+///
+///     brpsh-bench [data] [all]
+let arguments = Set(CommandLine.arguments.dropFirst())
+let selected = arguments.isEmpty ? ["all"] : arguments
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func benchData() throws {
+    let directory = try DataDirectory.fromEnvironment()
+    print("== data loading (BRPSH_DATA=\(directory.root))")
+    let b = Benchmark(directory: directory)
+    let latbench = try seconds { try b.load(.latbench) }
+    print(String(format: "  13 LatBench pickles:            %.3f s", latbench))
+    let nb201 = try seconds { _ = try b.index() }
+    print(String(format: "  NB201 index + test accuracies:  %.3f s", nb201))
+    let hw = try seconds { try b.load(.hwnasbench) }
+    print(String(format: "  HW-NAS-Bench (3 CSV files):     %.3f s", hw))
+    let help = try seconds { try b.load(.help) }
+    print(String(format: "  HELP (27 .pt archives):         %.3f s", help))
+}
+
+do {
+    if selected.contains("data") || selected.contains("all") { try benchData() }
+} catch {
+    FileHandle.standardError.write("brpsh-bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}

@@ -1,0 +1,128 @@
+import Interpreter
+import Lang
+import NASLib
+
+/// An NB201 architecture in the language: `arch(6111)`, `arch("|...|")`, `arch([3,3,3,3,3,3])`.
+final class ArchObject: HostObject {
+    let arch: NB201Arch
+    let context: NASContext
+
+    init(_ arch: NB201Arch, _ context: NASContext) {
+        self.arch = arch
+        self.context = context
+    }
+
+    var typeName: String { "arch" }
+
+    static let members = [
+        "index", "str", "vector", "naslib", "ops", "connected", "flops", "params", "unique", "graph", "neighbors",
+        "latency", "accuracy", "cost",
+    ]
+    var memberNames: [String] { ArchObject.members }
+
+    func index() throws -> Int { try nas { try context.benchmark().index().index(of: arch) } }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "index": return .int(try index())
+        case "str": return .string(arch.string)
+        case "vector": return .list(arch.vector.map(Value.int))
+        case "naslib": return .list(arch.naslib.map(Value.int))
+        case "ops": return .list(arch.ops.map { .string($0.name) })
+        case "connected": return .bool(arch.connected)
+        case "flops": return .int(NB201Cost(arch, dataset: .cifar10).flops)
+        case "params": return .int(NB201Cost(arch, dataset: .cifar10).params)
+        case "unique": return .string(arch.uniqueString)
+        case "graph": return ArchObject.graphValue(arch.graph)
+        case "neighbors": return .list(arch.neighbors.map { .object(ArchObject($0, context)) })
+        case "latency": return .builtin(latencyMethod)
+        case "accuracy": return .builtin(accuracyMethod)
+        case "cost": return .builtin(costMethod)
+        default: return nil
+        }
+    }
+
+    static func graphValue(_ g: CellGraph) -> Value {
+        .record(Record([
+            ("adjacency", .list(g.adjacencyRows.map { .list($0.map(Value.int)) })),
+            ("features", .list(g.featureRows.map { .list($0.map(Value.int)) })),
+        ]))
+    }
+
+    var latencyMethod: BuiltinFunction {
+        BuiltinFunction("latency", [BuiltinParameter("device", .string, "a device name or alias, e.g. \"m-gpu\"")],
+                        doc: "The measured latency of this arch on a device (nil if not measured).") { c in
+            let device = try c.string("device")
+            return try nas {
+                let d = try DeviceCatalog.resolve(device)
+                let t = try self.context.benchmark().table(d)
+                return measureValue(t[self.arch], d)
+            }
+        }
+    }
+
+    var accuracyMethod: BuiltinFunction {
+        BuiltinFunction(
+            "accuracy",
+            [BuiltinParameter("dataset", .string, default: .string("cifar100"), "cifar10, cifar100 or imagenet16-120"),
+             BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds) or valid")],
+            doc: "The benchmark accuracy (%) of this arch (nil where the table has none).") { c in
+            let (dataset, split) = try datasetAndSplit(c)
+            return try nas {
+                let t = try self.context.benchmark().accuracy(dataset, split)
+                return t[self.arch].map(Value.number) ?? .nil
+            }
+        }
+    }
+
+    var costMethod: BuiltinFunction {
+        BuiltinFunction("cost", [BuiltinParameter("dataset", .string, default: .string("cifar10"))],
+                        doc: "FLOPs and parameters of the network for a dataset's input size and classes.") { c in
+            let dataset = try datasetArgument(c, "dataset")
+            let cost = NB201Cost(self.arch, dataset: dataset)
+            return .record(Record([("flops", .int(cost.flops)), ("params", .int(cost.params))]))
+        }
+    }
+
+    func display() -> String {
+        let idx = (try? index()).map { "\($0): " } ?? ""
+        return "arch(\(idx)\(arch.string))"
+    }
+
+    func inlineDisplay() -> String { "arch(\((try? index()).map(String.init) ?? Format.quoted(arch.string)))" }
+
+    /// JSON and CSV see an arch as its NB201 index (its string when no data is loaded).
+    func plainValue() -> Value? {
+        if let i = try? index() { return .int(i) }
+        return .string(arch.string)
+    }
+
+    func isEqual(to other: any HostObject) -> Bool {
+        guard let o = other as? ArchObject else { return false }
+        return o.arch == arch
+    }
+}
+
+/// A latency as a time quantity in ms, an energy in mJ, nil when missing.
+func measureValue(_ v: Double?, _ d: Device) -> Value {
+    guard let v = v else { return .nil }
+    switch d.measure {
+    case .latency: return .quantity(Quantity.seconds(v))
+    case .energy: return .quantity(Quantity(v * 1000, .mJ))
+    }
+}
+
+func datasetArgument(_ c: BuiltinCall, _ name: String) throws -> Benchmark.Dataset {
+    let s = try c.string(name)
+    guard let d = Benchmark.Dataset(name: s) else {
+        throw c.fail(name, "unknown dataset \"\(s)\"; use cifar10, cifar100 or imagenet16-120")
+    }
+    return d
+}
+
+func datasetAndSplit(_ c: BuiltinCall) throws -> (Benchmark.Dataset, Benchmark.Split) {
+    let dataset = try datasetArgument(c, "dataset")
+    let s = try c.string("split")
+    guard let split = Benchmark.Split(rawValue: s) else { throw c.fail("split", "use \"test\" or \"valid\", got \"\(s)\"") }
+    return (dataset, split)
+}

@@ -1,0 +1,41 @@
+import Interpreter
+
+/// `table(x)`: a value shown as an aligned table (its plain value is the list of records).
+final class TableObject: HostObject {
+    let records: [Value]
+    init(_ records: [Value]) { self.records = records }
+
+    var typeName: String { "table" }
+    var memberNames: [String] { ["rows", "columns"] }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "rows": return .list(records)
+        case "columns": return .list((Table(records: records)?.columns ?? []).map(Value.string))
+        default: return nil
+        }
+    }
+
+    func display() -> String { Table(records: records)?.render() ?? "(empty table)" }
+    func plainValue() -> Value? { .list(records) }
+    func sequence() -> [Value]? { records }
+
+    /// Rows for any value: a list of records as is; a record as field/value rows; a list of
+    /// plain values as index/value rows; an object through its plain value.
+    static func rows(of v: Value) -> [Value]? {
+        switch v {
+        case .list(let xs):
+            if xs.allSatisfy({ if case .record = $0 { return true } else { return false } }) { return xs }
+            return xs.enumerated().map { .record(Record([("index", .int($0.offset)), ("value", $0.element)])) }
+        case .record(let r):
+            return r.pairs.map { .record(Record([("field", .string($0.0)), ("value", $0.1)])) }
+        case .object(let o):
+            if let t = o as? TableObject { return t.records }
+            return o.plainValue().flatMap(rows(of:))
+        case .range(let r):
+            return rows(of: .list(r.elements))
+        default:
+            return nil
+        }
+    }
+}
