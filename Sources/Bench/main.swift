@@ -29,7 +29,10 @@ func benchData() throws {
 }
 
 do {
+    if selected.contains("gemm") || selected.contains("all") { benchGEMM() }
     if selected.contains("data") || selected.contains("all") { try benchData() }
+    if selected.contains("gcn") || selected.contains("all") { try benchGCN(full: selected.contains("full")) }
+    if selected.contains("adamw") || selected.contains("all") { benchAdamW() }
 } catch {
     FileHandle.standardError.write("brpsh-bench: \(error)\n".data(using: .utf8)!)
     exit(1)

@@ -51,6 +51,16 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return Int(next(upperBound: UInt64(n)))
     }
 
+    /// The number of successes before the first failure in Bernoulli trials that fail with
+    /// probability p: P(k) = (1 − p)^k · p (inverse transform of one uniform).
+    public mutating func geometricGap(_ p: Double) -> Int {
+        if p >= 1 { return 0 }
+        var u = uniform()
+        while u == 0 { u = uniform() }
+        let k = (_log(u) / _log1p(-p)).rounded(.down)
+        return k >= Double(Int.max / 2) ? Int.max / 2 : Int(k)
+    }
+
     /// A standard normal variate (Box–Muller).
     public mutating func normal() -> Double {
         var u = uniform()
@@ -86,9 +96,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 #if canImport(Glibc)
 import Glibc
 private func _log(_ x: Double) -> Double { Glibc.log(x) }
+private func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
 private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
 #else
 import Darwin
 private func _log(_ x: Double) -> Double { Darwin.log(x) }
+private func _log1p(_ x: Double) -> Double { Darwin.log1p(x) }
 private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif

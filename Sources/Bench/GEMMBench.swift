@@ -1,0 +1,50 @@
+import Foundation
+import NASLib
+
+/// GFLOP/s of one GEMM shape, best of a few timed repetitions.
+func gemmRate<T: Real>(_: T.Type, m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false, seconds budget: Double = 0.4) -> Double {
+    var rng = SeededRandom(seed: 1)
+    let a = (0..<(m * k)).map { _ in T(rng.uniform(-1, 1)) }
+    let b = (0..<(k * n)).map { _ in T(rng.uniform(-1, 1)) }
+    var c = [T](repeating: 0, count: m * n)
+    let flops = 2.0 * Double(m) * Double(n) * Double(k)
+    var best = 0.0
+    var spent = 0.0
+    var reps = 0
+    while spent < budget || reps < 3 {
+        let t = seconds {
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, ap.baseAddress!, lda: transA ? m : k,
+                                  bp.baseAddress!, ldb: transB ? k : n, cp.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        }
+        spent += t
+        reps += 1
+        best = max(best, flops / t / 1e9)
+    }
+    return best
+}
+
+/// The machine's GEMM peak (a large square GEMM) and the GCN's shapes, per precision.
+func benchGEMM() {
+    print("== GEMM (OpenBLAS \(BLAS.coreName); \(BLAS.configuration))")
+    print("   'NASLib': single-threaded OpenBLAS calls, cut in \(Parallel.parts) row blocks run on their own threads (what training uses);")
+    print("   'OpenBLAS 2 threads': one call with OpenBLAS's own threading")
+    defer { BLAS.setThreads(1) }
+    for (label, threads) in [("NASLib", 1), ("OpenBLAS 2 threads", 2)] {
+        BLAS.setThreads(threads)
+        for (name, f): (String, (Int, Int, Int, Bool, Bool) -> Double) in [
+            ("float64", { gemmRate(Double.self, m: $0, n: $1, k: $2, transA: $3, transB: $4) }),
+            ("float32", { gemmRate(Float.self, m: $0, n: $1, k: $2, transA: $3, transB: $4) }),
+        ] {
+            let peak = f(2048, 2048, 2048, false, false)
+            let fwd = f(90, 600, 600, false, false), dw = f(600, 600, 90, true, false), dx = f(90, 600, 600, false, true)
+            print(String(format: "  %@ %@: peak %.1f GFLOP/s; GCN batch shapes X·W %.1f, XᵀdS %.1f, dS·Wᵀ %.1f",
+                         name, label, peak, fwd, dw, dx))
+        }
+    }
+}

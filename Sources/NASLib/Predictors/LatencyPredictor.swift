@@ -1,0 +1,96 @@
+import Foundation
+
+/// What a GCN latency predictor was trained from: everything needed to train it again.
+public struct GCNPredictorSpec: Sendable, Equatable, Codable {
+    /// The device table's stable name.
+    public var device: String
+    /// Training and validation models (the rest of the device's models are the test set).
+    public var n = 900
+    public var valid = 100
+    public var seed = 1
+    public var config = GCNConfig()
+    public var options = TrainingOptions()
+    public var precision = AnyGCN.Precision.float64
+
+    public init(device: String) { self.device = device }
+}
+
+/// A GCN that predicts a device's latency (seconds) from the cell graph (SPEC §3).
+public final class LatencyPredictor: @unchecked Sendable {
+    public let spec: GCNPredictorSpec
+    public let model: AnyGCN
+    public let trainArchs: [NB201Arch]
+    public let validArchs: [NB201Arch]
+    public let testArchs: [NB201Arch]
+    public let history: [EpochRecord]
+    /// Wall-clock seconds the training took.
+    public let trainingSeconds: Double
+    private var allPredictions: [Double]?
+    private let lock = NSLock()
+
+    init(spec: GCNPredictorSpec, model: AnyGCN, train: [NB201Arch], valid: [NB201Arch], test: [NB201Arch],
+         history: [EpochRecord], seconds: Double) {
+        self.spec = spec
+        self.model = model
+        trainArchs = train
+        validArchs = valid
+        testArchs = test
+        self.history = history
+        trainingSeconds = seconds
+    }
+
+    /// The random split: the device's measured models in code order, permuted by the seed.
+    public static func split(_ table: MetricTable, n: Int, valid: Int, seed: Int) throws -> ([NB201Arch], [NB201Arch], [NB201Arch]) {
+        let models = table.measured
+        guard n >= 1, valid >= 0, n + valid <= models.count else {
+            throw NASLibError("n + valid = \(n + valid) exceeds the \(models.count) models measured on \(table.name) (n ≥ 1)")
+        }
+        var rng = SeededRandom(seed: seed).derived(0)
+        let order = rng.permutation(models.count).map { models[$0] }
+        return (Array(order[..<n]), Array(order[n..<(n + valid)]), Array(order[(n + valid)...]))
+    }
+
+    /// Trains a predictor on a device table. `observe` sees every epoch and may throw to stop.
+    public static func train(_ table: MetricTable, spec: GCNPredictorSpec,
+                             observe: (EpochRecord) throws -> Void = { _ in }) throws -> LatencyPredictor {
+        let (train, valid, test) = try split(table, n: spec.n, valid: spec.valid, seed: spec.seed)
+        let root = SeededRandom(seed: spec.seed)
+        let model = AnyGCN(precision: spec.precision, config: spec.config, seed: Int(truncatingIfNeeded: root.derived(1).peek()))
+        let start = DispatchTime.now().uptimeNanoseconds
+        let history = try model.train(
+            train: train.map(\.graph), trainTargets: train.map { table[$0]! }, valid: valid.map(\.graph),
+            validTargets: valid.map { table[$0]! }, options: spec.options,
+            seed: Int(truncatingIfNeeded: root.derived(2).peek()), observe: observe)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return LatencyPredictor(spec: spec, model: model, train: train, valid: valid, test: test, history: history, seconds: seconds)
+    }
+
+    /// Predicted latency (seconds) of every NB201 arch, by code (computed once).
+    public func predictAll() -> [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let p = allPredictions { return p }
+        let plan = EvaluationPlan(NB201Arch.all.map(\.graph), layers: spec.config.layers)
+        let p = model.predict(plan)
+        allPredictions = p
+        return p
+    }
+
+    public func predict(_ archs: [NB201Arch]) -> [Double] {
+        let all = predictAll()
+        return archs.map { all[$0.code] }
+    }
+
+    /// Accuracy on the held-out test models.
+    public func testMetrics(_ table: MetricTable, rule: PredictionMetrics.Rule = .eagle) -> PredictionMetrics {
+        PredictionMetrics(predicted: predict(testArchs), truth: testArchs.map { table[$0]! }, rule: rule)
+    }
+}
+
+extension SeededRandom {
+    /// The next value without advancing a copy's caller (for deriving seeds).
+    func peek() -> UInt64 {
+        var copy = self
+        return copy.next()
+    }
+}

@@ -1,0 +1,201 @@
+@testable import NASLib
+import Testing
+
+/// Finite-difference gradient checks (central differences in float64) for every layer and for
+/// the whole GCN; and a deliberately wrong backward pass that the check must catch.
+@Suite struct GradientCheckTests {
+    static let cells: [CellGraph] = [[3, 3, 3, 3, 3, 3], [4, 2, 1, 2, 1, 1], [1, 0, 1, 0, 0, 1], [2, 3, 0, 0, 0, 3], [0, 0, 0, 0, 0, 0]]
+        .map { try! NB201Arch(vector: $0).graph }
+
+    /// max over checked entries of |analytic − numeric| / max(floor, |analytic| + |numeric|)
+    /// (the floor keeps finite-difference noise on tiny gradients from counting as error).
+    static func worst(_ analytic: [Double], _ numeric: [Double], floor: Double = 1e-6) -> Double {
+        zip(analytic, numeric).map { abs($0 - $1) / max(floor, abs($0) + abs($1)) }.max() ?? 0
+    }
+
+    static func random(_ rows: Int, _ cols: Int, _ rng: inout SeededRandom) -> Matrix<Double> {
+        Matrix(rows: rows, cols: cols, data: (0..<(rows * cols)).map { _ in rng.uniform(-1, 1) })
+    }
+
+    /// Numeric gradient of `f` with respect to `x` at the given indices.
+    static func numeric(_ x: [Double], at indices: [Int], _ f: ([Double]) -> Double) -> [Double] {
+        let h = 1e-6
+        return indices.map { i in
+            var plus = x, minus = x
+            plus[i] += h
+            minus[i] -= h
+            return (f(plus) - f(minus)) / (2 * h)
+        }
+    }
+
+    static func dot(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double { zip(a.data, b.data).reduce(0) { $0 + $1.0 * $1.1 } }
+
+    // MARK: Layers
+
+    @Test(arguments: [false, true]) func graphConvolution(globalOnly: Bool) {
+        var rng = SeededRandom(seed: 1)
+        let store = ParameterStore<Double>()
+        let w = store.add("w", 4, 3), b = store.add("b", 1, 3)
+        store.uniform(w, bound: 1, &rng)
+        store.uniform(b, bound: 1, &rng)
+        let layer = GraphConvolution<Double>(inputs: 4, outputs: 3, weight: w, bias: b)
+        let g = GraphBatch(Self.cells)
+        let x = Self.random(g.rows, 4, &rng)
+        let r = Self.random(globalOnly ? g.graphs : g.rows, 3, &rng)
+        let values = store.snapshot()
+        func loss(_ params: [Double], _ input: Matrix<Double>) -> Double {
+            params.withUnsafeBufferPointer { Self.dot(layer.forward(input, g, $0.baseAddress!, globalOnly: globalOnly).0, r) }
+        }
+        let (_, cache) = layer.forward(x, g, store.values, globalOnly: globalOnly)
+        let dx = layer.backward(r, cache, g, store.values, store.grads, needInput: true)!
+        let pIdx = Array(0..<store.count)
+        #expect(Self.worst(pIdx.map { store.grads[$0] }, Self.numeric(values, at: pIdx) { loss($0, x) }) < 1e-6)
+        let xIdx = Array(stride(from: 0, to: x.data.count, by: 7))
+        let numX = Self.numeric(x.data, at: xIdx) { loss(values, Matrix(rows: x.rows, cols: 4, data: $0)) }
+        #expect(Self.worst(xIdx.map { dx.data[$0] }, numX) < 1e-6)
+    }
+
+    func normBlock(_ p: Double) -> (ParameterStore<Double>, NormReLUDropout<Double>) {
+        var rng = SeededRandom(seed: 2)
+        let store = ParameterStore<Double>()
+        let gm = store.add("g", 1, 13), bt = store.add("b", 1, 13)
+        store.uniform(gm, bound: 2, &rng)
+        store.uniform(bt, bound: 1, &rng)
+        return (store, NormReLUDropout(norm: LayerNorm(features: 13, gamma: gm, beta: bt), p: p))
+    }
+
+    /// LayerNorm → ReLU → dropout; the dropout mask is redrawn from the same seed in every
+    /// evaluation, so it is fixed.
+    @Test(arguments: [0.0, 0.3]) func normReLUDropout(p: Double) {
+        let (store, block) = normBlock(p)
+        var rng = SeededRandom(seed: 3)
+        let x = Self.random(5, 13, &rng), r = Self.random(5, 13, &rng)
+        func forward(_ params: UnsafePointer<Double>, _ x: Matrix<Double>) -> (Matrix<Double>, NormReLUDropout<Double>.Cache) {
+            var mask: SeededRandom? = SeededRandom(seed: 99)
+            return block.forward(x, params, &mask)
+        }
+        let err = Self.check(store, x, r, forward: { forward($0, $1).0 }, backward: { params, g, x in
+            block.backward(r, forward(params, x).1, params, g)
+        })
+        #expect(err < 1e-6)
+    }
+
+    /// The same block's backward with the x̂·Σ(dx̂·x̂) term left out: the check must reject it.
+    @Test func wrongBackwardIsCaught() {
+        let (store, block) = normBlock(0)
+        var rng = SeededRandom(seed: 3)
+        let x = Self.random(5, 13, &rng), r = Self.random(5, 13, &rng)
+        let gamma = block.norm.gamma.offset
+        let err = Self.check(store, x, r, forward: { params, x in
+            var none: SeededRandom? = nil
+            return block.forward(x, params, &none).0
+        }, backward: { params, g, x in
+            var none: SeededRandom? = nil
+            let cache = block.forward(x, params, &none).1
+            var dx = r
+            for row in 0..<5 {
+                var sum = 0.0
+                for k in 0..<13 { sum += r[row, k] * cache.gate[row, k] * params[gamma + k] }
+                for k in 0..<13 { dx[row, k] = cache.rstd[row] / 13 * (13 * r[row, k] * cache.gate[row, k] * params[gamma + k] - sum) }
+            }
+            return dx
+        })
+        #expect(err > 1e-2)
+    }
+
+    @Test func linear() {
+        var rng = SeededRandom(seed: 3)
+        let store = ParameterStore<Double>()
+        let w = store.add("w", 6, 4), b = store.add("b", 1, 4)
+        store.uniform(w, bound: 1, &rng)
+        store.uniform(b, bound: 1, &rng)
+        let lin = Linear<Double>(inputs: 6, outputs: 4, weight: w, bias: b)
+        let x = Self.random(5, 6, &rng), r = Self.random(5, 4, &rng)
+        let err = Self.check(store, x, r, forward: { lin.forward($1, $0).0 }, backward: { p, g, x in
+            lin.backward(r, lin.forward(x, p).1, p, g)
+        })
+        #expect(err < 1e-6)
+    }
+
+    @Test func losses() {
+        var rng = SeededRandom(seed: 4)
+        let p = Self.random(6, 2, &rng)
+        let t = (0..<12).map { _ in rng.uniform(-1, 1) }
+        let probs = (0..<12).map { _ in rng.uniform(0.05, 0.95) }
+        let idx = Array(0..<12)
+        func softTargets() -> [Double] { // each row a distribution
+            var out = [Double]()
+            for r in 0..<6 { let a = probs[2 * r], s = a + probs[2 * r + 1]; out += [a / s, probs[2 * r + 1] / s] }
+            return out
+        }
+        let soft = softTargets()
+        let checks: [(Matrix<Double>) -> (Double, Matrix<Double>)] = [
+            { Loss.l1($0, t) }, { Loss.mse($0, t) },
+            { x in
+                let y = Softmax.logSoftmax(x)
+                let (l, g) = Loss.kl(y, soft)
+                return (l, Softmax.logSoftmaxBackward(g, y))
+            },
+            { x in
+                let y = Softmax.sigmoid(x)
+                let (l, g) = Loss.bce(y, probs)
+                return (l, Softmax.sigmoidBackward(g, y))
+            },
+        ]
+        for f in checks {
+            let analytic = f(p).1.data
+            let numeric = Self.numeric(p.data, at: idx) { f(Matrix(rows: 6, cols: 2, data: $0)).0 }
+            #expect(Self.worst(analytic, numeric) < 1e-6)
+        }
+    }
+
+    /// Checks parameter and input gradients of a layer with loss Σ forward(x) ⊙ r.
+    static func check(_ store: ParameterStore<Double>, _ x: Matrix<Double>, _ r: Matrix<Double>,
+                      forward: (UnsafePointer<Double>, Matrix<Double>) -> Matrix<Double>,
+                      backward: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Matrix<Double>) -> Matrix<Double>) -> Double {
+        store.zeroGrads()
+        let dx = backward(store.values, store.grads, x)
+        let grads = store.gradients, values = store.snapshot()
+        func loss(_ params: [Double], _ input: Matrix<Double>) -> Double {
+            params.withUnsafeBufferPointer { dot(forward($0.baseAddress!, input), r) }
+        }
+        let pIdx = Array(0..<store.count)
+        let e1 = worst(grads, numeric(values, at: pIdx) { loss($0, x) })
+        let xIdx = Array(0..<x.data.count)
+        let e2 = worst(dx.data, numeric(x.data, at: xIdx) { loss(values, Matrix(rows: x.rows, cols: x.cols, data: $0)) })
+        return max(e1, e2)
+    }
+
+    // MARK: The whole GCN
+
+    @Test(arguments: [0.0, 0.2]) func wholeGCN(dropout: Double) {
+        let gcn = GCN<Double>(config: .init(layers: 3, hidden: 8, dropout: dropout), seed: 5)
+        let g = GraphBatch(Self.cells)
+        let targets = [0.3, -0.2, 0.9, 0.1, -0.5]
+        let saved = gcn.store.snapshot()
+        func loss(_ params: [Double]) -> Double {
+            gcn.store.restore(params)
+            defer { gcn.store.restore(saved) }
+            var rng = SeededRandom(seed: 11)
+            let (emb, _) = gcn.embedTraining(g, &rng)
+            return Loss.mse(gcn.headForward(emb).0, targets).0
+        }
+        var rng = SeededRandom(seed: 11)
+        _ = gcn.regressionStep(g, targets: targets, mse: true, &rng)
+        let idx = Array(stride(from: 0, to: gcn.store.count, by: 3))
+        let analytic = idx.map { gcn.store.grads[$0] }, numeric = Self.numeric(saved, at: idx, loss)
+        #expect(Self.worst(analytic, numeric, floor: 1e-4) < 1e-5)
+    }
+
+    /// The evaluation plan (distinct rows only) computes the same function as the plain pass.
+    @Test func evaluationPlanMatchesThePlainForward() {
+        let gcn = GCN<Double>(config: .init(layers: 4, hidden: 16, dropout: 0), seed: 6)
+        let cells = NB201Arch.all.filter { $0.code % 53 == 0 }.map(\.graph)
+        var rng = SeededRandom(seed: 0)
+        let plain = gcn.headForward(gcn.embedTraining(GraphBatch(cells), &rng).0).0.data
+        let plan = EvaluationPlan(cells, layers: 4)
+        let fast = gcn.predict(plan)
+        #expect(zip(plain, fast).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($0)) })
+        #expect(plan.distinctRows[0] < cells.count * 9)
+    }
+}
