@@ -27,6 +27,17 @@ func benchGCN(full: Bool) throws {
         print(String(format: "  %@: %.3f s per epoch; GCN GEMMs %.1f GFLOP per epoch → %.1f GFLOP/s over the whole epoch",
                      precision.rawValue, perEpoch, gemmFlops / 1e9, gemmFlops / perEpoch / 1e9))
     }
+    guard full else { return }
+    print("== full d-cpu training (Table S1 settings, seed 1)")
+    for precision in [AnyGCN.Precision.float64, .float32] {
+        var spec = GCNPredictorSpec(device: table.name)
+        spec.precision = precision
+        let p = try LatencyPredictor.train(table, spec: spec)
+        let m = p.testMetrics(table)
+        let predictAll = seconds { _ = LatencyPredictor.predictAllFresh(p) }
+        print(String(format: "  %@: %.1f s, %d epochs; test within 1/5/10%%: %.1f / %.1f / %.1f (n=%d); predicting all 15625 models %.3f s",
+                     precision.rawValue, p.trainingSeconds, p.history.count, m.within1, m.within5, m.within10, m.n, predictAll))
+    }
 }
 
 /// Time of one fused AdamW step over the GCN's parameters.

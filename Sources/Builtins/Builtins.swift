@@ -8,7 +8,9 @@ public enum Builtins {
         BuiltinFunction.category("Basics", CoreBuiltins.basics())
             + BuiltinFunction.category("Lists and records", CoreBuiltins.collections())
             + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
+            + CoreBuiltins.repetition()
             + DataBuiltins.all()
+            + PredictorBuiltins.all()
     }
 
     /// A fresh interpreter with every builtin registered.

@@ -6,12 +6,21 @@ public struct CallArgument {
     public let value: Value
     public let range: SourceRange?
     public let labelRange: SourceRange?
+    /// A trailing closure: bound to the last parameter.
+    public let trailing: Bool
 
-    public init(label: String? = nil, value: Value, range: SourceRange? = nil, labelRange: SourceRange? = nil) {
+    public init(label: String? = nil, value: Value, range: SourceRange? = nil, labelRange: SourceRange? = nil,
+                trailing: Bool = false) {
         self.label = label
         self.value = value
         self.range = range
         self.labelRange = labelRange
+        self.trailing = trailing
+    }
+
+    /// The argument as if it were named (a trailing closure takes the last parameter's name).
+    func labelled(_ name: String) -> CallArgument {
+        CallArgument(label: name, value: value, range: range, labelRange: range, trailing: true)
     }
 }
 
@@ -78,7 +87,7 @@ extension Interpreter {
               variadic: Bool = false) throws -> [Value?] {
         var bound = [Value?](repeating: nil, count: names.count)
         var position = 0
-        for a in args {
+        for a in Interpreter.placeTrailing(args, names, variadic: variadic) {
             if let label = a.label {
                 guard let i = names.firstIndex(of: label) else {
                     throw RuntimeError("unknown argument '\(label)' to \(function)"
@@ -102,8 +111,22 @@ extension Interpreter {
         return bound
     }
 
-    func callBuiltin(_ b: BuiltinFunction, _ args: [CallArgument], at range: SourceRange?) throws -> Value {
+    /// A trailing closure (when the function has parameters and is not variadic) becomes a
+    /// named argument for the last parameter, as in Swift.
+    static func placeTrailing(_ args: [CallArgument], _ names: [String], variadic: Bool) -> [CallArgument] {
+        guard let last = names.last, !variadic, let t = args.last, t.trailing, t.label == nil else { return args }
+        return args.dropLast() + [t.labelled(last)]
+    }
+
+    func callBuiltin(_ b: BuiltinFunction, _ rawArgs: [CallArgument], at range: SourceRange?) throws -> Value {
         let names = b.parameters.map(\.name)
+        // For builtins the closure goes to the last parameter that takes a function.
+        let target = b.parameters.last { p in
+            if case .function = p.type { return true }
+            if case .optional(.function) = p.type { return true }
+            return false
+        }?.name
+        let args = Interpreter.placeTrailing(rawArgs, target.map { [$0] } ?? names, variadic: b.variadic != nil)
         let positional = args.filter { $0.label == nil }
         let restArgs = b.variadic == nil ? [] : Array(positional.dropFirst(names.count))
         let bound = try bind(args, to: names, function: "'\(b.name)'", at: range, variadic: b.variadic != nil)

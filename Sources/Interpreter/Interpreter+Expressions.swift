@@ -44,7 +44,8 @@ extension Interpreter {
         case .call(let calleeExpr, let argExprs):
             let callee = try eval(calleeExpr, env)
             let args = try argExprs.map {
-                CallArgument(label: $0.label, value: try eval($0.value, env), range: $0.value.range, labelRange: $0.labelRange)
+                CallArgument(label: $0.label, value: try eval($0.value, env), range: $0.value.range, labelRange: $0.labelRange,
+                             trailing: $0.trailing)
             }
             return try call(callee, args, at: expr.range, calleeName: Interpreter.calleeName(calleeExpr))
         case .index(let base, let index):

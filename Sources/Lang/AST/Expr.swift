@@ -54,6 +54,8 @@ public struct Argument: Sendable {
     public let label: String?
     public let labelRange: SourceRange?
     public let value: Expr
+    /// A trailing closure `f(x) { ... }`: it goes to the function's last parameter.
+    public var trailing = false
 }
 
 public enum UnaryOp: String, Sendable {

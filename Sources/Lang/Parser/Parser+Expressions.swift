@@ -139,7 +139,7 @@ extension Parser {
             if current.isPunct(.lparen) && !current.atLineStart {
                 var args = try parseArguments(for: expr)
                 if let closure = try parseTrailingClosure() {
-                    args.append(Argument(label: nil, labelRange: nil, value: closure))
+                    args.append(Argument(label: nil, labelRange: nil, value: closure, trailing: true))
                 }
                 expr = Expr(.call(callee: expr, arguments: args), expr.range.to(range(from: previous.start)))
             } else if current.isPunct(.lbracket) && !current.atLineStart {
@@ -154,7 +154,7 @@ extension Parser {
                 let (name, nrange) = try expectFieldName()
                 expr = Expr(.field(expr, name: name, nameRange: nrange), expr.range.to(nrange))
             } else if let closure = try parseTrailingClosure() {
-                let arg = Argument(label: nil, labelRange: nil, value: closure)
+                let arg = Argument(label: nil, labelRange: nil, value: closure, trailing: true)
                 expr = Expr(.call(callee: expr, arguments: [arg]), expr.range.to(closure.range))
             } else {
                 return expr

@@ -76,6 +76,11 @@ public final class LatencyPredictor: @unchecked Sendable {
         return p
     }
 
+    /// Predicts every model without the cache (for timing).
+    public static func predictAllFresh(_ p: LatencyPredictor) -> [Double] {
+        p.model.predict(EvaluationPlan(NB201Arch.all.map(\.graph), layers: p.spec.config.layers))
+    }
+
     public func predict(_ archs: [NB201Arch]) -> [Double] {
         let all = predictAll()
         return archs.map { all[$0.code] }

@@ -1,0 +1,192 @@
+import Interpreter
+import Lang
+import NASLib
+
+/// Prediction metrics as a record: within-x in %, errors as time quantities.
+func metricsRecord(_ m: PredictionMetrics) -> Value {
+    .record(Record([
+        ("within1", .number(m.within1)), ("within5", .number(m.within5)), ("within10", .number(m.within10)),
+        ("within20", .number(m.within20)), ("mae", .quantity(Quantity.seconds(m.mae))),
+        ("rmse", .quantity(Quantity.seconds(m.rmse))), ("spearman", .number(m.spearman)),
+        ("kendall", .number(m.kendall)), ("n", .int(m.n)),
+    ]))
+}
+
+/// `rule:` of a metrics call: "eagle" (default) or "paper".
+func ruleArgument(_ c: BuiltinCall) throws -> PredictionMetrics.Rule {
+    let s = try c.string("rule")
+    guard let r = PredictionMetrics.Rule(rawValue: s) else { throw c.fail("rule", "use \"eagle\" or \"paper\", got \"\(s)\"") }
+    return r
+}
+
+/// Archs from a value: an arch, a list of archs or indices, a space.
+func archList(_ v: Value, _ context: NASContext, _ c: BuiltinCall, _ name: String) throws -> (archs: [NB201Arch], single: Bool) {
+    func one(_ x: Value) throws -> NB201Arch {
+        switch x {
+        case .object(let a as ArchObject): return a.arch
+        case .int(let i): return try nas { try context.benchmark().index().arch(index: i) }
+        case .string(let s): return try nas { try NB201Arch(string: s) }
+        default: throw c.fail(name, "arch, index or arch string expected, got \(x.describeForError)")
+        }
+    }
+    switch v {
+    case .list(let xs): return (try xs.map(one), false)
+    case .range(let r): return (try r.elements.map(one), false)
+    case .object(let o as SpaceObject): return (try o.archs(), false)
+    default: return ([try one(v)], true)
+    }
+}
+
+/// A trained GCN latency predictor in the language (`p = gcn(device: "d-cpu")`).
+final class GCNObject: HostObject {
+    let predictor: LatencyPredictor
+    let device: Device
+    let context: NASContext
+
+    init(_ predictor: LatencyPredictor, _ device: Device, _ context: NASContext) {
+        self.predictor = predictor
+        self.device = device
+        self.context = context
+    }
+
+    var typeName: String { "gcn" }
+    var memberNames: [String] {
+        ["device", "test", "metrics", "history", "predict", "save", "spec", "epochs", "seconds", "train", "valid", "test_archs"]
+    }
+
+    func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
+
+    lazy var testMetrics: PredictionMetrics? = try? predictor.testMetrics(table())
+
+    func member(_ name: String) throws -> Value? {
+        let spec = predictor.spec
+        switch name {
+        case "device": return .string(device.name)
+        case "test": return metricsRecord(try testMetrics ?? predictor.testMetrics(table()))
+        case "metrics": return .builtin(metricsMethod)
+        case "history":
+            return .list(predictor.history.map {
+                .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)),
+                                ("valid_loss", .number($0.validLoss)), ("lr", .number($0.learningRate))]))
+            })
+        case "predict": return .builtin(predictMethod)
+        case "save": return .builtin(saveMethod)
+        case "spec": return GCNObject.specRecord(spec)
+        case "epochs": return .int(predictor.history.count)
+        case "seconds": return .number(predictor.trainingSeconds)
+        case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
+        case "valid": return .list(predictor.validArchs.map { .object(ArchObject($0, context)) })
+        case "test_archs": return .list(predictor.testArchs.map { .object(ArchObject($0, context)) })
+        default: return nil
+        }
+    }
+
+    static func specRecord(_ s: GCNPredictorSpec) -> Value {
+        .record(Record([
+            ("device", .string(s.device)), ("n", .int(s.n)), ("valid", .int(s.valid)), ("seed", .int(s.seed)),
+            ("layers", .int(s.config.layers)), ("hidden", .int(s.config.hidden)), ("dropout", .number(s.config.dropout)),
+            ("epochs", .int(s.options.epochs)), ("batch", .int(s.options.batch)), ("lr", .number(s.options.learningRate)),
+            ("weight_decay", .number(s.options.weightDecay)), ("schedule", .string(s.options.schedule.rawValue)),
+            ("lr_patience", .int(s.options.lrPatience)), ("patience", .int(s.options.patience)),
+            ("warmup", .int(s.options.warmup)), ("restore_best", .bool(s.options.restoreBest)),
+            ("loss", .string(s.options.loss.rawValue)), ("precision", .string(s.precision.rawValue)),
+        ]))
+    }
+
+    var metricsMethod: BuiltinFunction {
+        BuiltinFunction("metrics", [BuiltinParameter("rule", .string, default: .string("eagle"), "\"eagle\" or \"paper\"")],
+                        doc: "Test metrics under a within-x rule: eagle's (1−x)·pred ≤ true ≤ (1+x)·pred or the paper's |pred − true| ≤ x·true.") { c in
+            metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
+        }
+    }
+
+    var predictMethod: BuiltinFunction {
+        BuiltinFunction("predict", [BuiltinParameter("x", .any, "an arch, a list of archs or indices, or a space")],
+                        doc: "Predicted latency (a time quantity, or a list of them).") { c in
+            let (archs, single) = try archList(c["x"], self.context, c, "x")
+            let p = self.predictor.predict(archs).map { Value.quantity(Quantity.seconds($0)) }
+            return single ? p[0] : .list(p)
+        }
+    }
+
+    var saveMethod: BuiltinFunction {
+        BuiltinFunction("save", [BuiltinParameter("file", .string, "the file to write")],
+                        doc: "Saves the predictor (docs/formats.md); gcn_load(file) reads it back.") { c in
+            try nas { try PredictorFile.save(self.predictor, to: try c.string("file")) }
+            return .nil
+        }
+    }
+
+    func display() -> String {
+        let m = testMetrics
+        let within = m.map { String(format: "within 1/5/10%%: %.1f / %.1f / %.1f", $0.within1, $0.within5, $0.within10) } ?? ""
+        let s = predictor.spec
+        return "gcn(\(device.aliases.first ?? device.name): \(s.n) train, \(s.valid) valid, \(predictor.testArchs.count) test; "
+            + "\(within); \(predictor.history.count) epochs, \(s.precision.rawValue))"
+    }
+
+    func inlineDisplay() -> String { "gcn(\(device.aliases.first ?? device.name))" }
+
+    func plainValue() -> Value? {
+        guard case .record(var r) = GCNObject.specRecord(predictor.spec) else { return nil }
+        if let m = testMetrics, case .record(let t) = metricsRecord(m) { r["test"] = .record(t) }
+        r["epochs_run"] = .int(predictor.history.count)
+        return .record(r)
+    }
+}
+
+/// The layer-wise baseline in the language.
+final class LayerwiseObject: HostObject {
+    let predictor: LayerwisePredictor
+    let device: Device
+    let context: NASContext
+
+    init(_ predictor: LayerwisePredictor, _ device: Device, _ context: NASContext) {
+        self.predictor = predictor
+        self.device = device
+        self.context = context
+    }
+
+    var typeName: String { "layerwise" }
+    var memberNames: [String] { ["device", "test", "metrics", "predict", "costs"] }
+
+    func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "device": return .string(device.name)
+        case "test": return metricsRecord(predictor.testMetrics(try table()))
+        case "metrics":
+            return .builtin(BuiltinFunction("metrics", [BuiltinParameter("rule", .string, default: .string("eagle"))],
+                                            doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\").") { c in
+                metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
+            })
+        case "predict":
+            return .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any)], doc: "Predicted latency.") { c in
+                let (archs, single) = try archList(c["x"], self.context, c, "x")
+                let p = archs.map { Value.quantity(Quantity.seconds(self.predictor.predict($0))) }
+                return single ? p[0] : .list(p)
+            })
+        case "costs":
+            var rows: [Value] = [.record(Record([("position", .string("constant")), ("op", .string("-")),
+                                                 ("cost", .quantity(Quantity.seconds(predictor.constant)))]))]
+            for (pos, costs) in predictor.costs.enumerated() {
+                for op in NB201Op.allCases where op != .none {
+                    rows.append(.record(Record([("position", .string("e\(NB201Arch.edges[pos].0)\(NB201Arch.edges[pos].1)")),
+                                                ("op", .string(op.name)), ("cost", .quantity(Quantity.seconds(costs[op.rawValue])))])))
+                }
+            }
+            return .object(TableObject(rows))
+        default: return nil
+        }
+    }
+
+    func display() -> String {
+        let m = try? predictor.testMetrics(table())
+        let within = m.map { String(format: "within 1/5/10%%: %.1f / %.1f / %.1f", $0.within1, $0.within5, $0.within10) } ?? ""
+        return "layerwise(\(device.aliases.first ?? device.name): \(predictor.trainArchs.count) train, \(predictor.testArchs.count) test; \(within))"
+    }
+
+    func inlineDisplay() -> String { "layerwise(\(device.aliases.first ?? device.name))" }
+    func plainValue() -> Value? { (try? member("test")) ?? nil }
+}
