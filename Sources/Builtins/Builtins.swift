@@ -9,6 +9,9 @@ public enum Builtins {
             + BuiltinFunction.category("Lists and records", CoreBuiltins.collections())
             + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
             + CoreBuiltins.repetition()
+            + [Output.save]
+            + PlotBuiltins.all()
+            + StatisticsBuiltins.all()
             + DataBuiltins.all()
             + PredictorBuiltins.all()
     }

@@ -55,6 +55,12 @@ public enum Format {
         return repr(v)
     }
 
+    /// The text a displayed value shows as; on a terminal, objects may draw (figures).
+    public static func display(_ v: Value, terminal: Bool) -> String {
+        if case .object(let o) = v { return o.display(terminal: terminal) }
+        return repr(v)
+    }
+
     /// The text a displayed value shows as.
     public static func repr(_ v: Value, nested: Bool = false) -> String {
         switch v {

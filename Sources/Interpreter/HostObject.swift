@@ -10,6 +10,8 @@ public protocol HostObject: AnyObject {
     func member(_ name: String) throws -> Value?
     /// The text shown when the value is printed or displayed.
     func display() -> String
+    /// The text shown on a terminal (a figure draws itself; by default the same as `display()`).
+    func display(terminal: Bool) -> String
     /// A one-line form for inside lists and records (`arch(6111)`).
     func inlineDisplay() -> String
     /// The value as plain data (records, lists, numbers) for `json` and `save`; nil if none.
@@ -23,6 +25,7 @@ public protocol HostObject: AnyObject {
 extension HostObject {
     public func plainValue() -> Value? { nil }
     public func inlineDisplay() -> String { "<\(typeName)>" }
+    public func display(terminal: Bool) -> String { display() }
     public func sequence() -> [Value]? { nil }
     public func isEqual(to other: any HostObject) -> Bool { self === other }
 }

@@ -6,6 +6,7 @@
 public enum JSON {
     public struct Failure: Error {
         public let message: String
+        public init(message: String) { self.message = message }
     }
 
     public static func encode(_ v: Value, pretty: Bool = false) throws -> String {

@@ -51,7 +51,7 @@ public struct ScriptRunner {
             return .usage
         }
         let show = display ?? { value, _ in
-            self.interpreter.output.display(value, text: Format.repr(value))
+            self.interpreter.output.display(value, text: Format.display(value, terminal: self.interpreter.output.isInteractive))
         }
         do {
             try interpreter.run(program, display: show)

@@ -92,7 +92,7 @@ public final class Session {
     }
 
     func show(_ value: Value, number n: Int) {
-        let text = Format.repr(value)
+        let text = Format.display(value, terminal: output.isInteractive)
         if numbered {
             let label = "Out[\(n)]: "
             output.display(value, text: text.contains("\n") ? label + "\n" + text : label + text)

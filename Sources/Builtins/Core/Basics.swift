@@ -103,6 +103,7 @@ extension CoreBuiltins {
 enum Clock {
     static let start = DispatchTime.now().uptimeNanoseconds
     static func seconds() -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let origin = start  // initialised on first use: read it before the current time
+        return Double(DispatchTime.now().uptimeNanoseconds - origin) / 1e9
     }
 }

@@ -121,8 +121,5 @@ func datasetArgument(_ c: BuiltinCall, _ name: String) throws -> Benchmark.Datas
 }
 
 func datasetAndSplit(_ c: BuiltinCall) throws -> (Benchmark.Dataset, Benchmark.Split) {
-    let dataset = try datasetArgument(c, "dataset")
-    let s = try c.string("split")
-    guard let split = Benchmark.Split(rawValue: s) else { throw c.fail("split", "use \"test\" or \"valid\", got \"\(s)\"") }
-    return (dataset, split)
+    try datasetAndSplit(c, datasetName: "dataset")
 }

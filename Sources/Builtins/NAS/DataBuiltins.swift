@@ -5,7 +5,7 @@ import NASLib
 /// Builtins that bind the benchmark data and the NB201 space.
 enum DataBuiltins {
     static func all() -> [BuiltinFunction] {
-        [arch, space, load, devices, correlation, table]
+        [arch, space, load, devices, correlation, table, truth, oracle]
     }
 
     static let arch = BuiltinFunction(

@@ -190,3 +190,23 @@ final class LayerwiseObject: HostObject {
     func inlineDisplay() -> String { "layerwise(\(device.aliases.first ?? device.name))" }
     func plainValue() -> Value? { (try? member("test")) ?? nil }
 }
+
+extension GCNObject: Plottable {
+    /// Training curves: losses and learning rate per epoch.
+    func figure() throws -> Figure { TrainingCurves.figure(predictor.history.map { ($0.epoch, $0.trainLoss, $0.validLoss, $0.learningRate) }, title: "gcn on \(device.aliases.first ?? device.name)") }
+}
+
+/// Figures of training histories (`plot(p)`, `plot(p.history)`).
+enum TrainingCurves {
+    static func figure(_ h: [(Int, Double, Double, Double)], title: String) -> Figure {
+        let epochs = h.map { Double($0.0) }
+        let loss = Figure.Panel(title: "\(title): loss", xlabel: "epoch", ylabel: "mean L1 loss (s)", series: [
+            Figure.Series(label: "training (mini-batches)", kind: .line, x: epochs, y: h.map(\.1)),
+            Figure.Series(label: "validation", kind: .line, x: epochs, y: h.map(\.2)),
+        ])
+        let lr = Figure.Panel(title: "\(title): learning rate", xlabel: "epoch", ylabel: "learning rate", series: [
+            Figure.Series(label: "", kind: .line, x: epochs, y: h.map(\.3)),
+        ])
+        return Figure(panels: [loss, lr], columns: 2)
+    }
+}

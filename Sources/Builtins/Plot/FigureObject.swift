@@ -1,0 +1,42 @@
+import Interpreter
+import Lang
+
+/// Objects that know how to draw themselves (`plot(o)`).
+protocol Plottable {
+    func figure() throws -> Figure
+}
+
+/// A figure in the language: drawn on the terminal, saved as SVG with `save(fig, "f.svg")`.
+final class FigureObject: HostObject, Plottable {
+    let value: Figure
+    init(_ f: Figure) { value = f }
+
+    var typeName: String { "figure" }
+    var memberNames: [String] { ["svg", "panels", "save"] }
+
+    func figure() throws -> Figure { value }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "svg": return .string(SVGRenderer().render(value))
+        case "panels": return .int(value.panels.count)
+        case "save":
+            return .builtin(BuiltinFunction("save", [BuiltinParameter("file", .string)], doc: "Writes the figure as SVG.") { c in
+                try Output.write(SVGRenderer().render(self.value), to: try c.string("file"), c)
+                return .nil
+            })
+        default: return nil
+        }
+    }
+
+    var summary: String {
+        let series = value.panels.reduce(0) { $0 + $1.series.count }
+        let titles = value.panels.map(\.title).filter { !$0.isEmpty }
+        return "figure(\(value.panels.count) panel\(value.panels.count == 1 ? "" : "s"), \(series) series"
+            + (titles.isEmpty ? "" : ": " + titles.joined(separator: "; ")) + ") — save(fig, \"file.svg\") writes it"
+    }
+
+    func display() -> String { summary }
+    func display(terminal: Bool) -> String { terminal ? TerminalRenderer(color: true).render(value) : summary }
+    func inlineDisplay() -> String { "figure" }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Renders a figure as a standalone SVG document that looks like a paper's figure: framed axes
+/// with ticks and tick labels, axis labels with units, light grid lines, a legend.
+struct SVGRenderer {
+    let panelWidth = 380.0
+    let panelHeight = 270.0
+    let margin = (left: 62.0, right: 14.0, top: 28.0, bottom: 46.0)
+
+    func render(_ f: Figure) -> String {
+        let cols = max(1, min(f.columns, f.panels.count))
+        let rows = (f.panels.count + cols - 1) / cols
+        let titleHeight = f.title == nil ? 0.0 : 26
+        let width = Double(cols) * panelWidth, height = Double(rows) * panelHeight + titleHeight
+        var out = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+            <rect width="100%" height="100%" fill="white"/>
+
+            """
+        if let t = f.title {
+            out += "<text class=\"figure-title\" x=\"\(fmt(width / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(escape(t))</text>\n"
+        }
+        for (i, panel) in f.panels.enumerated() {
+            let ox = Double(i % cols) * panelWidth, oy = Double(i / cols) * panelHeight + titleHeight
+            out += renderPanel(panel, index: i, x: ox, y: oy)
+        }
+        return out + "</svg>\n"
+    }
+
+    func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double) -> String {
+        let px = ox + margin.left, py = oy + margin.top
+        let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
+        let xs = p.series.flatMap(\.x)
+        let ys = p.series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }
+        let ax = Axis(xs), ay = Axis(ys)
+        func sx(_ v: Double) -> Double { px + ax.fraction(v) * pw }
+        func sy(_ v: Double) -> Double { py + (1 - ay.fraction(v)) * ph }
+        var s = "<g class=\"panel\" id=\"panel-\(index)\">\n"
+        s += "<text class=\"panel-title\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(oy + 18))\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">\(escape(p.title))</text>\n"
+        // Grid and ticks.
+        for t in ax.ticks {
+            let x = sx(t)
+            s += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(py))\" x2=\"\(fmt(x))\" y2=\"\(fmt(py + ph))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
+            s += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(py + ph))\" x2=\"\(fmt(x))\" y2=\"\(fmt(py + ph + 4))\" stroke=\"black\"/>\n"
+            s += "<text class=\"tick\" x=\"\(fmt(x))\" y=\"\(fmt(py + ph + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Axis.label(t))</text>\n"
+        }
+        for t in ay.ticks {
+            let y = sy(t)
+            s += "<line x1=\"\(fmt(px))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px + pw))\" y2=\"\(fmt(y))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
+            s += "<line x1=\"\(fmt(px - 4))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px))\" y2=\"\(fmt(y))\" stroke=\"black\"/>\n"
+            s += "<text class=\"tick\" x=\"\(fmt(px - 7))\" y=\"\(fmt(y + 3.5))\" text-anchor=\"end\" font-size=\"10\">\(Axis.label(t))</text>\n"
+        }
+        s += "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
+        s += "<text class=\"xlabel\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(py + ph + 34))\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.xlabel))</text>\n"
+        s += "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
+        // Series, clipped to the plot area.
+        s += "<clipPath id=\"clip-\(index)\"><rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\"/></clipPath>\n"
+        s += "<g clip-path=\"url(#clip-\(index))\">\n"
+        for (k, series) in p.series.enumerated() {
+            let color = Figure.palette[k % Figure.palette.count]
+            let label = escape(series.label)
+            if let lo = series.lower, let hi = series.upper {
+                let upper = zip(series.x, hi).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(fmt(sx($0.0))),\(fmt(sy($0.1)))" }
+                let lower = zip(series.x, lo).filter { $0.0.isFinite && $0.1.isFinite }.reversed().map { "\(fmt(sx($0.0))),\(fmt(sy($0.1)))" }
+                s += "<polygon class=\"band\" data-label=\"\(label)\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
+            }
+            switch series.kind {
+            case .line:
+                // Missing values (NaN) break the line into segments.
+                var segments: [[String]] = [[]]
+                for (x, y) in zip(series.x, series.y) {
+                    if x.isFinite && y.isFinite {
+                        segments[segments.count - 1].append("\(fmt(sx(x))),\(fmt(sy(y)))")
+                    } else if !(segments.last?.isEmpty ?? true) {
+                        segments.append([])
+                    }
+                }
+                for seg in segments where !seg.isEmpty {
+                    s += "<polyline class=\"series\" data-label=\"\(label)\" points=\"\(seg.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>\n"
+                }
+            case .scatter:
+                s += "<g class=\"series\" data-label=\"\(label)\" fill=\"\(color)\" fill-opacity=\"0.55\">\n"
+                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
+                    s += "<circle cx=\"\(fmt(sx(x)))\" cy=\"\(fmt(sy(y)))\" r=\"1.3\"/>\n"
+                }
+                s += "</g>\n"
+            }
+        }
+        s += "</g>\n"
+        // Legend (top left inside the frame).
+        let named = p.series.enumerated().filter { !$0.element.label.isEmpty }
+        if !named.isEmpty {
+            let longest = named.map(\.element.label.count).max() ?? 0
+            let lw = Double(longest) * 6.2 + 34, lh = Double(named.count) * 15 + 6
+            s += "<g class=\"legend\">\n<rect x=\"\(fmt(px + 6))\" y=\"\(fmt(py + 6))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
+            for (row, (k, series)) in named.enumerated() {
+                let color = Figure.palette[k % Figure.palette.count], y = py + 6 + 13 + Double(row) * 15
+                if series.kind == .scatter {
+                    s += "<circle cx=\"\(fmt(px + 20))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
+                } else {
+                    s += "<line x1=\"\(fmt(px + 12))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(px + 28))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                }
+                s += "<text x=\"\(fmt(px + 33))\" y=\"\(fmt(y))\" font-size=\"10\">\(escape(series.label))</text>\n"
+            }
+            s += "</g>\n"
+        }
+        return s + "</g>\n"
+    }
+
+    func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

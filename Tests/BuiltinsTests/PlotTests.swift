@@ -1,0 +1,98 @@
+import Builtins
+import Foundation
+import FoundationXML
+import Interpreter
+import Lang
+import REPL
+import Testing
+
+/// SVG output is checked for structure: well-formed XML, the expected panels, series and labels.
+@Suite struct PlotTests {
+    final class SVGSummary: NSObject, XMLParserDelegate {
+        var panels = 0
+        var seriesLabels: [String] = []
+        var texts: [String] = []
+        var text = ""
+        func parser(_ p: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if name == "g", attributes["class"] == "panel" { panels += 1 }
+            if attributes["class"] == "series", let l = attributes["data-label"] { seriesLabels.append(l) }
+            text = ""
+        }
+        func parser(_ p: XMLParser, foundCharacters string: String) { text += string }
+        func parser(_ p: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "text" { texts.append(text) }
+        }
+    }
+
+    func run(_ code: String) throws -> (String, String) {
+        let out = StringSink()
+        let interpreter = Builtins.makeInterpreter(output: out)
+        var err = ""
+        let status = ScriptRunner(interpreter: interpreter, errors: { err += $0 }).run(SourceFile(name: "t", text: code))
+        #expect(status == .ok, "\(err)")
+        return (out.text, err)
+    }
+
+    func parse(_ path: String) throws -> SVGSummary {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let parser = XMLParser(data: data)
+        let s = SVGSummary()
+        parser.delegate = s
+        #expect(parser.parse(), "not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
+        return s
+    }
+
+    @Test func linePlotWithLegendAndUnits() throws {
+        let path = NSTemporaryDirectory() + "brpsh-plot-\(UInt32.random(in: 0...UInt32.max)).svg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try run("""
+            t = 1ms..7ms step 0.5
+            f = plot([{x: t, y: map(t) { v -> v.ms ** 2 }, label: "square <&>"}, {x: t, y: map(t) { v -> 10 * v.ms }, label: "linear", kind: "scatter"}], title: "Demo", xlabel: "limit")
+            save(f, "\(path)")
+            """)
+        let s = try parse(path)
+        #expect(s.panels == 1)
+        #expect(s.seriesLabels == ["square <&>", "linear"])
+        #expect(s.texts.contains("Demo") && s.texts.contains("limit (ms)") && s.texts.contains("square <&>"))
+        #expect(s.texts.contains("2") && s.texts.contains("40"))  // tick labels
+    }
+
+    @Test func trainingHistoryAndGrid() throws {
+        let path = NSTemporaryDirectory() + "brpsh-grid-\(UInt32.random(in: 0...UInt32.max)).svg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try run("""
+            h = map(0..9) { e -> {epoch: e, train_loss: 1 / (e + 1), valid_loss: 1.2 / (e + 1), lr: 0.001} }
+            a = plot(h)
+            b = scatter(x: [1, 2, 3], y: [3, 1, 2], label: "points")
+            save(grid([a, b], cols: 2, title: "Grid"), "\(path)")
+            """)
+        let s = try parse(path)
+        #expect(s.panels == 3)
+        #expect(s.seriesLabels.contains("validation") && s.seriesLabels.contains("points"))
+        #expect(s.texts.contains("Grid"))
+    }
+
+    @Test func csvAndJSONOutputs() throws {
+        let dir = NSTemporaryDirectory() + "brpsh-save-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try run("""
+            rows = [{name: "a,b", t: 1.5ms, n: 1}, {name: "c", t: 250us, n: nil}]
+            save(rows, "\(dir)/r.csv")
+            save({k: [1, 2]}, "\(dir)/k.json")
+            """)
+        let csv = try String(contentsOfFile: dir + "/r.csv", encoding: .utf8)
+        #expect(csv == "name,t (ms),n\n\"a,b\",1.5,1\nc,0.25,\n")
+        let json = try String(contentsOfFile: dir + "/k.json", encoding: .utf8)
+        #expect(json == "{\n  \"k\": [1, 2]\n}\n")
+    }
+
+    @Test func terminalChartDraws() throws {
+        let out = StringSink()
+        let interpreter = Builtins.makeInterpreter(output: out)
+        let parsed = interpreter.parse(SourceFile(name: "t", text: "plot(x: [0, 1, 2, 3], y: [0, 1, 4, 9], label: \"sq\")"))
+        try interpreter.run(parsed.program) { v, _ in out.write(Format.display(v, terminal: true)) }
+        #expect(out.text.unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF })
+        #expect(out.text.contains("sq"))
+    }
+}
