@@ -33,6 +33,12 @@ do {
     if selected.contains("data") || selected.contains("all") { try benchData() }
     if selected.contains("gcn") || selected.contains("all") { try benchGCN(full: selected.contains("full")) }
     if selected.contains("adamw") || selected.contains("all") { benchAdamW() }
+    if selected.contains("baselines") || selected.contains("all") { try benchBaselines() }
+    if selected.contains("brp") || selected.contains("all") {
+        let env = ProcessInfo.processInfo.environment
+        let seeds = (env["BRP_SEEDS"] ?? "1").split(separator: ",").compactMap { Int($0) }
+        try benchBRP(mode: env["BRP_MODE"] == "faithful" ? .faithful : .fast, seeds: seeds, batch: env["BRP_BATCH"].flatMap(Int.init))
+    }
 } catch {
     FileHandle.standardError.write("brpsh-bench: \(error)\n".data(using: .utf8)!)
     exit(1)

@@ -14,6 +14,9 @@ public enum Builtins {
             + StatisticsBuiltins.all()
             + DataBuiltins.all()
             + PredictorBuiltins.all()
+            + AccuracyBuiltins.all()
+            + SearchBuiltins.all()
+            + BaselineBuiltins.all()
     }
 
     /// A fresh interpreter with every builtin registered.

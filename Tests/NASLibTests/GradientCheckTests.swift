@@ -199,3 +199,27 @@ import Testing
         #expect(plan.distinctRows[0] < cells.count * 9)
     }
 }
+
+/// The pair step (binary relation predictor): its loss and gradients, for every pair loss.
+@Suite struct PairGradientCheckTests {
+    @Test(arguments: GCN<Double>.PairLoss.allCases) func pairStep(loss: GCN<Double>.PairLoss) {
+        let gcn = GCN<Double>(config: .init(layers: 2, hidden: 6, dropout: 0.1), head: loss == .pairwise ? .pairwise : .oneway, seed: 5)
+        let g = GraphBatch(GradientCheckTests.cells)
+        let pairs = [(0, 1), (1, 0), (2, 4), (3, 1), (4, 2)]
+        let acc = [0.7, 0.2, 0.9, 0.4, 0.55]
+        let saved = gcn.store.snapshot()
+        func lossAt(_ params: [Double]) -> Double {
+            gcn.store.restore(params)
+            defer { gcn.store.restore(saved) }
+            var rng = SeededRandom(seed: 3)
+            let (e, _) = gcn.embedTraining(g, &rng)
+            return gcn.pairHead(gcn.pairInputs(e, pairs), GCN.pairTargets(acc, pairs, loss), loss).0
+        }
+        var rng = SeededRandom(seed: 3)
+        let l = gcn.pairStep(g, pairs: pairs, accuracies: acc, loss: loss, &rng)
+        #expect(l.isFinite)
+        let idx = Array(stride(from: 0, to: gcn.store.count, by: 2))
+        let analytic = idx.map { gcn.store.grads[$0] }
+        #expect(GradientCheckTests.worst(analytic, GradientCheckTests.numeric(saved, at: idx, lossAt), floor: 1e-4) < 1e-5)
+    }
+}

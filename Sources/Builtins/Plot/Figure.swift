@@ -10,6 +10,15 @@ struct Figure {
         var xlabel = ""
         var ylabel = ""
         var series: [Series] = []
+        /// Lower end of the y axis (values below are clipped), when the interesting range is narrow.
+        var yMin: Double? = nil
+
+        /// The y values that set the axis range.
+        var yValues: [Double] {
+            let all = series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }
+            guard let lo = yMin else { return all }
+            return all.filter { $0 >= lo } + [lo]
+        }
     }
 
     struct Series {

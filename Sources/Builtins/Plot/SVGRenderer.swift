@@ -32,7 +32,7 @@ struct SVGRenderer {
         let px = ox + margin.left, py = oy + margin.top
         let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
         let xs = p.series.flatMap(\.x)
-        let ys = p.series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }
+        let ys = p.yValues
         let ax = Axis(xs), ay = Axis(ys)
         func sx(_ v: Double) -> Double { px + ax.fraction(v) * pw }
         func sy(_ v: Double) -> Double { py + (1 - ay.fraction(v)) * ph }
@@ -88,20 +88,24 @@ struct SVGRenderer {
             }
         }
         s += "</g>\n"
-        // Legend (top left inside the frame).
+        // Legend: in the corner of the frame that covers the fewest data points.
         let named = p.series.enumerated().filter { !$0.element.label.isEmpty }
         if !named.isEmpty {
             let longest = named.map(\.element.label.count).max() ?? 0
             let lw = Double(longest) * 6.2 + 34, lh = Double(named.count) * 15 + 6
-            s += "<g class=\"legend\">\n<rect x=\"\(fmt(px + 6))\" y=\"\(fmt(py + 6))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
+            let points = p.series.flatMap { sr in zip(sr.x, sr.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (sx($0.0), sy($0.1)) } }
+            let corners = [(px + 6, py + 6), (px + pw - lw - 6, py + 6), (px + 6, py + ph - lh - 6), (px + pw - lw - 6, py + ph - lh - 6)]
+            let covered = corners.map { c in points.filter { $0.0 >= c.0 && $0.0 <= c.0 + lw && $0.1 >= c.1 && $0.1 <= c.1 + lh }.count }
+            let (lx, ly) = corners[covered.firstIndex(of: covered.min()!)!]
+            s += "<g class=\"legend\">\n<rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
             for (row, (k, series)) in named.enumerated() {
-                let color = Figure.palette[k % Figure.palette.count], y = py + 6 + 13 + Double(row) * 15
+                let color = Figure.palette[k % Figure.palette.count], y = ly + 13 + Double(row) * 15
                 if series.kind == .scatter {
-                    s += "<circle cx=\"\(fmt(px + 20))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
+                    s += "<circle cx=\"\(fmt(lx + 14))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
                 } else {
-                    s += "<line x1=\"\(fmt(px + 12))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(px + 28))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                    s += "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
                 }
-                s += "<text x=\"\(fmt(px + 33))\" y=\"\(fmt(y))\" font-size=\"10\">\(escape(series.label))</text>\n"
+                s += "<text x=\"\(fmt(lx + 27))\" y=\"\(fmt(y))\" font-size=\"10\">\(escape(series.label))</text>\n"
             }
             s += "</g>\n"
         }

@@ -155,3 +155,111 @@ public final class GCN<T: Real>: @unchecked Sendable {
         return loss
     }
 }
+
+extension GCN {
+    /// How a pair predictor is trained (Figure S8): the binary relation predictor (2 logits,
+    /// log-softmax, KL divergence to softmax([a1, a2])), or a 1-way sigmoid with soft labels
+    /// (a1 − a2 + 1)/2 or hard 0/1 labels (binary cross-entropy).
+    public enum PairLoss: String, Sendable, Codable, CaseIterable {
+        case pairwise
+        case soft
+        case hard
+    }
+
+    /// The head's input for pairs: rows [e_i, e_j] of the embeddings (pairs.count × 2·hidden).
+    func pairInputs(_ e: Matrix<T>, _ pairs: [(Int, Int)]) -> Matrix<T> {
+        let h = config.hidden
+        var c = Matrix<T>(uninitialized: pairs.count, 2 * h)
+        e.data.withUnsafeBufferPointer { ep in
+            c.data.withUnsafeMutableBufferPointer { cp in
+                for (p, (i, j)) in pairs.enumerated() {
+                    (cp.baseAddress! + p * 2 * h).update(from: ep.baseAddress! + i * h, count: h)
+                    (cp.baseAddress! + p * 2 * h + h).update(from: ep.baseAddress! + j * h, count: h)
+                }
+            }
+        }
+        return c
+    }
+
+    /// Targets for pairs of (normalised) accuracies, per loss.
+    static func pairTargets(_ a: [Double], _ pairs: [(Int, Int)], _ loss: PairLoss) -> [T] {
+        var t: [T] = []
+        for (i, j) in pairs {
+            switch loss {
+            case .pairwise:
+                let m = max(a[i], a[j]), e1 = Foundation.exp(a[i] - m), e2 = Foundation.exp(a[j] - m)
+                t += [T(e1 / (e1 + e2)), T(e2 / (e1 + e2))]
+            case .soft: t.append(T((a[i] - a[j] + 1) / 2))
+            case .hard: t.append(a[i] > a[j] ? 1 : 0)
+            }
+        }
+        return t
+    }
+
+    /// Loss of the head on pair inputs, its cache, and the loss gradient with respect to the
+    /// head's outputs (logits).
+    func pairHead(_ c: Matrix<T>, _ targets: [T], _ loss: PairLoss) -> (T, Linear<T>.Cache, Matrix<T>) {
+        precondition(head != .regression, "pair training on a regression GCN")
+        let (logits, hc) = headForward(c)
+        switch loss {
+        case .pairwise:
+            let y = Softmax.logSoftmax(logits)
+            let (l, g) = Loss.kl(y, targets)
+            return (l, hc, Softmax.logSoftmaxBackward(g, y))
+        case .soft, .hard:
+            let y = Softmax.sigmoid(logits)
+            let (l, g) = Loss.bce(y, targets)
+            return (l, hc, Softmax.sigmoidBackward(g, y))
+        }
+    }
+
+    /// One step on pairs of graphs of a batch: the batch's graphs are embedded once (each row its
+    /// own forward pass and dropout), every pair (i, j) feeds [e_i, e_j] to the head, and the
+    /// gradients of the shared embeddings are summed. `accuracies` are aligned with the batch.
+    public func pairStep(_ g: GraphBatch, pairs: [(Int, Int)], accuracies: [Double], loss: PairLoss,
+                         _ rng: inout SeededRandom, update: ((Range<Int>) -> Void)? = nil) -> T {
+        beginStep()
+        let (emb, bc) = embedTraining(g, &rng)
+        let (l, hc, dlogits) = pairHead(pairInputs(emb, pairs), GCN.pairTargets(accuracies, pairs, loss), loss)
+        let h = config.hidden
+        let dc = headBackward(dlogits, hc)
+        update?(headRange)
+        var de = Matrix<T>(zeros: emb.rows, h)
+        dc.data.withUnsafeBufferPointer { dp in
+            de.data.withUnsafeMutableBufferPointer { ep in
+                for (p, (i, j)) in pairs.enumerated() {
+                    let src = dp.baseAddress! + p * 2 * h, a = ep.baseAddress! + i * h, b = ep.baseAddress! + j * h
+                    for k in 0..<h {
+                        a[k] += src[k]
+                        b[k] += src[h + k]
+                    }
+                }
+            }
+        }
+        backwardBody(de, bc, g, layerDone: update)
+        return l
+    }
+
+    /// The pair scores of the head as two per-model parts: for the pairwise head,
+    /// logit0 − logit1 of (i, j) = first[i] + second[j] + bias (positive: i is better); for the
+    /// one-way head, the logit itself. Linear in the embeddings, so ranking needs no pair forward.
+    public func pairScoreParts(_ e: Matrix<T>) -> (first: [Double], second: [Double], bias: Double) {
+        let h = config.hidden, w = store.values + linear.weight.offset, b = store.values + linear.bias.offset
+        let outs = linear.outputs
+        func column(_ offset: Int) -> [Double] {
+            (0..<e.rows).map { r in
+                var s = 0.0
+                for k in 0..<h {
+                    let row = (offset + k) * outs
+                    let coef = outs == 2 ? Double(w[row]) - Double(w[row + 1]) : Double(w[row])
+                    s += Double(e[r, k]) * coef
+                }
+                return s
+            }
+        }
+        let bias = outs == 2 ? Double(b[0]) - Double(b[1]) : Double(b[0])
+        return (column(0), column(h), bias)
+    }
+}
+
+import Foundation

@@ -78,3 +78,53 @@ public enum AnyGCN: @unchecked Sendable {
         }
     }
 }
+
+extension AnyGCN {
+    /// Trains a pair-head GCN (see `PairwiseTrainer`).
+    public func trainPairs(models: [CellGraph], accuracies: [Double], options: TrainingOptions, mode: PairwiseTrainer<Float>.Mode,
+                           loss: GCN<Float>.PairLoss, seed: Int, observe: (EpochRecord) throws -> Void) rethrows -> [EpochRecord] {
+        switch self {
+        case .float32(let g):
+            return try PairwiseTrainer<Float>(options: options, mode: mode, loss: loss)
+                .train(g, models: models, accuracies: accuracies, seed: seed, observe: observe)
+        case .float64(let g):
+            return try PairwiseTrainer<Double>(options: options, mode: PairwiseTrainer<Double>.Mode(rawValue: mode.rawValue)!,
+                                               loss: GCN<Double>.PairLoss(rawValue: loss.rawValue)!)
+                .train(g, models: models, accuracies: accuracies, seed: seed, observe: observe)
+        }
+    }
+
+    /// Pair score parts of every graph of a plan (see `GCN.pairScoreParts`).
+    public func pairScores(_ plan: EvaluationPlan) -> (first: [Double], second: [Double], bias: Double) {
+        switch self {
+        case .float32(let g): return g.pairScoreParts(g.embed(plan))
+        case .float64(let g): return g.pairScoreParts(g.embed(plan))
+        }
+    }
+
+    /// Copies the body (all but the head) from another GCN of the same shape and precision
+    /// (transfer learning); false when the shapes differ.
+    public func copyBody(from other: AnyGCN) -> Bool {
+        switch (self, other) {
+        case (.float32(let a), .float32(let b)): return a.copyBody(from: b)
+        case (.float64(let a), .float64(let b)): return a.copyBody(from: b)
+        case (.float32(let a), .float64(let b)):
+            let tmp = GCN<Float>(config: b.config, head: b.head, seed: 0)
+            tmp.store.restore(b.store.snapshot().map(Float.init))
+            return a.copyBody(from: tmp)
+        case (.float64(let a), .float32(let b)):
+            let tmp = GCN<Double>(config: b.config, head: b.head, seed: 0)
+            tmp.store.restore(b.store.snapshot().map(Double.init))
+            return a.copyBody(from: tmp)
+        }
+    }
+}
+
+extension GCN {
+    func copyBody(from other: GCN<T>) -> Bool {
+        guard other.config.layers == config.layers, other.config.hidden == config.hidden,
+              other.config.features == config.features else { return false }
+        store.values.update(from: other.store.values, count: bodyCount)
+        return true
+    }
+}

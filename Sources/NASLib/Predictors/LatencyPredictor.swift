@@ -54,13 +54,12 @@ public final class LatencyPredictor: @unchecked Sendable {
     public static func train(_ table: MetricTable, spec: GCNPredictorSpec,
                              observe: (EpochRecord) throws -> Void = { _ in }) throws -> LatencyPredictor {
         let (train, valid, test) = try split(table, n: spec.n, valid: spec.valid, seed: spec.seed)
-        let root = SeededRandom(seed: spec.seed)
-        let model = AnyGCN(precision: spec.precision, config: spec.config, seed: Int(truncatingIfNeeded: root.derived(1).peek()))
+        let model = AnyGCN(precision: spec.precision, config: spec.config, seed: SeededRandom.subseed(spec.seed, 1))
         let start = DispatchTime.now().uptimeNanoseconds
         let history = try model.train(
             train: train.map(\.graph), trainTargets: train.map { table[$0]! }, valid: valid.map(\.graph),
             validTargets: valid.map { table[$0]! }, options: spec.options,
-            seed: Int(truncatingIfNeeded: root.derived(2).peek()), observe: observe)
+            seed: SeededRandom.subseed(spec.seed, 2), observe: observe)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return LatencyPredictor(spec: spec, model: model, train: train, valid: valid, test: test, history: history, seconds: seconds)
     }
@@ -89,13 +88,5 @@ public final class LatencyPredictor: @unchecked Sendable {
     /// Accuracy on the held-out test models.
     public func testMetrics(_ table: MetricTable, rule: PredictionMetrics.Rule = .eagle) -> PredictionMetrics {
         PredictionMetrics(predicted: predict(testArchs), truth: testArchs.map { table[$0]! }, rule: rule)
-    }
-}
-
-extension SeededRandom {
-    /// The next value without advancing a copy's caller (for deriving seeds).
-    func peek() -> UInt64 {
-        var copy = self
-        return copy.next()
     }
 }

@@ -39,6 +39,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
+    /// An independent seed for stream k of a run seeded with `seed` (split, initialisation,
+    /// training, iteration i, ...).
+    public static func subseed(_ seed: Int, _ k: Int) -> Int {
+        var r = SeededRandom(seed: seed).derived(k)
+        return Int(truncatingIfNeeded: r.next())
+    }
+
     /// Uniform in [0, 1) with 53 random bits.
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 

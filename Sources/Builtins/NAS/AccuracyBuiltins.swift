@@ -1,0 +1,275 @@
+import Interpreter
+import Lang
+import NASLib
+
+/// Accuracy predictors, the binary relation predictor, ranking quality.
+enum AccuracyBuiltins {
+    static func all() -> [BuiltinFunction] {
+        BuiltinFunction.category("Accuracy predictors", [gcnAcc, flopsPredictor, brpPredictor, rankCorr])
+    }
+
+    /// The training signal and the reported metric of a call (`accuracy:`, `split:`).
+    static func signal(_ c: BuiltinCall) throws -> (AccuracySignal, String) {
+        let (dataset, split) = try datasetAndSplit(c, datasetName: "accuracy")
+        let b = try nas { try NASContext.of(c).benchmark() }
+        let table = try nas { try b.accuracy(dataset, split) }
+        return (AccuracySignal(table), "\(dataset.rawValue) \(split.rawValue)")
+    }
+
+    static let accuracyParams = [
+        BuiltinParameter("accuracy", .string, default: .string("cifar100"), "training signal dataset: cifar10, cifar100, imagenet16-120"),
+        BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds; all 15625 archs) or valid (9445 archs)"),
+    ]
+
+    static func commonParams(epochs: Int, lr: Double, dropout: Double) -> [BuiltinParameter] {
+        [
+            BuiltinParameter("seed", .optional(.int), default: .nil),
+            BuiltinParameter("epochs", .int, default: .int(epochs)),
+            BuiltinParameter("batch", .optional(.int), default: .nil, "default: 50/32/16 models for n ≥ 100/50/25"),
+            BuiltinParameter("lr", .number, default: .number(lr)),
+            BuiltinParameter("weight_decay", .number, default: .number(5e-4)),
+            BuiltinParameter("dropout", .number, default: .number(dropout)),
+            BuiltinParameter("patience", .int, default: .int(35)),
+            BuiltinParameter("layers", .int, default: .int(4)),
+            BuiltinParameter("hidden", .int, default: .int(600)),
+            BuiltinParameter("precision", .string, default: .string("float32"), "float32 or float64"),
+        ]
+    }
+
+    static func options(_ c: BuiltinCall, models: Int) throws -> (GCNConfig, TrainingOptions, AnyGCN.Precision) {
+        var o = TrainingOptions.accuracyDefaults(models: models)
+        o.epochs = try c.int("epochs", min: 1)
+        if let b = try c.optionalInt("batch") { o.batch = b }
+        guard o.batch >= 1 else { throw c.fail("batch", "must be ≥ 1") }
+        o.learningRate = try c.double("lr")
+        o.weightDecay = try c.double("weight_decay")
+        o.patience = try c.int("patience", min: 0)
+        var config = GCNConfig()
+        config.dropout = try c.double("dropout")
+        guard config.dropout >= 0 && config.dropout < 1 else { throw c.fail("dropout", "must be in [0, 1)") }
+        config.layers = try c.int("layers", min: 1, max: 16)
+        config.hidden = try c.int("hidden", min: 1, max: 8192)
+        let p = try c.string("precision")
+        guard let precision = AnyGCN.Precision(rawValue: p) else { throw c.fail("precision", "use float32 or float64, got \"\(p)\"") }
+        return (config, o, precision)
+    }
+
+    /// A GCN to start from (`init:`): a latency predictor, a FLOPs predictor or an accuracy predictor.
+    static func initModel(_ c: BuiltinCall) throws -> AnyGCN? {
+        switch c["init"] {
+        case .nil: return nil
+        case .object(let o as GCNObject): return o.predictor.model
+        case .object(let o as AccuracyObject): return o.predictor.model
+        case let v: throw c.fail("init", "a trained GCN predictor expected (gcn, flops_predictor, gcn_acc), got \(v.describeForError)")
+        }
+    }
+
+    static let gcnAcc = BuiltinFunction(
+        "gcn_acc",
+        [BuiltinParameter("n", .int, default: .int(100), "training models"),
+         BuiltinParameter("valid", .int, default: .int(100), "validation models for early stopping (0: validate on the training set)")]
+            + accuracyParams + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2)
+            + [BuiltinParameter("init", .any, default: .nil, "a trained predictor whose GCN body to start from (transfer, Figure S4)")],
+        doc: "The standard GCN accuracy predictor (Table S3): regression on normalised accuracy of n random models.") { c in
+        let (signal, name) = try signal(c)
+        let n = try c.int("n", min: 2), nv = try c.int("valid", min: 0)
+        let (config, options, precision) = try options(c, models: n)
+        let seed = try c.seed()
+        guard n + nv <= signal.models.count else { throw c.fail("n", "n + valid = \(n + nv) exceeds the \(signal.models.count) models") }
+        var rng = SeededRandom(seed: seed).derived(0)
+        let order = rng.sample(signal.models, n + nv)
+        let source = try initModel(c)
+        var progress = Progress(c, "gcn_acc", total: options.epochs)
+        defer { progress.finish() }
+        let p = try nas {
+            try AccuracyRegressor.train(signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
+                                        precision: precision, seed: seed, initFrom: source) { e in
+                try progress.update(e.epoch + 1, String(format: "loss %.3g/%.3g", e.trainLoss, e.validLoss))
+            }
+        }
+        return .object(AccuracyObject(p, signal: signal, name: name, context: NASContext.of(c)))
+    }
+
+    static let flopsPredictor = BuiltinFunction(
+        "flops_predictor",
+        [BuiltinParameter("n", .int, default: .int(900)), BuiltinParameter("valid", .int, default: .int(100)),
+         BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network whose FLOPs are learned")]
+            + commonParams(epochs: 250, lr: 8e-4, dropout: 0.002),
+        doc: "A GCN trained to predict (normalised) FLOPs of n random models, e.g. to initialise an accuracy predictor.") { c in
+        let dataset = try datasetArgument(c, "dataset")
+        var values = [Double](repeating: .nan, count: NB201Arch.count)
+        for a in NB201Arch.all { values[a.code] = Double(NB201Cost(a, dataset: dataset).flops) }
+        let signal = AccuracySignal(MetricTable(name: "flops", values: values))
+        let n = try c.int("n", min: 2), nv = try c.int("valid", min: 0)
+        var (config, options, precision) = try options(c, models: n)
+        if !c.isGiven("batch") { options.batch = 10 }
+        options.schedule = .plateau
+        var rng = SeededRandom(seed: try c.seed()).derived(0)
+        let order = rng.sample(signal.models, n + nv)
+        var progress = Progress(c, "flops_predictor", total: options.epochs)
+        defer { progress.finish() }
+        let p = try nas {
+            try AccuracyRegressor.train(signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
+                                        precision: precision, seed: try c.seed()) { e in try progress.update(e.epoch + 1, "") }
+        }
+        return .object(AccuracyObject(p, signal: signal, name: "FLOPs (\(dataset.rawValue))", context: NASContext.of(c)))
+    }
+
+    static func pairSpec(_ c: BuiltinCall, models: Int) throws -> (PairPredictor.Spec, Int) {
+        var spec = PairPredictor.Spec()
+        let (config, options, precision) = try options(c, models: models)
+        spec.config = config
+        spec.options = options
+        spec.precision = precision
+        let mode = try c.string("mode"), loss = try c.string("loss"), order = try c.string("order")
+        guard let m = PairwiseTrainer<Float>.Mode(rawValue: mode) else { throw c.fail("mode", "use fast or faithful, got \"\(mode)\"") }
+        guard let l = GCN<Float>.PairLoss(rawValue: loss) else { throw c.fail("loss", "use pairwise, soft or hard, got \"\(loss)\"") }
+        guard let o = PairRanking.Order(rawValue: order) else { throw c.fail("order", "use wins or mergesort, got \"\(order)\"") }
+        spec.mode = m
+        spec.loss = l
+        spec.order = o
+        // Batch: pairs (faithful; eagle 64/32/32 for 100/50/25 models) or models (fast).
+        let batch = try c.optionalInt("batch") ?? (m == .faithful ? (models >= 100 ? 64 : 32) : 20)
+        return (spec, batch)
+    }
+
+    static let pairParams = [
+        BuiltinParameter("mode", .string, default: .string("fast"), "fast (models embedded once per step, all their pairs) or faithful (eagle: every pair its own forward passes)"),
+        BuiltinParameter("loss", .string, default: .string("pairwise"), "pairwise (2 logits, KL), soft or hard (1-way sigmoid)"),
+        BuiltinParameter("order", .string, default: .string("wins"), "how the non-transitive relation ranks models: wins or mergesort"),
+    ]
+
+    static let brpPredictor = BuiltinFunction(
+        "brp_predictor",
+        [BuiltinParameter("n", .int, default: .int(100), "training models (all their ordered pairs)")] + accuracyParams
+            + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2) + pairParams,
+        doc: "The binary relation predictor trained on n random models (non-iterative); rank_corr(bp) measures its ranking.") { c in
+        let (signal, name) = try signal(c)
+        let n = try c.int("n", min: 2)
+        var (spec, batch) = try pairSpec(c, models: n)
+        spec.options.batch = batch
+        let seed = try c.seed()
+        guard n <= signal.models.count else { throw c.fail("n", "only \(signal.models.count) models have this accuracy") }
+        var rng = SeededRandom(seed: seed).derived(0)
+        let train = rng.sample(signal.models, n)
+        let p = PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1))
+        var progress = Progress(c, "brp_predictor", total: spec.options.epochs)
+        defer { progress.finish() }
+        try nas {
+            try p.train(train, signal, options: spec.options, seed: seed) { e in
+                try progress.update(e.epoch + 1, String(format: "loss %.4g", e.validLoss))
+            }
+        }
+        return .object(PairObject(p, signal: signal, name: name, context: NASContext.of(c)))
+    }
+
+    static let rankCorr = BuiltinFunction(
+        "rank_corr",
+        [BuiltinParameter("predictor", .any, "an accuracy predictor (gcn_acc, brp_predictor)"),
+         BuiltinParameter("k", .list, default: .list([.int(10), .int(50), .int(100)]), "top-k sizes for precision")],
+        doc: "How well a predictor ranks all models: Spearman ρ and Kendall τ-b against the truth, precision of the top k.") { c in
+        guard case .object(let o) = c["predictor"], let r = o as? RankedObject else {
+            throw c.fail("predictor", "an accuracy predictor expected, got \(c["predictor"].describeForError)")
+        }
+        let ks = try c.list("k").map { v -> Int in
+            guard case .int(let k) = v, k > 0 else { throw c.fail("k", "positive integers expected") }
+            return k
+        }
+        let q = RankingQuality(ranked: r.ranker.rank(r.signal.models), truth: r.signal.table, ks: ks)
+        var fields: [(String, Value)] = [("spearman", .number(q.spearman)), ("kendall", .number(q.kendall))]
+        for k in ks { fields.append(("precision\(k)", q.precision[k].map(Value.number) ?? .nil)) }
+        fields.append(("n", .int(q.n)))
+        return .record(Record(fields))
+    }
+}
+
+/// Predictors that rank models (for rank_corr).
+protocol RankedObject {
+    var ranker: ModelRanker { get }
+    var signal: AccuracySignal { get }
+}
+
+final class AccuracyObject: HostObject, RankedObject {
+    let predictor: AccuracyRegressor
+    let signal: AccuracySignal
+    let name: String
+    let context: NASContext
+    var ranker: ModelRanker { predictor }
+
+    init(_ p: AccuracyRegressor, signal: AccuracySignal, name: String, context: NASContext) {
+        predictor = p
+        self.signal = signal
+        self.name = name
+        self.context = context
+    }
+
+    var typeName: String { "gcn_acc" }
+    var memberNames: [String] { ["signal", "train", "history", "predict", "rank"] }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "signal": return .string(self.name)
+        case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
+        case "history":
+            return .list(predictor.history.map {
+                .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)), ("valid_loss", .number($0.validLoss)), ("lr", .number($0.learningRate))]))
+            })
+        case "predict":
+            return .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units).") { c in
+                let (archs, single) = try archList(c["x"], self.context, c, "x")
+                let v = self.predictor.model.predict(EvaluationPlan(archs.map(\.graph), layers: self.predictor.model.config.layers))
+                    .map { Value.number($0 * (self.signal.high - self.signal.low) + self.signal.low) }
+                return single ? v[0] : .list(v)
+            })
+        case "rank": return rankMethod(predictor, context)
+        default: return nil
+        }
+    }
+
+    func display() -> String { "gcn_acc(\(name): \(predictor.trainArchs.count) training models, \(predictor.history.count) epochs)" }
+    func inlineDisplay() -> String { "gcn_acc" }
+}
+
+final class PairObject: HostObject, RankedObject {
+    let predictor: PairPredictor
+    let signal: AccuracySignal
+    let name: String
+    let context: NASContext
+    var ranker: ModelRanker { predictor }
+
+    init(_ p: PairPredictor, signal: AccuracySignal, name: String, context: NASContext) {
+        predictor = p
+        self.signal = signal
+        self.name = name
+        self.context = context
+    }
+
+    var typeName: String { "brp_predictor" }
+    var memberNames: [String] { ["signal", "train", "history", "rank", "compare"] }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "signal": return .string(self.name)
+        case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
+        case "history":
+            return .list(predictor.history.map {
+                .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)), ("valid_loss", .number($0.validLoss)), ("lr", .number($0.learningRate))]))
+            })
+        case "rank": return rankMethod(predictor, context)
+        default: return nil
+        }
+    }
+
+    func display() -> String {
+        "brp_predictor(\(name): \(predictor.trainArchs.count) training models, \(predictor.spec.mode.rawValue), \(predictor.spec.loss.rawValue), \(predictor.history.count) epochs)"
+    }
+    func inlineDisplay() -> String { "brp_predictor" }
+}
+
+/// `p.rank(archs)`: the archs, best first.
+func rankMethod(_ r: ModelRanker, _ context: NASContext) -> Value {
+    .builtin(BuiltinFunction("rank", [BuiltinParameter("x", .any, "archs, indices or a space")], doc: "The archs ranked best first.") { c in
+        let (archs, _) = try archList(c["x"], context, c, "x")
+        return .list(r.rank(archs).map { .object(ArchObject($0, context)) })
+    })
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Interpreter
+import Lang
+import NASLib
+
+/// Aging evolution, REINFORCE and random search, on the same problem and budget as `brp`.
+enum BaselineBuiltins {
+    static func all() -> [BuiltinFunction] { BuiltinFunction.category("Search", [evolve, reinforce, randomSearch]) }
+
+    static let common: [BuiltinParameter] = [BuiltinParameter("budget", .int, default: .int(300), "models trained")]
+        + SearchBuiltins.limitParams + SearchBuiltins.runParams + AccuracyBuiltins.accuracyParams
+        + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)"),
+           BuiltinParameter("per_seed", .optional(.string), default: .nil,
+                            "a CSV with columns index,accuracy, one row per training seed: each training draws a random seed's accuracy"),
+           BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")]
+
+    /// Problem, space, fitness and the runs' seeds of a baseline call.
+    static func setup(_ c: BuiltinCall) throws -> (SearchProblem, Baselines.Space, Baselines.Fitness, [Int], Int) {
+        let (signal, _) = try AccuracyBuiltins.signal(c)
+        let (problem, model, _) = try SearchBuiltins.problem(c, reportName: c.isNil("report") ? "accuracy" : "report")
+        let space = Baselines.Space(try SearchBuiltins.candidates(signal, problem, model))
+        guard !space.candidates.isEmpty else { throw c.fail("limit", "no model is predicted under the limit") }
+        var perSeed: [Int: [Double]]? = nil
+        if let path = try c.optionalString("per_seed") {
+            let index = try nas { try NASContext.of(c).benchmark().index() }
+            perSeed = try nas { try perSeedTable(path, index) }
+        }
+        let first = try c.seed(), runs = try c.int("runs", min: 1)
+        return (problem, space, Baselines.Fitness(signal.table, perSeed: perSeed), (0..<runs).map { first + $0 }, try c.int("budget", min: 1))
+    }
+
+    /// `index,accuracy` rows (NB201 index; several rows per model, one per seed) by arch code.
+    static func perSeedTable(_ path: String, _ index: NB201Index) throws -> [Int: [Double]] {
+        let csv = try CSVTable(path: path)
+        let i = try csv.column("index"), a = try csv.column("accuracy")
+        var out: [Int: [Double]] = [:]
+        for r in 0..<csv.rows.count {
+            let idx = Int(try csv.number(r, i))
+            out[try index.arch(index: idx).code, default: []].append(try csv.number(r, a))
+        }
+        return out
+    }
+
+    static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ seeds: [Int],
+                       _ run: (Int) -> SearchTrace) throws -> Value {
+        var progress = Progress(c, name, total: seeds.count)
+        defer { progress.finish() }
+        var traces: [SearchTrace] = []
+        for (k, s) in seeds.enumerated() {
+            traces.append(run(s))
+            try progress.update(k + 1, "")
+        }
+        return .object(SearchObject(try c.optionalString("name") ?? name, traces, problem, NASContext.of(c)))
+    }
+
+    static let evolve = BuiltinFunction(
+        "evolve",
+        [BuiltinParameter("pool", .int, default: .int(64), "population size"), BuiltinParameter("sample", .int, default: .int(16), "tournament size"),
+         BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common,
+        doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
+        let (problem, space, fitness, seeds, budget) = try setup(c)
+        let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1), cached = try c.bool("cached")
+        return try finish(c, cached ? "evolution (cached)" : "evolution", problem, seeds) {
+            Baselines.evolution(space, fitness, problem, budget: budget, population: pool, sample: sample, cached: cached, seed: $0)
+        }
+    }
+
+    static let reinforce = BuiltinFunction(
+        "reinforce",
+        [BuiltinParameter("lr", .number, default: .number(0.001), "Adam learning rate of the controller"),
+         BuiltinParameter("hidden", .int, default: .int(32), "LSTM units"),
+         BuiltinParameter("baseline_decay", .number, default: .number(0.9), "moving-average baseline: b ← d·b + (1−d)·R")] + common,
+        doc: "REINFORCE with a single-cell LSTM controller emitting the 6 ops and a moving-average reward baseline.") { c in
+        let (problem, space, fitness, seeds, budget) = try setup(c)
+        let lr = try c.double("lr"), hidden = try c.int("hidden", min: 1, max: 1024), decay = try c.double("baseline_decay")
+        return try finish(c, "reinforce", problem, seeds) {
+            Baselines.reinforce(space, fitness, problem, budget: budget, learningRate: lr, hidden: hidden, baselineDecay: decay, seed: $0)
+        }
+    }
+
+    static let randomSearch = BuiltinFunction(
+        "random_search", common,
+        doc: "Random search: 6 uniform choices of 5 ops per model.") { c in
+        let (problem, space, fitness, seeds, budget) = try setup(c)
+        return try finish(c, "random", problem, seeds) { Baselines.random(space, fitness, problem, budget: budget, seed: $0) }
+    }
+}

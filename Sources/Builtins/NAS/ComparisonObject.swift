@@ -1,0 +1,51 @@
+import Interpreter
+import Lang
+import NASLib
+
+/// `compare(a, b, ...)`: searches side by side.
+final class ComparisonObject: HostObject, Plottable {
+    let searches: [SearchObject]
+    init(_ s: [SearchObject]) { searches = s }
+
+    var typeName: String { "comparison" }
+    var memberNames: [String] { ["rows", "searches"] }
+
+    var budgets: [Int] {
+        let n = searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0
+        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 <= n }
+    }
+
+    static func cell(_ m: Double, _ s: Double) -> String { String(format: "%.2f ± %.2f", m, s) }
+
+    var rows: [Value] {
+        searches.map { s in
+            let stats = s.curveStats()
+            var fields: [(String, Value)] = [("search", .string(s.name)), ("runs", .int(s.runs.count))]
+            for b in budgets where b <= stats.count {
+                fields.append(("best@\(b)", .string(ComparisonObject.cell(stats[b - 1].mean, stats[b - 1].std))))
+            }
+            let hits = s.runs.compactMap { $0.modelsToOptimum(s.problem) }
+            let toOpt = hits.isEmpty ? "never" : String(format: "%.0f (%d/%d runs)", Double(hits.reduce(0, +)) / Double(hits.count),
+                                                         hits.count, s.runs.count)
+            fields.append(("to_optimum", .string(toOpt)))
+            return .record(Record(fields))
+        }
+    }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "rows": return .list(rows)
+        case "searches": return .list(searches.map { .object($0) })
+        default: return nil
+        }
+    }
+
+    func display() -> String {
+        let opt = searches.first?.problem.optimum.map { String(format: "%.2f", $0) } ?? "-"
+        return "best accuracy found (mean ± std over runs); optimum \(opt)\n" + (Table(records: rows)?.render() ?? "")
+    }
+
+    func inlineDisplay() -> String { "comparison" }
+    func plainValue() -> Value? { .list(rows) }
+    func figure() throws -> Figure { SearchObject.figure(searches) }
+}

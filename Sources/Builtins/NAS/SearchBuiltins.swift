@@ -1,0 +1,122 @@
+import Interpreter
+import Lang
+import NASLib
+
+/// BRP-NAS and what searches share: the latency limit, the reported accuracy, runs.
+enum SearchBuiltins {
+    static func all() -> [BuiltinFunction] { BuiltinFunction.category("Search", [brp, compare]) }
+
+    static let compare = BuiltinFunction(
+        "compare", variadic: BuiltinParameter("searches", .any, "search results (brp, evolve, reinforce, random_search)"),
+        doc: "Searches side by side: mean ± std of the best accuracy after 10/25/50/100/... models, and models needed to reach the optimum; plot() draws the curves.") { c in
+        let searches = try c.rest.flatMap { v -> [SearchObject] in
+            if case .list(let xs) = v { return try xs.map { try searchObject($0, c) } }
+            return [try searchObject(v, c)]
+        }
+        guard !searches.isEmpty else { throw c.fail("searches", "nothing to compare") }
+        return .object(ComparisonObject(searches))
+    }
+
+    static func searchObject(_ v: Value, _ c: BuiltinCall) throws -> SearchObject {
+        guard case .object(let o as SearchObject) = v else { throw c.fail("searches", "search results expected, got \(v.describeForError)") }
+        return o
+    }
+
+    static let limitParams = [
+        BuiltinParameter("limit", .optional(.quantity(.time)), default: .nil, "latency limit (models over it never count as best)"),
+        BuiltinParameter("latency", .any, default: .nil, "the latency predictor that filters candidates (gcn, layerwise, truth(device))"),
+    ]
+
+    static let runParams = [
+        BuiltinParameter("seed", .optional(.int), default: .nil, "first run's seed (runs use seed, seed+1, ...)"),
+        BuiltinParameter("runs", .int, default: .int(1)),
+    ]
+
+    /// The reported accuracy, the true latency and limit, and the latency predictor.
+    static func problem(_ c: BuiltinCall, reportName: String = "report") throws -> (SearchProblem, LatencyModel?, String) {
+        let b = try nas { try NASContext.of(c).benchmark() }
+        let reportSet = try datasetArgument(c, reportName)
+        let report = try nas { try b.accuracy(reportSet, .test) }
+        var limit: Double? = nil, model: LatencyModel? = nil, truth: MetricTable? = nil
+        if !c.isNil("limit") {
+            limit = try c.quantity("limit", .time).base
+            guard case .object(let o as LatencyModel) = c["latency"] else {
+                throw c.fail("latency", "a latency limit needs latency: a latency predictor (gcn, layerwise or truth(device))")
+            }
+            model = o
+            truth = try nas { try b.table(o.device) }
+        }
+        return (SearchProblem(report: report, latency: truth, limit: limit), model, "\(reportSet.rawValue) test")
+    }
+
+    /// Candidates: the models with a training signal that the latency predictor puts under the limit.
+    static func candidates(_ signal: AccuracySignal, _ problem: SearchProblem, _ model: LatencyModel?) throws -> [NB201Arch] {
+        var archs = signal.models.filter { problem.report[$0] != nil }
+        if let m = model, let l = problem.limit {
+            let pred = try m.latencies(archs)
+            archs = zip(archs, pred).filter { $0.1 <= l }.map(\.0)
+        }
+        return archs
+    }
+
+    static let brp = BuiltinFunction(
+        "brp",
+        [BuiltinParameter("K", .int, default: .int(100), "predictor budget: models trained to train the predictor"),
+         BuiltinParameter("alpha", .number, default: .number(0.5), "share of each iteration taken from the top of the ranking"),
+         BuiltinParameter("iters", .int, default: .int(5)),
+         BuiltinParameter("M", .optional(.int), default: .nil, "total budget (default K)")]
+            + limitParams + runParams + AccuracyBuiltins.accuracyParams
+            + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)")]
+            + AccuracyBuiltins.commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2).filter { $0.name != "seed" }
+            + AccuracyBuiltins.pairParams
+            + [BuiltinParameter("predictor", .string, default: .string("brp"), "brp (binary relation) or gcn (standard accuracy regression, for ablations)"),
+               BuiltinParameter("init", .any, default: .nil, "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
+               BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")],
+        doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
+        let (signal, _) = try AccuracyBuiltins.signal(c)
+        let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1)
+        var o = BRPNAS.Options()
+        o.K = K
+        o.iterations = iters
+        o.M = try c.optionalInt("M") ?? K
+        o.alpha = try c.double("alpha")
+        guard o.alpha >= 0 && o.alpha <= 1 else { throw c.fail("alpha", "must be in [0, 1]") }
+        let (spec, batch) = try AccuracyBuiltins.pairSpec(c, models: K)
+        o.predictor = spec
+        o.epochs = spec.options.epochs
+        o.batch = batch
+        let kind = try c.string("predictor")
+        guard kind == "brp" || kind == "gcn" else { throw c.fail("predictor", "use brp or gcn, got \"\(kind)\"") }
+        if kind == "gcn" && !c.isGiven("batch") { o.batch = TrainingOptions.accuracyDefaults(models: K).batch }
+        let source = try AccuracyBuiltins.initModel(c)
+        if source != nil && kind != "gcn" { throw c.fail("init", "transfer applies to predictor: \"gcn\"") }
+        let reportCall = c.isNil("report") ? "accuracy" : "report"
+        let (problem, model, _) = try problem(c, reportName: reportCall)
+        let cands = try candidates(signal, problem, model)
+        let first = try c.seed(), runs = try c.int("runs", min: 1)
+        var traces: [SearchTrace] = []
+        let totalEpochs = (1...iters).reduce(0) { $0 + max(1, o.epochs * $1 / iters) } * runs
+        var progress = Progress(c, "brp", total: totalEpochs)
+        defer { progress.finish() }
+        var done = 0
+        for r in 0..<runs {
+            let seed = first + r
+            let observe: (Int, EpochRecord) throws -> Void = { i, _ in
+                done += 1
+                try progress.update(done, "run \(r + 1)/\(runs) iteration \(i + 1)/\(iters)")
+            }
+            let trace = try nas {
+                if kind == "gcn" {
+                    let ranker = try RegressionRanker(config: spec.config, precision: spec.precision, seed: SeededRandom.subseed(seed, 1),
+                                                      initFrom: source)
+                    return try BRPNAS(options: o).run(ranker, options: spec.options, candidates: cands, signal: signal, problem: problem,
+                                                      seed: seed, observe: observe)
+                }
+                return try BRPNAS(options: o).run(candidates: cands, signal: signal, problem: problem, seed: seed, observe: observe)
+            }
+            traces.append(trace)
+        }
+        let label = try c.optionalString("name") ?? (kind == "gcn" ? (source == nil ? "gcn-nas" : "gcn-nas (transfer)") : "brp-nas")
+        return .object(SearchObject(label, traces, problem, NASContext.of(c)))
+    }
+}

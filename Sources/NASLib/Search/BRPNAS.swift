@@ -1,0 +1,101 @@
+import Foundation
+
+/// BRP-NAS (Algorithm 1 of the supplement): train a binary relation predictor on few models
+/// chosen iteratively, then train the models it ranks best. The same loop drives a standard GCN
+/// accuracy predictor (`predictor`), for the ablations of Figure S6.
+public struct BRPNAS: Sendable {
+    public struct Options: Sendable, Equatable, Codable {
+        /// Predictor budget (models trained to train the predictor).
+        public var K = 100
+        /// Share of each iteration's models taken from the top of the ranking (the rest random
+        /// among the top |C| / 2^i).
+        public var alpha = 0.5
+        public var iterations = 5
+        /// Total budget (trained models), M ≥ K.
+        public var M = 100
+        public var predictor = PairPredictor.Spec()
+        /// Epochs and batch of the last iteration; iteration i (1-based) gets i/iterations of them
+        /// (eagle: 250 epochs, batch 64 pairs for K = 100, so 50·i epochs, 12·i pairs).
+        public var epochs = 250
+        public var batch = 64
+        public init() {}
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// One run. `candidates`: the models the latency predictor puts under the limit (or all);
+    /// `signal`: the accuracy the predictor learns from. `observe` sees (iteration, epoch record).
+    public func run(candidates: [NB201Arch], signal: AccuracySignal, problem: SearchProblem, seed: Int,
+                    observe: (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
+        let predictor = PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1))
+        return try run(predictor, options: options.predictor.options, candidates: candidates, signal: signal, problem: problem,
+                       seed: seed, observe: observe)
+    }
+
+    /// One run with any iteratively retrained predictor; `base` are its training options (their
+    /// epochs and batch are scaled per iteration from `options.epochs` and `options.batch`).
+    public func run(_ predictor: IterativeRanker, options base: TrainingOptions, candidates: [NB201Arch], signal: AccuracySignal,
+                    problem: SearchProblem, seed: Int, observe: (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
+        let o = options
+        guard o.K >= o.iterations, o.iterations >= 1, o.M >= o.K else {
+            throw NASLibError("BRP-NAS needs M ≥ K ≥ iterations ≥ 1 (M = \(o.M), K = \(o.K), iterations = \(o.iterations))")
+        }
+        guard candidates.count >= o.M else {
+            throw NASLibError("only \(candidates.count) candidate models, fewer than the budget M = \(o.M)")
+        }
+        var rng = SeededRandom(seed: seed).derived(0)
+        var trace = SearchTrace(seed: seed)
+        var trained = Set<NB201Arch>()
+        var order: [NB201Arch] = []
+        let per = o.K / o.iterations
+        for i in 0..<o.iterations {
+            let count = i == o.iterations - 1 ? o.K - per * (o.iterations - 1) : per
+            let chosen: [NB201Arch]
+            if i == 0 {
+                chosen = rng.sample(candidates, count)
+            } else {
+                chosen = select(count, ranking: predictor.rank(candidates), iteration: i, trained: trained, &rng)
+            }
+            for a in chosen {
+                trained.insert(a)
+                order.append(a)
+                trace.train(a, problem)
+            }
+            var opts = base
+            opts.epochs = max(1, o.epochs * (i + 1) / o.iterations)
+            opts.batch = max(2, o.batch * (i + 1) / o.iterations)
+            try predictor.retrain(order, signal, options: opts, seed: SeededRandom.subseed(seed, 10 + i)) {
+                try observe(i, $0)
+            }
+        }
+        let final = predictor.rank(candidates)
+        for a in final where !trained.contains(a) && trace.steps.count < o.M { trace.train(a, problem) }
+        trace.extras["spearman"] = RankingQuality(ranked: final, truth: signal.table, ks: []).spearman
+        return trace
+    }
+
+    /// Iteration i ≥ 1: alpha·count best by the ranking, the rest at random among the top
+    /// |C| / 2^i not yet trained (topped up from the ranking if that pool runs out).
+    func select(_ count: Int, ranking: [NB201Arch], iteration i: Int, trained: Set<NB201Arch>,
+                _ rng: inout SeededRandom) -> [NB201Arch] {
+        let best = min(count, Int((options.alpha * Double(count) + 1e-9).rounded(.down)))
+        var picked: [NB201Arch] = []
+        var taken = trained
+        for a in ranking where picked.count < best && !taken.contains(a) {
+            picked.append(a)
+            taken.insert(a)
+        }
+        let top = max(1, ranking.count >> min(i, 62))
+        let pool = ranking.prefix(top).filter { !taken.contains($0) }
+        let random = rng.sample(pool, min(count - picked.count, pool.count))
+        picked += random
+        taken.formUnion(random)
+        for a in ranking where picked.count < count && !taken.contains(a) {
+            picked.append(a)
+            taken.insert(a)
+        }
+        return picked
+    }
+}
