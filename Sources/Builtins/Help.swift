@@ -42,7 +42,7 @@ public enum Help {
             let names = groups[category]!.map(\.name).sorted()
             lines.append("  \(category): " + names.joined(separator: ", "))
         }
-        lines.append("REPL commands: :help :time :run :save :vars :reset :quit")
+        lines.append("REPL commands: :help :time :run :save :vars :reset :notebook :cache :quit")
         return lines.joined(separator: "\n")
     }
 

@@ -5,18 +5,28 @@ import Lang
 
 /// The `brpsh` command line: parses arguments and runs the REPL or a script.
 public struct CLI {
-    public static let version = "0.1.0"
+    public static let version = Provenance.version
 
     public static let usage = """
         usage: brpsh [options] [script.brp | -c code | -]
+               brpsh run script.brp --out DIR [options]
+               brpsh check script.brp expected.json [--rtol R] [--atol A] [options]
           (no script)          interactive REPL on a terminal; reads lines from a pipe otherwise
           script.brp           run a script (also as a #!/usr/bin/env brpsh file)
           -c code              run code given on the command line
           -                    run a script read from standard input
+          run                  run a script (the same as without 'run')
+          check                rerun a script and compare its results with a results.json of an
+                               earlier --out run; exit 0 when they agree within the tolerances
         options:
+          --out DIR            write DIR/provenance.json, transcript.txt, results.json and the
+                               script's saved files (relative save() paths go into DIR)
+          --notebook FILE      also write the run as a Jupyter notebook (nbformat 4)
+          --no-cache           recompute trained predictors and searches (no produce-or-load)
           --set name=value     override the script's top-level assignment 'name = ...' (repeatable)
           --seed N             the default seed for builtins called without seed:
           --quiet              no progress lines
+          --rtol R, --atol A   check's tolerance: |got − want| ≤ A + R·|want| (default R 1e-6, A 1e-9)
           --version            print the version
           --help               print this help
           --builtins-markdown  print docs/builtins.md (generated from the builtin table)
@@ -32,6 +42,7 @@ public struct CLI {
         case version
         case help
         case builtinsMarkdown
+        case check(String, String)
     }
 
     public struct Options {
@@ -39,6 +50,11 @@ public struct CLI {
         public var overrides: [ScriptRunner.Override] = []
         public var seed: Int? = nil
         public var quiet = false
+        public var outDir: String? = nil
+        public var notebook: String? = nil
+        public var useCache = true
+        public var rtol = 1e-6
+        public var atol = 1e-9
     }
 
     public struct UsageError: Error {
@@ -64,6 +80,19 @@ public struct CLI {
             case "--version": o.mode = .version
             case "--builtins-markdown": o.mode = .builtinsMarkdown
             case "--quiet", "-q": o.quiet = true
+            case "--no-cache": o.useCache = false
+            case "--out": o.outDir = try value(a)
+            case "--notebook": o.notebook = try value(a)
+            case "--rtol", "--atol":
+                let v = try value(a)
+                guard let d = Double(v), d >= 0 else { throw UsageError(message: "\(a) needs a non-negative number, got '\(v)'") }
+                if a == "--rtol" { o.rtol = d } else { o.atol = d }
+            case "run" where i == 0:
+                break
+            case "check" where i == 0:
+                guard i + 2 < args.count else { throw UsageError(message: "check needs a script and an expected results.json") }
+                try setMode(.check(args[i + 1], args[i + 2]))
+                i += 2
             case "-c": try setMode(.code(try value(a)))
             case "-": try setMode(.stdin)
             case "--seed":

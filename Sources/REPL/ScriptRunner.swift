@@ -5,6 +5,8 @@ import Lang
 /// Exit statuses (BSD sysexits where one fits).
 public enum ExitCode: Int32 {
     case ok = 0
+    /// `brpsh check`: the rerun's results differ from the expected ones.
+    case differs = 1
     case usage = 64
     case syntax = 65
     case noInput = 66
@@ -33,8 +35,11 @@ public struct ScriptRunner {
         }
     }
 
+    /// Runs the script; `afterStatement` sees each top-level statement once it ran (with its
+    /// error message if it failed; the run stops there).
     public func run(_ file: SourceFile, overrides: [Override] = [],
-                    display: ((Value, Stmt) -> Void)? = nil) -> ExitCode {
+                    display: ((Value, Stmt) -> Void)? = nil,
+                    afterStatement: ((Stmt, String?) -> Void)? = nil) -> ExitCode {
         let parsed = interpreter.parse(file)
         if !parsed.diagnostics.isEmpty {
             errors(parsed.diagnostics.map { DiagnosticRenderer().render($0) }.joined(separator: "\n") + "\n")
@@ -53,16 +58,26 @@ public struct ScriptRunner {
         let show = display ?? { value, _ in
             self.interpreter.output.display(value, text: Format.display(value, terminal: self.interpreter.output.isInteractive))
         }
-        do {
-            try interpreter.run(program, display: show)
-            return .ok
-        } catch let e as RuntimeError {
-            errors(e.description + "\n")
-            return .runtime
-        } catch {
-            errors("error: \(error)\n")
-            return .runtime
+        for stmt in program.statements {
+            do {
+                try Interrupt.check()
+                if let v = try interpreter.executeTopLevel(stmt), !v.isNil { show(v, stmt) }
+                afterStatement?(stmt, nil)
+            } catch let e as RuntimeError {
+                errors(e.description + "\n")
+                afterStatement?(stmt, e.description)
+                return .runtime
+            } catch is Interrupted {
+                errors("interrupted\n")
+                afterStatement?(stmt, "interrupted")
+                return .runtime
+            } catch {
+                errors("error: \(error)\n")
+                afterStatement?(stmt, "\(error)")
+                return .runtime
+            }
         }
+        return .ok
     }
 }
 

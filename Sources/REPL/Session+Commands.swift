@@ -57,6 +57,8 @@ extension Session {
           :save file.brp    write this session's inputs as a runnable script
           :vars             list the variables
           :reset            delete all variables
+          :notebook f.ipynb write this session as a Jupyter notebook
+          :cache [clear]    show the size of the result cache, or empty it
           :quit             leave (also Ctrl-D)
         Ctrl-C cancels the line being typed, or interrupts a running statement.
 

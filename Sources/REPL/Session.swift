@@ -18,7 +18,7 @@ public final class Session {
     }
 
     public let interpreter: Interpreter
-    let output: OutputSink
+    public internal(set) var output: OutputSink
     let errors: OutputSink
     /// Show `Out[n]:` labels (interactive use); off, results print bare like a script.
     public var numbered: Bool
@@ -29,8 +29,10 @@ public final class Session {
     var results: [Value] = [.nil]
     /// Extra REPL commands registered by other layers (`:notebook`, `:cache`).
     public var extraCommands: [String: (Session, String) throws -> Void] = [:]
-    /// Called after each input runs (notebook recording): the input, and its output text.
+    /// Called after each input runs (notebook recording): the input and its number.
     public var onInput: ((String, Int) -> Void)?
+    /// Called with each error message (notebook recording).
+    public var onError: ((String) -> Void)?
     public private(set) var hadError = false
 
     public init(interpreter: Interpreter, output: OutputSink, errors: OutputSink, numbered: Bool = true) {
@@ -108,6 +110,7 @@ public final class Session {
 
     func report(_ text: String) {
         hadError = true
+        onError?(text)
         errors.write(text + "\n")
     }
 }

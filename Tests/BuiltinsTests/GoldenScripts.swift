@@ -61,6 +61,7 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let out = StringSink()
         let interpreter = Builtins.makeInterpreter(output: out)
+        RunContext.of(interpreter).useCache = false  // golden runs never read or fill the user's cache
         var err = ""
         let runner = ScriptRunner(interpreter: interpreter, errors: { err += $0 })
         let name = testDescription

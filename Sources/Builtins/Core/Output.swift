@@ -4,7 +4,8 @@ import Lang
 
 /// Writing result files: `save(x, "file.csv" | "file.json" | "file.svg" | "file.txt")`.
 enum Output {
-    static func write(_ text: String, to path: String, _ c: BuiltinCall) throws {
+    static func write(_ text: String, to requested: String, _ c: BuiltinCall) throws {
+        let path = RunContext.of(c.interpreter).resolve(requested)
         do {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -93,8 +94,9 @@ enum Output {
 }
 
 /// The files a session wrote (for provenance records).
-final class OutputLog {
-    private(set) var paths: [String] = []
+public final class OutputLog {
+    public private(set) var paths: [String] = []
+    public static func paths(_ i: Interpreter) -> [String] { of(i).paths }
     static func of(_ i: Interpreter) -> OutputLog {
         if let l = i.extensions["outputs"] as? OutputLog { return l }
         let l = OutputLog()

@@ -15,7 +15,7 @@ enum BaselineBuiltins {
            BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")]
 
     /// Problem, space, fitness and the runs' seeds of a baseline call.
-    static func setup(_ c: BuiltinCall) throws -> (SearchProblem, Baselines.Space, Baselines.Fitness, [Int], Int) {
+    static func setup(_ c: BuiltinCall) throws -> (SearchProblem, Baselines.Space, Baselines.Fitness, [Int], Int, LatencyModel?) {
         let (signal, _) = try AccuracyBuiltins.signal(c)
         let (problem, model, _) = try SearchBuiltins.problem(c, reportName: c.isNil("report") ? "accuracy" : "report")
         let space = Baselines.Space(try SearchBuiltins.candidates(signal, problem, model))
@@ -26,7 +26,8 @@ enum BaselineBuiltins {
             perSeed = try nas { try perSeedTable(path, index) }
         }
         let first = try c.seed(), runs = try c.int("runs", min: 1)
-        return (problem, space, Baselines.Fitness(signal.table, perSeed: perSeed), (0..<runs).map { first + $0 }, try c.int("budget", min: 1))
+        return (problem, space, Baselines.Fitness(signal.table, perSeed: perSeed), (0..<runs).map { first + $0 }, try c.int("budget", min: 1),
+                model)
     }
 
     /// `index,accuracy` rows (NB201 index; several rows per model, one per seed) by arch code.
@@ -41,14 +42,17 @@ enum BaselineBuiltins {
         return out
     }
 
-    static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ seeds: [Int],
+    static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ seeds: [Int], _ model: LatencyModel?,
                        _ run: (Int) -> SearchTrace) throws -> Value {
         var progress = Progress(c, name, total: seeds.count)
         defer { progress.finish() }
-        var traces: [SearchTrace] = []
-        for (k, s) in seeds.enumerated() {
-            traces.append(run(s))
-            try progress.update(k + 1, "")
+        let traces = try SearchBuiltins.traces(c, problem, model) {
+            var traces: [SearchTrace] = []
+            for (k, s) in seeds.enumerated() {
+                traces.append(run(s))
+                try progress.update(k + 1, "")
+            }
+            return traces
         }
         return .object(SearchObject(try c.optionalString("name") ?? name, traces, problem, NASContext.of(c)))
     }
@@ -58,9 +62,9 @@ enum BaselineBuiltins {
         [BuiltinParameter("pool", .int, default: .int(64), "population size"), BuiltinParameter("sample", .int, default: .int(16), "tournament size"),
          BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common,
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
-        let (problem, space, fitness, seeds, budget) = try setup(c)
+        let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1), cached = try c.bool("cached")
-        return try finish(c, cached ? "evolution (cached)" : "evolution", problem, seeds) {
+        return try finish(c, cached ? "evolution (cached)" : "evolution", problem, seeds, model) {
             Baselines.evolution(space, fitness, problem, budget: budget, population: pool, sample: sample, cached: cached, seed: $0)
         }
     }
@@ -71,9 +75,9 @@ enum BaselineBuiltins {
          BuiltinParameter("hidden", .int, default: .int(32), "LSTM units"),
          BuiltinParameter("baseline_decay", .number, default: .number(0.9), "moving-average baseline: b ← d·b + (1−d)·R")] + common,
         doc: "REINFORCE with a single-cell LSTM controller emitting the 6 ops and a moving-average reward baseline.") { c in
-        let (problem, space, fitness, seeds, budget) = try setup(c)
+        let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let lr = try c.double("lr"), hidden = try c.int("hidden", min: 1, max: 1024), decay = try c.double("baseline_decay")
-        return try finish(c, "reinforce", problem, seeds) {
+        return try finish(c, "reinforce", problem, seeds, model) {
             Baselines.reinforce(space, fitness, problem, budget: budget, learningRate: lr, hidden: hidden, baselineDecay: decay, seed: $0)
         }
     }
@@ -81,7 +85,7 @@ enum BaselineBuiltins {
     static let randomSearch = BuiltinFunction(
         "random_search", common,
         doc: "Random search: 6 uniform choices of 5 ops per model.") { c in
-        let (problem, space, fitness, seeds, budget) = try setup(c)
-        return try finish(c, "random", problem, seeds) { Baselines.random(space, fitness, problem, budget: budget, seed: $0) }
+        let (problem, space, fitness, seeds, budget, model) = try setup(c)
+        return try finish(c, "random", problem, seeds, model) { Baselines.random(space, fitness, problem, budget: budget, seed: $0) }
     }
 }

@@ -19,6 +19,9 @@ final class NASContext {
 
     static func of(_ call: BuiltinCall) -> NASContext { of(call.interpreter) }
 
+    /// The data files read so far.
+    var filesRead: [String] { cached?.directory.filesRead ?? [] }
+
     func benchmark() throws -> Benchmark {
         if let b = cached { return b }
         let directory = try directoryOverride ?? DataDirectory.fromEnvironment()

@@ -1,3 +1,4 @@
+import Foundation
 import Interpreter
 import Lang
 import NASLib
@@ -74,9 +75,12 @@ enum PredictorBuiltins {
         let table = try nas { try context.benchmark().table(device) }
         var progress = Progress(c, "gcn \(device.aliases.first ?? device.name)", total: spec.options.epochs)
         defer { progress.finish() }
-        let predictor = try nas {
-            try LatencyPredictor.train(table, spec: spec) { e in
-                try progress.update(e.epoch + 1, String(format: "loss %.3g/%.3g  lr %.2g", e.trainLoss, e.validLoss, e.learningRate))
+        let predictor: LatencyPredictor = try Caching.cached(c, files: [device.file], encode: { Data(try PredictorFile.encode($0)) },
+                                                              decode: { try PredictorFile.decode([UInt8]($0), source: "cache") { _ in table } }) {
+            try nas {
+                try LatencyPredictor.train(table, spec: spec) { e in
+                    try progress.update(e.epoch + 1, String(format: "loss %.3g/%.3g  lr %.2g", e.trainLoss, e.validLoss, e.learningRate))
+                }
             }
         }
         return .object(GCNObject(predictor, device, context))

@@ -17,7 +17,7 @@ struct Progress {
         self.total = total
     }
 
-    var visible: Bool { call.output.isInteractive && !(call.interpreter.extensions["quiet"] != nil) }
+    var visible: Bool { call.output.isInteractive && !RunContext.of(call.interpreter).quiet }
 
     /// Reports `done` of `total` with a detail text; throws when the user pressed Ctrl-C.
     mutating func update(_ done: Int, _ detail: String) throws {

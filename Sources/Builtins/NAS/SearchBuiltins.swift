@@ -1,3 +1,4 @@
+import Foundation
 import Interpreter
 import Lang
 import NASLib
@@ -49,6 +50,32 @@ enum SearchBuiltins {
         return (SearchProblem(report: report, latency: truth, limit: limit), model, "\(reportSet.rawValue) test")
     }
 
+    /// The data files a search depends on (for its cache key).
+    static func files(_ c: BuiltinCall, _ problem: SearchProblem, _ model: LatencyModel?) throws -> [DataFile] {
+        let (dataset, split) = try datasetAndSplit(c, datasetName: "accuracy")
+        var f = [try Benchmark.accuracyFile(dataset, split), DataFile.nb201TestAccuracy]
+        if let m = model { f.append(m.device.file) }
+        return f
+    }
+
+    /// Runs (or loads from the cache) the traces of a search.
+    static func traces(_ c: BuiltinCall, _ problem: SearchProblem, _ model: LatencyModel?, _ compute: () throws -> [SearchTrace]) throws -> [SearchTrace] {
+        try Caching.cached(c, files: try files(c, problem, model), encode: { traces in
+            let json = traces.map { t -> [String: Any] in ["seed": t.seed, "steps": t.steps.map(\.arch.code), "extras": t.extras] }
+            return try JSONSerialization.data(withJSONObject: json)
+        }, decode: { data in
+            guard let items = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { throw NASLibError("bad search entry") }
+            return try items.map { item in
+                guard let seed = item["seed"] as? Int, let steps = item["steps"] as? [Int],
+                      steps.allSatisfy({ $0 >= 0 && $0 < NB201Arch.count }) else { throw NASLibError("bad search entry") }
+                var t = SearchTrace(seed: seed)
+                for code in steps { t.train(NB201Arch(code: code), problem) }
+                t.extras = (item["extras"] as? [String: Double]) ?? [:]
+                return t
+            }
+        }, compute: compute)
+    }
+
     /// Candidates: the models with a training signal that the latency predictor puts under the limit.
     static func candidates(_ signal: AccuracySignal, _ problem: SearchProblem, _ model: LatencyModel?) throws -> [NB201Arch] {
         var archs = signal.models.filter { problem.report[$0] != nil }
@@ -94,11 +121,12 @@ enum SearchBuiltins {
         let (problem, model, _) = try problem(c, reportName: reportCall)
         let cands = try candidates(signal, problem, model)
         let first = try c.seed(), runs = try c.int("runs", min: 1)
-        var traces: [SearchTrace] = []
         let totalEpochs = (1...iters).reduce(0) { $0 + max(1, o.epochs * $1 / iters) } * runs
         var progress = Progress(c, "brp", total: totalEpochs)
         defer { progress.finish() }
         var done = 0
+        let traces = try traces(c, problem, model) {
+        var traces: [SearchTrace] = []
         for r in 0..<runs {
             let seed = first + r
             let observe: (Int, EpochRecord) throws -> Void = { i, _ in
@@ -115,6 +143,8 @@ enum SearchBuiltins {
                 return try BRPNAS(options: o).run(candidates: cands, signal: signal, problem: problem, seed: seed, observe: observe)
             }
             traces.append(trace)
+        }
+        return traces
         }
         let label = try c.optionalString("name") ?? (kind == "gcn" ? (source == nil ? "gcn-nas" : "gcn-nas (transfer)") : "brp-nas")
         return .object(SearchObject(label, traces, problem, NASContext.of(c)))

@@ -40,3 +40,12 @@ final class FigureObject: HostObject, Plottable {
     func display(terminal: Bool) -> String { terminal ? TerminalRenderer(color: true).render(value) : summary }
     func inlineDisplay() -> String { "figure" }
 }
+
+/// Figures for other layers (notebooks).
+public enum Figures {
+    /// The SVG drawing of a value that can be plotted, else nil.
+    public static func svg(_ v: Value) -> String? {
+        guard case .object(let o) = v, let p = o as? Plottable, let f = try? p.figure() else { return nil }
+        return SVGRenderer().render(f)
+    }
+}

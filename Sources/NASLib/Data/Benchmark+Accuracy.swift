@@ -67,6 +67,11 @@ extension Benchmark {
         cachedIndex = index
     }
 
+    /// The file an accuracy table comes from.
+    public static func accuracyFile(_ dataset: Dataset, _ split: Split) throws -> DataFile {
+        split == .test ? DataFile.nb201TestAccuracy : try validFile(dataset)
+    }
+
     static func validFile(_ dataset: Dataset) throws -> DataFile {
         switch dataset {
         case .cifar10: return DataFile("nb201/cifar10_valid_acc.csv", origin: DataFile.zcOrigin)

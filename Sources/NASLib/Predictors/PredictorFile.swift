@@ -33,6 +33,8 @@ public enum PredictorFile {
         public var train: [Int]
         public var valid: [Int]
         public var history: [EpochRecord]
+        /// Training wall-clock seconds (optional; absent in files of other writers).
+        public var seconds: Double?
 
         public struct Tensor: Codable, Equatable {
             public var name: String
@@ -42,6 +44,13 @@ public enum PredictorFile {
     }
 
     public static func save(_ p: LatencyPredictor, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(try encode(p))) else {
+            throw NASLibError("cannot write predictor file '\(path)'")
+        }
+    }
+
+    /// The file's bytes.
+    public static func encode(_ p: LatencyPredictor) throws -> [UInt8] {
         let values = p.model.parameters
         var payload = [UInt8]()
         switch p.model.precision {
@@ -51,7 +60,8 @@ public enum PredictorFile {
         let header = Header(
             kind: "latency", spec: p.spec, encoding: encoding,
             tensors: p.model.slices.map { Header.Tensor(name: $0.name, rows: $0.rows, cols: $0.cols) }, count: values.count,
-            checksum: fnv1a(payload), train: p.trainArchs.map(\.code), valid: p.validArchs.map(\.code), history: p.history)
+            checksum: fnv1a(payload), train: p.trainArchs.map(\.code), valid: p.validArchs.map(\.code), history: p.history,
+            seconds: p.trainingSeconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = [UInt8](try encoder.encode(header))
@@ -60,15 +70,17 @@ public enum PredictorFile {
         out += withUnsafeBytes(of: UInt32(json.count).littleEndian, Array.init)
         out += json
         out += payload
-        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
-            throw NASLibError("cannot write predictor file '\(path)'")
-        }
+        return out
     }
 
     /// Reads a predictor; the test set is the device's other measured models.
     public static func load(_ path: String, table: (String) throws -> MetricTable) throws -> LatencyPredictor {
         guard let data = FileManager.default.contents(atPath: path) else { throw NASLibError("cannot read predictor file '\(path)'") }
-        let bytes = [UInt8](data)
+        return try decode([UInt8](data), source: path, table: table)
+    }
+
+    /// Reads a predictor from bytes (`source` names them in errors).
+    public static func decode(_ bytes: [UInt8], source path: String, table: (String) throws -> MetricTable) throws -> LatencyPredictor {
         func fail(_ m: String) -> NASLibError { NASLibError("\(path): \(m)") }
         guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("not a brpsh predictor file (bad magic)") }
         let version = bytes[8..<12].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
@@ -107,7 +119,8 @@ public enum PredictorFile {
         let used = Set(header.train + header.valid)
         let test = t.measured.filter { !used.contains($0.code) }
         return LatencyPredictor(spec: header.spec, model: model, train: header.train.map(NB201Arch.init(code:)),
-                                valid: header.valid.map(NB201Arch.init(code:)), test: test, history: header.history, seconds: 0)
+                                valid: header.valid.map(NB201Arch.init(code:)), test: test, history: header.history,
+                                seconds: header.seconds ?? 0)
     }
 
     static func fnv1a(_ bytes: [UInt8]) -> String {

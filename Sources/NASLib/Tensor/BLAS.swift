@@ -34,8 +34,11 @@ public enum BLAS {
     /// Sets OpenBLAS to one thread per call, once (NASLib parallelises above it).
     static let singleThreaded: Void = { openblas_set_num_threads(1) }()
 
-    /// Threads OpenBLAS uses for one call.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// Threads OpenBLAS uses for one call (1 once NASLib has configured it).
+    public static var threads: Int {
+        _ = singleThreaded
+        return Int(openblas_get_num_threads())
+    }
 
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 

@@ -1,0 +1,97 @@
+import Foundation
+import Interpreter
+import Lang
+import NASLib
+
+/// `provenance.json`: what produced a run's results, so a reviewer can rerun it and know why the
+/// bits may differ (thread count, BLAS kernel).
+public enum Provenance {
+    public static let version = "0.1.0"
+
+    /// The git commit of the brpsh checkout the binary was built in (binaries live in
+    /// `<checkout>/.build/...`), or nil.
+    public static var commit: String? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["git", "-C", dir.path, "rev-parse", "HEAD"]
+                let pipe = Pipe()
+                p.standardOutput = pipe
+                p.standardError = FileHandle.nullDevice
+                guard (try? p.run()) != nil else { return nil }
+                let out = pipe.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                let s = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                return p.terminationStatus == 0 && !s.isEmpty ? s : nil
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+
+    static func machine() -> Value {
+        var u = utsname()
+        uname(&u)
+        func field<T>(_ v: T) -> String {
+            withUnsafeBytes(of: v) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        return .record(Record([
+            ("hostname", .string(ProcessInfo.processInfo.hostName)), ("os", .string("\(field(u.sysname)) \(field(u.release))")),
+            ("arch", .string(field(u.machine))), ("cpu", .string(model)),
+            ("cores", .int(ProcessInfo.processInfo.activeProcessorCount)),
+            ("memory_gib", .number((Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824 * 10).rounded() / 10)),
+        ]))
+    }
+
+    /// The record as a value (written as JSON).
+    public static func record(_ interpreter: Interpreter, script: String?, scriptText: String, arguments: [String],
+                              start: Date, end: Date, status: Int32) -> Value {
+        let run = RunContext.of(interpreter)
+        let files = (interpreter.extensions[NASContext.key] as? NASContext)?.filesRead ?? []
+        let data = files.map { path -> Value in
+            .record(Record([("file", .string(path)), ("sha256", .string((try? SHA256.file(path)) ?? "unreadable"))]))
+        }
+        let outputs = OutputLog.of(interpreter).paths.map { path -> Value in
+            .record(Record([("file", .string(path)), ("sha256", .string((try? SHA256.file(path)) ?? "missing"))]))
+        }
+        let precisions = Set(run.calls.compactMap { call -> String? in
+            if case .record(let r) = call.arguments, case .string(let p)? = r["precision"] { return p }
+            return nil
+        }).sorted()
+        let calls = run.calls.map { c in
+            Value.record(Record([("builtin", .string(c.name)), ("arguments", c.arguments), ("from_cache", .bool(c.cached))]))
+        }
+        return .record(Record([
+            ("brpsh", .record(Record([("version", .string(version)), ("commit", commit.map(Value.string) ?? .nil)]))),
+            ("command", .list(arguments.map(Value.string))),
+            ("script", .record(Record([("path", script.map(Value.string) ?? .nil), ("sha256", .string(SHA256.hex(scriptText)))]))),
+            ("seed", .int(run.initialSeed)),
+            ("overrides", .record(Record(run.overrides.map { ($0.0, .string($0.1)) }))),
+            ("data", .record(Record([("BRPSH_DATA", ProcessInfo.processInfo.environment["BRPSH_DATA"].map(Value.string) ?? .nil),
+                                     ("files", .list(data))]))),
+            ("blas", .record(Record([("library", .string(BLAS.configuration)), ("kernel", .string(BLAS.coreName)),
+                                     ("threads_per_call", .int(BLAS.threads)),
+                                     ("parts", .int(Parallel.parts)), ("parts_concurrent", .bool(Parallel.concurrent))]))),
+            ("precision", .list(precisions.map(Value.string))),
+            ("cache", .bool(run.useCache)),
+            ("machine", machine()),
+            ("start", .string(iso(start))), ("end", .string(iso(end))),
+            ("seconds", .number((end.timeIntervalSince(start) * 1000).rounded() / 1000)),
+            ("exit_status", .int(Int(status))),
+            ("calls", .list(calls)),
+            ("outputs", .list(outputs)),
+        ]))
+    }
+}
+
+/// SHA-256 of files, for other layers.
+public enum SHA256Hex {
+    public static func file(_ path: String) -> String { (try? SHA256.file(path)) ?? "unreadable" }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Interpreter
+import Lang
+import NASLib
+
+/// Produce-or-load: trained predictors and search results are stored under a key made of the
+/// builtin, its resolved arguments, the SHA-256 of the data files it reads and the brpsh
+/// version, so rerunning a script after editing its last line is instant. Entries are checked
+/// when read; a corrupt or foreign one is ignored with a warning and recomputed.
+///
+/// The directory is `BRPSH_CACHE`, else `$XDG_CACHE_HOME/brpsh`, else `~/.cache/brpsh`.
+public struct ResultCache {
+    public let directory: String
+    public static let version = "brpsh-cache-1"
+
+    public init(directory: String? = nil) {
+        let env = ProcessInfo.processInfo.environment
+        if let d = directory ?? env["BRPSH_CACHE"] {
+            self.directory = d
+        } else if let x = env["XDG_CACHE_HOME"] {
+            self.directory = (x as NSString).appendingPathComponent("brpsh")
+        } else {
+            self.directory = (NSHomeDirectory() as NSString).appendingPathComponent(".cache/brpsh")
+        }
+    }
+
+    /// The key of a call: SHA-256 over the builtin, its arguments as JSON, the data hashes and the version.
+    public static func key(_ builtin: String, _ arguments: Value, dataHashes: [String]) -> String {
+        var s = SHA256()
+        s.update("\(version)\n\(brpshVersion)\n\(builtin)\n")
+        s.update((try? JSON.encode(arguments)) ?? "?")
+        for h in dataHashes { s.update("\n" + h) }
+        return s.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static var brpshVersion: String { Provenance.version }
+
+    func path(_ key: String, _ ext: String) -> String { (directory as NSString).appendingPathComponent("\(key).\(ext)") }
+
+    public func read(_ key: String, _ ext: String) -> Data? { FileManager.default.contents(atPath: path(key, ext)) }
+
+    public func write(_ key: String, _ ext: String, _ data: Data) {
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let tmp = path(key, ext) + ".tmp\(getpid())"
+        if FileManager.default.createFile(atPath: tmp, contents: data) {
+            _ = try? FileManager.default.replaceItemAt(URL(fileURLWithPath: path(key, ext)), withItemAt: URL(fileURLWithPath: tmp))
+            if FileManager.default.fileExists(atPath: tmp) { try? FileManager.default.moveItem(atPath: tmp, toPath: path(key, ext)) }
+        }
+    }
+
+    public func remove(_ key: String, _ ext: String) { try? FileManager.default.removeItem(atPath: path(key, ext)) }
+
+    /// (entries, bytes).
+    public func size() -> (Int, Int) {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var bytes = 0
+        for f in files {
+            let attrs = try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(f))
+            bytes += (attrs?[.size] as? Int) ?? 0
+        }
+        return (files.count, bytes)
+    }
+
+    public func clear() -> Int {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for f in files { try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(f)) }
+        return files.count
+    }
+}
+
+/// Builtin-side use of the cache.
+enum Caching {
+    /// The SHA-256 of data files, computed once per session.
+    final class Hashes {
+        var byPath: [String: String] = [:]
+        static func of(_ i: Interpreter) -> Hashes {
+            if let h = i.extensions["hashes"] as? Hashes { return h }
+            let h = Hashes()
+            i.extensions["hashes"] = h
+            return h
+        }
+    }
+
+    static func hash(_ file: DataFile, _ c: BuiltinCall) throws -> String {
+        let path = try nas { try NASContext.of(c).benchmark().directory.locate(file) }
+        let h = Hashes.of(c.interpreter)
+        if let v = h.byPath[path] { return v }
+        let v = try nas { try SHA256.file(path) }
+        h.byPath[path] = v
+        return v
+    }
+
+    /// All the call's arguments, resolved (defaults filled in, the seed made explicit).
+    static func arguments(_ c: BuiltinCall) throws -> Value {
+        var pairs: [(String, Value)] = []
+        for p in c.function.parameters {
+            var v = c[p.name]
+            if p.name == "seed", v.isNil { v = .int(try c.seed()) }
+            if case .object(let o) = v { v = o.plainValue() ?? .string("<\(o.typeName)>") }
+            if case .function = v { return .nil }  // not cacheable
+            if case .builtin = v { return .nil }
+            pairs.append((p.name, v))
+        }
+        return .record(Record(pairs))
+    }
+
+    static func warn(_ c: BuiltinCall, _ message: String) {
+        FileHandle.standardError.write("warning: \(message)\n".data(using: .utf8)!)
+    }
+
+    /// Runs `compute` or loads its result: `encode`/`decode` turn results into cache bytes.
+    static func cached<T>(_ c: BuiltinCall, files: [DataFile], encode: (T) throws -> Data, decode: (Data) throws -> T,
+                          compute: () throws -> T) throws -> T {
+        let run = RunContext.of(c.interpreter)
+        let args = try arguments(c)
+        guard run.useCache, !args.isNil else {
+            run.logCall(c.function.name, args, cached: false)
+            return try compute()
+        }
+        let key = ResultCache.key(c.function.name, args, dataHashes: try files.map { try hash($0, c) })
+        let cache = ResultCache()
+        let envelope = Data("BRPSHCACHE1\n\(key)\n".utf8)
+        if let data = cache.read(key, "bin") {
+            do {
+                guard data.count > envelope.count, data.prefix(envelope.count) == envelope else {
+                    throw NASLibError("not an entry for this call")
+                }
+                let value = try decode(data.dropFirst(envelope.count))
+                run.logCall(c.function.name, args, cached: true)
+                return value
+            } catch {
+                warn(c, "ignoring a corrupt cache entry for \(c.function.name) (\(error)); recomputing")
+                cache.remove(key, "bin")
+            }
+        }
+        let value = try compute()
+        if let data = try? encode(value) { cache.write(key, "bin", envelope + data) }
+        run.logCall(c.function.name, args, cached: false)
+        return value
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// `brpsh check script.brp expected.json`: compares a rerun's recorded results with expected
+/// ones, numbers within a tolerance (|got − want| ≤ atol + rtol·|want|), everything else exactly.
+public struct ResultCheck {
+    public let rtol: Double
+    public let atol: Double
+    public private(set) var differences: [String] = []
+    public private(set) var compared = 0
+
+    public init(rtol: Double, atol: Double) {
+        self.rtol = rtol
+        self.atol = atol
+    }
+
+    public mutating func compare(_ want: Any, _ got: Any, path: String = "") {
+        switch (want, got) {
+        case (let w as [String: Any], let g as [String: Any]):
+            for k in w.keys.sorted() {
+                guard let gv = g[k] else {
+                    differences.append("\(path)/\(k): missing in the rerun")
+                    continue
+                }
+                compare(w[k]!, gv, path: "\(path)/\(k)")
+            }
+            for k in g.keys.sorted() where w[k] == nil { differences.append("\(path)/\(k): not in the expected results") }
+        case (let w as [Any], let g as [Any]):
+            if w.count != g.count { differences.append("\(path): \(w.count) items expected, \(g.count) found") }
+            for (i, (a, b)) in zip(w, g).enumerated() { compare(a, b, path: "\(path)[\(i)]") }
+        case (let w as NSNumber, let g as NSNumber) where !(w is Bool) || !(g is Bool):
+            compared += 1
+            let a = w.doubleValue, b = g.doubleValue
+            if !(abs(b - a) <= atol + rtol * abs(a)) && !(a.isNaN && b.isNaN) {
+                differences.append("\(path): expected \(a), got \(b) (difference \(abs(b - a)))")
+            }
+        case (let w as String, let g as String):
+            compared += 1
+            if let a = ResultCheck.quantity(w), let b = ResultCheck.quantity(g), a.1 == b.1 {
+                if !(abs(b.0 - a.0) <= atol + rtol * abs(a.0)) { differences.append("\(path): expected \(w), got \(g)") }
+            } else if w != g {
+                differences.append("\(path): expected \(ResultCheck.short(w)), got \(ResultCheck.short(g))")
+            }
+        case (is NSNull, is NSNull):
+            compared += 1
+        default:
+            compared += 1
+            if "\(want)" != "\(got)" { differences.append("\(path): expected \(want), got \(got)") }
+        }
+    }
+
+    /// "1.25ms" → (1.25, "ms").
+    static func quantity(_ s: String) -> (Double, String)? {
+        let units = ["ms", "us", "ns", "mJ", "uJ", "s", "J", "%"]
+        for u in units where s.hasSuffix(u) {
+            if let v = Double(s.dropLast(u.count)) { return (v, u) }
+        }
+        return nil
+    }
+
+    static func short(_ s: String) -> String { s.count > 60 ? "\"\(s.prefix(57))...\"" : "\"\(s)\"" }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// Reproducible runs end to end, with the built binary: --out bundles, check, notebooks,
+/// determinism across thread counts, the result cache.
+@Suite(.serialized) struct ArtifactTests {
+    static let binary = TerminalEndToEndTests.binary
+    static let data = ProcessInfo.processInfo.environment["BRPSH_DATA"]
+
+    /// Runs brpsh; returns (status, stdout, stderr).
+    @discardableResult
+    static func brpsh(_ args: [String], env: [String: String] = [:], cwd: String? = nil) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        if let d = cwd { p.currentDirectoryURL = URL(fileURLWithPath: d) }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
+    }
+
+    static func scratch() -> String {
+        let d = NSTemporaryDirectory() + "brpsh-artifact-\(UInt32.random(in: 0...UInt32.max))"
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    static let script = """
+        n = 3
+        xs = map(1..n) { i -> {i: i, t: 1ms * i, r: i / 3} }
+        xs
+        save(xs, "xs.csv")
+        save({total: sum(map(xs) { x -> x.r })}, "total.json")
+        save(plot(x: map(xs) { x -> x.i }, y: map(xs) { x -> x.r }, label: "r"), "r.svg")
+        print("done")
+        """
+
+    @Test func outBundleAndCheck() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.script.write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
+        let (status, out, err) = try Self.brpsh(["run", "s.brp", "--out", "bundle", "--set", "n=4"], cwd: dir)
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("done"))
+        for f in ["provenance.json", "transcript.txt", "results.json", "xs.csv", "total.json", "r.svg"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/bundle/\(f)"), "missing \(f)")
+        }
+        let prov = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bundle/provenance.json"))) as! [String: Any]
+        for key in ["brpsh", "script", "data", "seed", "overrides", "blas", "machine", "start", "end", "outputs", "calls"] {
+            #expect(prov[key] != nil, "provenance lacks \(key)")
+        }
+        #expect((prov["overrides"] as? [String: String])?["n"] == "4")
+        #expect(try String(contentsOfFile: dir + "/bundle/transcript.txt", encoding: .utf8).contains("done"))
+        // The same script and settings check out; a tampered expectation does not.
+        let (ok, okOut, _) = try Self.brpsh(["check", "s.brp", "bundle/results.json", "--set", "n=4"], cwd: dir)
+        #expect(ok == 0, "\(okOut)")
+        var results = try String(contentsOfFile: dir + "/bundle/results.json", encoding: .utf8)
+        results = results.replacingOccurrences(of: "\"total\" : 3.333333333333333", with: "\"total\" : 3.4")
+        try results.write(toFile: dir + "/tampered.json", atomically: true, encoding: .utf8)
+        let (bad, badOut, _) = try Self.brpsh(["check", "s.brp", "tampered.json", "--set", "n=4"], cwd: dir)
+        #expect(bad == 1)
+        #expect(badOut.contains("outputs/total.json/total: expected 3.4, got 3.333333333333333"), "\(badOut)")
+    }
+
+    @Test func notebookIsValidNbformat() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.script.write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
+        let (status, _, err) = try Self.brpsh(["--notebook", "s.ipynb", "s.brp"], cwd: dir)
+        #expect(status == 0, "\(err)")
+        let nb = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.ipynb"))) as! [String: Any]
+        #expect(nb["nbformat"] as? Int == 4)
+        let cells = nb["cells"] as! [[String: Any]]
+        #expect(cells.count == 7)
+        // The table shows as HTML and the figure as SVG.
+        let outputs = cells.flatMap { $0["outputs"] as! [[String: Any]] }
+        let kinds = outputs.compactMap { ($0["data"] as? [String: Any]).map { Array($0.keys) } }.flatMap { $0 }
+        #expect(kinds.contains("text/html"))
+        // Validated by the nbformat package (CI installs it).
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", dir + "/s.ipynb"]
+        let err2 = Pipe()
+        check.standardError = err2
+        try check.run()
+        check.waitUntilExit()
+        let message = String(decoding: err2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if message.contains("No module named 'nbformat'") { return }  // not installed here; CI installs it
+        #expect(check.terminationStatus == 0, "\(message)")
+    }
+
+    /// The same small training gives bit-identical predictions with one core or two, and the
+    /// second run of a cached call comes from the cache unchanged.
+    @Test(.enabled(if: data != nil, "BRPSH_DATA is not set")) func deterministicAndCached() throws {
+        let cache = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let code = "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 3, hidden: 32, seed: 5); print(json(p.predict([0, 1, 2, 3])))"
+        let (_, serial, e1) = try Self.brpsh(["--no-cache", "-c", code], env: ["BRPSH_THREADS": "1"])
+        let (_, parallel, e2) = try Self.brpsh(["--no-cache", "-c", code], env: ["BRPSH_THREADS": "2"])
+        #expect(!serial.isEmpty && serial == parallel, "\(e1)\(e2)")
+        let env = ["BRPSH_CACHE": cache]
+        let (_, first, _) = try Self.brpsh(["-c", code], env: env)
+        let (_, second, _) = try Self.brpsh(["-c", code], env: env)
+        #expect(first == serial && second == serial)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache)
+        #expect(entries.count == 1)
+        // A corrupt entry is ignored with a warning and recomputed.
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache + "/" + entries[0]))
+        let (status, third, warning) = try Self.brpsh(["-c", code], env: env)
+        #expect(status == 0 && third == serial)
+        #expect(warning.contains("warning: ignoring a corrupt cache entry"), "\(warning)")
+    }
+}
