@@ -33,7 +33,7 @@ public enum App {
     }
 
     static func makeInterpreter(_ options: CLI.Options, interactive: Bool) -> Interpreter {
-        let out = StandardOutput(interactive: interactive && !options.quiet)
+        let out: OutputSink = options.silent ? StringSink() : StandardOutput(interactive: interactive && !options.quiet)
         let interpreter = Builtins.makeInterpreter(output: out)
         if let s = options.seed { interpreter.seed = s }
         return interpreter
@@ -97,7 +97,7 @@ public enum App {
         interpreter.extensions["cell"] = cell as AnyObject
         let runner = ScriptRunner(interpreter: interpreter, errors: { text in
             transcript.log(text)
-            Terminal.writeError(text)
+            if !options.silent { Terminal.writeError(text) }
         })
         let status = runner.run(file, overrides: options.overrides, display: { value, _ in
             displays.append(ResultsFile.plain(value))
@@ -138,6 +138,7 @@ public enum App {
             return .noInput
         }
         var o = options
+        o.silent = true
         o.outDir = NSTemporaryDirectory() + "brpsh-check-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: o.outDir!) }
         let status = runScript(SourceFile(name: script, text: text), o)

@@ -55,6 +55,8 @@ public struct CLI {
         public var useCache = true
         public var rtol = 1e-6
         public var atol = 1e-9
+        /// Print nothing of the script's output (check's rerun).
+        public var silent = false
     }
 
     public struct UsageError: Error {
