@@ -10,7 +10,8 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
     let problem = SearchProblem(report: acc)
     var options = BRPNAS.Options()
     options.predictor.mode = mode
-    if let bt = batch { options.batch = bt }
+    // The builtin's defaults: 20 models per step (fast), 64 pairs (faithful).
+    options.batch = batch ?? (mode == .fast ? 20 : 64)
     print("== BRP-NAS (K = M = 100, \(mode.rawValue) mode, batch \(options.batch), CIFAR-100 test)")
     for seed in seeds {
         var epochs = 0

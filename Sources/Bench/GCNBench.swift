@@ -1,31 +1,46 @@
 import Foundation
 import NASLib
 
-/// Seconds per training epoch (900 models, batch 10), a full d-cpu training, predicting every
-/// model, and the GEMM throughput the training achieves, per precision.
+/// Peak resident memory of this process (MiB).
+func peakMemoryMiB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+/// Seconds per training epoch (900 models, batch 10) and the GEMM rate inside it, next to the
+/// GEMM peak measured in the same run; with `full`, a whole d-cpu training per precision, its
+/// accuracy, and predicting all 15625 models.
 func benchGCN(full: Bool) throws {
     let directory = try DataDirectory.fromEnvironment()
     let bench = Benchmark(directory: directory)
     let table = try bench.table(named: "d-cpu")
-    print("== GCN latency predictor (d-cpu, 900 training models, batch 10; \(Parallel.concurrent ? Parallel.parts : 1) threads)")
+    let threads = Parallel.concurrent ? Parallel.parts : 1
+    print("== GCN latency predictor (d-cpu, 900 training models, batch 10; \(threads) core(s))")
     for precision in [AnyGCN.Precision.float64, .float32] {
+        let peak = precision == .float64 ? gemmRate(Double.self, m: 2048, n: 2048, k: 2048) : gemmRate(Float.self, m: 2048, n: 2048, k: 2048)
         var spec = GCNPredictorSpec(device: table.name)
         spec.precision = precision
         spec.options.epochs = 6
         var epochs: [Double] = []
         var last = DispatchTime.now().uptimeNanoseconds
+        BLAS.Profile.reset()
+        BLAS.Profile.enabled.store(true, ordering: .relaxed)
+        var gemmSeconds: [Double] = [], gemmFlops: [Double] = []
         _ = try LatencyPredictor.train(table, spec: spec) { _ in
             let now = DispatchTime.now().uptimeNanoseconds
             epochs.append(Double(now - last) / 1e9)
+            gemmSeconds.append(Double(BLAS.Profile.nanoseconds.load(ordering: .relaxed)) / 1e9)
+            gemmFlops.append(Double(BLAS.Profile.flops.load(ordering: .relaxed)))
+            BLAS.Profile.reset()
             last = now
         }
-        let perEpoch = epochs.dropFirst().reduce(0, +) / Double(max(1, epochs.count - 1))
-        // Per training batch of B=10 graphs (90 rows): layers 2–3 run 3 GEMMs of 90×600×600, the
-        // last layer 2 GEMMs of 10×600×600 plus one for its input gradient; 90 batches an epoch.
-        let perBatch: Double = 6.0 * 90 * 600 * 600 + 3.0 * 10 * 600 * 600
-        let gemmFlops: Double = 90 * 2 * perBatch
-        print(String(format: "  %@: %.3f s per epoch; GCN GEMMs %.1f GFLOP per epoch → %.1f GFLOP/s over the whole epoch",
-                     precision.rawValue, perEpoch, gemmFlops / 1e9, gemmFlops / perEpoch / 1e9))
+        BLAS.Profile.enabled.store(false, ordering: .relaxed)
+        let perEpoch = epochs.dropFirst().reduce(0, +) / Double(epochs.count - 1)
+        let gs = gemmSeconds.dropFirst().reduce(0, +) / Double(epochs.count - 1)
+        let gf = gemmFlops.dropFirst().reduce(0, +) / Double(epochs.count - 1)
+        print(String(format: "  %@: %.3f s per epoch; GEMMs %.1f GFLOP in %.3f s = %.1f GFLOP/s (%.0f%% of this run's GEMM peak %.1f GFLOP/s), %.0f%% of the epoch",
+                     precision.rawValue, perEpoch, gf / 1e9, gs, gf / gs / 1e9, 100 * gf / gs / 1e9 / peak, peak, 100 * gs / perEpoch))
     }
     guard full else { return }
     print("== full d-cpu training (Table S1 settings, seed 1)")
@@ -35,9 +50,11 @@ func benchGCN(full: Bool) throws {
         let p = try LatencyPredictor.train(table, spec: spec)
         let m = p.testMetrics(table)
         let predictAll = seconds { _ = LatencyPredictor.predictAllFresh(p) }
-        print(String(format: "  %@: %.1f s, %d epochs; test within 1/5/10%%: %.1f / %.1f / %.1f (n=%d); predicting all 15625 models %.3f s",
-                     precision.rawValue, p.trainingSeconds, p.history.count, m.within1, m.within5, m.within10, m.n, predictAll))
+        print(String(format: "  %@: %.1f s, %d epochs (%.2f s/epoch); test within 1/5/10%%: %.1f / %.1f / %.1f (n=%d); predicting all 15625 models %.3f s",
+                     precision.rawValue, p.trainingSeconds, p.history.count, p.trainingSeconds / Double(p.history.count),
+                     m.within1, m.within5, m.within10, m.n, predictAll))
     }
+    print(String(format: "  peak memory %.0f MiB", peakMemoryMiB()))
 }
 
 /// Time of one fused AdamW step over the GCN's parameters.
@@ -56,7 +73,21 @@ func benchAdamW() {
     }
     let n = GCN<Double>(config: GCNConfig(), seed: 1).store.count
     for (name, t) in [("float64", run(Double.self)), ("float32", run(Float.self))] {
-        print(String(format: "  AdamW %@ step over %d parameters (isolated, warm): %.2f ms (%.2f ns/parameter)", name, n, t * 1e3,
-                     t / Double(n) * 1e9))
+        print(String(format: "  AdamW %@ step over %d parameters (isolated, warm): %.2f ms (%.2f ns/parameter); 90 steps per epoch = %.2f s",
+                     name, n, t * 1e3, t / Double(n) * 1e9, 90 * t))
     }
+}
+
+/// Oracle NAS over all thresholds once predictions exist.
+func benchOracle() throws {
+    let b = Benchmark(directory: try DataDirectory.fromEnvironment())
+    let lat = try b.table(named: "d-gpu"), acc = try b.accuracy(.cifar100, .test)
+    let archs = lat.measured.filter { acc[$0] != nil }
+    var rng = SeededRandom(seed: 1)
+    let predicted = archs.map { lat[$0]! * (1 + 0.05 * rng.normal()) }
+    let measured = archs.map { lat[$0]! }, accuracy = archs.map { acc[$0]! }
+    let thresholds = (0...60).map { 0.001 + Double($0) * 0.0001 }
+    _ = OracleNAS.run(archs: archs, predicted: predicted, measured: measured, accuracy: accuracy, thresholds: thresholds)
+    let t = seconds { _ = OracleNAS.run(archs: archs, predicted: predicted, measured: measured, accuracy: accuracy, thresholds: thresholds) }
+    print(String(format: "== oracle NAS: 61 thresholds over %d archs in %.1f ms", archs.count, t * 1e3))
 }

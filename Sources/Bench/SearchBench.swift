@@ -17,6 +17,6 @@ func benchBaselines() throws {
     report("random search") { Baselines.random(space, f, problem, budget: 300, seed: $0) }
     report("aging evolution") { Baselines.evolution(space, f, problem, budget: 300, population: 64, sample: 16, cached: false, seed: $0) }
     report("aging evolution (cached)") { Baselines.evolution(space, f, problem, budget: 300, population: 64, sample: 16, cached: true, seed: $0) }
-    let lr = Double(ProcessInfo.processInfo.environment["RL_LR"] ?? "") ?? 0.01
+    let lr = Double(ProcessInfo.processInfo.environment["RL_LR"] ?? "") ?? 0.001
     report("REINFORCE (lr \(lr))") { Baselines.reinforce(space, f, problem, budget: 300, learningRate: lr, hidden: 32, baselineDecay: 0.9, seed: $0) }
 }

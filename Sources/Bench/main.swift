@@ -33,6 +33,7 @@ do {
     if selected.contains("data") || selected.contains("all") { try benchData() }
     if selected.contains("gcn") || selected.contains("all") { try benchGCN(full: selected.contains("full")) }
     if selected.contains("adamw") || selected.contains("all") { benchAdamW() }
+    if selected.contains("oracle") || selected.contains("all") { try benchOracle() }
     if selected.contains("baselines") || selected.contains("all") { try benchBaselines() }
     if selected.contains("brp") || selected.contains("all") {
         let env = ProcessInfo.processInfo.environment

@@ -85,14 +85,7 @@ public final class Interpreter {
             return .nil
         case .whileLoop(let condition, let body):
             while try truth(eval(condition, env), condition) {
-                try Interrupt.check()
-                do {
-                    _ = try executeBlock(body, env)
-                } catch ControlFlow.breakLoop {
-                    break
-                } catch ControlFlow.continueLoop {
-                    continue
-                }
+                if try !loopBody(body, env) { break }
             }
             return .nil
         case .breakLoop:
@@ -135,16 +128,22 @@ public final class Interpreter {
             throw RuntimeError("cannot iterate over \(sequence.describeForError)", at: sequenceExpr.range)
         }
         for i in 0..<count {
-            try Interrupt.check()
             try bindLoopVariables(variables, element(i), vrange, env)
-            do {
-                _ = try executeBlock(body, env)
-            } catch ControlFlow.breakLoop {
-                break
-            } catch ControlFlow.continueLoop {
-                continue
-            }
+            if try !loopBody(body, env) { break }
         }
+    }
+
+    /// One iteration of a loop body; false after `break`. Checks for Ctrl-C first.
+    func loopBody(_ body: Block, _ env: Environment) throws -> Bool {
+        try Interrupt.check()
+        do {
+            _ = try executeBlock(body, env)
+        } catch ControlFlow.breakLoop {
+            return false
+        } catch ControlFlow.continueLoop {
+            return true
+        }
+        return true
     }
 
     func bindLoopVariables(_ variables: [String], _ value: Value, _ r: SourceRange, _ env: Environment) throws {

@@ -210,10 +210,7 @@ final class AccuracyObject: HostObject, RankedObject {
         switch name {
         case "signal": return .string(self.name)
         case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
-        case "history":
-            return .list(predictor.history.map {
-                .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)), ("valid_loss", .number($0.validLoss)), ("lr", .number($0.learningRate))]))
-            })
+        case "history": return historyValue(predictor.history)
         case "predict":
             return .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units).") { c in
                 let (archs, single) = try archList(c["x"], self.context, c, "x")
@@ -251,10 +248,7 @@ final class PairObject: HostObject, RankedObject {
         switch name {
         case "signal": return .string(self.name)
         case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
-        case "history":
-            return .list(predictor.history.map {
-                .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)), ("valid_loss", .number($0.validLoss)), ("lr", .number($0.learningRate))]))
-            })
+        case "history": return historyValue(predictor.history)
         case "rank": return rankMethod(predictor, context)
         default: return nil
         }

@@ -38,12 +38,7 @@ final class TruthObject: HostObject, LatencyModel {
     func member(_ name: String) throws -> Value? {
         switch name {
         case "device": return .string(device.name)
-        case "predict":
-            return .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any)], doc: "The measured latency.") { c in
-                let (archs, single) = try archList(c["x"], self.context, c, "x")
-                let v = try self.latencies(archs).map { $0.isNaN ? Value.nil : .quantity(Quantity.seconds($0)) }
-                return single ? v[0] : .list(v)
-            })
+        case "predict": return latencyPredictMethod(context, "The measured latency.", latencies)
         default: return nil
         }
     }

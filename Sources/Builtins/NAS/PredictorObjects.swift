@@ -2,6 +2,23 @@ import Interpreter
 import Lang
 import NASLib
 
+/// A training history as records (epoch, train_loss, valid_loss, lr).
+func historyValue(_ h: [EpochRecord]) -> Value {
+    .list(h.map {
+        .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)), ("valid_loss", .number($0.validLoss)),
+                        ("lr", .number($0.learningRate))]))
+    })
+}
+
+/// `p.predict(x)` of a latency model: a time, or a list of them (nil where unknown).
+func latencyPredictMethod(_ context: NASContext, _ doc: String, _ latencies: @escaping ([NB201Arch]) throws -> [Double]) -> Value {
+    .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any, "an arch, a list of archs or indices, or a space")], doc: doc) { c in
+        let (archs, single) = try archList(c["x"], context, c, "x")
+        let v = try latencies(archs).map { $0.isNaN ? Value.nil : .quantity(Quantity.seconds($0)) }
+        return single ? v[0] : .list(v)
+    })
+}
+
 /// Prediction metrics as a record: within-x in %, errors as time quantities.
 func metricsRecord(_ m: PredictionMetrics) -> Value {
     .record(Record([
@@ -64,12 +81,8 @@ final class GCNObject: HostObject {
         case "device": return .string(device.name)
         case "test": return metricsRecord(try testMetrics ?? predictor.testMetrics(table()))
         case "metrics": return .builtin(metricsMethod)
-        case "history":
-            return .list(predictor.history.map {
-                .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)),
-                                ("valid_loss", .number($0.validLoss)), ("lr", .number($0.learningRate))]))
-            })
-        case "predict": return .builtin(predictMethod)
+        case "history": return historyValue(predictor.history)
+        case "predict": return latencyPredictMethod(context, "Predicted latency (a time quantity, or a list of them).", predictor.predict)
         case "save": return .builtin(saveMethod)
         case "spec": return GCNObject.specRecord(spec)
         case "epochs": return .int(predictor.history.count)
@@ -97,15 +110,6 @@ final class GCNObject: HostObject {
         BuiltinFunction("metrics", [BuiltinParameter("rule", .string, default: .string("eagle"), "\"eagle\" or \"paper\"")],
                         doc: "Test metrics under a within-x rule: eagle's (1−x)·pred ≤ true ≤ (1+x)·pred or the paper's |pred − true| ≤ x·true.") { c in
             metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
-        }
-    }
-
-    var predictMethod: BuiltinFunction {
-        BuiltinFunction("predict", [BuiltinParameter("x", .any, "an arch, a list of archs or indices, or a space")],
-                        doc: "Predicted latency (a time quantity, or a list of them).") { c in
-            let (archs, single) = try archList(c["x"], self.context, c, "x")
-            let p = self.predictor.predict(archs).map { Value.quantity(Quantity.seconds($0)) }
-            return single ? p[0] : .list(p)
         }
     }
 
@@ -161,12 +165,7 @@ final class LayerwiseObject: HostObject {
                                             doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\").") { c in
                 metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
             })
-        case "predict":
-            return .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any)], doc: "Predicted latency.") { c in
-                let (archs, single) = try archList(c["x"], self.context, c, "x")
-                let p = archs.map { Value.quantity(Quantity.seconds(self.predictor.predict($0))) }
-                return single ? p[0] : .list(p)
-            })
+        case "predict": return latencyPredictMethod(context, "Predicted latency.") { $0.map(self.predictor.predict) }
         case "costs":
             var rows: [Value] = [.record(Record([("position", .string("constant")), ("op", .string("-")),
                                                  ("cost", .quantity(Quantity.seconds(predictor.constant)))]))]

@@ -10,7 +10,9 @@ public struct GCNPredictorSpec: Sendable, Equatable, Codable {
     public var seed = 1
     public var config = GCNConfig()
     public var options = TrainingOptions()
-    public var precision = AnyGCN.Precision.float64
+    /// float32 by default: as accurate as eagle's float64 on Table S2's setting and twice as fast
+    /// (docs/reproducing.md, "Precision").
+    public var precision = AnyGCN.Precision.float32
 
     public init(device: String) { self.device = device }
 }

@@ -1,4 +1,6 @@
 import CBLAS
+import Foundation
+import Synchronization
 
 /// Dense linear algebra through OpenBLAS. The only file that imports the C library.
 public enum BLAS {
@@ -18,6 +20,13 @@ public enum BLAS {
         precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size \(m)×\(n)×\(k)")
         if m == 0 || n == 0 { return }
         _ = singleThreaded
+        let start = Profile.enabled.load(ordering: .relaxed) ? DispatchTime.now().uptimeNanoseconds : 0
+        defer {
+            if start > 0 {
+                Profile.nanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - start), ordering: .relaxed)
+                Profile.flops.add(2 * m * n * k, ordering: .relaxed)
+            }
+        }
         guard m >= Parallel.parts * 8, 2 * m * n * k >= 2_000_000 else {
             T.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
@@ -28,6 +37,17 @@ public enum BLAS {
             // Rows of op(A): rows of A, or columns of A when transposed.
             let aPart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
             T.gemm(transA, transB, rows.count, n, k, alpha, aPart, lda, b, ldb, beta, c + rows.lowerBound * ldc, ldc)
+        }
+    }
+
+    /// GEMM time and work, counted while `enabled` (benchmarks only).
+    public enum Profile {
+        public static let enabled = Atomic<Bool>(false)
+        public static let nanoseconds = Atomic<Int>(0)
+        public static let flops = Atomic<Int>(0)
+        public static func reset() {
+            nanoseconds.store(0, ordering: .relaxed)
+            flops.store(0, ordering: .relaxed)
         }
     }
 
