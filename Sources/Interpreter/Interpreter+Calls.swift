@@ -95,7 +95,8 @@ extension Interpreter {
                         at: a.labelRange ?? range)
                 }
                 if bound[i] != nil {
-                    throw RuntimeError("argument '\(label)' given twice to \(function)", at: a.labelRange ?? range)
+                    throw RuntimeError("argument '\(label)' given twice to \(function) (accepted: "
+                        + "\(names.joined(separator: ", ")))", at: a.labelRange ?? range)
                 }
                 bound[i] = a.value
             } else {
