@@ -166,7 +166,9 @@ enum AccuracyBuiltins {
     static let rankCorr = BuiltinFunction(
         "rank_corr",
         [BuiltinParameter("predictor", .any, "an accuracy predictor (gcn_acc, brp_predictor)"),
-         BuiltinParameter("k", .list, default: .list([.int(10), .int(50), .int(100)]), "top-k sizes for precision")],
+         BuiltinParameter("k", .list, default: .list([.int(10), .int(50), .int(100)]), "top-k sizes for precision"),
+         BuiltinParameter("order", .optional(.string), default: .nil,
+                          "binary relation predictors only: rank by wins or mergesort instead of the predictor's own order")],
         doc: "How well a predictor ranks all models: Spearman ρ and Kendall τ-b against the truth, precision of the top k.") { c in
         guard case .object(let o) = c["predictor"], let r = o as? RankedObject else {
             throw c.fail("predictor", "an accuracy predictor expected, got \(c["predictor"].describeForError)")
@@ -175,7 +177,19 @@ enum AccuracyBuiltins {
             guard case .int(let k) = v, k > 0 else { throw c.fail("k", "positive integers expected") }
             return k
         }
-        let q = RankingQuality(ranked: r.ranker.rank(r.signal.models), truth: r.signal.table, ks: ks)
+        var ranked: [NB201Arch]
+        if case .string(let name) = c["order"] {
+            guard let pair = r as? PairObject else {
+                throw c.fail("order", "only a binary relation predictor (brp_predictor) has a choice of order")
+            }
+            guard let order = PairRanking.Order(rawValue: name) else {
+                throw c.fail("order", "use wins or mergesort, got \"\(name)\"")
+            }
+            ranked = pair.predictor.rank(r.signal.models, order: order)
+        } else {
+            ranked = r.ranker.rank(r.signal.models)
+        }
+        let q = RankingQuality(ranked: ranked, truth: r.signal.table, ks: ks)
         var fields: [(String, Value)] = [("spearman", .number(q.spearman)), ("kendall", .number(q.kendall))]
         for k in ks { fields.append(("precision\(k)", q.precision[k].map(Value.number) ?? .nil)) }
         fields.append(("n", .int(q.n)))

@@ -21,8 +21,9 @@ final class ComparisonObject: HostObject, Plottable {
         searches.map { s in
             let stats = s.curveStats()
             var fields: [(String, Value)] = [("search", .string(s.name)), ("runs", .int(s.runs.count))]
-            for b in budgets where b <= stats.count {
-                fields.append(("best@\(b)", .string(ComparisonObject.cell(stats[b - 1].mean, stats[b - 1].std))))
+            // Every row has every column (a shorter search shows nil), so the table's columns keep their order.
+            for b in budgets {
+                fields.append(("best@\(b)", b <= stats.count ? .string(ComparisonObject.cell(stats[b - 1].mean, stats[b - 1].std)) : .nil))
             }
             let hits = s.runs.compactMap { $0.modelsToOptimum(s.problem) }
             let toOpt = hits.isEmpty ? "never" : String(format: "%.0f (%d/%d runs)", Double(hits.reduce(0, +)) / Double(hits.count),

@@ -150,8 +150,11 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
         try train(archs, signal, options: options, seed: seed, observe: observe)
     }
 
-    public func rank(_ archs: [NB201Arch]) -> [NB201Arch] {
+    public func rank(_ archs: [NB201Arch]) -> [NB201Arch] { rank(archs, order: spec.order) }
+
+    /// Ranks with another way of turning the relation into an order than the one trained for.
+    public func rank(_ archs: [NB201Arch], order: PairRanking.Order) -> [NB201Arch] {
         let (f, g, c) = model.pairScores(EvaluationPlan(archs.map(\.graph), layers: model.config.layers))
-        return PairRanking.rank(first: f, second: g, bias: c, order: spec.order).map { archs[$0] }
+        return PairRanking.rank(first: f, second: g, bias: c, order: order).map { archs[$0] }
     }
 }
