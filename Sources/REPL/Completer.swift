@@ -33,15 +33,23 @@ public struct Completer {
             return Completion(start: start, candidates: members(of: Completer.trailingName(in: String(before.dropLast())))
                 .filter { $0.hasPrefix(word) }.sorted())
         }
-        var candidates: [String] = []
-        if let callee = Completer.enclosingCall(before) {
-            candidates += parameters(of: callee).map { $0 + ":" }.filter { $0.hasPrefix(word) }
-        }
         let names = Set(session.interpreter.globals.values.keys.filter { !$0.isNumberedResult })
             .union(session.interpreter.builtins.keys)
             .union(Keyword.allCases.map(\.rawValue))
-        candidates += names.filter { $0.hasPrefix(word) }.sorted()
-        return Completion(start: start, candidates: candidates)
+        // At an argument's start, the called function's parameter names win (`gcn(dev` → `device:`,
+        // not also the builtin `devices`); a name typed out in full stays a candidate, so Tab never
+        // rewrites a complete variable into a label.
+        if let callee = Completer.enclosingCall(before), Completer.atArgumentStart(before) {
+            let labels = parameters(of: callee).map { $0 + ":" }.filter { $0.hasPrefix(word) }
+            if !labels.isEmpty { return Completion(start: start, candidates: labels + (names.contains(word) ? [word] : [])) }
+        }
+        return Completion(start: start, candidates: names.filter { $0.hasPrefix(word) }.sorted())
+    }
+
+    /// Whether the text before the word ends an argument list's opening or a comma.
+    static func atArgumentStart(_ before: String) -> Bool {
+        guard let last = before.last(where: { !$0.isWhitespace }) else { return false }
+        return last == "(" || last == ","
     }
 
     static func isWordByte(_ b: UInt8) -> Bool {

@@ -73,6 +73,12 @@ final class SessionHarness {
         #expect(c.complete(line: "myfunction(al", cursor: 13).candidates.first == "alpha:")
         #expect(c.complete(line: "round(x, dig", cursor: 12).candidates.first == "digits:")
         #expect(c.complete(line: "rec.within", cursor: 10).candidates == ["within10", "within5"])
+        // Labels win at an argument's start; a complete name stays; values elsewhere complete as names.
+        #expect(c.complete(line: "gcn(dev", cursor: 7).candidates == ["device:"])
+        #expect(c.complete(line: "myfunction(rec", cursor: 14).candidates == ["rec"])
+        let value = c.complete(line: "myfunction(alpha: re", cursor: 20).candidates
+        #expect(value.first == "rec" && value.contains("reduce") && !value.contains { $0.hasSuffix(":") })
+        #expect(c.complete(line: "myfunction(b", cursor: 12).candidates == ["beta:"])
         let cmd = c.complete(line: ":he", cursor: 3)
         #expect(cmd.candidates == [":help"] && cmd.start == 0)
     }

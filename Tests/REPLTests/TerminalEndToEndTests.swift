@@ -72,6 +72,11 @@ import Testing
         try first.wait(for: "round(1.5, digits:")
         try first.type("0)\r")
         try first.wait(for: "Out[3]: 43")
+        // The example: the parameter, not the builtin `devices` that shares the prefix.
+        try first.type("gcn(dev")
+        try first.keys("Tab")
+        try first.wait(for: "gcn(device:")
+        try first.keys("C-u")
         // An error shows its caret and keeps the session.
         try first.type("histmark + \"s\"\r")
         try first.wait(for: "^~~~~~~~~~~~~~")
