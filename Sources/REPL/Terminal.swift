@@ -7,7 +7,13 @@ public enum Terminal {
     public static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
     /// SIGINT sets the interrupt flag (without SA_RESTART, so a blocked read returns).
+    /// The signal mask is reset first: a process inherits its parent's, and a parent that
+    /// blocked signals (a thread pool's worker starting a terminal multiplexer, say) would
+    /// otherwise leave brpsh deaf to SIGTERM and SIGHUP — unkillable when its terminal closes.
     public static func installInterruptHandler() {
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
         sigemptyset(&action.sa_mask)

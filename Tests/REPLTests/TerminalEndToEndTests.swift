@@ -19,37 +19,54 @@ import Testing
             try wait(for: "In [1]:")
         }
 
-        /// Runs a tmux command. Only `capture-pane` output is read: `new-session` starts the
-        /// server, which would hold a pipe open forever.
+        /// Runs a tmux command on this pane's own server and returns what it printed.
+        /// posix_spawn, not Foundation's Process: `new-session` forks the server, which would
+        /// inherit Process's exit-monitoring socket and keep it open, so Process would wait
+        /// forever; and the spawn gets an empty signal mask (the test's threads block signals,
+        /// and a server and its panes would inherit that, deaf to SIGTERM and SIGHUP).
         @discardableResult
         func run(_ args: [String]) throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tmux)
-            p.arguments = args
-            let capture = args.first == "capture-pane"
-            let pipe = Pipe()
-            p.standardOutput = capture ? pipe : FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = capture ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
-            p.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            let out = NSTemporaryDirectory() + "\(name)-\(UInt32.random(in: 0...UInt32.max)).out"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t()
+            sigemptyset(&none)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+            let argv = ([tmux, "-L", name] + args).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            let rc = posix_spawn(&pid, tmux, &actions, &attributes, argv, environ)
+            guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", name] + keys) }
         func type(_ text: String) throws { try run(["send-keys", "-t", name, "-l", text]) }
         func screen() throws -> String { try run(["capture-pane", "-t", name, "-p"]) }
 
-        func wait(for text: String, timeout: Double = 10) throws {
+        /// Waits until `text` shows `count` times on the screen.
+        func wait(for text: String, count: Int = 1, timeout: Double = 10) throws {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                if try screen().contains(text) { return }
+                if try screen().components(separatedBy: text).count - 1 >= count { return }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             Issue.record("timed out waiting for \(text.debugDescription); screen:\n\(try screen())")
         }
 
-        func close() { _ = try? run(["kill-session", "-t", name]) }
+        /// Stops this pane's server (and with it the pane).
+        func close() { _ = try? run(["kill-server"]) }
     }
 
     @Test func promptsHistoryCompletionCaretsAndInterrupt() throws {
@@ -84,7 +101,7 @@ import Testing
         try first.type("xs = [1,\r")
         try first.wait(for: "...:")
         try first.keys("C-c")
-        try first.wait(for: "In [5]:")
+        try first.wait(for: "In [5]:", count: 2)
         try first.type("while true { }\r")
         Thread.sleep(forTimeInterval: 0.5)
         try first.keys("C-c")
@@ -103,5 +120,53 @@ import Testing
         try second.type("histmark = 1\r")
         try second.type("histmark\r")
         try second.wait(for: "Out[2]: 1")
+    }
+
+    /// A parent that blocks signals (as the test's own threads do) must not leave brpsh deaf
+    /// to SIGTERM: it resets its signal mask at startup.
+    @Test func sigtermStopsBrpshEvenWhenTheParentBlockedIt() throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGTERM)
+        sigaddset(&blocked, SIGHUP)
+        posix_spawnattr_setsigmask(&attributes, &blocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(Self.binary), nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, Self.binary, &actions, &attributes, argv, environ) == 0)
+        close(fds[0])
+        // Wait until it reads its input (it is past startup), then ask it to stop.
+        let line = "print(1)\n"
+        _ = line.withCString { write(fds[1], $0, strlen($0)) }
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(10)
+        var done: pid_t = 0
+        while done == 0 && Date() < deadline {
+            done = waitpid(pid, &status, WNOHANG)
+            if done == 0 { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        close(fds[1])
+        if done == 0 {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+            Issue.record("brpsh ignored SIGTERM")
+            return
+        }
+        // Terminated by the signal (low 7 bits of the status).
+        #expect(status & 0x7f == SIGTERM)
     }
 }
