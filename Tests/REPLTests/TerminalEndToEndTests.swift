@@ -28,24 +28,7 @@ import Testing
         func run(_ args: [String]) throws -> String {
             let out = NSTemporaryDirectory() + "\(name)-\(UInt32.random(in: 0...UInt32.max)).out"
             defer { try? FileManager.default.removeItem(atPath: out) }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            var none = sigset_t()
-            sigemptyset(&none)
-            posix_spawnattr_setsigmask(&attributes, &none)
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-            let argv = ([tmux, "-L", name] + args).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            var pid: pid_t = 0
-            let rc = posix_spawn(&pid, tmux, &actions, &attributes, argv, environ)
-            guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+            let pid = try TerminalEndToEndTests.spawn([tmux, "-L", name] + args, stdin: nil, stdout: out, blocking: [])
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
@@ -125,27 +108,9 @@ import Testing
     /// A parent that blocks signals (as the test's own threads do) must not leave brpsh deaf
     /// to SIGTERM: it resets its signal mask at startup.
     @Test func sigtermStopsBrpshEvenWhenTheParentBlockedIt() throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGTERM)
-        sigaddset(&blocked, SIGHUP)
-        posix_spawnattr_setsigmask(&attributes, &blocked)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(Self.binary), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        #expect(posix_spawn(&pid, Self.binary, &actions, &attributes, argv, environ) == 0)
+        let pid = try Self.spawn([Self.binary], stdin: fds[0], stdout: "/dev/null", blocking: [SIGTERM, SIGHUP])
         close(fds[0])
         // Wait until it reads its input (it is past startup), then ask it to stop.
         let line = "print(1)\n"
@@ -168,5 +133,32 @@ import Testing
         }
         // Terminated by the signal (low 7 bits of the status).
         #expect(status & 0x7f == SIGTERM)
+    }
+
+    /// Starts a program with this signal mask, stdin from a descriptor (or /dev/null), stdout
+    /// to a file, stderr discarded.
+    static func spawn(_ args: [String], stdin: Int32?, stdout: String, blocking signals: [Int32]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let fd = stdin { posix_spawn_file_actions_adddup2(&actions, fd, 0) } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for s in signals { sigaddset(&mask, s) }
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, args[0], &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        return pid
     }
 }
