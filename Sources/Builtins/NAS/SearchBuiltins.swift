@@ -100,14 +100,16 @@ enum SearchBuiltins {
                BuiltinParameter("init", .any, default: .nil, "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
                BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
-        let (signal, _) = try AccuracyBuiltins.signal(c)
         let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1)
         var o = BRPNAS.Options()
         o.K = K
         o.iterations = iters
         o.M = try c.optionalInt("M") ?? K
+        guard iters <= K else { throw c.fail("iters", "\(iters) iterations need K ≥ \(iters) (K = \(K))") }
+        guard o.M >= K else { throw c.fail("M", "the total budget M = \(o.M) must be at least the predictor budget K = \(K)") }
         o.alpha = try c.double("alpha")
         guard o.alpha >= 0 && o.alpha <= 1 else { throw c.fail("alpha", "must be in [0, 1]") }
+        let (signal, _) = try AccuracyBuiltins.signal(c)
         let (spec, batch) = try AccuracyBuiltins.pairSpec(c, models: K)
         o.predictor = spec
         o.epochs = spec.options.epochs
