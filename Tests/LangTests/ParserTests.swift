@@ -59,6 +59,12 @@ func expression(_ text: String) -> String {
         #expect(name == "load")
         #expect(words.map(\.text) == ["latbench", "nb 201", "hw-nas-bench"])
         #expect(r.program.statements.count == 2)
+        // Commas separate words like spaces do.
+        if case .command(_, _, let w) = parse("load latbench, nb201 ,hw,\"a,b\"").program.statements[0].kind {
+            #expect(w.map(\.text) == ["latbench", "nb201", "hw", "a,b"])
+        } else {
+            Issue.record("expected a command")
+        }
         // Not a command: a call, an assignment, a bare name.
         for text in ["load(\"x\")", "load = 3", "load"] {
             guard case .command = parse(text).program.statements[0].kind else { continue }

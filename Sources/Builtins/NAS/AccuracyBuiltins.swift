@@ -264,6 +264,15 @@ final class PairObject: HostObject, RankedObject {
         case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
         case "history": return historyValue(predictor.history)
         case "rank": return rankMethod(predictor, context)
+        case "compare":
+            return .builtin(BuiltinFunction("compare", [BuiltinParameter("a", .any, "an arch"), BuiltinParameter("b", .any, "an arch")],
+                                            doc: "The predicted probability that a is more accurate than b.") { c in
+                let (a, single) = try archList(c["a"], self.context, c, "a")
+                let (b, singleB) = try archList(c["b"], self.context, c, "b")
+                guard single else { throw c.fail("a", "one arch expected") }
+                guard singleB else { throw c.fail("b", "one arch expected") }
+                return .number(self.predictor.probability(a[0], betterThan: b[0]))
+            })
         default: return nil
         }
     }

@@ -12,11 +12,12 @@ extension Parser {
         }
     }
 
-    /// command := COMMAND_NAME word+
-    /// word    := a run of characters other than white space, ';', '#', '"', '}'
+    /// command := COMMAND_NAME word+                  (words separated by white space or ',')
+    /// word    := a run of characters other than white space, ',', ';', '#', '"', '}'
     ///          | STRING                               (escapes allowed, no interpolation)
     ///
-    /// Every word becomes a string argument: `load latbench nb201` is `load("latbench", "nb201")`.
+    /// Every word becomes a string argument: `load latbench nb201` and `load latbench, nb201`
+    /// are `load("latbench", "nb201")`.
     mutating func parseCommand(name: String) throws -> Stmt {
         let nameToken = current
         let bytes = file.bytes
@@ -28,7 +29,7 @@ extension Parser {
         let limit = lexer.end
         while i < limit {
             let c = bytes[i]
-            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") {
+            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") || c == UInt8(ascii: ",") {
                 i += 1
                 continue
             }
@@ -57,7 +58,7 @@ extension Parser {
             }
             let start = i
             while i < limit, !stop(bytes[i]), bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t"),
-                bytes[i] != UInt8(ascii: "\r"), bytes[i] != UInt8(ascii: "\"")
+                bytes[i] != UInt8(ascii: "\r"), bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: ",")
             {
                 i += 1
             }

@@ -152,6 +152,13 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
 
     public func rank(_ archs: [NB201Arch]) -> [NB201Arch] { rank(archs, order: spec.order) }
 
+    /// The predicted probability that `a` is better than `b`: the softmax's first output for the
+    /// pairwise head (sigmoid of logit0 − logit1), the sigmoid output for the one-way heads.
+    public func probability(_ a: NB201Arch, betterThan b: NB201Arch) -> Double {
+        let (f, g, c) = model.pairScores(EvaluationPlan([a.graph, b.graph], layers: model.config.layers))
+        return 1 / (1 + exp(-(f[0] + g[1] + c)))
+    }
+
     /// Ranks with another way of turning the relation into an order than the one trained for.
     public func rank(_ archs: [NB201Arch], order: PairRanking.Order) -> [NB201Arch] {
         let (f, g, c) = model.pairScores(EvaluationPlan(archs.map(\.graph), layers: model.config.layers))

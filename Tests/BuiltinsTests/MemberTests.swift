@@ -1,0 +1,49 @@
+import Builtins
+import Foundation
+import Interpreter
+import Lang
+import REPL
+import Testing
+
+/// Every member an object advertises (for completion and error messages) must exist: one
+/// object of each kind, at toy sizes, asked for each of its member names.
+@Suite struct MemberTests {
+    static let script = """
+        load latbench, nb201
+        a = arch(0)
+        s = space()
+        p = gcn(device: "d-cpu", n: 30, valid: 10, epochs: 2, hidden: 16, seed: 1)
+        lw = layerwise(device: "d-cpu", n: 200, seed: 1)
+        t = truth("d-gpu")
+        o = oracle([p, lw], 2ms..3ms step 0.5)
+        acc = gcn_acc(n: 20, valid: 10, epochs: 2, hidden: 16, seed: 1)
+        bp = brp_predictor(n: 10, epochs: 2, hidden: 16, seed: 1)
+        b = brp(K: 10, M: 12, iters: 2, epochs: 2, hidden: 16, seed: 1)
+        e = evolve(budget: 20, pool: 5, sample: 2, seed: 1)
+        c = compare(b, e)                 # b and e are both "search"
+        tab = table([{x: 1}])
+        f = plot(x: [1, 2], y: [3, 4])
+        r = repeat(2, seed: 1) { s -> {v: s} }
+        """
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["BRPSH_DATA"] != nil, "BRPSH_DATA is not set"))
+    func everyAdvertisedMemberExists() throws {
+        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        RunContext.of(interpreter).useCache = false
+        var err = ""
+        let code = ScriptRunner(interpreter: interpreter, errors: { err += $0 }).run(SourceFile(name: "members", text: Self.script))
+        #expect(code == .ok, "\(err)")
+        var kinds = Set<String>()
+        for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r"] {
+            guard case .object(let object)? = interpreter.globals.lookup(name) else {
+                Issue.record("\(name) is not an object")
+                continue
+            }
+            kinds.insert(object.typeName)
+            for member in object.memberNames {
+                #expect(try object.member(member) != nil, "\(object.typeName).\(member) is advertised but missing")
+            }
+        }
+        #expect(kinds.count == 13, "\(kinds.sorted())")
+    }
+}
