@@ -145,6 +145,7 @@ extension Parser {
             } else if current.isPunct(.lbracket) && !current.atLineStart {
                 advance()
                 nesting += 1
+                skipNewlines()
                 let index = try parseExpression()
                 nesting -= 1
                 try expect(.rbracket, "after the index")
@@ -183,6 +184,7 @@ extension Parser {
     mutating func parseArguments(for callee: Expr) throws -> [Argument] {
         advance()  // (
         nesting += 1
+        skipNewlines()
         var args: [Argument] = []
         while !current.isPunct(.rparen) {
             var label: String? = nil

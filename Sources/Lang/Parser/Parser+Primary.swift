@@ -34,6 +34,7 @@ extension Parser {
         case .punct(.lparen):
             advance()
             nesting += 1
+            skipNewlines()
             let inner = try parseExpression()
             nesting -= 1
             try expect(.rparen, "to close the parenthesis")
@@ -55,6 +56,7 @@ extension Parser {
         let start = current.start
         advance()
         nesting += 1
+        skipNewlines()  // the newline right after '[' (advance skipped none: nesting was still 0)
         var items: [Expr] = []
         while !current.isPunct(.rbracket) {
             items.append(try parseExpression())
@@ -71,6 +73,7 @@ extension Parser {
         let start = current.start
         nesting += 1
         advance()
+        skipNewlines()
         var fields: [Field] = []
         while !current.isPunct(.rbrace) {
             let name: String

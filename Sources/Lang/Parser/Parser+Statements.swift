@@ -81,6 +81,7 @@ extension Parser {
     mutating func parseFunctionRest(name: String?, start: Int) throws -> FunctionDecl {
         try expect(.lparen, "to start the parameter list of " + (name.map { "'\($0)'" } ?? "the function"))
         nesting += 1
+        skipNewlines()
         var params: [Parameter] = []
         while !current.isPunct(.rparen) {
             params.append(try parseParameter(after: params))
