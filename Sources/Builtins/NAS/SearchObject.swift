@@ -113,7 +113,7 @@ final class SearchObject: HostObject, Plottable {
                                               y: st.map(\.mean), lower: st.map { $0.mean - $0.std }, upper: st.map { $0.mean + $0.std }))
         }
         if let opt = searches.first?.problem.optimum, let n = searches.map({ $0.runs.map(\.steps.count).max() ?? 0 }).max() {
-            panel.series.append(Figure.Series(label: "optimum", kind: .line, x: [1, Double(n)], y: [opt, opt]))
+            panel.series.append(Figure.Series(label: "optimum", kind: .line, x: [1, Double(n)], y: [opt, opt], reference: true))
         }
         // Show the range the searches reach after their first 10 models.
         let late = searches.flatMap { $0.curveStats().dropFirst(9).map { $0.mean - $0.std } }.filter(\.isFinite)

@@ -34,6 +34,9 @@ struct Figure {
         /// A shaded band (mean ± std) drawn under a line.
         var lower: [Double]?
         var upper: [Double]?
+        /// A reference line (an optimum, a limit): dashed, grey, drawn under the data series,
+        /// and not taking a colour from the palette.
+        var reference = false
     }
 
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]

@@ -57,8 +57,12 @@ struct SVGRenderer {
         // Series, clipped to the plot area.
         s += "<clipPath id=\"clip-\(index)\"><rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\"/></clipPath>\n"
         s += "<g clip-path=\"url(#clip-\(index))\">\n"
-        for (k, series) in p.series.enumerated() {
-            let color = Figure.palette[k % Figure.palette.count]
+        let colors = SVGRenderer.colors(p.series)
+        // References first, so the data is drawn over them.
+        for k in p.series.indices.sorted(by: { (p.series[$0].reference ? 0 : 1, $0) < (p.series[$1].reference ? 0 : 1, $1) }) {
+            let series = p.series[k]
+            let color = colors[k]
+            let dash = series.reference ? " stroke-dasharray=\"5,4\"" : ""
             let label = escape(series.label)
             if let lo = series.lower, let hi = series.upper {
                 let upper = zip(series.x, hi).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(fmt(sx($0.0))),\(fmt(sy($0.1)))" }
@@ -77,7 +81,7 @@ struct SVGRenderer {
                     }
                 }
                 for seg in segments where !seg.isEmpty {
-                    s += "<polyline class=\"series\" data-label=\"\(label)\" points=\"\(seg.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>\n"
+                    s += "<polyline class=\"series\" data-label=\"\(label)\" points=\"\(seg.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(series.reference ? "1.2" : "1.6")\"\(dash)/>\n"
                 }
             case .scatter:
                 s += "<g class=\"series\" data-label=\"\(label)\" fill=\"\(color)\" fill-opacity=\"0.55\">\n"
@@ -99,11 +103,11 @@ struct SVGRenderer {
             let (lx, ly) = corners[covered.firstIndex(of: covered.min()!)!]
             s += "<g class=\"legend\">\n<rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
             for (row, (k, series)) in named.enumerated() {
-                let color = Figure.palette[k % Figure.palette.count], y = ly + 13 + Double(row) * 15
+                let color = colors[k], y = ly + 13 + Double(row) * 15
                 if series.kind == .scatter {
                     s += "<circle cx=\"\(fmt(lx + 14))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
                 } else {
-                    s += "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                    s += "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(series.reference ? " stroke-dasharray=\"5,4\"" : "")/>\n"
                 }
                 s += "<text x=\"\(fmt(lx + 27))\" y=\"\(fmt(y))\" font-size=\"10\">\(escape(series.label))</text>\n"
             }
@@ -117,5 +121,15 @@ struct SVGRenderer {
     func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Palette colours for the data series in order; grey for references.
+    static func colors(_ series: [Figure.Series]) -> [String] {
+        var next = 0
+        return series.map { s in
+            if s.reference { return "#555555" }
+            defer { next += 1 }
+            return Figure.palette[next % Figure.palette.count]
+        }
     }
 }
