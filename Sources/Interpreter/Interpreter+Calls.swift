@@ -90,20 +90,16 @@ extension Interpreter {
         for a in Interpreter.placeTrailing(args, names, variadic: variadic) {
             if let label = a.label {
                 guard let i = names.firstIndex(of: label) else {
-                    throw RuntimeError("unknown argument '\(label)' to \(function)"
-                        + Suggest.didYouMean(label, names) + " (accepted: \(names.joined(separator: ", ")))",
-                        at: a.labelRange ?? range)
+                    throw RuntimeError(CallMessages.unknownArgument(label, names, function), at: a.labelRange ?? range)
                 }
                 if bound[i] != nil {
-                    throw RuntimeError("argument '\(label)' given twice to \(function) (accepted: "
-                        + "\(names.joined(separator: ", ")))", at: a.labelRange ?? range)
+                    throw RuntimeError(CallMessages.givenTwice(label, names, function), at: a.labelRange ?? range)
                 }
                 bound[i] = a.value
             } else {
                 if position >= names.count {
                     if variadic { continue }
-                    throw RuntimeError("too many arguments to \(function) (takes \(names.count): "
-                        + "\(names.joined(separator: ", ")))", at: a.range ?? range)
+                    throw RuntimeError(CallMessages.tooMany(names, function), at: a.range ?? range)
                 }
                 bound[position] = a.value
                 position += 1
@@ -121,13 +117,7 @@ extension Interpreter {
 
     func callBuiltin(_ b: BuiltinFunction, _ rawArgs: [CallArgument], at range: SourceRange?) throws -> Value {
         let names = b.parameters.map(\.name)
-        // For builtins the closure goes to the last parameter that takes a function.
-        let target = b.parameters.last { p in
-            if case .function = p.type { return true }
-            if case .optional(.function) = p.type { return true }
-            return false
-        }?.name
-        let args = Interpreter.placeTrailing(rawArgs, target.map { [$0] } ?? names, variadic: b.variadic != nil)
+        let args = Interpreter.placeTrailing(rawArgs, b.trailingClosureTargets, variadic: b.variadic != nil)
         let positional = args.filter { $0.label == nil }
         let restArgs = b.variadic == nil ? [] : Array(positional.dropFirst(names.count))
         let bound = try bind(args, to: names, function: "'\(b.name)'", at: range, variadic: b.variadic != nil)
@@ -164,5 +154,31 @@ extension Interpreter {
         } catch is Interrupted {
             throw RuntimeError("interrupted", at: range)
         }
+    }
+}
+
+extension BuiltinFunction {
+    /// Where a trailing closure goes: the last parameter that takes a function, or else the
+    /// last parameter (as for user functions).
+    var trailingClosureTargets: [String] {
+        let target = parameters.last { p in
+            if case .function = p.type { return true }
+            if case .optional(.function) = p.type { return true }
+            return false
+        }?.name
+        return target.map { [$0] } ?? parameters.map(\.name)
+    }
+}
+
+/// The argument-matching errors, shared by calls at run time and the static check.
+enum CallMessages {
+    static func unknownArgument(_ label: String, _ names: [String], _ function: String) -> String {
+        "unknown argument '\(label)' to \(function)" + Suggest.didYouMean(label, names) + " (accepted: \(names.joined(separator: ", ")))"
+    }
+    static func givenTwice(_ label: String, _ names: [String], _ function: String) -> String {
+        "argument '\(label)' given twice to \(function) (accepted: \(names.joined(separator: ", ")))"
+    }
+    static func tooMany(_ names: [String], _ function: String) -> String {
+        "too many arguments to \(function) (takes \(names.count): \(names.joined(separator: ", ")))"
     }
 }

@@ -30,7 +30,7 @@ public struct CLI {
           --version            print the version
           --help               print this help
           --builtins-markdown  print docs/builtins.md (generated from the builtin table)
-        exit status: 0 ok, 64 usage, 65 syntax error, 66 missing input file, 70 runtime error
+        exit status: 0 ok, 64 usage, 65 syntax or static-check error, 66 missing input file, 70 runtime error
 
         """
 

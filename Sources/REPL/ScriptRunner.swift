@@ -55,6 +55,11 @@ public struct ScriptRunner {
             errors("error: \(error)\n")
             return .usage
         }
+        let problems = StaticCheck.check(program, interpreter)
+        if !problems.isEmpty {
+            errors(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n") + "\n")
+            return .syntax
+        }
         let show = display ?? { value, _ in
             self.interpreter.output.display(value, text: Format.display(value, terminal: self.interpreter.output.isInteractive))
         }

@@ -72,8 +72,9 @@ extension Session {
         let start = DispatchTime.now().uptimeNanoseconds
         let file = SourceFile(name: "In[\(count)]", text: code)
         let parsed = interpreter.parse(file)
-        if !parsed.diagnostics.isEmpty || parsed.incomplete {
-            report(parsed.diagnostics.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
+        let problems = parsed.diagnostics.isEmpty ? StaticCheck.check(parsed.program, interpreter) : parsed.diagnostics
+        if !problems.isEmpty || parsed.incomplete {
+            report(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
             return .failed
         }
         inputs.append(code)

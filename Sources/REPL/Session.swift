@@ -64,8 +64,9 @@ public final class Session {
         let parsed = interpreter.parse(file)
         if parsed.incomplete { return .needMore }
         pending.removeAll()
-        if !parsed.diagnostics.isEmpty {
-            report(parsed.diagnostics.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
+        let problems = parsed.diagnostics.isEmpty ? StaticCheck.check(parsed.program, interpreter) : parsed.diagnostics
+        if !problems.isEmpty {
+            report(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
             count += 1
             return .failed
         }

@@ -4,8 +4,8 @@ import Interpreter
 import Lang
 import Testing
 
-/// The scripts the repository ships (scripts/, examples/) parse cleanly: a syntax error in a
-/// long reproduction should fail here, not an hour into a run.
+/// The scripts the repository ships (scripts/, examples/) parse cleanly and pass the static
+/// argument check: a mistake in a long reproduction should fail here, not an hour into a run.
 @Suite struct ShippedScriptTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -27,5 +27,7 @@ import Testing
         let interpreter = Builtins.makeInterpreter(output: StringSink())
         let result = interpreter.parse(SourceFile(name: path, text: text))
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map { "\($0)" }.joined(separator: "\n"))")
+        let problems = StaticCheck.check(result.program, interpreter)
+        #expect(problems.isEmpty, "\(problems.map { "\($0)" }.joined(separator: "\n"))")
     }
 }

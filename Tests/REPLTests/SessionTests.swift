@@ -44,6 +44,14 @@ final class SessionHarness {
         #expect(h.err.text.contains("In[2]:1:8: error: cannot add integer 5 and string \"x\""))
     }
 
+    @Test func staticCheckStopsAnInputBeforeItRuns() {
+        let h = SessionHarness()
+        #expect(h.push("z = 1; round(2.5, places: 1)") == [.failed])
+        #expect(h.err.text.contains("In[1]:1:19: error: unknown argument 'places' to 'round' (accepted: x, digits)"))
+        #expect(h.push("z") == [.failed])  // nothing of the input ran
+        #expect(h.err.text.contains("unknown name 'z'"))
+    }
+
     @Test func replCommands() throws {
         let h = SessionHarness()
         h.push("a = 1", "b = [1, 2]")

@@ -1,0 +1,175 @@
+import Lang
+
+/// Checks a program before it runs, so that a long script stops at once on a mistake it would
+/// otherwise meet an hour in: a call of a builtin by its own name (one the program never
+/// rebinds) with an argument name the builtin does not take, an argument given twice, or more
+/// positional arguments than it has parameters. The messages are the run-time ones.
+public enum StaticCheck {
+    public static func check(_ program: Program, _ interpreter: Interpreter) -> [Diagnostic] {
+        var checker = Checker(interpreter: interpreter)
+        program.statements.forEach { checker.collectBindings($0) }
+        program.statements.forEach { checker.visit($0) }
+        return checker.diagnostics
+    }
+
+    struct Checker {
+        let interpreter: Interpreter
+        /// Every name the program binds anywhere (assignments, let, fn, parameters, loop
+        /// variables): a call through such a name may not reach the builtin.
+        var bound = Set<String>()
+        var diagnostics: [Diagnostic] = []
+
+        init(interpreter: Interpreter) { self.interpreter = interpreter }
+
+        mutating func collectBindings(_ s: Stmt) {
+            switch s.kind {
+            case .assign(let target, _, let value):
+                if case .identifier(let n) = target.kind { bound.insert(n) }
+                collectBindings(value)
+            case .letBinding(let n, _, let value):
+                bound.insert(n)
+                collectBindings(value)
+            case .function(let d): collectBindings(d)
+            case .forLoop(let vars, _, let seq, let body):
+                bound.formUnion(vars)
+                collectBindings(seq)
+                body.statements.forEach { collectBindings($0) }
+            case .whileLoop(let c, let body):
+                collectBindings(c)
+                body.statements.forEach { collectBindings($0) }
+            case .expression(let e): collectBindings(e)
+            case .returnValue(let e): if let e { collectBindings(e) }
+            case .breakLoop, .continueLoop, .command: break
+            }
+        }
+
+        mutating func collectBindings(_ d: FunctionDecl) {
+            if let n = d.name { bound.insert(n) }
+            bound.formUnion(d.parameters.map(\.name))
+            d.body.statements.forEach { collectBindings($0) }
+        }
+
+        /// Only function bodies can bind inside expressions (closures).
+        mutating func collectBindings(_ e: Expr) {
+            forEachChild(e) { child in
+                if case .function(let d) = child.kind { collectBindings(d) }
+                collectBindings(child)
+            }
+        }
+
+        mutating func visit(_ s: Stmt) {
+            switch s.kind {
+            case .assign(let target, _, let value):
+                visit(target)
+                visit(value)
+            case .letBinding(_, _, let value): visit(value)
+            case .function(let d): d.body.statements.forEach { visit($0) }
+            case .forLoop(_, _, let seq, let body):
+                visit(seq)
+                body.statements.forEach { visit($0) }
+            case .whileLoop(let c, let body):
+                visit(c)
+                body.statements.forEach { visit($0) }
+            case .expression(let e): visit(e)
+            case .returnValue(let e): if let e { visit(e) }
+            case .breakLoop, .continueLoop, .command: break
+            }
+        }
+
+        mutating func visit(_ e: Expr) {
+            if case .call(let callee, let args) = e.kind, case .identifier(let name) = callee.kind, !bound.contains(name),
+               interpreter.globals.lookup(name) == nil, let b = interpreter.builtins[name] {
+                checkCall(b, args, e.range)
+            }
+            if case .function(let d) = e.kind {
+                d.parameters.forEach { if let v = $0.defaultValue { visit(v) } }
+                d.body.statements.forEach { visit($0) }
+                return
+            }
+            forEachChild(e) { visit($0) }
+        }
+
+        mutating func checkCall(_ b: BuiltinFunction, _ args: [Argument], _ range: SourceRange) {
+            let names = b.parameters.map(\.name), function = "'\(b.name)'"
+            var filled = Set<String>()
+            var position = 0
+            for (k, a) in args.enumerated() {
+                var label = a.label
+                if a.trailing, label == nil, k == args.count - 1, b.variadic == nil { label = b.trailingClosureTargets.last }
+                if let label {
+                    guard names.contains(label) else {
+                        diagnostics.append(Diagnostic(.error, CallMessages.unknownArgument(label, names, function), at: a.labelRange ?? range))
+                        return
+                    }
+                    guard filled.insert(label).inserted else {
+                        diagnostics.append(Diagnostic(.error, CallMessages.givenTwice(label, names, function), at: a.labelRange ?? range))
+                        return
+                    }
+                } else if position < names.count {
+                    filled.insert(names[position])
+                    position += 1
+                } else if b.variadic == nil {
+                    diagnostics.append(Diagnostic(.error, CallMessages.tooMany(names, function), at: a.value.range))
+                    return
+                }
+            }
+        }
+
+        /// The direct sub-expressions of an expression (a closure's body is not one).
+        func forEachChild(_ e: Expr, _ body: (Expr) -> Void) {
+            switch e.kind {
+            case .literal, .identifier, .function: break
+            case .interpolated(let segments):
+                for case .expr(let x) in segments { body(x) }
+            case .list(let items): items.forEach(body)
+            case .record(let fields): fields.forEach { body($0.value) }
+            case .unary(_, let x): body(x)
+            case .binary(_, let a, let b), .logical(_, let a, let b):
+                body(a)
+                body(b)
+            case .range(let a, let b, let step):
+                body(a)
+                body(b)
+                if let step { body(step) }
+            case .call(let callee, let args):
+                body(callee)
+                args.forEach { body($0.value) }
+            case .index(let a, let i):
+                body(a)
+                body(i)
+            case .field(let x, _, _): body(x)
+            case .ifElse(let clause): forEachChild(clause, body)
+            }
+        }
+
+        func forEachChild(_ c: IfClause, _ body: (Expr) -> Void) {
+            body(c.condition)
+            c.then.statements.forEach { forEachStatementExpr($0, body) }
+            switch c.otherwise {
+            case .elseIf(let next, _)?: forEachChild(next, body)
+            case .block(let b)?: b.statements.forEach { forEachStatementExpr($0, body) }
+            case nil: break
+            }
+        }
+
+        /// Statements inside an if-expression's blocks, reduced to their expressions.
+        func forEachStatementExpr(_ s: Stmt, _ body: (Expr) -> Void) {
+            switch s.kind {
+            case .expression(let e): body(e)
+            case .assign(let t, _, let v):
+                body(t)
+                body(v)
+            case .letBinding(_, _, let v): body(v)
+            case .returnValue(let e): if let e { body(e) }
+            case .forLoop(_, _, let seq, let b):
+                body(seq)
+                b.statements.forEach { forEachStatementExpr($0, body) }
+            case .whileLoop(let c, let b):
+                body(c)
+                b.statements.forEach { forEachStatementExpr($0, body) }
+            case .function(let d): body(Expr(.function(d), d.range))
+            case .breakLoop, .continueLoop, .command: break
+            }
+        }
+    }
+}
