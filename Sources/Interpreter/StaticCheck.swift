@@ -21,26 +21,31 @@ public enum StaticCheck {
 
         init(interpreter: Interpreter) { self.interpreter = interpreter }
 
+        /// A statement's parts: its expressions, nested statements, and a function it declares.
+        static func parts(_ s: Stmt) -> (exprs: [Expr], stmts: [Stmt], decl: FunctionDecl?) {
+            switch s.kind {
+            case .assign(let target, _, let value): return ([target, value], [], nil)
+            case .letBinding(_, _, let value): return ([value], [], nil)
+            case .function(let d): return ([], [], d)
+            case .forLoop(_, _, let seq, let body): return ([seq], body.statements, nil)
+            case .whileLoop(let c, let body): return ([c], body.statements, nil)
+            case .expression(let e): return ([e], [], nil)
+            case .returnValue(let e): return (e.map { [$0] } ?? [], [], nil)
+            case .breakLoop, .continueLoop, .command: return ([], [], nil)
+            }
+        }
+
         mutating func collectBindings(_ s: Stmt) {
             switch s.kind {
-            case .assign(let target, _, let value):
-                if case .identifier(let n) = target.kind { bound.insert(n) }
-                collectBindings(value)
-            case .letBinding(let n, _, let value):
-                bound.insert(n)
-                collectBindings(value)
-            case .function(let d): collectBindings(d)
-            case .forLoop(let vars, _, let seq, let body):
-                bound.formUnion(vars)
-                collectBindings(seq)
-                body.statements.forEach { collectBindings($0) }
-            case .whileLoop(let c, let body):
-                collectBindings(c)
-                body.statements.forEach { collectBindings($0) }
-            case .expression(let e): collectBindings(e)
-            case .returnValue(let e): if let e { collectBindings(e) }
-            case .breakLoop, .continueLoop, .command: break
+            case .assign(let target, _, _): if case .identifier(let n) = target.kind { bound.insert(n) }
+            case .letBinding(let n, _, _): bound.insert(n)
+            case .forLoop(let vars, _, _, _): bound.formUnion(vars)
+            default: break
             }
+            let (exprs, stmts, decl) = Checker.parts(s)
+            exprs.forEach { collectBindings($0) }
+            stmts.forEach { collectBindings($0) }
+            if let d = decl { collectBindings(d) }
         }
 
         mutating func collectBindings(_ d: FunctionDecl) {
@@ -58,22 +63,15 @@ public enum StaticCheck {
         }
 
         mutating func visit(_ s: Stmt) {
-            switch s.kind {
-            case .assign(let target, _, let value):
-                visit(target)
-                visit(value)
-            case .letBinding(_, _, let value): visit(value)
-            case .function(let d): d.body.statements.forEach { visit($0) }
-            case .forLoop(_, _, let seq, let body):
-                visit(seq)
-                body.statements.forEach { visit($0) }
-            case .whileLoop(let c, let body):
-                visit(c)
-                body.statements.forEach { visit($0) }
-            case .expression(let e): visit(e)
-            case .returnValue(let e): if let e { visit(e) }
-            case .breakLoop, .continueLoop, .command: break
-            }
+            let (exprs, stmts, decl) = Checker.parts(s)
+            exprs.forEach { visit($0) }
+            stmts.forEach { visit($0) }
+            if let d = decl { visit(d) }
+        }
+
+        mutating func visit(_ d: FunctionDecl) {
+            d.parameters.forEach { if let v = $0.defaultValue { visit(v) } }
+            d.body.statements.forEach { visit($0) }
         }
 
         mutating func visit(_ e: Expr) {
@@ -81,11 +79,7 @@ public enum StaticCheck {
                interpreter.globals.lookup(name) == nil, let b = interpreter.builtins[name] {
                 checkCall(b, args, e.range)
             }
-            if case .function(let d) = e.kind {
-                d.parameters.forEach { if let v = $0.defaultValue { visit(v) } }
-                d.body.statements.forEach { visit($0) }
-                return
-            }
+            if case .function(let d) = e.kind { return visit(d) }
             forEachChild(e) { visit($0) }
         }
 
@@ -154,22 +148,10 @@ public enum StaticCheck {
 
         /// Statements inside an if-expression's blocks, reduced to their expressions.
         func forEachStatementExpr(_ s: Stmt, _ body: (Expr) -> Void) {
-            switch s.kind {
-            case .expression(let e): body(e)
-            case .assign(let t, _, let v):
-                body(t)
-                body(v)
-            case .letBinding(_, _, let v): body(v)
-            case .returnValue(let e): if let e { body(e) }
-            case .forLoop(_, _, let seq, let b):
-                body(seq)
-                b.statements.forEach { forEachStatementExpr($0, body) }
-            case .whileLoop(let c, let b):
-                body(c)
-                b.statements.forEach { forEachStatementExpr($0, body) }
-            case .function(let d): body(Expr(.function(d), d.range))
-            case .breakLoop, .continueLoop, .command: break
-            }
+            let (exprs, stmts, decl) = Checker.parts(s)
+            exprs.forEach(body)
+            stmts.forEach { forEachStatementExpr($0, body) }
+            if let d = decl { body(Expr(.function(d), d.range)) }
         }
     }
 }
