@@ -13,9 +13,22 @@ import Testing
         var seriesLabels: [String] = []
         var texts: [String] = []
         var text = ""
+        var width = 0.0
+        var frames: [(x: Double, width: Double)] = []
+        var legends: [Double] = []
+        var inLegend = false
         func parser(_ p: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
             if name == "g", attributes["class"] == "panel" { panels += 1 }
+            if name == "svg" { width = Double(attributes["width"] ?? "") ?? 0 }
+            if name == "g" { inLegend = attributes["class"] == "legend" }
+            if name == "rect", let x = attributes["x"].flatMap(Double.init) {
+                if inLegend {
+                    legends.append(x)
+                } else if attributes["fill"] == "none", attributes["stroke"] == "black" {
+                    frames.append((x, Double(attributes["width"] ?? "") ?? 0))
+                }
+            }
             if attributes["class"] == "series", let l = attributes["data-label"] { seriesLabels.append(l) }
             text = ""
         }
@@ -56,6 +69,27 @@ import Testing
         #expect(s.seriesLabels == ["square <&>", "linear"])
         #expect(s.texts.contains("Demo") && s.texts.contains("limit (ms)") && s.texts.contains("square <&>"))
         #expect(s.texts.contains("2") && s.texts.contains("40"))  // tick labels
+    }
+
+    /// A legend of many series would hide data in any corner, so it goes beside the frame and the
+    /// figure grows; a small one stays inside the frame.
+    @Test func largeLegendGoesBesideTheFrame() throws {
+        let path = NSTemporaryDirectory() + "brpsh-legend-\(UInt32.random(in: 0...UInt32.max)).svg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try run("""
+            xs = [1, 2, 3, 4]
+            few = plot([{x: xs, y: xs, label: "one"}, {x: xs, y: [4, 3, 2, 1], label: "two"}])
+            many = plot(map(1..7) { k -> {x: xs, y: map(xs) { v -> v * k }, label: "series number \\(k)"} })
+            save(few, "\(path).few.svg")
+            save(many, "\(path)")
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path + ".few.svg") }
+        let few = try parse(path + ".few.svg"), many = try parse(path)
+        #expect(few.frames.count == 1 && many.frames.count == 1 && few.legends.count == 1 && many.legends.count == 1)
+        let f = few.frames[0], m = many.frames[0]
+        #expect(few.legends[0] > f.x && few.legends[0] < f.x + f.width)
+        #expect(many.legends[0] > m.x + m.width)
+        #expect(many.width > few.width && m.width == f.width)
     }
 
     @Test func trainingHistoryAndGrid() throws {

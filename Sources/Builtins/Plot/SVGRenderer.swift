@@ -7,11 +7,29 @@ struct SVGRenderer {
     let panelHeight = 270.0
     let margin = (left: 62.0, right: 14.0, top: 28.0, bottom: 46.0)
 
+    /// The legend's box for a panel: wide enough for the longest label, a row per named series.
+    func legendSize(_ p: Figure.Panel) -> (width: Double, height: Double)? {
+        let named = p.series.filter { !$0.label.isEmpty }
+        guard let longest = named.map(\.label.count).max() else { return nil }
+        return (Double(longest) * 6.2 + 34, Double(named.count) * 15 + 6)
+    }
+
+    /// A legend taller than a third of the plot area or wider than half of it would hide data in
+    /// any corner; then every panel of the figure gets a column to the right of its frame for it.
+    func outsideLegendWidth(_ f: Figure) -> Double {
+        let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
+        let sizes = f.panels.compactMap(legendSize)
+        guard sizes.contains(where: { $0.height > ph / 3 || $0.width > pw / 2 }) else { return 0 }
+        return (sizes.map(\.width).max() ?? 0) + 10
+    }
+
     func render(_ f: Figure) -> String {
         let cols = max(1, min(f.columns, f.panels.count))
         let rows = (f.panels.count + cols - 1) / cols
         let titleHeight = f.title == nil ? 0.0 : 26
-        let width = Double(cols) * panelWidth, height = Double(rows) * panelHeight + titleHeight
+        let legendColumn = outsideLegendWidth(f)
+        let cellWidth = panelWidth + legendColumn
+        let width = Double(cols) * cellWidth, height = Double(rows) * panelHeight + titleHeight
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
@@ -22,13 +40,13 @@ struct SVGRenderer {
             out += "<text class=\"figure-title\" x=\"\(fmt(width / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(escape(t))</text>\n"
         }
         for (i, panel) in f.panels.enumerated() {
-            let ox = Double(i % cols) * panelWidth, oy = Double(i / cols) * panelHeight + titleHeight
-            out += renderPanel(panel, index: i, x: ox, y: oy)
+            let ox = Double(i % cols) * cellWidth, oy = Double(i / cols) * panelHeight + titleHeight
+            out += renderPanel(panel, index: i, x: ox, y: oy, legendOutside: legendColumn > 0)
         }
         return out + "</svg>\n"
     }
 
-    func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double) -> String {
+    func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false) -> String {
         let px = ox + margin.left, py = oy + margin.top
         let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
         let xs = p.series.flatMap(\.x)
@@ -92,15 +110,19 @@ struct SVGRenderer {
             }
         }
         s += "</g>\n"
-        // Legend: in the corner of the frame that covers the fewest data points.
+        // Legend: beside the frame when the figure reserved a column for it, otherwise in the
+        // corner of the frame that covers the fewest data points.
         let named = p.series.enumerated().filter { !$0.element.label.isEmpty }
-        if !named.isEmpty {
-            let longest = named.map(\.element.label.count).max() ?? 0
-            let lw = Double(longest) * 6.2 + 34, lh = Double(named.count) * 15 + 6
-            let points = p.series.flatMap { sr in zip(sr.x, sr.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (sx($0.0), sy($0.1)) } }
-            let corners = [(px + 6, py + 6), (px + pw - lw - 6, py + 6), (px + 6, py + ph - lh - 6), (px + pw - lw - 6, py + ph - lh - 6)]
-            let covered = corners.map { c in points.filter { $0.0 >= c.0 && $0.0 <= c.0 + lw && $0.1 >= c.1 && $0.1 <= c.1 + lh }.count }
-            let (lx, ly) = corners[covered.firstIndex(of: covered.min()!)!]
+        if let (lw, lh) = legendSize(p) {
+            let lx: Double, ly: Double
+            if legendOutside {
+                (lx, ly) = (px + pw + 10, py)
+            } else {
+                let points = p.series.flatMap { sr in zip(sr.x, sr.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (sx($0.0), sy($0.1)) } }
+                let corners = [(px + 6, py + 6), (px + pw - lw - 6, py + 6), (px + 6, py + ph - lh - 6), (px + pw - lw - 6, py + ph - lh - 6)]
+                let covered = corners.map { c in points.filter { $0.0 >= c.0 && $0.0 <= c.0 + lw && $0.1 >= c.1 && $0.1 <= c.1 + lh }.count }
+                (lx, ly) = corners[covered.firstIndex(of: covered.min()!)!]
+            }
             s += "<g class=\"legend\">\n<rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
             for (row, (k, series)) in named.enumerated() {
                 let color = colors[k], y = ly + 13 + Double(row) * 15
