@@ -136,17 +136,22 @@ import Testing
                 let (l, g) = Loss.kl(y, soft)
                 return (l, Softmax.logSoftmaxBackward(g, y))
             },
-            { x in
-                let y = Softmax.sigmoid(x)
-                let (l, g) = Loss.bce(y, probs)
-                return (l, Softmax.sigmoidBackward(g, y))
-            },
+            { Loss.bceWithLogits($0, probs) },
         ]
         for f in checks {
             let analytic = f(p).1.data
             let numeric = Self.numeric(p.data, at: idx) { f(Matrix(rows: 6, cols: 2, data: $0)).0 }
             #expect(Self.worst(analytic, numeric) < 1e-6)
         }
+    }
+
+    /// Hard 0/1 labels push the logits far out; in float32 σ(x) is exactly 1 from x ≈ 17, and
+    /// BCE through the probability was 0/0 there (the weights became NaN in Figure S8's runs).
+    @Test func bceStaysFiniteWhenTheSigmoidSaturates() {
+        let x = Matrix<Float>(rows: 4, cols: 1, data: [40, 40, -40, -40])
+        let (l, g) = Loss.bceWithLogits(x, [1, 0, 1, 0])
+        #expect(l.isFinite && abs(l - 80) < 1e-3)
+        #expect(zip(g.data, [0, 1, -1, 0] as [Float]).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 
     /// Checks parameter and input gradients of a layer with loss Σ forward(x) ⊙ r.

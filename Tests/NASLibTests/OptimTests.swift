@@ -71,6 +71,23 @@ import Testing
         let loss = zip(a.predict(plan), targets).reduce(0.0) { $0 + abs($1.0 - $1.1) } / Double(cells.count)
         #expect(abs(loss - best) < 1e-12)
     }
+
+    /// A training whose loss stops being a number is an error, not a predictor of NaNs.
+    @Test func divergenceIsAnError() {
+        let cells = NB201Arch.all.filter { $0.code % 499 == 0 }.map(\.graph)
+        let targets = cells.indices.map { Double($0 % 5) }
+        var o = TrainingOptions()
+        o.epochs = 20
+        o.warmup = 0
+        o.learningRate = 1e30
+        let g = GCN<Float>(config: .init(layers: 2, hidden: 16), seed: 3)
+        #expect {
+            _ = try RegressionTrainer<Float>(options: o).train(g, train: cells, trainTargets: targets, valid: cells,
+                                                           validTargets: targets, seed: 9)
+        } throws: { error in
+            "\(error)".contains("training diverged at epoch")
+        }
+    }
 }
 
 #if canImport(Glibc)

@@ -207,9 +207,8 @@ extension GCN {
             let (l, g) = Loss.kl(y, targets)
             return (l, hc, Softmax.logSoftmaxBackward(g, y))
         case .soft, .hard:
-            let y = Softmax.sigmoid(logits)
-            let (l, g) = Loss.bce(y, targets)
-            return (l, hc, Softmax.sigmoidBackward(g, y))
+            let (l, g) = Loss.bceWithLogits(logits, targets)
+            return (l, hc, g)
         }
     }
 

@@ -40,23 +40,29 @@ public enum Loss {
         return (loss, g)
     }
 
-    /// Binary cross-entropy on probabilities q: −Σ [t log q + (1−t) log(1−q)] (PyTorch's BCELoss,
-    /// whose log is clamped at −100); gradient with respect to q.
-    public static func bce<T: Real>(_ q: Matrix<T>, _ t: [T]) -> (T, Matrix<T>) {
-        precondition(q.data.count == t.count, "bce: \(q.data.count) probabilities, \(t.count) targets")
+    /// Binary cross-entropy of sigmoid outputs, from the logits x:
+    /// −Σ [t log σ(x) + (1−t) log(1−σ(x))] = Σ [max(x, 0) − x t + log(1 + e^(−|x|))]
+    /// (PyTorch's BCEWithLogitsLoss, reduction sum); gradient σ(x) − t with respect to x.
+    ///
+    /// Sigmoid then BCE on probabilities is the same function, but in float32 σ(x) rounds to
+    /// exactly 1 from x ≈ 17, where the probability gradient (q − t)/(q(1 − q)) is 0/0 or ∞:
+    /// hard 0/1 labels drive the logits there and the weights became NaN. From the logits the
+    /// loss and gradient stay finite for every x.
+    public static func bceWithLogits<T: Real>(_ x: Matrix<T>, _ t: [T]) -> (T, Matrix<T>) {
+        precondition(x.data.count == t.count, "bce: \(x.data.count) logits, \(t.count) targets")
         var loss: T = 0
-        var g = q
+        var g = x
         for i in t.indices {
-            let lq = max(T.log(q.data[i]), -100), l1q = max(T.log(1 - q.data[i]), -100)
-            loss -= t[i] * lq + (1 - t[i]) * l1q
-            let qc = min(max(q.data[i], T(1e-12)), 1 - T(1e-12))
-            g.data[i] = (qc - t[i]) / (qc * (1 - qc))
+            let v = x.data[i]
+            loss += max(v, 0) - v * t[i] + T.log(1 + T.exp(-abs(v)))
+            let q = v >= 0 ? 1 / (1 + T.exp(-v)) : T.exp(v) / (1 + T.exp(v))
+            g.data[i] = q - t[i]
         }
         return (loss, g)
     }
 }
 
-/// Row-wise log-softmax and sigmoid, with their backward passes.
+/// Row-wise log-softmax, with its backward pass.
 enum Softmax {
     static func logSoftmax<T: Real>(_ x: Matrix<T>) -> Matrix<T> {
         var y = x
@@ -79,19 +85,6 @@ enum Softmax {
             for k in 0..<dy.cols { s += dy[r, k] }
             for k in 0..<dy.cols { dx[r, k] = dy[r, k] - T.exp(y[r, k]) * s }
         }
-        return dx
-    }
-
-    static func sigmoid<T: Real>(_ x: Matrix<T>) -> Matrix<T> {
-        var y = x
-        for i in y.data.indices { y.data[i] = 1 / (1 + T.exp(-x.data[i])) }
-        return y
-    }
-
-    // dx = dy · σ (1 − σ).
-    static func sigmoidBackward<T: Real>(_ dy: Matrix<T>, _ y: Matrix<T>) -> Matrix<T> {
-        var dx = dy
-        for i in dx.data.indices { dx.data[i] = dy.data[i] * y.data[i] * (1 - y.data[i]) }
         return dx
     }
 }

@@ -139,7 +139,7 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
 
     /// Trains (further) on these models with these options; the weights carry over between calls.
     public func train(_ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
-                      observe: (EpochRecord) throws -> Void = { _ in }) rethrows {
+                      observe: (EpochRecord) throws -> Void = { _ in }) throws {
         trainArchs = archs
         history += try model.trainPairs(models: archs.map(\.graph), accuracies: archs.map(signal.normalized), options: options,
                                         mode: spec.mode, loss: spec.loss, seed: seed, observe: observe)

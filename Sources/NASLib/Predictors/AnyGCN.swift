@@ -38,7 +38,7 @@ public enum AnyGCN: @unchecked Sendable {
 
     /// Trains a regression GCN (see `RegressionTrainer`).
     public func train(train: [CellGraph], trainTargets: [Double], valid: [CellGraph], validTargets: [Double],
-                      options: TrainingOptions, seed: Int, observe: (EpochRecord) throws -> Void) rethrows -> [EpochRecord] {
+                      options: TrainingOptions, seed: Int, observe: (EpochRecord) throws -> Void) throws -> [EpochRecord] {
         switch self {
         case .float32(let g):
             return try RegressionTrainer<Float>(options: options).train(g, train: train, trainTargets: trainTargets, valid: valid,
@@ -82,7 +82,7 @@ public enum AnyGCN: @unchecked Sendable {
 extension AnyGCN {
     /// Trains a pair-head GCN (see `PairwiseTrainer`).
     public func trainPairs(models: [CellGraph], accuracies: [Double], options: TrainingOptions, mode: PairwiseTrainer<Float>.Mode,
-                           loss: GCN<Float>.PairLoss, seed: Int, observe: (EpochRecord) throws -> Void) rethrows -> [EpochRecord] {
+                           loss: GCN<Float>.PairLoss, seed: Int, observe: (EpochRecord) throws -> Void) throws -> [EpochRecord] {
         switch self {
         case .float32(let g):
             return try PairwiseTrainer<Float>(options: options, mode: mode, loss: loss)

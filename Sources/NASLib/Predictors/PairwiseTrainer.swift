@@ -26,7 +26,7 @@ public struct PairwiseTrainer<T: Real> {
 
     /// Trains in place; `accuracies` are the models' (normalised) training targets.
     public func train(_ gcn: GCN<T>, models: [CellGraph], accuracies: [Double], seed: Int,
-                      observe: (EpochRecord) throws -> Void = { _ in }) rethrows -> [EpochRecord] {
+                      observe: (EpochRecord) throws -> Void = { _ in }) throws -> [EpochRecord] {
         let n = models.count
         precondition(n >= 2, "pair training needs at least two models")
         var rng = SeededRandom(seed: seed)
@@ -49,6 +49,7 @@ public struct PairwiseTrainer<T: Real> {
             let valid = evaluationLoss(gcn, plan, accuracies, allPairs)
             if valid < best.loss { best = (valid, gcn.store.snapshot()) }
             let record = EpochRecord(epoch: epoch, trainLoss: sum / Double(allPairs.count), validLoss: valid, learningRate: lr)
+            try record.checkFinite()
             history.append(record)
             try observe(record)
             switch options.schedule {

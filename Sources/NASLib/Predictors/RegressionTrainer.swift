@@ -9,7 +9,7 @@ public struct RegressionTrainer<T: Real> {
 
     /// Trains `gcn` in place. `observe` sees every epoch and may throw to stop (Ctrl-C).
     public func train(_ gcn: GCN<T>, train: [CellGraph], trainTargets: [Double], valid: [CellGraph],
-                      validTargets: [Double], seed: Int, observe: (EpochRecord) throws -> Void = { _ in }) rethrows -> [EpochRecord] {
+                      validTargets: [Double], seed: Int, observe: (EpochRecord) throws -> Void = { _ in }) throws -> [EpochRecord] {
         precondition(train.count == trainTargets.count && valid.count == validTargets.count, "targets do not match graphs")
         precondition(!train.isEmpty, "no training graphs")
         var rng = SeededRandom(seed: seed)
@@ -41,6 +41,7 @@ public struct RegressionTrainer<T: Real> {
             let validLoss = validPlan.map { meanLoss(gcn.predict($0), validTargets) } ?? trainLoss
             if validLoss < best.loss { best = (validLoss, gcn.store.snapshot()) }
             let record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validLoss: validLoss, learningRate: lr)
+            try record.checkFinite()
             history.append(record)
             try observe(record)
             switch options.schedule {

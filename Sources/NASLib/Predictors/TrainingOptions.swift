@@ -54,3 +54,14 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let validLoss: Double
     public let learningRate: Double
 }
+
+extension EpochRecord {
+    /// A loss that is NaN or infinite means the weights are no longer numbers: every later
+    /// prediction would be silently wrong, so training stops with an error instead.
+    func checkFinite() throws {
+        guard trainLoss.isFinite && validLoss.isFinite else {
+            throw NASLibError("training diverged at epoch \(epoch + 1): training loss \(trainLoss), validation loss \(validLoss) "
+                + "(learning rate \(learningRate)); try a smaller learning rate (lr:) or precision: \"float64\"")
+        }
+    }
+}
