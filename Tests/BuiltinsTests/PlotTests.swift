@@ -92,6 +92,25 @@ import Testing
         #expect(many.width > few.width && m.width == f.width)
     }
 
+    /// A logarithmic y axis: decade ticks (with 2 and 5 between when it spans two decades), and
+    /// non-positive values are an error naming the argument.
+    @Test func logarithmicYAxis() throws {
+        let path = NSTemporaryDirectory() + "brpsh-log-\(UInt32.random(in: 0...UInt32.max)).svg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try run("""
+            save(plot(x: [1, 2, 3, 4], y: [0.8, 0.2, 0.05, 0.03], ylog: true), "\(path)")
+            """)
+        let s = try parse(path)
+        for tick in ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"] { #expect(s.texts.contains(tick), "tick \(tick)") }
+        #expect(!s.texts.contains("0.4"))
+        let out = StringSink()
+        var err = ""
+        let status = ScriptRunner(interpreter: Builtins.makeInterpreter(output: out), errors: { err += $0 })
+            .run(SourceFile(name: "t", text: "plot(x: [1, 2], y: [1, 0], ylog: true)"))
+        #expect(status != .ok)
+        #expect(err.contains("bad argument 'ylog' to 'plot' (a logarithmic axis needs positive y values, found 0)"), "\(err)")
+    }
+
     @Test func trainingHistoryAndGrid() throws {
         let path = NSTemporaryDirectory() + "brpsh-grid-\(UInt32.random(in: 0...UInt32.max)).svg"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -12,6 +12,8 @@ struct Figure {
         var series: [Series] = []
         /// Lower end of the y axis (values below are clipped), when the interesting range is narrow.
         var yMin: Double? = nil
+        /// A logarithmic y axis (every y value positive or missing).
+        var yLog = false
 
         /// The y values that set the axis range.
         var yValues: [Double] {
@@ -42,13 +44,26 @@ struct Figure {
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 }
 
-/// Axis scales: data bounds and "nice" ticks (steps of 1, 2 or 5 × 10^k).
+/// Axis scales: data bounds and "nice" ticks (steps of 1, 2 or 5 × 10^k); on a logarithmic
+/// axis, whole decades with ticks at 10^k (and 2 and 5 × 10^k when it spans at most two decades).
 struct Axis {
     let lo: Double
     let hi: Double
     let ticks: [Double]
+    let log: Bool
 
-    init(_ values: [Double]) {
+    init(_ values: [Double], log: Bool = false) {
+        self.log = log
+        if log {
+            let positive = values.filter { $0.isFinite && $0 > 0 }
+            let a = floor(log10(positive.min() ?? 1)), b = max(a + 1, ceil(log10(positive.max() ?? 10)))
+            let top = pow10(b)
+            let mantissas: [Double] = b - a <= 2 ? [1, 2, 5] : [1]
+            lo = pow10(a)
+            hi = top
+            ticks = stride(from: a, through: b, by: 1).flatMap { e in mantissas.map { $0 * pow10(e) } }.filter { $0 <= top * (1 + 1e-9) }
+            return
+        }
         let finite = values.filter(\.isFinite)
         var lo = finite.min() ?? 0, hi = finite.max() ?? 1
         if lo == hi {
@@ -72,7 +87,7 @@ struct Axis {
     }
 
     /// Position of v in [0, 1].
-    func fraction(_ v: Double) -> Double { (v - lo) / (hi - lo) }
+    func fraction(_ v: Double) -> Double { log ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : (v - lo) / (hi - lo) }
 
     static func label(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }

@@ -10,6 +10,7 @@ enum PlotBuiltins {
     static let labelParams = [
         BuiltinParameter("title", .string, default: .string("")), BuiltinParameter("xlabel", .string, default: .string("")),
         BuiltinParameter("ylabel", .string, default: .string("")),
+        BuiltinParameter("ylog", .bool, default: .bool(false), "a logarithmic y axis (y values must be positive)"),
     ]
 
     static let plot = BuiltinFunction(
@@ -72,6 +73,14 @@ enum PlotBuiltins {
             if case .string(let t) = c["ylabel"], !t.isEmpty { f.panels[0].ylabel = withUnit(t, unitOf(f.panels[0].ylabel)) }
         } else if case .string(let t) = c["title"], !t.isEmpty {
             f.title = t
+        }
+        if try c.bool("ylog") {
+            for i in f.panels.indices {
+                if let bad = f.panels[i].yValues.first(where: { $0.isFinite && $0 <= 0 }) {
+                    throw c.fail("ylog", "a logarithmic axis needs positive y values, found \(Axis.label(bad))")
+                }
+                f.panels[i].yLog = true
+            }
         }
         return f
     }

@@ -51,7 +51,7 @@ struct SVGRenderer {
         let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
         let xs = p.series.flatMap(\.x)
         let ys = p.yValues
-        let ax = Axis(xs), ay = Axis(ys)
+        let ax = Axis(xs), ay = Axis(ys, log: p.yLog)
         func sx(_ v: Double) -> Double { px + ax.fraction(v) * pw }
         func sy(_ v: Double) -> Double { py + (1 - ay.fraction(v)) * ph }
         var s = "<g class=\"panel\" id=\"panel-\(index)\">\n"

@@ -16,7 +16,7 @@ struct TerminalRenderer {
     }
 
     func renderPanel(_ p: Figure.Panel) -> String {
-        let ax = Axis(p.series.flatMap(\.x)), ay = Axis(p.yValues)
+        let ax = Axis(p.series.flatMap(\.x)), ay = Axis(p.yValues, log: p.yLog)
         let dw = width * 2, dh = height * 4
         var dots = [UInt8](repeating: 0, count: width * height)
         var owner = [Int](repeating: -1, count: width * height)
