@@ -143,9 +143,7 @@ extension Parser {
                 }
                 expr = Expr(.call(callee: expr, arguments: args), expr.range.to(range(from: previous.start)))
             } else if current.isPunct(.lbracket) && !current.atLineStart {
-                advance()
-                nesting += 1
-                skipNewlines()
+                openBracket()
                 let index = try parseExpression()
                 nesting -= 1
                 try expect(.rbracket, "after the index")
@@ -182,9 +180,7 @@ extension Parser {
     /// arguments := argument (',' argument)* ','?
     /// argument  := (IDENT ':')? expression
     mutating func parseArguments(for callee: Expr) throws -> [Argument] {
-        advance()  // (
-        nesting += 1
-        skipNewlines()
+        openBracket()  // (
         var args: [Argument] = []
         while !current.isPunct(.rparen) {
             var label: String? = nil

@@ -32,9 +32,7 @@ extension Parser {
         case .keyword(.if):
             return Expr(.ifElse(try parseIf()), range(from: t.start))
         case .punct(.lparen):
-            advance()
-            nesting += 1
-            skipNewlines()
+            openBracket()
             let inner = try parseExpression()
             nesting -= 1
             try expect(.rparen, "to close the parenthesis")
@@ -54,9 +52,7 @@ extension Parser {
     /// list := '[' (expression (',' expression)* ','?)? ']'
     mutating func parseList() throws -> Expr {
         let start = current.start
-        advance()
-        nesting += 1
-        skipNewlines()  // the newline right after '[' (advance skipped none: nesting was still 0)
+        openBracket()
         var items: [Expr] = []
         while !current.isPunct(.rbracket) {
             items.append(try parseExpression())
@@ -71,9 +67,7 @@ extension Parser {
     /// field  := (IDENT | STRING) ':' expression
     mutating func parseRecord() throws -> Expr {
         let start = current.start
-        nesting += 1
-        advance()
-        skipNewlines()
+        openBracket()
         var fields: [Field] = []
         while !current.isPunct(.rbrace) {
             let name: String

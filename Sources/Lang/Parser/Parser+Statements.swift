@@ -79,9 +79,11 @@ extension Parser {
     /// parameters := parameter (',' parameter)* ','?
     /// parameter  := IDENT (':' expression)?
     mutating func parseFunctionRest(name: String?, start: Int) throws -> FunctionDecl {
-        try expect(.lparen, "to start the parameter list of " + (name.map { "'\($0)'" } ?? "the function"))
-        nesting += 1
-        skipNewlines()
+        guard current.isPunct(.lparen) else {
+            throw error(Messages.expected("'('", "to start the parameter list of " + (name.map { "'\($0)'" } ?? "the function"),
+                                          found: current.describe))
+        }
+        openBracket()
         var params: [Parameter] = []
         while !current.isPunct(.rparen) {
             params.append(try parseParameter(after: params))

@@ -63,6 +63,13 @@ public struct Parser {
         if nesting > 0 { skipNewlines() }
     }
 
+    /// Consumes an opening bracket, parenthesis or brace. Nesting rises first, so a newline right
+    /// after the opener is skipped like every other newline inside it.
+    mutating func openBracket() {
+        nesting += 1
+        advance()
+    }
+
     mutating func skipNewlines() {
         while case .newline = current.kind { current = rawNext() }
     }
