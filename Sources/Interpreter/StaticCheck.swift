@@ -54,12 +54,12 @@ public enum StaticCheck {
             d.body.statements.forEach { collectBindings($0) }
         }
 
-        /// Only function bodies can bind inside expressions (closures).
+        /// Expressions bind names in closures and in the blocks of if-expressions.
         mutating func collectBindings(_ e: Expr) {
-            forEachChild(e) { child in
-                if case .function(let d) = child.kind { collectBindings(d) }
-                collectBindings(child)
-            }
+            if case .function(let d) = e.kind { return collectBindings(d) }
+            let (exprs, stmts) = Checker.children(e)
+            exprs.forEach { collectBindings($0) }
+            stmts.forEach { collectBindings($0) }
         }
 
         mutating func visit(_ s: Stmt) {
@@ -80,7 +80,9 @@ public enum StaticCheck {
                 checkCall(b, args, e.range)
             }
             if case .function(let d) = e.kind { return visit(d) }
-            forEachChild(e) { visit($0) }
+            let (exprs, stmts) = Checker.children(e)
+            exprs.forEach { visit($0) }
+            stmts.forEach { visit($0) }
         }
 
         mutating func checkCall(_ b: BuiltinFunction, _ args: [Argument], _ range: SourceRange) {
@@ -109,49 +111,25 @@ public enum StaticCheck {
             }
         }
 
-        /// The direct sub-expressions of an expression (a closure's body is not one).
-        func forEachChild(_ e: Expr, _ body: (Expr) -> Void) {
+        /// An expression's direct parts: its sub-expressions, and the statements of an
+        /// if-expression's blocks. A closure has none (callers handle its declaration).
+        static func children(_ e: Expr) -> (exprs: [Expr], stmts: [Stmt]) {
             switch e.kind {
-            case .literal, .identifier, .function: break
-            case .interpolated(let segments):
-                for case .expr(let x) in segments { body(x) }
-            case .list(let items): items.forEach(body)
-            case .record(let fields): fields.forEach { body($0.value) }
-            case .unary(_, let x): body(x)
-            case .binary(_, let a, let b), .logical(_, let a, let b):
-                body(a)
-                body(b)
-            case .range(let a, let b, let step):
-                body(a)
-                body(b)
-                if let step { body(step) }
-            case .call(let callee, let args):
-                body(callee)
-                args.forEach { body($0.value) }
-            case .index(let a, let i):
-                body(a)
-                body(i)
-            case .field(let x, _, _): body(x)
-            case .ifElse(let clause): forEachChild(clause, body)
+            case .literal, .identifier, .function: return ([], [])
+            case .interpolated(let segments): return (segments.compactMap { if case .expr(let x) = $0 { x } else { nil } }, [])
+            case .list(let items): return (items, [])
+            case .record(let fields): return (fields.map(\.value), [])
+            case .unary(_, let x), .field(let x, _, _): return ([x], [])
+            case .binary(_, let a, let b), .logical(_, let a, let b), .index(let a, let b): return ([a, b], [])
+            case .range(let a, let b, let step): return ([a, b] + (step.map { [$0] } ?? []), [])
+            case .call(let callee, let args): return ([callee] + args.map(\.value), [])
+            case .ifElse(let clause):
+                switch clause.otherwise {
+                case .elseIf(let next, let r)?: return ([clause.condition, Expr(.ifElse(next), r)], clause.then.statements)
+                case .block(let b)?: return ([clause.condition], clause.then.statements + b.statements)
+                case nil: return ([clause.condition], clause.then.statements)
+                }
             }
-        }
-
-        func forEachChild(_ c: IfClause, _ body: (Expr) -> Void) {
-            body(c.condition)
-            c.then.statements.forEach { forEachStatementExpr($0, body) }
-            switch c.otherwise {
-            case .elseIf(let next, _)?: forEachChild(next, body)
-            case .block(let b)?: b.statements.forEach { forEachStatementExpr($0, body) }
-            case nil: break
-            }
-        }
-
-        /// Statements inside an if-expression's blocks, reduced to their expressions.
-        func forEachStatementExpr(_ s: Stmt, _ body: (Expr) -> Void) {
-            let (exprs, stmts, decl) = Checker.parts(s)
-            exprs.forEach(body)
-            stmts.forEach { forEachStatementExpr($0, body) }
-            if let d = decl { body(Expr(.function(d), d.range)) }
         }
     }
 }
