@@ -10,8 +10,7 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
     let problem = SearchProblem(report: acc)
     var options = BRPNAS.Options()
     options.predictor.mode = mode
-    // The builtin's defaults: 20 models per step (fast), 64 pairs (faithful).
-    options.batch = batch ?? (mode == .fast ? 20 : 64)
+    options.batch = batch ?? PairwiseTrainer<Float>.defaultBatch(mode, models: options.K)
     print("== BRP-NAS (K = M = 100, \(mode.rawValue) mode, batch \(options.batch), CIFAR-100 test)")
     for seed in seeds {
         var epochs = 0

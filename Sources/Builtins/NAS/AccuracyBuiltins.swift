@@ -128,8 +128,7 @@ enum AccuracyBuiltins {
         spec.mode = m
         spec.loss = l
         spec.order = o
-        // Batch: pairs (faithful; eagle 64/32/32 for 100/50/25 models) or models (fast).
-        let batch = try c.optionalInt("batch") ?? (m == .faithful ? (models >= 100 ? 64 : 32) : 20)
+        let batch = try c.optionalInt("batch") ?? PairwiseTrainer<Float>.defaultBatch(m, models: models)
         return (spec, batch)
     }
 

@@ -14,6 +14,12 @@ public struct PairwiseTrainer<T: Real> {
         case fast
     }
 
+    /// The batch when none is given: pairs in the faithful mode (eagle: 64/32/32 for 100/50/25
+    /// training models), models in the fast mode (20).
+    public static func defaultBatch(_ mode: Mode, models: Int) -> Int {
+        mode == .faithful ? (models >= 100 ? 64 : 32) : 20
+    }
+
     public let options: TrainingOptions
     public let mode: Mode
     public let loss: GCN<T>.PairLoss
