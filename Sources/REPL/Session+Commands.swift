@@ -72,7 +72,7 @@ extension Session {
         let start = DispatchTime.now().uptimeNanoseconds
         let file = SourceFile(name: "In[\(count)]", text: code)
         let parsed = interpreter.parse(file)
-        let problems = parsed.diagnostics.isEmpty ? StaticCheck.check(parsed.program, interpreter) : parsed.diagnostics
+        let problems = problemsBeforeRun(parsed)
         if !problems.isEmpty || parsed.incomplete {
             report(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
             return .failed

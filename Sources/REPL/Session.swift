@@ -64,7 +64,7 @@ public final class Session {
         let parsed = interpreter.parse(file)
         if parsed.incomplete { return .needMore }
         pending.removeAll()
-        let problems = parsed.diagnostics.isEmpty ? StaticCheck.check(parsed.program, interpreter) : parsed.diagnostics
+        let problems = problemsBeforeRun(parsed)
         if !problems.isEmpty {
             report(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
             count += 1
@@ -76,6 +76,11 @@ public final class Session {
         let ok = execute(parsed.program, number: n)
         onInput?(text, n)
         return ok ? .ran : .failed
+    }
+
+    /// What stops an input before it runs: its syntax errors, or else the static argument check's.
+    func problemsBeforeRun(_ parsed: ParseResult) -> [Diagnostic] {
+        parsed.diagnostics.isEmpty ? StaticCheck.check(parsed.program, interpreter) : parsed.diagnostics
     }
 
     /// Runs a parsed input; displays and records its results.
