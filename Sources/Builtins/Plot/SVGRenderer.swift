@@ -6,6 +6,9 @@ struct SVGRenderer {
     let panelWidth = 380.0
     let panelHeight = 270.0
     let margin = (left: 62.0, right: 14.0, top: 28.0, bottom: 46.0)
+    /// The plot area of a panel (inside the axes).
+    var plotWidth: Double { panelWidth - margin.left - margin.right }
+    var plotHeight: Double { panelHeight - margin.top - margin.bottom }
 
     /// The legend's box for a panel: wide enough for the longest label, a row per named series.
     func legendSize(_ p: Figure.Panel) -> (width: Double, height: Double)? {
@@ -17,9 +20,8 @@ struct SVGRenderer {
     /// A legend taller than a third of the plot area or wider than half of it would hide data in
     /// any corner; then every panel of the figure gets a column to the right of its frame for it.
     func outsideLegendWidth(_ f: Figure) -> Double {
-        let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
         let sizes = f.panels.compactMap(legendSize)
-        guard sizes.contains(where: { $0.height > ph / 3 || $0.width > pw / 2 }) else { return 0 }
+        guard sizes.contains(where: { $0.height > plotHeight / 3 || $0.width > plotWidth / 2 }) else { return 0 }
         return (sizes.map(\.width).max() ?? 0) + 10
     }
 
@@ -48,7 +50,7 @@ struct SVGRenderer {
 
     func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false) -> String {
         let px = ox + margin.left, py = oy + margin.top
-        let pw = panelWidth - margin.left - margin.right, ph = panelHeight - margin.top - margin.bottom
+        let pw = plotWidth, ph = plotHeight
         let xs = p.series.flatMap(\.x)
         let ys = p.yValues
         let ax = Axis(xs), ay = Axis(ys, log: p.yLog)
@@ -80,7 +82,7 @@ struct SVGRenderer {
         for k in p.series.indices.sorted(by: { (p.series[$0].reference ? 0 : 1, $0) < (p.series[$1].reference ? 0 : 1, $1) }) {
             let series = p.series[k]
             let color = colors[k]
-            let dash = series.reference ? " stroke-dasharray=\"5,4\"" : ""
+            let dash = SVGRenderer.dash(series)
             let label = escape(series.label)
             if let lo = series.lower, let hi = series.upper {
                 let upper = zip(series.x, hi).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(fmt(sx($0.0))),\(fmt(sy($0.1)))" }
@@ -129,7 +131,7 @@ struct SVGRenderer {
                 if series.kind == .scatter {
                     s += "<circle cx=\"\(fmt(lx + 14))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
                 } else {
-                    s += "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(series.reference ? " stroke-dasharray=\"5,4\"" : "")/>\n"
+                    s += "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(SVGRenderer.dash(series))/>\n"
                 }
                 s += "<text x=\"\(fmt(lx + 27))\" y=\"\(fmt(y))\" font-size=\"10\">\(escape(series.label))</text>\n"
             }
@@ -144,6 +146,9 @@ struct SVGRenderer {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
+
+    /// The dash attribute of a reference line (empty for data series).
+    static func dash(_ s: Figure.Series) -> String { s.reference ? " stroke-dasharray=\"5,4\"" : "" }
 
     /// Palette colours for the data series in order; grey for references.
     static func colors(_ series: [Figure.Series]) -> [String] {
