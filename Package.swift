@@ -10,8 +10,8 @@ let package = Package(
         .library(name: "NASLib", targets: ["NASLib"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift file.
@@ -25,7 +25,7 @@ let package = Package(
         // Search spaces, data, tensors, GCN, optimisers, predictors, searches. Never Lang.
         .target(
             name: "NASLib",
-            dependencies: ["CBLAS", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CBLAS", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib.
         .target(name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins"),

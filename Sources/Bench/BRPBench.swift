@@ -4,7 +4,7 @@ import NASLib
 /// One default BRP-NAS search (K = M = 100, CIFAR-100 test accuracy, no latency limit) and the
 /// time to rank every model.
 func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) throws {
-    let b = Benchmark(directory: try DataDirectory.fromEnvironment())
+    let b = Benchmark(directory: try DataLocation.resolve(environment: ProcessInfo.processInfo.environment))
     let acc = try b.accuracy(.cifar100, .test)
     let signal = AccuracySignal(acc)
     let problem = SearchProblem(report: acc)

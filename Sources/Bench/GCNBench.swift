@@ -12,7 +12,7 @@ func peakMemoryMiB() -> Double {
 /// GEMM peak measured in the same run; with `full`, a whole d-cpu training per precision, its
 /// accuracy, and predicting all 15625 models.
 func benchGCN(full: Bool) throws {
-    let directory = try DataDirectory.fromEnvironment()
+    let directory = try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
     let bench = Benchmark(directory: directory)
     let table = try bench.table(named: "d-cpu")
     let threads = Parallel.concurrent ? Parallel.parts : 1
@@ -80,7 +80,7 @@ func benchAdamW() {
 
 /// Oracle NAS over all thresholds once predictions exist.
 func benchOracle() throws {
-    let b = Benchmark(directory: try DataDirectory.fromEnvironment())
+    let b = Benchmark(directory: try DataLocation.resolve(environment: ProcessInfo.processInfo.environment))
     let lat = try b.table(named: "d-gpu"), acc = try b.accuracy(.cifar100, .test)
     let archs = lat.measured.filter { acc[$0] != nil }
     var rng = SeededRandom(seed: 1)

@@ -3,7 +3,7 @@ import NASLib
 
 /// The baselines on CIFAR-100 test accuracy (mean over seeds), 20 runs each, and their speed.
 func benchBaselines() throws {
-    let b = Benchmark(directory: try DataDirectory.fromEnvironment())
+    let b = Benchmark(directory: try DataLocation.resolve(environment: ProcessInfo.processInfo.environment))
     let acc = try b.accuracy(.cifar100, .test)
     let problem = SearchProblem(report: acc)
     let space = Baselines.Space(acc.measured), f = Baselines.Fitness(acc)

@@ -15,8 +15,8 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 func benchData() throws {
-    let directory = try DataDirectory.fromEnvironment()
-    print("== data loading (BRPSH_DATA=\(directory.root))")
+    let directory = try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
+    print("== data loading (\(directory.reason))")
     let b = Benchmark(directory: directory)
     let latbench = try seconds { try b.load(.latbench) }
     print(String(format: "  13 LatBench pickles:            %.3f s", latbench))

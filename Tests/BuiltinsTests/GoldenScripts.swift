@@ -11,7 +11,7 @@ import Testing
 ///     # expect: a line of output (in order; all output lines must be listed)
 ///     # error 3:5: message      (an error this script must report, at line 3 column 5)
 ///     # exit: 70                (the expected exit status; default 0)
-///     # needs: data             (skipped unless BRPSH_DATA names a data directory)
+///     # needs: data             (reported as skipped when no benchmark data is found)
 struct GoldenScript: CustomTestStringConvertible, Sendable {
     let group: String
     let path: String
@@ -27,6 +27,18 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
             GoldenScript(group: group, path: dir.appendingPathComponent($0).path)
         }
     }
+
+    /// A group's scripts that do (or do not) declare `# needs: data`.
+    static func all(_ group: String, needsData: Bool) -> [GoldenScript] {
+        all(group).filter { script in
+            let text = (try? String(contentsOfFile: script.path, encoding: .utf8)) ?? ""
+            return expectations(text).needsData == needsData
+        }
+    }
+
+    /// Every group's scripts that need the benchmark data.
+    static let groups = ["language", "errors", "builtins", "regression", "naslib"]
+    static var needingData: [GoldenScript] { groups.flatMap { all($0, needsData: true) } }
 
     struct Expectations {
         var output: [String] = []
@@ -74,7 +86,6 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
 func check(_ script: GoldenScript) throws {
     let text = try String(contentsOfFile: script.path, encoding: .utf8)
     let expected = GoldenScript.expectations(text)
-    if expected.needsData && ProcessInfo.processInfo.environment["BRPSH_DATA"] == nil { return }
     let (out, err, code) = try script.run()
     var lines = out.components(separatedBy: "\n")
     if lines.last == "" { lines.removeLast() }
@@ -89,11 +100,12 @@ func check(_ script: GoldenScript) throws {
 }
 
 @Suite struct GoldenLanguage {
-    @Test(arguments: GoldenScript.all("language")) func language(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("errors")) func errors(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("builtins")) func builtins(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("regression")) func regression(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("naslib")) func naslib(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("language", needsData: false)) func language(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("errors", needsData: false)) func errors(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("builtins", needsData: false)) func builtins(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("regression", needsData: false)) func regression(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("naslib", needsData: false)) func naslib(_ s: GoldenScript) throws { try check(s) }
+    @Test(.needsData, arguments: GoldenScript.needingData) func withData(_ s: GoldenScript) throws { try check(s) }
 
     @Test func everyGroupHasScripts() {
         for g in ["language", "errors", "builtins"] { #expect(!GoldenScript.all(g).isEmpty, "\(g) has no scripts") }

@@ -26,7 +26,7 @@ import Testing
         r = repeat(2, seed: 1) { s -> {v: s} }
         """
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["BRPSH_DATA"] != nil, "BRPSH_DATA is not set"))
+    @Test(.needsData)
     func everyAdvertisedMemberExists() throws {
         let interpreter = Builtins.makeInterpreter(output: StringSink())
         RunContext.of(interpreter).useCache = false

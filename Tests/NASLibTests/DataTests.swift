@@ -14,7 +14,8 @@ import Testing
             #expect(index.index(of: try index.arch(index: i)) == i)
         }
         #expect(throws: NASLibError.self) { try index.arch(index: 15625) }
-        let map = try TorchArchive.load(path: try TestData.directory!.locate(DataFile("help-latency/str_arch2idx.pt", origin: "")))
+        let (path, bytes) = try TestData.directory!.read(DataFile("help-latency/str_arch2idx.pt", origin: ""))
+        let map = try TorchArchive.load(bytes: bytes, source: path)
         guard case .dict(let pairs) = map else {
             Issue.record("str_arch2idx is not a dict")
             return

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func missingFileSaysWhatWhereAndWhence() throws {
-        let dir = DataDirectory(root: "/nonexistent-brpsh-data")
+        let dir = try DataDirectory(root: "/nonexistent-brpsh-data")
         do {
             _ = try Benchmark(directory: dir).table(named: "m-gpu")
             Issue.record("expected an error")
@@ -61,7 +61,7 @@ import Testing
             #expect(e.message.contains("/nonexistent-brpsh-data"))
             #expect(e.message.contains("github.com/SamsungLabs/eagle"))
         }
-        #expect(throws: NASLibError.self) { try DataDirectory.fromEnvironment([:]) }
+        #expect(throws: NASLibError.self) { try DataLocation.resolve(environment: ["BRPSH_DATA": "/nonexistent-brpsh-data"]) }
     }
 
     /// A truncated copy, a CSV given where a pickle is expected, and a truncated CSV.
@@ -76,7 +76,7 @@ import Testing
         FileManager.default.createFile(atPath: tmp + "/latbench/desktop-gpu-gtx-1080ti-fp32.pickle", contents: Data("a,b\n1,2\n".utf8))
         let csv = try String(contentsOfFile: TestData.directory!.locate(DataFile.nb201TestAccuracy), encoding: .utf8)
         FileManager.default.createFile(atPath: tmp + "/nb201/nats_tss_test_acc_200ep.csv", contents: Data(csv.prefix(5000).utf8))
-        let b = Benchmark(directory: DataDirectory(root: tmp))
+        let b = Benchmark(directory: try DataDirectory(root: tmp))
         for (name, fragment) in [("d-cpu", "truncated pickle"), ("d-gpu", "not a pickle")] {
             do {
                 _ = try b.table(named: name)

@@ -2,14 +2,22 @@ import Foundation
 import NASLib
 import Testing
 
-/// The benchmark data for tests: `BRPSH_DATA` (CI sets it to ../shared/data).
+/// The benchmark data for tests: the data brpsh ships (or `BRPSH_DATA` when set).
 enum TestData {
-    static let directory: DataDirectory? = try? DataDirectory.fromEnvironment()
+    static let resolved: Result<DataDirectory, Error> = Result {
+        try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
+    }
+    static let directory: DataDirectory? = try? resolved.get()
     static let available = directory != nil
+    /// Why the data tests are skipped.
+    static var reason: String {
+        if case .failure(let e) = resolved { return "no benchmark data: \(e)" }
+        return ""
+    }
     /// One shared, lazily filled benchmark for all data tests.
     static let benchmark: Benchmark? = directory.map(Benchmark.init(directory:))
 }
 
 extension Trait where Self == ConditionTrait {
-    static var needsData: Self { .enabled(if: TestData.available, "BRPSH_DATA is not set") }
+    static var needsData: Self { .enabled(if: TestData.available, Comment(rawValue: TestData.reason)) }
 }

@@ -5,7 +5,6 @@ import Testing
 /// determinism across thread counts, the result cache.
 @Suite(.serialized) struct ArtifactTests {
     static let binary = TerminalEndToEndTests.binary
-    static let data = ProcessInfo.processInfo.environment["BRPSH_DATA"]
 
     /// Runs brpsh; returns (status, stdout, stderr).
     @discardableResult
@@ -98,7 +97,7 @@ import Testing
 
     /// The same small training gives bit-identical predictions with one core or two, and the
     /// second run of a cached call comes from the cache unchanged.
-    @Test(.enabled(if: data != nil, "BRPSH_DATA is not set")) func deterministicAndCached() throws {
+    @Test(.needsData) func deterministicAndCached() throws {
         let cache = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let code = "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 3, hidden: 32, seed: 5); print(json(p.predict([0, 1, 2, 3])))"

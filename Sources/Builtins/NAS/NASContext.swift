@@ -1,11 +1,12 @@
+import Foundation
 import Interpreter
 import NASLib
 
-/// The NAS state of one session: the benchmark data (from BRPSH_DATA, read on first use).
+/// The NAS state of one session: the benchmark data (the shipped data, or BRPSH_DATA; read on first use).
 /// Kept in the interpreter's extension slots, so each session (and each test) has its own.
 final class NASContext {
     private var cached: Benchmark?
-    /// A data directory given explicitly (tests), instead of BRPSH_DATA.
+    /// A data directory given explicitly (tests), instead of the one `DataSetup` finds.
     var directoryOverride: DataDirectory?
 
     static let key = "nas"
@@ -19,12 +20,15 @@ final class NASContext {
 
     static func of(_ call: BuiltinCall) -> NASContext { of(call.interpreter) }
 
-    /// The data files read so far.
-    var filesRead: [String] { cached?.directory.filesRead ?? [] }
+    /// The data files read so far, with their hashes.
+    var filesRead: [DataFileRecord] { cached?.directory.filesRead ?? [] }
+
+    /// The data directory, if one was opened.
+    var directory: DataDirectory? { cached?.directory }
 
     func benchmark() throws -> Benchmark {
         if let b = cached { return b }
-        let directory = try directoryOverride ?? DataDirectory.fromEnvironment()
+        let directory = try directoryOverride ?? DataSetup.resolve()
         let b = Benchmark(directory: directory)
         cached = b
         return b
@@ -41,5 +45,20 @@ func nas<T>(_ body: () throws -> T) throws -> T {
             if !suggestion.isEmpty { throw BuiltinError("unknown device \"\(name)\"\(suggestion)") }
         }
         throw BuiltinError(e.message)
+    }
+}
+
+/// Finds the benchmark data for a session: `BRPSH_DATA` when set, else the data brpsh ships.
+public enum DataSetup {
+    public static func resolve() throws -> DataDirectory {
+        let directory = try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
+        directory.onUnverified = { record in
+            let why = directory.manifest == nil
+                ? "\(directory.root) has no \(DataManifest.fileName)" : "\(DataManifest.fileName) does not list it"
+            FileHandle.standardError.write(Data("""
+                warning: data file \(record.path) is unverified (\(why)); its SHA-256 is \(record.sha256)\n
+                """.utf8))
+        }
+        return directory
     }
 }

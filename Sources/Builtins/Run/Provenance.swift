@@ -54,9 +54,10 @@ public enum Provenance {
     public static func record(_ interpreter: Interpreter, script: String?, scriptText: String, arguments: [String],
                               start: Date, end: Date, status: Int32) -> Value {
         let run = RunContext.of(interpreter)
-        let files = (interpreter.extensions[NASContext.key] as? NASContext)?.filesRead ?? []
-        let data = files.map { path -> Value in
-            .record(Record([("file", .string(path)), ("sha256", .string((try? SHA256.file(path)) ?? "unreadable"))]))
+        let nas = interpreter.extensions[NASContext.key] as? NASContext
+        let data = (nas?.filesRead ?? []).map { f -> Value in
+            .record(Record([("file", .string(f.relative)), ("path", .string(f.path)), ("sha256", .string(f.sha256)),
+                            ("bytes", .int(f.size)), ("verified", .bool(f.status == .verified))]))
         }
         let outputs = OutputLog.of(interpreter).paths.map { path -> Value in
             .record(Record([("file", .string(path)), ("sha256", .string((try? SHA256.file(path)) ?? "missing"))]))
@@ -74,7 +75,9 @@ public enum Provenance {
             ("script", .record(Record([("path", script.map(Value.string) ?? .nil), ("sha256", .string(SHA256.hex(scriptText)))]))),
             ("seed", .int(run.initialSeed)),
             ("overrides", .record(Record(run.overrides.map { ($0.0, .string($0.1)) }))),
-            ("data", .record(Record([("BRPSH_DATA", ProcessInfo.processInfo.environment["BRPSH_DATA"].map(Value.string) ?? .nil),
+            ("data", .record(Record([("directory", nas?.directory.map { .string($0.root) } ?? .nil),
+                                     ("source", nas?.directory.map { .string($0.reason) } ?? .nil),
+                                     ("BRPSH_DATA", ProcessInfo.processInfo.environment["BRPSH_DATA"].map(Value.string) ?? .nil),
                                      ("files", .list(data))]))),
             ("blas", .record(Record([("library", .string(BLAS.configuration)), ("kernel", .string(BLAS.coreName)),
                                      ("threads_per_call", .int(BLAS.threads)),

@@ -30,7 +30,7 @@ public struct ResultCache {
         s.update("\(version)\n\(brpshVersion)\n\(builtin)\n")
         s.update((try? JSON.encode(arguments)) ?? "?")
         for h in dataHashes { s.update("\n" + h) }
-        return s.finalize().map { String(format: "%02x", $0) }.joined()
+        return s.hexDigest()
     }
 
     static var brpshVersion: String { Provenance.version }

@@ -33,9 +33,8 @@ enum LatBenchReader {
 /// Reads a HELP `.pt` latency list: 15625 latencies in milliseconds, position = NB201 index.
 enum HELPReader {
     static func read(_ device: Device, _ directory: DataDirectory, index: NB201Index) throws -> MetricTable {
-        let path = try directory.locate(device.file)
-        directory.record(path)
-        let value = try TorchArchive.load(path: path)
+        let (path, bytes) = try directory.read(device.file)
+        let value = try TorchArchive.load(bytes: bytes, source: path)
         guard case .list(let items) = value else {
             throw NASLibError("\(path): expected a list of latencies, found a \(value.kind)")
         }
