@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // brpsh: a scriptable REPL and small expression language for hardware-aware NAS research.
-// Layers (docs/STYLE in ../shared): Lang <- Interpreter <- Builtins -> NASLib; REPL; brpsh (CLI).
+// Layers (docs/architecture.md): Lang <- Interpreter <- Builtins -> NASLib; REPL (never Builtins); App (front end); brpsh.
 import PackageDescription
 
 let package = Package(
@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
     ],
     targets: [
         // System libraries: each is imported by exactly one Swift file.
@@ -29,10 +30,18 @@ let package = Package(
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib.
         .target(name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins"),
-        // Session, line reader, completion.
-        .target(name: "REPL", dependencies: ["Interpreter", "Lang", "Builtins", "CEditLine"], path: "Sources/REPL"),
-        // The command-line tool.
-        .executableTarget(name: "brpsh", dependencies: ["REPL", "Builtins", "Interpreter", "Lang"], path: "Sources/brpsh"),
+        // Session, line reader, completion. Never Builtins.
+        .target(name: "REPL", dependencies: ["Interpreter", "Lang", "CEditLine"], path: "Sources/REPL"),
+        // The front end: subcommands, the run pipeline's users (scripts, bundles, notebooks, check, data).
+        .target(
+            name: "App",
+            dependencies: [
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/App"),
+        // The command-line tool: a thin main.
+        .executableTarget(name: "brpsh", dependencies: ["App"], path: "Sources/brpsh"),
         // Benchmarks: `scripts/bench` runs the release build and prints the figures.
         .executableTarget(name: "brpsh-bench", dependencies: ["NASLib"], path: "Sources/Bench"),
 
@@ -50,7 +59,7 @@ let package = Package(
             dependencies: ["Builtins", "Interpreter", "Lang", "REPL"],
             path: "Tests/BuiltinsTests",
             exclude: []),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Builtins", "Interpreter", "brpsh"], path: "Tests/REPLTests"),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "App", "Builtins", "Interpreter", "brpsh"], path: "Tests/REPLTests"),
     ],
     swiftLanguageModes: [.v5]
 )

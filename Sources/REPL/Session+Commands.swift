@@ -1,5 +1,4 @@
 import Foundation
-import Builtins
 import Interpreter
 import Lang
 
@@ -18,7 +17,7 @@ extension Session {
         case ":quit", ":q", ":exit":
             return .quit
         case ":help", ":h":
-            output.write(arg.isEmpty ? Session.helpText : Help.text(for: .string(arg), in: interpreter) + "\n")
+            output.write(arg.isEmpty ? Session.commandHelp : (helpText?(arg) ?? "no help for '\(arg)'") + "\n")
             return .ran
         case ":time":
             return time(arg)
@@ -49,7 +48,7 @@ extension Session {
         }
     }
 
-    static let helpText = """
+    static let commandHelp = """
         brpsh: type statements; results show as Out[n] (also _, _n, Out[n]).
           :help [name]      help on a builtin (or the list of builtins)
           :time statement   run a statement and print how long it took
@@ -70,17 +69,18 @@ extension Session {
             return .failed
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        let file = SourceFile(name: "In[\(count)]", text: code)
-        let parsed = interpreter.parse(file)
-        let problems = problemsBeforeRun(parsed)
-        if !problems.isEmpty || parsed.incomplete {
-            report(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
+        let program: Program
+        switch pipeline.prepare(SourceFile(name: "In[\(count)]", text: code)) {
+        case .incomplete: return .failed
+        case .failed(let failure):
+            report(failure.description)
             return .failed
+        case .ready(let p): program = p
         }
         inputs.append(code)
         let n = count
         count += 1
-        let ok = execute(parsed.program, number: n)
+        let ok = execute(program, number: n)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         output.write("time: \(Session.formatSeconds(seconds))\n")
         return ok ? .ran : .failed
@@ -95,12 +95,15 @@ extension Session {
             report(":run: cannot read '\(path)'")
             return .failed
         }
-        let runner = ScriptRunner(interpreter: interpreter, errors: { self.report($0.trimmingCharacters(in: .newlines)) })
-        let status = runner.run(SourceFile(name: path, text: text)) { value, _ in
+        let failure = pipeline.run(SourceFile(name: path, text: text)) { value, _ in
             self.output.display(value, text: Format.repr(value))
         }
-        if status == .ok { inputs.append(":run \(path)") }
-        return status == .ok ? .ran : .failed
+        if let f = failure {
+            report(f.description)
+            return .failed
+        }
+        inputs.append(":run \(path)")
+        return .ran
     }
 
     func save(_ path: String) -> PushResult {

@@ -18,7 +18,9 @@ public final class Session {
     }
 
     public let interpreter: Interpreter
-    public internal(set) var output: OutputSink
+    /// The pipeline every input goes through.
+    public let pipeline: Pipeline
+    public var output: OutputSink
     let errors: OutputSink
     /// Show `Out[n]:` labels (interactive use); off, results print bare like a script.
     public var numbered: Bool
@@ -27,6 +29,8 @@ public final class Session {
     /// Inputs that ran without a syntax error, for `:save`.
     public internal(set) var inputs: [String] = []
     var results: [Value] = [.nil]
+    /// The help text of a builtin (`:help name`), provided by the layer that knows the builtins.
+    public var helpText: ((String) -> String)?
     /// Extra REPL commands registered by other layers (`:notebook`, `:cache`).
     public var extraCommands: [String: (Session, String) throws -> Void] = [:]
     /// Called after each input runs (notebook recording): the input and its number.
@@ -37,6 +41,7 @@ public final class Session {
 
     public init(interpreter: Interpreter, output: OutputSink, errors: OutputSink, numbered: Bool = true) {
         self.interpreter = interpreter
+        self.pipeline = Pipeline(interpreter: interpreter)
         self.output = output
         self.errors = errors
         self.numbered = numbered
@@ -61,41 +66,34 @@ public final class Session {
             return .ran
         }
         let file = SourceFile(name: "In[\(count)]", text: text)
-        let parsed = interpreter.parse(file)
-        if parsed.incomplete { return .needMore }
-        pending.removeAll()
-        let problems = problemsBeforeRun(parsed)
-        if !problems.isEmpty {
-            report(problems.map { DiagnosticRenderer().render($0) }.joined(separator: "\n"))
+        let program: Program
+        switch pipeline.prepare(file, allowIncomplete: true) {
+        case .incomplete:
+            return .needMore
+        case .failed(let failure):
+            pending.removeAll()
+            report(failure.description)
             count += 1
             return .failed
+        case .ready(let p):
+            pending.removeAll()
+            program = p
         }
         inputs.append(text)
         let n = count
         count += 1
-        let ok = execute(parsed.program, number: n)
+        let ok = execute(program, number: n)
         onInput?(text, n)
         return ok ? .ran : .failed
     }
 
-    /// What stops an input before it runs: its syntax errors, or else the static argument check's.
-    func problemsBeforeRun(_ parsed: ParseResult) -> [Diagnostic] {
-        parsed.diagnostics.isEmpty ? StaticCheck.check(parsed.program, interpreter) : parsed.diagnostics
-    }
-
-    /// Runs a parsed input; displays and records its results.
+    /// Runs a prepared input; displays and records its results.
     func execute(_ program: Program, number n: Int) -> Bool {
         Interrupt.clear()
-        do {
-            try interpreter.run(program) { value, _ in self.show(value, number: n) }
+        guard let failure = pipeline.execute(program, display: { value, _ in self.show(value, number: n) }) else {
             return true
-        } catch let e as RuntimeError {
-            report(e.description)
-        } catch is Interrupted {
-            report((output.isInteractive ? "\n" : "") + "interrupted")
-        } catch {
-            report("error: \(error)")
         }
+        report((failure.kind == .interrupted && output.isInteractive ? "\n" : "") + failure.description)
         return false
     }
 

@@ -1,4 +1,3 @@
-import Foundation
-import REPL
+import App
 
-exit(App.main(Array(CommandLine.arguments.dropFirst())))
+BrpshCommand.main()

@@ -74,12 +74,11 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
         let out = StringSink()
         let interpreter = Builtins.makeInterpreter(output: out)
         RunContext.of(interpreter).useCache = false  // golden runs never read or fill the user's cache
-        var err = ""
-        let runner = ScriptRunner(interpreter: interpreter, errors: { err += $0 })
+        let pipeline = Pipeline(interpreter: interpreter)
         let name = testDescription
         // Deep recursion needs the stack the command-line tool gives the interpreter.
-        let code = Terminal.withLargeStack { runner.run(SourceFile(name: name, text: text)) }
-        return (out.text, err, code.rawValue)
+        let failure = Terminal.withLargeStack { pipeline.run(SourceFile(name: name, text: text)) }
+        return (out.text, failure.map { $0.description + "\n" } ?? "", failure.exitCode.rawValue)
     }
 }
 

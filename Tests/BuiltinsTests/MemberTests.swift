@@ -2,7 +2,6 @@ import Builtins
 import Foundation
 import Interpreter
 import Lang
-import REPL
 import Testing
 
 /// Every member an object advertises (for completion and error messages) must exist: one
@@ -30,9 +29,8 @@ import Testing
     func everyAdvertisedMemberExists() throws {
         let interpreter = Builtins.makeInterpreter(output: StringSink())
         RunContext.of(interpreter).useCache = false
-        var err = ""
-        let code = ScriptRunner(interpreter: interpreter, errors: { err += $0 }).run(SourceFile(name: "members", text: Self.script))
-        #expect(code == .ok, "\(err)")
+        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "members", text: Self.script))
+        #expect(failure == nil, "\(failure?.description ?? "")")
         var kinds = Set<String>()
         for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r"] {
             guard case .object(let object)? = interpreter.globals.lookup(name) else {

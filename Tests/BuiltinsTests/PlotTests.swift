@@ -41,9 +41,9 @@ import Testing
     func run(_ code: String) throws -> (String, String) {
         let out = StringSink()
         let interpreter = Builtins.makeInterpreter(output: out)
-        var err = ""
-        let status = ScriptRunner(interpreter: interpreter, errors: { err += $0 }).run(SourceFile(name: "t", text: code))
-        #expect(status == .ok, "\(err)")
+        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: code))
+        let err = failure?.description ?? ""
+        #expect(failure == nil, "\(err)")
         return (out.text, err)
     }
 
@@ -104,10 +104,10 @@ import Testing
         for tick in ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"] { #expect(s.texts.contains(tick), "tick \(tick)") }
         #expect(!s.texts.contains("0.4"))
         let out = StringSink()
-        var err = ""
-        let status = ScriptRunner(interpreter: Builtins.makeInterpreter(output: out), errors: { err += $0 })
+        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out))
             .run(SourceFile(name: "t", text: "plot(x: [1, 2], y: [1, 0], ylog: true)"))
-        #expect(status != .ok)
+        let err = failure?.description ?? ""
+        #expect(failure != nil)
         #expect(err.contains("bad argument 'ylog' to 'plot' (a logarithmic axis needs positive y values, found 0)"), "\(err)")
     }
 

@@ -1,5 +1,6 @@
 import Builtins
 import Interpreter
+import App
 import REPL
 import Testing
 

@@ -52,9 +52,18 @@ func nas<T>(_ body: () throws -> T) throws -> T {
 public enum DataSetup {
     public static func resolve() throws -> DataDirectory {
         let directory = try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
+        if directory.manifest == nil, let builtIn = DataLocation.builtIn() {
+            directory.reference = (try? DataDirectory(root: builtIn))?.manifest
+        }
         directory.onUnverified = { record in
-            let why = directory.manifest == nil
-                ? "\(directory.root) has no \(DataManifest.fileName)" : "\(DataManifest.fileName) does not list it"
+            let why: String
+            if directory.manifest != nil {
+                why = "\(DataManifest.fileName) does not list it"
+            } else if directory.reference?.entries[record.relative] != nil {
+                why = "it differs from the published file brpsh ships"
+            } else {
+                why = "\(directory.root) has no \(DataManifest.fileName)"
+            }
             FileHandle.standardError.write(Data("""
                 warning: data file \(record.path) is unverified (\(why)); its SHA-256 is \(record.sha256)\n
                 """.utf8))

@@ -47,6 +47,10 @@ public final class DataDirectory: @unchecked Sendable {  // mutable state (files
     public let reason: String
     /// The checksum list, if the directory has one.
     public let manifest: DataManifest?
+    /// For a directory without its own list (a user's BRPSH_DATA): the shipped list, so that files identical to the
+    /// published originals count as verified. A file that differs from it is read, as the user's own data, and
+    /// reported as unverified.
+    public var reference: DataManifest?
     /// Called once per file the checksum list does not vouch for (the builtins print a warning).
     public var onUnverified: (@Sendable (DataFileRecord) -> Void)?
     private var records: [DataFileRecord] = []
@@ -109,6 +113,8 @@ public final class DataDirectory: @unchecked Sendable {  // mutable state (files
                     'brpsh data verify')
                     """)
             }
+            status = .verified
+        } else if manifest == nil, reference?.entries[relative] == hash {
             status = .verified
         }
         let record = DataFileRecord(path: path, relative: relative, sha256: hash, size: bytes.count, status: status)

@@ -1,4 +1,7 @@
 import Foundation
+import Interpreter
+import Lang
+import REPL
 
 /// `brpsh check script.brp expected.json`: compares a rerun's recorded results with expected
 /// ones, numbers within a tolerance (|got − want| ≤ atol + rtol·|want|), everything else exactly.
@@ -58,4 +61,47 @@ public struct ResultCheck {
     }
 
     static func short(_ s: String) -> String { s.count > 60 ? "\"\(s.prefix(57))...\"" : "\"\(s)\"" }
+}
+
+extension App {
+    /// Reruns a script into a private scratch directory and compares its results.json with `expected`.
+    static func check(_ script: String, _ expected: String, _ settings: Settings, rtol: Double, atol: Double) -> ExitStatus {
+        guard let text = readScript(script) else { return .noInput }
+        guard let data = FileManager.default.contents(atPath: expected),
+              let want = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            Terminal.writeError("brpsh: cannot read the expected results '\(expected)'\n")
+            return .noInput
+        }
+        var s = settings
+        s.silent = true
+        do {
+            s.outDir = try OutputBundle.privateDirectory("brpsh-check")
+        } catch {
+            Terminal.writeError("brpsh: \(error)\n")
+            return .cannotCreate
+        }
+        defer { try? FileManager.default.removeItem(atPath: s.outDir!) }
+        let status = runScript(SourceFile(name: script, text: text), s)
+        let resultsPath = (s.outDir! as NSString).appendingPathComponent("results.json")
+        guard status == .ok, let gotData = FileManager.default.contents(atPath: resultsPath),
+              let got = try? JSONSerialization.jsonObject(with: gotData, options: [.fragmentsAllowed]) else {
+            Terminal.writeError("check: the rerun failed (exit status \(status.rawValue))\n")
+            return .runtime
+        }
+        var checker = ResultCheck(rtol: rtol, atol: atol)
+        if let w = want as? [String: Any], let g = got as? [String: Any] {
+            checker.compare(w["displays"] ?? [], g["displays"] ?? [], path: "displays")
+            checker.compare(w["outputs"] ?? [:], g["outputs"] ?? [:], path: "outputs")
+        } else {
+            checker.compare(want, got)
+        }
+        if checker.differences.isEmpty {
+            print("check: \(checker.compared) recorded values agree (rtol \(rtol), atol \(atol))")
+            return .ok
+        }
+        print("check: \(checker.differences.count) of \(checker.compared) recorded values differ (rtol \(rtol), atol \(atol)):")
+        for d in checker.differences.prefix(50) { print("  " + d) }
+        if checker.differences.count > 50 { print("  ... and \(checker.differences.count - 50) more") }
+        return .differs
+    }
 }

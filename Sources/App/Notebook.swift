@@ -24,7 +24,7 @@ public final class Notebook {
             "nbformat": 4, "nbformat_minor": 5,
             "metadata": [
                 "kernelspec": ["name": "brpsh", "display_name": "brpsh", "language": "brpsh"],
-                "language_info": ["name": "brpsh", "version": CLI.version, "file_extension": ".brp"],
+                "language_info": ["name": "brpsh", "version": Provenance.version, "file_extension": ".brp"],
             ],
             "cells": cells.enumerated().map { i, c -> [String: Any] in
                 [

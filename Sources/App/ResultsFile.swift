@@ -1,3 +1,4 @@
+import ArgumentParser
 import Builtins
 import Foundation
 import Interpreter
@@ -31,7 +32,7 @@ enum ResultsFile {
                 files[name] = ["sha256": SHA256Hex.file(path)]
             }
         }
-        let obj: [String: Any] = ["brpsh": CLI.version, "displays": displays, "outputs": files]
+        let obj: [String: Any] = ["brpsh": Provenance.version, "displays": displays, "outputs": files]
         guard let data = try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -52,4 +53,31 @@ final class TranscriptSink: OutputSink {
         inner.display(value, text: t)
     }
     func log(_ s: String) { text += s }
+}
+
+/// Checks on the files a run writes, before it starts.
+enum OutputBundle {
+    /// Why the run must not start (a notebook that would overwrite the script), or nil.
+    static func problem(script: String, _ settings: App.Settings) -> String? {
+        guard let notebook = settings.notebook, !["-c", "<stdin>"].contains(script) else { return nil }
+        if canonical(notebook) == canonical(script) {
+            return "--notebook \(notebook) would overwrite the script \(script); give the notebook another name (.ipynb)"
+        }
+        return nil
+    }
+
+    /// An absolute path with links resolved (as far as the file exists).
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// A new private directory (mode 0700, unpredictable name, never an existing path followed through a link).
+    static func privateDirectory(_ prefix: String) throws -> String {
+        let base = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-XXXXXX")
+        var template = Array(base.utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ValidationError("cannot create a private scratch directory under \(NSTemporaryDirectory())")
+        }
+        return String(cString: made)
+    }
 }

@@ -1,0 +1,224 @@
+import ArgumentParser
+import Builtins
+import Foundation
+import Interpreter
+import Lang
+import REPL
+
+/// The front end: runs brpsh code the way the command line asked, through the one `Pipeline`.
+public enum App {
+    /// What to run.
+    enum Mode: Equatable {
+        case repl
+        case file(String)
+        case code(String)
+        case stdin
+    }
+
+    /// How to run it (from the command line's options).
+    struct Settings {
+        var outDir: String?
+        var notebook: String?
+        var useCache = true
+        var overrides: [Override] = []
+        var seed: Int?
+        var quiet = false
+        /// Print nothing of the script's output (check's rerun).
+        var silent = false
+    }
+
+    /// Installs the Ctrl-C handler and runs `body` on a thread with a large stack (deep user recursion stays an
+    /// error, not a crash).
+    static func start(_ body: @escaping () -> ExitStatus) -> ExitStatus {
+        Terminal.installInterruptHandler()
+        return Terminal.withLargeStack(routeInterrupts: true, body)
+    }
+
+    /// Ends the command with the status (swift-argument-parser exits with it).
+    static func finish(_ status: ExitStatus) throws {
+        if status != .ok { throw ArgumentParser.ExitCode(status.rawValue) }
+    }
+
+    static func makeInterpreter(_ settings: Settings, interactive: Bool) -> Interpreter {
+        let out: OutputSink = settings.silent ? StringSink() : StandardOutput(interactive: interactive && !settings.quiet)
+        let interpreter = Builtins.makeInterpreter(output: out)
+        if let s = settings.seed { interpreter.seed = s }
+        return interpreter
+    }
+
+    static func run(_ mode: Mode, _ settings: Settings) -> ExitStatus {
+        switch mode {
+        case .file(let path):
+            guard let text = readScript(path) else { return .noInput }
+            return runScript(SourceFile(name: path, text: text), settings)
+        case .code(let code):
+            return runScript(SourceFile(name: "-c", text: code), settings)
+        case .stdin:
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return runScript(SourceFile(name: "<stdin>", text: String(decoding: data, as: UTF8.self)), settings)
+        case .repl:
+            return Terminal.stdinIsTerminal ? interactive(settings) : piped(settings)
+        }
+    }
+
+    static func readScript(_ path: String) -> String? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            Terminal.writeError("brpsh: cannot open '\(path)': no such file\n")
+            return nil
+        }
+        guard !isDir.boolValue else {
+            Terminal.writeError("brpsh: cannot run '\(path)': it is a directory\n")
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Terminal.writeError("brpsh: cannot read '\(path)' (permission denied or unreadable)\n")
+            return nil
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func runScript(_ file: SourceFile, _ settings: Settings) -> ExitStatus {
+        let start = Date()
+        let interpreter = makeInterpreter(settings, interactive: Terminal.stdoutIsTerminal)
+        let run = RunContext.of(interpreter)
+        run.outDir = settings.outDir
+        run.useCache = settings.useCache
+        run.quiet = settings.quiet
+        run.overrides = settings.overrides.map { ($0.name, $0.text) }
+        if let problem = OutputBundle.problem(script: file.name, settings) {
+            Terminal.writeError("brpsh: \(problem)\n")
+            return .usage
+        }
+        if let dir = settings.outDir {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                Terminal.writeError("brpsh: cannot create the output directory '\(dir)': \(error.localizedDescription)\n")
+                return .cannotCreate
+            }
+        }
+        // Everything the run prints goes to the transcript too; each cell's output to the notebook.
+        var cell = 1
+        let transcript = TranscriptSink(interpreter.output)
+        let recorder = RecordingSink(transcript) { cell }
+        interpreter.output = recorder
+        let notebook = Notebook()
+        var displays: [Any] = []
+        let failure = Pipeline(interpreter: interpreter).run(file, overrides: settings.overrides, display: { value, _ in
+            displays.append(ResultsFile.plain(value))
+            recorder.display(value, text: Format.display(value, terminal: recorder.isInteractive))
+        }, afterStatement: { stmt, failure in
+            if let f = failure { recorder.error("error", f.description) }
+            notebook.add(Notebook.Cell(source: stmt.range.text, outputs: recorder.take(), count: cell))
+            cell += 1
+        })
+        if let f = failure {
+            transcript.log(f.description + "\n")
+            if !settings.silent { Terminal.writeError(f.description + "\n") }
+        }
+        var status = failure.exitCode
+        if let path = settings.notebook {
+            do {
+                try notebook.write(to: path)
+            } catch {
+                Terminal.writeError("brpsh: \(error.localizedDescription)\n")
+                if status == .ok { status = .cannotCreate }
+            }
+        }
+        if let dir = settings.outDir {
+            let record = Provenance.record(interpreter, script: file.name, scriptText: file.text,
+                                           arguments: Array(CommandLine.arguments), start: start, end: Date(), status: status.rawValue)
+            let files: [(String, String)] = [
+                ("provenance.json", (try? JSON.encode(record, pretty: true)) ?? "{}"),
+                ("transcript.txt", transcript.text),
+                ("results.json", ResultsFile.json(displays: displays, outputs: OutputLog.paths(interpreter), outDir: dir)),
+            ]
+            for (name, text) in files {
+                let path = (dir as NSString).appendingPathComponent(name)
+                if !FileManager.default.createFile(atPath: path, contents: Data((text + (text.hasSuffix("\n") ? "" : "\n")).utf8)) {
+                    Terminal.writeError("brpsh: cannot write \(path)\n")
+                    if status == .ok { status = .cannotCreate }
+                }
+            }
+        }
+        return status
+    }
+
+    /// Lines from a pipe: the REPL's semantics without prompts or labels.
+    static func piped(_ settings: Settings) -> ExitStatus {
+        let interpreter = makeInterpreter(settings, interactive: false)
+        let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError(), numbered: false)
+        attachCommands(session, useCache: settings.useCache, quiet: settings.quiet)
+        return loop(session, reader: PlainLineReader(), showPrompts: false)
+    }
+
+    /// What the REPL gets from the layers it does not know: builtin help, `:notebook file.ipynb` (every input so
+    /// far, with its outputs) and `:cache` / `:cache clear`.
+    public static func attachCommands(_ session: Session, useCache: Bool = true, quiet: Bool = false) {
+        let interpreter = session.interpreter
+        RunContext.of(interpreter).useCache = useCache
+        RunContext.of(interpreter).quiet = quiet
+        session.helpText = { name in Help.text(for: .string(name), in: interpreter) }
+        let recorder = RecordingSink(interpreter.output) { session.count - 1 }
+        interpreter.output = recorder
+        session.output = recorder
+        let notebook = Notebook()
+        session.onInput = { text, n in notebook.add(Notebook.Cell(source: text, outputs: recorder.take(), count: n)) }
+        session.onError = { message in recorder.error("error", message) }
+        session.extraCommands[":notebook"] = { s, arg in
+            guard !arg.isEmpty else { throw ValidationError("give a file name, e.g. :notebook session.ipynb") }
+            try notebook.write(to: arg)
+            s.output.write("wrote \(notebook.cells.count) cells to \(arg)\n")
+        }
+        session.extraCommands[":cache"] = { s, arg in
+            let cache = ResultCache()
+            switch arg {
+            case "":
+                let (n, bytes) = cache.size()
+                s.output.write(String(format: "cache %@: %d entries, %.1f MB\n", cache.directory, n, Double(bytes) / 1e6))
+            case "clear":
+                s.output.write("removed \(cache.clear()) cache entries from \(cache.directory)\n")
+            default:
+                throw ValidationError(":cache shows the cache size; :cache clear empties it")
+            }
+        }
+    }
+
+    static func interactive(_ settings: Settings) -> ExitStatus {
+        let interpreter = makeInterpreter(settings, interactive: true)
+        let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError())
+        attachCommands(session, useCache: settings.useCache, quiet: settings.quiet)
+        let history = ProcessInfo.processInfo.environment["BRPSH_HISTORY"]
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".brpsh_history")
+        let reader = EditLineReader(historyPath: history, completer: Completer(session: session))
+        print("brpsh \(Provenance.version) — :help for commands, help for builtins, Ctrl-D to quit")
+        _ = loop(session, reader: reader, showPrompts: true)
+        print("")
+        return .ok
+    }
+
+    /// Reads lines into a session until end of input or `:quit`.
+    public static func loop(_ session: Session, reader: LineReader, showPrompts: Bool) -> ExitStatus {
+        var entry: [String] = []
+        while true {
+            let result = reader.readLine(prompt: showPrompts ? session.prompt : "")
+            switch result {
+            case .eof:
+                return session.hadError ? .runtime : .ok
+            case .interrupted:
+                session.cancelPending()
+                entry.removeAll()
+                if showPrompts { print("^C") }
+            case .line(let line):
+                entry.append(line)
+                let r = session.push(line)
+                if r != .needMore {
+                    reader.addHistory(entry.joined(separator: "\n"))
+                    entry.removeAll()
+                }
+                if r == .quit { return session.hadError ? .runtime : .ok }
+            }
+        }
+    }
+}
