@@ -52,8 +52,9 @@ import Testing
         func close() { _ = try? run(["kill-server"]) }
     }
 
-    @Test func promptsHistoryCompletionCaretsAndInterrupt() throws {
-        guard let tmux = Self.tmux else { return }
+    @Test(.enabled(if: tmux != nil, "tmux is not installed (scripts/deps test installs it)"))
+    func promptsHistoryCompletionCaretsAndInterrupt() throws {
+        let tmux = try #require(Self.tmux)
         let history = NSTemporaryDirectory() + "brpsh-history-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: history) }
 
