@@ -115,7 +115,8 @@ func measureValue(_ v: Double?, _ d: Device) -> Value {
 func datasetArgument(_ c: BuiltinCall, _ name: String) throws -> Benchmark.Dataset {
     let s = try c.string(name)
     guard let d = Benchmark.Dataset(name: s) else {
-        throw c.fail(name, "unknown dataset \"\(s)\"; use cifar10, cifar100 or imagenet16-120")
+        let names = ["cifar10", "cifar100", "imagenet16-120"]
+        throw c.fail(name, "unknown dataset \"\(s)\"\(Suggest.didYouMean(s, names, quote: "\"")); use cifar10, cifar100 or imagenet16-120")
     }
     return d
 }

@@ -42,14 +42,14 @@ enum DataBuiltins {
         category: "NAS-Bench-201") { c in
         let name = try c.string("name")
         guard name.lowercased() == "nb201" || name.lowercased() == "nas-bench-201" else {
-            throw c.fail("name", "unknown space \"\(name)\" (nb201; NB101 cells come from nb101_load(file))")
+            throw c.fail("name", "unknown space \"\(name)\"\(Suggest.didYouMean(name.lowercased(), ["nb201"], quote: "\"")); nb201 is the space with benchmark data")
         }
         return .object(SpaceObject(NASContext.of(c)))
     }
 
     static let load = BuiltinFunction(
         "load", variadic: BuiltinParameter("names", .string, "latbench, nb201, hwnasbench, help or all"),
-        doc: "Reads benchmark data from BRPSH_DATA now (tables are otherwise read on first use).",
+        doc: "Reads benchmark data now (tables are otherwise read on first use); `brpsh data` shows where it comes from.",
         command: true, category: "Data") { c in
         let groups = c.rest.isEmpty ? [Value.string("all")] : c.rest
         let benchmark = try nas { try NASContext.of(c).benchmark() }

@@ -42,7 +42,7 @@ func nas<T>(_ body: () throws -> T) throws -> T {
     } catch let e as NASLibError {
         if let name = e.unknown {
             let suggestion = Suggest.didYouMean(name, e.candidates, quote: "\"")
-            if !suggestion.isEmpty { throw BuiltinError("unknown device \"\(name)\"\(suggestion)") }
+            if !suggestion.isEmpty { throw BuiltinError("unknown \(e.unknownKind) \"\(name)\"\(suggestion)") }
         }
         throw BuiltinError(e.message)
     }

@@ -15,5 +15,13 @@ public enum Messages {
     public static let positionalAfterNamed = "positional argument after a named argument"
     public static let defaultBeforeRequired = "a parameter without a default follows one with a default"
     public static let interpolationInWord = "string interpolation is not allowed in command words"
+    /// `'[' was never closed`, at the opener.
+    public static func neverClosed(_ opener: String) -> String { "\(opener) was never closed" }
+    /// The note under it: where the parser gave up.
+    public static func gaveUpNote(line: Int, column: Int, _ what: String) -> String {
+        "note: the parser gave up at \(line):\(column): \(what)"
+    }
+    /// A binary operator with nothing after it, reported at the operator.
+    public static func danglingOperator(_ op: String) -> String { "expected an expression after \(op), found end of input" }
     public static let tooManyErrors = "too many syntax errors; stopping here"
 }

@@ -8,8 +8,7 @@ extension Parser {
     mutating func parseOr() throws -> Expr {
         var left = try parseAnd()
         while current.isKeyword(.or) {
-            advance()
-            skipNewlines()
+            try advancePastOperator()
             let right = try parseAnd()
             left = Expr(.logical(.or, left, right), left.range.to(right.range))
         }
@@ -20,8 +19,7 @@ extension Parser {
     mutating func parseAnd() throws -> Expr {
         var left = try parseNot()
         while current.isKeyword(.and) {
-            advance()
-            skipNewlines()
+            try advancePastOperator()
             let right = try parseNot()
             left = Expr(.logical(.and, left, right), left.range.to(right.range))
         }
@@ -43,8 +41,7 @@ extension Parser {
     mutating func parseComparison() throws -> Expr {
         let left = try parseRange()
         guard let op = comparisonOperator() else { return left }
-        advance()
-        skipNewlines()
+        try advancePastOperator()
         let right = try parseRange()
         if comparisonOperator() != nil { throw error(Messages.comparisonChain) }
         return Expr(.binary(op, left, right), left.range.to(right.range))
@@ -83,8 +80,7 @@ extension Parser {
         while true {
             let op: BinaryOp
             if current.isPunct(.plus) { op = .add } else if current.isPunct(.minus) { op = .subtract } else { break }
-            advance()
-            skipNewlines()
+            try advancePastOperator()
             let right = try parseMultiplicative()
             left = Expr(.binary(op, left, right), left.range.to(right.range))
         }
@@ -102,8 +98,7 @@ extension Parser {
             case .punct(.percent): op = .remainder
             default: return left
             }
-            advance()
-            skipNewlines()
+            try advancePastOperator()
             let right = try parseUnary()
             left = Expr(.binary(op, left, right), left.range.to(right.range))
         }
@@ -125,8 +120,7 @@ extension Parser {
     mutating func parsePower() throws -> Expr {
         let base = try parsePostfix()
         guard current.isPunct(.starstar) else { return base }
-        advance()
-        skipNewlines()
+        try advancePastOperator()
         let exponent = try parseUnary()
         return Expr(.binary(.power, base, exponent), base.range.to(exponent.range))
     }
@@ -145,8 +139,7 @@ extension Parser {
             } else if current.isPunct(.lbracket) && !current.atLineStart {
                 openBracket()
                 let index = try parseExpression()
-                nesting -= 1
-                try expect(.rbracket, "after the index")
+                try closeBracket(.rbracket, "after the index")
                 expr = Expr(.index(expr, index), expr.range.to(range(previous)))
             } else if current.isPunct(.dot) {
                 advance()
@@ -197,8 +190,7 @@ extension Parser {
             args.append(Argument(label: label, labelRange: labelRange, value: value))
             if !match(.comma) { break }
         }
-        nesting -= 1
-        try expect(.rparen, "after arguments")
+        try closeBracket(.rparen, "after arguments")
         return args
     }
 

@@ -34,8 +34,7 @@ extension Parser {
         case .punct(.lparen):
             openBracket()
             let inner = try parseExpression()
-            nesting -= 1
-            try expect(.rparen, "to close the parenthesis")
+            try closeBracket(.rparen, "to close the parenthesis")
             return Expr(inner.kind, range(from: t.start))
         case .punct(.lbracket):
             return try parseList()
@@ -58,8 +57,7 @@ extension Parser {
             items.append(try parseExpression())
             if !match(.comma) { break }
         }
-        nesting -= 1
-        try expect(.rbracket, "to close the list")
+        try closeBracket(.rbracket, "to close the list")
         return Expr(.list(items), range(from: start))
     }
 
@@ -87,8 +85,7 @@ extension Parser {
             fields.append(Field(name: name, nameRange: nrange, value: try parseExpression()))
             if !match(.comma) { break }
         }
-        nesting -= 1
-        try expect(.rbrace, "to close the record")
+        try closeBracket(.rbrace, "to close the record")
         return Expr(.record(fields), range(from: start))
     }
 

@@ -89,8 +89,7 @@ extension Parser {
             params.append(try parseParameter(after: params))
             if !match(.comma) { break }
         }
-        nesting -= 1
-        try expect(.rparen, "after the parameters")
+        try closeBracket(.rparen, "after the parameters")
         let body = try parseFunctionBody { p in try p.parseBlock("the function body") }
         return FunctionDecl(name: name, parameters: params, body: body, range: range(from: start))
     }

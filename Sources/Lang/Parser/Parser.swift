@@ -18,6 +18,8 @@ public struct Parser {
     var previous: Token
     /// > 0 inside parentheses, brackets and record braces, where newlines are insignificant.
     var nesting = 0
+    /// The opening brackets not yet closed, innermost last (for "'[' was never closed").
+    var openers: [Token] = []
     /// True while parsing the condition of `if`/`while` or the sequence of `for`,
     /// where `{` opens the statement's block rather than a trailing closure.
     var noTrailingClosure = false
@@ -66,8 +68,52 @@ public struct Parser {
     /// Consumes an opening bracket, parenthesis or brace. Nesting rises first, so a newline right
     /// after the opener is skipped like every other newline inside it.
     mutating func openBracket() {
+        openers.append(current)
         nesting += 1
         advance()
+    }
+
+    /// Consumes the closer of the innermost open bracket. When it is missing and the input ended, or the parser
+    /// is back at (or left of) the opener's line indentation on a later line, the error is the one a reader
+    /// needs: "'[' was never closed" at the opener, with where the parser gave up as a note (Python 3.10 style).
+    mutating func closeBracket(_ p: Punct, _ context: String) throws {
+        nesting -= 1
+        let opener = openers.popLast()
+        if current.isPunct(p) {
+            advance()
+            return
+        }
+        if let o = opener, atEnd || wentBackToStatementLevel(from: o) {
+            let here = file.location(of: current.start)
+            let gaveUp = Messages.expected("'\(p.rawValue)'", context, found: current.describe)
+            if diagnostics.isEmpty && atEnd { incomplete = true }
+            if diagnostics.count < 50 {
+                diagnostics.append(Diagnostic(.error, Messages.neverClosed(o.describe), at: range(o),
+                                              notes: [Messages.gaveUpNote(line: here.line, column: here.column, gaveUp)]))
+            }
+            throw Failure()
+        }
+        throw error(Messages.expected("'\(p.rawValue)'", context, found: current.describe))
+    }
+
+    /// Whether `current` starts a later line no further right than the indentation of the opener's line.
+    func wentBackToStatementLevel(from opener: Token) -> Bool {
+        let o = file.location(of: opener.start), c = file.location(of: current.start)
+        guard c.line > o.line, current.atLineStart else { return false }
+        let indent = file.lineText(o.line).prefix { $0 == " " || $0 == "\t" }.count
+        return c.column <= indent + 1
+    }
+
+    /// Consumes a binary operator; a newline after it continues the expression, and the end of input is
+    /// reported at the operator ("expected an expression after '+'"), not at an empty line after it.
+    mutating func advancePastOperator() throws {
+        let op = current
+        advance()
+        skipNewlines()
+        if atEnd {
+            if diagnostics.isEmpty { incomplete = true }
+            throw error(Messages.danglingOperator(op.describe), at: range(op))
+        }
     }
 
     mutating func skipNewlines() {
@@ -163,6 +209,7 @@ public struct Parser {
     /// leave a stray '}' behind.
     mutating func synchronize() {
         nesting = 0
+        openers.removeAll()
         noTrailingClosure = false
         var braces = 0
         while true {

@@ -96,6 +96,6 @@ public enum DeviceCatalog {
         }
         let names = all.flatMap { [$0.name] + $0.aliases }
         throw NASLibError("unknown device \"\(name)\" (paper devices: d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp; devices() lists all)",
-                          unknown: name, candidates: names)
+                          unknown: name, kind: "device", candidates: names)
     }
 }
