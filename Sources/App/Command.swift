@@ -76,7 +76,8 @@ struct RunCommand: ParsableCommand {
               completion: .file(extensions: ["brp"]))
     var script: String?
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run code given on the command line.", valueName: "code"))
+    @Option(name: .customShort("c"), parsing: .unconditional,
+            help: ArgumentHelp("Run code given on the command line.", valueName: "code"))
     var code: String?
 
     @Flag(name: .customLong("builtins-markdown"), help: "Print docs/builtins.md (generated from the builtin table).")

@@ -76,7 +76,7 @@ public struct BuiltinCall {
     public func list(_ name: String) throws -> [Value] {
         switch self[name] {
         case .list(let xs): return xs
-        case .range(let r): return r.elements
+        case .range(let r): return (try r.elements())
         case .object(let o) where o.sequence() != nil: return o.sequence()!
         case let v: throw fail(name, "list expected, got \(v.describeForError)")
         }

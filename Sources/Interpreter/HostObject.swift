@@ -16,6 +16,10 @@ public protocol HostObject: AnyObject {
     func inlineDisplay() -> String
     /// The value as plain data (records, lists, numbers) for `json` and `save`; nil if none.
     func plainValue() -> Value?
+    /// Everything that determines what the object computes, as plain data, for result-cache keys: two objects
+    /// with the same identity must give the same results. nil (the default) makes a call that takes the object
+    /// uncacheable, so a forgotten identity can only cost time, never give a wrong cached result.
+    var cacheIdentity: Value? { get }
     /// The elements, when the object is a sequence (`for a in space("nb201")`, `len`).
     func sequence() -> [Value]?
     /// Equality for `==` (identity unless the object is a value, like an architecture).
@@ -24,6 +28,7 @@ public protocol HostObject: AnyObject {
 
 extension HostObject {
     public func plainValue() -> Value? { nil }
+    public var cacheIdentity: Value? { nil }
     public func inlineDisplay() -> String { "<\(typeName)>" }
     public func display(terminal: Bool) -> String { display() }
     public func sequence() -> [Value]? { nil }

@@ -33,7 +33,7 @@ extension Interpreter {
         } catch let f as RangeValue.Failure {
             switch f {
             case .zeroStep: throw RuntimeError("range step must be a non-zero finite number", at: e.range)
-            case .tooLarge: throw RuntimeError("range is too large", at: e.range)
+            case .tooLarge: throw RuntimeError("range is too large (more than \(RangeValue.maxCount) elements)", at: e.range)
             }
         }
     }
@@ -85,7 +85,7 @@ extension Interpreter {
     }
 
     func sliceIndices(_ sel: RangeValue, count: Int, at r: SourceRange) throws -> [Int] {
-        try sel.elements.map { try listIndex($0, count: count, at: r) }
+        try (try sel.elements()).map { try listIndex($0, count: count, at: r) }
     }
 
     func noField(_ name: String, _ names: [String], _ what: String) -> String {
@@ -112,7 +112,7 @@ extension Interpreter {
         case .range(let rv):
             switch name {
             case "count": return .int(rv.count)
-            case "list": return .list(rv.elements)
+            case "list": return .list((try rv.elements()))
             default: throw RuntimeError(noField(name, ["count", "list"], "range"), at: r)
             }
         default:

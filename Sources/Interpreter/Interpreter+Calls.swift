@@ -48,6 +48,12 @@ extension Interpreter {
         let env = Environment(parent: f.closure)
         let names = decl.parameters.map(\.name)
         let bound = try bind(args, to: names, function: "'\(f.name)'", at: range)
+        // The depth counts from here, so a default argument that calls the function (fn f(x: f())) is bounded too.
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            throw RuntimeError("too many nested calls (more than \(maxCallDepth)): runaway recursion in '\(f.name)'?", at: range)
+        }
         for (i, p) in decl.parameters.enumerated() {
             if let v = bound[i] {
                 env.define(p.name, v)
@@ -57,11 +63,6 @@ extension Interpreter {
                 throw RuntimeError("missing argument '\(p.name)' to '\(f.name)'"
                     + " (parameters: \(names.joined(separator: ", ")))", at: range)
             }
-        }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        if callDepth > maxCallDepth {
-            throw RuntimeError("too many nested calls (more than \(maxCallDepth)): runaway recursion in '\(f.name)'?", at: range)
         }
         do {
             return try executeBlock(decl.body, env)
@@ -153,8 +154,18 @@ extension Interpreter {
             throw RuntimeError(e.message, at: at)
         } catch is Interrupted {
             throw RuntimeError("interrupted", at: range)
+        } catch let e as RuntimeError {
+            throw e
+        } catch let e as ControlFlow {
+            throw e
+        } catch {
+            // Any other error from a builtin's body (an operator's, a range's) is placed at the call.
+            throw RuntimeError(Interpreter.message(of: error), at: range)
         }
     }
+
+    /// An error's message (brpsh's error types describe themselves by their message).
+    static func message(of error: Error) -> String { String(describing: error) }
 }
 
 extension BuiltinFunction {

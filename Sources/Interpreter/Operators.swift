@@ -7,7 +7,9 @@ import Glibc
 extension Interpreter {
     func unary(_ op: UnaryOp, _ v: Value, at r: SourceRange) throws -> Value {
         switch (op, v) {
-        case (.negate, .int(let i)): return .int(-i)
+        case (.negate, .int(let i)):
+            guard i != Int.min else { throw RuntimeError("integer overflow in -(\(i))", at: r) }
+            return .int(-i)
         case (.negate, .number(let d)): return .number(-d)
         case (.negate, .quantity(let q)): return .quantity(Quantity(-q.value, q.unit))
         case (.plus, .int), (.plus, .number), (.plus, .quantity): return v
@@ -28,8 +30,9 @@ extension Interpreter {
 
 /// The arithmetic, comparison and membership operators on values.
 public enum Operators {
-    public struct Failure: Error {
+    public struct Failure: Error, CustomStringConvertible {
         public let message: String
+        public var description: String { message }
     }
 
     public static func apply(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
@@ -52,13 +55,26 @@ public enum Operators {
         case (.string(let x), .string(let y)) where op == .add: return .string(x + y)
         case (.list(let x), .list(let y)) where op == .add: return .list(x + y)
         case (.list(let x), .int(let n)) where op == .multiply && n >= 0:
+            try checkRepeat(x.count, n, "list", limit: RangeValue.maxMaterialized)
             return .list(Array([[Value]](repeating: x, count: n).joined()))
         case (.string(let x), .int(let n)) where op == .multiply && n >= 0:
+            try checkRepeat(x.utf8.count, n, "string", limit: maxStringBytes)
             return .string(String(repeating: x, count: n))
         default:
             var hint = ""
             if case .string = a, op == .add { hint = " (use interpolation: \"...\\(x)\")" }
             throw Failure(message: "cannot \(verb(op)) \(a.describeForError) and \(b.describeForError)" + hint)
+        }
+    }
+
+    /// The longest string `*` may make, in bytes.
+    public static let maxStringBytes = 100_000_000
+
+    /// `xs * n` and `s * n` refuse results past the limits (they would exhaust memory).
+    static func checkRepeat(_ size: Int, _ n: Int, _ what: String, limit: Int) throws {
+        let (total, overflow) = size.multipliedReportingOverflow(by: n)
+        guard !overflow, total <= limit else {
+            throw Failure(message: "a \(what) of \(size) repeated \(n) times is too large (the limit is \(limit) \(what == "list" ? "elements" : "bytes"))")
         }
     }
 
@@ -85,15 +101,24 @@ public enum Operators {
             return .number(Double(x) / Double(y))
         case .remainder:
             guard y != 0 else { throw Failure(message: "remainder by zero") }
-            let m = x % y
+            let m = x.remainderReportingOverflow(dividingBy: y).partialValue  // Int.min % -1 is 0 (reported as overflow)
             return .int(m != 0 && (m < 0) != (y < 0) ? m + y : m)
         case .power:
             if y < 0 { return .number(pow(Double(x), Double(y))) }
-            var acc = 1
-            for _ in 0..<y {
-                let (p, o) = acc.multipliedReportingOverflow(by: x)
-                if o { return .number(pow(Double(x), Double(y))) }
-                acc = p
+            // Square and multiply: at most 2·64 checked multiplications; overflow is an error, as for `*`.
+            var acc = 1, base = x, e = y
+            while e > 0 {
+                if e & 1 == 1 {
+                    let (p, o) = acc.multipliedReportingOverflow(by: base)
+                    if o { throw Failure(message: "integer overflow in \(x) ** \(y) (write \(x).0 ** \(y) for a float)") }
+                    acc = p
+                }
+                e >>= 1
+                if e > 0 {
+                    let (b, o) = base.multipliedReportingOverflow(by: base)
+                    if o { throw Failure(message: "integer overflow in \(x) ** \(y) (write \(x).0 ** \(y) for a float)") }
+                    base = b
+                }
             }
             return .int(acc)
         default: fatalError("not arithmetic: \(op)")
@@ -103,6 +128,15 @@ public enum Operators {
     }
 
     static func real(_ op: BinaryOp, _ x: Double, _ y: Double) throws -> Value {
+        let v = try realValue(op, x, y)
+        if case .number(let r) = v, !r.isFinite, x.isFinite, y.isFinite {
+            let what = r.isNaN ? "is not a number" : "overflows a float (beyond about 1.8e308)"
+            throw Failure(message: "\(Format.repr(.number(x))) \(op.rawValue) \(Format.repr(.number(y))) \(what)")
+        }
+        return v
+    }
+
+    static func realValue(_ op: BinaryOp, _ x: Double, _ y: Double) throws -> Value {
         switch op {
         case .add: return .number(x + y)
         case .subtract: return .number(x - y)
@@ -168,7 +202,7 @@ public enum Operators {
             return u == v
         case (.string(let x), .string(let y)): return x == y
         case (.list(let x), .list(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (.range(let x), .range(let y)): return equal(.list(x.elements), .list(y.elements))
+        case (.range(let x), .range(let y)): return x.equals(y)
         case (.record(let x), .record(let y)):
             return x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) }
         case (.function(let x), .function(let y)): return x === y
@@ -221,7 +255,7 @@ public enum Operators {
     static func contains(_ container: Value, _ x: Value) throws -> Bool {
         switch container {
         case .list(let xs): return xs.contains { equal($0, x) }
-        case .range(let r): return r.elements.contains { equal($0, x) }
+        case .range(let r): return try r.contains(x)
         case .string(let s):
             guard case .string(let sub) = x else {
                 throw Failure(message: "'in' on a string needs a string, got \(x.describeForError)")

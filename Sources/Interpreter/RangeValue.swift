@@ -30,10 +30,11 @@ public struct RangeValue {
 
     /// An integer range from `start` to `end` inclusive.
     public static func integers(_ start: Int, _ end: Int, step: Int = 1) throws -> RangeValue {
-        guard step != 0 else { throw Failure.zeroStep }
-        let span = step > 0 ? end - start : start - end
+        guard step != 0, step != Int.min else { throw Failure.zeroStep }
+        let (span, overflow) = step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
+        guard !overflow else { throw Failure.tooLarge }
         let n = span < 0 ? 0 : span / abs(step) + 1
-        guard n <= 1 << 40 else { throw Failure.tooLarge }
+        guard n <= RangeValue.maxCount else { throw Failure.tooLarge }
         return RangeValue(kind: .integer(start: start, step: step), count: n, unit: nil)
     }
 
@@ -48,9 +49,10 @@ public struct RangeValue {
         } else {
             // Allow for rounding: an end within 1e-9 steps of a grid point is included.
             let q = (end - start) / step
+            guard q.isFinite, q < Double(RangeValue.maxCount) else { throw Failure.tooLarge }
             n = q < -1e-9 ? 0 : Int((q + 1e-9).rounded(.down)) + 1
         }
-        guard n <= 1 << 40 else { throw Failure.tooLarge }
+        guard n <= RangeValue.maxCount else { throw Failure.tooLarge }
         return RangeValue(kind: .real(start: start, step: step, decimal: decimal), count: n, unit: unit)
     }
 
@@ -71,7 +73,53 @@ public struct RangeValue {
         }
     }
 
-    public var elements: [Value] { (0..<count).map(element) }
+    /// The most elements a range may have (it is lazy: element i is computed when asked for).
+    public static let maxCount = 1 << 40
+    /// The most elements a range may turn into a list (`list(r)`, `sum(r)`, `json(r)`, comparisons).
+    public static let maxMaterialized = 10_000_000
+
+    /// The elements as a list; a range longer than `maxMaterialized` is an error (it would exhaust memory).
+    public func elements() throws -> [Value] {
+        guard count <= RangeValue.maxMaterialized else { throw RangeValue.TooLong(count: count) }
+        return (0..<count).map(element)
+    }
+
+    /// Element-wise equality without a list: short ranges element by element, long ones by their definition
+    /// (integer and short-decimal ranges are exact, so equal definitions mean equal elements).
+    public func equals(_ other: RangeValue) -> Bool {
+        guard count == other.count else { return false }
+        if count <= RangeValue.maxMaterialized {
+            return (0..<count).allSatisfy { Operators.equal(element($0), other.element($0)) }
+        }
+        switch (kind, other.kind) {
+        case (.integer(let a, let s), .integer(let b, let t)): return a == b && s == t
+        case (.real(let a, let s, _), .real(let b, let t, _)): return a == b && s == t && unit == other.unit
+        default: return false
+        }
+    }
+
+    /// `x in r`: arithmetic for integers in an integer range, else a scan (an error past `maxMaterialized`).
+    public func contains(_ x: Value) throws -> Bool {
+        if case .integer(let start, let step) = kind, case .int(let v) = x {
+            guard count > 0 else { return false }
+            let (offset, o) = v.subtractingReportingOverflow(start)
+            let (rem, o2) = offset.remainderReportingOverflow(dividingBy: step)
+            if o || o2 || rem != 0 { return false }
+            let i = offset / step
+            return i >= 0 && i < count
+        }
+        guard count <= RangeValue.maxMaterialized else { throw TooLong(count: count) }
+        return (0..<count).contains { Operators.equal(element($0), x) }
+    }
+
+    /// A range too long to make a list of.
+    public struct TooLong: Error, CustomStringConvertible {
+        public let count: Int
+        public var description: String {
+            "this range has \(count) elements, too many to make a list of (the limit is \(RangeValue.maxMaterialized)); "
+                + "iterate over it with for, or use a shorter range"
+        }
+    }
 }
 
 extension RangeValue.Decimal {

@@ -4,9 +4,10 @@
 /// `"1.25ms"` (they read back in the language unchanged); NaN and infinities become null;
 /// host objects use their plain value. Functions have no JSON form.
 public enum JSON {
-    public struct Failure: Error {
+    public struct Failure: Error, CustomStringConvertible {
         public let message: String
         public init(message: String) { self.message = message }
+        public var description: String { message }
     }
 
     public static func encode(_ v: Value, pretty: Bool = false) throws -> String {
@@ -27,7 +28,7 @@ public enum JSON {
         case .quantity(let q): out += Format.quoted(q.description)
         case .string(let s): out += string(s)
         case .list(let xs): try array(xs, &out, pretty, indent, nl, close)
-        case .range(let r): try array(r.elements, &out, pretty, indent, nl, close)
+        case .range(let r): try array((try r.elements()), &out, pretty, indent, nl, close)
         case .record(let r):
             if r.count == 0 {
                 out += "{}"

@@ -83,7 +83,7 @@ extension CoreBuiltins {
     static func asElements(_ v: Value, _ c: BuiltinCall, _ name: String) throws -> [Value] {
         switch v {
         case .list(let xs): return xs
-        case .range(let r): return r.elements
+        case .range(let r): return (try r.elements())
         case .string(let s): return s.map { .string(String($0)) }
         case .object(let o) where o.sequence() != nil: return o.sequence()!
         default: throw c.fail(name, "list, range or string expected, got \(v.describeForError)")

@@ -71,7 +71,7 @@ extension CoreBuiltins {
                 doc: "A number from a number or from text.",
                 body: { c in
                     if case .string(let s) = c["x"] {
-                        guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                        guard let d = Double(s.trimmingCharacters(in: .whitespaces)), d.isFinite else {
                             throw c.fail("x", "not a number: \(Format.quoted(s))")
                         }
                         return .number(d)
@@ -87,7 +87,11 @@ extension CoreBuiltins {
         return BuiltinFunction(name, [BuiltinParameter("x", type)], doc: doc) { c in
             switch c["x"] {
             case .quantity(let q): return .quantity(Quantity(f(q.value), q.unit))
-            case .int(let i) where keepsUnit: return .int(Int(f(Double(i))))
+            case .int(let i) where keepsUnit:
+                // Integers stay exact: floor and ceil keep them; abs is checked (|Int.min| overflows).
+                guard name == "abs" else { return .int(i) }
+                guard i != Int.min else { throw c.fail("x", "integer overflow: |\(i)| is not an integer") }
+                return .int(Swift.abs(i))
             case let v: return .number(f(v.asDouble!))
             }
         }

@@ -97,6 +97,8 @@ final class ArchObject: HostObject {
         return .string(arch.string)
     }
 
+    var cacheIdentity: Value? { .string(arch.string) }
+
     func isEqual(to other: any HostObject) -> Bool {
         guard let o = other as? ArchObject else { return false }
         return o.arch == arch

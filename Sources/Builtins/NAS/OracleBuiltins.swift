@@ -43,6 +43,11 @@ final class TruthObject: HostObject, LatencyModel {
         }
     }
     func display() -> String { "truth(\(device.aliases.first ?? device.name))" }
+    /// The table it reads (the file's hash is part of the key through the call's data files).
+    var cacheIdentity: Value? {
+        .record(Record([("kind", .string("truth")), ("device", .string(device.name)), ("file", .string(device.file.path)),
+                        ("column", device.column.map(Value.string) ?? .nil), ("measure", .string(device.measure.rawValue))]))
+    }
 }
 
 /// A user function arch → latency, for one device.

@@ -48,7 +48,7 @@ func archList(_ v: Value, _ context: NASContext, _ c: BuiltinCall, _ name: Strin
     }
     switch v {
     case .list(let xs): return (try xs.map(one), false)
-    case .range(let r): return (try r.elements.map(one), false)
+    case .range(let r): return (try r.elements().map(one), false)
     case .object(let o as SpaceObject): return (try o.archs(), false)
     default: return ([try one(v)], true)
     }
@@ -131,6 +131,13 @@ final class GCNObject: HostObject {
 
     func inlineDisplay() -> String { "gcn(\(device.aliases.first ?? device.name))" }
 
+    /// The training spec and the SHA-256 of the whole trained predictor (weights, normalisation, split).
+    var cacheIdentity: Value? {
+        guard let bytes = try? PredictorFile.encode(predictor) else { return nil }
+        return .record(Record([("kind", .string("gcn")), ("spec", GCNObject.specRecord(predictor.spec)),
+                               ("sha256", .string(SHA256.hex(bytes)))]))
+    }
+
     func plainValue() -> Value? {
         guard case .record(var r) = GCNObject.specRecord(predictor.spec) else { return nil }
         if let m = testMetrics, case .record(let t) = metricsRecord(m) { r["test"] = .record(t) }
@@ -188,6 +195,15 @@ final class LayerwiseObject: HostObject {
 
     func inlineDisplay() -> String { "layerwise(\(device.aliases.first ?? device.name))" }
     func plainValue() -> Value? { (try? member("test")) ?? nil }
+
+    /// The device and the fitted model: the training models and every cost, bit for bit.
+    var cacheIdentity: Value? {
+        var h = SHA256()
+        h.update(predictor.trainArchs.map(\.code).map(String.init).joined(separator: ","))
+        for x in [predictor.constant] + predictor.costs.flatMap({ $0 }) { h.update(",\(x.bitPattern)") }
+        return .record(Record([("kind", .string("layerwise")), ("device", .string(device.name)),
+                               ("sha256", .string(h.hexDigest()))]))
+    }
 }
 
 extension GCNObject: Plottable {

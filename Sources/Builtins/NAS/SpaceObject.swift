@@ -47,4 +47,5 @@ final class SpaceObject: HostObject {
     func display() -> String { "space(nb201: 15625 archs, 15284 connected, 6466 isomorphism classes)" }
     func sequence() -> [Value]? { (try? archs()).map { $0.map { .object(ArchObject($0, context)) } } }
     func plainValue() -> Value? { .string("nb201") }
+    var cacheIdentity: Value? { .string("space:nb201") }
 }

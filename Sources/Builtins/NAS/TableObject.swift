@@ -33,7 +33,7 @@ final class TableObject: HostObject {
             if let t = o as? TableObject { return t.records }
             return o.plainValue().flatMap(rows(of:))
         case .range(let r):
-            return rows(of: .list(r.elements))
+            return (try? r.elements()).flatMap { rows(of: .list($0)) }
         default:
             return nil
         }

@@ -148,7 +148,7 @@ enum PlotBuiltins {
         let items: [Value]
         switch v {
         case .list(let xs): items = xs
-        case .range(let r): items = r.elements
+        case .range(let r): items = (try r.elements())
         default: throw c.fail(name, "a list of numbers expected, got \(v.describeForError)")
         }
         var unit: PhysicalUnit? = nil

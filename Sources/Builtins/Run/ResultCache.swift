@@ -96,12 +96,38 @@ enum Caching {
         for p in c.function.parameters {
             var v = c[p.name]
             if p.name == "seed", v.isNil { v = .int(try c.seed()) }
-            if case .object(let o) = v { v = o.plainValue() ?? .string("<\(o.typeName)>") }
-            if case .function = v { return .nil }  // not cacheable
-            if case .builtin = v { return .nil }
-            pairs.append((p.name, v))
+            guard let keyed = identity(v) else { return .nil }  // not cacheable
+            pairs.append((p.name, keyed))
         }
         return .record(Record(pairs))
+    }
+
+    /// A value as it enters a cache key: objects by their full identity, inside lists and records too; nil when
+    /// some part has no identity (a function, a builtin, an object without one), which makes the call uncacheable.
+    static func identity(_ v: Value) -> Value? {
+        switch v {
+        case .object(let o):
+            guard let id = o.cacheIdentity else { return nil }
+            return .record(Record([("object", .string(o.typeName)), ("identity", id)]))
+        case .function, .builtin:
+            return nil
+        case .list(let xs):
+            var out: [Value] = []
+            for x in xs {
+                guard let y = identity(x) else { return nil }
+                out.append(y)
+            }
+            return .list(out)
+        case .record(let r):
+            var out: [(String, Value)] = []
+            for (k, x) in zip(r.keys, r.values) {
+                guard let y = identity(x) else { return nil }
+                out.append((k, y))
+            }
+            return .record(Record(out))
+        default:
+            return v
+        }
     }
 
     static func warn(_ c: BuiltinCall, _ message: String) {

@@ -36,6 +36,9 @@ public struct SyntaxErrors: Error, Sendable, CustomStringConvertible {
 
 /// Renders diagnostics as `file:line:col: error: message`, the source line and a caret.
 public struct DiagnosticRenderer: Sendable {
+    /// Source lines longer than this many characters are shown as a window around the caret.
+    public static let maxLine = 160
+
     public init() {}
 
     public func render(_ d: Diagnostic) -> String {
@@ -46,7 +49,6 @@ public struct DiagnosticRenderer: Sendable {
         let loc = file.location(of: range.start)
         var lines = ["\(file.name):\(loc.line):\(loc.column): \(d.severity.rawValue): \(d.message)"]
         let text = file.lineText(loc.line)
-        lines.append("    " + text)
         // The caret spans the range on its first line (at least one column).
         let endLoc = file.location(of: range.end)
         let lineLength = text.unicodeScalars.count
@@ -56,7 +58,24 @@ public struct DiagnosticRenderer: Sendable {
         } else {
             width = max(1, lineLength - loc.column + 1)
         }
-        let pad = String(repeating: " ", count: max(0, loc.column - 1))
+        // A very long line is shown as a window around the caret, marked with '…' where it is cut.
+        var shown = text, column = loc.column
+        if lineLength > DiagnosticRenderer.maxLine {
+            let scalars = Array(text.unicodeScalars)
+            let from = max(0, min(loc.column - 1 - DiagnosticRenderer.maxLine / 2, lineLength - DiagnosticRenderer.maxLine))
+            let to = min(lineLength, from + DiagnosticRenderer.maxLine)
+            var view = String(String.UnicodeScalarView(scalars[from..<to]))
+            column = loc.column - from
+            if from > 0 {
+                view = "…" + view
+                column += 1
+            }
+            if to < lineLength { view += "…" }
+            shown = view
+            width = min(width, DiagnosticRenderer.maxLine - (column - 1) + 1)
+        }
+        lines.append("    " + shown)
+        let pad = String(repeating: " ", count: max(0, column - 1))
         lines.append("    " + pad + "^" + String(repeating: "~", count: max(0, width - 1)))
         lines.append(contentsOf: d.notes)
         return lines.joined(separator: "\n")

@@ -24,6 +24,7 @@ extension Lexer {
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self).replacingUnderscores()
         guard let value = Double(text) else { return .error("malformed number '\(text)'") }
+        guard value.isFinite else { return .error("number literal '\(text)' is too large (the largest is about 1.8e308)") }
         let integer = isInteger ? Int(text) : nil
         if isInteger && integer == nil { return .error("integer literal '\(text)' is too large") }
         // PhysicalUnit suffix.

@@ -1,13 +1,17 @@
 extension Parser {
     /// expression := or
     mutating func parseExpression() throws -> Expr {
-        try parseOr()
+        try nest()
+        defer { depth -= 1 }
+        return try parseOr()
     }
 
     /// or := and ('or' and)*
     mutating func parseOr() throws -> Expr {
         var left = try parseAnd()
+        var operands = 1
         while current.isKeyword(.or) {
+            try chained(&operands)
             try advancePastOperator()
             let right = try parseAnd()
             left = Expr(.logical(.or, left, right), left.range.to(right.range))
@@ -18,7 +22,9 @@ extension Parser {
     /// and := not ('and' not)*
     mutating func parseAnd() throws -> Expr {
         var left = try parseNot()
+        var operands = 1
         while current.isKeyword(.and) {
+            try chained(&operands)
             try advancePastOperator()
             let right = try parseNot()
             left = Expr(.logical(.and, left, right), left.range.to(right.range))
@@ -30,6 +36,8 @@ extension Parser {
     mutating func parseNot() throws -> Expr {
         if current.isKeyword(.not) {
             let start = current.start
+            try nest()
+            defer { depth -= 1 }
             advance()
             let operand = try parseNot()
             return Expr(.unary(.not, operand), range(from: start))
@@ -77,9 +85,11 @@ extension Parser {
     /// additive := multiplicative (('+' | '-') multiplicative)*
     mutating func parseAdditive() throws -> Expr {
         var left = try parseMultiplicative()
+        var operands = 1
         while true {
             let op: BinaryOp
             if current.isPunct(.plus) { op = .add } else if current.isPunct(.minus) { op = .subtract } else { break }
+            try chained(&operands)
             try advancePastOperator()
             let right = try parseMultiplicative()
             left = Expr(.binary(op, left, right), left.range.to(right.range))
@@ -90,6 +100,7 @@ extension Parser {
     /// multiplicative := unary (('*' | '/' | '%') unary)*
     mutating func parseMultiplicative() throws -> Expr {
         var left = try parseUnary()
+        var operands = 1
         while true {
             let op: BinaryOp
             switch current.kind {
@@ -98,6 +109,7 @@ extension Parser {
             case .punct(.percent): op = .remainder
             default: return left
             }
+            try chained(&operands)
             try advancePastOperator()
             let right = try parseUnary()
             left = Expr(.binary(op, left, right), left.range.to(right.range))
@@ -109,6 +121,8 @@ extension Parser {
         let start = current.start
         if current.isPunct(.minus) || current.isPunct(.plus) {
             let op: UnaryOp = current.isPunct(.minus) ? .negate : .plus
+            try nest()
+            defer { depth -= 1 }
             advance()
             let operand = try parseUnary()
             return Expr(.unary(op, operand), range(from: start))

@@ -5,7 +5,7 @@ extension Parser {
         var statements: [Stmt] = []
         while true {
             skipSeparators()
-            if atEnd { break }
+            if atEnd || abandoned { break }
             if current.isPunct(.rbrace) {
                 _ = error(Messages.unexpected("'}'", "(no block is open)"))
                 advance()
@@ -215,6 +215,8 @@ extension Parser {
 
     /// block := '{' separator* (statement (separator+ statement)*)? separator* '}'
     mutating func parseBlock(_ owner: String) throws -> Block {
+        try nest()
+        defer { depth -= 1 }
         let open = current
         guard current.isPunct(.lbrace) else {
             throw error(Messages.expected("'{'", "to start \(owner)", found: current.describe))

@@ -20,6 +20,14 @@ public struct Parser {
     var nesting = 0
     /// The opening brackets not yet closed, innermost last (for "'[' was never closed").
     var openers: [Token] = []
+    /// How deeply expressions are nested now (brackets, unary operators, nested blocks).
+    var depth = 0
+    /// Set when the input is too deep or too long to go on parsing: the rest of it is not read.
+    var abandoned = false
+    /// The deepest nesting a program may have; deeper input is an error, not a stack overflow.
+    public static let maxDepth = 500
+    /// The most operands one chain of binary operators (`1 + 1 + ...`) may have.
+    public static let maxChain = 10_000
     /// True while parsing the condition of `if`/`while` or the sequence of `for`,
     /// where `{` opens the statement's block rather than a trailing closure.
     var noTrailingClosure = false
@@ -184,6 +192,24 @@ public struct Parser {
         return (name, r)
     }
 
+    /// Enters one level of nesting, or reports that the input nests too deeply (at the current token).
+    mutating func nest() throws {
+        depth += 1
+        if depth > Parser.maxDepth {
+            abandoned = true
+            throw error(Messages.tooDeep(Parser.maxDepth))
+        }
+    }
+
+    /// Counts an operand of a chain of binary operators.
+    mutating func chained(_ count: inout Int) throws {
+        count += 1
+        if count > Parser.maxChain {
+            abandoned = true
+            throw error(Messages.chainTooLong(Parser.maxChain))
+        }
+    }
+
     // MARK: Errors
 
     /// Records a syntax error at the current token and returns the error that unwinds
@@ -208,6 +234,7 @@ public struct Parser {
     /// Braces opened after the error are skipped whole, so `fn f(a, a) { a }` does not
     /// leave a stray '}' behind.
     mutating func synchronize() {
+        if abandoned { return }
         nesting = 0
         openers.removeAll()
         noTrailingClosure = false

@@ -61,7 +61,7 @@ extension Benchmark {
         for (dataset, name) in columns {
             let c = try csv.column(name)
             var values = [Double](repeating: .nan, count: NB201Arch.count)
-            for i in 0..<csv.rows.count { values[index.codes[i]] = try csv.number(i, c) }
+            for i in 0..<csv.rows.count { values[index.codes[i]] = try csv.number(i, c, allowed: 0...100, what: "accuracy (%)") }
             accuracies["\(dataset.rawValue)-test"] = MetricTable(name: "\(dataset.rawValue) test accuracy", values: values)
         }
         cachedIndex = index
@@ -90,10 +90,16 @@ extension Benchmark {
 
     /// Rows keyed by arch string (`net_str`) or, without one, by NASLib tuple (`net`):
     /// the value of `column` per arch code.
-    func keyedColumn(_ csv: CSVTable, _ column: String) throws -> [Double] {
+    /// Every arch may appear once; the files brpsh ships list exactly `expectedRows` archs.
+    func keyedColumn(_ csv: CSVTable, _ column: String, allowed: ClosedRange<Double>? = nil, what: String = "value",
+                     expectedRows: Int = Benchmark.noDanglingCount) throws -> [Double] {
+        guard csv.rows.count == expectedRows else {
+            throw NASLibError("\(csv.source): \(csv.rows.count) rows, expected \(expectedRows) (one per NB201 model without a dangling operation; truncated or edited file?)")
+        }
         let byString = csv.header.contains("net_str")
         let key = try csv.column(byString ? "net_str" : "net"), c = try csv.column(column)
         var values = [Double](repeating: .nan, count: NB201Arch.count)
+        var rowOf = [Int](repeating: -1, count: NB201Arch.count)
         for i in 0..<csv.rows.count {
             let arch: NB201Arch
             do {
@@ -102,10 +108,17 @@ extension Benchmark {
             } catch let e as NASLibError {
                 throw NASLibError("\(csv.source):\(i + 2): \(e.message)")
             }
-            values[arch.code] = try csv.number(i, c)
+            guard rowOf[arch.code] < 0 else {
+                throw NASLibError("\(csv.source):\(i + 2): \(arch.string) appears twice (also on line \(rowOf[arch.code] + 2))")
+            }
+            rowOf[arch.code] = i
+            values[arch.code] = try csv.number(i, c, allowed: allowed, what: what)
         }
         return values
     }
+
+    /// NB201 models whose every operation reaches the output (the validation and proxy files list these).
+    public static let noDanglingCount = 9445
 
     /// `"(4, 0, 3, 1, 4, 3)"` → [4, 0, 3, 1, 4, 3].
     static func tuple(_ text: String) -> [Int] {
@@ -115,7 +128,7 @@ extension Benchmark {
     func loadValidAccuracies(_ dataset: Dataset) throws {
         let (path, bytes) = try directory.read(try Benchmark.validFile(dataset))
         let csv = try CSVTable(text: String(decoding: bytes, as: UTF8.self), source: path)
-        let values = try keyedColumn(csv, "val_accs")
+        let values = try keyedColumn(csv, "val_accs", allowed: 0...100, what: "accuracy (%)")
         accuracies["\(dataset.rawValue)-valid"] = MetricTable(name: "\(dataset.rawValue) validation accuracy", values: values)
     }
 

@@ -66,10 +66,10 @@ public final class Benchmark: @unchecked Sendable {
             throw NASLibError("\(path): \(csv.rows.count) rows, expected 15625 (one per NB201 index; truncated file?)")
         }
         let net = try csv.column("net")
-        // Rows are in NB201 index order; the `net` tuple must agree.
-        for (i, row) in csv.rows.enumerated() where i % 97 == 0 || i == csv.rows.count - 1 {
+        // Rows are in NB201 index order; the `net` tuple of every row must agree.
+        for (i, row) in csv.rows.enumerated() {
             guard let arch = try? NB201Arch(naslib: Benchmark.tuple(row[net])), index.index(of: arch) == i else {
-                throw NASLibError("\(path):\(i + 2): net \(row[net]) is not NB201 index \(i)")
+                throw NASLibError("\(path):\(i + 2): net \(Printable.escaped(row[net])) is not NB201 index \(i)")
             }
         }
         for device in DeviceCatalog.all where device.file == file {
@@ -78,7 +78,11 @@ public final class Benchmark: @unchecked Sendable {
             let scale = 1e-3  // ms -> s, mJ -> J
             for i in 0..<csv.rows.count {
                 let v = try csv.number(i, c)
-                values[index.codes[i]] = v < 0 ? .nan : v * scale  // -1 marks a missing measurement
+                if v == -1 { continue }  // -1 marks a missing measurement (NaN: unknown)
+                guard v > 0 else {
+                    throw NASLibError("\(path):\(i + 2): column '\(device.column!)': \(csv.rows[i][c]) is not a \(device.measure.rawValue) (positive, or -1 for missing)")
+                }
+                values[index.codes[i]] = v * scale
             }
             tables[device.name] = MetricTable(name: device.name, values: values)
         }

@@ -13,7 +13,9 @@ public struct CSVTable: Sendable {
 
     public init(text: String, source: String) throws {
         self.source = source
-        var records = try CSVTable.parse(Array(text.utf8), source: source)
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
+        var records = try CSVTable.parse(bytes, source: source)
         while let last = records.last, last == [""] { records.removeLast() }
         guard let header = records.first else { throw NASLibError("\(source): empty CSV file") }
         self.header = header
@@ -31,13 +33,41 @@ public struct CSVTable: Sendable {
         return i
     }
 
-    /// A numeric field; `row` is 0-based over data rows (the file line is row + 2).
-    public func number(_ row: Int, _ column: Int) throws -> Double {
+    /// A numeric field; `row` is 0-based over data rows (the file line is row + 2). Only plain finite decimals
+    /// are numbers (`-12.5`, `3e-4`): `inf`, `nan`, hex floats and values that overflow to infinity are errors
+    /// naming the file, line and column. `allowed`, when given, is the range the value must lie in.
+    public func number(_ row: Int, _ column: Int, allowed: ClosedRange<Double>? = nil, what: String = "value") throws -> Double {
         let text = rows[row][column]
-        guard let v = Double(text) else {
-            throw NASLibError("\(source):\(row + 2): '\(header[column])' is not a number: '\(text)'")
+        guard CSVTable.isDecimal(text), let v = Double(text), v.isFinite else {
+            throw NASLibError("\(source):\(row + 2): column '\(header[column])' is not a finite decimal number: '\(Printable.escaped(text))'")
+        }
+        if let r = allowed, !r.contains(v) {
+            throw NASLibError("\(source):\(row + 2): column '\(header[column])': \(text) is not a valid \(what) (\(r.lowerBound)...\(r.upperBound))")
         }
         return v
+    }
+
+    /// `[+-]? digits [. digits] [(e|E) [+-] digits]` (or `.5`), nothing else.
+    static func isDecimal(_ s: String) -> Bool {
+        var u = Substring(s).utf8[...]
+        func digits() -> Int {
+            let n = u.prefix { $0 >= 48 && $0 <= 57 }.count
+            u = u.dropFirst(n)
+            return n
+        }
+        if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { u = u.dropFirst() }
+        var n = digits()
+        if u.first == UInt8(ascii: ".") {
+            u = u.dropFirst()
+            n += digits()
+        }
+        guard n > 0 else { return false }
+        if let e = u.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            u = u.dropFirst()
+            if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { u = u.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return u.isEmpty
     }
 
     static func parse(_ b: [UInt8], source: String) throws -> [[String]] {
