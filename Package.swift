@@ -56,7 +56,9 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Builtins", "Lang"], path: "Tests/InterpreterTests"),
         .testTarget(
             name: "BuiltinsTests",
-            dependencies: ["Builtins", "Interpreter", "Lang", "REPL"],
+            dependencies: [
+                "Builtins", "Interpreter", "Lang", "REPL", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             path: "Tests/BuiltinsTests",
             exclude: []),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "App", "Builtins", "Interpreter", "brpsh"], path: "Tests/REPLTests"),

@@ -128,3 +128,28 @@ import Testing
         #expect(warning.contains("warning: ignoring a corrupt cache entry"), "\(warning)")
     }
 }
+
+/// Issue 14's reproduction: the same search with the latency table of another device must not come from the
+/// first one's cache entry.
+@Suite(.serialized) struct CacheIdentityTests {
+    @Test(.needsData) func anotherDevicesTableIsAnotherCacheEntry() throws {
+        let cache = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func search(_ device: String, _ out: String) throws -> [[String: Any]] {
+            let code = "r = random_search(budget: 40, limit: 12ms, latency: truth(\"\(device)\"), seed: 5)\nr.best"
+            let (status, _, err) = try ArtifactTests.brpsh(["-c", code, "--out", dir + "/" + out], env: ["BRPSH_CACHE": cache])
+            #expect(status == 0, "\(err)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + out + "/provenance.json"))
+            let provenance = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            return provenance["calls"] as! [[String: Any]]
+        }
+        let first = try search("hwnas-edgegpu", "a")
+        let second = try search("hwnas-raspi4", "b")
+        let again = try search("hwnas-edgegpu", "c")
+        #expect(first.first?["from_cache"] as? Bool == false)
+        #expect(second.first?["from_cache"] as? Bool == false, "raspi4's search came from edgegpu's cache entry")
+        #expect(again.first?["from_cache"] as? Bool == true, "the repeated call should come from the cache")
+    }
+}

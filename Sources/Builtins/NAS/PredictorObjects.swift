@@ -131,11 +131,11 @@ final class GCNObject: HostObject {
 
     func inlineDisplay() -> String { "gcn(\(device.aliases.first ?? device.name))" }
 
-    /// The training spec and the SHA-256 of the whole trained predictor (weights, normalisation, split).
+    /// The training spec and the SHA-256 of the whole trained predictor (weights, split, history; not its timing).
     var cacheIdentity: Value? {
-        guard let bytes = try? PredictorFile.encode(predictor) else { return nil }
+        guard let hash = try? PredictorFile.contentHash(predictor) else { return nil }
         return .record(Record([("kind", .string("gcn")), ("spec", GCNObject.specRecord(predictor.spec)),
-                               ("sha256", .string(SHA256.hex(bytes)))]))
+                               ("sha256", .string(hash))]))
     }
 
     func plainValue() -> Value? {

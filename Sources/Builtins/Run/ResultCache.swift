@@ -11,7 +11,7 @@ import NASLib
 /// The directory is `BRPSH_CACHE`, else `$XDG_CACHE_HOME/brpsh`, else `~/.cache/brpsh`.
 public struct ResultCache {
     public let directory: String
-    public static let version = "brpsh-cache-1"
+    public static let version = "brpsh-cache-2"
 
     public init(directory: String? = nil) {
         let env = ProcessInfo.processInfo.environment
@@ -145,13 +145,17 @@ enum Caching {
         }
         let key = ResultCache.key(c.function.name, args, dataHashes: try files.map { try hash($0, c) })
         let cache = ResultCache()
-        let envelope = Data("BRPSHCACHE1\n\(key)\n".utf8)
+        // An entry: a header naming the format and the key, the payload's SHA-256, then the payload.
+        let envelope = Data("BRPSHCACHE2\n\(key)\n".utf8)
         if let data = cache.read(key, "bin") {
             do {
-                guard data.count > envelope.count, data.prefix(envelope.count) == envelope else {
+                guard data.count > envelope.count + 65, data.prefix(envelope.count) == envelope else {
                     throw NASLibError("not an entry for this call")
                 }
-                let value = try decode(data.dropFirst(envelope.count))
+                let rest = data.dropFirst(envelope.count)
+                let sum = String(decoding: rest.prefix(64), as: UTF8.self), payload = rest.dropFirst(65)
+                guard SHA256.hex(Array(payload)) == sum else { throw NASLibError("checksum mismatch") }
+                let value = try decode(Data(payload))
                 run.logCall(c.function.name, args, cached: true)
                 return value
             } catch {
@@ -160,7 +164,9 @@ enum Caching {
             }
         }
         let value = try compute()
-        if let data = try? encode(value) { cache.write(key, "bin", envelope + data) }
+        if let data = try? encode(value) {
+            cache.write(key, "bin", envelope + Data((SHA256.hex(Array(data)) + "\n").utf8) + data)
+        }
         run.logCall(c.function.name, args, cached: false)
         return value
     }

@@ -49,8 +49,14 @@ public enum PredictorFile {
         }
     }
 
-    /// The file's bytes.
-    public static func encode(_ p: LatencyPredictor) throws -> [UInt8] {
+    /// The SHA-256 of everything that determines the predictor's predictions and metrics (the file's bytes
+    /// without the training's wall-clock time): equal for the same training run twice.
+    public static func contentHash(_ p: LatencyPredictor) throws -> String {
+        SHA256.hex(try encode(p, timing: false))
+    }
+
+    /// The file's bytes (`timing: false` leaves the training's duration out).
+    public static func encode(_ p: LatencyPredictor, timing: Bool = true) throws -> [UInt8] {
         let values = p.model.parameters
         var payload = [UInt8]()
         switch p.model.precision {
@@ -61,7 +67,7 @@ public enum PredictorFile {
             kind: "latency", spec: p.spec, encoding: encoding,
             tensors: p.model.slices.map { Header.Tensor(name: $0.name, rows: $0.rows, cols: $0.cols) }, count: values.count,
             checksum: fnv1a(payload), train: p.trainArchs.map(\.code), valid: p.validArchs.map(\.code), history: p.history,
-            seconds: p.trainingSeconds)
+            seconds: timing ? p.trainingSeconds : 0)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = [UInt8](try encoder.encode(header))

@@ -1,0 +1,87 @@
+@testable import Builtins
+import Foundation
+import Interpreter
+import Lang
+import PropertyBased
+import Testing
+
+/// Cache keys must include every input that can change a result.
+@Suite struct CacheKeyTests {
+    /// The builtins whose results are cached, with their parameters.
+    static var cachedBuiltins: [BuiltinFunction] {
+        let names: Set<String> = ["gcn", "brp", "evolve", "reinforce", "random_search"]
+        return Builtins.all().filter { names.contains($0.name) }
+    }
+
+    /// A value of the same type that differs from `v`.
+    static func changed(_ v: Value, _ k: Int) -> Value {
+        switch v {
+        case .nil: return .int(k)
+        case .bool(let b): return .bool(!b)
+        case .int(let i): return .int(i &+ k)
+        case .number(let d): return .number(d + Double(k) * 0.5)
+        case .quantity(let q): return .quantity(Quantity(q.value + Double(k), q.unit))
+        case .string(let s): return .string(s + "\(k)")
+        default: return .string("changed \(k)")
+        }
+    }
+
+    /// For every cached builtin and every parameter: changing that argument alone changes the key.
+    @Test func changingAnyArgumentChangesTheKey() async {
+        let builtins = Self.cachedBuiltins
+        #expect(builtins.count == 5)
+        await propertyCheck(count: 200, input: Gen.int(in: 0...10_000), Gen.int(in: 1...1_000)) { pick, k in
+            let b = builtins[pick % builtins.count]
+            let pairs = b.parameters.map { ($0.name, $0.defaultValue ?? .int(1)) }
+            let i = (pick / builtins.count) % pairs.count
+            var other = pairs
+            other[i].1 = Self.changed(pairs[i].1, k)
+            let hashes = ["aa", "bb"]
+            let a = ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes)
+            let c = ResultCache.key(b.name, .record(Record(other)), dataHashes: hashes)
+            #expect(a != c, "\(b.name): changing '\(pairs[i].0)' kept the key")
+            #expect(a != ResultCache.key(b.name, .record(Record(pairs)), dataHashes: ["aa", "bc"]), "data hash not in the key")
+            #expect(a != ResultCache.key(b.name + "x", .record(Record(pairs)), dataHashes: hashes))
+        }
+    }
+
+    /// Objects enter keys by their full identity: every device's truth table is a different key, and so are two
+    /// predictors trained differently; the same training twice is the same key.
+    @Test(.needsData) func objectIdentities() throws {
+        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        RunContext.of(interpreter).useCache = false
+        let script = """
+            ts = map(devices()) { d -> truth(d.name) }
+            p1 = gcn(device: "d-cpu", n: 30, valid: 10, epochs: 2, hidden: 16, seed: 1)
+            p2 = gcn(device: "d-cpu", n: 30, valid: 10, epochs: 2, hidden: 16, seed: 2)
+            p3 = gcn(device: "d-cpu", n: 30, valid: 10, epochs: 2, hidden: 16, seed: 1)
+            l1 = layerwise(device: "d-cpu", n: 200, seed: 1)
+            l2 = layerwise(device: "d-gpu", n: 200, seed: 1)
+            """
+        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "ids", text: script))
+        #expect(failure == nil, "\(failure?.description ?? "")")
+        func id(_ name: String) -> String? {
+            interpreter.globals.lookup(name).flatMap(Caching.identity).flatMap { try? JSON.encode($0) }
+        }
+        guard case .list(let truths)? = interpreter.globals.lookup("ts") else {
+            Issue.record("no truth tables")
+            return
+        }
+        let keys = Set(truths.compactMap { Caching.identity($0).map { try? JSON.encode($0) } ?? nil })
+        #expect(truths.count > 40 && keys.count == truths.count, "\(keys.count) distinct identities for \(truths.count) tables")
+        #expect(id("p1") != nil && id("p1") == id("p3"))
+        #expect(id("p1") != id("p2"))
+        #expect(id("l1") != nil && id("l1") != id("l2"))
+        // A function argument has no identity: the call is not cached.
+        #expect(Caching.identity(.list([.int(1), .function(UserFunctionFixture.make(interpreter))])) == nil)
+        #expect(Caching.identity(.record(Record([("f", .function(UserFunctionFixture.make(interpreter)))]))) == nil)
+    }
+}
+
+enum UserFunctionFixture {
+    static func make(_ interpreter: Interpreter) -> UserFunction {
+        _ = Pipeline(interpreter: interpreter).run(SourceFile(name: "f", text: "fn fixture(x) { x }"))
+        guard case .function(let f)? = interpreter.globals.lookup("fixture") else { fatalError("no fixture") }
+        return f
+    }
+}
