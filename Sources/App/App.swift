@@ -90,14 +90,20 @@ public enum App {
             Terminal.writeError("brpsh: \(problem)\n")
             return .usage
         }
+        var lock: BundleLock?
         if let dir = settings.outDir {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                lock = try BundleLock(dir)
+            } catch let e as ValidationError {
+                Terminal.writeError("brpsh: \(e.message)\n")
+                return .cannotCreate
             } catch {
                 Terminal.writeError("brpsh: cannot create the output directory '\(dir)': \(error.localizedDescription)\n")
                 return .cannotCreate
             }
         }
+        defer { withExtendedLifetime(lock) {} }
         // Everything the run prints goes to the transcript too; each cell's output to the notebook.
         var cell = 1
         let transcript = TranscriptSink(interpreter.output)

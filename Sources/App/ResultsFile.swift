@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Builtins
 import Foundation
 import Interpreter
@@ -79,5 +82,25 @@ enum OutputBundle {
             throw ValidationError("cannot create a private scratch directory under \(NSTemporaryDirectory())")
         }
         return String(cString: made)
+    }
+}
+
+/// An exclusive lock on a `--out` directory while a run writes it (flock on the directory itself, released when
+/// the process ends), so two runs cannot interleave their files in one bundle.
+final class BundleLock {
+    private let fd: Int32
+
+    init(_ dir: String) throws {
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ValidationError("cannot open the output directory '\(dir)'") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw ValidationError("another brpsh run is writing '\(dir)'; wait for it or give another --out")
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }

@@ -153,3 +153,50 @@ import Testing
         #expect(again.first?["from_cache"] as? Bool == true, "the repeated call should come from the cache")
     }
 }
+
+/// Issue 14, item 4: a bundle's files are the run's own, inside the bundle, and a failure to write them is an exit
+/// status, not a line on standard error.
+@Suite(.serialized) struct BundleSafetyTests {
+    @Test func savesStayInsideTheBundleAndOffItsOwnFiles() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (path, fragment) in [("results.json", "one of the files brpsh writes"), ("transcript.txt", "one of the files brpsh writes"),
+                                 ("../x.csv", "leads out of the --out bundle"), ("/tmp/x.csv", "outside the --out bundle")] {
+            let (status, _, err) = try ArtifactTests.brpsh(["-c", "save([{a: 1}], \"\(path)\")", "--out", "b"], cwd: dir)
+            #expect(status == 70 && err.contains(fragment), "\(path): \(status) \(err)")
+        }
+        let (ok, _, err) = try ArtifactTests.brpsh(["-c", "save([{a: 1}], \"sub/../t.csv\")", "--out", "b"], cwd: dir)
+        #expect(ok == 0 && FileManager.default.fileExists(atPath: dir + "/b/t.csv"), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.csv"))
+    }
+
+    @Test func unwritableOutputsFail() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "print(1)\n".write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
+        let (refused, _, err) = try ArtifactTests.brpsh(["--notebook", "s.brp", "s.brp"], cwd: dir)
+        #expect(refused == 64 && err.contains("would overwrite the script"), "\(err)")
+        #expect(try String(contentsOfFile: dir + "/s.brp", encoding: .utf8) == "print(1)\n")
+        // A path under a regular file can be created by nobody, root included.
+        try "x".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let (noOut, _, e1) = try ArtifactTests.brpsh(["s.brp", "--out", "file/bundle"], cwd: dir)
+        #expect(noOut == 73, "\(e1)")
+        let (noNotebook, _, e2) = try ArtifactTests.brpsh(["s.brp", "--notebook", "file/n.ipynb"], cwd: dir)
+        #expect(noNotebook == 73, "\(e2)")
+    }
+
+    @Test func oneRunAtATimePerBundle() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let slow = Process()
+        slow.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        slow.arguments = ["-c", "i = 0\nwhile i < 3000000 { i = i + 1 }", "--out", dir + "/b"]
+        try slow.run()
+        defer { slow.terminate() }
+        // Wait until the first run holds the bundle.
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: dir + "/b") { usleep(20_000) }
+        usleep(200_000)
+        let (status, _, err) = try ArtifactTests.brpsh(["-c", "print(1)", "--out", dir + "/b"])
+        #expect(status == 73 && err.contains("another brpsh run is writing"), "\(status) \(err)")
+    }
+}

@@ -5,7 +5,7 @@ import Lang
 /// Writing result files: `save(x, "file.csv" | "file.json" | "file.svg" | "file.txt")`.
 enum Output {
     static func write(_ text: String, to requested: String, _ c: BuiltinCall) throws {
-        let path = RunContext.of(c.interpreter).resolve(requested)
+        let path = try RunContext.of(c.interpreter).resolve(requested)
         do {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -26,9 +26,32 @@ public final class RunContext {
 
     func logCall(_ name: String, _ args: Value, cached: Bool) { calls.append((name, args, cached)) }
 
-    /// A path the script gave, resolved against the output directory.
-    func resolve(_ path: String) -> String {
-        guard let dir = outDir, !(path as NSString).isAbsolutePath else { return path }
-        return (dir as NSString).appendingPathComponent(path)
+    /// The files a run with `--out` writes itself at the bundle's root; a script may not save over them.
+    public static let bundleFiles: Set<String> = ["provenance.json", "transcript.txt", "results.json"]
+
+    /// A path the script gave to `save`, resolved against the output directory. With `--out`, the path must stay
+    /// inside the bundle (no absolute path, no `..` out of it) and must not name one of the bundle's own files.
+    func resolve(_ path: String) throws -> String {
+        guard let dir = outDir else { return path }
+        guard !(path as NSString).isAbsolutePath else {
+            throw BuiltinError("'\(path)' is outside the --out bundle \(dir): save into it with a relative path", argument: "file")
+        }
+        var parts: [String] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..":
+                guard !parts.isEmpty else {
+                    throw BuiltinError("'\(path)' leads out of the --out bundle \(dir): save into it with a relative path", argument: "file")
+                }
+                parts.removeLast()
+            default: parts.append(String(component))
+            }
+        }
+        guard !parts.isEmpty else { throw BuiltinError("'\(path)' names no file", argument: "file") }
+        if parts.count == 1, RunContext.bundleFiles.contains(parts[0]) {
+            throw BuiltinError("'\(path)' is one of the files brpsh writes into the --out bundle (\(RunContext.bundleFiles.sorted().joined(separator: ", "))); give it another name", argument: "file")
+        }
+        return (dir as NSString).appendingPathComponent(parts.joined(separator: "/"))
     }
 }
