@@ -51,6 +51,44 @@ import Testing
         }
     }
 
+    /// APPEND after BINPUT one item at a time (a 450 KB crafted file) reads in linear time: the memo no longer
+    /// holds a copy that every APPEND duplicated. The memo entry gets the finished list.
+    @Test func memoizedListsFillInLinearTime() throws {
+        let n = 150_000
+        var b: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00]  // PROTO 2, EMPTY_LIST, BINPUT 0
+        for i in 0..<n { b += [0x4B, UInt8(i % 256), 0x61] }  // BININT1 i, APPEND
+        b += [0x2E]
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard case .list(let xs) = try SafeUnpickler.load(b) else { Issue.record("not a list"); return }
+        #expect(xs.count == n && xs[257] == .int(1))
+        // Reported, not asserted as a timing: linear reading takes milliseconds; the quadratic one took minutes.
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        #expect(seconds < 60, "reading took \(seconds) s")
+        // A memo entry recalled after its list is finished is the whole list.
+        let shared: [UInt8] = [0x80, 0x02, 0x28, 0x5D, 0x71, 0x00, 0x4B, 0x07, 0x61, 0x68, 0x00, 0x74, 0x2E]
+        #expect(try SafeUnpickler.load(shared) == .tuple([.list([.int(7)]), .list([.int(7)])]))
+    }
+
+    /// Deep nesting is bounded by the stack limit; a value just under it is built and torn down safely.
+    @Test func deepNestingIsBounded() throws {
+        func nested(_ depth: Int) -> [UInt8] {
+            [0x80, 0x02] + [UInt8](repeating: 0x5D, count: depth) + [UInt8](repeating: 0x61, count: depth - 1) + [0x2E]
+        }
+        do {
+            _ = try SafeUnpickler.load(nested(3_000_000))
+            Issue.record("3M-deep nesting was read")
+        } catch let e as NASLibError {
+            #expect(e.message.contains("more than 10000 values"), "\(e.message)")
+        }
+        var v = try SafeUnpickler.load(nested(SafeUnpickler.maxStack - 1))
+        var depth = 0
+        while case .list(let xs) = v, let first = xs.first {
+            depth += 1
+            v = first
+        }
+        #expect(depth == SafeUnpickler.maxStack - 2)
+    }
+
     @Test func missingFileSaysWhatWhereAndWhence() throws {
         let dir = try DataDirectory(root: "/nonexistent-brpsh-data")
         do {

@@ -10,7 +10,9 @@ public final class SourceFile: Sendable {
     /// Byte offset at which each line starts (line 1 at index 0).
     public let lineStarts: [Int]
 
+    /// A UTF-8 byte-order mark at the start (some editors write one) is dropped.
     public init(name: String, text: String) {
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
         self.name = name
         self.text = text
         let bytes = Array(text.utf8)

@@ -11,6 +11,15 @@ public struct SafeUnpickler {
     var stack: [PickleValue] = []
     var marks: [Int] = []
     var memo: [Int: PickleValue] = [:]
+    /// Lists and dicts memoized while still on the stack (being filled by APPEND/SETITEMS): stack position →
+    /// memo indices. Their memo entries are written when they leave the stack, so filling them never copies
+    /// (a memo-held copy made every APPEND quadratic).
+    var pendingMemo: [Int: [Int]] = [:]
+    var pendingIndices: Set<Int> = []
+    /// The most values the stack may hold. Nesting needs the stack (each level is on it while the next is
+    /// built), so this also bounds how deeply values nest: tearing down a deeper value would overflow the
+    /// thread's stack. CPython's pickler batches 1000 items, so its streams need about 2000.
+    public static let maxStack = 10_000
     /// Where the data came from, for messages.
     let source: String
 
@@ -46,6 +55,9 @@ public struct SafeUnpickler {
                 return stack[0]
             }
             try execute(op, at: start)
+            if stack.count > SafeUnpickler.maxStack {
+                throw fail("the pickle nests or stacks more than \(SafeUnpickler.maxStack) values", at: start)
+            }
         }
     }
 
@@ -96,13 +108,24 @@ public struct SafeUnpickler {
         guard let v = stack.popLast(), stack.count >= (marks.last ?? 0) else {
             throw fail("malformed pickle (stack underflow)", at: offset)
         }
+        settle(stack.count, v)
         return v
+    }
+
+    /// A value leaves stack position `position`: memo entries waiting for it get it.
+    mutating func settle(_ position: Int, _ value: PickleValue) {
+        guard let indices = pendingMemo.removeValue(forKey: position) else { return }
+        for i in indices {
+            memo[i] = value
+            pendingIndices.remove(i)
+        }
     }
 
     /// The values pushed since the last MARK, removing the mark.
     mutating func popMark(at offset: Int) throws -> [PickleValue] {
         guard let m = marks.popLast(), m <= stack.count else { throw fail("malformed pickle (no MARK)", at: offset) }
         let items = Array(stack[m...])
+        for (k, v) in items.enumerated() { settle(m + k, v) }
         stack.removeSubrange(m...)
         return items
     }
@@ -115,10 +138,22 @@ public struct SafeUnpickler {
     }
 
     mutating func memoize(_ index: Int, at offset: Int) throws {
-        memo[index] = try top(at: offset)
+        let v = try top(at: offset)
+        switch v {
+        case .list, .dict:
+            pendingMemo[stack.count - 1, default: []].append(index)
+            pendingIndices.insert(index)
+            memo[index] = nil
+        default:
+            memo[index] = v
+        }
     }
 
     mutating func recall(_ index: Int, at offset: Int) throws {
+        if pendingIndices.contains(index), let position = pendingMemo.first(where: { $0.value.contains(index) })?.key {
+            stack.append(stack[position])  // a copy of the list or dict as it is now (values, not shared references)
+            return
+        }
         guard let v = memo[index] else { throw fail("memo entry \(index) was never stored", at: offset) }
         stack.append(v)
     }
