@@ -63,5 +63,5 @@ let package = Package(
             exclude: []),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "App", "Builtins", "Interpreter", "brpsh"], path: "Tests/REPLTests"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,10 @@ public final class UserFunction {
 
 /// A builtin: name, parameters (with types, defaults and docs), a one-line doc and a body.
 /// The builtin table drives `help`, completion and docs/builtins.md.
-public final class BuiltinFunction {
+///
+/// Sendable, unchecked: every property is a constant, so the builtin table can be built once and shared; the
+/// body runs only on the thread that runs the interpreter calling it.
+public final class BuiltinFunction: @unchecked Sendable {
     public let name: String
     public let parameters: [BuiltinParameter]
     /// Extra positional arguments (`print(a, b, c)`), described by this parameter.
@@ -26,7 +29,7 @@ public final class BuiltinFunction {
     /// Usable as a command: `load latbench` is `load("latbench")`.
     public let isCommand: Bool
     /// A section heading for help and docs (e.g. "Basics", "Data").
-    public internal(set) var category: String
+    public let category: String
     public let body: (BuiltinCall) throws -> Value
 
     public init(
@@ -45,8 +48,10 @@ public final class BuiltinFunction {
 
     /// Files the builtins under a help/docs section.
     public static func category(_ name: String, _ builtins: [BuiltinFunction]) -> [BuiltinFunction] {
-        for b in builtins { b.category = name }
-        return builtins
+        builtins.map {
+            BuiltinFunction($0.name, $0.parameters, variadic: $0.variadic, doc: $0.doc, command: $0.isCommand,
+                            category: name, body: $0.body)
+        }
     }
 
     /// `gcn(device, n: 900, seed: 1)`: required parameters bare, the others with defaults.
@@ -60,7 +65,9 @@ public final class BuiltinFunction {
     }
 }
 
-public struct BuiltinParameter {
+/// Sendable, unchecked: its default is a literal value (a number, string, quantity, or a list or record of them),
+/// never an object or function.
+public struct BuiltinParameter: @unchecked Sendable {
     public let name: String
     public let type: ParamType
     /// nil: required. `.nil` is a real default (the argument may be omitted and is nil).

@@ -27,11 +27,23 @@ public final class StandardOutput: OutputSink {
     public let isInteractive: Bool
     public init(interactive: Bool) { isInteractive = interactive }
     public func write(_ s: String) {
+        // write(2) on descriptor 1, unbuffered, retried until all is written; anything `print` left in C's
+        // stdio buffers goes first, so the order of the output is kept.
+        fflush(nil)
         var s = s
         s.withUTF8 { buf in
-            _ = fwrite(buf.baseAddress, 1, buf.count, stdout)
+            var offset = 0
+            while offset < buf.count {
+                let n = Glibc.write(STDOUT_FILENO, buf.baseAddress! + offset, buf.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
         }
-        fflush(stdout)
     }
 }
 

@@ -9,24 +9,25 @@ import Interpreter
 /// completer lives in one static slot while a reader exists (there is one terminal).
 public final class EditLineReader: LineReader {
     let historyPath: String
+    // Unsafe but sound: libedit calls back on the thread that called readline, the only one using these.
     nonisolated(unsafe) static var completer: Completer?
     nonisolated(unsafe) static var matches: [String] = []
 
     public init(historyPath: String, completer: Completer) {
         self.historyPath = historyPath
         EditLineReader.completer = completer
-        rl_readline_name = UnsafePointer(strdup("brpsh"))
+        brpsh_rl_set_name(UnsafePointer(strdup("brpsh")))
         // Word boundaries for completion: `gcn(dev` completes `dev`, `p.te` completes `te`.
-        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{([,.+-*/%"))
-        rl_attempted_completion_function = { text, start, end in
+        brpsh_rl_set_word_breaks(UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{([,.+-*/%")))
+        brpsh_rl_set_completion { text, start, end in
             EditLineReader.completions(text, start, end)
         }
         // Ctrl-C: libedit's own handler would put the terminal in cooked mode and keep
         // reading. Instead our handler sets the interrupt flag (in whichever thread the
         // signal lands), and this reader, which waits for input in short polls, answers
         // end-of-input so readline returns at once.
-        rl_catch_signals = 0
-        rl_getc_function = { _ in
+        brpsh_rl_set_catch_signals(0)
+        brpsh_rl_set_getc { _ in
             var byte: UInt8 = 0
             while true {
                 if Interrupt.isRequested { return -1 }
@@ -69,8 +70,8 @@ public final class EditLineReader: LineReader {
     }
 
     static func completions(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-        rl_attempted_completion_over = 1
-        guard let completer = completer, let buffer = rl_line_buffer else { return nil }
+        brpsh_rl_set_completion_over(1)
+        guard let completer = completer, let buffer = brpsh_rl_line_buffer() else { return nil }
         let line = String(cString: buffer)
         let result = completer.complete(line: line, cursor: Int(end))
         // libedit replaces the text between its word start and the cursor; our word may
@@ -80,9 +81,9 @@ public final class EditLineReader: LineReader {
         if matches.isEmpty { return nil }
         // A lone function name completes with '(' (then its parameters complete), a
         // parameter name `device:` with a space.
-        rl_completion_append_character = Int32(UInt8(ascii: " "))
+        brpsh_rl_set_append_character(Int32(UInt8(ascii: " ")))
         if matches.count == 1, completer.isCallable(result.candidates[0]) {
-            rl_completion_append_character = Int32(UInt8(ascii: "("))
+            brpsh_rl_set_append_character(Int32(UInt8(ascii: "(")))
         }
         return rl_completion_matches(text) { _, state in
             let i = Int(state)

@@ -26,11 +26,11 @@ public enum Terminal {
     /// With `routeInterrupts`, SIGINT is blocked in the calling thread so that Ctrl-C reaches
     /// the worker (and interrupts its blocking read).
     public static func withLargeStack<T>(routeInterrupts: Bool = false, _ body: @escaping () -> T) -> T {
-        let box = ResultBox<T>()
+        let box = ResultBox<T>(body)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             if routeInterrupts { Terminal.setInterruptMask(SIG_UNBLOCK) }
-            box.value = body()
+            box.value = box.body()
             done.signal()
         }
         thread.stackSize = 512 << 20
@@ -60,7 +60,10 @@ public final class StandardError: OutputSink {
     public func write(_ s: String) { Terminal.writeError(s) }
 }
 
-/// Carries a result out of the large-stack thread (written once, read after the join).
+/// Carries the work into the large-stack thread and its result out. Unchecked: the calling thread waits on a
+/// semaphore while the worker runs, so the two never touch the box at the same time.
 final class ResultBox<T>: @unchecked Sendable {
+    let body: () -> T
     var value: T?
+    init(_ body: @escaping () -> T) { self.body = body }
 }

@@ -3,6 +3,7 @@ import Foundation
 /// The benchmark data of one session, joined on the canonical NB201 arch: device latency
 /// tables (LatBench, HW-NAS-Bench, HELP), accuracies, FLOPs/params/proxies. Everything is
 /// read from the original files on first use and kept.
+// Sendable, unchecked: every cache it fills is read and written under `lock`.
 public final class Benchmark: @unchecked Sendable {
     public let directory: DataDirectory
     var cachedIndex: NB201Index?

@@ -41,7 +41,8 @@ public struct DataFileRecord: Hashable, Sendable {
 /// checksum list (`sha256sums.txt`). brpsh ships one in its repository (`DataLocation` finds it); `BRPSH_DATA`
 /// names another. Every file is checked against the list as it is read: a file whose SHA-256 differs from the
 /// list is an error, never used; a file the list does not name is read and reported as unverified.
-public final class DataDirectory: @unchecked Sendable {  // mutable state (filesRead) is guarded by `lock`
+// Sendable, unchecked: the record of files read is guarded by `lock`; the rest is set before the first read.
+public final class DataDirectory: @unchecked Sendable {
     public let root: String
     /// Why this directory is in use (`BRPSH_DATA=...` or the built-in data), for messages and provenance.
     public let reason: String

@@ -26,6 +26,7 @@ public enum GCNHead: String, Sendable, Codable {
 /// Initialisation ("thomas", as eagle): every graph-convolution weight (in × out) and bias drawn
 /// from U(±1/√out) — eagle uses the tensor's last dimension; LayerNorm γ = 1, β = 0; the head
 /// keeps PyTorch's Linear default, U(±1/√in).
+// Sendable, unchecked: parallel parts of a pass read shared weights and write disjoint rows of their own outputs.
 public final class GCN<T: Real>: @unchecked Sendable {
     public typealias Config = GCNConfig
     public typealias Head = GCNHead

@@ -3,6 +3,7 @@
 ///
 /// The buffers are owned manually (not Swift arrays) so layers, optimiser and trainer share
 /// them through pointers without copies or exclusivity conflicts.
+// Sendable, unchecked: the buffers are written by one training loop; its parallel parts write disjoint ranges.
 public final class ParameterStore<T: Real>: @unchecked Sendable {
     public struct Slice: Sendable, Equatable {
         public let name: String

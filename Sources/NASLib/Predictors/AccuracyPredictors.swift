@@ -32,6 +32,7 @@ public protocol IterativeRanker: ModelRanker {
 
 /// A regression GCN retrained on the models a search has trained (validated on them, as eagle
 /// does when training iteratively), optionally started from another GCN's body.
+// Sendable, unchecked: trained and queried by one search loop at a time; parallel parts only read it.
 public final class RegressionRanker: IterativeRanker, @unchecked Sendable {
     public let model: AnyGCN
     public init(config: GCNConfig, precision: AnyGCN.Precision, seed: Int, initFrom: AnyGCN?) throws {
@@ -81,6 +82,7 @@ public struct RankingQuality: Sendable, Equatable {
 
 /// A standard GCN accuracy predictor (regression on normalised accuracy, Table S3), optionally
 /// initialised from another predictor's body (transfer, Figure S4).
+// Sendable, unchecked: immutable once trained; predictions read the weights only.
 public final class AccuracyRegressor: ModelRanker, @unchecked Sendable {
     public let model: AnyGCN
     public let trainArchs: [NB201Arch]
@@ -115,6 +117,7 @@ public final class AccuracyRegressor: ModelRanker, @unchecked Sendable {
 
 /// The binary relation predictor (SPEC §5): a shared GCN embeds two models, a linear layer on
 /// the concatenated global-node embeddings gives their relation; models are ranked with it.
+// Sendable, unchecked: trained and queried by one search loop at a time; parallel parts only read it.
 public final class PairPredictor: IterativeRanker, @unchecked Sendable {
     public struct Spec: Sendable, Equatable, Codable {
         public var config = GCNConfig(dropout: 0.2)

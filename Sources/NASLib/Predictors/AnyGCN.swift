@@ -1,4 +1,5 @@
 /// A GCN in either precision.
+// Sendable, unchecked: it only wraps a GCN, whose own conformance says why.
 public enum AnyGCN: @unchecked Sendable {
     case float32(GCN<Float>)
     case float64(GCN<Double>)

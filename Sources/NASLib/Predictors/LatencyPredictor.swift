@@ -18,6 +18,7 @@ public struct GCNPredictorSpec: Sendable, Equatable, Codable {
 }
 
 /// A GCN that predicts a device's latency (seconds) from the cell graph (SPEC §3).
+// Sendable, unchecked: immutable once trained; predictions read the weights only.
 public final class LatencyPredictor: @unchecked Sendable {
     public let spec: GCNPredictorSpec
     public let model: AnyGCN

@@ -34,6 +34,7 @@ public enum Parallel {
 }
 
 /// One helper thread that runs part 1 of a two-part job while the caller runs part 0.
+// Sendable, unchecked: `body` is written before `posted` is bumped and read after it (atomics order the two threads).
 final class HelperThread: @unchecked Sendable {
     static let shared: HelperThread? = Parallel.concurrent ? HelperThread() : nil
 
