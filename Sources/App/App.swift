@@ -3,6 +3,7 @@ import Builtins
 import Foundation
 import Interpreter
 import Lang
+import NASLib
 import REPL
 
 /// The front end: runs brpsh code the way the command line asked, through the one `Pipeline`.
@@ -30,8 +31,14 @@ public enum App {
     /// Installs the Ctrl-C handler and runs `body` on a thread with a large stack (deep user recursion stays an
     /// error, not a crash).
     static func start(_ body: @escaping () -> ExitStatus) -> ExitStatus {
+        configureThreads(ProcessInfo.processInfo.environment)
         Terminal.installInterruptHandler()
         return Terminal.withLargeStack(routeInterrupts: true, body)
+    }
+
+    /// `BRPSH_THREADS=N` limits the threads NASLib's parallel parts use (1: serial; results are the same).
+    static func configureThreads(_ environment: [String: String]) {
+        if let t = environment["BRPSH_THREADS"], let n = Int(t), n >= 0 { Parallel.configure(threads: n) }
     }
 
     /// Ends the command with the status (swift-argument-parser exits with it).

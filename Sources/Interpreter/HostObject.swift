@@ -34,3 +34,6 @@ extension HostObject {
     public func sequence() -> [Value]? { nil }
     public func isEqual(to other: any HostObject) -> Bool { self === other }
 }
+
+/// The state a host library keeps per interpreter (the builtins' session: data, run record, caches).
+public protocol HostState: AnyObject {}

@@ -11,8 +11,9 @@ public final class Interpreter {
     public var output: OutputSink
     /// The default seed for builtins called without `seed:` (`seed(n)`, `--seed N`).
     public var seed: Int = 1
-    /// Host-library state kept per session (loaded data, caches), by key.
-    public var extensions: [String: AnyObject] = [:]
+    /// The host library's state for this session (loaded data, run record, caches): one typed object that the
+    /// builtins own and create on first use; the interpreter never looks inside.
+    public var host: (any HostState)?
     var callDepth = 0
     public var maxCallDepth = 2000
 

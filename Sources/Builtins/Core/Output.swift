@@ -97,11 +97,6 @@ enum Output {
 public final class OutputLog {
     public private(set) var paths: [String] = []
     public static func paths(_ i: Interpreter) -> [String] { of(i).paths }
-    static func of(_ i: Interpreter) -> OutputLog {
-        if let l = i.extensions["outputs"] as? OutputLog { return l }
-        let l = OutputLog()
-        i.extensions["outputs"] = l
-        return l
-    }
+    static func of(_ i: Interpreter) -> OutputLog { BuiltinsState.of(i).outputs }
     func record(_ p: String) { if !paths.contains(p) { paths.append(p) } }
 }

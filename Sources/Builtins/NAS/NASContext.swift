@@ -3,20 +3,13 @@ import Interpreter
 import NASLib
 
 /// The NAS state of one session: the benchmark data (the shipped data, or BRPSH_DATA; read on first use).
-/// Kept in the interpreter's extension slots, so each session (and each test) has its own.
+/// Part of the session's `BuiltinsState`, so each session (and each test) has its own.
 final class NASContext {
     private var cached: Benchmark?
     /// A data directory given explicitly (tests), instead of the one `DataSetup` finds.
     var directoryOverride: DataDirectory?
 
-    static let key = "nas"
-
-    static func of(_ interpreter: Interpreter) -> NASContext {
-        if let c = interpreter.extensions[key] as? NASContext { return c }
-        let c = NASContext()
-        interpreter.extensions[key] = c
-        return c
-    }
+    static func of(_ interpreter: Interpreter) -> NASContext { BuiltinsState.of(interpreter).nas }
 
     static func of(_ call: BuiltinCall) -> NASContext { of(call.interpreter) }
 

@@ -54,7 +54,7 @@ public enum Provenance {
     public static func record(_ interpreter: Interpreter, script: String?, scriptText: String, arguments: [String],
                               start: Date, end: Date, status: Int32) -> Value {
         let run = RunContext.of(interpreter)
-        let nas = interpreter.extensions[NASContext.key] as? NASContext
+        let nas = (interpreter.host as? BuiltinsState)?.nas
         let data = (nas?.filesRead ?? []).map { f -> Value in
             .record(Record([("file", .string(f.relative)), ("path", .string(f.path)), ("sha256", .string(f.sha256)),
                             ("bytes", .int(f.size)), ("verified", .bool(f.status == .verified))]))

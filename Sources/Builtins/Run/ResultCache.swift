@@ -73,12 +73,7 @@ enum Caching {
     /// The SHA-256 of data files, computed once per session.
     final class Hashes {
         var byPath: [String: String] = [:]
-        static func of(_ i: Interpreter) -> Hashes {
-            if let h = i.extensions["hashes"] as? Hashes { return h }
-            let h = Hashes()
-            i.extensions["hashes"] = h
-            return h
-        }
+        static func of(_ i: Interpreter) -> Hashes { BuiltinsState.of(i).hashes }
     }
 
     static func hash(_ file: DataFile, _ c: BuiltinCall) throws -> String {

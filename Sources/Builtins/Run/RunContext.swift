@@ -14,15 +14,7 @@ public final class RunContext {
     /// Long builtins called, with their resolved arguments and whether they came from the cache.
     public private(set) var calls: [(name: String, arguments: Value, cached: Bool)] = []
 
-    static let key = "run"
-
-    public static func of(_ i: Interpreter) -> RunContext {
-        if let c = i.extensions[key] as? RunContext { return c }
-        let c = RunContext()
-        c.initialSeed = i.seed
-        i.extensions[key] = c
-        return c
-    }
+    public static func of(_ i: Interpreter) -> RunContext { BuiltinsState.of(i).run }
 
     func logCall(_ name: String, _ args: Value, cached: Bool) { calls.append((name, args, cached)) }
 

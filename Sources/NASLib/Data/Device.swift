@@ -95,7 +95,7 @@ public enum DeviceCatalog {
             return d
         }
         let names = all.flatMap { [$0.name] + $0.aliases }
-        throw NASLibError("unknown device \"\(name)\" (paper devices: d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp; devices() lists all)",
+        throw NASLibError("unknown device \"\(name)\" (the paper's devices: d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp; \(all.count) tables in all)",
                           unknown: name, kind: "device", candidates: names)
     }
 }

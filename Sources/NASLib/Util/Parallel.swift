@@ -12,15 +12,23 @@ import Synchronization
 public enum Parallel {
     public static let parts = 2
 
-    /// Whether the pieces run concurrently (more than one core); `BRPSH_THREADS=1` forces serial.
-    public static let concurrent: Bool = {
-        if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t) { return n > 1 }
-        return ProcessInfo.processInfo.activeProcessorCount > 1
-    }()
+    /// The threads the front end allows (0: as many as the machine has cores); set once at startup, before the
+    /// first parallel job (`BRPSH_THREADS` in the command-line tool). NASLib reads no environment itself.
+    private static let threadLimit = Atomic<Int>(0)
+
+    public static func configure(threads: Int) { threadLimit.store(max(0, threads), ordering: .sequentiallyConsistent) }
+
+    /// Whether the pieces run concurrently (more than one thread allowed and more than one core).
+    public static var concurrent: Bool {
+        let limit = threadLimit.load(ordering: .sequentiallyConsistent)
+        return (limit == 0 ? cores : min(limit, cores)) > 1
+    }
+
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     /// Runs body(0..<parts).
     public static func forEachPart(_ body: (Int) -> Void) {
-        if concurrent, let pool = HelperThread.shared, pool.run(body) { return }
+        if concurrent, HelperThread.shared.run(body) { return }
         for p in 0..<parts { body(p) }
     }
 
@@ -36,7 +44,8 @@ public enum Parallel {
 /// One helper thread that runs part 1 of a two-part job while the caller runs part 0.
 // Sendable, unchecked: `body` is written before `posted` is bumped and read after it (atomics order the two threads).
 final class HelperThread: @unchecked Sendable {
-    static let shared: HelperThread? = Parallel.concurrent ? HelperThread() : nil
+    /// Started on first use by a concurrent job (never when one thread is allowed).
+    static let shared = HelperThread()
 
     private let posted = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
