@@ -12,19 +12,18 @@ extension Interpreter {
                 return .range(try RangeValue.integers(a, b, step: s))
             case (.quantity(let a), .quantity(let b), _):
                 guard a.unit.dimension == b.unit.dimension else {
-                    throw RuntimeError("range ends have different units ('\(a.unit.symbol)' and '\(b.unit.symbol)')", at: e.range)
+                    throw RuntimeError(RuntimeMessages.rangeUnits(a.unit.symbol, b.unit.symbol), at: e.range)
                 }
                 let s = try quantityStep(step, unit: a.unit, e)
                 return .range(try RangeValue.reals(a.value, b.unit.convert(b.value, to: a.unit), step: s, unit: a.unit))
             default:
                 guard let a = start.asDouble, let b = end.asDouble else {
-                    throw RuntimeError("range ends must be numbers or quantities of one unit, got "
-                        + "\(start.describeForError) and \(end.describeForError)", at: e.range)
+                    throw RuntimeError(RuntimeMessages.rangeEnds(start, end), at: e.range)
                 }
                 var s = 1.0
                 if let st = step {
                     guard let d = st.asDouble else {
-                        throw RuntimeError("range step must be a number, got \(st.describeForError)", at: e.range)
+                        throw RuntimeError(RuntimeMessages.rangeStepType(st), at: e.range)
                     }
                     s = d
                 }
@@ -32,8 +31,8 @@ extension Interpreter {
             }
         } catch let f as RangeValue.Failure {
             switch f {
-            case .zeroStep: throw RuntimeError("range step must be a non-zero finite number", at: e.range)
-            case .tooLarge: throw RuntimeError("range is too large (more than \(RangeValue.maxCount) elements)", at: e.range)
+            case .zeroStep: throw RuntimeError(RuntimeMessages.rangeZeroStep, at: e.range)
+            case .tooLarge: throw RuntimeError(RuntimeMessages.rangeTooLarge(RangeValue.maxCount), at: e.range)
             }
         }
     }
@@ -43,12 +42,12 @@ extension Interpreter {
         case nil: return 1
         case .quantity(let q)?:
             guard q.unit.dimension == unit.dimension else {
-                throw RuntimeError("range step '\(q.unit.symbol)' does not match the range's unit '\(unit.symbol)'", at: e.range)
+                throw RuntimeError(RuntimeMessages.rangeStepUnit(q.unit.symbol, unit.symbol), at: e.range)
             }
             return q.unit.convert(q.value, to: unit)
         case let v?:
             guard let d = v.asDouble else {
-                throw RuntimeError("range step must be a number or a quantity, got \(v.describeForError)", at: e.range)
+                throw RuntimeError(RuntimeMessages.rangeStepKind(v), at: e.range)
             }
             return d
         }
@@ -80,7 +79,7 @@ extension Interpreter {
             }
             return xs[try listIndex(index, count: xs.count, at: ir)]
         default:
-            throw RuntimeError("cannot index \(base.describeForError) with \(index.describeForError)", at: ir)
+            throw RuntimeError(RuntimeMessages.cannotIndex(base, with: index), at: ir)
         }
     }
 
@@ -116,7 +115,7 @@ extension Interpreter {
             default: throw RuntimeError(noField(name, ["count", "list"], "range"), at: r)
             }
         default:
-            throw RuntimeError("\(base.describeForError) has no field '\(name)'", at: r)
+            throw RuntimeError(RuntimeMessages.noField(base.describeForError, name), at: r)
         }
     }
 
@@ -134,7 +133,7 @@ extension Interpreter {
             }
             var names = ["value", "unit"] + PhysicalUnit.units(of: q.unit.dimension).filter { $0 != .percent }.map(\.symbol)
             if q.unit.dimension == .percentage { names += ["ratio", "percent"] }
-            throw RuntimeError("\(q.unit.dimension.rawValue) has no field '\(name)' (fields: \(names.joined(separator: ", ")))", at: r)
+            throw RuntimeError(RuntimeMessages.noQuantityField(q.unit.dimension.rawValue, name, fields: names), at: r)
         }
     }
 }

@@ -34,7 +34,7 @@ extension Interpreter {
             return try callBuiltin(b, args, at: range)
         default:
             let what = calleeName.map { "'\($0)' (\(callee.describeForError))" } ?? callee.describeForError
-            throw RuntimeError("cannot call \(what): it is not a function", at: range)
+            throw RuntimeError(RuntimeMessages.notCallable(what), at: range)
         }
     }
 
@@ -52,7 +52,7 @@ extension Interpreter {
         callDepth += 1
         defer { callDepth -= 1 }
         if callDepth > maxCallDepth {
-            throw RuntimeError("too many nested calls (more than \(maxCallDepth)): runaway recursion in '\(f.name)'?", at: range)
+            throw RuntimeError(RuntimeMessages.tooDeep(maxCallDepth, f.name), at: range)
         }
         for (i, p) in decl.parameters.enumerated() {
             if let v = bound[i] {
@@ -60,8 +60,7 @@ extension Interpreter {
             } else if let d = p.defaultValue {
                 env.define(p.name, try eval(d, env))
             } else {
-                throw RuntimeError("missing argument '\(p.name)' to '\(f.name)'"
-                    + " (parameters: \(names.joined(separator: ", ")))", at: range)
+                throw RuntimeError(RuntimeMessages.missingArgument(p.name, f.name, parameters: names), at: range)
             }
         }
         do {
@@ -69,9 +68,9 @@ extension Interpreter {
         } catch ControlFlow.returnValue(let v) {
             return v
         } catch ControlFlow.breakLoop {
-            throw RuntimeError("'break' outside a loop in '\(f.name)'", at: range)
+            throw RuntimeError(RuntimeMessages.outsideLoop("break", in: f.name), at: range)
         } catch ControlFlow.continueLoop {
-            throw RuntimeError("'continue' outside a loop in '\(f.name)'", at: range)
+            throw RuntimeError(RuntimeMessages.outsideLoop("continue", in: f.name), at: range)
         } catch var e as RuntimeError {
             if e.trace.count < 12, let r = range {
                 e.trace.append("  in '\(f.name)', called at \(r.file.name):\(r.location)")
@@ -129,7 +128,7 @@ extension Interpreter {
             if let r = arg?.range { ranges[p.name] = r }
             guard let v = bound[i] else {
                 guard let d = p.defaultValue else {
-                    throw RuntimeError("missing argument '\(p.name)' to '\(b.name)' (\(b.signature))", at: range)
+                    throw RuntimeError(RuntimeMessages.missingBuiltinArgument(p.name, b), at: range)
                 }
                 values[p.name] = d
                 continue
@@ -153,7 +152,7 @@ extension Interpreter {
             let at = e.argument.flatMap { ranges[$0] } ?? range
             throw RuntimeError(e.message, at: at)
         } catch is Interrupted {
-            throw RuntimeError("interrupted", at: range)
+            throw RuntimeError(RuntimeMessages.interrupted, at: range)
         } catch let e as RuntimeError {
             throw e
         } catch let e as ControlFlow {

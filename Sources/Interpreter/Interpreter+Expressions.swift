@@ -147,7 +147,7 @@ extension Interpreter {
                     rec[name] = value
                     return
                 }
-                throw RuntimeError("record has no field '\(name)'", at: r)
+                throw RuntimeError(RuntimeMessages.noRecordField(name), at: r)
             }
             rec[name] = Value.nil
             try update(&inner, path.dropFirst(), value)
@@ -163,20 +163,20 @@ extension Interpreter {
         case (.index(.string(let key), let r), .record):
             try update(&slot, [PathStep.field(key, r)] + path.dropFirst(), value)
         case (.field(let name, let r), _):
-            throw RuntimeError("cannot set field '\(name)' of \(slot.describeForError)", at: r)
+            throw RuntimeError(RuntimeMessages.cannotSetField(name, of: slot), at: r)
         case (.index(_, let r), _):
-            throw RuntimeError("cannot assign an element of \(slot.describeForError)", at: r)
+            throw RuntimeError(RuntimeMessages.cannotAssignElement(of: slot), at: r)
         }
     }
 
     /// A list index: integers, negative from the end.
     func listIndex(_ idx: Value, count: Int, at r: SourceRange) throws -> Int {
         guard case .int(let i) = idx else {
-            throw RuntimeError("index must be an integer, got \(idx.describeForError)", at: r)
+            throw RuntimeError(RuntimeMessages.indexNotInteger(idx), at: r)
         }
         let j = i < 0 ? count + i : i
         guard j >= 0 && j < count else {
-            throw RuntimeError("index \(i) out of range (length \(count))", at: r)
+            throw RuntimeError(RuntimeMessages.indexOutOfRange(i, count: count), at: r)
         }
         return j
     }

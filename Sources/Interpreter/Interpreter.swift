@@ -55,9 +55,9 @@ public final class Interpreter {
             }
         } catch let flow as ControlFlow {
             switch flow {
-            case .breakLoop: throw RuntimeError("'break' outside a loop", at: stmt.range)
-            case .continueLoop: throw RuntimeError("'continue' outside a loop", at: stmt.range)
-            case .returnValue: throw RuntimeError("'return' outside a function", at: stmt.range)
+            case .breakLoop: throw RuntimeError(RuntimeMessages.outsideLoop("break"), at: stmt.range)
+            case .continueLoop: throw RuntimeError(RuntimeMessages.outsideLoop("continue"), at: stmt.range)
+            case .returnValue: throw RuntimeError(RuntimeMessages.returnOutsideFunction, at: stmt.range)
             }
         }
     }
@@ -126,7 +126,7 @@ public final class Interpreter {
             count = xs.count
             element = { xs[$0] }
         default:
-            throw RuntimeError("cannot iterate over \(sequence.describeForError)", at: sequenceExpr.range)
+            throw RuntimeError(RuntimeMessages.notIterable(sequence), at: sequenceExpr.range)
         }
         for i in 0..<count {
             try bindLoopVariables(variables, element(i), vrange, env)
@@ -153,7 +153,7 @@ public final class Interpreter {
             return
         }
         guard case .list(let parts) = value, parts.count == variables.count else {
-            throw RuntimeError("cannot unpack \(value.describeForError) into \(variables.count) loop variables", at: r)
+            throw RuntimeError(RuntimeMessages.cannotUnpack(value, into: variables.count), at: r)
         }
         for (name, part) in zip(variables, parts) { env.assign(name, part) }
     }
@@ -170,7 +170,7 @@ public final class Interpreter {
     func runCommand(_ name: String, _ nameRange: SourceRange, _ words: [Word], _ range: SourceRange,
                     _ env: Environment) throws -> Value {
         guard let callee = env.lookup(name) ?? builtins[name].map(Value.builtin) else {
-            throw RuntimeError("unknown command '\(name)'", at: nameRange)
+            throw RuntimeError(RuntimeMessages.unknownCommand(name), at: nameRange)
         }
         let args = words.map { CallArgument(label: nil, value: .string($0.text), range: $0.range) }
         return try call(callee, args, at: range, calleeName: name)
@@ -179,7 +179,7 @@ public final class Interpreter {
     /// Conditions must be booleans: `if 0` is an error, not false.
     func truth(_ v: Value, _ e: Expr) throws -> Bool {
         guard case .bool(let b) = v else {
-            throw RuntimeError("condition must be true or false, got \(v.describeForError)", at: e.range)
+            throw RuntimeError(RuntimeMessages.conditionNotBool(v), at: e.range)
         }
         return b
     }

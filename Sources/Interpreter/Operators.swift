@@ -8,14 +8,14 @@ extension Interpreter {
     func unary(_ op: UnaryOp, _ v: Value, at r: SourceRange) throws -> Value {
         switch (op, v) {
         case (.negate, .int(let i)):
-            guard i != Int.min else { throw RuntimeError("integer overflow in -(\(i))", at: r) }
+            guard i != Int.min else { throw RuntimeError(RuntimeMessages.negationOverflow(i), at: r) }
             return .int(-i)
         case (.negate, .number(let d)): return .number(-d)
         case (.negate, .quantity(let q)): return .quantity(Quantity(-q.value, q.unit))
         case (.plus, .int), (.plus, .number), (.plus, .quantity): return v
         case (.not, .bool(let b)): return .bool(!b)
         default:
-            throw RuntimeError("cannot apply '\(op.rawValue)' to \(v.describeForError)", at: r)
+            throw RuntimeError(RuntimeMessages.cannotApply(op.rawValue, to: v), at: r)
         }
     }
 
@@ -74,7 +74,7 @@ public enum Operators {
     static func checkRepeat(_ size: Int, _ n: Int, _ what: String, limit: Int) throws {
         let (total, overflow) = size.multipliedReportingOverflow(by: n)
         guard !overflow, total <= limit else {
-            throw Failure(message: "a \(what) of \(size) repeated \(n) times is too large (the limit is \(limit) \(what == "list" ? "elements" : "bytes"))")
+            throw Failure(message: RuntimeMessages.repeatTooLarge(what, size, n, limit: limit))
         }
     }
 
@@ -97,10 +97,10 @@ public enum Operators {
         case .subtract: result = x.subtractingReportingOverflow(y)
         case .multiply: result = x.multipliedReportingOverflow(by: y)
         case .divide:
-            guard y != 0 else { throw Failure(message: "division by zero") }
+            guard y != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             return .number(Double(x) / Double(y))
         case .remainder:
-            guard y != 0 else { throw Failure(message: "remainder by zero") }
+            guard y != 0 else { throw Failure(message: RuntimeMessages.remainderByZero) }
             let m = x.remainderReportingOverflow(dividingBy: y).partialValue  // Int.min % -1 is 0 (reported as overflow)
             return .int(m != 0 && (m < 0) != (y < 0) ? m + y : m)
         case .power:
@@ -110,20 +110,20 @@ public enum Operators {
             while e > 0 {
                 if e & 1 == 1 {
                     let (p, o) = acc.multipliedReportingOverflow(by: base)
-                    if o { throw Failure(message: "integer overflow in \(x) ** \(y) (write \(x).0 ** \(y) for a float)") }
+                    if o { throw Failure(message: RuntimeMessages.powerOverflow(x, y)) }
                     acc = p
                 }
                 e >>= 1
                 if e > 0 {
                     let (b, o) = base.multipliedReportingOverflow(by: base)
-                    if o { throw Failure(message: "integer overflow in \(x) ** \(y) (write \(x).0 ** \(y) for a float)") }
+                    if o { throw Failure(message: RuntimeMessages.powerOverflow(x, y)) }
                     base = b
                 }
             }
             return .int(acc)
         default: fatalError("not arithmetic: \(op)")
         }
-        if result.1 { throw Failure(message: "integer overflow in \(x) \(op.rawValue) \(y)") }
+        if result.1 { throw Failure(message: RuntimeMessages.integerOverflow(x, op.rawValue, y)) }
         return .int(result.0)
     }
 
@@ -142,10 +142,10 @@ public enum Operators {
         case .subtract: return .number(x - y)
         case .multiply: return .number(x * y)
         case .divide:
-            guard y != 0 else { throw Failure(message: "division by zero") }
+            guard y != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             return .number(x / y)
         case .remainder:
-            guard y != 0 else { throw Failure(message: "remainder by zero") }
+            guard y != 0 else { throw Failure(message: RuntimeMessages.remainderByZero) }
             let m = fmod(x, y)
             return .number(m != 0 && (m < 0) != (y < 0) ? m + y : m)
         case .power: return .number(pow(x, y))
@@ -163,10 +163,10 @@ public enum Operators {
         case .add: return .quantity(Quantity(x.value + yv, x.unit))
         case .subtract: return .quantity(Quantity(x.value - yv, x.unit))
         case .divide:
-            guard yv != 0 else { throw Failure(message: "division by zero") }
+            guard yv != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             return .number(x.value / yv)
         case .remainder:
-            guard yv != 0 else { throw Failure(message: "remainder by zero") }
+            guard yv != 0 else { throw Failure(message: RuntimeMessages.remainderByZero) }
             guard case .number(let m) = try real(.remainder, x.value, yv) else { fatalError() }
             return .quantity(Quantity(m, x.unit))
         default:
@@ -178,7 +178,7 @@ public enum Operators {
         switch op {
         case .multiply: return .quantity(Quantity(q.value * k, q.unit))
         case .divide where quantityFirst:
-            guard k != 0 else { throw Failure(message: "division by zero") }
+            guard k != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             return .quantity(Quantity(q.value / k, q.unit))
         default:
             let number = Format.number(k)
@@ -227,7 +227,7 @@ public enum Operators {
     /// (lexicographically) are ordered; anything else is an error.
     public static func ordering(_ a: Value, _ b: Value) throws -> Int {
         func sign(_ x: Double, _ y: Double) throws -> Int {
-            if x.isNaN || y.isNaN { throw Failure(message: "cannot order nan") }
+            if x.isNaN || y.isNaN { throw Failure(message: RuntimeMessages.orderNaN) }
             return x < y ? -1 : (x > y ? 1 : 0)
         }
         switch (a, b) {

@@ -1,5 +1,5 @@
-/// The catalogue of syntax-error messages, so every message reads the same way:
-/// what was expected, what it belongs to, and what was found.
+/// The catalogue of the lexer's and parser's messages, so every message reads the same way: what was expected,
+/// what it belongs to, and what was found. (Run-time messages: `RuntimeMessages` in Interpreter.)
 public enum Messages {
     public static func expected(_ what: String, _ context: String, found: String) -> String {
         "expected \(what) \(context), found \(found)"
@@ -27,5 +27,27 @@ public enum Messages {
     public static func chainTooLong(_ limit: Int) -> String {
         "expression too long (more than \(limit) operands in one chain of operators; split it with variables or sum())"
     }
+    // Lexer.
+    public static let bangForNot = "unexpected character '!' (write 'not' for negation)"
+    public static func cStyleLogic(_ ch: String) -> String { "unexpected character '\(ch)' (write 'and' / 'or')" }
+    public static let singleQuote = "unexpected character \"'\" (strings use double quotes)"
+    public static func unexpectedCharacter(_ ch: String) -> String { "unexpected character '\(ch)'" }
+    public static func malformedNumber(_ text: String) -> String { "malformed number '\(text)'" }
+    public static func numberTooLarge(_ text: String) -> String {
+        "number literal '\(text)' is too large (the largest is about 1.8e308)"
+    }
+    public static func integerTooLarge(_ text: String) -> String { "integer literal '\(text)' is too large" }
+    public static func unknownUnit(_ suffix: String, after text: String, known: String) -> String {
+        "unknown unit '\(suffix)' after number \(text) (units: \(known))"
+    }
+    public static let unterminatedString = "unterminated string (missing closing '\"')"
+    public static let malformedUnicodeEscape = "malformed \\u{...} escape in string"
+    public static let unterminatedInterpolation = "unterminated interpolation '\\(' in string (missing ')')"
+    public static func unknownEscape(_ e: String) -> String { "unknown escape '\\\(e)' in string" }
+
+    // Parser, outside the expected/unexpected pattern.
+    public static func outsideLoop(_ keyword: String) -> String { "'\(keyword)' outside a loop" }
+    public static let returnOutsideFunction = "'return' outside a function"
+    public static func duplicateField(_ name: String) -> String { "duplicate field '\(name)' in the record" }
     public static let tooManyErrors = "too many syntax errors; stopping here"
 }

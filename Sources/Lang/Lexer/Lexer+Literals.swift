@@ -23,10 +23,10 @@ extension Lexer {
             }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self).replacingUnderscores()
-        guard let value = Double(text) else { return .error("malformed number '\(text)'") }
-        guard value.isFinite else { return .error("number literal '\(text)' is too large (the largest is about 1.8e308)") }
+        guard let value = Double(text) else { return .error(Messages.malformedNumber(text)) }
+        guard value.isFinite else { return .error(Messages.numberTooLarge(text)) }
         let integer = isInteger ? Int(text) : nil
-        if isInteger && integer == nil { return .error("integer literal '\(text)' is too large") }
+        if isInteger && integer == nil { return .error(Messages.integerTooLarge(text)) }
         // PhysicalUnit suffix.
         let unitStart = position
         if peekByte() == UInt8(ascii: "%") {
@@ -45,7 +45,7 @@ extension Lexer {
             let suffix = String(decoding: bytes[unitStart..<position], as: UTF8.self)
             guard let unit = PhysicalUnit(suffix: suffix) else {
                 let known = PhysicalUnit.allCases.map(\.symbol).joined(separator: ", ")
-                return .error("unknown unit '\(suffix)' after number \(text) (units: \(known))")
+                return .error(Messages.unknownUnit(suffix, after: text, known: known))
             }
             return .number(NumberLiteral(value: value, integer: nil, unit: unit, text: text))
         }
@@ -64,7 +64,7 @@ extension Lexer {
         }
         while true {
             guard let c = peekByte(), c != UInt8(ascii: "\n") else {
-                return .error("unterminated string (missing closing '\"')")
+                return .error(Messages.unterminatedString)
             }
             position += 1
             if c == UInt8(ascii: "\"") { break }
@@ -72,7 +72,7 @@ extension Lexer {
                 buffer.append(c)
                 continue
             }
-            guard let e = peekByte() else { return .error("unterminated string (missing closing '\"')") }
+            guard let e = peekByte() else { return .error(Messages.unterminatedString) }
             position += 1
             switch e {
             case UInt8(ascii: "n"): buffer.append(10)
@@ -81,17 +81,17 @@ extension Lexer {
             case UInt8(ascii: "0"): buffer.append(0)
             case UInt8(ascii: "\\"), UInt8(ascii: "\""): buffer.append(e)
             case UInt8(ascii: "u"):
-                guard let scalar = lexUnicodeEscape() else { return .error("malformed \\u{...} escape in string") }
+                guard let scalar = lexUnicodeEscape() else { return .error(Messages.malformedUnicodeEscape) }
                 buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
             case UInt8(ascii: "("):
                 flush()
                 let exprStart = position
                 guard let exprEnd = skipInterpolation() else {
-                    return .error("unterminated interpolation '\\(' in string (missing ')')")
+                    return .error(Messages.unterminatedInterpolation)
                 }
                 pieces.append(.interpolation(start: exprStart, end: exprEnd))
             default:
-                return .error("unknown escape '\\\(String(UnicodeScalar(e)))' in string")
+                return .error(Messages.unknownEscape(String(UnicodeScalar(e))))
             }
         }
         flush()

@@ -102,10 +102,10 @@ public struct Lexer {
         position += 1
         while let d = peekByte(), d & 0xC0 == 0x80 { position += 1 }
         let ch = String(decoding: bytes[start..<position], as: UTF8.self)
-        if ch == "!" { return .error("unexpected character '!' (write 'not' for negation)") }
-        if ch == "&" || ch == "|" { return .error("unexpected character '\(ch)' (write 'and' / 'or')") }
-        if ch == "'" { return .error("unexpected character \"'\" (strings use double quotes)") }
-        return .error("unexpected character '\(ch)'")
+        if ch == "!" { return .error(Messages.bangForNot) }
+        if ch == "&" || ch == "|" { return .error(Messages.cStyleLogic(ch)) }
+        if ch == "'" { return .error(Messages.singleQuote) }
+        return .error(Messages.unexpectedCharacter(ch))
     }
 
     static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }

@@ -78,7 +78,7 @@ extension Parser {
             }
             let nrange = range(current)
             if fields.contains(where: { $0.name == name }) {
-                throw error("duplicate field '\(name)' in the record", at: nrange)
+                throw error(Messages.duplicateField(name), at: nrange)
             }
             advance()
             try expect(.colon, "after the field name '\(name)'")

@@ -52,7 +52,7 @@ extension Parser {
         case .keyword(.break), .keyword(.continue):
             let isBreak = current.isKeyword(.break)
             if loopDepth == 0 {
-                throw error("'\(isBreak ? "break" : "continue")' outside a loop", at: range(current))
+                throw error(Messages.outsideLoop(isBreak ? "break" : "continue"), at: range(current))
             }
             advance()
             return Stmt(isBreak ? .breakLoop : .continueLoop, range(from: start))
@@ -150,7 +150,7 @@ extension Parser {
     /// returnStmt := 'return' expression?
     mutating func parseReturn() throws -> Stmt {
         let start = current.start
-        if functionDepth == 0 { throw error("'return' outside a function", at: range(current)) }
+        if functionDepth == 0 { throw error(Messages.returnOutsideFunction, at: range(current)) }
         advance()
         if atSeparator { return Stmt(.returnValue(nil), range(from: start)) }
         let value = try parseExpression()
