@@ -45,23 +45,28 @@ let package = Package(
         // Benchmarks: `scripts/bench` runs the release build and prints the figures.
         .executableTarget(name: "brpsh-bench", dependencies: ["NASLib"], path: "Sources/Bench"),
 
+        // What the test targets share: the benchmark data and the `.needsData` trait.
+        .target(name: "TestSupport", dependencies: ["NASLib"], path: "Tests/TestSupport"),
         .testTarget(
             name: "LangTests",
             dependencies: ["Lang", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/LangTests"),
         .testTarget(
             name: "NASLibTests",
-            dependencies: ["NASLib", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["NASLib", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/NASLibTests"),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Builtins", "Lang"], path: "Tests/InterpreterTests"),
         .testTarget(
             name: "BuiltinsTests",
             dependencies: [
-                "Builtins", "Interpreter", "Lang", "REPL", .product(name: "PropertyBased", package: "swift-property-based"),
+                "Builtins", "Interpreter", "Lang", "REPL", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/BuiltinsTests",
             exclude: []),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "App", "Builtins", "Interpreter", "brpsh"], path: "Tests/REPLTests"),
+        .testTarget(
+            name: "REPLTests", dependencies: ["REPL", "App", "Builtins", "Interpreter", "TestSupport", "brpsh"],
+            path: "Tests/REPLTests"),
     ],
     swiftLanguageModes: [.v6]
 )

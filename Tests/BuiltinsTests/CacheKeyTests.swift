@@ -4,6 +4,7 @@ import Interpreter
 import Lang
 import PropertyBased
 import Testing
+import TestSupport
 
 /// Cache keys must include every input that can change a result.
 @Suite struct CacheKeyTests {

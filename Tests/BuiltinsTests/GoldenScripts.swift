@@ -4,6 +4,7 @@ import Interpreter
 import Lang
 import REPL
 import Testing
+import TestSupport
 
 /// Golden scripts: `Tests/Scripts/<group>/*.brp`. Each script states what it must print:
 ///

@@ -3,6 +3,7 @@ import Foundation
 import Interpreter
 import Lang
 import Testing
+import TestSupport
 
 /// Every member an object advertises (for completion and error messages) must exist: one
 /// object of each kind, at toy sizes, asked for each of its member names.

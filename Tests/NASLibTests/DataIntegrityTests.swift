@@ -2,6 +2,7 @@ import Foundation
 import NASLib
 import PropertyBased
 import Testing
+import TestSupport
 
 /// Corrupt, crafted or edited data files are errors naming the file, row and column (issue 14), and the shipped
 /// files are verified against their SHA-256 list.

@@ -2,6 +2,7 @@ import Foundation
 import NASLib
 import PropertyBased
 import Testing
+import TestSupport
 
 @Suite(.needsData) struct DataTests {
     var bench: Benchmark { TestData.benchmark! }

@@ -2,6 +2,7 @@ import Foundation
 import NASLib
 import PropertyBased
 import Testing
+import TestSupport
 
 @Suite struct PickleTests {
     /// Hand-assembled protocol-2 pickle of {(1, 2): 0.5, "k": [True, None, 300]}.

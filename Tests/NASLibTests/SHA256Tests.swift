@@ -1,5 +1,6 @@
 import NASLib
 import Testing
+import TestSupport
 
 /// FIPS 180-4 test vectors, and a data file's hash against the data's SHA256SUMS.
 @Suite struct SHA256Tests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Reproducible runs end to end, with the built binary: --out bundles, check, notebooks,
 /// determinism across thread counts, the result cache.
