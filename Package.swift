@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .executable(name: "brpsh", targets: ["brpsh"]),
         .library(name: "NASLib", targets: ["NASLib"]),
+        // For the fuzz targets (Fuzz/, a package of its own built with the fuzzer sanitizer).
+        .library(name: "BrpshCore", targets: ["Lang", "Interpreter", "Builtins", "NASLib"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),

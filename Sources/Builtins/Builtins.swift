@@ -5,9 +5,7 @@ import Lang
 /// tab completion and docs/builtins.md (`brpsh --builtins-markdown`).
 public enum Builtins {
     public static func all() -> [BuiltinFunction] {
-        BuiltinFunction.category("Basics", CoreBuiltins.basics())
-            + BuiltinFunction.category("Lists and records", CoreBuiltins.collections())
-            + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
+        core()
             + CoreBuiltins.repetition()
             + [Output.save]
             + PlotBuiltins.all()
@@ -20,6 +18,13 @@ public enum Builtins {
     }
 
     /// A fresh interpreter with every builtin registered.
+    /// The builtins that touch neither files nor the benchmark data (the interpreter's fuzz target uses these).
+    public static func core() -> [BuiltinFunction] {
+        BuiltinFunction.category("Basics", CoreBuiltins.basics())
+            + BuiltinFunction.category("Lists and records", CoreBuiltins.collections())
+            + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
+    }
+
     public static func makeInterpreter(output: OutputSink) -> Interpreter {
         Interpreter(output: output, builtins: all())
     }

@@ -25,7 +25,7 @@ public struct Parser {
     /// Set when the input is too deep or too long to go on parsing: the rest of it is not read.
     var abandoned = false
     /// The deepest nesting a program may have; deeper input is an error, not a stack overflow.
-    public static let maxDepth = 500
+    public static let maxDepth = 200
     /// The most operands one chain of binary operators (`1 + 1 + ...`) may have.
     public static let maxChain = 10_000
     /// True while parsing the condition of `if`/`while` or the sequence of `for`,

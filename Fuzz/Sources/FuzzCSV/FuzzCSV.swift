@@ -1,0 +1,56 @@
+import CFuzzerDriver
+import Foundation
+import NASLib
+
+/// The CSV reader and the benchmark's CSV readers on any bytes. The first byte picks the file the rest is read
+/// as (test accuracies, validation accuracies, proxies, HW-NAS-Bench); the reader must give a table or an error.
+let files = [
+    DataFile.nb201TestAccuracy.path, "nb201/cifar10_valid_acc.csv", "nb201/cifar10_zc_proxies.csv",
+    "hw-nas-bench/hw_cifar10.csv",
+]
+/// The real test-accuracy file (the other readers need its index order), from the data brpsh ships.
+let testAccuracy: Data? = DataLocation.builtIn().flatMap {
+    FileManager.default.contents(atPath: $0 + "/" + DataFile.nb201TestAccuracy.path)
+}
+let scratch: String = {
+    var template = Array((NSTemporaryDirectory() + "brpsh-fuzz-csv-XXXXXX").utf8CString)
+    return String(cString: mkdtemp(&template)!)
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    guard size > 0 else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size))
+    let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+    if let table = try? CSVTable(text: text, source: "fuzz.csv") {
+        for r in 0..<min(table.rows.count, 50) {
+            for c in 0..<table.header.count { _ = try? table.number(r, c, allowed: 0...100) }
+        }
+    }
+    let file = files[Int(bytes[0]) % files.count]
+    for f in files { try? FileManager.default.removeItem(atPath: scratch + "/" + f) }
+    try? FileManager.default.createDirectory(atPath: scratch + "/nb201", withIntermediateDirectories: true)
+    try? FileManager.default.createDirectory(atPath: scratch + "/hw-nas-bench", withIntermediateDirectories: true)
+    if file != DataFile.nb201TestAccuracy.path, let real = testAccuracy {
+        FileManager.default.createFile(atPath: scratch + "/" + DataFile.nb201TestAccuracy.path, contents: real)
+    }
+    FileManager.default.createFile(atPath: scratch + "/" + file, contents: Data(bytes.dropFirst()))
+    guard let directory = try? DataDirectory(root: scratch) else { return 0 }
+    let benchmark = Benchmark(directory: directory)
+    switch file {
+    case DataFile.nb201TestAccuracy.path: _ = try? benchmark.index()
+    case "nb201/cifar10_valid_acc.csv": _ = try? benchmark.accuracy(.cifar10, .valid)
+    case "nb201/cifar10_zc_proxies.csv": _ = try? benchmark.proxies(.cifar10)
+    default: _ = try? benchmark.table(named: "hwnas-edgegpu")
+    }
+    return 0
+}
+
+@main
+enum Entry {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzCSV(data, size) })
+    }
+}

@@ -1,0 +1,19 @@
+import CFuzzerDriver
+import Foundation
+import NASLib
+
+/// The safe unpickler on any bytes: a value or an error, never a trap, a hang or a global executed.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzUnpickler(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    _ = try? SafeUnpickler.load(Array(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size)), source: "fuzz")
+    return 0
+}
+
+@main
+enum Entry {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzUnpickler(data, size) })
+    }
+}
