@@ -50,4 +50,5 @@ csvs = {
 }
 for selector, text in csvs.items():
     write("csv", f"file{selector}.csv", bytes([selector]) + text.encode())
+    write("csv", f"reader{selector}.csv", bytes([0x80 | selector]) + text.encode())
 write("csv", "quoted.csv", bytes([0]) + b'a,"b ""q"", c",d\r\n1,2,3\r\n')

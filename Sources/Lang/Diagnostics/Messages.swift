@@ -43,6 +43,9 @@ public enum Messages {
     public static let unterminatedString = "unterminated string (missing closing '\"')"
     public static let malformedUnicodeEscape = "malformed \\u{...} escape in string"
     public static let unterminatedInterpolation = "unterminated interpolation '\\(' in string (missing ')')"
+    public static func stringsTooDeep(_ limit: Int) -> String {
+        "strings nested too deeply in interpolations (more than \(limit) levels)"
+    }
     public static func unknownEscape(_ e: String) -> String { "unknown escape '\\\(e)' in string" }
 
     // Parser, outside the expected/unexpected pattern.

@@ -55,6 +55,9 @@ extension Lexer {
     /// string := '"' (char | escape | '\(' expression ')')* '"'
     /// escape := '\n' | '\t' | '\r' | '\0' | '\\' | '\"' | '\u{' hex+ '}'
     mutating func lexString() -> TokenKind {
+        guard stringDepth < Lexer.maxStringDepth else { return .error(Messages.stringsTooDeep(Lexer.maxStringDepth)) }
+        stringDepth += 1
+        defer { stringDepth -= 1 }
         position += 1  // opening quote
         var pieces: [StringPiece] = []
         var buffer: [UInt8] = []
@@ -86,7 +89,9 @@ extension Lexer {
             case UInt8(ascii: "("):
                 flush()
                 let exprStart = position
-                guard let exprEnd = skipInterpolation() else {
+                let skipped = skipInterpolation()
+                guard case .success(let exprEnd) = skipped else {
+                    if case .failure(let inner) = skipped, let message = inner.message { return .error(message) }
                     return .error(Messages.unterminatedInterpolation)
                 }
                 pieces.append(.interpolation(start: exprStart, end: exprEnd))
@@ -116,7 +121,7 @@ extension Lexer {
 
     /// Skips an interpolated expression up to its closing ')', returning the offset of that ')'.
     /// Nested parentheses and strings inside are skipped whole.
-    private mutating func skipInterpolation() -> Int? {
+    private mutating func skipInterpolation() -> Result<Int, InnerError> {
         var depth = 1
         while let c = peekByte(), c != UInt8(ascii: "\n") {
             if c == UInt8(ascii: "(") {
@@ -126,15 +131,20 @@ extension Lexer {
                 if depth == 0 {
                     let close = position
                     position += 1
-                    return close
+                    return .success(close)
                 }
             } else if c == UInt8(ascii: "\"") {
-                if case .error = lexString() { return nil }
+                if case .error(let message) = lexString() { return .failure(InnerError(message: message)) }
                 continue
             }
             position += 1
         }
-        return nil
+        return .failure(InnerError(message: nil))
+    }
+
+    /// Why an interpolation could not be skipped: a string inside it failed (its message), or no ')' (nil).
+    struct InnerError: Error {
+        let message: String?
     }
 
     static func hexValue(_ c: UInt8) -> Int? {

@@ -9,6 +9,10 @@ public struct Lexer {
     let end: Int
     public internal(set) var position: Int
     private var sawNewline = true
+    /// How many string literals enclose the one being lexed (through `\(` interpolations).
+    var stringDepth = 0
+    /// The deepest nesting of strings in interpolations (the lexer recurses for each level).
+    public static let maxStringDepth = 100
 
     /// Lexes `file` from byte `start` to byte `end` (the whole file by default).
     public init(file: SourceFile, start: Int = 0, end: Int? = nil) {

@@ -117,6 +117,7 @@ extension Parser {
             case .interpolation(let start, let end):
                 var sub = Parser(file: file, start: start, end: end, commandNames: [])
                 sub.nesting = 1
+                sub.depth = depth  // the limits count across interpolations
                 sub.skipNewlines()
                 let e: Expr
                 do {
@@ -126,6 +127,7 @@ extension Parser {
                     }
                 } catch {
                     diagnostics.append(contentsOf: sub.diagnostics)
+                    if sub.abandoned { abandoned = true }
                     throw Failure()
                 }
                 segments.append(.expr(e))

@@ -28,7 +28,7 @@ public struct CSVTable: Sendable {
     /// The index of a column, or an error naming the columns the file has.
     public func column(_ name: String) throws -> Int {
         guard let i = header.firstIndex(of: name) else {
-            throw NASLibError("\(source): no column '\(name)' (columns: \(header.joined(separator: ", ")))")
+            throw NASLibError("\(source): no column '\(name)' (columns: \(Printable.escaped(header.joined(separator: ", "), limit: 400)))")
         }
         return i
     }
@@ -39,10 +39,10 @@ public struct CSVTable: Sendable {
     public func number(_ row: Int, _ column: Int, allowed: ClosedRange<Double>? = nil, what: String = "value") throws -> Double {
         let text = rows[row][column]
         guard CSVTable.isDecimal(text), let v = Double(text), v.isFinite else {
-            throw NASLibError("\(source):\(row + 2): column '\(header[column])' is not a finite decimal number: '\(Printable.escaped(text))'")
+            throw NASLibError("\(source):\(row + 2): column '\(Printable.escaped(header[column]))' is not a finite decimal number: '\(Printable.escaped(text))'")
         }
         if let r = allowed, !r.contains(v) {
-            throw NASLibError("\(source):\(row + 2): column '\(header[column])': \(text) is not a valid \(what) (\(r.lowerBound)...\(r.upperBound))")
+            throw NASLibError("\(source):\(row + 2): column '\(Printable.escaped(header[column]))': \(text) is not a valid \(what) (\(r.lowerBound)...\(r.upperBound))")
         }
         return v
     }

@@ -90,25 +90,25 @@ public struct NB201Arch: Hashable, Sendable, Comparable, CustomStringConvertible
     public init(string: String) throws {
         let nodes = string.split(separator: "+", omittingEmptySubsequences: false)
         guard nodes.count == 3 else {
-            throw NASLibError("an NB201 arch string has 3 nodes separated by '+', got \(nodes.count): \(string)")
+            throw NASLibError("an NB201 arch string has 3 nodes separated by '+', got \(nodes.count): \(Printable.escaped(string))")
         }
         var ops: [NB201Op] = []
         for (n, node) in nodes.enumerated() {
             guard node.hasPrefix("|"), node.hasSuffix("|"), node.count >= 2 else {
-                throw NASLibError("node \(n + 1) of the arch string must be written |op~i|...|, got '\(node)'")
+                throw NASLibError("node \(n + 1) of the arch string must be written |op~i|...|, got '\(Printable.escaped(String(node)))'")
             }
             let items = node.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
             guard items.count == n + 1 else {
-                throw NASLibError("node \(n + 1) of the arch string has \(n + 1) inputs, got \(items.count) in '\(node)'")
+                throw NASLibError("node \(n + 1) of the arch string has \(n + 1) inputs, got \(items.count) in '\(Printable.escaped(String(node)))'")
             }
             for (i, item) in items.enumerated() {
                 let parts = item.split(separator: "~", omittingEmptySubsequences: false)
                 guard parts.count == 2, Int(parts[1]) == i else {
-                    throw NASLibError("edge '\(item)' of node \(n + 1) must be op~\(i)")
+                    throw NASLibError("edge '\(Printable.escaped(String(item)))' of node \(n + 1) must be op~\(i)")
                 }
                 guard let op = NB201Op(name: String(parts[0])) else {
                     let names = NB201Op.allCases.map(\.name).joined(separator: ", ")
-                    throw NASLibError("unknown NB201 op '\(parts[0])' (ops: \(names))")
+                    throw NASLibError("unknown NB201 op '\(Printable.escaped(String(parts[0])))' (ops: \(names))")
                 }
                 ops.append(op)
             }

@@ -21,7 +21,7 @@ public struct NB201Index: Sendable {
                 throw NASLibError("\(source): row \(i + 2): \(e.message)")
             }
             guard indices[arch.code] < 0 else {
-                throw NASLibError("\(source): row \(i + 2): arch \(s) appears twice")
+                throw NASLibError("\(source): row \(i + 2): arch \(Printable.escaped(s)) appears twice")
             }
             codes[i] = arch.code
             indices[arch.code] = i
