@@ -33,8 +33,9 @@ public struct RangeValue {
         guard step != 0, step != Int.min else { throw Failure.zeroStep }
         let (span, overflow) = step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
         guard !overflow else { throw Failure.tooLarge }
-        let n = span < 0 ? 0 : span / abs(step) + 1
-        guard n <= RangeValue.maxCount else { throw Failure.tooLarge }
+        let q = span < 0 ? -1 : span / abs(step)
+        guard q < RangeValue.maxCount else { throw Failure.tooLarge }
+        let n = q + 1
         return RangeValue(kind: .integer(start: start, step: step), count: n, unit: nil)
     }
 

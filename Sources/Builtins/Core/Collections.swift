@@ -21,8 +21,15 @@ extension CoreBuiltins {
                     if let e = try c.optionalInt("end") { end = e } else { (start, end) = (0, start) }
                     let step = try c.int("step")
                     guard step != 0 else { throw c.fail("step", "must not be zero") }
-                    end = step > 0 ? end - 1 : end + 1
-                    return .range(try RangeValue.integers(start, end, step: step))
+                    // Excluding `end` (checked: at Int.min / Int.max the range is empty anyway).
+                    let (last, overflow) = step > 0 ? end.subtractingReportingOverflow(1) : end.addingReportingOverflow(1)
+                    if start == end || overflow { return .range(try RangeValue.integers(0, -1)) }
+                    end = last
+                    do {
+                        return .range(try RangeValue.integers(start, end, step: step))
+                    } catch {
+                        throw c.fail("end", "a range of more than \(RangeValue.maxCount) elements is too large")
+                    }
                 }),
             BuiltinFunction(
                 "keys", [BuiltinParameter("r", .record)], doc: "The field names of a record, in order.",

@@ -38,12 +38,12 @@ enum AccuracyBuiltins {
 
     static func options(_ c: BuiltinCall, models: Int) throws -> (GCNConfig, TrainingOptions, AnyGCN.Precision) {
         var o = TrainingOptions.accuracyDefaults(models: models)
-        o.epochs = try c.int("epochs", min: 1)
+        o.epochs = try c.int("epochs", min: 1, max: Limits.epochs)
         if let b = try c.optionalInt("batch") { o.batch = b }
         guard o.batch >= 1 else { throw c.fail("batch", "must be ≥ 1") }
         o.learningRate = try c.double("lr")
         o.weightDecay = try c.double("weight_decay")
-        o.patience = try c.int("patience", min: 0)
+        o.patience = try c.int("patience", min: 0, max: Limits.epochs)
         var config = GCNConfig()
         config.dropout = try c.double("dropout")
         guard config.dropout >= 0 && config.dropout < 1 else { throw c.fail("dropout", "must be in [0, 1)") }
@@ -72,7 +72,7 @@ enum AccuracyBuiltins {
             + [BuiltinParameter("init", .any, default: .nil, "a trained predictor whose GCN body to start from (transfer, Figure S4)")],
         doc: "The standard GCN accuracy predictor (Table S3): regression on normalised accuracy of n random models.") { c in
         let (signal, name) = try signal(c)
-        let n = try c.int("n", min: 2), nv = try c.int("valid", min: 0)
+        let n = try c.int("n", min: 2, max: NB201Arch.count), nv = try c.int("valid", min: 0, max: NB201Arch.count)
         let (config, options, precision) = try options(c, models: n)
         let seed = try c.seed()
         guard n + nv <= signal.models.count else { throw c.fail("n", "n + valid = \(n + nv) exceeds the \(signal.models.count) models") }
@@ -100,7 +100,7 @@ enum AccuracyBuiltins {
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for a in NB201Arch.all { values[a.code] = Double(NB201Cost(a, dataset: dataset).flops) }
         let signal = AccuracySignal(MetricTable(name: "flops", values: values))
-        let n = try c.int("n", min: 2), nv = try c.int("valid", min: 0)
+        let n = try c.int("n", min: 2, max: NB201Arch.count), nv = try c.int("valid", min: 0, max: NB201Arch.count)
         var (config, options, precision) = try options(c, models: n)
         if !c.isGiven("batch") { options.batch = 10 }
         options.schedule = .plateau
@@ -144,7 +144,7 @@ enum AccuracyBuiltins {
             + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2) + pairParams,
         doc: "The binary relation predictor trained on n random models (non-iterative); rank_corr(bp) measures its ranking.") { c in
         let (signal, name) = try signal(c)
-        let n = try c.int("n", min: 2)
+        let n = try c.int("n", min: 2, max: NB201Arch.count)
         var (spec, batch) = try pairSpec(c, models: n)
         spec.options.batch = batch
         let seed = try c.seed()

@@ -25,8 +25,8 @@ enum BaselineBuiltins {
             let index = try nas { try NASContext.of(c).benchmark().index() }
             perSeed = try nas { try perSeedTable(path, index) }
         }
-        let first = try c.seed(), runs = try c.int("runs", min: 1)
-        return (problem, space, Baselines.Fitness(signal.table, perSeed: perSeed), (0..<runs).map { first + $0 }, try c.int("budget", min: 1),
+        let first = try c.seed(), runs = try c.int("runs", min: 1, max: Limits.runs)
+        return (problem, space, Baselines.Fitness(signal.table, perSeed: perSeed), (0..<runs).map { first + $0 }, try c.int("budget", min: 1, max: Limits.budget),
                 model)
     }
 
@@ -63,7 +63,7 @@ enum BaselineBuiltins {
          BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common,
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
-        let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1), cached = try c.bool("cached")
+        let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
         return try finish(c, cached ? "evolution (cached)" : "evolution", problem, seeds, model) {
             Baselines.evolution(space, fitness, problem, budget: budget, population: pool, sample: sample, cached: cached, seed: $0)
         }

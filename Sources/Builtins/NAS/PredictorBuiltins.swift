@@ -33,11 +33,11 @@ enum PredictorBuiltins {
     /// The predictor spec from a call's arguments, checked.
     static func spec(_ c: BuiltinCall, device: Device) throws -> GCNPredictorSpec {
         var s = GCNPredictorSpec(device: device.name)
-        s.n = try c.int("n", min: 1)
-        s.valid = try c.int("valid", min: 0)
+        s.n = try c.int("n", min: 1, max: NB201Arch.count)
+        s.valid = try c.int("valid", min: 0, max: NB201Arch.count)
         s.seed = try c.seed()
-        s.options.epochs = try c.int("epochs", min: 1)
-        s.options.batch = try c.int("batch", min: 1)
+        s.options.epochs = try c.int("epochs", min: 1, max: Limits.epochs)
+        s.options.batch = try c.int("batch", min: 1, max: Limits.batch)
         s.options.learningRate = try c.double("lr")
         guard s.options.learningRate > 0 else { throw c.fail("lr", "must be positive") }
         s.options.weightDecay = try c.double("weight_decay")
@@ -45,14 +45,14 @@ enum PredictorBuiltins {
         guard s.config.dropout >= 0 && s.config.dropout < 1 else { throw c.fail("dropout", "must be in [0, 1)") }
         s.config.layers = try c.int("layers", min: 1, max: 16)
         s.config.hidden = try c.int("hidden", min: 1, max: 8192)
-        s.options.patience = try c.int("patience", min: 0)
-        s.options.lrPatience = try c.int("lr_patience", min: 0)
+        s.options.patience = try c.int("patience", min: 0, max: Limits.epochs)
+        s.options.lrPatience = try c.int("lr_patience", min: 0, max: Limits.epochs)
         let schedule = try c.string("schedule")
         guard let sched = TrainingOptions.Schedule(rawValue: schedule) else {
             throw c.fail("schedule", "use plateau, cosine or constant, got \"\(schedule)\"")
         }
         s.options.schedule = sched
-        s.options.warmup = try c.int("warmup", min: 0)
+        s.options.warmup = try c.int("warmup", min: 0, max: Limits.epochs)
         s.options.restoreBest = try c.bool("restore_best")
         let loss = try c.string("loss")
         guard let l = TrainingOptions.LossKind(rawValue: loss) else { throw c.fail("loss", "use l1 or mse, got \"\(loss)\"") }
@@ -97,7 +97,7 @@ enum PredictorBuiltins {
         let device = try nas { try DeviceCatalog.resolve(try c.string("device")) }
         let table = try nas { try context.benchmark().table(device) }
         let p = try nas {
-            try LayerwisePredictor.fit(table, n: try c.int("n", min: 1), valid: try c.int("valid", min: 0), seed: try c.seed())
+            try LayerwisePredictor.fit(table, n: try c.int("n", min: 1, max: NB201Arch.count), valid: try c.int("valid", min: 0, max: NB201Arch.count), seed: try c.seed())
         }
         return .object(LayerwiseObject(p, device, context))
     }

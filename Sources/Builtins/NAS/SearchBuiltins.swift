@@ -100,7 +100,7 @@ enum SearchBuiltins {
                BuiltinParameter("init", .any, default: .nil, "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
                BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
-        let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1)
+        let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1, max: Limits.epochs)
         var o = BRPNAS.Options()
         o.K = K
         o.iterations = iters
@@ -122,7 +122,7 @@ enum SearchBuiltins {
         let reportCall = c.isNil("report") ? "accuracy" : "report"
         let (problem, model, _) = try problem(c, reportName: reportCall)
         let cands = try candidates(signal, problem, model)
-        let first = try c.seed(), runs = try c.int("runs", min: 1)
+        let first = try c.seed(), runs = try c.int("runs", min: 1, max: Limits.runs)
         let totalEpochs = (1...iters).reduce(0) { $0 + max(1, o.epochs * $1 / iters) } * runs
         var progress = Progress(c, "brp", total: totalEpochs)
         defer { progress.finish() }

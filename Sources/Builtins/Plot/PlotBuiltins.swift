@@ -45,7 +45,7 @@ enum PlotBuiltins {
             }
             panels += try p.figure().panels
         }
-        return .object(FigureObject(Figure(panels: panels, columns: try c.int("cols", min: 1), title: try c.optionalString("title"))))
+        return .object(FigureObject(Figure(panels: panels, columns: try c.int("cols", min: 1, max: 64), title: try c.optionalString("title"))))
     }
 
     static func figure(_ c: BuiltinCall, kind: String) throws -> Figure {
