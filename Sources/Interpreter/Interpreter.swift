@@ -33,16 +33,6 @@ public final class Interpreter {
         Parser.parse(file, commandNames: commandNames)
     }
 
-    /// Runs a program's statements at top level. The value of each top-level expression
-    /// statement that is not nil is passed to `display` (the REPL numbers it; a script prints it).
-    public func run(_ program: Program, display: (Value, Stmt) -> Void) throws {
-        for stmt in program.statements {
-            try Interrupt.check()
-            let value = try executeTopLevel(stmt)
-            if let v = value, !v.isNil { display(v, stmt) }
-        }
-    }
-
     /// Executes one top-level statement; returns the value when it is an expression statement.
     public func executeTopLevel(_ stmt: Stmt) throws -> Value? {
         do {

@@ -143,8 +143,10 @@ import Testing
     @Test func terminalChartDraws() throws {
         let out = StringSink()
         let interpreter = Builtins.makeInterpreter(output: out)
-        let parsed = interpreter.parse(SourceFile(name: "t", text: "plot(x: [0, 1, 2, 3], y: [0, 1, 4, 9], label: \"sq\")"))
-        try interpreter.run(parsed.program) { v, _ in out.write(Format.display(v, terminal: true)) }
+        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: "plot(x: [0, 1, 2, 3], y: [0, 1, 4, 9], label: \"sq\")")) { v, _ in
+            out.write(Format.display(v, terminal: true))
+        }
+        #expect(failure == nil)
         #expect(out.text.unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF })
         #expect(out.text.contains("sq"))
     }
