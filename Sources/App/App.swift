@@ -172,7 +172,7 @@ public enum App {
         let interpreter = session.interpreter
         RunContext.of(interpreter).useCache = useCache
         RunContext.of(interpreter).quiet = quiet
-        session.helpText = { name in Help.text(for: .string(name), in: interpreter) }
+        session.helpText = { name in Help.text(for: name.map(Value.string) ?? .nil, in: interpreter) }
         let recorder = RecordingSink(interpreter.output) { session.count - 1 }
         interpreter.output = recorder
         session.output = recorder

@@ -77,10 +77,11 @@ extension Session {
             return .failed
         case .ready(let p): program = p
         }
-        inputs.append(code)
         let n = count
         count += 1
+        let before = lastResult
         let ok = execute(program, number: n)
+        if ok { inputs.append(SavedInput(text: code, number: n, previousResult: before, program: program)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         output.write("time: \(Session.formatSeconds(seconds))\n")
         return ok ? .ran : .failed
@@ -102,7 +103,7 @@ extension Session {
             report(f.description)
             return .failed
         }
-        inputs.append(":run \(path)")
+        inputs.append(SavedInput(text: text, number: 0, previousResult: lastResult, program: nil, from: path))
         return .ran
     }
 
@@ -111,14 +112,7 @@ extension Session {
             report(":save needs a file name")
             return .failed
         }
-        // `:run` inputs become the script's text inline, so the saved file stands alone.
-        let body = inputs.map { input -> String in
-            if input.hasPrefix(":run "), let text = try? String(contentsOfFile: String(input.dropFirst(5)), encoding: .utf8) {
-                return "# from \(input.dropFirst(5))\n" + text.trimmingCharacters(in: .newlines)
-            }
-            return input
-        }
-        let text = "# brpsh session saved by :save\n" + body.joined(separator: "\n") + "\n"
+        let text = SavedInput.script(inputs)
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             output.write("saved \(inputs.count) inputs to \(path)\n")

@@ -26,11 +26,13 @@ public final class Session {
     public var numbered: Bool
     public internal(set) var count = 1
     var pending: [String] = []
-    /// Inputs that ran without a syntax error, for `:save`.
-    public internal(set) var inputs: [String] = []
+    /// Inputs that ran without an error, for `:save`: the text, its number, and the number of the last result
+    /// shown before it (what `_` meant when it ran).
+    public internal(set) var inputs: [SavedInput] = []
     var results: [Value] = [.nil]
-    /// The help text of a builtin (`:help name`), provided by the layer that knows the builtins.
-    public var helpText: ((String) -> String)?
+    /// The help text of a builtin (`:help name`, `name?`), or the list of builtins for nil (`help`), provided by
+    /// the layer that knows the builtins.
+    public var helpText: ((String?) -> String)?
     /// Extra REPL commands registered by other layers (`:notebook`, `:cache`).
     public var extraCommands: [String: (Session, String) throws -> Void] = [:]
     /// Called after each input runs (notebook recording): the input and its number.
@@ -59,6 +61,7 @@ public final class Session {
         if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
             return command(line.trimmingCharacters(in: .whitespaces))
         }
+        if pending.isEmpty, let result = habit(line.trimmingCharacters(in: .whitespaces)) { return result }
         pending.append(line)
         let text = pending.joined(separator: "\n")
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -79,13 +82,17 @@ public final class Session {
             pending.removeAll()
             program = p
         }
-        inputs.append(text)
         let n = count
         count += 1
+        let before = lastResult
         let ok = execute(program, number: n)
+        if ok { inputs.append(SavedInput(text: text, number: n, previousResult: before, program: program)) }
         onInput?(text, n)
         return ok ? .ran : .failed
     }
+
+    /// The number of the last result shown (what `_` refers to), 0 before any.
+    var lastResult: Int { results.lastIndex { !$0.isNil } ?? 0 }
 
     /// Runs a prepared input; displays and records its results.
     func execute(_ program: Program, number n: Int) -> Bool {

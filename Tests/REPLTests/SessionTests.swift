@@ -1,4 +1,5 @@
 import Builtins
+import Lang
 import Interpreter
 import App
 import REPL
@@ -104,3 +105,52 @@ final class SessionHarness {
 }
 
 import Foundation
+
+/// Issue 19: what an IPython user types first, and `:save` files that run as scripts with the same outputs.
+@Suite struct SessionHabitsTests {
+    /// The values a session showed (its `Out[n]:` lines, labels stripped).
+    static func shown(_ text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("Out["), let colon = line.range(of: "]: ") else { return nil }
+            return String(line[colon.upperBound...])
+        }
+    }
+
+    @Test func ipythonHabits() {
+        let h = SessionHarness()
+        App.attachCommands(h.session)
+        #expect(h.push("gcn?") == [.ran])
+        #expect(h.out.text.contains("gcn(device, n: 900"))
+        #expect(h.push("?len") == [.ran] && h.out.text.contains("len(x)"))
+        #expect(h.push("help") == [.ran] && h.out.text.contains("brpsh builtins"))
+        #expect(h.push("%time 1 + 1") == [.ran] && h.out.text.contains("time: "))
+        #expect(h.push("!ls") == [.failed] && h.err.text.contains("does not run shell commands"))
+        #expect(h.push("%who") == [.failed] && h.err.text.contains("IPython magic"))
+        #expect(h.push("exit = 3", "exit") == [.ran, .ran])  // a bound name keeps its meaning
+        #expect(h.push("quit()") == [.quit])
+        let h2 = SessionHarness()
+        #expect(h2.push("exit") == [.quit])
+    }
+
+    /// Every `:save`d session runs as a script and shows the same values; failed inputs are left out and `_`,
+    /// `_n` and `Out[n]` are rewritten to names.
+    @Test(arguments: [
+        ["x = 3", "x * 2", "_ + 1", "Out[2] * 10", "1 / 0", "y = \"v\\(_)\"", "y"],
+        ["xs = [1, 2, 3]", "sum(xs)", "_2 * 2", "fn f(a) { a + _3 }", "f(1)", "nope + 1", "[_, _2]"],
+        ["r = {a: 1}", "r.a", "r", "Out[3].a + _2"],
+    ])
+    func savedSessionsRunAsScripts(_ lines: [String]) throws {
+        let h = SessionHarness()
+        for line in lines { h.session.push(line) }
+        let path = NSTemporaryDirectory() + "brpsh-saved-\(UInt32.random(in: 0...UInt32.max)).brp"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(h.push(":save \(path)") == [.ran])
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!script.contains("1 / 0") && !script.contains("nope"))
+        let out = StringSink()
+        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out)).run(SourceFile(name: path, text: script))
+        #expect(failure == nil, "\(failure?.description ?? "")\n\(script)")
+        let scriptShown = out.text.split(separator: "\n").map(String.init)
+        #expect(scriptShown == Self.shown(h.out.text), "script:\n\(script)")
+    }
+}
