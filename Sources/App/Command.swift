@@ -123,6 +123,9 @@ struct CheckCommand: ParsableCommand {
               completion: .file(extensions: ["json"]))
     var expected: String
 
+    @Flag(help: "Use the result cache for the rerun (by default check recomputes everything: a check that reads the author's cache proves nothing).")
+    var cache = false
+
     @Option(help: "Relative tolerance.") var rtol = 1e-6
     @Option(help: "Absolute tolerance.") var atol = 1e-9
 
@@ -134,7 +137,8 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try options.settings
+        var settings = try options.settings
+        settings.useCache = cache && !options.noCache
         try App.finish(App.start { App.check(script, expected, settings, rtol: rtol, atol: atol) })
     }
 }

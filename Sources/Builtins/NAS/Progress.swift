@@ -1,8 +1,9 @@
 import Foundation
 import Interpreter
 
-/// A progress line for long builtins: shown (and rewritten in place) only when a person watches
-/// the output on a terminal; checks for Ctrl-C at every update.
+/// A progress line for long builtins, checking for Ctrl-C at every update. On a terminal the line is rewritten in
+/// place (5 times a second at most); off a terminal (a log, a batch job) a plain line goes to standard error every
+/// 10 seconds, so long work is never silent. `--quiet` turns both off.
 struct Progress {
     let call: BuiltinCall
     let label: String
@@ -17,27 +18,46 @@ struct Progress {
         self.total = total
     }
 
-    var visible: Bool { call.output.isInteractive && !RunContext.of(call.interpreter).quiet }
+    var quiet: Bool { RunContext.of(call.interpreter).quiet }
+    var visible: Bool { call.output.isInteractive && !quiet }
+    private var logged = false
+    /// Seconds between plain progress lines off a terminal.
+    static let logInterval: UInt64 = 10_000_000_000
 
     /// Reports `done` of `total` with a detail text; throws when the user pressed Ctrl-C.
     mutating func update(_ done: Int, _ detail: String) throws {
         try call.checkCancelled()
-        guard visible else { return }
+        guard !quiet else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 200_000_000 || done == total else { return }
-        lastDraw = now
+        if visible {
+            guard now - lastDraw > 200_000_000 || done == total else { return }
+            lastDraw = now
+            call.output.write("\r\u{1B}[K" + line(done, detail, now))
+            drawn = true
+        } else if now - max(lastDraw, start) >= Progress.logInterval {
+            lastDraw = now
+            logged = true
+            Progress.log(line(done, detail, now) + "\n")
+        }
+    }
+
+    func line(_ done: Int, _ detail: String, _ now: UInt64) -> String {
         let elapsed = Double(now - start) / 1e9
         let rate = Double(done) / max(elapsed, 1e-9)
         let eta = done > 0 ? Double(total - done) / rate : 0
-        let line = String(format: "%@ %d/%d  %@  %.1f/s  ETA %@", label, done, total, detail, rate, Progress.duration(eta))
-        call.output.write("\r\u{1B}[K" + line)
-        drawn = true
+        return String(format: "%@ %d/%d  %@  %.1f/s  ETA %@", label, done, total, detail, rate, Progress.duration(eta))
     }
 
-    /// Removes the line.
+    /// Removes the line (on a terminal); off one, says the work is done if progress was logged.
     func finish() {
         if drawn { call.output.write("\r\u{1B}[K") }
+        if logged {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            Progress.log("\(label) done in \(Progress.duration(elapsed))\n")
+        }
     }
+
+    static func log(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     static func duration(_ s: Double) -> String {
         s < 60 ? String(format: "%.0fs", s) : s < 3600 ? String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)

@@ -150,8 +150,13 @@ enum Caching {
                 let rest = data.dropFirst(envelope.count)
                 let sum = String(decoding: rest.prefix(64), as: UTF8.self), payload = rest.dropFirst(65)
                 guard SHA256.hex(Array(payload)) == sum else { throw NASLibError("checksum mismatch") }
+                let started = DispatchTime.now().uptimeNanoseconds
                 let value = try decode(Data(payload))
                 run.logCall(c.function.name, args, cached: true)
+                if !run.quiet {
+                    let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                    FileHandle.standardError.write(Data(String(format: "(%@ from cache, %.0f ms; --no-cache recomputes)\n", c.function.name, ms).utf8))
+                }
                 return value
             } catch {
                 warn(c, "ignoring a corrupt cache entry for \(c.function.name) (\(error)); recomputing")
