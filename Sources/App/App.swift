@@ -218,6 +218,17 @@ public enum App {
             let result = reader.readLine(prompt: showPrompts ? session.prompt : "")
             switch result {
             case .eof:
+                // Ctrl-D inside an open bracket or block drops that input (as Python does); at an empty prompt it
+                // leaves. At the end of a pipe, an unfinished input is an error.
+                if session.isContinuing {
+                    if showPrompts {
+                        session.cancelPending()
+                        entry.removeAll()
+                        print("")
+                        continue
+                    }
+                    session.finishPending()
+                }
                 return session.hadError ? .runtime : .ok
             case .interrupted:
                 session.cancelPending()

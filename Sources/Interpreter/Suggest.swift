@@ -9,7 +9,8 @@ public enum Suggest {
     /// The nearest candidate within a distance of about a third of the name's length.
     public static func closest(_ name: String, _ candidates: [String]) -> String? {
         guard name.count >= 3 else { return nil }
-        let limit = max(1, name.count / 3)
+        // One edit for three-letter names, two from four letters on (`alfa` → `alpha`), a third of longer ones.
+        let limit = name.count == 3 ? 1 : max(2, name.count / 3)
         var best: (String, Int)? = nil
         for c in candidates.sorted() {
             let d = distance(name.lowercased(), c.lowercased())

@@ -57,6 +57,15 @@ public final class Session {
     /// Drops a partly typed input (Ctrl-C at a continuation prompt).
     public func cancelPending() { pending.removeAll() }
 
+    /// The input ended inside an open bracket or block: reports its syntax errors (end of a piped input).
+    public func finishPending() {
+        guard !pending.isEmpty else { return }
+        let file = SourceFile(name: "In[\(count)]", text: pending.joined(separator: "\n"))
+        pending.removeAll()
+        if case .failed(let failure) = pipeline.prepare(file) { report(failure.description) }
+        count += 1
+    }
+
     public func push(_ line: String) -> PushResult {
         if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
             return command(line.trimmingCharacters(in: .whitespaces))

@@ -60,7 +60,8 @@ enum DataBuiltins {
             case "all": parts = ["nb201", "latbench", "hwnasbench", "help"]
             case "latbench", "nb201", "hwnasbench", "help": parts = [name.lowercased()]
             default:
-                throw c.fail("names", "unknown data \"\(name)\" (latbench, nb201, hwnasbench, help, all)")
+                let known = ["latbench", "nb201", "hwnasbench", "help", "all"]
+                throw BuiltinError("unknown data \"\(name)\"\(Suggest.didYouMean(name, known, quote: "\"")) (load takes: \(known.joined(separator: ", ")))")
             }
             for p in parts { c.output.write(try loadGroup(p, benchmark) + "\n") }
         }

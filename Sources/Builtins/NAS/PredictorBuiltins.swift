@@ -99,6 +99,8 @@ enum PredictorBuiltins {
         let p = try nas {
             try LayerwisePredictor.fit(table, n: try c.int("n", min: 1, max: NB201Arch.count), valid: try c.int("valid", min: 0, max: NB201Arch.count), seed: try c.seed())
         }
+        // Not cached (a least-squares fit takes milliseconds), but recorded in provenance.json like every fit.
+        RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
         return .object(LayerwiseObject(p, device, context))
     }
 
