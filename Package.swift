@@ -20,6 +20,7 @@ let package = Package(
         // System libraries: each is imported by exactly one Swift file.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
 
         // The language: source, lexer, AST, parser, diagnostics. Depends on nothing.
         .target(name: "Lang", path: "Sources/Lang"),
@@ -38,8 +39,9 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "REPL", "Builtins", "Interpreter", "Lang", "NASLib",
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/App"),
         // The command-line tool: a thin main.

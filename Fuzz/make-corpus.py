@@ -6,6 +6,20 @@ import io, os, pickle, zipfile
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
+scripts = {
+    "units.brp": "t = 1ms..7ms step 0.1\nprint(len(t), t[-1], 1ms + 250us == 1.25ms)\n",
+    "functions.brp": "fn f(a, b: 2) { if a > b { a } else { b } }\nmap([1, 3]) { x -> f(x) }\n",
+    "records.brp": "r = {K: 50, alpha: 0.5}\nfor k in keys(r) { print(\"\\(k)=\\(r[k])\") }\n",
+    "errors.brp": "x = [1, 2\ny = 3 +\nz = \"\\(\"a\\(1)\")\"\n",
+    "loops.brp": "s = 0\nwhile s < 10 { s += 3 }\nfor i in 1..3 { s = s * i }\nprint(s ** 2, -s % 4, s / 7)\n",
+}
+for name, text in scripts.items():
+    for target in ("parser", "interpreter"):
+        d = os.path.join(root, target)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+
 def write(target, name, data):
     d = os.path.join(root, target)
     os.makedirs(d, exist_ok=True)

@@ -103,6 +103,49 @@ public final class Session {
     /// The number of the last result shown (what `_` refers to), 0 before any.
     var lastResult: Int { results.lastIndex { !$0.isNil } ?? 0 }
 
+    /// Runs a whole cell (a notebook's or the kernel's) as one input: a one-line `:command` or IPython habit is
+    /// handled as at the prompt; otherwise the cell must be complete (an open bracket is a syntax error).
+    public func executeCell(_ code: String) -> PushResult {
+        let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .ran }
+        if !trimmed.contains("\n") {
+            if trimmed.hasPrefix(":") { return command(trimmed) }
+            if let result = habit(trimmed) { return result }
+        }
+        pending.removeAll()
+        let program: Program
+        switch pipeline.prepare(SourceFile(name: "In[\(count)]", text: code)) {
+        case .incomplete:
+            return .failed
+        case .failed(let failure):
+            report(failure.description)
+            count += 1
+            return .failed
+        case .ready(let p):
+            program = p
+        }
+        let n = count
+        count += 1
+        let before = lastResult
+        let ok = execute(program, number: n)
+        if ok { inputs.append(SavedInput(text: code, number: n, previousResult: before, program: program)) }
+        onInput?(code, n)
+        return ok ? .ran : .failed
+    }
+
+    /// Whether code is a complete input, an unfinished one (an open bracket or block) or invalid.
+    public enum Completeness: String {
+        case complete, incomplete, invalid
+    }
+
+    public func completeness(_ code: String) -> Completeness {
+        let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix(":") || Session.helpQuery(trimmed) != nil { return .complete }
+        let parsed = interpreter.parse(SourceFile(name: "In[\(count)]", text: code))
+        if parsed.incomplete { return .incomplete }
+        return parsed.diagnostics.isEmpty ? .complete : .invalid
+    }
+
     /// Runs a prepared input; displays and records its results.
     func execute(_ program: Program, number n: Int) -> Bool {
         Interrupt.clear()

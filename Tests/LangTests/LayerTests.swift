@@ -15,7 +15,7 @@ import Testing
         "NASLib": ["CBLAS", "Crypto"],
         "Builtins": ["Interpreter", "Lang", "NASLib"],
         "REPL": ["Interpreter", "Lang", "CEditLine"],
-        "App": ["REPL", "Builtins", "Interpreter", "Lang", "NASLib", "ArgumentParser", "Crypto"],
+        "App": ["REPL", "Builtins", "Interpreter", "Lang", "NASLib", "ArgumentParser", "Crypto", "CZMQ"],
         "brpsh": ["App"],
         "Bench": ["NASLib"],
     ]

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import NASLib
+
+/// `brpsh kernel -f CONNECTION_FILE` (Jupyter starts this) and `brpsh kernel install`.
+struct KernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "The Jupyter kernel: 'brpsh kernel install' writes the kernelspec; Jupyter runs 'brpsh kernel -f FILE'.",
+        subcommands: [Start.self, Install.self],
+        defaultSubcommand: Start.self)
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "start", abstract: "Serve the Jupyter messaging protocol with the ports and key of a connection file.")
+
+        @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter writes.", valueName: "file"),
+                completion: .file(extensions: ["json"]))
+        var connectionFile: String
+
+        func run() throws {
+            let connection: Kernel.Connection
+            do {
+                connection = try Kernel.Connection(file: connectionFile)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let status = App.start {
+                do {
+                    let kernel = try Kernel(connection)
+                    kernel.run()
+                    return .ok
+                } catch {
+                    Kernel.log("\(error)")
+                    return .cannotCreate
+                }
+            }
+            try App.finish(status)
+        }
+    }
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "install",
+            abstract: "Write the brpsh kernelspec (kernels/brpsh/kernel.json) where Jupyter finds it.")
+
+        @Flag(help: "For this user (the default): $JUPYTER_DATA_DIR, else ~/.local/share/jupyter.") var user = false
+        @Flag(name: .customLong("sys-prefix"), help: "Into python3's sys.prefix (a virtual environment or conda env).")
+        var sysPrefix = false
+        @Option(help: ArgumentHelp("Into DIR/share/jupyter.", valueName: "DIR")) var prefix: String?
+
+        func validate() throws {
+            if [user, sysPrefix, prefix != nil].filter({ $0 }).count > 1 {
+                throw ValidationError("give one of --user, --sys-prefix, --prefix DIR")
+            }
+        }
+
+        func run() throws {
+            let base: String
+            if let p = prefix {
+                base = (p as NSString).appendingPathComponent("share/jupyter")
+            } else if sysPrefix {
+                base = (try Install.pythonPrefix() as NSString).appendingPathComponent("share/jupyter")
+            } else {
+                let env = ProcessInfo.processInfo.environment
+                base = env["JUPYTER_DATA_DIR"]
+                    ?? ((env["XDG_DATA_HOME"] ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")) as NSString)
+                        .appendingPathComponent("jupyter")
+            }
+            let dir = (base as NSString).appendingPathComponent("kernels/brpsh")
+            guard let exe = DataLocation.currentExecutable() else { throw ValidationError("cannot tell where brpsh is") }
+            let spec: [String: Any] = [
+                "argv": [exe, "kernel", "-f", "{connection_file}"],
+                "display_name": "brpsh",
+                "language": "brpsh",
+                "interrupt_mode": "message",
+                "metadata": ["debugger": false],
+            ]
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                let data = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
+                try data.write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("kernel.json")))
+            } catch {
+                FileHandle.standardError.write(Data("brpsh: cannot write the kernelspec into \(dir): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(73)
+            }
+            print("installed the brpsh kernelspec in \(dir)")
+        }
+
+        static func pythonPrefix() throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", "-c", "import sys; print(sys.prefix)"]
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            p.waitUntilExit()
+            let s = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard p.terminationStatus == 0, !s.isEmpty else { throw ValidationError("--sys-prefix: python3 did not say its sys.prefix") }
+            return s
+        }
+    }
+}

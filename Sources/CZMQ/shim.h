@@ -1,0 +1,2 @@
+// ZeroMQ (Debian: libzmq3-dev), for the Jupyter kernel. Imported only by App/Kernel/ZMQSocket.swift.
+#include <zmq.h>
