@@ -59,6 +59,8 @@ final class Kernel: @unchecked Sendable {
     var executionCount: Int { session.count }
     /// Set by a shutdown request; the shell loop ends.
     let stopping = ShutdownFlag()
+    /// The kernel ended because its parent process died.
+    var lostFrontend = false
 
     init(_ connection: Connection) throws {
         shell = try ZMQSocket(.router, bind: connection.endpoint("shell_port"))
@@ -83,9 +85,18 @@ final class Kernel: @unchecked Sendable {
         let controlThread = Thread { [self] in self.serveControl() }
         controlThread.start()
         publish("status", ["execution_state": "starting"], parent: nil)
+        let parent = getppid()
         while !stopping.isSet {
             let ready = ZMQSocket.poll([shell], milliseconds: 200)
-            guard !ready.isEmpty else { continue }
+            guard !ready.isEmpty else {
+                // The process that started the kernel is gone (it was reparented): nobody will ever ask again.
+                if getppid() != parent {
+                    Kernel.log("the process that started the kernel is gone; exiting")
+                    lostFrontend = true
+                    return
+                }
+                continue
+            }
             guard let message = receive(shell) else { continue }
             handleShell(message)
         }
@@ -169,10 +180,7 @@ final class Kernel: @unchecked Sendable {
                 reply(shell, to: m, "is_complete_reply", content)
             }
         case "history_request":
-            busy(m) {
-                let history = session.inputs.map { [0, $0.number, $0.text] as [Any] }
-                reply(shell, to: m, "history_reply", ["status": "ok", "history": history])
-            }
+            busy(m) { reply(shell, to: m, "history_reply", ["status": "ok", "history": history(m.content)]) }
         case "comm_info_request":
             busy(m) { reply(shell, to: m, "comm_info_reply", ["status": "ok", "comms": [String: Any]()]) }
         case "shutdown_request":
@@ -182,6 +190,54 @@ final class Kernel: @unchecked Sendable {
         default:
             Kernel.log("ignored shell message \(m.type)")
         }
+    }
+
+    /// The inputs of this session (session 0) that ran: the last `n` (tail), those numbered start..<stop (range),
+    /// or those matching a glob pattern (search; `unique` keeps the last of equal inputs). With `output`, each entry
+    /// is (input, nil): results are not kept as text.
+    func history(_ c: [String: Any]) -> [[Any]] {
+        var entries = session.inputs.filter { $0.number > 0 }.map { ($0.number, $0.text) }
+        switch c["hist_access_type"] as? String ?? "tail" {
+        case "range":
+            let start = c["start"] as? Int ?? 0, stop = c["stop"] as? Int ?? Int.max
+            entries = entries.filter { $0.0 >= start && $0.0 < stop }
+        case "search":
+            let pattern = c["pattern"] as? String ?? "*"
+            entries = entries.filter { Kernel.glob(pattern, $0.1) }
+            if c["unique"] as? Bool ?? false {
+                var seen = Set<String>()
+                entries = entries.reversed().filter { seen.insert($0.1).inserted }.reversed()
+            }
+            if let n = c["n"] as? Int, n >= 0 { entries = Array(entries.suffix(n)) }
+        default:
+            if let n = c["n"] as? Int, n >= 0 { entries = Array(entries.suffix(n)) }
+        }
+        let output = c["output"] as? Bool ?? false
+        return entries.map { [0, $0.0, output ? [$0.1, NSNull()] as [Any] : $0.1] as [Any] }
+    }
+
+    /// Shell-style glob: `*` any run, `?` one character, the rest literal.
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern), s = Array(text)
+        var pi = 0, si = 0, star = -1, mark = 0
+        while si < s.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == s[si] {
+                pi += 1
+                si += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi
+                mark = si
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                si = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
     }
 
     var kernelInfo: [String: Any] {

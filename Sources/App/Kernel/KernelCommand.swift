@@ -29,7 +29,7 @@ struct KernelCommand: ParsableCommand {
                 do {
                     let kernel = try Kernel(connection)
                     kernel.run()
-                    return .ok
+                    return kernel.lostFrontend ? .runtime : .ok
                 } catch {
                     Kernel.log("\(error)")
                     return .cannotCreate

@@ -1,0 +1,175 @@
+"""The brpsh Jupyter kernel driven by Jupyter's own client (jupyter_client) and conformance tests
+(jupyter_kernel_test), and a notebook executed headless with nbclient.
+
+Run by Tests/REPLTests/KernelTests.swift with BRPSH_KERNEL_PATH pointing at a Jupyter data directory where
+`brpsh kernel install --prefix` put the kernelspec (JUPYTER_PATH), or by hand:
+    JUPYTER_PATH=DIR/share/jupyter python3 -m unittest -v Tests/Kernel/test_kernel.py
+"""
+import os
+import time
+import unittest
+
+import jupyter_client
+import jupyter_kernel_test
+import nbformat
+from nbclient import NotebookClient
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+class BrpshKernelTests(jupyter_kernel_test.KernelTests):
+    """The Jupyter project's kernel conformance tests."""
+    kernel_name = "brpsh"
+    language_name = "brpsh"
+    file_extension = ".brp"
+    code_hello_world = 'print("hello, world")'
+    code_stderr = None
+    completion_samples = [{"text": "gcn(dev", "matches": {"device:"}}, {"text": "rang", "matches": {"range"}}]
+    complete_code_samples = ["1 + 1", "x = [1, 2]", "fn f(a) { a }"]
+    incomplete_code_samples = ["x = [1,", "fn f(a) {", "y = 2 +"]
+    invalid_code_samples = ["x = )", "1 +* 2"]
+    code_inspect_sample = "len"
+    code_execute_result = [{"code": "6 * 7", "result": "42"}, {"code": "1ms + 250us", "result": "1.25ms"}]
+    code_display_data = []
+    code_history_pattern = "6 * 7"
+    supported_history_operations = ("tail", "range", "search")
+
+
+class Session:
+    """One kernel and a helper that runs a cell and collects its IOPub messages."""
+
+    def __init__(self):
+        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name="brpsh", startup_timeout=60)
+
+    def run(self, code, timeout=60):
+        msg_id = self.kc.execute(code)
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+        outputs = []
+        while True:
+            m = self.kc.get_iopub_msg(timeout=timeout)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return reply["content"], outputs
+            if m["msg_type"] != "status":
+                outputs.append((m["msg_type"], m["content"]))
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=False)
+
+
+class BrpshBehaviourTests(unittest.TestCase):
+    """Values, tables, figures, errors, completion, inspection, interrupts and restarts."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Session()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.close()
+
+    def test_values_stream_and_state(self):
+        reply, out = self.s.run('x = 40\nprint("two")\nx + 2')
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn(("stream", {"name": "stdout", "text": "two\n"}), out)
+        results = [c for t, c in out if t == "execute_result"]
+        self.assertEqual(results[-1]["data"]["text/plain"], "42")
+        self.assertEqual(results[-1]["execution_count"], reply["execution_count"])
+        reply, out = self.s.run("x * 2")  # variables stay between cells
+        self.assertEqual([c for t, c in out if t == "execute_result"][0]["data"]["text/plain"], "80")
+
+    def test_table_as_html(self):
+        _, out = self.s.run("[{seed: 1, latency: 1ms}, {seed: 2, latency: 2ms}]")
+        data = [c for t, c in out if t == "execute_result"][0]["data"]
+        self.assertIn("<table>", data["text/html"])
+        self.assertIn("<th>latency</th>", data["text/html"])
+        self.assertIn("seed", data["text/plain"])
+
+    def test_plot_inline_as_svg(self):
+        _, out = self.s.run("plot(x: [1, 2, 3], y: [3, 1, 2], title: \"t\")")
+        data = [c for t, c in out if t == "execute_result"][0]["data"]
+        self.assertTrue(data["image/svg+xml"].lstrip().startswith("<svg") or "<svg" in data["image/svg+xml"])
+
+    def test_error_with_position(self):
+        self.s.run("y = 1")
+        reply, out = self.s.run("w = 5\nz = y +* 2")
+        self.assertEqual(reply["status"], "error")
+        errors = [c for t, c in out if t == "error"]
+        self.assertEqual(len(errors), 1)
+        self.assertRegex(errors[0]["evalue"], r"^In\[\d+\]:2:\d+: error: ")
+        self.assertTrue(any(line.strip().startswith("^") for line in errors[0]["traceback"]), errors[0]["traceback"])
+        reply, _ = self.s.run("y")  # the session is intact; a cell with a syntax error runs nothing
+        self.assertEqual(reply["status"], "ok")
+        reply, _ = self.s.run("w")
+        self.assertEqual(reply["status"], "error")
+
+    def test_runtime_error_keeps_session(self):
+        self.s.run("kept = 7")
+        reply, out = self.s.run("kept2 = 1\n1 / 0")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("division by zero", reply["evalue"])
+        _, out = self.s.run("kept + kept2")
+        self.assertEqual([c for t, c in out if t == "execute_result"][0]["data"]["text/plain"], "8")
+
+    def test_complete_inspect_is_complete(self):
+        c = self.s.kc.complete("gcn(dev", 7, reply=True, timeout=30)["content"]
+        self.assertIn("device:", c["matches"])
+        self.assertEqual((c["cursor_start"], c["cursor_end"]), (4, 7))
+        i = self.s.kc.inspect("gcn(", 4, reply=True, timeout=30)["content"]
+        self.assertTrue(i["found"])
+        self.assertIn("latency predictor", i["data"]["text/plain"])
+        self.s.kc.is_complete("x = [1,")
+        r = self.s.kc.get_shell_msg(timeout=30)["content"]
+        self.assertEqual(r["status"], "incomplete")
+
+    def test_interrupt_a_long_cell(self):
+        self.s.run("counter = 0")
+        msg_id = self.s.kc.execute("while true { counter = counter + 1 }")
+        time.sleep(1.5)
+        self.s.km.interrupt_kernel()
+        reply = self.s.kc.get_shell_msg(timeout=30)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.s.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
+        _, out = self.s.run("counter > 0")  # alive, with its variables
+        self.assertEqual([c for t, c in out if t == "execute_result"][0]["data"]["text/plain"], "true")
+
+
+class BrpshRestartTests(unittest.TestCase):
+    def test_restart(self):
+        s = Session()
+        try:
+            s.run("before = 1")
+            s.km.restart_kernel(now=False)
+            s.kc.wait_for_ready(timeout=60)
+            reply, out = s.run("before")
+            self.assertEqual(reply["status"], "error")  # a fresh session
+            _, out = s.run("1 + 1")
+            self.assertEqual([c for t, c in out if t == "execute_result"][0]["data"]["text/plain"], "2")
+        finally:
+            s.close()
+
+
+class NotebookTests(unittest.TestCase):
+    def test_example_notebook_runs_headless(self):
+        path = os.path.join(ROOT, "examples", "notebook", "brp-nas.ipynb")
+        nb = nbformat.read(path, as_version=4)
+        # The test runs the notebook at toy sizes: the parameters cell is replaced, as papermill would.
+        for cell in nb.cells:
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                cell.source = "n = 60\nepochs = 3\nhidden = 16\nK = 10\nM = 12"
+        NotebookClient(nb, timeout=600, kernel_name="brpsh").execute()
+        nbformat.validate(nb)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        self.assertFalse([o for o in outputs if o.output_type == "error"], outputs)
+        self.assertTrue(any("image/svg+xml" in o.get("data", {}) for o in outputs))
+
+
+if __name__ == "__main__":
+    unittest.main()
