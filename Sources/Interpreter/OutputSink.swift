@@ -7,11 +7,14 @@ public protocol OutputSink: AnyObject {
     func display(_ value: Value, text: String)
     /// Whether a human watches this output live (progress lines are shown only then).
     var isInteractive: Bool { get }
+    /// A figure was saved to `path` (`save(plot(...), "f.svg")`): rich front ends show it inline too.
+    func showSaved(_ value: Value, path: String)
 }
 
 extension OutputSink {
     public func display(_ value: Value, text: String) { write(text + "\n") }
     public var isInteractive: Bool { false }
+    public func showSaved(_ value: Value, path: String) {}
 }
 
 /// Collects output in a string (tests, `:time`, captured runs).

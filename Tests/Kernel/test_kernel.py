@@ -95,6 +95,30 @@ class BrpshBehaviourTests(unittest.TestCase):
         data = [c for t, c in out if t == "execute_result"][0]["data"]
         self.assertTrue(data["image/svg+xml"].lstrip().startswith("<svg") or "<svg" in data["image/svg+xml"])
 
+    def test_display_several_and_saved_figures(self):
+        _, out = self.s.run('display(1, [{a: 1}])\nsave(plot(x: [1, 2], y: [2, 1]), "brpsh-kernel-test.svg")')
+        shown = [c["data"] for t, c in out if t in ("execute_result", "display_data")]
+        self.assertEqual(shown[0]["text/plain"], "1")
+        self.assertIn("text/html", shown[1])
+        self.assertTrue(any("image/svg+xml" in d for d in shown[2:]), shown)
+        if os.path.exists("brpsh-kernel-test.svg"):
+            os.remove("brpsh-kernel-test.svg")
+
+    def test_wrongly_signed_messages_are_dropped(self):
+        info = self.s.km.get_connection_info()
+        info["key"] = b"not-the-key"
+        bad = jupyter_client.BlockingKernelClient()
+        bad.load_connection_info(info)
+        bad.start_channels()
+        try:
+            bad.execute("dropped = 1")
+            with self.assertRaises(Exception):  # no reply: the message was never executed
+                bad.get_shell_msg(timeout=3)
+        finally:
+            bad.stop_channels()
+        reply, _ = self.s.run("dropped")
+        self.assertEqual(reply["status"], "error")
+
     def test_error_with_position(self):
         self.s.run("y = 1")
         reply, out = self.s.run("w = 5\nz = y +* 2")

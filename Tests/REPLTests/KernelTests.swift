@@ -36,6 +36,7 @@ import Testing
         env["JUPYTER_RUNTIME_DIR"] = prefix + "/runtime"
         env["JUPYTER_PLATFORM_DIRS"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
+        env["BRPSH_CACHE"] = prefix + "/cache"  // never the user's cache
         p.environment = env
         let out = Pipe()
         p.standardOutput = out

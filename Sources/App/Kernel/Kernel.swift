@@ -370,6 +370,12 @@ final class KernelSink: OutputSink {
         kernel.publish("stream", ["name": "stdout", "text": cleaned], parent: parent)
     }
 
+    func showSaved(_ value: Value, path: String) {
+        guard let kernel, !silent, let svg = RichDisplay.svg(value) else { return }
+        kernel.publish("display_data", ["data": ["image/svg+xml": svg, "text/plain": "saved \(path)"],
+                                        "metadata": [String: Any]()], parent: parent)
+    }
+
     func display(_ value: Value, text: String) {
         guard let kernel, !silent else { return }
         var data: [String: Any] = ["text/plain": Format.display(value, terminal: false)]

@@ -13,6 +13,13 @@ extension CoreBuiltins {
                     return .nil
                 }),
             BuiltinFunction(
+                "display", variadic: BuiltinParameter("values", .any, "values to show"),
+                doc: "Shows each value as a cell's result is shown (in Jupyter: a table as HTML, a figure as SVG), so one cell can show several.",
+                body: { c in
+                    for v in c.rest { c.output.display(v, text: Format.display(v, terminal: c.output.isInteractive)) }
+                    return .nil
+                }),
+            BuiltinFunction(
                 "len", [BuiltinParameter("x", .any, "a list, string, range, record or sequence object")],
                 doc: "The number of elements (characters of a string, fields of a record).",
                 body: { c in

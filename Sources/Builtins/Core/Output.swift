@@ -89,6 +89,7 @@ enum Output {
             throw c.fail("file", "unknown file type '.\(ext)' (use .csv, .json, .svg or .txt)")
         }
         try write(text, to: path, c)
+        if ext == "svg" { c.output.showSaved(x, path: path) }
         return .nil
     }
 }
