@@ -245,6 +245,8 @@ extension Parser {
                 throw error(Messages.expected("'}'", "to close \(owner)", found: current.describe))
             }
             if let s = parseStatementRecovering() { statements.append(s) }
+            // Input too deep or too long to go on: give up on the whole file (recovery would not advance).
+            if abandoned { throw Failure() }
         }
         advance()  // '}'
         return statements
