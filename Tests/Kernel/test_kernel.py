@@ -192,6 +192,9 @@ class NotebookTests(unittest.TestCase):
         nbformat.validate(nb)
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         self.assertFalse([o for o in outputs if o.output_type == "error"], outputs)
+        # Progress lines are one display updated in place, not a stream of thousands of lines.
+        streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+        self.assertNotIn("ETA", streams)
         self.assertTrue(any("image/svg+xml" in o.get("data", {}) for o in outputs))
 
 

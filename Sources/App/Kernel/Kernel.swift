@@ -347,6 +347,7 @@ final class KernelSink: OutputSink {
 
     func begin(_ request: KernelMessage, count: Int, silent: Bool) {
         parent = request
+        progressID = nil
         self.count = count
         self.silent = silent
         errorText = nil
@@ -363,11 +364,29 @@ final class KernelSink: OutputSink {
         errorText = errorText.map { $0 + "\n" + trimmed } ?? trimmed
     }
 
+    /// The display that shows the current progress line (updated in place; empty when none is shown).
+    private var progressID: String?
+
     func write(_ text: String) {
         guard let kernel, !silent else { return }
-        let cleaned = text.replacingOccurrences(of: "\u{1B}[K", with: "")
-        if cleaned.isEmpty { return }
-        kernel.publish("stream", ["name": "stdout", "text": cleaned], parent: parent)
+        if text.hasPrefix("\r") {
+            // A progress line: one display, updated in place (update_display_data), so a saved notebook keeps its
+            // last state instead of every update; cleared when the work ends.
+            let line = text.replacingOccurrences(of: "\u{1B}[K", with: "").replacingOccurrences(of: "\r", with: "")
+            let data: [String: Any] = ["text/plain": line]
+            if let id = progressID {
+                kernel.publish("update_display_data", ["data": data, "metadata": [String: Any](), "transient": ["display_id": id]],
+                               parent: parent)
+                if line.isEmpty { progressID = nil }
+            } else if !line.isEmpty {
+                let id = UUID().uuidString.lowercased()
+                progressID = id
+                kernel.publish("display_data", ["data": data, "metadata": [String: Any](), "transient": ["display_id": id]],
+                               parent: parent)
+            }
+            return
+        }
+        kernel.publish("stream", ["name": "stdout", "text": text], parent: parent)
     }
 
     func showSaved(_ value: Value, path: String) {
