@@ -77,11 +77,7 @@ extension Session {
             return .failed
         case .ready(let p): program = p
         }
-        let n = count
-        count += 1
-        let before = lastResult
-        let ok = execute(program, number: n)
-        if ok { inputs.append(SavedInput(text: code, number: n, previousResult: before, program: program)) }
+        let ok = run(code, program)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         output.write("time: \(Session.formatSeconds(seconds))\n")
         return ok ? .ran : .failed

@@ -91,13 +91,18 @@ public final class Session {
             pending.removeAll()
             program = p
         }
+        return run(text, program) ? .ran : .failed
+    }
+
+    /// Runs a prepared input as `In [n]`; records it for `:save` when it succeeds.
+    func run(_ text: String, _ program: Program) -> Bool {
         let n = count
         count += 1
         let before = lastResult
         let ok = execute(program, number: n)
         if ok { inputs.append(SavedInput(text: text, number: n, previousResult: before, program: program)) }
         onInput?(text, n)
-        return ok ? .ran : .failed
+        return ok
     }
 
     /// The number of the last result shown (what `_` refers to), 0 before any.
@@ -124,13 +129,7 @@ public final class Session {
         case .ready(let p):
             program = p
         }
-        let n = count
-        count += 1
-        let before = lastResult
-        let ok = execute(program, number: n)
-        if ok { inputs.append(SavedInput(text: code, number: n, previousResult: before, program: program)) }
-        onInput?(code, n)
-        return ok ? .ran : .failed
+        return run(code, program) ? .ran : .failed
     }
 
     /// Whether code is a complete input, an unfinished one (an open bracket or block) or invalid.

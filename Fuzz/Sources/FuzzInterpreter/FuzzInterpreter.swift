@@ -49,9 +49,5 @@ public func fuzzInterpreter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
 
 @main
 enum Entry {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzInterpreter(data, size) })
-    }
+    static func main() { exit(brpsh_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

@@ -15,9 +15,5 @@ public func fuzzParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 @main
 enum Entry {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzParser(data, size) })
-    }
+    static func main() { exit(brpsh_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }

@@ -11,9 +11,5 @@ public func fuzzTorch(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 @main
 enum Entry {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzTorch(data, size) })
-    }
+    static func main() { exit(brpsh_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv)) }
 }
