@@ -77,10 +77,12 @@ enum Caching {
     }
 
     static func hash(_ file: DataFile, _ c: BuiltinCall) throws -> String {
-        let path = try nas { try NASContext.of(c).benchmark().directory.locate(file) }
+        let directory = try nas { try NASContext.of(c).benchmark().directory }
+        let path = try nas { try directory.locate(file) }
         let h = Hashes.of(c.interpreter)
         if let v = h.byPath[path] { return v }
-        let v = try nas { try SHA256.file(path) }
+        // A file already read was hashed (and verified) then; only a file not read yet is hashed here.
+        let v = try directory.recordedHash(path) ?? nas { try SHA256.file(path) }
         h.byPath[path] = v
         return v
     }
