@@ -117,9 +117,7 @@ public enum App {
         let recorder = RecordingSink(transcript) { cell }
         interpreter.output = recorder
         let notebook = Notebook()
-        var displays: [Any] = []
         let failure = Pipeline(interpreter: interpreter).run(file, overrides: settings.overrides, display: { value, _ in
-            displays.append(ResultsFile.plain(value))
             recorder.display(value, text: Format.display(value, terminal: recorder.isInteractive))
         }, afterStatement: { stmt, failure in
             if let f = failure { recorder.error("error", f.description) }
@@ -145,7 +143,8 @@ public enum App {
             let files: [(String, String)] = [
                 ("provenance.json", (try? JSON.encode(record, pretty: true)) ?? "{}"),
                 ("transcript.txt", transcript.text),
-                ("results.json", ResultsFile.json(displays: displays, outputs: OutputLog.paths(interpreter), outDir: dir)),
+                ("results.json", ResultsFile.json(displays: transcript.displays, outputs: OutputLog.paths(interpreter), outDir: dir,
+                                                  figure: { OutputLog.figureData(interpreter, path: $0) })),
             ]
             for (name, text) in files {
                 let path = (dir as NSString).appendingPathComponent(name)

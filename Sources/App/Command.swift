@@ -17,7 +17,7 @@ public struct BrpshCommand: ParsableCommand {
             66 missing input file, 70 runtime error, 73 an output file cannot be written.
             """,
         version: "brpsh \(Provenance.version)",
-        subcommands: [RunCommand.self, CheckCommand.self, DataCommand.self, KernelCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, DataCommand.self, KernelCommand.self, SweepCommand.self, MergeCommand.self],
         defaultSubcommand: RunCommand.self)
 
     public init() {}

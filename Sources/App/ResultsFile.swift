@@ -18,7 +18,8 @@ enum ResultsFile {
         return obj
     }
 
-    static func json(displays: [Any], outputs: [String], outDir: String) -> String {
+    static func json(displays: [Any], outputs: [String], outDir: String,
+                     figure: (String) -> [String: Any]? = { _ in nil }) -> String {
         var files: [String: Any] = [:]
         for path in outputs {
             let name = path.hasPrefix(outDir + "/") ? String(path.dropFirst(outDir.count + 1)) : path
@@ -31,6 +32,11 @@ enum ResultsFile {
                         Double(f).map { $0 as Any } ?? String(f)
                     }
                 }
+            case "svg":
+                // The figure's data too, so a sweep's merge can redraw it with error bands.
+                var entry: [String: Any] = ["sha256": SHA256Hex.file(path)]
+                if let f = figure(path) { entry["figure"] = f }
+                files[name] = entry
             default:
                 files[name] = ["sha256": SHA256Hex.file(path)]
             }
@@ -41,10 +47,12 @@ enum ResultsFile {
     }
 }
 
-/// Collects everything printed, for transcript.txt.
+/// Collects everything printed, for transcript.txt, and every displayed value (a top-level result or
+/// `display(...)`), for results.json.
 final class TranscriptSink: OutputSink {
     let inner: OutputSink
     private(set) var text = ""
+    private(set) var displays: [Any] = []
     init(_ inner: OutputSink) { self.inner = inner }
     var isInteractive: Bool { inner.isInteractive }
     func write(_ s: String) {
@@ -53,9 +61,11 @@ final class TranscriptSink: OutputSink {
     }
     func display(_ value: Value, text t: String) {
         text += t + "\n"
+        displays.append(ResultsFile.plain(value))
         inner.display(value, text: t)
     }
     func log(_ s: String) { text += s }
+    func showSaved(_ value: Value, path: String) { inner.showSaved(value, path: path) }
 }
 
 /// Checks on the files a run writes, before it starts.

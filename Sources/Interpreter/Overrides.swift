@@ -41,6 +41,9 @@ public enum Overrides {
         }
     }
 
+    /// The names a program assigns at top level (what `--set` can override), in order.
+    public static func assignedNames(_ program: Program) -> [String] { program.statements.compactMap(assigned) }
+
     static func assigned(_ s: Stmt) -> String? {
         switch s.kind {
         case .assign(let target, nil, _):

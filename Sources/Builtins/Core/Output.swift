@@ -4,7 +4,8 @@ import Lang
 
 /// Writing result files: `save(x, "file.csv" | "file.json" | "file.svg" | "file.txt")`.
 enum Output {
-    static func write(_ text: String, to requested: String, _ c: BuiltinCall) throws {
+    @discardableResult
+    static func write(_ text: String, to requested: String, _ c: BuiltinCall) throws -> String {
         let path = try RunContext.of(c.interpreter).resolve(requested)
         do {
             let url = URL(fileURLWithPath: path)
@@ -14,6 +15,7 @@ enum Output {
             throw c.fail("file", "cannot write '\(path)': \(error.localizedDescription)")
         }
         OutputLog.of(c.interpreter).record(path)
+        return path
     }
 
     /// CSV of a list of records: a column per field (first appearance order); quantities as
@@ -72,12 +74,15 @@ enum Output {
         let ext = (path as NSString).pathExtension.lowercased()
         let x = c["x"]
         let text: String
+        var figureSaved: Figure?
         switch ext {
         case "svg":
             guard case .object(let o) = x, let p = o as? Plottable else {
                 throw c.fail("x", "only figures can be saved as SVG (got \(x.describeForError))")
             }
-            text = SVGRenderer().render(try p.figure())
+            let figure = try p.figure()
+            text = SVGRenderer().render(figure)
+            figureSaved = figure
         case "json":
             do { text = try JSON.encode(x, pretty: true) + "\n" } catch let e as JSON.Failure { throw c.fail("x", e.message) }
         case "csv":
@@ -88,7 +93,8 @@ enum Output {
         default:
             throw c.fail("file", "unknown file type '.\(ext)' (use .csv, .json, .svg or .txt)")
         }
-        try write(text, to: path, c)
+        let written = try write(text, to: path, c)
+        if let f = figureSaved { OutputLog.of(c.interpreter).figures[written] = FigureBox(f) }
         if ext == "svg" { c.output.showSaved(x, path: path) }
         return .nil
     }
@@ -99,5 +105,9 @@ public final class OutputLog {
     public private(set) var paths: [String] = []
     public static func paths(_ i: Interpreter) -> [String] { of(i).paths }
     static func of(_ i: Interpreter) -> OutputLog { BuiltinsState.of(i).outputs }
+    /// The figures saved as SVG, by path (their data goes into results.json, so a sweep's merge can redraw them).
+    var figures: [String: FigureBox] = [:]
     func record(_ p: String) { if !paths.contains(p) { paths.append(p) } }
+    /// The data of the figure saved at `path`, as JSON-ready values.
+    public static func figureData(_ i: Interpreter, path: String) -> [String: Any]? { of(i).figures[path]?.figure.plainData }
 }

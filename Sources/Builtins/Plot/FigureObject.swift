@@ -22,7 +22,8 @@ final class FigureObject: HostObject, Plottable {
         case "panels": return .int(value.panels.count)
         case "save":
             return .builtin(BuiltinFunction("save", [BuiltinParameter("file", .string)], doc: "Writes the figure as SVG.") { c in
-                try Output.write(SVGRenderer().render(self.value), to: try c.string("file"), c)
+                let path = try Output.write(SVGRenderer().render(self.value), to: try c.string("file"), c)
+                OutputLog.of(c.interpreter).figures[path] = FigureBox(self.value)
                 return .nil
             })
         default: return nil

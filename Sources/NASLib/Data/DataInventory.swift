@@ -62,7 +62,7 @@ public struct DataInventory: Sendable {
     }
 
     /// Data files under a directory, relative paths, sorted.
-    static func dataFiles(under root: String) -> [String] {
+    public static func dataFiles(under root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var out: [String] = []
         while let next = walker.nextObject() as? String {

@@ -1,0 +1,230 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--local N`: the tasks as N concurrent `brpsh sweep run-task` processes on this machine, each with
+/// BRPSH_THREADS = cores / N so the cores are not oversubscribed (results do not depend on the thread count).
+enum LocalBackend {
+    /// Runs the tasks; false when interrupted (Ctrl-C or SIGTERM: running tasks are stopped and recorded as
+    /// killed, so the same command resumes them).
+    static func run(_ store: SweepStore, tasks: [Int], jobs: Int, log: (String) -> Void) -> Bool {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let threads = max(1, cores / max(1, jobs))
+        let running = RunningSet()
+        let forwarder = SignalForwarder { sig in running.signalAll(sig) }
+        defer { forwarder.cancel() }
+        let finished = DispatchSemaphore(value: 0)
+        var queue = tasks[...]
+        var done = 0
+        var seconds: [Double] = []
+        let start = Date()
+        log("sweep: \(tasks.count) task\(tasks.count == 1 ? "" : "s") to run, \(jobs) at a time, \(threads) thread\(threads == 1 ? "" : "s") each")
+        while !queue.isEmpty || running.count > 0 {
+            while forwarder.received == nil, running.count < jobs, let t = queue.popFirst() {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: TaskRunner.executable)
+                p.arguments = ["sweep", "run-task", store.dir, String(t)]
+                var env = ProcessInfo.processInfo.environment
+                env["BRPSH_THREADS"] = String(threads)
+                p.environment = env
+                p.standardInput = FileHandle.nullDevice
+                p.standardOutput = FileHandle.nullDevice
+                p.terminationHandler = { _ in finished.signal() }
+                do {
+                    try p.run()
+                    running.add(t, p)
+                } catch {
+                    log("sweep: cannot start task \(store.spec.tasks[t].name): \(error.localizedDescription)")
+                }
+            }
+            if running.count == 0 { break }
+            finished.wait()
+            for (t, p) in running.removeFinished() {
+                done += 1
+                let s = store.state(t)
+                let what: String
+                switch s.state {
+                case .done:
+                    seconds.append(s.seconds ?? 0)
+                    what = String(format: "done in %.1f s", s.seconds ?? 0)
+                case .failed: what = "failed: " + (s.reason ?? "exit status \(p.terminationStatus)")
+                default: what = "ended as \(s.state.rawValue)"
+                }
+                let remaining = queue.count + running.count
+                var line = "sweep: [\(done)/\(tasks.count)] \(store.spec.tasks[t].name) \(what)"
+                if remaining > 0, forwarder.received == nil {
+                    let elapsed = Date().timeIntervalSince(start)
+                    let eta = elapsed / Double(done) * Double(remaining)
+                    line += String(format: " · %d running · about %.0f s left", running.count, eta)
+                }
+                log(line)
+            }
+        }
+        return forwarder.received == nil
+    }
+}
+
+/// The task processes a local sweep runs.
+final class RunningSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processes: [(Int, Process)] = []
+
+    var count: Int { lock.withLock { processes.count } }
+    func add(_ t: Int, _ p: Process) { lock.withLock { processes.append((t, p)) } }
+
+    func removeFinished() -> [(Int, Process)] {
+        lock.withLock {
+            let done = processes.filter { !$0.1.isRunning }
+            processes.removeAll { !$0.1.isRunning }
+            return done
+        }
+    }
+
+    func signalAll(_ sig: Int32) {
+        lock.withLock { for (_, p) in processes where p.isRunning { kill(p.processIdentifier, sig) } }
+    }
+}
+
+/// `--slurm`: one job array of `brpsh sweep run-task DIR $SLURM_ARRAY_TASK_ID` and a merge job that runs when
+/// the array has ended (`--dependency=afterany`), submitted with sbatch.
+struct SlurmBackend {
+    var partition: String?
+    var time: String?
+    var mem: String?
+    var cpusPerTask = 1
+    var account: String?
+    var extra: [String] = []
+    var jobName = "brpsh-sweep"
+
+    /// The `#SBATCH` lines every job gets (partition, time, memory, account, the user's own lines).
+    var common: [String] {
+        var lines: [String] = []
+        if let p = partition { lines.append("#SBATCH --partition=\(p)") }
+        if let t = time { lines.append("#SBATCH --time=\(t)") }
+        if let m = mem { lines.append("#SBATCH --mem=\(m)") }
+        if let a = account { lines.append("#SBATCH --account=\(a)") }
+        lines += extra.map { $0.hasPrefix("#SBATCH") ? $0 : "#SBATCH \($0)" }
+        return lines
+    }
+
+    func arrayScript(_ store: SweepStore, tasks: [Int]) -> String {
+        let exe = TaskRunner.executable
+        return (["#!/bin/bash",
+                 "# brpsh sweep \(store.spec.script): \(tasks.count) task(s) of \(store.dir)",
+                 "#SBATCH --job-name=\(jobName)",
+                 "#SBATCH --array=\(SlurmBackend.ranges(tasks))",
+                 "#SBATCH --cpus-per-task=\(cpusPerTask)",
+                 "#SBATCH --output=\(store.path("slurm", "%A_%a.out"))"] + common + [
+                    "export BRPSH_THREADS=\"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
+                    "exec \(Shell.quote(exe)) sweep run-task \(Shell.quote(store.dir)) \"$SLURM_ARRAY_TASK_ID\"",
+                 ]).joined(separator: "\n") + "\n"
+    }
+
+    func mergeScript(_ store: SweepStore) -> String {
+        (["#!/bin/bash",
+          "# brpsh merge \(store.dir), once the sweep's job array has ended",
+          "#SBATCH --job-name=\(jobName)-merge",
+          "#SBATCH --cpus-per-task=1",
+          "#SBATCH --output=\(store.path("slurm", "merge-%j.out"))"] + common + [
+            "exec \(Shell.quote(TaskRunner.executable)) merge \(Shell.quote(store.dir))",
+          ]).joined(separator: "\n") + "\n"
+    }
+
+    /// `0-3,7,9-10`: Slurm's array syntax for task numbers.
+    static func ranges(_ xs: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        let s = xs.sorted()
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1] == s[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(s[i])" : "\(s[i])-\(s[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// Submits the array and the merge job; returns their job ids.
+    func submit(_ store: SweepStore, tasks: [Int]) throws -> (array: String, merge: String) {
+        let arrayPath = store.path("slurm", "array.sbatch"), mergePath = store.path("slurm", "merge.sbatch")
+        try DurableFile.write(arrayScript(store, tasks: tasks), to: arrayPath)
+        try DurableFile.write(mergeScript(store), to: mergePath)
+        let array = try Slurm.sbatch([arrayPath])
+        for t in tasks {
+            var s = store.recorded(t)
+            s.state = .submitted
+            s.slurmJob = "\(array)_\(t)"
+            s.cause = nil
+            s.reason = nil
+            try store.write(s, t)
+        }
+        let merge = try Slurm.sbatch(["--dependency=afterany:\(array)", mergePath])
+        try DurableFile.write(try SweepJSON.object(["array": array, "merge": merge, "tasks": tasks,
+                                                    "submitted": ISO8601DateFormatter().string(from: Date())]),
+                              to: store.path("slurm", "jobs.json"))
+        return (array, merge)
+    }
+}
+
+/// Slurm's commands, run as processes.
+enum Slurm {
+    struct Result {
+        let status: Int32
+        let out: String
+        let err: String
+    }
+
+    static func command(_ name: String, _ args: [String]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [name] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { throw ValidationError("cannot run \(name): \(error.localizedDescription)") }
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        if p.terminationStatus == 127 { throw ValidationError("\(name) is not installed (Slurm's commands are needed for --slurm)") }
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func sbatch(_ args: [String]) throws -> String {
+        let r = try command("sbatch", ["--parsable"] + args)
+        let id = r.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
+        guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            throw ValidationError("sbatch failed (exit status \(r.status)): \(r.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return id
+    }
+
+    /// The job ids squeue knows (pending or running), as `ARRAY_TASK` for array tasks, with their state.
+    static func queued(_ jobs: [String]) -> [String: String]? {
+        guard !jobs.isEmpty else { return [:] }
+        guard let r = try? command("squeue", ["-h", "-r", "-j", jobs.joined(separator: ","), "-o", "%i %T"]),
+              r.status == 0 || r.err.contains("Invalid job id") else { return nil }
+        var out: [String: String] = [:]
+        for line in r.out.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count == 2 { out[String(f[0])] = String(f[1]) }
+        }
+        return out
+    }
+
+    /// sacct's record of jobs (state, exit code, elapsed), or its error when accounting is not set up.
+    static func accounting(_ jobs: [String]) -> Result? {
+        guard !jobs.isEmpty else { return nil }
+        return try? command("sacct", ["-n", "-P", "-j", jobs.joined(separator: ","), "-o", "JobID,State,ExitCode,Elapsed"])
+    }
+}
+
+/// Quoting for the shell (batch scripts, --print-commands).
+enum Shell {
+    static func quote(_ s: String) -> String {
+        if !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+=,:@".contains($0)) }) { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

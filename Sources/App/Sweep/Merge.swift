@@ -1,0 +1,250 @@
+import ArgumentParser
+import Builtins
+import Foundation
+
+/// `brpsh merge DIR`: one result from a sweep's points. Points that differ only in the `seed` variable form a
+/// group; in each group, every number the runs recorded at the same place (a displayed value, a table cell, a
+/// saved JSON or CSV value) becomes `{mean, std, n, min, max}` (std with n − 1, 0 for one run), equal
+/// non-numbers stay, differing ones become `{values: [...]}` in task order, and every saved figure is redrawn
+/// with each line's mean and a ±1 std band. The points are read in task order, so the merged numbers depend
+/// only on the points' results, not on where or in what order they ran.
+enum SweepMerge {
+    struct Group {
+        var point: [Assignment]
+        var tasks: [Int]
+        var name: String {
+            point.isEmpty ? "all" : point.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+        }
+    }
+
+    struct Summary {
+        var text = ""
+        var rows: [[String]] = []
+        var missing: [String] = []
+        var figures: [String] = []
+    }
+
+    static func groups(_ spec: SweepSpec) -> [Group] {
+        var groups: [Group] = []
+        for (t, task) in spec.tasks.enumerated() {
+            let key = task.assignments.filter { $0.name != SweepVariable.replicate }
+            if let i = groups.firstIndex(where: { $0.point == key }) {
+                groups[i].tasks.append(t)
+            } else {
+                groups.append(Group(point: key, tasks: [t]))
+            }
+        }
+        return groups
+    }
+
+    static func run(_ store: SweepStore, partial: Bool) throws -> Summary {
+        var summary = Summary()
+        let done = store.spec.tasks.indices.filter { store.state($0).state == .done }
+        summary.missing = store.spec.tasks.indices.filter { !done.contains($0) }.map { store.spec.tasks[$0].name }
+        if !summary.missing.isEmpty && !partial {
+            throw ValidationError("""
+                \(summary.missing.count) of \(store.spec.tasks.count) tasks are not done (\(summary.missing.prefix(5).joined(separator: ", "))\
+                \(summary.missing.count > 5 ? ", ..." : "")); run the sweep again to finish them, see `brpsh sweep status \(store.dir)`, \
+                or merge what is done with --partial
+                """)
+        }
+        guard !done.isEmpty else { throw ValidationError("no task of \(store.dir) is done yet; nothing to merge") }
+        guard let lock = FileLock(store.path("merge.lock")) else {
+            throw ValidationError("another brpsh merge is writing \(store.path("merged")); wait for it")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        var results: [Int: [String: Any]] = [:]
+        var provenances: [[String: Any]] = []
+        for t in done {
+            let point = store.pointDir(t)
+            results[t] = try readJSON((point as NSString).appendingPathComponent("results.json"))
+            var p = try readJSON((point as NSString).appendingPathComponent("provenance.json"))
+            p["task"] = store.spec.tasks[t].name
+            p["assignments"] = Dictionary(uniqueKeysWithValues: store.spec.tasks[t].assignments.map { ($0.name, $0.value) })
+            provenances.append(p)
+        }
+        try checkConsistent(provenances, store.spec)
+        let mergedDir = store.path("merged")
+        try? FileManager.default.removeItem(atPath: mergedDir)
+        try FileManager.default.createDirectory(atPath: mergedDir, withIntermediateDirectories: true)
+        let allGroups = groups(store.spec)
+        var mergedGroups: [Any] = []
+        for g in allGroups {
+            let tasks = g.tasks.filter { results[$0] != nil }
+            guard !tasks.isEmpty else { continue }
+            let runs = tasks.map { results[$0]! }
+            var walker = Walker(group: g.name)
+            let displays = walker.merge(runs.map { $0["displays"] ?? [] }, path: "")
+            let outputs = walker.merge(runs.map { ($0["outputs"] as? [String: Any] ?? [:]).filter { !$0.key.hasSuffix(".svg") } }, path: "")
+            summary.rows += walker.rows
+            summary.text += "\(g.name) (n = \(tasks.count)\(replicates(store.spec, tasks)))\n" + walker.lines.joined() + "\n"
+            // Figures: every saved SVG whose data all runs recorded.
+            var figureEntries: [String: Any] = [:]
+            let names = Set(runs.flatMap { ($0["outputs"] as? [String: Any] ?? [:]).keys.filter { $0.hasSuffix(".svg") } }).sorted()
+            for name in names {
+                let figures = runs.compactMap { (($0["outputs"] as? [String: Any])?[name] as? [String: Any])?["figure"] as? [String: Any] }
+                guard figures.count == runs.count, let svg = Figures.mergedSVG(figures) else {
+                    figureEntries[name] = ["merged": false, "why": "not every run recorded this figure with the same layout"]
+                    continue
+                }
+                let relative = allGroups.count == 1 ? name : (GroupPath.directory(g.name) as NSString).appendingPathComponent(name)
+                let path = (mergedDir as NSString).appendingPathComponent(relative)
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try DurableFile.write(svg, to: path)
+                figureEntries[name] = ["merged": relative, "sha256": SHA256Hex.file(path)]
+                summary.figures.append(path)
+            }
+            var outputsWithFigures = outputs as? [String: Any] ?? [:]
+            for (k, v) in figureEntries { outputsWithFigures[k] = v }
+            mergedGroups.append([
+                "point": Dictionary(uniqueKeysWithValues: g.point.map { ($0.name, $0.value) }),
+                "n": tasks.count,
+                "tasks": tasks.map { store.spec.tasks[$0].name },
+                "displays": displays,
+                "outputs": outputsWithFigures,
+            ] as [String: Any])
+        }
+        let merged: [String: Any] = [
+            "brpsh": Provenance.version,
+            "script": store.spec.script,
+            "variables": store.spec.variables.map { ["name": $0.name, "values": $0.values] },
+            "replicate": SweepVariable.replicate,
+            "missing": summary.missing,
+            "groups": mergedGroups,
+        ]
+        try DurableFile.write(try SweepJSON.object(merged), to: (mergedDir as NSString).appendingPathComponent("results.json"))
+        let provenance: [String: Any] = [
+            "sweep": try JSONSerialization.jsonObject(with: Data(try SweepJSON.encode(store.spec).utf8)),
+            "merged_at": ISO8601DateFormatter().string(from: Date()),
+            "merged_by": SweepIdentity.brpsh,
+            "tasks": provenances,
+        ]
+        try DurableFile.write(try SweepJSON.object(provenance), to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
+        let header = ["group", "value", "mean", "std", "n", "min", "max"]
+        let csv = ([header] + summary.rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
+        try DurableFile.write(csv, to: (mergedDir as NSString).appendingPathComponent("summary.csv"))
+        try DurableFile.write(summary.text, to: (mergedDir as NSString).appendingPathComponent("summary.txt"))
+        return summary
+    }
+
+    static func replicates(_ spec: SweepSpec, _ tasks: [Int]) -> String {
+        let seeds = tasks.compactMap { spec.tasks[$0].assignments.first { $0.name == SweepVariable.replicate }?.value }
+        guard !seeds.isEmpty else { return "" }
+        return "; seed " + (seeds.count > 6 ? "\(seeds[0]), \(seeds[1]), ..., \(seeds[seeds.count - 1])" : seeds.joined(separator: ", "))
+    }
+
+    static func readJSON(_ path: String) throws -> [String: Any] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ValidationError("\(path) is not a JSON object (damaged?)")
+        }
+        return obj
+    }
+
+    /// Every point must come from the sweep's script, one brpsh, and the same data files.
+    static func checkConsistent(_ provenances: [[String: Any]], _ spec: SweepSpec) throws {
+        var dataHashes: [String: (String, String)] = [:]
+        var commit: (String, String)?
+        for p in provenances {
+            let task = p["task"] as? String ?? "?"
+            if let sha = (p["script"] as? [String: Any])?["sha256"] as? String, sha != spec.scriptSHA256 {
+                throw ValidationError("task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))")
+            }
+            let b = p["brpsh"] as? [String: Any]
+            let id = "\(b?["version"] as? String ?? "?") \(b?["commit"] as? String ?? "")"
+            if let (first, firstTask) = commit, first != id {
+                throw ValidationError("tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged")
+            }
+            commit = commit ?? (id, task)
+            for f in (p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? [] {
+                guard let file = f["file"] as? String, let sha = f["sha256"] as? String else { continue }
+                if let (other, otherTask) = dataHashes[file], other != sha {
+                    throw ValidationError("tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))")
+                }
+                dataHashes[file] = dataHashes[file] ?? (sha, task)
+            }
+        }
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// Merges the runs' values at the same place, collecting a summary line per number.
+    struct Walker {
+        let group: String
+        var lines: [String] = []
+        var rows: [[String]] = []
+
+        mutating func merge(_ values: [Any], path: String) -> Any {
+            let numbers = values.compactMap(Walker.number)
+            if !numbers.isEmpty && numbers.count == values.count {
+                let n = Double(numbers.count)
+                let mean = numbers.reduce(0, +) / n
+                let std = numbers.count > 1 ? (numbers.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
+                let lo = numbers.min()!, hi = numbers.max()!
+                let label = path.isEmpty ? "value" : path
+                lines.append("  \(label): \(Walker.show(mean)) ± \(Walker.show(std))"
+                             + (numbers.count > 1 ? "  (min \(Walker.show(lo)), max \(Walker.show(hi)))" : "") + "\n")
+                rows.append([group, label] + [mean, std, n, lo, hi].map { Walker.plain($0) })
+                return ["mean": mean, "std": std, "n": numbers.count, "min": lo, "max": hi] as [String: Any]
+            }
+            if let lists = values as? [[Any]], Set(lists.map(\.count)).count == 1 {
+                return (0..<lists[0].count).map { i -> Any in
+                    let items = lists.map { $0[i] }
+                    return merge(items, path: path + Walker.label(items, index: i))
+                }
+            }
+            if let records = values as? [[String: Any]], Set(records.map { Set($0.keys) }).count == 1 {
+                var out: [String: Any] = [:]
+                for key in records[0].keys.sorted() {
+                    out[key] = merge(records.map { $0[key]! }, path: path.isEmpty ? key : path + "." + key)
+                }
+                return out
+            }
+            if let first = values.first, values.dropFirst().allSatisfy({ Walker.same($0, first) }) { return first }
+            return ["values": values]
+        }
+
+        /// A number (not a boolean), else nil.
+        static func number(_ v: Any) -> Double? {
+            // JSON booleans come back as NSNumbers of type "c" (and `is Bool` holds for the numbers 0 and 1 too).
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
+            return n.doubleValue
+        }
+
+        static func same(_ a: Any, _ b: Any) -> Bool {
+            guard let x = try? JSONSerialization.data(withJSONObject: [a], options: .sortedKeys),
+                  let y = try? JSONSerialization.data(withJSONObject: [b], options: .sortedKeys) else { return false }
+            return x == y
+        }
+
+        /// A table row's name: its text fields that every run shows alike (`[device=m-gpu predictor=gcn 900]`),
+        /// else its position.
+        static func label(_ items: [Any], index: Int) -> String {
+            if let records = items as? [[String: Any]], let first = records.first {
+                let names = first.keys.sorted().compactMap { k -> String? in
+                    guard let s = first[k] as? String, records.allSatisfy({ $0[k] as? String == s }) else { return nil }
+                    return "\(k)=\(s)"
+                }
+                if !names.isEmpty { return "[" + names.joined(separator: " ") + "]" }
+            }
+            return "[\(index)]"
+        }
+
+        static func show(_ x: Double) -> String {
+            if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+            let a = abs(x)
+            return String(format: a >= 100 ? "%.2f" : a >= 1 ? "%.3f" : "%.4g", x)
+        }
+
+        static func plain(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+    }
+}
+
+/// Directory names for groups in `merged/`.
+enum GroupPath {
+    static func directory(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".-+=,".contains($0)) ? $0 : "_" }.prefix(100))
+    }
+}

@@ -1,0 +1,274 @@
+import ArgumentParser
+import Builtins
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NASLib
+
+/// What a sweep is: the script, the brpsh and the data it runs with, and its tasks. Written once to
+/// `DIR/sweep.json`; a later `brpsh sweep` on the same directory must describe the same sweep.
+struct SweepSpec: Codable, Equatable {
+    struct Task: Codable, Equatable {
+        let name: String
+        let assignments: [Assignment]
+    }
+
+    var format = 1
+    /// The script's absolute path and the SHA-256 of its text.
+    var script: String
+    var scriptSHA256: String
+    /// "brpsh VERSION commit C" (or the executable's SHA-256 where no checkout is known).
+    var brpsh: String
+    /// The data directory and the SHA-256 over its files' names and hashes.
+    var dataDirectory: String
+    var data: String
+    /// `--set` overrides every task shares.
+    var fixed: [Assignment]
+    var variables: [SweepVariable]
+    /// How the `seed` variable reaches the script: "set" (`--set seed=...`, the script assigns `seed`) or
+    /// "option" (`--seed ...`, the default seed of builtins called without seed:).
+    var seedBy: String
+    var tasks: [Task]
+
+    /// What differs from another spec, in words, or nil when they describe the same sweep.
+    func difference(from other: SweepSpec) -> String? {
+        var what: [String] = []
+        if script != other.script || scriptSHA256 != other.scriptSHA256 {
+            what.append("the script (\(other.script) sha256 \(other.scriptSHA256.prefix(12)) then, \(script) sha256 \(scriptSHA256.prefix(12)) now)")
+        }
+        if brpsh != other.brpsh { what.append("brpsh (\(other.brpsh) then, \(brpsh) now)") }
+        if data != other.data {
+            what.append("the data (\(other.dataDirectory) sha256 \(other.data.prefix(12)) then, \(dataDirectory) sha256 \(data.prefix(12)) now)")
+        }
+        if fixed != other.fixed { what.append("the --set options") }
+        if variables != other.variables { what.append("the --over grid") }
+        if seedBy != other.seedBy { what.append("how the seed is passed") }
+        return what.isEmpty ? nil : what.joined(separator: "; ")
+    }
+}
+
+/// The state of one task, in `DIR/tasks/NAME.json` (replaced atomically at every change).
+struct TaskState: Codable, Equatable {
+    enum State: String, Codable {
+        case pending, submitted, running, done, failed
+    }
+
+    /// Why a task failed: the script ended with an error ("exit"; retried with --retry-failed), or the run was
+    /// stopped from outside ("killed": a signal, scancel, a time limit, a lost runner; run again by the next sweep).
+    enum Cause: String, Codable {
+        case exit, killed
+    }
+
+    var state: State = .pending
+    var cause: Cause?
+    var exitStatus: Int32?
+    var reason: String?
+    var attempts = 0
+    var host: String?
+    var pid: Int32?
+    var slurmJob: String?
+    var started: String?
+    var ended: String?
+    var seconds: Double?
+    var stderrTail: [String]?
+}
+
+/// A sweep's directory: `sweep.json`, `tasks/` (states and locks), `points/NAME/` (each task's `--out` bundle),
+/// `logs/` (each task's stdout and stderr), `slurm/` (batch scripts, Slurm's output, job ids) and `merged/`.
+final class SweepStore {
+    let dir: String
+    let spec: SweepSpec
+
+    var specPath: String { path("sweep.json") }
+    func path(_ parts: String...) -> String { parts.reduce(dir) { ($0 as NSString).appendingPathComponent($1) } }
+    func statePath(_ t: Int) -> String { path("tasks", spec.tasks[t].name + ".json") }
+    func lockPath(_ t: Int) -> String { path("tasks", spec.tasks[t].name + ".lock") }
+    func pointDir(_ t: Int) -> String { path("points", spec.tasks[t].name) }
+    func logPath(_ t: Int, _ stream: String) -> String { path("logs", spec.tasks[t].name + "." + stream) }
+
+    private init(dir: String, spec: SweepSpec) {
+        self.dir = dir
+        self.spec = spec
+    }
+
+    /// Opens the sweep in `dir`, creating it for `spec` if it is new (unless `preview`: then a new sweep is only
+    /// described, nothing is written); refuses a directory made for another sweep.
+    static func create(_ dir: String, spec: SweepSpec, preview: Bool = false) throws -> SweepStore {
+        let absolute = OutputBundle.canonical(dir)
+        if FileManager.default.fileExists(atPath: (absolute as NSString).appendingPathComponent("sweep.json")) {
+            let store = try open(absolute)
+            if let what = spec.difference(from: store.spec) {
+                throw ValidationError("""
+                    \(dir) holds a sweep of a different experiment: \(what). Its results must not be mixed; \
+                    give another --out (or remove \(dir) to start over)
+                    """)
+            }
+            return store
+        }
+        if let items = try? FileManager.default.contentsOfDirectory(atPath: absolute), !items.isEmpty {
+            throw ValidationError("\(dir) exists and is not a sweep directory (no sweep.json); give an empty or new --out")
+        }
+        let store = SweepStore(dir: absolute, spec: spec)
+        if preview { return store }
+        for sub in ["tasks", "points", "logs", "slurm"] {
+            try FileManager.default.createDirectory(atPath: store.path(sub), withIntermediateDirectories: true)
+        }
+        try DurableFile.write(try SweepJSON.encode(spec), to: store.specPath)
+        return store
+    }
+
+    /// An existing sweep directory.
+    static func open(_ dir: String) throws -> SweepStore {
+        let absolute = OutputBundle.canonical(dir)
+        let specPath = (absolute as NSString).appendingPathComponent("sweep.json")
+        guard let data = FileManager.default.contents(atPath: specPath) else {
+            throw ValidationError("\(dir) is not a sweep directory (no sweep.json)")
+        }
+        do {
+            let spec = try JSONDecoder().decode(SweepSpec.self, from: data)
+            guard spec.format == 1 else { throw ValidationError("\(specPath): sweep format \(spec.format) is not known to this brpsh") }
+            return SweepStore(dir: absolute, spec: spec)
+        } catch let e as ValidationError {
+            throw e
+        } catch {
+            throw ValidationError("\(specPath) is damaged: \(error)")
+        }
+    }
+
+    /// A task's recorded state (pending when none is recorded yet).
+    func recorded(_ t: Int) -> TaskState {
+        guard let data = FileManager.default.contents(atPath: statePath(t)),
+              let s = try? JSONDecoder().decode(TaskState.self, from: data) else { return TaskState() }
+        return s
+    }
+
+    /// A task's state as it is now: a task recorded as running whose runner no longer holds its lock was killed.
+    func state(_ t: Int) -> TaskState {
+        var s = recorded(t)
+        if s.state == .running, !isLocked(t) {
+            s.state = .failed
+            s.cause = .killed
+            s.reason = "its runner stopped without recording an end (killed with SIGKILL, out of memory, or the machine went down)"
+        }
+        return s
+    }
+
+    func write(_ s: TaskState, _ t: Int) throws {
+        try DurableFile.write(try SweepJSON.encode(s), to: statePath(t))
+    }
+
+    /// The task's lock, held by the process that runs it (flock: released when that process ends, however).
+    func lock(_ t: Int) -> FileLock? { FileLock(lockPath(t)) }
+
+    func isLocked(_ t: Int) -> Bool {
+        guard let l = FileLock(lockPath(t)) else { return true }
+        withExtendedLifetime(l) {}
+        return false
+    }
+
+    /// The tasks a sweep call runs: pending ones, failed ones that were killed, and those that failed with an
+    /// error when `retryFailed`; never one that is done or running.
+    func toRun(retryFailed: Bool, queued: Set<String> = []) -> [Int] {
+        spec.tasks.indices.filter { t in
+            let s = state(t)
+            switch s.state {
+            case .done, .running: return false
+            case .pending: return true
+            case .submitted: return !(s.slurmJob.map(queued.contains) ?? false)
+            case .failed: return s.cause == .killed || retryFailed
+            }
+        }
+    }
+}
+
+/// An exclusive, non-blocking flock on a file; nil when another process holds it.
+final class FileLock {
+    private let fd: Int32
+
+    init?(_ path: String) {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// Files that survive a crash: written to a temporary name, flushed to disk, then renamed over the old one.
+enum DurableFile {
+    static func write(_ text: String, to path: String) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ValidationError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        var ok = true
+        var bytes = Array(text.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        bytes.withUnsafeBytes { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { ok = false; return }
+                offset += n
+            }
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        let dirFD = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+}
+
+/// JSON of Codable values with sorted keys (stable files, stable diffs).
+enum SweepJSON {
+    static func encode<T: Encodable>(_ v: T) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(v), as: UTF8.self)
+    }
+
+    static func object(_ v: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
+               as: UTF8.self)
+    }
+}
+
+/// What a sweep's results depend on besides the script: this brpsh and the data.
+enum SweepIdentity {
+    static var brpsh: String {
+        if let c = Provenance.commit { return "brpsh \(Provenance.version) commit \(c)" }
+        let exe = DataLocation.currentExecutable() ?? CommandLine.arguments[0]
+        return "brpsh \(Provenance.version) executable sha256 \(SHA256Hex.file(exe))"
+    }
+
+    /// The data directory brpsh would read and a SHA-256 over every file's relative path and SHA-256.
+    static func data() throws -> (directory: String, fingerprint: String) {
+        let directory = try DataSetup.resolve()
+        var h = NASLib.SHA256()
+        for relative in DataInventory.dataFiles(under: directory.root) {
+            let path = (directory.root as NSString).appendingPathComponent(relative)
+            h.update("\(relative)\t\(SHA256Hex.file(path))\n")
+        }
+        return (directory.root, h.hexDigest())
+    }
+
+    static func sha256(_ text: String) -> String {
+        var h = NASLib.SHA256()
+        h.update(text)
+        return h.hexDigest()
+    }
+}
