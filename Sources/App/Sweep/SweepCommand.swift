@@ -155,7 +155,7 @@ enum SweepStart {
             }
             throw ValidationError("\(script) has no top-level assignment '\(v.name) = ...' to set")
         }
-        let data = try SweepIdentity.data()
+        let data = SweepIdentity.data()
         let spec = SweepSpec(
             script: OutputBundle.canonical(script), scriptSHA256: SweepIdentity.sha256(text), brpsh: SweepIdentity.brpsh,
             dataDirectory: data.directory, data: data.fingerprint, fixed: fixed, variables: variables, seedBy: seedBy,

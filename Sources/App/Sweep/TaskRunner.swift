@@ -29,6 +29,10 @@ enum TaskRunner {
             FileHandle.standardError.write(Data("brpsh: task \(store.spec.tasks[t].name) is running elsewhere; not started twice\n".utf8))
             return .busy
         }
+        // Signals from here on stop the task cleanly (recorded as killed), also before the child starts.
+        let child = Process()
+        let stopper = SignalForwarder { sig in if child.isRunning { kill(child.processIdentifier, sig) } }
+        defer { stopper.cancel() }
         return try withExtendedLifetime(lock) {
             var state = store.recorded(t)
             if state.state == .done { return .done }
@@ -72,21 +76,22 @@ enum TaskRunner {
                   let err = FileHandle(forWritingAtPath: store.logPath(t, "err")) else {
                 return try finish(.failed, cause: .exit, reason: "cannot write the logs in \(store.path("logs"))")
             }
-            let child = Process()
+            if let sig = stopper.received {
+                return try finish(.killed, cause: .killed, reason: "stopped by \(SignalForwarder.name(sig)) before it started")
+            }
             child.executableURL = URL(fileURLWithPath: executable)
             child.arguments = arguments(store.spec, task: t, out: point)
             child.standardOutput = out
             child.standardError = err
             child.standardInput = FileHandle.nullDevice
-            let stopper = SignalForwarder { sig in if child.isRunning { kill(child.processIdentifier, sig) } }
             do {
                 try child.run()
             } catch {
                 return try finish(.failed, cause: .exit, reason: "cannot start \(executable): \(error.localizedDescription)")
             }
+            if let sig = stopper.received, child.isRunning { kill(child.processIdentifier, sig) }  // a signal during the start
             child.waitUntilExit()
             let signal = stopper.received
-            stopper.cancel()
             try? out.close()
             try? err.close()
             if let sig = signal {
@@ -127,7 +132,7 @@ enum TaskRunner {
         guard let text = FileManager.default.contents(atPath: spec.script) else { return "the script \(spec.script) (it is gone)" }
         if SweepIdentity.sha256(String(decoding: text, as: UTF8.self)) != spec.scriptSHA256 { return "the script \(spec.script)" }
         if SweepIdentity.brpsh != spec.brpsh { return "brpsh (\(SweepIdentity.brpsh), the sweep has \(spec.brpsh))" }
-        let data = try SweepIdentity.data()
+        let data = SweepIdentity.data()
         if data.fingerprint != spec.data { return "the data (\(data.directory))" }
         return nil
     }

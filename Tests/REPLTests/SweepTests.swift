@@ -1,0 +1,296 @@
+@testable import App
+import Foundation
+import Testing
+
+/// `brpsh sweep` and `brpsh merge`: grids, durable task states, resuming, refusing mixed results, merging, and
+/// the same sweep on a real one-node Slurm (scripts/slurm-local) giving bit-identical merged results.
+@Suite struct SweepTests {
+    static func brpsh(_ args: [String], cwd: String, env: [String: String] = [:]) throws -> (Int32, String, String) {
+        try CommandLineTests.brpsh(args, env: env, cwd: cwd)
+    }
+
+    static let script = """
+        seed = 1
+        scale = 2
+        xs = [1, 2, 3, 4]
+        ys = map(xs) { x -> x * scale + seed * 0.5 }
+        table([{name: "a", v: seed * 1.5}, {name: "b", v: scale}])
+        save(plot([{x: xs, y: ys, label: "line"}]), "f.svg")
+        {total: sum(ys), ok: true, tag: "t\\(seed)"}
+        """
+
+    /// A script whose tasks take a moment (to be interrupted) and whose seed 3 fails.
+    static let slow = """
+        seed = 1
+        x = 0
+        for i in 1..(\(slowLoop)) { x = x + i * seed }
+        assert(seed != 3, "seed 3 fails on purpose")
+        {x: x}
+        """
+    static let slowLoop = 300_000
+
+    /// A task's recorded state, or nil before it has one.
+    static func peek(_ dir: String, _ name: String) -> [String: Any]? {
+        FileManager.default.contents(atPath: "\(dir)/tasks/\(name).json").flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+    }
+
+    static func state(_ dir: String, _ name: String) throws -> [String: Any] {
+        let data = try #require(FileManager.default.contents(atPath: "\(dir)/tasks/\(name).json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func grids() throws {
+        #expect(try SweepVariable(parsing: "seed=1..4").values == ["1", "2", "3", "4"])
+        #expect(try SweepVariable(parsing: "K=50,100").values == ["50", "100"])
+        #expect(try SweepVariable(parsing: #"device="m-gpu","a,b""#).values == [#""m-gpu""#, #""a,b""#])
+        #expect(try SweepVariable(parsing: "d=[1, 2],[3]").values == ["[1, 2]", "[3]"])
+        for bad in ["seed", "=1", "1x=2", "s=3..1", "s=1,,2", "s=[1,2", "s=\"a", "s=1,1", "s=0..100000000"] {
+            #expect(throws: (any Error).self, "\(bad)") { try SweepVariable(parsing: bad) }
+        }
+        let points = try SweepGrid.points([SweepVariable(name: "a", values: ["1", "2"]), SweepVariable(name: "b", values: ["x", "y"])])
+        #expect(points.map { $0.map(\.value).joined() } == ["1x", "1y", "2x", "2y"])  // the first variable varies slowest
+        #expect(SweepGrid.taskName(index: 3, points[1]) == "0003_a=1,b=y")
+        #expect(SweepGrid.taskName(index: 0, [Assignment(name: "d", value: "[\"m/gpu\"]")]) == "0000_d=__m_gpu__")
+        #expect(SlurmBackend.ranges([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
+        #expect(throws: (any Error).self) {
+            try SweepGrid.points([SweepVariable(name: "a", values: (0..<1000).map(String.init)),
+                                  SweepVariable(name: "b", values: (0..<1000).map(String.init))])
+        }
+    }
+
+    @Test func mergeRules() {
+        var w = SweepMerge.Walker(group: "g")
+        let merged = w.merge([["v": 1, "s": "x", "b": true, "l": [1]], ["v": 3, "s": "x", "b": true, "l": [1, 2]]], path: "")
+        let m = merged as! [String: Any]
+        let v = m["v"] as! [String: Any]
+        #expect(v["mean"] as? Double == 2 && v["n"] as? Int == 2 && v["min"] as? Double == 1 && v["max"] as? Double == 3)
+        #expect(abs((v["std"] as! Double) - 2.0.squareRoot()) < 1e-15)  // n − 1
+        #expect(m["s"] as? String == "x")
+        #expect(m["b"] as? Bool == true)  // booleans are not numbers
+        #expect((m["l"] as? [String: Any])?["values"] != nil)  // lists of different lengths are kept per run
+        #expect(w.rows.count == 1 && w.rows[0][1] == "v")
+    }
+
+    @Test func localSweepMergesResumesAndRefusesMixing() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.script.write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
+        let args = ["sweep", "t.brp", "--over", "seed=1..3", "--over", "scale=2,3", "--out", "s", "--local", "2", "-q"]
+        let (status, out, err) = try Self.brpsh(args, cwd: dir)
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("scale=2 (n = 3; seed 1, 2, 3)"))
+        let merged = try SweepMerge.readJSON(dir + "/s/merged/results.json")
+        let groups = try #require(merged["groups"] as? [[String: Any]])
+        #expect(groups.count == 2)
+        #expect((groups[1]["point"] as? [String: String]) == ["scale": "3"])
+        let record = try #require((groups[1]["displays"] as? [Any])?[1] as? [String: Any])
+        let total = try #require(record["total"] as? [String: Any])
+        // total = 4·(1+2+3+4)... per seed: scale·10 + 4·0.5·seed = 30 + 2·seed → 32, 34, 36.
+        #expect(total["mean"] as? Double == 34 && total["std"] as? Double == 2 && total["n"] as? Int == 3)
+        #expect((record["tag"] as? [String: Any])?["values"] as? [String] == ["t1", "t2", "t3"])
+        #expect(FileManager.default.fileExists(atPath: dir + "/s/merged/scale=2/f.svg"))
+        let svg = try String(contentsOfFile: dir + "/s/merged/scale=2/f.svg", encoding: .utf8)
+        #expect(svg.contains("line (n = 3)"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/s/merged/summary.csv"))
+        // Every task's provenance is in the merged one.
+        let provenance = try SweepMerge.readJSON(dir + "/s/merged/provenance.json")
+        #expect((provenance["tasks"] as? [Any])?.count == 6)
+
+        // Running it again runs nothing.
+        let again = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--over", "scale=2,3", "--out", "s", "--local", "2"], cwd: dir)
+        #expect(again.0 == 0 && again.2.contains("0 tasks to run"))
+        #expect(try Self.state(dir + "/s", "0000_seed=1,scale=2")["attempts"] as? Int == 1)
+        // Another grid, or a changed script, is refused for the same directory.
+        let grid = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "s"], cwd: dir)
+        #expect(grid.0 == 1 && grid.2.contains("different experiment") && grid.2.contains("--over grid"))
+        try (Self.script + "\n# edited\n").write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
+        let edited = try Self.brpsh(args, cwd: dir)
+        #expect(edited.0 == 1 && edited.2.contains("the script"))
+        // A task started by hand after the edit refuses to run the changed script.
+        try FileManager.default.removeItem(atPath: dir + "/s/tasks/0001_seed=1,scale=3.json")
+        let task = try Self.brpsh(["sweep", "run-task", "s", "1"], cwd: dir)
+        #expect(task.0 == 1)
+        #expect((try Self.state(dir + "/s", "0001_seed=1,scale=3")["reason"] as? String)?.contains("changed since the sweep was created") == true)
+        // Usage errors.
+        #expect(try Self.brpsh(["sweep", "t.brp", "--over", "nope=1,2", "--out", "u"], cwd: dir).2.contains("no top-level assignment 'nope"))
+        #expect(try Self.brpsh(["sweep", "t.brp", "--over", "seed=1", "--out", "u", "--local", "2", "--slurm"], cwd: dir).0 == 64)
+        #expect(try Self.brpsh(["merge", "nowhere"], cwd: dir).2.contains("not a sweep directory"))
+    }
+
+    @Test func failedTasksAreReportedAndRetriedOnRequest() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.slow.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
+        let args = ["sweep", "slow.brp", "--over", "seed=2..4", "--out", "s", "--local", "2"]
+        let first = try Self.brpsh(args, cwd: dir)
+        #expect(first.0 == 1)
+        #expect(first.2.contains("0001_seed=3: failed: the script failed (exit status 70)"))
+        #expect(first.2.contains("seed 3 fails on purpose"))  // the stderr tail
+        let status = try Self.brpsh(["sweep", "status", "s"], cwd: dir)
+        #expect(status.1.contains("2 done, 1 failed") && status.1.contains("runs again with --retry-failed"))
+        // Without --retry-failed the failed task is not run again; with it, it is (and fails again).
+        #expect(try Self.brpsh(args, cwd: dir).2.contains("0 tasks to run"))
+        #expect(try Self.brpsh(args + ["--retry-failed"], cwd: dir).2.contains("1 task to run"))
+        #expect(try Self.state(dir + "/s", "0001_seed=3")["attempts"] as? Int == 2)
+        // A partial merge lists what is missing.
+        let partial = try Self.brpsh(["merge", "--partial", "s"], cwd: dir)
+        #expect(partial.0 == 0 && partial.1.contains("missing: 0001_seed=3") && partial.1.contains("n = 2"))
+        #expect(try Self.brpsh(["merge", "s"], cwd: dir).0 == 1)
+    }
+
+    /// SIGTERM to a running local sweep: running tasks are recorded as killed, finished ones are kept, and the same
+    /// command resumes; the merged result equals an uninterrupted sweep's, bit for bit.
+    @Test func interruptedSweepResumesWithoutRerunningFinishedTasks() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = Self.slow.replacingOccurrences(of: "\(Self.slowLoop)", with: "1000000").replacingOccurrences(of: "seed != 3", with: "seed != 99")
+        try script.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
+        let args = ["sweep", "slow.brp", "--over", "seed=1..4", "--out", "s", "--local", "1", "-q"]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until the first task is done and the second runs, then stop the sweep.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if Self.peek(dir + "/s", "0000_seed=1")?["state"] as? String == "done",
+               Self.peek(dir + "/s", "0001_seed=2")?["state"] as? String == "running" { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        let killed = try Self.state(dir + "/s", "0001_seed=2")
+        #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s/tasks/0002_seed=3.json"))  // never started
+        let resumed = try Self.brpsh(args, cwd: dir)
+        #expect(resumed.0 == 0, "\(resumed.2)")
+        #expect(try Self.state(dir + "/s", "0000_seed=1")["attempts"] as? Int == 1)  // not run again
+        #expect(try Self.state(dir + "/s", "0001_seed=2")["attempts"] as? Int == 2)
+        let whole = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..4", "--out", "w", "--local", "2", "-q"], cwd: dir)
+        #expect(whole.0 == 0)
+        #expect(FileManager.default.contents(atPath: dir + "/s/merged/results.json")
+                == FileManager.default.contents(atPath: dir + "/w/merged/results.json"))
+    }
+
+    @Test func printCommandsAndDryRun() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.script.write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
+        let dry = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--dry-run", "--partition", "gpu",
+                                  "--time", "1:00:00", "--mem", "4G", "--cpus-per-task", "4", "--account", "lab", "--sbatch", "--qos=short"], cwd: dir)
+        #expect(dry.0 == 0)
+        for line in ["#SBATCH --array=0-2", "#SBATCH --cpus-per-task=4", "#SBATCH --partition=gpu", "#SBATCH --time=1:00:00",
+                     "#SBATCH --mem=4G", "#SBATCH --account=lab", "#SBATCH --qos=short", "sweep run-task", " merge "] {
+            #expect(dry.1.contains(line), "\(line)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"))  // a dry run writes nothing
+        let commands = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--print-commands"], cwd: dir)
+        let lines = commands.1.split(separator: "\n")
+        #expect(lines.count == 3 && lines[2].hasSuffix("sweep run-task \(OutputBundle.canonical(dir))/s 2"))
+        // What xargs -P would do: run them, then merge.
+        for line in lines {
+            let r = try Self.brpsh(Array(line.split(separator: " ").dropFirst().map(String.init)), cwd: dir)
+            #expect(r.0 == 0)
+        }
+        #expect(try Self.brpsh(["merge", "s"], cwd: dir).1.contains("n = 3"))
+    }
+}
+
+/// The one-node Slurm of scripts/slurm-local, started for the tests (root and Debian's slurm-wlm and munge
+/// needed); when it cannot start, the Slurm tests are skipped with the reason.
+enum SlurmCluster {
+    static let started: Result<String, SlurmUnavailable> = {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [repo.appendingPathComponent("scripts/slurm-local").path, "start"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch { return .failure(SlurmUnavailable(reason: "cannot run scripts/slurm-local: \(error)")) }
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, let line = o.split(separator: "\n").first(where: { $0.hasPrefix("SLURM_CONF=") }) else {
+            return .failure(SlurmUnavailable(reason: "Slurm did not start: " + e.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        return .success(String(line.dropFirst("SLURM_CONF=".count)))
+    }()
+
+    static var conf: String? { try? started.get() }
+    static var reason: String {
+        if case .failure(let f) = started { return "skipped: \(f.reason)" }
+        return "a one-node Slurm is running"
+    }
+}
+
+struct SlurmUnavailable: Error {
+    let reason: String
+}
+
+@Suite(.serialized, .enabled(if: SlurmCluster.conf != nil, Comment(rawValue: SlurmCluster.reason)))
+struct SlurmSweepTests {
+    static func brpsh(_ args: [String], cwd: String) throws -> (Int32, String, String) {
+        try CommandLineTests.brpsh(args, env: ["SLURM_CONF": SlurmCluster.conf!], cwd: cwd)
+    }
+
+    @Test func slurmSweepEqualsLocalSweep() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SweepTests.script.write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
+        let slurm = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "slurm", "--slurm", "--wait"], cwd: dir)
+        #expect(slurm.0 == 0, "\(slurm.2)")
+        #expect(slurm.2.contains("submitted job array"))
+        let local = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "local", "--local", "2", "-q"], cwd: dir)
+        #expect(local.0 == 0)
+        let a = FileManager.default.contents(atPath: dir + "/slurm/merged/results.json")
+        #expect(a != nil && a == FileManager.default.contents(atPath: dir + "/local/merged/results.json"))
+        // Every task ran as a Slurm array task; the merge job wrote its output.
+        let state = try SweepTests.state(dir + "/slurm", "0002_seed=3")
+        #expect((state["slurmJob"] as? String)?.hasSuffix("_2") == true)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/slurm/slurm")
+        #expect(files.contains { $0.hasPrefix("merge-") })
+        #expect(try Self.brpsh(["sweep", "status", "slurm"], cwd: dir).1.contains("4 done"))
+    }
+
+    @Test func scancelledTaskIsReportedAndRerun() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = SweepTests.slow.replacingOccurrences(of: "\(SweepTests.slowLoop)", with: "1500000")
+            .replacingOccurrences(of: "seed != 3", with: "seed != 99")
+        try script.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
+        let args = ["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "-q"]
+        #expect(try Self.brpsh(args, cwd: dir).0 == 0)
+        let jobs = try SweepMerge.readJSON(dir + "/s/slurm/jobs.json")
+        let array = try #require(jobs["array"] as? String)
+        // Cancel task 1 once it runs.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, SweepTests.peek(dir + "/s", "0001_seed=2")?["state"] as? String != "running" {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["scancel", "\(array)_1"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["SLURM_CONF": SlurmCluster.conf!]) { $1 }
+        try p.run()
+        p.waitUntilExit()
+        // Wait for the array and the merge job to end.
+        while Date() < deadline, try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("RUNNING") ||
+                (try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("PENDING")) {
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        let killed = try SweepTests.state(dir + "/s", "0001_seed=2")
+        #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed")
+        #expect(try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("runs again with the next sweep"))
+        // The next sweep call resubmits only that task, and the sweep completes.
+        let again = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--wait"], cwd: dir)
+        #expect(again.0 == 0, "\(again.2)")
+        #expect(again.2.contains("(1 task)"))
+        #expect(try SweepTests.state(dir + "/s", "0000_seed=1")["attempts"] as? Int == 1)
+        #expect(try SweepTests.state(dir + "/s", "0001_seed=2")["attempts"] as? Int == 2)
+    }
+}
