@@ -200,3 +200,28 @@ enum SyntheticWorld {
         }
     }
 }
+
+/// Picking by a selection table (validation accuracy): the reported accuracy never influences the pick.
+@Suite struct SelectionTests {
+    @Test func pickFollowsTheSelectionTable() {
+        var report = [Double](repeating: .nan, count: NB201Arch.count)
+        var valid = [Double](repeating: .nan, count: NB201Arch.count)
+        // Model 0: best test, worst validation; model 1: best validation; model 2: no validation accuracy.
+        report[0] = 95; valid[0] = 80
+        report[1] = 90; valid[1] = 85
+        report[2] = 99
+        report[3] = 91; valid[3] = 85  // ties with model 1 on validation: the smaller code (1) is picked
+        let byReport = SearchProblem(report: MetricTable(name: "test", values: report))
+        let bySignal = SearchProblem(report: MetricTable(name: "test", values: report), selection: MetricTable(name: "valid", values: valid))
+        var a = SearchTrace(seed: 1), b = SearchTrace(seed: 1)
+        for code in [0, 1, 2, 3] {
+            a.train(NB201Arch(code: code), byReport)
+            b.train(NB201Arch(code: code), bySignal)
+        }
+        #expect(a.curve == [95, 95, 99, 99])
+        #expect(a.best?.arch.code == 2)
+        #expect(b.curve == [95, 90, 90, 90])
+        #expect(b.best?.arch.code == 1)
+        #expect(b.modelsToOptimum(bySignal) == nil)  // the optimum (99) is trained but never picked
+    }
+}

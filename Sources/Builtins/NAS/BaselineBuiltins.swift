@@ -10,6 +10,7 @@ enum BaselineBuiltins {
     static let common: [BuiltinParameter] = [BuiltinParameter("budget", .int, default: .int(300), "models trained")]
         + SearchBuiltins.limitParams + SearchBuiltins.runParams + AccuracyBuiltins.accuracyParams
         + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)"),
+           SearchBuiltins.selectParam,
            BuiltinParameter("per_seed", .optional(.string), default: .nil,
                             "a CSV with columns index,accuracy, one row per training seed: each training draws a random seed's accuracy"),
            BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")]

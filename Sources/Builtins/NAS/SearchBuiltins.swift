@@ -34,6 +34,10 @@ enum SearchBuiltins {
     ]
 
     /// The reported accuracy, the true latency and limit, and the latency predictor.
+    static let selectParam = BuiltinParameter(
+        "select", .string, default: .string("report"),
+        "report: the result after k models is the best reported accuracy among them; signal: the reported accuracy of the one with the best training signal (validation-based selection)")
+
     static func problem(_ c: BuiltinCall, reportName: String = "report") throws -> (SearchProblem, LatencyModel?, String) {
         let b = try nas { try NASContext.of(c).benchmark() }
         let reportSet = try datasetArgument(c, reportName)
@@ -47,7 +51,13 @@ enum SearchBuiltins {
             model = o
             truth = try nas { try b.table(o.device) }
         }
-        return (SearchProblem(report: report, latency: truth, limit: limit), model, "\(reportSet.rawValue) test")
+        var selection: MetricTable? = nil
+        switch try c.string("select") {
+        case "report": break
+        case "signal": selection = try AccuracyBuiltins.signal(c).0.table
+        case let other: throw c.fail("select", "use \"report\" (the best reported accuracy among the trained models) or \"signal\" (the model with the best training signal, e.g. validation accuracy), got \"\(other)\"")
+        }
+        return (SearchProblem(report: report, latency: truth, limit: limit, selection: selection), model, "\(reportSet.rawValue) test")
     }
 
     /// The data files a search depends on (for its cache key).
@@ -93,7 +103,8 @@ enum SearchBuiltins {
          BuiltinParameter("iters", .int, default: .int(5)),
          BuiltinParameter("M", .optional(.int), default: .nil, "total budget (default K)")]
             + limitParams + runParams + AccuracyBuiltins.accuracyParams
-            + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)")]
+            + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)"),
+               selectParam]
             + AccuracyBuiltins.commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2).filter { $0.name != "seed" }
             + AccuracyBuiltins.pairParams
             + [BuiltinParameter("predictor", .string, default: .string("brp"), "brp (binary relation) or gcn (standard accuracy regression, for ablations)"),

@@ -6,11 +6,17 @@ public struct SearchProblem: Sendable {
     /// The device's measured latency (seconds), when a limit applies.
     public let latency: MetricTable?
     public let limit: Double?
+    /// How the result after k trained models is chosen. nil: the best reported accuracy among them (the
+    /// NAS-Bench convention, and the paper's "best test accuracy" plots). A table (e.g. validation accuracy): the
+    /// model with the highest value in it is the one the search picks, and its reported accuracy is the result,
+    /// so the reported (test) accuracy never influences what is picked.
+    public let selection: MetricTable?
 
-    public init(report: MetricTable, latency: MetricTable? = nil, limit: Double? = nil) {
+    public init(report: MetricTable, latency: MetricTable? = nil, limit: Double? = nil, selection: MetricTable? = nil) {
         self.report = report
         self.latency = latency
         self.limit = limit
+        self.selection = selection
     }
 
     /// Whether a model truly meets the limit (always, without one; never when unmeasured).
@@ -35,6 +41,8 @@ public struct SearchTrace: Sendable {
         /// True latency (seconds), when known.
         public let latency: Double?
         public let feasible: Bool
+        /// The value the pick is made on (see `SearchProblem.selection`), nil when picks go by reported accuracy.
+        public var selectedBy: Double? = nil
     }
 
     public let seed: Int
@@ -45,21 +53,31 @@ public struct SearchTrace: Sendable {
     public init(seed: Int) { self.seed = seed }
 
     public mutating func train(_ a: NB201Arch, _ problem: SearchProblem) {
-        steps.append(Step(arch: a, accuracy: problem.report[a] ?? .nan, latency: problem.latency?[a], feasible: problem.feasible(a)))
+        var step = Step(arch: a, accuracy: problem.report[a] ?? .nan, latency: problem.latency?[a], feasible: problem.feasible(a))
+        if let sel = problem.selection { step.selectedBy = sel[a] ?? .nan }
+        steps.append(step)
     }
 
-    /// Best feasible reported accuracy after each number of trained models (nil before the
-    /// first feasible one).
+    /// The pick among steps: the highest reported accuracy, or (with a selection table) the highest selection
+    /// value; ties go to the smaller arch code. Only feasible steps with both values count.
+    static func better(_ x: Step, than y: Step) -> Bool {
+        let kx = x.selectedBy ?? x.accuracy, ky = y.selectedBy ?? y.accuracy
+        return kx > ky || (kx == ky && x.arch < y.arch)
+    }
+
+    static func counts(_ s: Step) -> Bool { s.feasible && !s.accuracy.isNaN && !(s.selectedBy?.isNaN ?? false) }
+
+    /// The reported accuracy of the pick after each number of trained models (nil before the first feasible one).
     public var curve: [Double?] {
-        var best: Double? = nil
+        var pick: Step? = nil
         return steps.map { s in
-            if s.feasible, !s.accuracy.isNaN { best = max(best ?? -.infinity, s.accuracy) }
-            return best
+            if SearchTrace.counts(s), pick.map({ SearchTrace.better(s, than: $0) }) ?? true { pick = s }
+            return pick?.accuracy
         }
     }
 
     public var best: Step? {
-        steps.filter { $0.feasible && !$0.accuracy.isNaN }.max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.arch > $1.arch) }
+        steps.filter(SearchTrace.counts).reduce(nil) { b, s in b.map { SearchTrace.better(s, than: $0) ? s : $0 } ?? s }
     }
 
     /// 1 + the number of feasible models strictly better than the best found.
