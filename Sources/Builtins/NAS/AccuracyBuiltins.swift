@@ -21,11 +21,15 @@ enum AccuracyBuiltins {
         BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds; all 15625 archs) or valid (9445 archs)"),
     ]
 
-    static func commonParams(epochs: Int, lr: Double, dropout: Double) -> [BuiltinParameter] {
+    /// The batch defaults, in words, as the code sets them (TrainingOptions.accuracyDefaults, PairwiseTrainer.defaultBatch).
+    static let regressionBatch = "default: 50 / 32 / 16 models for n ≥ 100 / ≥ 50 / less (Table S3)"
+    static let pairBatch = "default: fast mode 20 models per step (all their pairs); faithful mode 64 pairs for K ≥ 100, else 32 (eagle); predictor: \"gcn\" as gcn_acc"
+
+    static func commonParams(epochs: Int, lr: Double, dropout: Double, batch: String = regressionBatch) -> [BuiltinParameter] {
         [
             BuiltinParameter("seed", .optional(.int), default: .nil),
             BuiltinParameter("epochs", .int, default: .int(epochs)),
-            BuiltinParameter("batch", .optional(.int), default: .nil, "default: 50/32/16 models for n ≥ 100/50/25"),
+            BuiltinParameter("batch", .optional(.int), default: .nil, batch),
             BuiltinParameter("lr", .number, default: .number(lr)),
             BuiltinParameter("weight_decay", .number, default: .number(5e-4)),
             BuiltinParameter("dropout", .number, default: .number(dropout)),
@@ -94,7 +98,7 @@ enum AccuracyBuiltins {
         "flops_predictor",
         [BuiltinParameter("n", .int, default: .int(900)), BuiltinParameter("valid", .int, default: .int(100)),
          BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network whose FLOPs are learned")]
-            + commonParams(epochs: 250, lr: 8e-4, dropout: 0.002),
+            + commonParams(epochs: 250, lr: 8e-4, dropout: 0.002, batch: "default: 10 models"),
         doc: "A GCN trained to predict (normalised) FLOPs of n random models, e.g. to initialise an accuracy predictor.") { c in
         let dataset = try datasetArgument(c, "dataset")
         var values = [Double](repeating: .nan, count: NB201Arch.count)
@@ -141,7 +145,7 @@ enum AccuracyBuiltins {
     static let brpPredictor = BuiltinFunction(
         "brp_predictor",
         [BuiltinParameter("n", .int, default: .int(100), "training models (all their ordered pairs)")] + accuracyParams
-            + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2) + pairParams,
+            + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2, batch: pairBatch) + pairParams,
         doc: "The binary relation predictor trained on n random models (non-iterative); rank_corr(bp) measures its ranking.") { c in
         let (signal, name) = try signal(c)
         let n = try c.int("n", min: 2, max: NB201Arch.count)

@@ -105,7 +105,7 @@ enum SearchBuiltins {
             + limitParams + runParams + AccuracyBuiltins.accuracyParams
             + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)"),
                selectParam]
-            + AccuracyBuiltins.commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2).filter { $0.name != "seed" }
+            + AccuracyBuiltins.commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2, batch: AccuracyBuiltins.pairBatch).filter { $0.name != "seed" }
             + AccuracyBuiltins.pairParams
             + [BuiltinParameter("predictor", .string, default: .string("brp"), "brp (binary relation) or gcn (standard accuracy regression, for ablations)"),
                BuiltinParameter("init", .any, default: .nil, "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
