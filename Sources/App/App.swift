@@ -87,6 +87,7 @@ public enum App {
 
     static func runScript(_ file: SourceFile, _ settings: Settings) -> ExitStatus {
         let start = Date()
+        Terminal.installTerminationHandler()
         let interpreter = makeInterpreter(settings, interactive: Terminal.stdoutIsTerminal)
         let run = RunContext.of(interpreter)
         run.outDir = settings.outDir
@@ -138,8 +139,11 @@ public enum App {
             }
         }
         if let dir = settings.outDir {
+            let signal = Interrupt.terminationSignal
+            let stoppedBy = failure?.kind == .interrupted ? (signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT") : nil
             let record = Provenance.record(interpreter, script: file.name, scriptText: file.text,
-                                           arguments: Array(CommandLine.arguments), start: start, end: Date(), status: status.rawValue)
+                                           arguments: Array(CommandLine.arguments), start: start, end: Date(), status: status.rawValue,
+                                           stoppedBy: stoppedBy)
             let files: [(String, String)] = [
                 ("provenance.json", (try? JSON.encode(record, pretty: true)) ?? "{}"),
                 ("transcript.txt", transcript.text),

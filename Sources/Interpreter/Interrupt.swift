@@ -13,6 +13,17 @@ public enum Interrupt {
 
     public static func clear() { flag.store(false, ordering: .relaxed) }
 
+    private static let terminating = Atomic<Int32>(0)
+
+    /// Called from a SIGTERM/SIGHUP handler: stop the run like Ctrl-C, remembering the signal.
+    public static func requestTermination(_ signal: Int32) {
+        terminating.store(signal, ordering: .relaxed)
+        flag.store(true, ordering: .relaxed)
+    }
+
+    /// The signal that asked the process to end (SIGTERM, SIGHUP), or 0.
+    public static var terminationSignal: Int32 { terminating.load(ordering: .relaxed) }
+
     /// Throws `Interrupted` (and clears the request) when the user asked to stop.
     public static func check() throws {
         if flag.load(ordering: .relaxed) {

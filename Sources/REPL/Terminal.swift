@@ -21,6 +21,19 @@ public enum Terminal {
         sigaction(SIGINT, &action, nil)
     }
 
+    /// For a script run: SIGTERM and SIGHUP stop it like Ctrl-C (at the next statement, loop iteration or epoch), so
+    /// its `--out` bundle is written with what it has and marked incomplete. The handler is reset on delivery: a
+    /// second signal ends the process at once.
+    public static func installTerminationHandler() {
+        for sig in [SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { s in Interrupt.requestTermination(s) }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
+            sigaction(sig, &action, nil)
+        }
+    }
+
     /// Runs `body` on a thread with a 512 MiB stack (deep recursion in user code stays an
     /// error message, not a crash) and waits for it.
     /// With `routeInterrupts`, SIGINT is blocked in the calling thread so that Ctrl-C reaches

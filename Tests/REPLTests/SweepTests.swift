@@ -294,3 +294,30 @@ struct SlurmSweepTests {
         #expect(try SweepTests.state(dir + "/s", "0001_seed=2")["attempts"] as? Int == 2)
     }
 }
+
+/// A script run stopped by SIGTERM (a scheduler's kill, `timeout`) still writes its bundle, marked incomplete.
+@Suite struct TerminatedRunTests {
+    @Test func sigtermWritesAnIncompleteBundle() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        p.arguments = ["-c", "print(\"started\")\nx = 0\nfor i in 1..100000000 { x = x + 1 }\nx", "--out", "b"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        _ = out.fileHandleForReading.availableData  // "started": the loop runs
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 70)
+        let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        #expect(provenance["complete"] as? Bool == false)
+        #expect(provenance["stopped_by"] as? String == "SIGTERM")
+        let transcript = try String(contentsOfFile: dir + "/b/transcript.txt", encoding: .utf8)
+        #expect(transcript.contains("started") && transcript.contains("interrupted"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/b/results.json"))
+    }
+}

@@ -70,7 +70,9 @@ enum SearchBuiltins {
 
     /// Runs (or loads from the cache) the traces of a search.
     static func traces(_ c: BuiltinCall, _ problem: SearchProblem, _ model: LatencyModel?, _ compute: () throws -> [SearchTrace]) throws -> [SearchTrace] {
-        try Caching.cached(c, files: try files(c, problem, model), encode: { traces in
+        // The traces are the trained models in order, re-scored against the current problem when decoded, so the
+        // pick rule (select) and the label (name) are not part of the key.
+        try Caching.cached(c, files: try files(c, problem, model), ignoring: ["select", "name"], encode: { traces in
             let json = traces.map { t -> [String: Any] in ["seed": t.seed, "steps": t.steps.map(\.arch.code), "extras": t.extras] }
             return try JSONSerialization.data(withJSONObject: json)
         }, decode: { data in

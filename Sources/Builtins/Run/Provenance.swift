@@ -52,7 +52,7 @@ public enum Provenance {
 
     /// The record as a value (written as JSON).
     public static func record(_ interpreter: Interpreter, script: String?, scriptText: String, arguments: [String],
-                              start: Date, end: Date, status: Int32) -> Value {
+                              start: Date, end: Date, status: Int32, stoppedBy: String? = nil) -> Value {
         let run = RunContext.of(interpreter)
         let nas = (interpreter.host as? BuiltinsState)?.nas
         let data = (nas?.filesRead ?? []).map { f -> Value in
@@ -88,6 +88,9 @@ public enum Provenance {
             ("start", .string(iso(start))), ("end", .string(iso(end))),
             ("seconds", .number((end.timeIntervalSince(start) * 1000).rounded() / 1000)),
             ("exit_status", .int(Int(status))),
+            // false when the run did not reach its end (an error, Ctrl-C, SIGTERM): the bundle holds what it had.
+            ("complete", .bool(status == 0)),
+            ("stopped_by", stoppedBy.map(Value.string) ?? .nil),
             ("calls", .list(calls)),
             ("outputs", .list(outputs)),
         ]))

@@ -88,9 +88,9 @@ enum Caching {
     }
 
     /// All the call's arguments, resolved (defaults filled in, the seed made explicit).
-    static func arguments(_ c: BuiltinCall) throws -> Value {
+    static func arguments(_ c: BuiltinCall, ignoring: Set<String> = []) throws -> Value {
         var pairs: [(String, Value)] = []
-        for p in c.function.parameters {
+        for p in c.function.parameters where !ignoring.contains(p.name) {
             var v = c[p.name]
             if p.name == "seed", v.isNil { v = .int(try c.seed()) }
             guard let keyed = identity(v) else { return .nil }  // not cacheable
@@ -132,15 +132,18 @@ enum Caching {
     }
 
     /// Runs `compute` or loads its result: `encode`/`decode` turn results into cache bytes.
-    static func cached<T>(_ c: BuiltinCall, files: [DataFile], encode: (T) throws -> Data, decode: (Data) throws -> T,
-                          compute: () throws -> T) throws -> T {
+    /// `ignoring`: parameters that cannot change the stored payload because `decode` applies them afresh (a
+    /// search's `select` and `name`: the cached traces are its trained models, re-scored on decoding).
+    static func cached<T>(_ c: BuiltinCall, files: [DataFile], ignoring: Set<String> = [], encode: (T) throws -> Data,
+                          decode: (Data) throws -> T, compute: () throws -> T) throws -> T {
         let run = RunContext.of(c.interpreter)
-        let args = try arguments(c)
-        guard run.useCache, !args.isNil else {
+        let args = try arguments(c)  // what provenance records: every argument
+        let keyed = ignoring.isEmpty ? args : try arguments(c, ignoring: ignoring)
+        guard run.useCache, !keyed.isNil else {
             run.logCall(c.function.name, args, cached: false)
             return try compute()
         }
-        let key = ResultCache.key(c.function.name, args, dataHashes: try files.map { try hash($0, c) })
+        let key = ResultCache.key(c.function.name, keyed, dataHashes: try files.map { try hash($0, c) })
         let cache = ResultCache()
         // An entry: a header naming the format and the key, the payload's SHA-256, then the payload.
         let envelope = Data("BRPSHCACHE2\n\(key)\n".utf8)
