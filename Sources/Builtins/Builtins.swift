@@ -1,4 +1,5 @@
 import Interpreter
+import NASLib
 import Lang
 
 /// The builtin table: every builtin of the language, core and NAS alike. It drives `help`,
@@ -26,8 +27,27 @@ public enum Builtins {
     }
 
     public static func makeInterpreter(output: OutputSink) -> Interpreter {
-        Interpreter(output: output, builtins: all())
+        let interpreter = Interpreter(output: output, builtins: all())
+        interpreter.literalChecks = literalChecks
+        return interpreter
     }
+
+    /// Names checked before a program runs (docs/language.md, "Checks before running"): a literal device or dataset
+    /// name that does not exist stops the script at once instead of after the work before its first use.
+    static let literalChecks: [String: @Sendable (String) -> String?] = {
+        let device: @Sendable (String) -> String? = { name in
+            guard (try? DeviceCatalog.resolve(name)) == nil else { return nil }
+            let names = DeviceCatalog.all.flatMap { [$0.name] + $0.aliases }
+            return "unknown device \"\(name)\"\(Suggest.didYouMean(name, names, quote: "\""))"
+                + " (the paper's devices: d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp; devices() lists all \(DeviceCatalog.all.count))"
+        }
+        let dataset: @Sendable (String) -> String? = { name in
+            guard Benchmark.Dataset(name: name) == nil else { return nil }
+            let names = ["cifar10", "cifar100", "imagenet16-120"]
+            return "unknown dataset \"\(name)\"\(Suggest.didYouMean(name, names, quote: "\"")); use cifar10, cifar100 or imagenet16-120"
+        }
+        return ["device": device, "dataset": dataset, "accuracy": dataset, "report": dataset]
+    }()
 }
 
 /// The builtins that need no NAS library.

@@ -16,6 +16,9 @@ public final class Interpreter {
     public var host: (any HostState)?
     var callDepth = 0
     public var maxCallDepth = 2000
+    /// Checks of string literals by parameter name (`device`, `accuracy`, ...), run before a program starts on every
+    /// literal that reaches such a parameter of a builtin: the literal's problem in words, or nil.
+    public var literalChecks: [String: @Sendable (String) -> String?] = [:]
 
     public init(output: OutputSink, builtins: [BuiltinFunction] = []) {
         self.output = output
