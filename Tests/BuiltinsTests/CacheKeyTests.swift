@@ -2,6 +2,7 @@
 import Foundation
 import Interpreter
 import Lang
+import NASLib
 import PropertyBased
 import Testing
 import TestSupport
@@ -84,5 +85,22 @@ enum UserFunctionFixture {
         _ = Pipeline(interpreter: interpreter).run(SourceFile(name: "f", text: "fn fixture(x) { x }"))
         guard case .function(let f)? = interpreter.globals.lookup("fixture") else { fatalError("no fixture") }
         return f
+    }
+}
+
+/// The epoch-cap warning: only when every allowed epoch ran and the best validation loss is among the last ones.
+@Suite struct EpochCapTests {
+    static func history(_ losses: [Double]) -> [EpochRecord] {
+        losses.enumerated().map { EpochRecord(epoch: $0.offset, trainLoss: $0.element, validLoss: $0.element, learningRate: 1e-3) }
+    }
+
+    @Test func warnsOnlyWhenStillImprovingAtTheCap() {
+        let falling = Self.history((0..<100).map { 1.0 / Double($0 + 1) })
+        #expect(EpochCap.message(falling, cap: 100, what: "gcn")?.contains("best 0.01 at epoch 100") == true)
+        #expect(EpochCap.message(falling, cap: 200, what: "gcn") == nil)  // stopped early: converged by its own rule
+        let flat = Self.history((0..<100).map { $0 < 50 ? 1.0 / Double($0 + 1) : 0.5 })
+        #expect(EpochCap.message(flat, cap: 100, what: "gcn") == nil)  // best long before the end
+        let late = Self.history((0..<100).map { $0 == 96 ? 0.001 : 1.0 })
+        #expect(EpochCap.message(late, cap: 100, what: "gcn") != nil)  // best in the last 5 %
     }
 }

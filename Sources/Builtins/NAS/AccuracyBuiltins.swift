@@ -91,6 +91,7 @@ enum AccuracyBuiltins {
                 try progress.update(e.epoch + 1, String(format: "loss %.3g/%.3g", e.trainLoss, e.validLoss))
             }
         }
+        EpochCap.check(c, p.history, cap: options.epochs, what: "gcn_acc")
         return .object(AccuracyObject(p, signal: signal, name: name, context: NASContext.of(c)))
     }
 
@@ -116,6 +117,7 @@ enum AccuracyBuiltins {
             try AccuracyRegressor.train(signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
                                         precision: precision, seed: try c.seed()) { e in try progress.update(e.epoch + 1, "") }
         }
+        EpochCap.check(c, p.history, cap: options.epochs, what: "flops_predictor")
         return .object(AccuracyObject(p, signal: signal, name: "FLOPs (\(dataset.rawValue))", context: NASContext.of(c)))
     }
 

@@ -83,6 +83,7 @@ enum PredictorBuiltins {
                 }
             }
         }
+        EpochCap.check(c, predictor.history, cap: spec.options.epochs, what: "gcn(device: \"\(device.aliases.first ?? device.name)\")")
         return .object(GCNObject(predictor, device, context))
     }
 

@@ -53,6 +53,13 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let trainLoss: Double
     public let validLoss: Double
     public let learningRate: Double
+
+    public init(epoch: Int, trainLoss: Double, validLoss: Double, learningRate: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.validLoss = validLoss
+        self.learningRate = learningRate
+    }
 }
 
 extension EpochRecord {
