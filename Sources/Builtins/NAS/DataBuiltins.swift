@@ -5,7 +5,33 @@ import NASLib
 /// Builtins that bind the benchmark data and the NB201 space.
 enum DataBuiltins {
     static func all() -> [BuiltinFunction] {
-        [arch, space, load, devices, correlation, table, truth, oracle]
+        [arch, space, load, devices, correlation, table, truth, oracle, nb101]
+    }
+
+    /// The most models an NB101 file may hold here (NAS-Bench-101 has 423,624).
+    static let maxNB101Models = 1_000_000
+
+    static let nb101 = BuiltinFunction(
+        "nb101",
+        [BuiltinParameter("file", .string, "a JSON-lines file: one {adjacency, ops, metrics} object per line (docs/data.md)")],
+        doc: "Reads NAS-Bench-101 cells a user supplies (no NB101 data ships): a list of records with the pruned cell (adjacency, ops, nodes, edges), the line, and every metric.",
+        category: "Data") { c in
+        let path = try c.string("file")
+        let data = try nas { try NB101Dataset.load(path: path) }
+        guard data.models.count <= maxNB101Models else { throw c.fail("file", "\(path) has more than \(maxNB101Models) models") }
+        return .list(data.models.map { m in
+            var fields: [(String, Value)] = [
+                ("line", .int(m.line)),
+                ("nodes", .int(m.cell.ops.count)),
+                ("edges", .int(m.cell.adjacency.reduce(0) { $0 + $1.reduce(0, +) })),
+                ("ops", .list(m.cell.ops.map { .string($0.rawValue) })),
+                ("adjacency", .list(m.cell.adjacency.map { row in .list(row.map { .int($0) }) })),
+            ]
+            for (k, v) in m.metrics.sorted(by: { $0.key < $1.key }) where !fields.contains(where: { $0.0 == k }) {
+                fields.append((k, .number(v)))
+            }
+            return .record(Record(fields))
+        })
     }
 
     static let arch = BuiltinFunction(
