@@ -1,4 +1,4 @@
-import Builtins
+@testable import Builtins
 import Foundation
 import FoundationXML
 import Interpreter
@@ -149,5 +149,41 @@ import Testing
         #expect(failure == nil)
         #expect(out.text.unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF })
         #expect(out.text.contains("sq"))
+    }
+}
+
+/// Axis limits never drop data silently; terminal charts fill the terminal's width and put panels side by side.
+@Suite struct PlotLimitTests {
+    static func run(_ code: String) throws -> Interpreter {
+        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: code))
+        #expect(failure == nil, "\(failure?.description ?? "")")
+        return interpreter
+    }
+
+    @Test func limitsAreNamedAndCounted() throws {
+        let i = try Self.run("""
+            f = plot(x: [1, 2, 3, 4], y: [60, 69, 70, 71], label: "a", ylim: [68, nil], xlim: [nil, 3.5])
+            svg = f.svg
+            """)
+        guard case .string(let svg)? = i.globals.lookup("svg") else { Issue.record("no svg"); return }
+        #expect(svg.contains("2 points outside the axes are not drawn"))  // (1, 60) below, (4, 71) right
+        guard case .object(let o)? = i.globals.lookup("f"), let fig = o as? FigureObject else { Issue.record("no figure"); return }
+        let text = TerminalRenderer(color: false, columns: 100).render(fig.value)
+        #expect(text.contains("(2 points outside the axes are not drawn)"))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 })
+        #expect(text.contains("68┤") && text.contains("70┤"))  // y labels at the ticks, not only the ends
+        let bad = Pipeline(interpreter: Builtins.makeInterpreter(output: StringSink()))
+            .run(SourceFile(name: "t", text: "plot(x: [1, 2], y: [1, 2], ylim: [3, 1])"))
+        #expect(bad?.description.contains("the low end must be below the high end") == true)
+    }
+
+    @Test func panelsSideBySideWhenWide() throws {
+        let i = try Self.run("g = grid([plot(x: [1, 2], y: [1, 2], title: \"a\"), plot(x: [1, 2], y: [2, 1], title: \"b\")], cols: 2)")
+        guard case .object(let o)? = i.globals.lookup("g"), let fig = o as? FigureObject else { Issue.record("no figure"); return }
+        let wide = TerminalRenderer(color: false, columns: 140).render(fig.value).split(separator: "\n")
+        #expect(wide.first?.contains("a") == true && wide.first?.contains("b") == true)  // one row of two panels
+        let narrow = TerminalRenderer(color: false, columns: 60).render(fig.value).split(separator: "\n")
+        #expect(narrow.count > 2 * 14)  // stacked
     }
 }

@@ -10,16 +10,44 @@ struct Figure {
         var xlabel = ""
         var ylabel = ""
         var series: [Series] = []
-        /// Lower end of the y axis (values below are clipped), when the interesting range is narrow.
+        /// Axis limits (`xlim:`, `ylim:`, or a lower y end when the interesting range is narrow). Points outside
+        /// are not drawn, and the panel says how many (`clipped`): data is never cut off silently.
         var yMin: Double? = nil
+        var yMax: Double? = nil
+        var xMin: Double? = nil
+        var xMax: Double? = nil
         /// A logarithmic y axis (every y value positive or missing).
         var yLog = false
 
+        static func within(_ values: [Double], _ lo: Double?, _ hi: Double?) -> [Double] {
+            let low = lo ?? -.infinity, high = hi ?? .infinity
+            return values.filter { $0 >= low && $0 <= high } + [lo, hi].compactMap { $0 }
+        }
+
         /// The y values that set the axis range.
         var yValues: [Double] {
-            let all = series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }
-            guard let lo = yMin else { return all }
-            return all.filter { $0 >= lo } + [lo]
+            Panel.within(series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }, yMin, yMax)
+        }
+
+        /// The x values that set the axis range.
+        var xValues: [Double] { Panel.within(series.flatMap(\.x), xMin, xMax) }
+
+        /// Data points (of series that are not reference lines) outside the limits.
+        var clipped: Int {
+            let x0 = xMin ?? -.infinity, x1 = xMax ?? .infinity, y0 = yMin ?? -.infinity, y1 = yMax ?? .infinity
+            var n = 0
+            for s in series where !s.reference {
+                for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite {
+                    if x < x0 || x > x1 || y < y0 || y > y1 { n += 1 }
+                }
+            }
+            return n
+        }
+
+        /// "3 points outside the axes are not drawn", or nil.
+        var clippedNote: String? {
+            let n = clipped
+            return n == 0 ? nil : "\(n) point\(n == 1 ? "" : "s") outside the axes \(n == 1 ? "is" : "are") not drawn"
         }
     }
 
@@ -84,6 +112,20 @@ struct Axis {
         self.lo = first
         self.hi = last
         self.ticks = ticks
+    }
+
+    private init(lo: Double, hi: Double, ticks: [Double], log: Bool) {
+        self.lo = lo
+        self.hi = hi
+        self.ticks = ticks
+        self.log = log
+    }
+
+    /// The axis with the given ends exactly (a limit the user set), its ticks inside them.
+    func limited(_ low: Double?, _ high: Double?) -> Axis {
+        let l = low ?? lo, h = high ?? hi
+        guard l < h, !log || l > 0 else { return self }
+        return Axis(lo: l, hi: h, ticks: ticks.filter { $0 >= l - 1e-12 * abs(l) && $0 <= h + 1e-12 * abs(h) }, log: log)
     }
 
     /// Position of v in [0, 1].

@@ -21,7 +21,7 @@ extension Figure.Panel {
     var plainData: [String: Any] {
         var d: [String: Any] = ["title": title, "xlabel": xlabel, "ylabel": ylabel, "ylog": yLog,
                                 "series": series.map(\.plainData)]
-        if let m = yMin { d["ymin"] = m }
+        for (k, v) in [("ymin", yMin), ("ymax", yMax), ("xmin", xMin), ("xmax", xMax)] { if let v { d[k] = v } }
         return d
     }
 
@@ -31,7 +31,8 @@ extension Figure.Panel {
         guard ss.count == series.count else { return nil }
         self.init(title: d["title"] as? String ?? "", xlabel: d["xlabel"] as? String ?? "",
                   ylabel: d["ylabel"] as? String ?? "", series: ss, yMin: FigureNumbers.double(d["ymin"]),
-                  yLog: d["ylog"] as? Bool ?? false)
+                  yMax: FigureNumbers.double(d["ymax"]), xMin: FigureNumbers.double(d["xmin"]),
+                  xMax: FigureNumbers.double(d["xmax"]), yLog: d["ylog"] as? Bool ?? false)
     }
 }
 

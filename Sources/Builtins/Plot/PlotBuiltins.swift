@@ -11,7 +11,32 @@ enum PlotBuiltins {
         BuiltinParameter("title", .string, default: .string("")), BuiltinParameter("xlabel", .string, default: .string("")),
         BuiltinParameter("ylabel", .string, default: .string("")),
         BuiltinParameter("ylog", .bool, default: .bool(false), "a logarithmic y axis (y values must be positive)"),
+        BuiltinParameter("xlim", .any, default: .nil, "[low, high] of the x axis, in its unit (points outside are not drawn, and counted)"),
+        BuiltinParameter("ylim", .any, default: .nil, "[low, high] of the y axis, in its unit"),
     ]
+
+    /// `[low, high]`: numbers, or quantities converted to the axis's unit; either end may be nil.
+    static func limits(_ c: BuiltinCall, _ name: String, unit: String?) throws -> (Double?, Double?)? {
+        guard !c.isNil(name) else { return nil }
+        guard case .list(let items) = c[name], items.count == 2 else {
+            throw c.fail(name, "give [low, high] (either may be nil), got \(c[name].describeForError)")
+        }
+        let ends = try items.map { v -> Double? in
+            switch v {
+            case .nil: return nil
+            case .int(let i): return Double(i)
+            case .number(let d) where d.isFinite: return d
+            case .quantity(let q):
+                guard let symbol = unit, let u = PhysicalUnit.allCases.first(where: { $0.symbol == symbol }), u.dimension == q.unit.dimension else {
+                    throw c.fail(name, "\(q) does not match the axis's unit\(unit.map { " (\($0))" } ?? " (the axis has none)")")
+                }
+                return q.unit.convert(q.value, to: u)
+            default: throw c.fail(name, "limits are numbers or quantities, got \(v.describeForError)")
+            }
+        }
+        if let lo = ends[0], let hi = ends[1], !(lo < hi) { throw c.fail(name, "the low end must be below the high end") }
+        return (ends[0], ends[1])
+    }
 
     static let plot = BuiltinFunction(
         "plot",
@@ -73,6 +98,16 @@ enum PlotBuiltins {
             if case .string(let t) = c["ylabel"], !t.isEmpty { f.panels[0].ylabel = withUnit(t, unitOf(f.panels[0].ylabel)) }
         } else if case .string(let t) = c["title"], !t.isEmpty {
             f.title = t
+        }
+        for i in f.panels.indices {
+            if let (lo, hi) = try limits(c, "xlim", unit: unitOf(f.panels[i].xlabel)) {
+                f.panels[i].xMin = lo
+                f.panels[i].xMax = hi
+            }
+            if let (lo, hi) = try limits(c, "ylim", unit: unitOf(f.panels[i].ylabel)) {
+                f.panels[i].yMin = lo
+                f.panels[i].yMax = hi
+            }
         }
         if try c.bool("ylog") {
             for i in f.panels.indices {

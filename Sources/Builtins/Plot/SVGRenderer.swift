@@ -51,9 +51,9 @@ struct SVGRenderer {
     func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false) -> String {
         let px = ox + margin.left, py = oy + margin.top
         let pw = plotWidth, ph = plotHeight
-        let xs = p.series.flatMap(\.x)
+        let xs = p.xValues
         let ys = p.yValues
-        let ax = Axis(xs), ay = Axis(ys, log: p.yLog)
+        let ax = Axis(xs).limited(p.xMin, p.xMax), ay = Axis(ys, log: p.yLog).limited(p.yMin, p.yMax)
         func sx(_ v: Double) -> Double { px + ax.fraction(v) * pw }
         func sy(_ v: Double) -> Double { py + (1 - ay.fraction(v)) * ph }
         var s = "<g class=\"panel\" id=\"panel-\(index)\">\n"
@@ -73,6 +73,9 @@ struct SVGRenderer {
         }
         s += "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
         s += "<text class=\"xlabel\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(py + ph + 34))\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.xlabel))</text>\n"
+        if let note = p.clippedNote {
+            s += "<text class=\"clipped\" x=\"\(fmt(px + pw - 4))\" y=\"\(fmt(py + ph - 5))\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">\(escape(note))</text>\n"
+        }
         s += "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
         // Series, clipped to the plot area.
         s += "<clipPath id=\"clip-\(index)\"><rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\"/></clipPath>\n"
