@@ -58,7 +58,23 @@ public enum Format {
     /// The text a displayed value shows as; on a terminal, objects may draw (figures).
     public static func display(_ v: Value, terminal: Bool) -> String {
         if case .object(let o) = v { return o.display(terminal: terminal) }
+        if case .record(let r) = v, let table = fieldTable(r) { return table }
         return repr(v)
+    }
+
+    /// A record of at least four plain values (a metrics record such as `p.test`) displays as a small table, one
+    /// field per row, numbers to 6 significant digits; `repr`, `json` and results.json keep full precision.
+    static func fieldTable(_ r: Record) -> String? {
+        guard r.count >= 4, r.pairs.allSatisfy({ isPlain($0.1) }) else { return nil }
+        let rows = r.pairs.map { Value.record(Record([("field", .string($0.0)), ("value", $0.1)])) }
+        return Table(records: rows)?.render()
+    }
+
+    static func isPlain(_ v: Value) -> Bool {
+        switch v {
+        case .nil, .bool, .int, .number, .quantity, .string: return true
+        default: return false
+        }
     }
 
     /// The text a displayed value shows as.

@@ -69,6 +69,12 @@ import Testing
         #expect(m["b"] as? Bool == true)  // booleans are not numbers
         #expect((m["l"] as? [String: Any])?["values"] != nil)  // lists of different lengths are kept per run
         #expect(w.rows.count == 1 && w.rows[0][1] == "v")
+        // Quantities (as results.json writes them) of one unit merge with their unit; mixed units stay per run.
+        var q = SweepMerge.Walker(group: "g")
+        let within = q.merge(["80%", "82%", "84%"], path: "within5") as! [String: Any]
+        #expect(within["mean"] as? String == "82%" && within["std"] as? String == "2%" && within["n"] as? Int == 3)
+        #expect(q.rows.first?[1] == "within5 (%)")
+        #expect((q.merge(["1ms", "1s"], path: "t") as? [String: Any])?["values"] != nil)
     }
 
     @Test func localSweepMergesResumesAndRefusesMixing() throws {

@@ -177,6 +177,24 @@ enum SweepMerge {
         var rows: [[String]] = []
 
         mutating func merge(_ values: [Any], path: String) -> Any {
+            // Quantities ("85.2%", "3.1ms": how results.json writes them) of one unit merge like numbers; the merged
+            // values keep the unit ({mean: "85.3%", ...}).
+            let quantities = values.compactMap(Walker.quantity)
+            if !quantities.isEmpty, quantities.count == values.count, Set(quantities.map(\.unit)).count == 1 {
+                let unit = quantities[0].unit
+                var inner = Walker(group: group)
+                let stats = inner.merge(quantities.map { $0.value as Any }, path: path) as? [String: Any] ?? [:]
+                for var row in inner.rows {
+                    row[1] += " (\(unit))"
+                    rows.append(row)
+                }
+                lines += inner.lines.map { $0.replacingOccurrences(of: "\(path.isEmpty ? "value" : path):", with: "\(path.isEmpty ? "value" : path) (\(unit)):") }
+                var out: [String: Any] = [:]
+                for (k, v) in stats {
+                    if k == "n" { out[k] = v } else if let d = v as? Double { out[k] = Walker.plain(d) + unit }
+                }
+                return out
+            }
             let numbers = values.compactMap(Walker.number)
             if !numbers.isEmpty && numbers.count == values.count {
                 let n = Double(numbers.count)
@@ -211,6 +229,17 @@ enum SweepMerge {
             // JSON booleans come back as NSNumbers of type "c" (and `is Bool` holds for the numbers 0 and 1 too).
             guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
             return n.doubleValue
+        }
+
+        /// "85.2%" or "-3.1ms" → (85.2, "%"): a number followed by one of brpsh's units.
+        static func quantity(_ v: Any) -> (value: Double, unit: String)? {
+            guard let s = v as? String else { return nil }
+            for unit in ["ms", "us", "ns", "mJ", "uJ", "s", "%", "J"] where s.hasSuffix(unit) {
+                let number = s.dropLast(unit.count)
+                guard let d = Double(number), d.isFinite, number.first.map({ $0.isNumber || $0 == "-" }) == true else { continue }
+                return (d, unit)
+            }
+            return nil
         }
 
         static func same(_ a: Any, _ b: Any) -> Bool {

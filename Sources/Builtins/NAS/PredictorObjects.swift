@@ -19,11 +19,12 @@ func latencyPredictMethod(_ context: NASContext, _ doc: String, _ latencies: @es
     })
 }
 
-/// Prediction metrics as a record: within-x in %, errors as time quantities.
+/// Prediction metrics as a record: within-x as % quantities (`p.test.within5 > 80%`), errors as time quantities.
 func metricsRecord(_ m: PredictionMetrics) -> Value {
     .record(Record([
-        ("within1", .number(m.within1)), ("within5", .number(m.within5)), ("within10", .number(m.within10)),
-        ("within20", .number(m.within20)), ("mae", .quantity(Quantity.seconds(m.mae))),
+        ("within1", .quantity(Quantity(m.within1, .percent))), ("within5", .quantity(Quantity(m.within5, .percent))),
+        ("within10", .quantity(Quantity(m.within10, .percent))), ("within20", .quantity(Quantity(m.within20, .percent))),
+        ("mae", .quantity(Quantity.seconds(m.mae))),
         ("rmse", .quantity(Quantity.seconds(m.rmse))), ("spearman", .number(m.spearman)),
         ("kendall", .number(m.kendall)), ("n", .int(m.n)),
     ]))
