@@ -106,6 +106,38 @@ import Testing
         try second.wait(for: "Out[2]: 1")
     }
 
+    /// An IPython user's habits in a real terminal: `?name` and `name?` show a builtin's help, `%time` times a
+    /// statement, `help` lists the builtins, `!cmd` gets a hint, and `exit` ends the session.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed (scripts/deps test installs it)"))
+    func ipythonHabits() throws {
+        let tmux = try #require(Self.tmux)
+        let history = NSTemporaryDirectory() + "brpsh-history-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let pane = try Pane(tmux: tmux, history: history)
+        defer { pane.close() }
+        try pane.type("?truth\r")
+        try pane.wait(for: "The device's measured latency as a latency predictor")
+        try pane.type("round?\r")
+        try pane.wait(for: "round(x, digits: 0)")
+        try pane.type("%time x = 6 * 7\r")
+        try pane.wait(for: "time: ")
+        try pane.type("x\r")
+        try pane.wait(for: "Out[")
+        try pane.wait(for: ": 42")
+        try pane.type("help\r")
+        try pane.wait(for: "brpsh builtins (help name for details):")
+        try pane.type("!ls\r")
+        try pane.wait(for: "brpsh does not run shell commands")
+        try pane.type("exit\r")
+        Thread.sleep(forTimeInterval: 0.5)
+        // The session has ended: input goes to nothing and no new prompt appears.
+        let prompts = try pane.screen().components(separatedBy: "In [").count
+        try pane.type("1 + 1\r")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try pane.screen().components(separatedBy: "In [").count == prompts)
+        #expect(!(try pane.screen().contains("Out[") && pane.screen().contains(": 2\n")))
+    }
+
     /// A parent that blocks signals (as the test's own threads do) must not leave brpsh deaf
     /// to SIGTERM: it resets its signal mask at startup.
     @Test func sigtermStopsBrpshEvenWhenTheParentBlockedIt() throws {
