@@ -114,6 +114,7 @@ public enum App {
         defer { withExtendedLifetime(lock) {} }
         // Everything the run prints goes to the transcript too; each cell's output to the notebook.
         var cell = 1
+        var commentsFrom = 0
         let transcript = TranscriptSink(interpreter.output)
         let recorder = RecordingSink(transcript) { cell }
         interpreter.output = recorder
@@ -122,7 +123,18 @@ public enum App {
             recorder.display(value, text: Format.display(value, terminal: recorder.isInteractive))
         }, afterStatement: { stmt, failure in
             if let f = failure { recorder.error("error", f.description) }
-            notebook.add(Notebook.Cell(source: stmt.range.text, outputs: recorder.take(), count: cell))
+            // The comment lines just above the statement go into its cell (a notebook keeps the script's notes).
+            let gap = SourceRange(file: file, start: min(commentsFrom, stmt.range.start), end: stmt.range.start).text
+            // (The gap's first line is the rest of the previous statement's line: a trailing comment stays there.)
+            let comments = gap.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(commentsFrom > 0 ? 1 : 0)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("#") && !$0.hasPrefix("#!") }
+            var lineEnd = stmt.range.end
+            while lineEnd < file.bytes.count, file.bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let trailing = SourceRange(file: file, start: stmt.range.end, end: lineEnd).text.trimmingCharacters(in: .whitespaces)
+            let source = (comments + [stmt.range.text + (trailing.hasPrefix("#") ? "  " + trailing : "")]).joined(separator: "\n")
+            notebook.add(Notebook.Cell(source: source, outputs: recorder.take(), count: cell))
+            commentsFrom = stmt.range.end
             cell += 1
         })
         if let f = failure {

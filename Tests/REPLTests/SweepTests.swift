@@ -327,3 +327,18 @@ struct SlurmSweepTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/b/results.json"))
     }
 }
+
+/// `--notebook` keeps a script's comments: the lines above a statement and a comment at the end of its line.
+@Suite struct NotebookCommentTests {
+    @Test func commentsStayWithTheirStatements() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#!/usr/bin/env brpsh\n# about x\nx = 1  # trailing\n\n# about y\n# more\ny = x + 1\ny\n"
+            .write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
+        #expect(try CommandLineTests.brpsh(["s.brp", "--notebook", "s.ipynb"], cwd: dir).0 == 0)
+        let nb = try SweepMerge.readJSON(dir + "/s.ipynb")
+        let cells = try #require(nb["cells"] as? [[String: Any]])
+        let sources = cells.map { ($0["source"] as? [String] ?? []).joined() }
+        #expect(sources == ["# about x\nx = 1  # trailing", "# about y\n# more\ny = x + 1", "y"])
+    }
+}
