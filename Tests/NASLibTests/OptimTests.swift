@@ -139,3 +139,14 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The per-epoch share of validation models within 1 / 5 / 10 % of their actual value (Figure S4's y-axis).
+@Suite struct ValidWithinTests {
+    @Test func sharesUseTheActualScale() {
+        // Normalised targets 0.5 and 1.0 on a 50–100 scale: actual 75 and 100.
+        let actual: (Double) -> Double = { 50 + $0 * 50 }
+        // Predictions 0.51 (75.5: 0.67 % off) and 0.9 (95: 5 % off).
+        let w = RegressionTrainer<Double>.within([0.51, 0.9], [0.5, 1.0], actual)
+        #expect(w == [50, 100, 100])
+    }
+}

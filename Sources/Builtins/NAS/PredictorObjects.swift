@@ -4,9 +4,14 @@ import NASLib
 
 /// A training history as records (epoch, train_loss, valid_loss, lr).
 func historyValue(_ h: [EpochRecord]) -> Value {
-    .list(h.map {
-        .record(Record([("epoch", .int($0.epoch)), ("train_loss", .number($0.trainLoss)), ("valid_loss", .number($0.validLoss)),
-                        ("lr", .number($0.learningRate))]))
+    .list(h.map { e in
+        var fields: [(String, Value)] = [("epoch", .int(e.epoch)), ("train_loss", .number(e.trainLoss)),
+                                         ("valid_loss", .number(e.validLoss)), ("lr", .number(e.learningRate))]
+        // Accuracy predictors: the share of validation models within 1 / 5 / 10 % of their accuracy (Figure S4).
+        if let w = e.validWithin, w.count == 3 {
+            fields += zip(["valid_within1", "valid_within5", "valid_within10"], w).map { ($0.0, .quantity(Quantity($0.1, .percent))) }
+        }
+        return .record(Record(fields))
     })
 }
 

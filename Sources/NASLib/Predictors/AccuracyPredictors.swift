@@ -105,7 +105,8 @@ public final class AccuracyRegressor: ModelRanker, @unchecked Sendable {
         let v = valid.isEmpty ? train : valid
         let history = try model.train(train: train.map(\.graph), trainTargets: train.map(signal.normalized), valid: v.map(\.graph),
                                       validTargets: v.map(signal.normalized), options: options,
-                                      seed: SeededRandom.subseed(seed, 2), observe: observe)
+                                      seed: SeededRandom.subseed(seed, 2),
+                                      actual: { signal.low + $0 * (signal.high - signal.low) }, observe: observe)
         return AccuracyRegressor(model: model, train: train, history: history)
     }
 

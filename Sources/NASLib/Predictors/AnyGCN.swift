@@ -39,13 +39,14 @@ public enum AnyGCN: @unchecked Sendable {
 
     /// Trains a regression GCN (see `RegressionTrainer`).
     public func train(train: [CellGraph], trainTargets: [Double], valid: [CellGraph], validTargets: [Double],
-                      options: TrainingOptions, seed: Int, observe: (EpochRecord) throws -> Void) throws -> [EpochRecord] {
+                      options: TrainingOptions, seed: Int, actual: ((Double) -> Double)? = nil,
+                      observe: (EpochRecord) throws -> Void) throws -> [EpochRecord] {
         switch self {
         case .float32(let g):
-            return try RegressionTrainer<Float>(options: options).train(g, train: train, trainTargets: trainTargets, valid: valid,
+            return try RegressionTrainer<Float>(options: options, actual: actual).train(g, train: train, trainTargets: trainTargets, valid: valid,
                                                                         validTargets: validTargets, seed: seed, observe: observe)
         case .float64(let g):
-            return try RegressionTrainer<Double>(options: options).train(g, train: train, trainTargets: trainTargets, valid: valid,
+            return try RegressionTrainer<Double>(options: options, actual: actual).train(g, train: train, trainTargets: trainTargets, valid: valid,
                                                                          validTargets: validTargets, seed: seed, observe: observe)
         }
     }

@@ -4,8 +4,25 @@
 /// stopping look at the validation loss.
 public struct RegressionTrainer<T: Real> {
     public let options: TrainingOptions
+    /// Maps a target to the actual value (an accuracy from its normalised form); when set, each epoch also records
+    /// the share of validation models predicted within 1 / 5 / 10 % of their actual value.
+    public var actual: ((Double) -> Double)?
 
-    public init(options: TrainingOptions) { self.options = options }
+    public init(options: TrainingOptions, actual: ((Double) -> Double)? = nil) {
+        self.options = options
+        self.actual = actual
+    }
+
+    /// Shares (%) of predictions within 1, 5 and 10 % (relative) of the actual values.
+    public static func within(_ predictions: [Double], _ targets: [Double], _ actual: (Double) -> Double) -> [Double] {
+        [0.01, 0.05, 0.10].map { bound in
+            let hits = zip(predictions, targets).filter { p, t in
+                let a = actual(t)
+                return abs(actual(p) - a) <= bound * abs(a)
+            }.count
+            return 100 * Double(hits) / Double(max(1, targets.count))
+        }
+    }
 
     /// Trains `gcn` in place. `observe` sees every epoch and may throw to stop (Ctrl-C).
     public func train(_ gcn: GCN<T>, train: [CellGraph], trainTargets: [Double], valid: [CellGraph],
@@ -38,9 +55,13 @@ public struct RegressionTrainer<T: Real> {
             // The epoch's mean mini-batch loss (training mode). eagle evaluates the training set
             // again after the epoch; that pass informs nothing, so it is not repeated here.
             let trainLoss = lossSum / Double(train.count)
-            let validLoss = validPlan.map { meanLoss(gcn.predict($0), validTargets) } ?? trainLoss
+            let validPredictions = validPlan.map { gcn.predict($0) }
+            let validLoss = validPredictions.map { meanLoss($0, validTargets) } ?? trainLoss
             if validLoss < best.loss { best = (validLoss, gcn.store.snapshot()) }
-            let record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validLoss: validLoss, learningRate: lr)
+            var record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validLoss: validLoss, learningRate: lr)
+            if let actual, let predictions = validPredictions {
+                record.validWithin = RegressionTrainer.within(predictions.map(Double.init), validTargets, actual)
+            }
             try record.checkFinite()
             history.append(record)
             try observe(record)

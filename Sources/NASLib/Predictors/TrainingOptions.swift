@@ -53,6 +53,9 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let trainLoss: Double
     public let validLoss: Double
     public let learningRate: Double
+    /// For accuracy predictors: the share (%) of validation models whose predicted accuracy is within 1 / 5 / 10 %
+    /// of the actual one (relative), after this epoch — the y-axis of the paper's Figure S4. nil otherwise.
+    public var validWithin: [Double]? = nil
 
     public init(epoch: Int, trainLoss: Double, validLoss: Double, learningRate: Double) {
         self.epoch = epoch
