@@ -248,7 +248,7 @@ struct SlurmSweepTests {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SweepTests.script.write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
-        let slurm = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "slurm", "--slurm", "--wait"], cwd: dir)
+        let slurm = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "slurm", "--slurm", "--wait", "--wait-timeout", "300"], cwd: dir)
         #expect(slurm.0 == 0, "\(slurm.2)")
         #expect(slurm.2.contains("submitted job array"))
         let local = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "local", "--local", "2", "-q"], cwd: dir)
@@ -293,7 +293,7 @@ struct SlurmSweepTests {
         #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed")
         #expect(try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("runs again with the next sweep"))
         // The next sweep call resubmits only that task, and the sweep completes.
-        let again = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--wait"], cwd: dir)
+        let again = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--wait", "--wait-timeout", "300"], cwd: dir)
         #expect(again.0 == 0, "\(again.2)")
         #expect(again.2.contains("(1 task)"))
         #expect(try SweepTests.state(dir + "/s", "0000_seed=1")["attempts"] as? Int == 1)

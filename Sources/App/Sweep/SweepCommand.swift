@@ -62,6 +62,10 @@ struct SweepStartCommand: ParsableCommand {
     @Flag(help: "With --slurm: wait until the jobs have ended, then report.")
     var wait = false
 
+    @Option(name: .customLong("wait-timeout"), help: ArgumentHelp("With --wait: give up waiting after this many seconds (exit 1; the jobs go on).",
+                                                                  valueName: "seconds"))
+    var waitTimeout: Double?
+
     @Flag(name: .customLong("retry-failed"), help: "Also rerun tasks whose script failed with an error.")
     var retryFailed = false
 
@@ -76,6 +80,7 @@ struct SweepStartCommand: ParsableCommand {
             throw ValidationError("--partition, --time, --mem, --account and --sbatch go with --slurm")
         }
         if wait && !slurm { throw ValidationError("--wait goes with --slurm (a local sweep always waits)") }
+        if waitTimeout != nil && !wait { throw ValidationError("--wait-timeout goes with --wait") }
     }
 
     func run() throws { try SweepFailure.reporting(start) }
@@ -103,13 +108,13 @@ struct SweepStartCommand: ParsableCommand {
             }
             guard !tasks.isEmpty else {
                 log("sweep: nothing to submit (\(SweepStatus.counts(store)))")
-                if wait { try SweepStatus.waitForSlurm(store, log: log) }
+                if wait { try SweepStatus.waitForSlurm(store, timeout: waitTimeout, log: log) }
                 return try SweepStart.finish(store, log: log)
             }
             let (array, merge) = try backend.submit(store, tasks: tasks)
             log("sweep: submitted job array \(array) (\(tasks.count) task\(tasks.count == 1 ? "" : "s")) and merge job \(merge); `brpsh sweep status \(out)` shows progress")
             if wait {
-                try SweepStatus.waitForSlurm(store, log: log)
+                try SweepStatus.waitForSlurm(store, timeout: waitTimeout, log: log)
                 try SweepStart.finish(store, log: log)
             }
             return
@@ -292,10 +297,14 @@ enum SweepStatus {
     }
 
     /// Polls until none of the sweep's Slurm jobs is queued or running.
-    static func waitForSlurm(_ store: SweepStore, log: (String) -> Void) throws {
+    static func waitForSlurm(_ store: SweepStore, timeout: Double? = nil, log: (String) -> Void) throws {
         let jobs = jobs(store)
         var last = ""
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
         while true {
+            if let d = deadline, Date() > d {
+                throw ValidationError("the Slurm jobs \(jobs.joined(separator: ", ")) have not ended after \(Int(timeout!)) s; they go on (see `brpsh sweep status \(store.dir)`)")
+            }
             guard let q = Slurm.queued(jobs) else { throw ValidationError("squeue is not available; cannot wait for the jobs") }
             let now = counts(store)
             if now != last { log("sweep: \(now)"); last = now }
