@@ -1,6 +1,7 @@
 @testable import App
 import Foundation
 import Testing
+import TestSupport
 
 /// `brpsh sweep` and `brpsh merge`: grids, durable task states, resuming, refusing mixed results, merging, and
 /// the same sweep on a real one-node Slurm (scripts/slurm-local) giving bit-identical merged results.
@@ -340,5 +341,24 @@ struct SlurmSweepTests {
         let cells = try #require(nb["cells"] as? [[String: Any]])
         let sources = cells.map { ($0["source"] as? [String] ?? []).joined() }
         #expect(sources == ["# about x\nx = 1  # trailing", "# about y\n# more\ny = x + 1", "y"])
+    }
+}
+
+/// Off a terminal, long work prints plain progress lines to stderr (every 10 s; BRPSH_PROGRESS_SECONDS here) and
+/// says when it is done; `--quiet` silences them; every predictor call, layerwise too, is in provenance.json.
+@Suite struct OffTerminalProgressTests {
+    @Test(.needsData) func progressLinesAndProvenanceCalls() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let code = "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 30, hidden: 32, patience: 0)\nl = layerwise(device: \"d-cpu\", n: 50)"
+        let env = ["BRPSH_PROGRESS_SECONDS": "0.01", "BRPSH_CACHE": dir + "/cache"]
+        let (status, _, err) = try CommandLineTests.brpsh(["-c", code, "--out", "b"], env: env, cwd: dir)
+        #expect(status == 0, "\(err)")
+        #expect(err.contains("gcn d-cpu ") && err.contains("/30") && err.contains("ETA"))
+        #expect(err.contains("gcn d-cpu done in"))
+        let calls = try #require(try SweepMerge.readJSON(dir + "/b/provenance.json")["calls"] as? [[String: Any]])
+        #expect(calls.map { $0["builtin"] as? String } == ["gcn", "layerwise"])
+        let quiet = try CommandLineTests.brpsh(["-c", code, "-q", "--no-cache"], env: env, cwd: dir)
+        #expect(quiet.0 == 0 && !quiet.2.contains("gcn d-cpu"))
     }
 }

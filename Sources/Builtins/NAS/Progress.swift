@@ -3,7 +3,7 @@ import Interpreter
 
 /// A progress line for long builtins, checking for Ctrl-C at every update. On a terminal the line is rewritten in
 /// place (5 times a second at most); off a terminal (a log, a batch job) a plain line goes to standard error every
-/// 10 seconds, so long work is never silent. `--quiet` turns both off.
+/// 10 seconds (BRPSH_PROGRESS_SECONDS sets another interval), so long work is never silent. `--quiet` turns both off.
 struct Progress {
     let call: BuiltinCall
     let label: String
@@ -21,8 +21,13 @@ struct Progress {
     var quiet: Bool { RunContext.of(call.interpreter).quiet }
     var visible: Bool { call.output.isInteractive && !quiet }
     private var logged = false
-    /// Seconds between plain progress lines off a terminal.
-    static let logInterval: UInt64 = 10_000_000_000
+    /// Nanoseconds between plain progress lines off a terminal: 10 s, or BRPSH_PROGRESS_SECONDS.
+    static let logInterval: UInt64 = {
+        if let s = ProcessInfo.processInfo.environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0, s < 1e6 {
+            return UInt64(s * 1e9)
+        }
+        return 10_000_000_000
+    }()
 
     /// Reports `done` of `total` with a detail text; throws when the user pressed Ctrl-C.
     mutating func update(_ done: Int, _ detail: String) throws {
