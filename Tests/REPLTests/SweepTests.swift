@@ -212,16 +212,24 @@ import TestSupport
 enum SlurmCluster {
     static let started: Result<String, SlurmUnavailable> = {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let log = NSTemporaryDirectory() + "brpsh-slurm-local-\(getpid())"
+        defer { for s in ["out", "err"] { try? FileManager.default.removeItem(atPath: "\(log).\(s)") } }
+        for s in ["out", "err"] { FileManager.default.createFile(atPath: "\(log).\(s)", contents: nil) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [repo.appendingPathComponent("scripts/slurm-local").path, "start"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
+        p.standardOutput = FileHandle(forWritingAtPath: "\(log).out")
+        p.standardError = FileHandle(forWritingAtPath: "\(log).err")
         do { try p.run() } catch { return .failure(SlurmUnavailable(reason: "cannot run scripts/slurm-local: \(error)")) }
-        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        // Bounded: a start that does not finish is reported, never waited on forever.
+        let deadline = Date().addingTimeInterval(180)
+        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if p.isRunning {
+            p.terminate()
+            return .failure(SlurmUnavailable(reason: "scripts/slurm-local start did not finish within 180 s"))
+        }
+        let o = (try? String(contentsOfFile: "\(log).out", encoding: .utf8)) ?? ""
+        let e = (try? String(contentsOfFile: "\(log).err", encoding: .utf8)) ?? ""
         guard p.terminationStatus == 0, let line = o.split(separator: "\n").first(where: { $0.hasPrefix("SLURM_CONF=") }) else {
             return .failure(SlurmUnavailable(reason: "Slurm did not start: " + e.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
