@@ -18,7 +18,7 @@ import TestSupport
         for (path, content) in files {
             let full = root + "/" + path
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: full, contents: Data(content))
+            _ = FileManager.default.createFile(atPath: full, contents: Data(content))
         }
         return (root, Benchmark(directory: try DataDirectory(root: root)))
     }

@@ -111,10 +111,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let src = try TestData.directory!.locate(DataFile("latbench/desktop-cpu-core-i7-7820x-fp32.pickle", origin: ""))
         let whole = FileManager.default.contents(atPath: src)!
-        FileManager.default.createFile(atPath: tmp + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle", contents: whole.prefix(whole.count / 2))
-        FileManager.default.createFile(atPath: tmp + "/latbench/desktop-gpu-gtx-1080ti-fp32.pickle", contents: Data("a,b\n1,2\n".utf8))
+        _ = FileManager.default.createFile(atPath: tmp + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle", contents: whole.prefix(whole.count / 2))
+        _ = FileManager.default.createFile(atPath: tmp + "/latbench/desktop-gpu-gtx-1080ti-fp32.pickle", contents: Data("a,b\n1,2\n".utf8))
         let csv = try String(contentsOfFile: TestData.directory!.locate(DataFile.nb201TestAccuracy), encoding: .utf8)
-        FileManager.default.createFile(atPath: tmp + "/nb201/nats_tss_test_acc_200ep.csv", contents: Data(csv.prefix(5000).utf8))
+        _ = FileManager.default.createFile(atPath: tmp + "/nb201/nats_tss_test_acc_200ep.csv", contents: Data(csv.prefix(5000).utf8))
         let b = Benchmark(directory: try DataDirectory(root: tmp))
         for (name, fragment) in [("d-cpu", "truncated pickle"), ("d-gpu", "not a pickle")] {
             do {

@@ -141,7 +141,7 @@ import Foundation
     ])
     func savedSessionsRunAsScripts(_ lines: [String]) throws {
         let h = SessionHarness()
-        for line in lines { h.session.push(line) }
+        for line in lines { _ = h.session.push(line) }
         let path = NSTemporaryDirectory() + "brpsh-saved-\(UInt32.random(in: 0...UInt32.max)).brp"
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(h.push(":save \(path)") == [.ran])

@@ -214,7 +214,7 @@ enum SlurmCluster {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let log = NSTemporaryDirectory() + "brpsh-slurm-local-\(getpid())"
         defer { for s in ["out", "err"] { try? FileManager.default.removeItem(atPath: "\(log).\(s)") } }
-        for s in ["out", "err"] { FileManager.default.createFile(atPath: "\(log).\(s)", contents: nil) }
+        for s in ["out", "err"] { _ = FileManager.default.createFile(atPath: "\(log).\(s)", contents: nil) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [repo.appendingPathComponent("scripts/slurm-local").path, "start"]

@@ -70,7 +70,7 @@ enum TaskRunner {
             let point = store.pointDir(t)
             try? FileManager.default.removeItem(atPath: point)
             for stream in ["out", "err"] {
-                FileManager.default.createFile(atPath: store.logPath(t, stream), contents: nil)
+                _ = FileManager.default.createFile(atPath: store.logPath(t, stream), contents: nil)
             }
             guard let out = FileHandle(forWritingAtPath: store.logPath(t, "out")),
                   let err = FileHandle(forWritingAtPath: store.logPath(t, "err")) else {
