@@ -33,10 +33,8 @@ if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t),
 
 /// The machine as the OS reports it, so every figure names where it was measured.
 func machineHeader() -> String {
-    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-        .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?" } ?? "unknown"
-    return "== machine: \(model) (/proc/cpuinfo), \(ProcessInfo.processInfo.activeProcessorCount) cores; \(BLAS.configuration); "
+    let m = Machine.current
+    return "== machine: \(m.cpu) (/proc/cpuinfo), \(m.cores) cores; \(BLAS.configuration); "
         + "kernel \(BLAS.coreName); GEMM peak = the best rate (2mnk flops / time) of at least 3 timed 2048×2048×2048 GEMMs (0.4 s in all) through BLAS.gemm, the call training uses"
 }
 

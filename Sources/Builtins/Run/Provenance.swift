@@ -34,19 +34,10 @@ public enum Provenance {
     static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
 
     static func machine() -> Value {
-        var u = utsname()
-        uname(&u)
-        func field<T>(_ v: T) -> String {
-            withUnsafeBytes(of: v) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        }
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        let m = Machine.current
         return .record(Record([
-            ("hostname", .string(ProcessInfo.processInfo.hostName)), ("os", .string("\(field(u.sysname)) \(field(u.release))")),
-            ("arch", .string(field(u.machine))), ("cpu", .string(model)),
-            ("cores", .int(ProcessInfo.processInfo.activeProcessorCount)),
-            ("memory_gib", .number((Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824 * 10).rounded() / 10)),
+            ("hostname", .string(m.hostname)), ("os", .string(m.os)), ("arch", .string(m.arch)), ("cpu", .string(m.cpu)),
+            ("cores", .int(m.cores)), ("memory_gib", .number(m.memoryGiB)),
         ]))
     }
 
