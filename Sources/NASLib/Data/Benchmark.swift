@@ -40,10 +40,18 @@ public final class Benchmark: @unchecked Sendable {
             case .latbench: t = try LatBenchReader.read(device, directory)
             case .hwnasbench: try loadHWNASBench(device.file); return tables[device.name]!
             case .help: t = try HELPReader.read(device, directory, index: try index())
+            case .measured:
+                throw NASLibError("the measured table \"\(device.name)\" is not part of this session's data")
             }
             tables[device.name] = t
             return t
         }
+    }
+
+    /// Makes a measured table available under its device (the device's fingerprint identifies the values).
+    public func register(_ device: Device, _ table: MetricTable) {
+        precondition(device.source == .measured, "only measured tables are registered")
+        locked { tables[device.name] = table }
     }
 
     public func table(named name: String) throws -> MetricTable { try table(try DeviceCatalog.resolve(name)) }

@@ -4,6 +4,8 @@ public struct Device: Hashable, Sendable {
         case latbench
         case hwnasbench
         case help
+        /// Measured in this session (`measure`) or read from a user's file: identified by its content.
+        case measured
     }
 
     public enum Measure: String, Sendable {
@@ -21,6 +23,18 @@ public struct Device: Hashable, Sendable {
     public let column: String?
     /// What the device is (`Adreno 612 GPU (Snapdragon 675), SNPE, int8`).
     public let summary: String
+
+    public static let measuredOrigin = "measured by the user"
+
+    /// A user's table: `fingerprint` (the SHA-256 of its values) stands in for a data file's hash in cache keys, so
+    /// two tables under one name never share a cached result.
+    public static func measured(name: String, summary: String, fingerprint: String) -> Device {
+        Device(name: name, aliases: [], source: .measured, measure: .latency,
+               file: DataFile("measured/\(fingerprint)", origin: measuredOrigin), column: nil, summary: summary)
+    }
+
+    /// The content hash of a measured table (nil for a shipped one, whose file is hashed).
+    public var fingerprint: String? { source == .measured ? String(file.path.dropFirst("measured/".count)) : nil }
 }
 
 /// Every device table brpsh knows, and name resolution (names and aliases, case-insensitive).

@@ -1,7 +1,12 @@
 /// Reads a LatBench pickle: `dict{ (6 op codes in eagle order) : latency in seconds }`.
-enum LatBenchReader {
+public enum LatBenchReader {
     static func read(_ device: Device, _ directory: DataDirectory) throws -> MetricTable {
         let (path, bytes) = try directory.read(device.file)
+        return try parse(bytes, path: path, name: device.name)
+    }
+
+    /// A LatBench pickle's bytes as a table named `name`; errors name `path`.
+    public static func parse(_ bytes: [UInt8], path: String, name: String) throws -> MetricTable {
         let value = try SafeUnpickler.load(bytes, source: path)
         guard case .dict(let entries) = value else {
             throw NASLibError("\(path): expected a dict of arch tuples to latencies, found a \(value.kind)")
@@ -26,7 +31,7 @@ enum LatBenchReader {
             values[arch.code] = seconds
         }
         guard !entries.isEmpty else { throw NASLibError("\(path): no measurements") }
-        return MetricTable(name: device.name, values: values)
+        return MetricTable(name: name, values: values)
     }
 }
 

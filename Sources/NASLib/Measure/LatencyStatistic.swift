@@ -1,0 +1,32 @@
+/// How a model's timing samples become one latency: LatBench's (eagle's) robust mean. The samples come in runs
+/// (eagle: 100 runs of 10 back-to-back inferences); each run's value is the mean of its samples that lie between
+/// the run's 25th and 75th percentile, and the latency is the mean of the run values that lie between their own
+/// 25th and 75th percentile. Percentiles interpolate linearly between order statistics (NumPy's default), and
+/// the bounds are inclusive, so a run of identical samples keeps them all. Where no value lies between the two
+/// percentiles (two values, which straddle them) the median stands in.
+public enum LatencyStatistic {
+    /// The q-th percentile (0...100) of non-empty `xs`, linear interpolation (NumPy's `percentile` default).
+    public static func percentile(_ xs: [Double], _ q: Double) -> Double {
+        precondition(!xs.isEmpty, "percentile of no values")
+        let s = xs.sorted()
+        let pos = q / 100 * Double(s.count - 1)
+        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, s.count - 1)
+        return s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
+    }
+
+    /// The mean of the values within [25th, 75th] percentile.
+    public static func middleMean(_ xs: [Double]) -> Double {
+        let lo = percentile(xs, 25), hi = percentile(xs, 75)
+        let mid = xs.filter { $0 >= lo && $0 <= hi }
+        return mid.isEmpty ? percentile(xs, 50) : mid.reduce(0, +) / Double(mid.count)
+    }
+
+    /// The robust latency of runs of samples (seconds in, seconds out).
+    public static func robustMean(_ runs: [[Double]]) throws -> Double {
+        guard !runs.isEmpty, runs.allSatisfy({ !$0.isEmpty }) else { throw NASLibError("no timing samples") }
+        guard runs.allSatisfy({ $0.allSatisfy { $0.isFinite && $0 > 0 } }) else {
+            throw NASLibError("a timing sample is not a positive finite number of seconds")
+        }
+        return middleMean(runs.map(middleMean))
+    }
+}

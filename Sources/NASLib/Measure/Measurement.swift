@@ -1,0 +1,221 @@
+import Foundation
+
+/// How models are timed: part of a measurement's identity, so a journal taken with other settings is never
+/// mixed into this one.
+public struct MeasureSettings: Hashable, Sendable {
+    /// `native` (this process, `NB201Network` through BLAS) or the runner command.
+    public var backend: String = "native"
+    /// The network's input size and classes (the measured NB201 network is the dataset's).
+    public var dataset: Benchmark.Dataset = .cifar10
+    /// Runs of `perRun` back-to-back inferences (eagle: 100 × 10); the latency is their robust mean.
+    public var runs: Int = 10
+    public var perRun: Int = 10
+    /// Untimed inferences before the first run.
+    public var warmup: Int = 5
+    /// BLAS threads during the timed inferences.
+    public var threads: Int = 1
+    /// Weights and input of the native network.
+    public var seed: Int = 0
+
+    public init() {}
+
+    public var json: [String: Any] {
+        ["backend": backend, "dataset": dataset.rawValue, "runs": runs, "per_run": perRun, "warmup": warmup,
+         "threads": threads, "seed": seed]
+    }
+}
+
+/// One model's measurement: its timing runs (seconds) and robust latency, or why it failed.
+public struct MeasuredModel: Sendable, Equatable {
+    public let arch: NB201Arch
+    public let runs: [[Double]]
+    public let latency: Double?
+    public let error: String?
+    /// Wall time spent on the model (building, warm-up and runs).
+    public let seconds: Double
+
+    public init(arch: NB201Arch, runs: [[Double]], seconds: Double) throws {
+        self.arch = arch
+        self.runs = runs
+        self.latency = try LatencyStatistic.robustMean(runs)
+        self.error = nil
+        self.seconds = seconds
+    }
+
+    public init(arch: NB201Arch, error: String, seconds: Double) {
+        self.arch = arch
+        self.runs = []
+        self.latency = nil
+        self.error = error
+        self.seconds = seconds
+    }
+
+    init(arch: NB201Arch, runs: [[Double]], latency: Double?, error: String?, seconds: Double) {
+        self.arch = arch
+        self.runs = runs
+        self.latency = latency
+        self.error = error
+        self.seconds = seconds
+    }
+}
+
+/// A measurement on disk: `journal.jsonl` in its directory, one JSON line per model appended and synced as it is
+/// taken, after a header line with the settings and the machine. Opening an existing journal resumes it: the models
+/// in it are never measured again; a last line cut short by a crash is dropped (that model is measured again). A
+/// journal whose settings differ, or that was taken on another CPU, is refused rather than mixed.
+public final class MeasurementJournal: @unchecked Sendable {
+    public static let format = "brpsh-measurement-1"
+    public let directory: String
+    public let settings: MeasureSettings
+    public private(set) var models: [NB201Arch: MeasuredModel] = [:]
+    /// Models in the order they were measured.
+    public private(set) var order: [NB201Arch] = []
+    public let header: [String: Any]
+    private let handle: FileHandle
+
+    public var path: String { (directory as NSString).appendingPathComponent("journal.jsonl") }
+
+    public init(directory: String, settings: MeasureSettings, machine: [String: Any]) throws {
+        self.directory = directory
+        self.settings = settings
+        let path = (directory as NSString).appendingPathComponent("journal.jsonl")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw NASLibError("\(directory): cannot create the measurement directory (\(error.localizedDescription))")
+        }
+        let wanted: [String: Any] = ["format": Self.format, "settings": settings.json, "machine": machine]
+        var header = wanted
+        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
+            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            // A file always ends in a newline; anything after the last one is a line cut short by a crash.
+            let complete = data.last == UInt8(ascii: "\n")
+            lines.removeLast()
+            var keep = data.count
+            if !complete { keep = lines.reduce(0) { $0 + $1.count + 1 } }
+            guard let first = lines.first, let h = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+                  h["format"] as? String == Self.format else {
+                throw NASLibError("\(path): not a brpsh measurement journal")
+            }
+            let old = h["settings"] as? [String: Any] ?? [:]
+            guard Self.canonical(old) == Self.canonical(settings.json) else {
+                throw NASLibError("\(path): taken with other settings (\(Self.describe(old))); this call asks for \(Self.describe(settings.json)). Use another dir: or the same settings")
+            }
+            let oldCPU = (h["machine"] as? [String: Any])?["cpu"] as? String, newCPU = machine["cpu"] as? String
+            // The native backend times this machine; a runner times its device, whichever machine drives it.
+            guard oldCPU == newCPU || settings.backend != "native" else {
+                throw NASLibError("\(path): measured on \"\(oldCPU ?? "?")\", this machine is \"\(newCPU ?? "?")\"; latencies of two machines are not one table. Use another dir:")
+            }
+            header = h
+            for (i, line) in lines.enumerated().dropFirst() {
+                do {
+                    let m = try Self.decode(Data(line))
+                    if models[m.arch] == nil { order.append(m.arch) }
+                    models[m.arch] = m
+                } catch {
+                    throw NASLibError("\(path):\(i + 1): \(error)")
+                }
+            }
+            if !complete { try Self.truncate(path, to: keep) }
+        } else {
+            let line = try JSONSerialization.data(withJSONObject: wanted, options: [.sortedKeys]) + Data("\n".utf8)
+            guard FileManager.default.createFile(atPath: path, contents: line) else {
+                throw NASLibError("\(path): cannot write the measurement journal")
+            }
+        }
+        self.header = header
+        guard let h = FileHandle(forWritingAtPath: path) else { throw NASLibError("\(path): cannot open for appending") }
+        h.seekToEndOfFile()
+        handle = h
+    }
+
+    deinit { try? handle.close() }
+
+    static func canonical(_ o: [String: Any]) -> Data? { try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]) }
+
+    static func describe(_ s: [String: Any]) -> String {
+        s.keys.sorted().map { "\($0) \(s[$0].map { "\($0)" } ?? "?")" }.joined(separator: ", ")
+    }
+
+    static func truncate(_ path: String, to size: Int) throws {
+        guard Glibc.truncate(path, off_t(size)) == 0 else { throw NASLibError("\(path): cannot drop the incomplete last line") }
+    }
+
+    /// Records a model (appended and synced before returning).
+    public func append(_ m: MeasuredModel) throws {
+        // Written by hand so every number keeps all its digits (Double's description reads back to the same bits).
+        var fields = ["\"arch\":\"\(m.arch.description)\"", "\"seconds\":\(m.seconds)",
+                      "\"vector\":[\(m.arch.vector.map(String.init).joined(separator: ","))]"]
+        if let l = m.latency {
+            fields.append("\"latency\":\(l)")
+            fields.append("\"runs\":[" + m.runs.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]")
+        }
+        if let e = m.error, let quoted = String(data: try JSONSerialization.data(withJSONObject: [e]), encoding: .utf8) {
+            fields.append("\"error\":" + quoted.dropFirst().dropLast())
+        }
+        let line = Data(("{" + fields.sorted().joined(separator: ",") + "}\n").utf8)
+        do {
+            try handle.write(contentsOf: line)
+            try handle.synchronize()
+        } catch {
+            throw NASLibError("\(path): cannot record a measurement (\(error.localizedDescription))")
+        }
+        if models[m.arch] == nil { order.append(m.arch) }
+        models[m.arch] = m
+    }
+
+    static func decode(_ line: Data) throws -> MeasuredModel {
+        guard let o = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else { throw NASLibError("not a JSON object") }
+        guard let v = o["vector"] as? [Int] else { throw NASLibError("no arch vector") }
+        let arch = try NB201Arch(vector: v)
+        let seconds = (o["seconds"] as? Double) ?? 0
+        if let e = o["error"] as? String { return MeasuredModel(arch: arch, error: e, seconds: seconds) }
+        guard let runs = o["runs"] as? [[Double]] else { throw NASLibError("no timing runs for \(arch)") }
+        let m = try MeasuredModel(arch: arch, runs: runs, seconds: seconds)
+        // A check against a damaged line, not a rounding test: JSON readers may differ in the last bit.
+        guard let l = o["latency"] as? Double, let r = m.latency, abs(r - l) <= 1e-9 * abs(l) else {
+            throw NASLibError("the recorded latency of \(arch) is not the robust mean of its runs")
+        }
+        return m
+    }
+
+    /// The measured latencies as a table (NaN where not measured or failed).
+    public func table(name: String) -> MetricTable {
+        var values = [Double](repeating: .nan, count: NB201Arch.count)
+        for (a, m) in models { if let l = m.latency { values[a.code] = l } }
+        return MetricTable(name: name, values: values)
+    }
+}
+
+/// Times NB201 networks in this process.
+public enum NativeTimer {
+    public static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    /// Builds the arch's network and times it: `warmup` untimed inferences, then `runs` runs of `perRun` timed ones.
+    public static func measure(_ arch: NB201Arch, _ s: MeasureSettings) throws -> MeasuredModel {
+        let started = now()
+        let net = NB201Network(arch, shape: .init(dataset: s.dataset), seed: s.seed)
+        let x = net.input(seed: s.seed + 1)
+        var sink: Float = 0
+        let previous = BLAS.threads
+        BLAS.setThreads(s.threads)
+        defer { BLAS.setThreads(previous) }
+        for _ in 0..<s.warmup { sink += net.forward(x)[0] }
+        var runs: [[Double]] = []
+        for _ in 0..<s.runs {
+            var run: [Double] = []
+            for _ in 0..<s.perRun {
+                let t0 = now()
+                sink += net.forward(x)[0]
+                run.append(now() - t0)
+            }
+            runs.append(run)
+        }
+        guard sink.isFinite else { throw NASLibError("the network of \(arch) computed a non-finite output") }
+        return try MeasuredModel(arch: arch, runs: runs, seconds: now() - started)
+    }
+}
