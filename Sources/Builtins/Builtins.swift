@@ -12,6 +12,7 @@ public enum Builtins {
             + PlotBuiltins.all()
             + StatisticsBuiltins.all()
             + DataBuiltins.all()
+            + MeasureBuiltins.all()
             + PredictorBuiltins.all()
             + AccuracyBuiltins.all()
             + SearchBuiltins.all()

@@ -50,11 +50,10 @@ final class ArchObject: HostObject {
     }
 
     var latencyMethod: BuiltinFunction {
-        BuiltinFunction("latency", [BuiltinParameter("device", .string, "a device name or alias, e.g. \"m-gpu\"")],
+        BuiltinFunction("latency", [BuiltinParameter("device", .oneOf([.string, .object("latency table")]), "a device name or alias, e.g. \"m-gpu\", or a latency table")],
                         doc: "The measured latency of this arch on a device (nil if not measured).") { c in
-            let device = try c.string("device")
+            let d = try self.context.device(c, "device")
             return try nas {
-                let d = try DeviceCatalog.resolve(device)
                 let t = try self.context.benchmark().table(d)
                 return measureValue(t[self.arch], d)
             }

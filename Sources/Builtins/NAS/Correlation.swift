@@ -24,13 +24,14 @@ extension DataBuiltins {
                           "device names or aliases")],
         doc: "Latency correlation between devices (Pearson and Spearman over the archs all of them measured), next to the paper's Table S4.",
         category: "Data") { c in
-        let names = try c.list("devices").map { v -> String in
-            guard case .string(let s) = v else { throw c.fail("devices", "device names expected, got \(v.describeForError)") }
-            return s
-        }
-        guard names.count >= 2 else { throw c.fail("devices", "needs at least two devices") }
+        let items = try c.list("devices")
+        guard items.count >= 2 else { throw c.fail("devices", "needs at least two devices") }
         let b = try nas { try NASContext.of(c).benchmark() }
-        let devices = try nas { try names.map(DeviceCatalog.resolve) }
+        let devices = try items.map { try NASContext.of(c).device($0, c, "devices") }
+        let names = zip(items, devices).map { v, d in
+            if case .string(let s) = v { return s }
+            return d.name
+        }
         let tables = try nas { try devices.map { try b.table($0) } }
         let shared = NB201Arch.all.filter { a in tables.allSatisfy { $0[a] != nil } }
         let columns = tables.map { t in shared.map { t[$0]! } }

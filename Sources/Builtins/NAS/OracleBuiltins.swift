@@ -79,9 +79,9 @@ final class FunctionModel: LatencyModel {
 
 extension DataBuiltins {
     static let truth = BuiltinFunction(
-        "truth", [BuiltinParameter("device", .string, "device name or alias")],
+        "truth", [BuiltinParameter("device", .oneOf([.string, .object("latency table")]), "device name or alias, or a latency table")],
         doc: "The device's measured latency as a latency predictor (for oracle comparisons).", category: "Oracle NAS") { c in
-        let d = try nas { try DeviceCatalog.resolve(try c.string("device")) }
+        let d = try NASContext.of(c).device(c, "device")
         return .object(TruthObject(d, NASContext.of(c)))
     }
 
@@ -92,7 +92,7 @@ extension DataBuiltins {
          BuiltinParameter("accuracy", .string, default: .string("cifar100"), "dataset of the accuracy: cifar10, cifar100, imagenet16-120"),
          BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds) or valid"),
          BuiltinParameter("space", .optional(.list), default: .nil, "archs to search (default: all the device measured)"),
-         BuiltinParameter("device", .optional(.string), default: .nil, "the device, for predictors given as functions")],
+         BuiltinParameter("device", .optional(.oneOf([.string, .object("latency table")])), default: .nil, "the device (or latency table), for predictors given as functions")],
         doc: "Oracle NAS under each latency limit (seed S1.3): false positives/negatives, missed and over-claimed accuracy.",
         category: "Oracle NAS") { c in
         let context = NASContext.of(c)
@@ -129,10 +129,10 @@ extension DataBuiltins {
             switch v {
             case .object(let o as LatencyModel): return o
             case .function, .builtin:
-                guard let name = try c.optionalString("device") else {
+                guard !c.isNil("device") else {
                     throw c.fail("device", "a predictor given as a function needs device: (whose measurements are the truth)")
                 }
-                return FunctionModel(v, try nas { try DeviceCatalog.resolve(name) }, c)
+                return FunctionModel(v, try NASContext.of(c).device(c, "device"), c)
             default:
                 throw c.fail("predictors", "a latency predictor expected (gcn, layerwise, truth(device) or a function), got \(v.describeForError)")
             }

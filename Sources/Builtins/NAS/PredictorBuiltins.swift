@@ -9,7 +9,7 @@ enum PredictorBuiltins {
 
     static func parameters(defaults d: GCNPredictorSpec) -> [BuiltinParameter] {
         [
-            BuiltinParameter("device", .string, "device name or alias (d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp, ...)"),
+            BuiltinParameter("device", .oneOf([.string, .object("latency table")]), "device name or alias (d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp, ...), or a latency table (measure, latency_table)"),
             BuiltinParameter("n", .int, default: .int(d.n), "training models"),
             BuiltinParameter("valid", .int, default: .int(d.valid), "validation models (the rest are the test set)"),
             BuiltinParameter("seed", .optional(.int), default: .nil, "split, initialisation and training seed (default: session seed)"),
@@ -70,7 +70,7 @@ enum PredictorBuiltins {
         doc: "Trains a GCN latency predictor (Table S1 settings) on n random models of a device; .test gives its accuracy on the rest.",
         category: "Predictors") { c in
         let context = NASContext.of(c)
-        let device = try nas { try DeviceCatalog.resolve(try c.string("device")) }
+        let device = try context.device(c, "device")
         let spec = try spec(c, device: device)
         let table = try nas { try context.benchmark().table(device) }
         var progress = Progress(c, "gcn \(device.aliases.first ?? device.name)", total: spec.options.epochs)
@@ -89,13 +89,13 @@ enum PredictorBuiltins {
 
     static let layerwise = BuiltinFunction(
         "layerwise",
-        [BuiltinParameter("device", .string, "device name or alias"), BuiltinParameter("n", .int, default: .int(900)),
+        [BuiltinParameter("device", .oneOf([.string, .object("latency table")]), "device name or alias, or a latency table"), BuiltinParameter("n", .int, default: .int(900)),
          BuiltinParameter("valid", .int, default: .int(100), "left out, so the test set equals gcn's for the same seed"),
          BuiltinParameter("seed", .optional(.int), default: .nil)],
         doc: "The layer-wise baseline: one latency per op and edge position, least squares on n training models.",
         category: "Predictors") { c in
         let context = NASContext.of(c)
-        let device = try nas { try DeviceCatalog.resolve(try c.string("device")) }
+        let device = try context.device(c, "device")
         let table = try nas { try context.benchmark().table(device) }
         let p = try nas {
             try LayerwisePredictor.fit(table, n: try c.int("n", min: 1, max: NB201Arch.count), valid: try c.int("valid", min: 0, max: NB201Arch.count), seed: try c.seed())

@@ -1,0 +1,238 @@
+import Foundation
+import Interpreter
+import NASLib
+
+/// Measuring latency on this machine (docs/measure.md): `measure(...)` and `latency_table(file)`, both giving a
+/// latency table that goes wherever a device does (`gcn(device: t)`, `layerwise`, `truth`, `oracle`, searches'
+/// `latency:` predictors, `correlation`).
+enum MeasureBuiltins {
+    static func all() -> [BuiltinFunction] { [measure, latencyTable] }
+
+    /// The most models one call measures (all of NB201).
+    static let maxModels = NB201Arch.count
+
+    static let measure = BuiltinFunction(
+        "measure",
+        [BuiltinParameter("n", .int, default: .int(100), "random connected NB201 models (drawn by seed), unless archs: is given"),
+         BuiltinParameter("archs", .optional(.any), default: .nil, "the models to measure: archs, indices or arch strings"),
+         BuiltinParameter("seed", .optional(.int), default: .nil, "which random models (default: session seed)"),
+         BuiltinParameter("name", .string, default: .string("local-cpu"), "the table's name"),
+         BuiltinParameter("dir", .optional(.string), default: .nil, "where the journal lives (default: measurements/NAME); a rerun resumes it"),
+         BuiltinParameter("runs", .int, default: .int(10), "timed runs per model (eagle: 100)"),
+         BuiltinParameter("per_run", .int, default: .int(10), "inferences per run (eagle: 10)"),
+         BuiltinParameter("warmup", .int, default: .int(5), "untimed inferences first"),
+         BuiltinParameter("threads", .int, default: .int(1), "BLAS threads while timing"),
+         BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network's input size and classes: cifar10, cifar100, imagenet16-120"),
+         BuiltinParameter("runner", .optional(.string), default: .nil, "a device runner command (docs/measure.md) instead of the native backend"),
+         BuiltinParameter("timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)), "a runner's limit per model (it is killed and restarted)")],
+        doc: "Measures batch-1 inference latency of NB201 networks on this machine, each model recorded on disk as it is timed (a rerun resumes); the latency is LatBench's robust mean of the middle runs.",
+        category: "Data") { c in
+        let context = NASContext.of(c)
+        var settings = MeasureSettings()
+        settings.runs = try c.int("runs", min: 1, max: 10_000)
+        settings.perRun = try c.int("per_run", min: 1, max: 10_000)
+        settings.warmup = try c.int("warmup", min: 0, max: 100_000)
+        settings.threads = try c.int("threads", min: 1, max: 256)
+        settings.dataset = try datasetArgument(c, "dataset")
+        let runnerCommand = try c.optionalString("runner")
+        if let r = runnerCommand {
+            guard !r.trimmingCharacters(in: .whitespaces).isEmpty else { throw c.fail("runner", "an empty command") }
+            settings.backend = "runner: " + r
+        }
+        let timeout = try c.quantity("timeout", .time).base
+        guard timeout > 0 else { throw c.fail("timeout", "must be positive") }
+        let name = try c.string("name")
+        try MeasuredTableObject.checkName(name, c)
+        let archs: [NB201Arch]
+        if c.isNil("archs") {
+            let n = try c.int("n", min: 1, max: maxModels)
+            var rng = SeededRandom(seed: try c.seed())
+            let connected = NB201Arch.all.filter(\.connected)
+            guard n <= connected.count else { throw c.fail("n", "NB201 has \(connected.count) connected models") }
+            archs = rng.sample(connected, n)
+        } else {
+            archs = try archList(c["archs"], context, c, "archs").archs
+            guard !archs.isEmpty else { throw c.fail("archs", "no models to measure") }
+            guard archs.count <= maxModels else { throw c.fail("archs", "at most \(maxModels) models") }
+        }
+        let dir = try c.optionalString("dir") ?? "measurements/\(name)"
+        let journal = try nas { try MeasurementJournal(directory: dir, settings: settings, machine: MeasuredTableObject.machine()) }
+        let todo = archs.filter { journal.models[$0] == nil }
+        if todo.count < archs.count, !RunContext.of(c.interpreter).quiet {
+            Progress.log("measure: \(archs.count - todo.count) of \(archs.count) models already in \(journal.path); measuring \(todo.count)\n")
+        }
+        var progress = Progress(c, "measure \(name)", total: todo.count)
+        defer { progress.finish() }
+        let runner = runnerCommand.map { DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log")) }
+        defer { runner?.stop() }
+        let index = try? context.benchmark().index()
+        for (i, a) in todo.enumerated() {
+            let m = try measureOne(a, settings, runner: runner, index: index)
+            try nas { try journal.append(m) }
+            let ms = m.latency.map { String(format: "%.3g ms", $0 * 1000) } ?? "failed"
+            try progress.update(i + 1, "last \(ms)")
+        }
+        RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
+        let what = runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
+        return .object(try MeasuredTableObject(journal: journal, archs: archs, name: name, backend: what, context: context))
+    }
+
+    /// One model, natively or through the runner; a failure is a recorded result, not an error.
+    static func measureOne(_ a: NB201Arch, _ s: MeasureSettings, runner: DeviceRunner?, index: NB201Index?) throws -> MeasuredModel {
+        let started = NativeTimer.now()
+        do {
+            guard let runner else { return try NativeTimer.measure(a, s) }
+            let request = DeviceRunner.request(a, index: index?.index(of: a), s)
+            switch try nas({ try runner.measure(request, id: a.code) }) {
+            case .success(let runs): return try MeasuredModel(arch: a, runs: runs, seconds: NativeTimer.now() - started)
+            case .failure(let e): return MeasuredModel(arch: a, error: e.message, seconds: NativeTimer.now() - started)
+            }
+        } catch let e as NASLibError {
+            return MeasuredModel(arch: a, error: e.message, seconds: NativeTimer.now() - started)
+        }
+    }
+
+    static let latencyTable = BuiltinFunction(
+        "latency_table",
+        [BuiltinParameter("file", .string, "a LatBench-format .pickle or a .csv written by t.save(file)"),
+         BuiltinParameter("name", .optional(.string), default: .nil, "the table's name (default: the file's name)")],
+        doc: "Reads a latency table (LatBench's pickle format or brpsh's CSV) as a device for gcn, oracle and the searches.",
+        category: "Data") { c in
+        let path = try c.string("file")
+        let name = try c.optionalString("name") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        try MeasuredTableObject.checkName(name, c)
+        let table = try nas { try LatencyTableFile.read(path, name: name) }
+        return .object(MeasuredTableObject(table: table, name: name, summary: "read from \(path)", journal: nil,
+                                           context: NASContext.of(c)))
+    }
+}
+
+/// A latency table the user measured or loaded: a device of its own, identified by its values.
+final class MeasuredTableObject: HostObject {
+    let table: MetricTable
+    let device: Device
+    let journal: MeasurementJournal?
+    let context: NASContext
+    /// The models asked for, in order (a measurement), or the table's models.
+    let archs: [NB201Arch]
+
+    init(table: MetricTable, name: String, summary: String, journal: MeasurementJournal?, archs: [NB201Arch]? = nil,
+         context: NASContext) {
+        self.table = table
+        self.journal = journal
+        self.context = context
+        self.archs = archs ?? table.measured
+        device = Device.measured(name: name, summary: summary, fingerprint: LatencyTableFile.fingerprint(table))
+    }
+
+    convenience init(journal: MeasurementJournal, archs: [NB201Arch], name: String, backend: String?, context: NASContext) throws {
+        // The table holds what this call asked for (a journal may hold more, from a call with other models).
+        let all = journal.table(name: name)
+        var values = [Double](repeating: .nan, count: NB201Arch.count)
+        for a in archs { values[a.code] = all.values[a.code] }
+        let s = journal.settings
+        let cpu = (journal.header["machine"] as? [String: Any])?["cpu"] as? String ?? "?"
+        self.init(table: MetricTable(name: name, values: values), name: name,
+                  summary: "\(backend ?? "\(cpu), native") NB201 \(s.dataset.rawValue) network, \(s.threads) thread(s), \(s.runs)×\(s.perRun) timed",
+                  journal: journal, archs: archs, context: context)
+    }
+
+    /// A measured table may not take a shipped device's name (one name, one table).
+    static func checkName(_ name: String, _ c: BuiltinCall) throws {
+        guard !name.isEmpty, name.count <= 100, !name.contains("/") else { throw c.fail("name", "a short name without '/' expected") }
+        if (try? DeviceCatalog.resolve(name)) != nil {
+            throw c.fail("name", "\"\(name)\" is a shipped device; give the measured table a name of its own")
+        }
+    }
+
+    static func machine() -> [String: Any] {
+        let m = Machine.current
+        return ["cpu": m.cpu, "cores": m.cores, "os": m.os, "arch": m.arch, "hostname": m.hostname,
+                "blas": BLAS.configuration, "blas_kernel": BLAS.coreName]
+    }
+
+    /// The device, with its table made available to this session's benchmark.
+    func registered() throws -> Device {
+        try nas { try context.benchmark() }.register(device, table)
+        return device
+    }
+
+    var typeName: String { "latency table" }
+    var memberNames: [String] { ["name", "count", "failed", "device", "latencies", "dir", "machine", "settings", "save", "records"] }
+
+    var failed: [NB201Arch] { archs.filter { journal?.models[$0]?.error != nil } }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "name": return .string(device.name)
+        case "count": return .int(table.count)
+        case "failed": return .list(failed.map { .object(ArchObject($0, context)) })
+        case "device": return .string(device.summary)
+        case "latencies": return .list(archs.map { measureValue(table[$0], device) })
+        case "dir": return journal.map { .string($0.directory) } ?? .nil
+        case "machine": return journal.map { jsonValue($0.header["machine"]) } ?? .nil
+        case "settings": return journal.map { jsonValue($0.settings.json) } ?? .nil
+        case "records": return .list(records())
+        case "save": return .builtin(saveMethod)
+        default: return nil
+        }
+    }
+
+    func records() -> [Value] {
+        archs.map { a in
+            var fields: [(String, Value)] = [("arch", .object(ArchObject(a, context))), ("latency", measureValue(table[a], device))]
+            if let e = journal?.models[a]?.error { fields.append(("error", .string(e))) }
+            return .record(Record(fields))
+        }
+    }
+
+    var saveMethod: BuiltinFunction {
+        BuiltinFunction("save", [BuiltinParameter("file", .string, "a .pickle (LatBench's format) or .csv file")],
+                        doc: "Writes the table; latency_table(file) reads it back.") { c in
+            try nas { try LatencyTableFile.write(self.table, to: try c.string("file")) }
+            return .nil
+        }
+    }
+
+    func display() -> String {
+        let values = table.measured.compactMap { table[$0] }.sorted()
+        var s = "latency table \"\(device.name)\": \(table.count) models"
+        if !failed.isEmpty { s += " (\(failed.count) failed)" }
+        if let lo = values.first, let hi = values.last {
+            s += String(format: ", %.3g–%.3g ms (median %.3g ms)", lo * 1000, hi * 1000, values[values.count / 2] * 1000)
+        }
+        return s + "\n  " + device.summary + (journal.map { "\n  journal: \($0.path)" } ?? "")
+    }
+
+    func inlineDisplay() -> String { "<latency table \(device.name)>" }
+    func plainValue() -> Value? { .list(records()) }
+    var cacheIdentity: Value? { .record(Record([("name", .string(device.name)), ("sha256", .string(device.fingerprint ?? ""))])) }
+}
+
+extension NASContext {
+    /// A device argument: a device name or alias, or a latency table (`measure`, `latency_table`).
+    func device(_ c: BuiltinCall, _ name: String) throws -> Device {
+        try device(c[name], c, name)
+    }
+
+    func device(_ v: Value, _ c: BuiltinCall, _ name: String) throws -> Device {
+        switch v {
+        case .string(let s): return try nas { try DeviceCatalog.resolve(s) }
+        case .object(let t as MeasuredTableObject): return try t.registered()
+        default: throw c.fail(name, "a device name or a latency table (measure, latency_table) expected, got \(v.describeForError)")
+        }
+    }
+}
+
+/// A JSONSerialization object (strings, numbers, arrays, dictionaries with keys sorted) as a value.
+func jsonValue(_ x: Any?) -> Value {
+    switch x {
+    case let s as String: return .string(s)
+    case let i as Int: return .int(i)
+    case let d as Double: return .number(d)
+    case let b as Bool: return .bool(b)
+    case let xs as [Any]: return .list(xs.map(jsonValue))
+    case let o as [String: Any]: return .record(Record(o.keys.sorted().map { ($0, jsonValue(o[$0])) }))
+    default: return .nil
+    }
+}
