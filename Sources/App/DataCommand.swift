@@ -19,6 +19,7 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             let (directory, inventory) = try DataCommand.inspect()
             print(DataCommand.report(directory, inventory, all: true), terminator: "")
+            print(DataCommand.userTables(), terminator: "")
             if !inventory.failures.isEmpty { throw ArgumentParser.ExitCode(1) }
         }
     }
@@ -45,6 +46,16 @@ struct DataCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
         return (directory, DataInventory(root: directory.root, manifest: directory.manifest ?? directory.reference))
+    }
+
+    /// The user's measured tables: the journals of `measure` under ./measurements (docs/measure.md).
+    static func userTables(root: String = "measurements") -> String {
+        let found = MeasurementJournal.summaries(in: root)
+        guard !found.isEmpty else { return "\nuser tables: none in ./\(root) (measure(...) writes them there)\n" }
+        let rows = found.map { s in
+            [s.path, "\(s.measured)" + (s.failed > 0 ? " (+\(s.failed) failed)" : ""), s.device]
+        }
+        return "\nuser tables (measure; latency_table(file) reads saved ones):\n" + table(["journal", "models", "measured on"], rows)
     }
 
     static func report(_ directory: DataDirectory, _ inventory: DataInventory, all: Bool) -> String {

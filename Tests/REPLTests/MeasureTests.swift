@@ -47,6 +47,9 @@ import Testing
         #expect(err.contains("\(before.count - 1) of 6 models already in"), "\(err)")
         let after = Self.journalLines(journal)
         #expect(after.count == 7 && Array(after.prefix(before.count)) == before)
+        // `brpsh data` lists the journal beside the shipped files.
+        let (_, data, _) = try CommandLineTests.brpsh(["data"], cwd: dir)
+        #expect(data.contains("user tables") && data.contains("measurements/local-cpu/journal.jsonl  6 "), "\(data)")
         // Other settings in the same directory are refused, not mixed.
         let (bad, _, badErr) = try CommandLineTests.brpsh(["-c", "measure(n: 6, runs: 3, seed: 3)"], cwd: dir)
         #expect(bad != 0 && badErr.contains("taken with other settings"), "\(badErr)")
@@ -124,5 +127,28 @@ import Testing
         let (dead, _, deadErr) = try CommandLineTests.brpsh(["-c", "measure(n: 5, runner: \"exit 1\", dir: \"dead\")", "-q"], cwd: dir)
         #expect(dead == 70 && deadErr.contains("failed 3 models in a row"), "\(deadErr)")
         #expect(MeasureTests.journalLines(dir + "/dead/journal.jsonl").count == 1 + 2)  // the two failures before are kept
+    }
+
+    /// Two runners (devices) measured at once: a record of two tables, each with its own journal.
+    @Test func severalRunnersMeasureInParallel() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            import json, sys
+            k = float(sys.argv[1])
+            for line in sys.stdin:
+                r = json.loads(line)
+                print(json.dumps({"id": r["id"], "runs": [[0.001 * k * (1 + r["vector"][5])]]}), flush=True)
+            """.write(toFile: dir + "/fixed.py", atomically: true, encoding: .utf8)
+        let code = """
+            ts = measure(n: 7, seed: 5, runner: {slow: "python3 fixed.py 2", fast: "python3 fixed.py 1"}, runs: 1, per_run: 1, warmup: 0)
+            print(ts.slow.count, ts.fast.count, ts.slow.name, ts.fast.name)
+            print(sort(ts.slow.latencies) == sort(map(ts.fast.latencies) { l -> 2 * l }))
+            """
+        let (status, out, err) = try CommandLineTests.brpsh(["-c", code, "-q"], cwd: dir)
+        #expect(status == 0, "\(err)")
+        #expect(out == "7 7 slow fast\ntrue\n", "\(out)")
+        #expect(MeasureTests.journalLines(dir + "/measurements/slow/journal.jsonl").count == 8)
+        #expect(MeasureTests.journalLines(dir + "/measurements/fast/journal.jsonl").count == 8)
     }
 }

@@ -23,7 +23,7 @@ enum MeasureBuiltins {
          BuiltinParameter("warmup", .int, default: .int(5), "untimed inferences first"),
          BuiltinParameter("threads", .int, default: .int(1), "BLAS threads while timing"),
          BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network's input size and classes: cifar10, cifar100, imagenet16-120"),
-         BuiltinParameter("runner", .optional(.string), default: .nil, "a device runner command (docs/measure.md) instead of the native backend"),
+         BuiltinParameter("runner", .optional(.oneOf([.string, .record])), default: .nil, "a device runner command (docs/measure.md) instead of the native backend, or a record {name: command} of runners measured in parallel (the result: a record of tables)"),
          BuiltinParameter("timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)), "a runner's limit per model (it is killed and restarted)")],
         doc: "Measures batch-1 inference latency of NB201 networks on this machine, each model recorded on disk as it is timed (a rerun resumes); the latency is LatBench's robust mean of the middle runs.",
         category: "Data") { c in
@@ -34,47 +34,117 @@ enum MeasureBuiltins {
         settings.warmup = try c.int("warmup", min: 0, max: 100_000)
         settings.threads = try c.int("threads", min: 1, max: 256)
         settings.dataset = try datasetArgument(c, "dataset")
-        let runnerCommand = try c.optionalString("runner")
-        if let r = runnerCommand {
-            guard !r.trimmingCharacters(in: .whitespaces).isEmpty else { throw c.fail("runner", "an empty command") }
-            settings.backend = "runner: " + r
-        }
         let timeout = try c.quantity("timeout", .time).base
         guard timeout > 0 else { throw c.fail("timeout", "must be positive") }
-        let name = try c.string("name")
-        try MeasuredTableObject.checkName(name, c)
-        let archs: [NB201Arch]
-        if c.isNil("archs") {
-            let n = try c.int("n", min: 1, max: maxModels)
-            var rng = SeededRandom(seed: try c.seed())
-            let connected = NB201Arch.all.filter(\.connected)
-            guard n <= connected.count else { throw c.fail("n", "NB201 has \(connected.count) connected models") }
-            archs = rng.sample(connected, n)
-        } else {
-            archs = try archList(c["archs"], context, c, "archs").archs
+        let archs = try models(c, context)
+        // One table (native, or one runner), or one per runner of a record {name: command}, measured in parallel.
+        var targets: [(name: String, command: String?)] = []
+        switch c["runner"] {
+        case .nil: targets = [(try c.string("name"), nil)]
+        case .string(let r): targets = [(try c.string("name"), r)]
+        case .record(let r):
+            targets = try zip(r.keys, r.values).map { k, v in
+                guard case .string(let cmd) = v else { throw c.fail("runner", "a record of runner commands expected, \(k) is \(v.describeForError)") }
+                return (k, cmd)
+            }
+            guard !targets.isEmpty else { throw c.fail("runner", "no runners") }
+        default: throw c.fail("runner", "a command or a record {name: command} expected, got \(c["runner"].describeForError)")
+        }
+        var many = false
+        if case .record = c["runner"] { many = true }
+        var jobs: [Job] = []
+        for t in targets {
+            try MeasuredTableObject.checkName(t.name, c)
+            var s = settings
+            if let cmd = t.command {
+                guard !cmd.trimmingCharacters(in: .whitespaces).isEmpty else { throw c.fail("runner", "an empty command") }
+                s.backend = "runner: " + cmd
+            }
+            let dir = try c.optionalString("dir").map { many ? ($0 as NSString).appendingPathComponent(t.name) : $0 }
+                ?? "measurements/\(t.name)"
+            let journal = try nas { try MeasurementJournal(directory: dir, settings: s, machine: MeasuredTableObject.machine()) }
+            let runner = t.command.map { DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log")) }
+            jobs.append(Job(name: t.name, journal: journal, runner: runner, todo: archs.filter { journal.models[$0] == nil }))
+        }
+        defer { for j in jobs { j.runner?.stop() } }
+        for j in jobs where j.todo.count < archs.count && !RunContext.of(c.interpreter).quiet {
+            Progress.log("measure: \(archs.count - j.todo.count) of \(archs.count) models already in \(j.journal.path); measuring \(j.todo.count)\n")
+        }
+        let index = try? context.benchmark().index()
+        if jobs.count == 1 { try run(jobs[0], c, index: index) } else { try runInParallel(jobs, c, index: index) }
+        RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
+        let tables = try jobs.map { j -> Value in
+            let what = j.runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
+            return .object(try MeasuredTableObject(journal: j.journal, archs: archs, name: j.name, backend: what, context: context))
+        }
+        return many ? .record(Record(zip(jobs.map(\.name), tables).map { ($0, $1) })) : tables[0]
+    }
+
+    /// The models a call asks for: `archs:`, or `n` random connected models drawn by the seed.
+    static func models(_ c: BuiltinCall, _ context: NASContext) throws -> [NB201Arch] {
+        guard c.isNil("archs") else {
+            let archs = try archList(c["archs"], context, c, "archs").archs
             guard !archs.isEmpty else { throw c.fail("archs", "no models to measure") }
             guard archs.count <= maxModels else { throw c.fail("archs", "at most \(maxModels) models") }
+            return archs
         }
-        let dir = try c.optionalString("dir") ?? "measurements/\(name)"
-        let journal = try nas { try MeasurementJournal(directory: dir, settings: settings, machine: MeasuredTableObject.machine()) }
-        let todo = archs.filter { journal.models[$0] == nil }
-        if todo.count < archs.count, !RunContext.of(c.interpreter).quiet {
-            Progress.log("measure: \(archs.count - todo.count) of \(archs.count) models already in \(journal.path); measuring \(todo.count)\n")
-        }
-        var progress = Progress(c, "measure \(name)", total: todo.count)
+        let n = try c.int("n", min: 1, max: maxModels)
+        var rng = SeededRandom(seed: try c.seed())
+        let connected = NB201Arch.all.filter(\.connected)
+        guard n <= connected.count else { throw c.fail("n", "NB201 has \(connected.count) connected models") }
+        return rng.sample(connected, n)
+    }
+
+    /// One table's work: its journal, its runner (nil: native) and the models not measured yet.
+    // Sendable, unchecked: in a parallel measurement each job (its journal and its runner) belongs to one thread.
+    struct Job: @unchecked Sendable {
+        let name: String
+        let journal: MeasurementJournal
+        let runner: DeviceRunner?
+        let todo: [NB201Arch]
+    }
+
+    static func run(_ job: Job, _ c: BuiltinCall, index: NB201Index?) throws {
+        var progress = Progress(c, "measure \(job.name)", total: job.todo.count)
         defer { progress.finish() }
-        let runner = runnerCommand.map { DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log")) }
-        defer { runner?.stop() }
-        let index = try? context.benchmark().index()
-        for (i, a) in todo.enumerated() {
-            let m = try measureOne(a, settings, runner: runner, index: index)
-            try nas { try journal.append(m) }
+        for (i, a) in job.todo.enumerated() {
+            let m = try measureOne(a, job.journal.settings, runner: job.runner, index: index)
+            try nas { try job.journal.append(m) }
             let ms = m.latency.map { String(format: "%.3g ms", $0 * 1000) } ?? "failed"
             try progress.update(i + 1, "last \(ms)")
         }
-        RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
-        let what = runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
-        return .object(try MeasuredTableObject(journal: journal, archs: archs, name: name, backend: what, context: context))
+    }
+
+    /// Several runners at once, a thread each; this thread shows progress and takes Ctrl-C, after which every
+    /// runner stops once its current model is recorded.
+    static func runInParallel(_ jobs: [Job], _ c: BuiltinCall, index: NB201Index?) throws {
+        let shared = ParallelMeasure()
+        let group = DispatchGroup()
+        for job in jobs {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                for a in job.todo where !shared.stopped {
+                    do {
+                        let m = try measureOne(a, job.journal.settings, runner: job.runner, index: index)
+                        try job.journal.append(m)
+                        shared.finished()
+                    } catch {
+                        shared.fail("\(job.name): \(error)")
+                    }
+                }
+            }
+        }
+        var progress = Progress(c, "measure \(jobs.map(\.name).joined(separator: ", "))", total: jobs.map(\.todo.count).reduce(0, +))
+        defer { progress.finish() }
+        while group.wait(timeout: .now() + 0.2) == .timedOut {
+            do { try progress.update(shared.done, "\(jobs.count) runners") } catch {
+                shared.stop()
+                group.wait()
+                throw error
+            }
+        }
+        if let e = shared.error { throw BuiltinError(e) }
     }
 
     /// One model, natively or through the runner; a failure is a recorded result, not an error.
@@ -104,6 +174,28 @@ enum MeasureBuiltins {
         let table = try nas { try LatencyTableFile.read(path, name: name) }
         return .object(MeasuredTableObject(table: table, name: name, summary: "read from \(path)", journal: nil,
                                            context: NASContext.of(c)))
+    }
+}
+
+/// What the threads of a parallel measurement share: models done, the first error, and the stop flag.
+final class ParallelMeasure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var firstError: String?
+    private var stopFlag = false
+
+    var done: Int { lock.withLock { count } }
+    var error: String? { lock.withLock { firstError } }
+    var stopped: Bool { lock.withLock { stopFlag } }
+    func finished() { lock.withLock { count += 1 } }
+    func stop() { lock.withLock { stopFlag = true } }
+
+    /// A runner that cannot go on (three failures in a row, a journal that cannot be written) stops them all.
+    func fail(_ message: String) {
+        lock.withLock {
+            if firstError == nil { firstError = message }
+            stopFlag = true
+        }
     }
 }
 
@@ -158,7 +250,7 @@ final class MeasuredTableObject: HostObject {
     }
 
     var typeName: String { "latency table" }
-    var memberNames: [String] { ["name", "count", "failed", "device", "latencies", "dir", "machine", "settings", "save", "records"] }
+    var memberNames: [String] { ["name", "count", "failed", "device", "latencies", "cost", "dir", "machine", "settings", "save", "records"] }
 
     var failed: [NB201Arch] { archs.filter { journal?.models[$0]?.error != nil } }
 
@@ -169,6 +261,10 @@ final class MeasuredTableObject: HostObject {
         case "failed": return .list(failed.map { .object(ArchObject($0, context)) })
         case "device": return .string(device.summary)
         case "latencies": return .list(archs.map { measureValue(table[$0], device) })
+        case "cost":  // wall time per model: building, warm-up and timing (or the runner's round trip)
+            guard let j = journal else { return .nil }
+            let spent = archs.compactMap { j.models[$0]?.seconds }
+            return spent.isEmpty ? .nil : .quantity(Quantity.seconds(spent.reduce(0, +) / Double(spent.count)))
         case "dir": return journal.map { .string($0.directory) } ?? .nil
         case "machine": return journal.map { jsonValue($0.header["machine"]) } ?? .nil
         case "settings": return journal.map { jsonValue($0.settings.json) } ?? .nil

@@ -187,6 +187,39 @@ public final class MeasurementJournal: @unchecked Sendable {
     }
 }
 
+extension MeasurementJournal {
+    /// What a journal holds, read without opening it for writing (`brpsh data` lists them).
+    public struct Summary: Sendable {
+        public let path: String
+        public let backend: String
+        public let device: String
+        public let measured: Int
+        public let failed: Int
+    }
+
+    /// The journals in `root/*/journal.jsonl`, by directory name; unreadable ones are skipped.
+    public static func summaries(in root: String) -> [Summary] {
+        let dirs = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+        return dirs.compactMap { d in
+            let path = (root as NSString).appendingPathComponent("\(d)/journal.jsonl")
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            let lines = data.split(separator: UInt8(ascii: "\n"))
+            guard let first = lines.first, let h = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+                  h["format"] as? String == format else { return nil }
+            var measured = 0, failed = 0
+            for line in lines.dropFirst() {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
+                if o["error"] != nil { failed += 1 } else { measured += 1 }
+            }
+            let settings = h["settings"] as? [String: Any] ?? [:]
+            let cpu = (h["machine"] as? [String: Any])?["cpu"] as? String ?? "?"
+            let backend = settings["backend"] as? String ?? "?"
+            return Summary(path: path, backend: backend, device: backend == "native" ? cpu : backend,
+                           measured: measured, failed: failed)
+        }
+    }
+}
+
 /// Times NB201 networks in this process.
 public enum NativeTimer {
     public static func now() -> Double {
