@@ -66,3 +66,36 @@ import Testing
         #expect(throws: NASLibError.self) { try NB101Dataset.parse("not json", name: "x") }
     }
 }
+
+/// NAS-Bench-101 specs for searches: random and mutated specs are valid (the pruned cell exists, ≤ 7 nodes, ≤ 9
+/// edges), the same seed gives the same specs, and the limit applies after pruning as NAS-Bench-101's is_valid.
+@Suite struct NB101SpecTests {
+    @Test func randomAndMutatedSpecsAreValid() throws {
+        func draw(_ seed: Int) -> [NB101Spec] {
+            var rng = SeededRandom(seed: seed)
+            return (0..<1000).flatMap { _ in let s = NB101Spec.random(&rng); return [s, s.mutated(&rng)] }
+        }
+        let specs = draw(3)
+        #expect(specs == draw(3))
+        var changed = 0
+        for pair in stride(from: 0, to: specs.count, by: 2) {
+            let (s, m) = (specs[pair], specs[pair + 1])
+            for spec in [s, m] {
+                let cell = try #require(spec.cell)
+                #expect(cell.ops.count <= 7 && cell.adjacency.joined().reduce(0, +) <= 9)
+            }
+            if m != s { changed += 1 }
+        }
+        #expect(changed > 600)  // a mutation may redraw nothing (each flip has probability 1/7 or 1/5)
+    }
+
+    @Test func edgeLimitAppliesAfterPruningForSpecs() throws {
+        // 10 edges, of which the 2 into and out of the dangling node 5 are pruned (it reaches no output).
+        var m = [[Int]](repeating: [Int](repeating: 0, count: 7), count: 7)
+        for (a, b) in [(0, 1), (0, 2), (0, 3), (0, 4), (1, 6), (2, 6), (3, 6), (4, 6), (0, 5), (1, 5)] { m[a][b] = 1 }
+        let ops: [NB101Cell.Op] = [.input, .conv3x3, .conv1x1, .maxpool, .conv3x3, .conv1x1, .output]
+        #expect(throws: NASLibError.self) { try NB101Cell(adjacency: m, ops: ops) }
+        let pruned = try NB101Cell(adjacency: m, ops: ops, limitAfterPruning: true)
+        #expect(pruned.ops.count == 6 && pruned.adjacency.joined().reduce(0, +) == 8)
+    }
+}

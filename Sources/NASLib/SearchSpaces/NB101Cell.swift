@@ -30,7 +30,9 @@ public struct NB101Cell: Equatable, Sendable {
 
     /// Checks a cell and prunes the nodes that are not on an input→output path (as
     /// NAS-Bench-101 does). Errors say which rule the cell breaks.
-    public init(adjacency: [[Int]], ops: [Op]) throws {
+    /// `limitAfterPruning`: count the edges of the pruned cell against the limit (NAS-Bench-101's `is_valid`, for
+    /// unpruned search specs) instead of the cell as given.
+    public init(adjacency: [[Int]], ops: [Op], limitAfterPruning: Bool = false) throws {
         let n = adjacency.count
         guard n >= 2 && n <= NB101Cell.maxNodes else {
             throw NASLibError("an NB101 cell has 2 to 7 nodes, got \(n)")
@@ -56,7 +58,7 @@ public struct NB101Cell: Equatable, Sendable {
                 }
             }
         }
-        guard edges <= NB101Cell.maxEdges else { throw NASLibError("an NB101 cell has at most 9 edges, got \(edges)") }
+        guard limitAfterPruning || edges <= NB101Cell.maxEdges else { throw NASLibError("an NB101 cell has at most 9 edges, got \(edges)") }
         let m = adjacency.map { $0.map(UInt8.init) }
         let forward = CellGraph.reachable(from: 0, m, backward: false)
         let backward = CellGraph.reachable(from: n - 1, m, backward: true)
@@ -64,6 +66,8 @@ public struct NB101Cell: Equatable, Sendable {
         let keep = (0..<n).filter { forward[$0] && backward[$0] }
         self.adjacency = keep.map { i in keep.map { adjacency[i][$0] } }
         self.ops = keep.map { ops[$0] }
+        let kept = self.adjacency.reduce(0) { $0 + $1.reduce(0, +) }
+        guard kept <= NB101Cell.maxEdges else { throw NASLibError("an NB101 cell has at most 9 edges, got \(kept) after pruning") }
     }
 
     /// The 8-node encoding (seed S1.1): nodes padded to 7 before the output (as eagle pads),
