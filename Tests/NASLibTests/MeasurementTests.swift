@@ -141,3 +141,14 @@ extension MeasurementTests {
         #expect(try LatencyStatistic.robustMean([[1, 3], [2, 2]]) == 2)
     }
 }
+
+extension MeasurementTests {
+    /// The other statistics of the same samples (the journal keeps them all).
+    @Test func minAndMedianOfTheSamples() throws {
+        let runs: [[Double]] = [[3, 1], [2, 4, 5]]
+        #expect(try LatencyStatistic.min.of(runs) == 1)
+        #expect(try LatencyStatistic.median.of(runs) == 3)
+        #expect(try LatencyStatistic.robust.of(runs) == LatencyStatistic.robustMean(runs))
+        #expect(throws: NASLibError.self) { try LatencyStatistic.min.of([[0]]) }
+    }
+}

@@ -22,6 +22,7 @@ enum MeasureBuiltins {
          BuiltinParameter("per_run", .int, default: .int(10), "inferences per run (eagle: 10)"),
          BuiltinParameter("warmup", .int, default: .int(5), "untimed inferences first"),
          BuiltinParameter("threads", .int, default: .int(1), "BLAS threads while timing"),
+         BuiltinParameter("statistic", .string, default: .string("robust"), "robust (LatBench's mean of the middle runs), min or median of the samples; the journal keeps every sample, so this never needs a new measurement"),
          BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network's input size and classes: cifar10, cifar100, imagenet16-120"),
          BuiltinParameter("runner", .optional(.oneOf([.string, .record])), default: .nil, "a device runner command (docs/measure.md) instead of the native backend, or a record {name: command} of runners measured in parallel (the result: a record of tables)"),
          BuiltinParameter("timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)), "a runner's limit per model (it is killed and restarted)")],
@@ -37,6 +38,9 @@ enum MeasureBuiltins {
         let timeout = try c.quantity("timeout", .time).base
         guard timeout > 0 else { throw c.fail("timeout", "must be positive") }
         let archs = try models(c, context)
+        guard let statistic = LatencyStatistic(rawValue: try c.string("statistic")) else {
+            throw c.fail("statistic", "use robust, min or median, got \"\(try c.string("statistic"))\"")
+        }
         // One table (native, or one runner), or one per runner of a record {name: command}, measured in parallel.
         var targets: [(name: String, command: String?)] = []
         switch c["runner"] {
@@ -75,7 +79,8 @@ enum MeasureBuiltins {
         RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
         let tables = try jobs.map { j -> Value in
             let what = j.runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
-            return .object(try MeasuredTableObject(journal: j.journal, archs: archs, name: j.name, backend: what, context: context))
+            return .object(try MeasuredTableObject(journal: j.journal, archs: archs, name: j.name, backend: what,
+                                                   statistic: statistic, context: context))
         }
         return many ? .record(Record(zip(jobs.map(\.name), tables).map { ($0, $1) })) : tables[0]
     }
@@ -217,15 +222,16 @@ final class MeasuredTableObject: HostObject {
         device = Device.measured(name: name, summary: summary, fingerprint: LatencyTableFile.fingerprint(table))
     }
 
-    convenience init(journal: MeasurementJournal, archs: [NB201Arch], name: String, backend: String?, context: NASContext) throws {
+    convenience init(journal: MeasurementJournal, archs: [NB201Arch], name: String, backend: String?,
+                     statistic: LatencyStatistic, context: NASContext) throws {
         // The table holds what this call asked for (a journal may hold more, from a call with other models).
-        let all = journal.table(name: name)
+        let all = journal.table(name: name, statistic: statistic)
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for a in archs { values[a.code] = all.values[a.code] }
         let s = journal.settings
         let cpu = (journal.header["machine"] as? [String: Any])?["cpu"] as? String ?? "?"
         self.init(table: MetricTable(name: name, values: values), name: name,
-                  summary: "\(backend ?? "\(cpu), native") NB201 \(s.dataset.rawValue) network, \(s.threads) thread(s), \(s.runs)×\(s.perRun) timed",
+                  summary: "\(backend ?? "\(cpu), native") NB201 \(s.dataset.rawValue) network, \(s.threads) thread(s), \(s.runs)×\(s.perRun) timed, \(statistic.rawValue)",
                   journal: journal, archs: archs, context: context)
     }
 

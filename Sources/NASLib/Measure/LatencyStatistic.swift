@@ -4,13 +4,34 @@
 /// 25th and 75th percentile. Percentiles interpolate linearly between order statistics (NumPy's default), and
 /// the bounds are inclusive, so a run of identical samples keeps them all. Where no value lies between the two
 /// percentiles (two values, which straddle them) the median stands in.
-public enum LatencyStatistic {
+public enum LatencyStatistic: String, CaseIterable, Sendable {
+    /// LatBench's robust mean (the default, below).
+    case robust
+    /// The fastest sample: interference only ever adds time, so on a shared or virtual machine the minimum is the
+    /// steadiest figure (docs/measure.md measures how much steadier).
+    case min
+    /// The median of all samples.
+    case median
+
+    /// This statistic of a model's runs (seconds).
+    public func of(_ runs: [[Double]]) throws -> Double {
+        switch self {
+        case .robust: return try Self.robustMean(runs)
+        case .min:
+            _ = try Self.robustMean(runs)  // the same checks
+            return runs.joined().min()!
+        case .median:
+            _ = try Self.robustMean(runs)
+            return Self.percentile(Array(runs.joined()), 50)
+        }
+    }
+
     /// The q-th percentile (0...100) of non-empty `xs`, linear interpolation (NumPy's `percentile` default).
     public static func percentile(_ xs: [Double], _ q: Double) -> Double {
         precondition(!xs.isEmpty, "percentile of no values")
         let s = xs.sorted()
         let pos = q / 100 * Double(s.count - 1)
-        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, s.count - 1)
+        let lo = Int(pos.rounded(.down)), hi = Swift.min(lo + 1, s.count - 1)
         return s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
     }
 

@@ -179,10 +179,13 @@ public final class MeasurementJournal: @unchecked Sendable {
         return m
     }
 
-    /// The measured latencies as a table (NaN where not measured or failed).
-    public func table(name: String) -> MetricTable {
+    /// The measured latencies as a table (NaN where not measured or failed): LatBench's robust mean, or another
+    /// statistic of the recorded samples.
+    public func table(name: String, statistic: LatencyStatistic = .robust) -> MetricTable {
         var values = [Double](repeating: .nan, count: NB201Arch.count)
-        for (a, m) in models { if let l = m.latency { values[a.code] = l } }
+        for (a, m) in models where m.latency != nil {
+            values[a.code] = statistic == .robust ? m.latency! : ((try? statistic.of(m.runs)) ?? .nan)
+        }
         return MetricTable(name: name, values: values)
     }
 }
