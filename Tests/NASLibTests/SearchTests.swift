@@ -191,6 +191,42 @@ enum SyntheticWorld {
         #expect(picked > firstRandom)
     }
 
+    /// Ask/tell with the benchmark's accuracies proposes exactly the models of `run`, in order, whatever the batch
+    /// size asked for; telling what was not asked, or twice, is an error.
+    @Test(arguments: [1, 3, 40])
+    func askTellReproducesRun(batch: Int) throws {
+        let candidates = Array(NB201Arch.all.prefix(3000))
+        let o = options()
+        let t = try BRPNAS(options: o).run(candidates: candidates, signal: signal, problem: problem, seed: 7)
+        let s = try BRPNASSession(options: o, predictor: PairPredictor(spec: o.predictor, seed: SeededRandom.subseed(7, 1)),
+                                  base: o.predictor.options, candidates: candidates, seed: 7, normalizeBy: signal)
+        var proposed: [NB201Arch] = []
+        while !s.finished {
+            let asked = s.ask(batch)
+            #expect(!asked.isEmpty)
+            if asked.isEmpty { break }
+            proposed += asked
+            for a in asked.reversed() { try s.tell(a, SyntheticWorld.accuracy[a]!) }  // results may come back in any order
+        }
+        #expect(proposed == t.steps.map(\.arch))
+        #expect(s.history.count == 40 && s.ask(5).isEmpty)
+        #expect(throws: NASLibError.self) { try s.tell(proposed[0], 50) }
+        #expect(throws: NASLibError.self) { try s.tell(NB201Arch(code: 14000), 50) }
+    }
+
+    /// Normalised by what it was told (a real search), the session still completes its budget with distinct models.
+    @Test func askTellWithoutTheBenchmarkNormalisation() throws {
+        let o = options()
+        let s = try BRPNASSession(options: o, predictor: PairPredictor(spec: o.predictor, seed: 1), base: o.predictor.options,
+                                  candidates: Array(NB201Arch.all.prefix(500)), seed: 3, normalizeBy: nil)
+        while !s.finished {
+            let asked = s.ask(7)
+            if asked.isEmpty { break }
+            for a in asked { try s.tell(a, SyntheticWorld.accuracy[a]!) }
+        }
+        #expect(s.history.count == 40 && Set(s.history.map(\.arch)).count == 40)
+    }
+
     @Test func invalidBudgetsAreErrors() {
         #expect(throws: NASLibError.self) {
             try BRPNAS(options: options(K: 20, M: 10)).run(candidates: NB201Arch.all, signal: signal, problem: problem, seed: 1)

@@ -14,6 +14,13 @@ public struct AccuracySignal: Sendable {
         high = v.max() ?? 1
     }
 
+    /// A signal normalised by a given range (another signal's: an ask/tell search reproducing a benchmark run).
+    public init(_ table: MetricTable, low: Double, high: Double) {
+        self.table = table
+        self.low = low
+        self.high = high
+    }
+
     public func normalized(_ a: NB201Arch) -> Double { (table[a]! - low) / max(high - low, 1e-12) }
     public var models: [NB201Arch] { table.measured }
 }
