@@ -28,51 +28,31 @@ public struct BRPNAS: Sendable {
     /// One run. `candidates`: the models the latency predictor puts under the limit (or all);
     /// `signal`: the accuracy the predictor learns from. `observe` sees (iteration, epoch record).
     public func run(candidates: [NB201Arch], signal: AccuracySignal, problem: SearchProblem, seed: Int,
-                    observe: (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
+                    observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
         let predictor = PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1))
         return try run(predictor, options: options.predictor.options, candidates: candidates, signal: signal, problem: problem,
                        seed: seed, observe: observe)
     }
 
     /// One run with any iteratively retrained predictor; `base` are its training options (their
-    /// epochs and batch are scaled per iteration from `options.epochs` and `options.batch`).
+    /// epochs and batch are scaled per iteration from `options.epochs` and `options.batch`). The ask/tell loop of
+    /// `BRPNASSession` with the benchmark as the evaluator: every proposed model is looked up at once.
     public func run(_ predictor: IterativeRanker, options base: TrainingOptions, candidates: [NB201Arch], signal: AccuracySignal,
-                    problem: SearchProblem, seed: Int, observe: (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
-        let o = options
-        guard o.K >= o.iterations, o.iterations >= 1, o.M >= o.K else {
-            throw NASLibError("BRP-NAS needs M ≥ K ≥ iterations ≥ 1 (M = \(o.M), K = \(o.K), iterations = \(o.iterations))")
-        }
-        guard candidates.count >= o.M else {
-            throw NASLibError("only \(candidates.count) candidate models, fewer than the budget M = \(o.M)")
-        }
-        var rng = SeededRandom(seed: seed).derived(0)
+                    problem: SearchProblem, seed: Int, observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
+        let session = try BRPNASSession(options: options, predictor: predictor, base: base, candidates: candidates, seed: seed,
+                                        normalizeBy: signal, observe: observe)
         var trace = SearchTrace(seed: seed)
-        var trained = Set<NB201Arch>()
-        var order: [NB201Arch] = []
-        let per = o.K / o.iterations
-        for i in 0..<o.iterations {
-            let count = i == o.iterations - 1 ? o.K - per * (o.iterations - 1) : per
-            let chosen: [NB201Arch]
-            if i == 0 {
-                chosen = rng.sample(candidates, count)
-            } else {
-                chosen = select(count, ranking: predictor.rank(candidates), iteration: i, trained: trained, &rng)
-            }
-            for a in chosen {
-                trained.insert(a)
-                order.append(a)
+        while !session.finished {
+            let asked = session.ask(options.M)
+            guard !asked.isEmpty else { throw NASLibError("BRP-NAS proposed no model before its budget (internal error)") }
+            for a in asked {
                 trace.train(a, problem)
-            }
-            var opts = base
-            opts.epochs = max(1, o.epochs * (i + 1) / o.iterations)
-            opts.batch = max(2, o.batch * (i + 1) / o.iterations)
-            try predictor.retrain(order, signal, options: opts, seed: SeededRandom.subseed(seed, 10 + i)) {
-                try observe(i, $0)
+                try session.tell(a, signal.table[a]!)
             }
         }
-        let final = predictor.rank(candidates)
-        for a in final where !trained.contains(a) && trace.steps.count < o.M { trace.train(a, problem) }
-        trace.extras["spearman"] = RankingQuality(ranked: final, truth: signal.table, ks: []).spearman
+        if let final = session.finalRanking {
+            trace.extras["spearman"] = RankingQuality(ranked: final, truth: signal.table, ks: []).spearman
+        }
         return trace
     }
 

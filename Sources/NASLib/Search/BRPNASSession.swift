@@ -23,6 +23,8 @@ public final class BRPNASSession {
     /// Every model proposed, in proposal order (what the predictor trains on, as in `run`).
     var order: [NB201Arch] = []
     var told: [NB201Arch: Double] = [:]
+    /// The predictor's ranking of the candidates after its last retraining (nil before).
+    public private(set) var finalRanking: [NB201Arch]?
     /// The results in the order they were told.
     public private(set) var history: [(arch: NB201Arch, accuracy: Double)] = []
 
@@ -96,8 +98,9 @@ public final class BRPNASSession {
             let search = BRPNAS(options: options)
             propose(search.select(count(iteration), ranking: predictor.rank(candidates), iteration: iteration, trained: trained, &rng))
         } else {
-            let rest = predictor.rank(candidates).filter { !trained.contains($0) }
-            propose(Array(rest.prefix(options.M - order.count)))
+            let final = predictor.rank(candidates)
+            finalRanking = final
+            propose(Array(final.filter { !trained.contains($0) }.prefix(options.M - order.count)))
         }
     }
 
