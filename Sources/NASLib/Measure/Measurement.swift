@@ -49,14 +49,6 @@ public struct MeasuredModel: Sendable, Equatable {
         self.error = error
         self.seconds = seconds
     }
-
-    init(arch: NB201Arch, runs: [[Double]], latency: Double?, error: String?, seconds: Double) {
-        self.arch = arch
-        self.runs = runs
-        self.latency = latency
-        self.error = error
-        self.seconds = seconds
-    }
 }
 
 /// A measurement on disk: `journal.jsonl` in its directory, one JSON line per model appended and synced as it is
