@@ -7,6 +7,7 @@
 public struct GraphBatch: Sendable {
     public let graphs: Int
     public let nodes: Int
+    public let featureCount: Int
     /// Feature column of each node's one-hot feature, or -1 for a zero feature row.
     public let types: [Int8]
     let rowStart: [Int32]
@@ -15,16 +16,17 @@ public struct GraphBatch: Sendable {
     let colNeighbors: [Int32]
 
     public init(_ cells: [CellGraph]) {
-        let n = cells.first?.nodes ?? 9
-        precondition(cells.allSatisfy { $0.nodes == n }, "GraphBatch: graphs of different sizes")
+        let n = cells.first?.nodes ?? 9, fc = cells.first?.featureCount ?? 6
+        precondition(cells.allSatisfy { $0.nodes == n && $0.featureCount == fc }, "GraphBatch: graphs of different sizes")
         graphs = cells.count
         nodes = n
+        featureCount = fc
         var types = [Int8](repeating: -1, count: cells.count * n)
         var rowStart: [Int32] = [0], rowNeighbors: [Int32] = []
         var incoming = [[Int32]](repeating: [], count: cells.count * n)
         for (g, cell) in cells.enumerated() {
             for i in 0..<n {
-                for f in 0..<CellGraph.featureCount where cell.features[i * CellGraph.featureCount + f] != 0 {
+                for f in 0..<fc where cell.features[i * fc + f] != 0 {
                     types[g * n + i] = Int8(f)
                 }
                 for j in 0..<n where cell.adjacency[i * n + j] != 0 {
@@ -48,9 +50,9 @@ public struct GraphBatch: Sendable {
 
     public var rows: Int { graphs * nodes }
 
-    /// The one-hot node features as a rows × 6 matrix.
+    /// The one-hot node features as a rows × featureCount matrix.
     public func featureMatrix<T: Real>(_: T.Type = T.self) -> Matrix<T> {
-        var m = Matrix<T>(zeros: rows, CellGraph.featureCount)
+        var m = Matrix<T>(zeros: rows, featureCount)
         for (r, t) in types.enumerated() where t >= 0 { m[r, Int(t)] = 1 }
         return m
     }

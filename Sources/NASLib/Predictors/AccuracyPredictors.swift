@@ -33,7 +33,8 @@ public protocol ModelRanker: AnyObject {
 
 /// A predictor a search retrains as it learns more models (the weights carry over).
 public protocol IterativeRanker: ModelRanker {
-    func retrain(_ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
+    /// Trains (further) on these models; `targets` are their accuracies normalised to [0, 1].
+    func retrain(_ archs: [NB201Arch], targets: [Double], options: TrainingOptions, seed: Int,
                  observe: (EpochRecord) throws -> Void) throws
 }
 
@@ -49,9 +50,9 @@ public final class RegressionRanker: IterativeRanker, @unchecked Sendable {
         }
     }
 
-    public func retrain(_ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
+    public func retrain(_ archs: [NB201Arch], targets t: [Double], options: TrainingOptions, seed: Int,
                         observe: (EpochRecord) throws -> Void) throws {
-        let g = archs.map(\.graph), t = archs.map(signal.normalized)
+        let g = archs.map(\.graph)
         _ = try model.train(train: g, trainTargets: t, valid: g, validTargets: t, options: options, seed: seed, observe: observe)
     }
 
@@ -151,14 +152,32 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
     /// Trains (further) on these models with these options; the weights carry over between calls.
     public func train(_ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
                       observe: (EpochRecord) throws -> Void = { _ in }) throws {
+        try retrain(archs, targets: archs.map(signal.normalized), options: options, seed: seed, observe: observe)
+    }
+
+    public func retrain(_ archs: [NB201Arch], targets: [Double], options: TrainingOptions, seed: Int,
+                        observe: (EpochRecord) throws -> Void) throws {
+        try train(graphs: archs.map(\.graph), targets: targets, options: options, seed: seed, observe: observe)
         trainArchs = archs
-        history += try model.trainPairs(models: archs.map(\.graph), accuracies: archs.map(signal.normalized), options: options,
+    }
+
+    /// Trains (further) on graph-encoded models of any space (the GCN's `features` must match the encoding's).
+    public func train(graphs: [CellGraph], targets: [Double], options: TrainingOptions, seed: Int,
+                      observe: (EpochRecord) throws -> Void = { _ in }) throws {
+        try checkEncoding(graphs)
+        history += try model.trainPairs(models: graphs, accuracies: targets, options: options,
                                         mode: spec.mode, loss: spec.loss, seed: seed, observe: observe)
     }
 
-    public func retrain(_ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
-                        observe: (EpochRecord) throws -> Void) throws {
-        try train(archs, signal, options: options, seed: seed, observe: observe)
+    /// Indices of graph-encoded models, best first (the predictor's ranking order).
+    public func rank(graphs: [CellGraph]) -> [Int] {
+        let (f, g, c) = model.pairScores(EvaluationPlan(graphs, layers: model.config.layers))
+        return PairRanking.rank(first: f, second: g, bias: c, order: spec.order)
+    }
+
+    func checkEncoding(_ graphs: [CellGraph]) throws {
+        guard let g = graphs.first(where: { $0.featureCount != model.config.features }) else { return }
+        throw NASLibError("the predictor reads \(model.config.features) node features, the models have \(g.featureCount)")
     }
 
     public func rank(_ archs: [NB201Arch]) -> [NB201Arch] { rank(archs, order: spec.order) }

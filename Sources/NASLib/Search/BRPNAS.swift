@@ -58,10 +58,10 @@ public struct BRPNAS: Sendable {
 
     /// Iteration i ≥ 1: alpha·count best by the ranking, the rest at random among the top
     /// |C| / 2^i not yet trained (topped up from the ranking if that pool runs out).
-    func select(_ count: Int, ranking: [NB201Arch], iteration i: Int, trained: Set<NB201Arch>,
-                _ rng: inout SeededRandom) -> [NB201Arch] {
+    func select<Model: Hashable>(_ count: Int, ranking: [Model], iteration i: Int, trained: Set<Model>,
+                                 _ rng: inout SeededRandom) -> [Model] {
         let best = min(count, Int((options.alpha * Double(count) + 1e-9).rounded(.down)))
-        var picked: [NB201Arch] = []
+        var picked: [Model] = []
         var taken = trained
         for a in ranking where picked.count < best && !taken.contains(a) {
             picked.append(a)

@@ -9,16 +9,18 @@ public struct CellGraph: Equatable, Sendable {
     public let nodes: Int
     /// nodes × nodes, row-major, 0 or 1.
     public let adjacency: [UInt8]
-    /// nodes × 6, row-major, one-hot (all zeros for detached nodes).
+    /// nodes × featureCount, row-major, one-hot (all zeros for detached nodes).
     public let features: [UInt8]
-    public static let featureCount = 6
+    /// Feature columns (6 for NB201 and NB101, 10 for DARTS).
+    public let featureCount: Int
 
-    public init(nodes: Int, adjacency: [UInt8], features: [UInt8]) {
+    public init(nodes: Int, adjacency: [UInt8], features: [UInt8], featureCount: Int = 6) {
         precondition(adjacency.count == nodes * nodes, "adjacency must be \(nodes)×\(nodes)")
-        precondition(features.count == nodes * CellGraph.featureCount, "features must be \(nodes)×6")
+        precondition(features.count == nodes * featureCount, "features must be \(nodes)×\(featureCount)")
         self.nodes = nodes
         self.adjacency = adjacency
         self.features = features
+        self.featureCount = featureCount
     }
 
     public func edge(_ from: Int, _ to: Int) -> Bool { adjacency[from * nodes + to] != 0 }
@@ -28,8 +30,17 @@ public struct CellGraph: Equatable, Sendable {
     }
 
     public var featureRows: [[Int]] {
-        (0..<nodes).map { i in (0..<CellGraph.featureCount).map { Int(features[i * CellGraph.featureCount + $0]) } }
+        (0..<nodes).map { i in (0..<featureCount).map { Int(features[i * featureCount + $0]) } }
     }
+}
+
+/// A model of a search space that the GCN predictors can read.
+public protocol GraphEncodable: Hashable {
+    var cellGraph: CellGraph { get }
+}
+
+extension NB201Arch: GraphEncodable {
+    public var cellGraph: CellGraph { graph }
 }
 
 extension NB201Arch {

@@ -193,3 +193,12 @@ extension DartsGenotype {
         return (count, adjacency, features)
     }
 }
+
+extension DartsGenotype: GraphEncodable {
+    /// The graph encoding as the GCN predictors read it (31 nodes, 10 features).
+    public var cellGraph: CellGraph {
+        let g = graph
+        return CellGraph(nodes: g.nodes, adjacency: g.adjacency.flatMap { $0 }, features: g.features.flatMap { $0 },
+                         featureCount: g.features.first?.count ?? 10)
+    }
+}
