@@ -16,6 +16,7 @@ public enum Builtins {
             + PredictorBuiltins.all()
             + AccuracyBuiltins.all()
             + SearchBuiltins.all()
+            + DriverBuiltins.all()
             + BaselineBuiltins.all()
     }
 

@@ -279,6 +279,15 @@ enum SyntheticWorld {
         #expect(throws: NASLibError.self) { for g in wrong.ask(100) { try wrong.tell(g, accuracy(g)) } }
     }
 
+    /// One model per iteration (K = iterations): a pair predictor has no pair to learn from in the first iteration and
+    /// keeps its weights (this crashed with a precondition failure before).
+    @Test func oneModelPerIterationDoesNotCrash() throws {
+        var o = options(K: 5, M: 10)
+        o.iterations = 5
+        let t = try BRPNAS(options: o).run(candidates: Array(NB201Arch.all.prefix(500)), signal: signal, problem: problem, seed: 2)
+        #expect(t.steps.count == 10 && Set(t.steps.map(\.arch)).count == 10)
+    }
+
     @Test func invalidBudgetsAreErrors() {
         #expect(throws: NASLibError.self) {
             try BRPNAS(options: options(K: 20, M: 10)).run(candidates: NB201Arch.all, signal: signal, problem: problem, seed: 1)

@@ -111,7 +111,11 @@ enum SearchBuiltins {
             + AccuracyBuiltins.pairParams
             + [BuiltinParameter("predictor", .string, default: .string("brp"), "brp (binary relation) or gcn (standard accuracy regression, for ablations)"),
                BuiltinParameter("init", .any, default: .nil, "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
-               BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")],
+               BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots"),
+               BuiltinParameter("space", .string, default: .string("nb201"), "nb201 or darts (darts needs evaluate:)"),
+               BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\") or a function of the model returning its accuracy"),
+               BuiltinParameter("dir", .optional(.string), default: .nil, "with evaluate: journal every proposal and result here; the same call resumes"),
+               BuiltinParameter("pool", .int, default: .int(2000), "darts: random distinct genotypes the predictor ranks (drawn from the seed)")],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
         let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1, max: Limits.epochs)
         var o = BRPNAS.Options()
@@ -122,13 +126,17 @@ enum SearchBuiltins {
         guard o.M >= K else { throw c.fail("M", "the total budget M = \(o.M) must be at least the predictor budget K = \(K)") }
         o.alpha = try c.double("alpha")
         guard o.alpha >= 0 && o.alpha <= 1 else { throw c.fail("alpha", "must be in [0, 1]") }
-        let (signal, _) = try AccuracyBuiltins.signal(c)
         let (spec, batch) = try AccuracyBuiltins.pairSpec(c, models: K)
         o.predictor = spec
         o.epochs = spec.options.epochs
         o.batch = batch
         let kind = try c.string("predictor")
         guard kind == "brp" || kind == "gcn" else { throw c.fail("predictor", "use brp or gcn, got \"\(kind)\"") }
+        let space = try c.string("space")
+        if !c.isNil("evaluate") || space != "nb201" || !c.isNil("dir") {
+            return try DriverBuiltins.search(c, o, spec, kind: kind)
+        }
+        let (signal, _) = try AccuracyBuiltins.signal(c)
         if kind == "gcn" && !c.isGiven("batch") { o.batch = TrainingOptions.accuracyDefaults(models: K).batch }
         let source = try AccuracyBuiltins.initModel(c)
         if source != nil && kind != "gcn" { throw c.fail("init", "transfer applies to predictor: \"gcn\"") }

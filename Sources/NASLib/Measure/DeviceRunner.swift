@@ -45,32 +45,13 @@ public final class DeviceRunner {
             close(fromRunner[1])
             if errFD >= 0 { close(errFD) }
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toRunner[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromRunner[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errFD >= 0 ? errFD : fromRunner[1], 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        let words: [String] = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
-        argv.append(nil)
-        defer { for a in argv { free(a) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ)
-        guard rc == 0 else {
+        let child: pid_t
+        do {
+            child = try Spawn.shell(command, stdin: toRunner[0], stdout: fromRunner[1], stderr: errFD >= 0 ? errFD : fromRunner[1])
+        } catch {
             close(toRunner[1])
             close(fromRunner[0])
-            throw NASLibError("runner \"\(command)\" cannot start (\(String(cString: strerror(rc))))")
+            throw NASLibError("runner \(error)")
         }
         pid = child
         input = FileHandle(fileDescriptor: toRunner[1], closeOnDealloc: true)
@@ -84,9 +65,7 @@ public final class DeviceRunner {
         guard pid > 0 else { return }
         try? input?.close()
         input = nil
-        kill(-pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        Spawn.kill(pid)
         close(output)
         output = -1
         pid = 0

@@ -3,11 +3,15 @@
 public struct SessionRanker<Model> {
     public let retrain: ([Model], [Double], TrainingOptions, Int, (EpochRecord) throws -> Void) throws -> Void
     public let rank: ([Model]) -> [Model]
+    /// Fewer models with an accuracy than this (a pair predictor needs a pair) and retraining is skipped: the
+    /// predictor keeps its weights until there is something to learn from.
+    public let minimumModels: Int
 
     public init(retrain: @escaping ([Model], [Double], TrainingOptions, Int, (EpochRecord) throws -> Void) throws -> Void,
-                rank: @escaping ([Model]) -> [Model]) {
+                rank: @escaping ([Model]) -> [Model], minimumModels: Int = 1) {
         self.retrain = retrain
         self.rank = rank
+        self.minimumModels = minimumModels
     }
 }
 
@@ -16,7 +20,7 @@ extension SessionRanker where Model == NB201Arch {
     public init(_ p: IterativeRanker) {
         self.init(retrain: { archs, targets, options, seed, observe in
             try p.retrain(archs, targets: targets, options: options, seed: seed, observe: observe)
-        }, rank: p.rank)
+        }, rank: p.rank, minimumModels: p is PairPredictor ? 2 : 1)
     }
 }
 
@@ -25,7 +29,7 @@ extension SessionRanker where Model: GraphEncodable {
     public init(_ p: PairPredictor) {
         self.init(retrain: { models, targets, options, seed, observe in
             try p.train(graphs: models.map(\.cellGraph), targets: targets, options: options, seed: seed, observe: observe)
-        }, rank: { models in p.rank(graphs: models.map(\.cellGraph)).map { models[$0] } })
+        }, rank: { models in p.rank(graphs: models.map(\.cellGraph)).map { models[$0] } }, minimumModels: 2)
     }
 }
 
@@ -137,13 +141,14 @@ public final class BRPNASSession<Model: Hashable> {
         opts.epochs = max(1, options.epochs * (i + 1) / options.iterations)
         opts.batch = max(2, options.batch * (i + 1) / options.iterations)
         let known = order.filter { told[$0] != nil }
-        guard known.count >= 2 else {
-            throw NASLibError("BRP-NAS cannot train its predictor: \(known.count) of the \(order.count) models evaluated so far have an accuracy (the others failed)")
+        // Too few results (failed evaluations, or one model per iteration for a pair predictor): nothing to learn
+        // from yet, the predictor keeps its weights.
+        if known.count >= ranker.minimumModels {
+            let values = known.map { told[$0]! }
+            let (low, high) = normalizer ?? (values.min()!, values.max()!)
+            let targets = values.map { ($0 - low) / max(high - low, 1e-12) }
+            try ranker.retrain(known, targets, opts, SeededRandom.subseed(seed, 10 + i)) { try observe(i, $0) }
         }
-        let values = known.map { told[$0]! }
-        let (low, high) = normalizer ?? (values.min()!, values.max()!)
-        let targets = values.map { ($0 - low) / max(high - low, 1e-12) }
-        try ranker.retrain(known, targets, opts, SeededRandom.subseed(seed, 10 + i)) { try observe(i, $0) }
         iteration += 1
         let trained = Set(order)
         if iteration < options.iterations {

@@ -1,0 +1,186 @@
+import Foundation
+import Interpreter
+import Lang
+import NASLib
+
+/// BRP-NAS as a NAS driver (docs/search.md, "Searches with real evaluations"): `brp(space:, evaluate:, dir:)`
+/// over NB201 or DARTS with an external command or a brpsh function as evaluator, journaled and resumable.
+enum DriverBuiltins {
+    static func all() -> [BuiltinFunction] { BuiltinFunction.category("Search", [run]) }
+
+    static let run = BuiltinFunction(
+        "run",
+        [BuiltinParameter("command", .string, "shell command per model: {arch} is the model (quoted), {dir} its directory, {id} its number"),
+         BuiltinParameter("timeout", .optional(.quantity(.time)), default: .nil, "a longer attempt is killed (on Slurm: the job's --time)"),
+         BuiltinParameter("retries", .int, default: .int(0), "more attempts after a failed one"),
+         BuiltinParameter("parallel", .int, default: .int(1), "evaluations at a time (processes here, or jobs in the Slurm queue)"),
+         BuiltinParameter("slurm", .bool, default: .bool(false), "each attempt is a Slurm job (sbatch --wait)"),
+         BuiltinParameter("sbatch", .list, default: .list([]), "extra sbatch options, e.g. [\"--partition=gpu\", \"--gres=gpu:1\"]")],
+        doc: "An external evaluator for brp(evaluate:): the last JSON line of the command's output gives the accuracy ({\"accuracy\": 94.1, ...}).") { c in
+        let template = try c.string("command")
+        guard template.contains("{arch}") else { throw c.fail("command", "the command must contain {arch}, where the model goes") }
+        var e = EvaluationCommand(template)
+        if !c.isNil("timeout") {
+            let t = try c.quantity("timeout", .time).base
+            guard t > 0 && t.isFinite else { throw c.fail("timeout", "must be positive") }
+            e.timeout = t
+        }
+        e.retries = try c.int("retries", min: 0, max: 100)
+        e.parallel = try c.int("parallel", min: 1, max: 4096)
+        if try c.bool("slurm") {
+            let options = try c.list("sbatch").map { v -> String in
+                guard case .string(let s) = v, s.hasPrefix("-") else { throw c.fail("sbatch", "options are strings like \"--partition=gpu\"") }
+                return s
+            }
+            e.backend = .slurm(options: options)
+        } else if !(try c.list("sbatch")).isEmpty {
+            throw c.fail("sbatch", "sbatch options need slurm: true")
+        }
+        return .object(EvaluatorObject(e))
+    }
+
+    static let spaces = ["nb201", "darts"]
+
+    /// The brp(...) call with `evaluate:` or a space other than NB201's benchmark.
+    static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value {
+        let space = try c.string("space")
+        guard spaces.contains(space) else {
+            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201 and darts)")
+        }
+        guard kind == "brp" else { throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")") }
+        guard c.isNil("limit") else { throw c.fail("limit", "a latency limit applies to NB201 benchmark searches (without evaluate:)") }
+        guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more") }
+        guard !c.isNil("evaluate") else {
+            throw c.fail("evaluate", "the \(space) space has no benchmark: give evaluate: run(\"python3 train.py {arch}\") or a function")
+        }
+        let seed = try c.seed()
+        let dir = try c.optionalString("dir")
+        var evaluatorIdentity: Any = "function"
+        var command: EvaluationCommand? = nil
+        switch c["evaluate"] {
+        case .object(let e as EvaluatorObject):
+            command = e.command
+            evaluatorIdentity = e.command.identity
+        case .function, .builtin: break
+        case let v: throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
+        }
+        if command == nil, dir != nil {
+            // A function's results are journaled too; its identity is its source text.
+            evaluatorIdentity = "function " + c["evaluate"].describeForError
+        }
+        var spec = spec
+        var header: [String: Any] = ["space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha, "iterations": o.iterations,
+                                     "epochs": o.epochs, "batch": o.batch, "evaluator": evaluatorIdentity]
+        let parallel = command?.parallel ?? 1
+        func drive<Model: Hashable>(_ candidates: [Model], _ ranker: SessionRanker<Model>, key: @escaping (Model) -> String,
+                                    value: @escaping (Model) -> Value) throws -> Value {
+            header["predictor"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))
+            let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
+            let totalEpochs = (1...o.iterations).reduce(0) { $0 + max(1, o.epochs * $1 / o.iterations) }
+            var progress = Progress(c, "brp", total: o.M)
+            defer { progress.finish() }
+            var epochs = 0
+            let session = try nas {
+                try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) { i, _ in
+                    epochs += 1
+                    if epochs % 10 == 0 { try c.checkCancelled() }
+                    _ = i
+                }
+            }
+            let driver = SearchDriver(session: session, key: key, journal: journal, parallel: parallel)
+            let evalRoot = dir.map { ($0 as NSString).appendingPathComponent("evals") } ?? NSTemporaryDirectory() + "brpsh-evals-\(getpid())"
+            let steps = try nas {
+                try driver.run(inline: command == nil, evaluate: { model, id, cancelled in
+                    if let cmd = command {
+                        return cmd.evaluate(model: key(model), dir: (evalRoot as NSString).appendingPathComponent(String(id)), id: id,
+                                            cancelled: cancelled)
+                    }
+                    let start = Date()
+                    let v = try c.call(c["evaluate"], [value(model)])
+                    guard let a = v.asDouble, a.isFinite else {
+                        throw BuiltinError("the evaluate function returned \(v.describeForError) for \(key(model)), a number expected", argument: "evaluate")
+                    }
+                    return SearchJournal.Outcome(accuracy: a, seconds: Date().timeIntervalSince(start))
+                }, wait: { done, detail in try progress.update(done, "\(detail) (predictor: \(totalEpochs) epochs in all)") })
+            }
+            return result(steps, value: value, key: key, dir: journal?.directory)
+        }
+        switch space {
+        case "darts":
+            spec.config.features = 10
+            let pool = try c.int("pool", min: o.M, max: 1_000_000)
+            header["pool"] = pool
+            var rng = SeededRandom(seed: seed).derived(1)
+            var seen = Set<DartsGenotype>(), candidates: [DartsGenotype] = []
+            var draws = 0
+            while candidates.count < pool {
+                let g = DartsGenotype.random(&rng)
+                draws += 1
+                if seen.insert(g).inserted { candidates.append(g) }
+                guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct genotypes") }
+            }
+            let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+            return try drive(candidates, ranker, key: \.description, value: { .string($0.description) })
+        default:
+            let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+            let context = NASContext.of(c)
+            return try drive(NB201Arch.all, ranker, key: \.string, value: { .object(ArchObject($0, context)) })
+        }
+    }
+
+    /// The search's result: best accuracy and model, every evaluation in proposal order.
+    static func result<Model>(_ steps: [SearchDriver<Model>.Step], value: (Model) -> Value, key: (Model) -> String, dir: String?) -> Value {
+        let ok = steps.filter { $0.outcome.accuracy != nil }
+        let best = ok.max { a, b in a.outcome.accuracy! < b.outcome.accuracy! || (a.outcome.accuracy! == b.outcome.accuracy! && a.id > b.id) }
+        let history = steps.map { s -> Value in
+            var r: [(String, Value)] = [("id", .int(s.id)), ("arch", .string(key(s.model))),
+                                        ("accuracy", s.outcome.accuracy.map(Value.number) ?? .nil),
+                                        ("status", .string(s.outcome.accuracy == nil ? "failed" : (s.resumed ? "journal" : "evaluated"))),
+                                        ("seconds", .number(s.outcome.seconds)), ("attempts", .int(s.outcome.attempts))]
+            if let e = s.outcome.error { r.append(("error", .string(e))) }
+            for k in s.outcome.metrics.keys.sorted() { r.append((k, .number(s.outcome.metrics[k]!))) }
+            return .record(Record(r))
+        }
+        var curve: [Value] = [], running = -Double.infinity
+        for s in steps {
+            if let a = s.outcome.accuracy { running = max(running, a) }
+            curve.append(running.isFinite ? .number(running) : .nil)
+        }
+        return .record(Record([
+            ("best", best.map { .number($0.outcome.accuracy!) } ?? .nil),
+            ("best_arch", best.map { value($0.model) } ?? .nil),
+            ("evaluated", .int(steps.count)),
+            ("failed", .int(steps.count - ok.count)),
+            ("from_journal", .int(steps.filter(\.resumed).count)),
+            ("curve", .list(curve)),
+            ("history", .list(history)),
+            ("dir", dir.map(Value.string) ?? .nil),
+        ]))
+    }
+}
+
+/// `run("python3 train.py {arch}")`: an evaluator for searches.
+final class EvaluatorObject: HostObject {
+    let command: EvaluationCommand
+    init(_ command: EvaluationCommand) { self.command = command }
+    var typeName: String { "evaluator" }
+    var memberNames: [String] { ["command", "timeout", "retries", "parallel", "slurm"] }
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "command": return .string(command.template)
+        case "timeout": return command.timeout.map { .quantity(Quantity.seconds($0, display: .s)) } ?? .nil
+        case "retries": return .int(command.retries)
+        case "parallel": return .int(command.parallel)
+        case "slurm": return .bool(command.backend != .local)
+        default: return nil
+        }
+    }
+    func display() -> String {
+        var parts = ["run(\"\(command.template)\""]
+        if let t = command.timeout { parts.append("timeout: \(t) s") }
+        if command.retries > 0 { parts.append("retries: \(command.retries)") }
+        if command.parallel > 1 { parts.append("parallel: \(command.parallel)") }
+        if case .slurm(let o) = command.backend { parts.append("slurm: true" + (o.isEmpty ? "" : ", sbatch: \(o)")) }
+        return parts.joined(separator: ", ") + ")"
+    }
+}

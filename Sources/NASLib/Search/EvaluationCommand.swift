@@ -1,0 +1,143 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An external evaluation per model (docs/search.md, "Evaluators"): a shell command line in which `{arch}` becomes
+/// the model (shell-quoted: a NB201 arch string, a DARTS `Genotype(...)`, an NB101 spec), `{dir}` the model's own
+/// directory (`DIR/evals/N`, for checkpoints and logs) and `{id}` its number N. The command's standard output and
+/// error go to `stdout.log` and `stderr.log` there; the last line of standard output that is a JSON object with a
+/// numeric `accuracy` gives the result, its other numeric fields are kept as metrics.
+///
+/// A non-zero exit, no accuracy line, or a run past `timeout` (its process group is killed) is a failed attempt;
+/// after `retries` more attempts the model is recorded as failed with the reason and the stderr tail. On Slurm
+/// each attempt is one `sbatch --wait` job (the timeout becomes the job's `--time`; extra `sbatch` options pass
+/// through), so `parallel` evaluations are `parallel` jobs in the queue.
+public struct EvaluationCommand: Sendable, Equatable {
+    public enum Backend: Sendable, Equatable {
+        case local
+        case slurm(options: [String])
+    }
+
+    public var template: String
+    public var timeout: Double?
+    public var retries = 0
+    public var parallel = 1
+    public var backend = Backend.local
+
+    public init(_ template: String) { self.template = template }
+
+    /// What identifies the evaluator in a search journal (a different command is a different search).
+    public var identity: [String: Any] {
+        var o: [String: Any] = ["command": template, "retries": retries]
+        if let t = timeout { o["timeout"] = t }
+        return o
+    }
+
+    public func commandLine(model: String, dir: String, id: Int) -> String {
+        template.replacingOccurrences(of: "{arch}", with: Spawn.quote(model))
+            .replacingOccurrences(of: "{dir}", with: Spawn.quote(dir))
+            .replacingOccurrences(of: "{id}", with: String(id))
+    }
+
+    /// Evaluates one model (retrying as configured). nil when `cancelled` turned true: the attempt in flight was
+    /// stopped and nothing is recorded, so a resumed search evaluates the model again.
+    public func evaluate(model: String, dir: String, id: Int, cancelled: @escaping () -> Bool) -> SearchJournal.Outcome? {
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let start = Date()
+        var reason = ""
+        for attempt in 1...(retries + 1) {
+            let result = attemptOnce(model: model, dir: dir, id: id, cancelled: cancelled)
+            switch result {
+            case .cancelled: return nil
+            case .success(let accuracy, let metrics):
+                return .init(accuracy: accuracy, metrics: metrics, seconds: Date().timeIntervalSince(start), attempts: attempt)
+            case .failure(let why):
+                reason = why
+            }
+        }
+        return .init(accuracy: nil, error: reason, seconds: Date().timeIntervalSince(start), attempts: retries + 1)
+    }
+
+    enum Attempt {
+        case success(Double, [String: Double])
+        case failure(String)
+        case cancelled
+    }
+
+    func attemptOnce(model: String, dir: String, id: Int, cancelled: () -> Bool) -> Attempt {
+        let out = (dir as NSString).appendingPathComponent("stdout.log"), err = (dir as NSString).appendingPathComponent("stderr.log")
+        var line = commandLine(model: model, dir: dir, id: id)
+        var jobFile: String? = nil
+        if case .slurm(let options) = backend {
+            let job = (dir as NSString).appendingPathComponent("sbatch.out")
+            jobFile = job
+            var args = ["sbatch", "--wait", "--parsable", "--job-name=brpsh-eval-\(id)", "--output=\(out)", "--error=\(err)",
+                        "--chdir=\(FileManager.default.currentDirectoryPath)"]
+            if let t = timeout { args.append("--time=\(max(1, Int((t / 60).rounded(.up))))") }
+            args += options
+            args.append("--wrap=\(line)")
+            line = args.map(Spawn.quote).joined(separator: " ") + " >" + Spawn.quote(job) + " 2>&1"
+        }
+        let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let o = jobFile == nil ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
+        let e = jobFile == nil ? open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { for fd in [devnull, o, e] where fd >= 0 { close(fd) } }
+        guard devnull >= 0, o >= 0, e >= 0 else { return .failure("cannot open the logs in \(dir)") }
+        let pid: pid_t
+        do { pid = try Spawn.shell(line, stdin: devnull, stdout: o, stderr: e) } catch { return .failure("\(error)") }
+        let deadline = timeout.map { Date().addingTimeInterval($0 + (jobFile == nil ? 0 : 120)) }
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { return .failure("lost the evaluation process (\(String(cString: strerror(errno))))") }
+            if cancelled() {
+                Spawn.kill(pid)
+                cancelSlurmJob(jobFile)
+                return .cancelled
+            }
+            if let d = deadline, Date() > d {
+                Spawn.kill(pid)
+                cancelSlurmJob(jobFile)
+                return .failure("timed out after \(timeout!) s")
+            }
+            usleep(20_000)
+        }
+        let stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard code == 0 else { return .failure("exit status \(code)\(Self.tail(err))") }
+        for text in stdout.split(separator: "\n").reversed() {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("{"), let obj = try? JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any] else { continue }
+            guard let a = (obj["accuracy"] as? NSNumber)?.doubleValue, a.isFinite, !(obj["accuracy"] is Bool) else {
+                return .failure("the last JSON line has no numeric \"accuracy\": \(t.prefix(200))")
+            }
+            var metrics: [String: Double] = [:]
+            for (k, v) in obj where k != "accuracy" {
+                if let n = v as? NSNumber, !(v is Bool), n.doubleValue.isFinite { metrics[k] = n.doubleValue }
+            }
+            return .success(a, metrics)
+        }
+        return .failure("no JSON line with an \"accuracy\" on standard output\(Self.tail(err))")
+    }
+
+    func cancelSlurmJob(_ file: String?) {
+        guard let f = file, let text = try? String(contentsOfFile: f, encoding: .utf8),
+              let job = text.split(whereSeparator: \.isNewline).first.map({ String($0.split(separator: ";")[0]) }),
+              !job.isEmpty, job.allSatisfy(\.isNumber) else { return }
+        let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(devnull) }
+        if let pid = try? Spawn.shell("scancel \(job)", stdin: devnull, stdout: devnull, stderr: devnull) {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+    }
+
+    /// "; stderr: ..." with the last lines of a log, or nothing.
+    static func tail(_ path: String) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
+        let lines = text.split(whereSeparator: \.isNewline).suffix(5).joined(separator: " | ")
+        return lines.isEmpty ? "" : "; stderr: " + String(lines.suffix(400))
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Runs a BRP-NAS session to the end with an evaluator that is not a table lookup: each batch the session proposes
+/// is recorded in the journal, the models without a recorded outcome are evaluated (`parallel` at a time), each
+/// outcome is journaled as it arrives, and then the batch is told to the session in proposal order (so the search's
+/// history does not depend on which evaluation finished first). A resumed search replays from the seed and answers
+/// every journaled model from the journal: it never evaluates a finished model again and ends exactly as an
+/// uninterrupted run.
+public struct SearchDriver<Model: Hashable> {
+    public struct Step {
+        public let id: Int
+        public let model: Model
+        public let outcome: SearchJournal.Outcome
+        /// Answered from the journal of an earlier run.
+        public let resumed: Bool
+    }
+
+    public let session: BRPNASSession<Model>
+    /// The model as the evaluator and the journal see it (`{arch}`).
+    public let key: (Model) -> String
+    public let journal: SearchJournal?
+    public let parallel: Int
+
+    public init(session: BRPNASSession<Model>, key: @escaping (Model) -> String, journal: SearchJournal?, parallel: Int) {
+        self.session = session
+        self.key = key
+        self.journal = journal
+        self.parallel = max(1, parallel)
+    }
+
+    /// `evaluate(model, id, cancelled)`: the outcome, or nil when cancelled. `inline`: evaluate one at a time on this
+    /// thread (a brpsh function, which runs on the interpreter's thread); otherwise on `parallel` worker threads. `wait(done, detail)` is called on this
+    /// thread at least every 0.2 s while evaluations run; it throws to stop (Ctrl-C): running evaluations are
+    /// cancelled, finished ones are already journaled, and the error is rethrown.
+    public func run(inline: Bool, evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?,
+                    wait: (Int, String) throws -> Void) throws -> [Step] {
+        var steps: [Step] = []
+        var proposed = 0
+        while !session.finished {
+            let it = session.iteration, n = session.options.iterations
+            let detail = it < n ? "iteration \(it + 1)/\(n)" : "down the final ranking"
+            let batch = session.ask(Int.max)
+            guard !batch.isEmpty else { throw NASLibError("the search proposed no model before its budget (internal error)") }
+            let keys = batch.map(key)
+            try journal?.proposed(keys)
+            let ids = batch.indices.map { proposed + $0 + 1 }
+            proposed += batch.count
+            var outcomes = keys.map { journal?.outcome($0) }
+            let resumed = outcomes.map { $0 != nil }
+            let todo = batch.indices.filter { outcomes[$0] == nil }
+            try wait(steps.count + batch.count - todo.count, detail)
+            if inline {
+                for i in todo {
+                    guard let o = try evaluate(batch[i], ids[i], { false }) else { throw NASLibError("evaluation cancelled") }
+                    try journal?.finished(keys[i], o)
+                    outcomes[i] = o
+                    try wait(steps.count + batch.count - todo.count + todo.firstIndex(of: i)! + 1, detail)
+                }
+            } else {
+                outcomes = try concurrently(todo, batch, ids, keys, outcomes, evaluate: evaluate) { done in
+                    try wait(steps.count + batch.count - todo.count + done, detail)
+                }
+            }
+            for (i, m) in batch.enumerated() {
+                let o = outcomes[i]!
+                if o.accuracy != nil { try session.tell(m, o.accuracy!) } else { try session.fail(m) }
+                steps.append(Step(id: ids[i], model: m, outcome: o, resumed: resumed[i]))
+            }
+        }
+        return steps
+    }
+
+    private func concurrently(_ todo: [Int], _ batch: [Model], _ ids: [Int], _ keys: [String], _ start: [SearchJournal.Outcome?],
+                              evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?,
+                              wait: (Int) throws -> Void) throws -> [SearchJournal.Outcome?] {
+        let work = ConcurrentEvaluations(todo: todo, batch: batch, ids: ids, keys: keys, outcomes: start, journal: journal,
+                                         evaluate: evaluate)
+        let group = DispatchGroup()
+        for _ in 0..<min(parallel, todo.count) {
+            group.enter()
+            Thread {
+                work.work()
+                group.leave()
+            }.start()
+        }
+        var failure: Error? = nil
+        while group.wait(timeout: .now() + 0.2) == .timedOut {
+            guard failure == nil else { continue }
+            do { try wait(work.finishedCount) } catch {
+                failure = error
+                work.cancel()
+            }
+        }
+        if let e = failure ?? work.error { throw e }
+        return work.outcomes
+    }
+}
+
+/// The evaluations of one batch shared by the worker threads.
+// Sendable, unchecked: every mutable field is read and written under `lock`; the evaluate closure is called from
+// several threads only for external commands (each call spawns its own process), never for a brpsh function.
+final class ConcurrentEvaluations<Model>: @unchecked Sendable {
+    let lock = NSLock()
+    let todo: [Int], batch: [Model], ids: [Int], keys: [String]
+    let journal: SearchJournal?
+    let evaluate: (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?
+    private var next = 0, done = 0, stop = false
+    private(set) var outcomes: [SearchJournal.Outcome?]
+    private(set) var error: Error?
+
+    init(todo: [Int], batch: [Model], ids: [Int], keys: [String], outcomes: [SearchJournal.Outcome?], journal: SearchJournal?,
+         evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?) {
+        self.todo = todo
+        self.batch = batch
+        self.ids = ids
+        self.keys = keys
+        self.outcomes = outcomes
+        self.journal = journal
+        self.evaluate = evaluate
+    }
+
+    private func locked<T>(_ f: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return f()
+    }
+
+    var stopped: Bool { locked { stop } }
+    var finishedCount: Int { locked { done } }
+    func cancel() { locked { stop = true } }
+
+    /// One worker: takes the next model until none is left or the batch is cancelled.
+    func work() {
+        while true {
+            let taken: Int? = locked {
+                guard !stop, next < todo.count else { return nil }
+                next += 1
+                return todo[next - 1]
+            }
+            guard let i = taken else { return }
+            do {
+                guard let o = try evaluate(batch[i], ids[i], { [unowned self] in stopped }) else { return }
+                try journal?.finished(keys[i], o)
+                locked {
+                    outcomes[i] = o
+                    done += 1
+                }
+            } catch {
+                locked {
+                    self.error = self.error ?? error
+                    stop = true
+                }
+                return
+            }
+        }
+    }
+}

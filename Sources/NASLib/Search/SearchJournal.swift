@@ -1,0 +1,181 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A search on disk (`DIR/journal.jsonl`): a header line with everything that determines the search (space, budgets,
+/// seed, predictor settings, evaluator), then one line per event, appended and synced before brpsh goes on:
+/// `{"event": "proposed", "models": [...]}` when the search proposes a batch, `{"event": "result", "model": ...,
+/// "accuracy": ..., "metrics": {...}, "seconds": ..., "attempts": ...}` when an evaluation finishes and
+/// `{"event": "failed", "model": ..., "error": ...}` when one has failed for good.
+///
+/// Reopening with the same header resumes: the search replays from its seed, every model with a recorded result is
+/// answered from the journal instead of being evaluated again, and every replayed proposal must equal the recorded
+/// one (otherwise the journal belongs to another search and is refused). A line cut short by a crash is dropped.
+// Sendable, unchecked: outcomes and appends go through `lock` (evaluations finish on several threads).
+public final class SearchJournal: @unchecked Sendable {
+    public struct Outcome: Equatable, Sendable {
+        public var accuracy: Double?
+        public var metrics: [String: Double] = [:]
+        public var error: String?
+        public var seconds: Double = 0
+        public var attempts: Int = 1
+        public init(accuracy: Double?, metrics: [String: Double] = [:], error: String? = nil, seconds: Double = 0, attempts: Int = 1) {
+            self.accuracy = accuracy
+            self.metrics = metrics
+            self.error = error
+            self.seconds = seconds
+            self.attempts = attempts
+        }
+    }
+
+    public static let format = "brpsh-search-1"
+    public let directory: String
+    public var path: String { (directory as NSString).appendingPathComponent("journal.jsonl") }
+    /// Recorded outcomes by model key.
+    public private(set) var outcomes: [String: Outcome] = [:]
+    /// Recorded proposals, in order.
+    public private(set) var proposals: [String] = []
+    /// How many proposals the replay has checked so far.
+    private var replayed = 0
+    private let handle: FileHandle
+    private let lock = NSLock()
+
+    public init(directory: String, header: [String: Any]) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw NASLibError("\(directory): cannot create the search directory (\(error.localizedDescription))")
+        }
+        let path = (directory as NSString).appendingPathComponent("journal.jsonl")
+        var wanted = header
+        wanted["format"] = Self.format
+        let wantedLine = try JSONSerialization.data(withJSONObject: wanted, options: [.sortedKeys])
+        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
+            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let complete = data.last == UInt8(ascii: "\n")
+            lines.removeLast()
+            guard let first = lines.first, let h = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+                  h["format"] as? String == Self.format else {
+                throw NASLibError("\(path): not a brpsh search journal")
+            }
+            let old = try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys])
+            guard old == wantedLine else {
+                let differs = wanted.keys.filter { k in
+                    (try? JSONSerialization.data(withJSONObject: [wanted[k]!], options: [.sortedKeys]))
+                        != h[k].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
+                }.sorted()
+                throw NASLibError("\(path) holds another search (it differs in \(differs.joined(separator: ", "))); use another dir: or the same settings")
+            }
+            var proposals: [String] = [], outcomes: [String: Outcome] = [:]
+            for (i, line) in lines.enumerated().dropFirst() {
+                do { try Self.record(Data(line), &proposals, &outcomes) } catch { throw NASLibError("\(path):\(i + 1): \(error)") }
+            }
+            self.proposals = proposals
+            self.outcomes = outcomes
+            if !complete {
+                let keep = lines.reduce(0) { $0 + $1.count + 1 }
+                guard truncate(path, off_t(keep)) == 0 else { throw NASLibError("\(path): cannot drop the incomplete last line") }
+            }
+        } else {
+            guard FileManager.default.createFile(atPath: path, contents: wantedLine + Data("\n".utf8)) else {
+                throw NASLibError("\(path): cannot write the search journal")
+            }
+        }
+        guard let h = FileHandle(forWritingAtPath: path) else { throw NASLibError("\(path): cannot open for appending") }
+        h.seekToEndOfFile()
+        handle = h
+    }
+
+    deinit { try? handle.close() }
+
+    private static func record(_ line: Data, _ proposals: inout [String], _ outcomes: inout [String: Outcome]) throws {
+        guard let o = try? JSONSerialization.jsonObject(with: line) as? [String: Any], let event = o["event"] as? String else {
+            throw NASLibError("not a journal event")
+        }
+        switch event {
+        case "proposed":
+            guard let models = o["models"] as? [String] else { throw NASLibError("a proposal without models") }
+            proposals += models
+        case "result", "failed":
+            guard let model = o["model"] as? String else { throw NASLibError("a \(event) without its model") }
+            var out = Outcome(accuracy: nil)
+            if event == "result" {
+                guard let a = (o["accuracy"] as? NSNumber)?.doubleValue, a.isFinite else { throw NASLibError("a result without a finite accuracy") }
+                out.accuracy = a
+            }
+            out.error = o["error"] as? String
+            out.metrics = (o["metrics"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+            out.seconds = (o["seconds"] as? NSNumber)?.doubleValue ?? 0
+            out.attempts = (o["attempts"] as? NSNumber)?.intValue ?? 1
+            outcomes[model] = out
+        default:
+            throw NASLibError("unknown event \"\(event)\"")
+        }
+    }
+
+    /// JSON written by hand so every number keeps all its digits (Double's description reads back to the same bits).
+    static func encode(_ v: Any) -> String {
+        switch v {
+        case let d as Double: return d.isFinite ? "\(d)" : "null"
+        case let i as Int: return "\(i)"
+        case let s as String:
+            let quoted = (try? JSONSerialization.data(withJSONObject: [s])).flatMap { String(data: $0, encoding: .utf8) } ?? "[\"?\"]"
+            return String(quoted.dropFirst().dropLast())
+        case let xs as [Any]: return "[" + xs.map(encode).joined(separator: ",") + "]"
+        case let o as [String: Any]: return "{" + o.keys.sorted().map { encode($0) + ":" + encode(o[$0]!) }.joined(separator: ",") + "}"
+        default: return "null"
+        }
+    }
+
+    private func append(_ o: [String: Any]) throws {
+        let line = Data((Self.encode(o) + "\n").utf8)
+        do {
+            try handle.write(contentsOf: line)
+            try handle.synchronize()
+        } catch {
+            throw NASLibError("\(path): cannot append to the search journal (\(error.localizedDescription))")
+        }
+    }
+
+    /// A batch the search proposed: checked against the recorded proposals while replaying, recorded after them.
+    public func proposed(_ models: [String]) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        var fresh: [String] = []
+        for m in models {
+            if replayed < proposals.count {
+                guard proposals[replayed] == m else {
+                    throw NASLibError("\(path): the search now proposes \(m) as model \(replayed + 1), the journal recorded \(proposals[replayed]); it was written by another version of the search. Use another dir:")
+                }
+            } else {
+                fresh.append(m)
+            }
+            replayed += 1
+        }
+        if !fresh.isEmpty {
+            try append(["event": "proposed", "models": fresh])
+            proposals += fresh
+        }
+    }
+
+    /// An evaluation's outcome (thread-safe: evaluations finish concurrently).
+    public func finished(_ model: String, _ out: Outcome) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        var o: [String: Any] = ["event": out.accuracy == nil ? "failed" : "result", "model": model, "seconds": out.seconds,
+                                "attempts": out.attempts]
+        if let a = out.accuracy { o["accuracy"] = a }
+        if !out.metrics.isEmpty { o["metrics"] = out.metrics }
+        if let e = out.error { o["error"] = e }
+        try append(o)
+        outcomes[model] = out
+    }
+
+    public func outcome(_ model: String) -> Outcome? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes[model]
+    }
+}

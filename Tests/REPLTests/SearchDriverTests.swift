@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// BRP-NAS as a driver of real evaluations (issue 17): the DARTS space with an external evaluator command, killed
+/// halfway and resumed without repeating a finished evaluation, ending exactly as the uninterrupted run; the same
+/// search with each evaluation a Slurm job.
+@Suite(.serialized) struct SearchDriverTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let eval = repo.appendingPathComponent("examples/darts/eval.py").path
+
+    /// A small search (small predictor so the test is quick) that prints every evaluation and the best result.
+    static func script(dir: String, evaluator: String = "parallel: 2", K: Int = 10, M: Int = 30) -> String {
+        """
+        r = brp(space: "darts", K: \(K), M: \(M), seed: 1, epochs: 20, hidden: 32, pool: 300,
+                evaluate: run("python3 \(eval) {arch}", \(evaluator)), dir: "\(dir)")
+        for h in r.history { print(h.id, h.accuracy, h.arch) }
+        print("best", r.best, r.best_arch)
+        print("from journal", r.from_journal, "failed", r.failed)
+        """
+    }
+
+    static func results(_ out: String) -> [String] { out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("from journal") } }
+
+    static func journalResults(_ dir: String) -> Set<String> {
+        let text = (try? String(contentsOfFile: dir + "/journal.jsonl", encoding: .utf8)) ?? ""
+        return Set(text.split(separator: "\n").compactMap { line -> String? in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["event"] as? String == "result" else { return nil }
+            return o["model"] as? String
+        })
+    }
+
+    @Test func killedHalfwayResumesWithoutRepeatingAndEndsIdentical() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SearchDriverTests.script(dir: dir + "/a").write(toFile: dir + "/a.brp", atomically: true, encoding: .utf8)
+        try SearchDriverTests.script(dir: dir + "/b").write(toFile: dir + "/b.brp", atomically: true, encoding: .utf8)
+        let (s1, reference, e1) = try CommandLineTests.brpsh([dir + "/a.brp", "--quiet"], env: ["EVAL_LOG": dir + "/a.log"])
+        #expect(s1 == 0, "\(e1)")
+        #expect(reference.contains("from journal 0 failed 0"))
+        let all = try String(contentsOfFile: dir + "/a.log", encoding: .utf8).split(separator: "\n")
+        #expect(all.count == 30 && Set(all).count == 30)
+
+        // The same search, slowed down, killed (SIGKILL: no chance to clean up) once 12 results are journaled.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        p.arguments = [dir + "/b.brp", "--quiet"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.3"]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(300)
+        while SearchDriverTests.journalResults(dir + "/b").count < 12 && p.isRunning && Date() < deadline { usleep(50_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let journaled = SearchDriverTests.journalResults(dir + "/b")
+        #expect(journaled.count >= 12 && journaled.count < 30, "\(journaled.count) results journaled when killed")
+        sleep(1)  // evaluations that were running finish on their own (their results were never journaled)
+
+        let (s2, resumed, e2) = try CommandLineTests.brpsh([dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b2.log"])
+        #expect(s2 == 0, "\(e2)")
+        #expect(SearchDriverTests.results(resumed) == SearchDriverTests.results(reference))
+        #expect(resumed.contains("from journal \(journaled.count) failed 0"))
+        let again = try String(contentsOfFile: dir + "/b2.log", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(Set(again).isDisjoint(with: journaled), "a journaled evaluation ran again")
+        #expect(again.count == 30 - journaled.count)
+
+        // Run a third time: everything comes from the journal, nothing is evaluated.
+        let (s3, third, _) = try CommandLineTests.brpsh([dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b3.log"])
+        #expect(s3 == 0 && third.contains("from journal 30 failed 0"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b3.log"))
+
+        // Another search in the same directory is refused, naming what differs.
+        try SearchDriverTests.script(dir: dir + "/b", K: 12).write(toFile: dir + "/c.brp", atomically: true, encoding: .utf8)
+        let (s4, _, e4) = try CommandLineTests.brpsh([dir + "/c.brp", "--quiet"])
+        #expect(s4 == 70 && e4.contains("holds another search") && e4.contains("K"), "\(e4)")
+    }
+
+    /// A failing evaluation is retried, then recorded as failed with its stderr; the search goes on.
+    @Test func failedEvaluationsAreRecordedNotFatal() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SearchDriverTests.script(dir: dir + "/s", evaluator: "retries: 1", K: 6, M: 10)
+            .write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
+        let (status, out, err) = try CommandLineTests.brpsh([dir + "/s.brp", "--quiet"], env: ["EVAL_FAIL_IF": "max_pool_3x3', 0"])
+        #expect(status == 0, "\(err)")
+        let failed = Int(out.split(separator: "\n").last { $0.hasPrefix("from journal") }?.split(separator: " ").last ?? "") ?? -1
+        #expect(failed > 0 && failed < 10, "\(out)")
+        let journal = try String(contentsOfFile: dir + "/s/journal.jsonl", encoding: .utf8)
+        #expect(journal.contains("\"event\":\"failed\"") && journal.contains("simulated training failure") && journal.contains("\"attempts\":2"))
+    }
+
+    /// Each evaluation a Slurm job on the local test cluster: the same results as evaluating here.
+    @Test(.enabled(if: SlurmCluster.conf != nil, Comment(rawValue: SlurmCluster.reason)))
+    func evaluationsAsSlurmJobs() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SearchDriverTests.script(dir: dir + "/local", K: 5, M: 8).write(toFile: dir + "/local.brp", atomically: true, encoding: .utf8)
+        try SearchDriverTests.script(dir: dir + "/slurm", evaluator: "parallel: 4, slurm: true, timeout: 300s", K: 5, M: 8)
+            .write(toFile: dir + "/slurm.brp", atomically: true, encoding: .utf8)
+        let (s1, local, e1) = try CommandLineTests.brpsh([dir + "/local.brp", "--quiet"])
+        #expect(s1 == 0, "\(e1)")
+        let (s2, slurm, e2) = try CommandLineTests.brpsh([dir + "/slurm.brp", "--quiet"], env: ["SLURM_CONF": SlurmCluster.conf!], cwd: dir)
+        #expect(s2 == 0, "\(e2)")
+        #expect(SearchDriverTests.results(slurm) == SearchDriverTests.results(local))
+        #expect(FileManager.default.fileExists(atPath: dir + "/slurm/evals/1/sbatch.out"))
+    }
+}
