@@ -76,6 +76,32 @@ import TestSupport
         #expect(s4 == 70 && e4.contains("holds another search") && e4.contains("K"), "\(e4)")
     }
 
+    /// search("brp", dir:) journals asks and tells: a new session on the same directory (a new brpsh process, after the
+    /// first stopped mid-iteration) resumes with the same history, re-offers what was asked and not told, and ends
+    /// as an uninterrupted session.
+    @Test func askTellSessionResumesFromItsJournal() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let make = #"s = search("brp", space: "darts", K: 6, M: 12, iters: 2, epochs: 5, hidden: 16, pool: 100, seed: 4, dir: "j")"#
+        let score = #"fn score(g) { len(g) % 7 + 90 }"#
+        let finish = """
+            while not s.finished { for g in s.ask(4) { s.tell(g, score(g)) } }
+            print(s.best.accuracy, len(s.history))
+            for h in s.history { print(h.accuracy, h.arch) }
+            """
+        try [make, score, finish].joined(separator: "\n").write(toFile: dir + "/whole.brp", atomically: true, encoding: .utf8)
+        try [make, score, "for g in s.ask(5) { s.tell(g, score(g)) }", "x = s.ask(1)", "print(len(s.history))"]
+            .joined(separator: "\n").write(toFile: dir + "/part.brp", atomically: true, encoding: .utf8)
+        let (s0, whole, e0) = try CommandLineTests.brpsh(["whole.brp"], cwd: dir)
+        #expect(s0 == 0, "\(e0)")
+        try FileManager.default.removeItem(atPath: dir + "/j")
+        let (s1, part, e1) = try CommandLineTests.brpsh(["part.brp"], cwd: dir)
+        #expect(s1 == 0 && part == "3\n", "\(part) \(e1)")
+        let (s2, resumed, e2) = try CommandLineTests.brpsh(["whole.brp"], cwd: dir)
+        #expect(s2 == 0, "\(e2)")
+        #expect(resumed == whole)
+    }
+
     /// A failing evaluation is retried, then recorded as failed with its stderr; the search goes on.
     @Test func failedEvaluationsAreRecordedNotFatal() throws {
         let dir = ArtifactTests.scratch()

@@ -6,7 +6,7 @@ import NASLib
 /// BRP-NAS as a NAS driver (docs/search.md, "Searches with real evaluations"): `brp(space:, evaluate:, dir:)`
 /// over NB201 or DARTS with an external command or a brpsh function as evaluator, journaled and resumable.
 enum DriverBuiltins {
-    static func all() -> [BuiltinFunction] { BuiltinFunction.category("Search", [run]) }
+    static func all() -> [BuiltinFunction] { BuiltinFunction.category("Search", [run, AskTellBuiltins.search]) }
 
     static let run = BuiltinFunction(
         "run",
@@ -110,15 +110,7 @@ enum DriverBuiltins {
             spec.config.features = 10
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
-            var rng = SeededRandom(seed: seed).derived(1)
-            var seen = Set<DartsGenotype>(), candidates: [DartsGenotype] = []
-            var draws = 0
-            while candidates.count < pool {
-                let g = DartsGenotype.random(&rng)
-                draws += 1
-                if seen.insert(g).inserted { candidates.append(g) }
-                guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct genotypes") }
-            }
+            let candidates = try dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
             return try drive(candidates, ranker, key: \.description, value: { .string($0.description) })
         default:
@@ -126,6 +118,20 @@ enum DriverBuiltins {
             let context = NASContext.of(c)
             return try drive(NB201Arch.all, ranker, key: \.string, value: { .object(ArchObject($0, context)) })
         }
+    }
+
+    /// `pool` distinct random DARTS genotypes drawn from the seed (the candidates BRP-NAS ranks).
+    static func dartsPool(_ pool: Int, seed: Int, _ c: BuiltinCall) throws -> [DartsGenotype] {
+        var rng = SeededRandom(seed: seed).derived(1)
+        var seen = Set<DartsGenotype>(), candidates: [DartsGenotype] = []
+        var draws = 0
+        while candidates.count < pool {
+            let g = DartsGenotype.random(&rng)
+            draws += 1
+            if seen.insert(g).inserted { candidates.append(g) }
+            guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct genotypes") }
+        }
+        return candidates
     }
 
     /// The search's result: best accuracy and model, every evaluation in proposal order.

@@ -98,6 +98,26 @@ enum SearchBuiltins {
         return archs
     }
 
+    /// BRP-NAS's budgets and predictor from a brp(...) or search("brp", ...) call.
+    static func brpOptions(_ c: BuiltinCall) throws -> (BRPNAS.Options, PairPredictor.Spec, String) {
+        let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1, max: Limits.epochs)
+        var o = BRPNAS.Options()
+        o.K = K
+        o.iterations = iters
+        o.M = try c.optionalInt("M") ?? K
+        guard iters <= K else { throw c.fail("iters", "\(iters) iterations need K ≥ \(iters) (K = \(K))") }
+        guard o.M >= K else { throw c.fail("M", "the total budget M = \(o.M) must be at least the predictor budget K = \(K)") }
+        o.alpha = try c.double("alpha")
+        guard o.alpha >= 0 && o.alpha <= 1 else { throw c.fail("alpha", "must be in [0, 1]") }
+        let (spec, batch) = try AccuracyBuiltins.pairSpec(c, models: K)
+        o.predictor = spec
+        o.epochs = spec.options.epochs
+        o.batch = batch
+        let kind = c.isNil("predictor") ? "brp" : try c.string("predictor")  // search("brp") has no predictor: parameter
+        guard kind == "brp" || kind == "gcn" else { throw c.fail("predictor", "use brp or gcn, got \"\(kind)\"") }
+        return (o, spec, kind)
+    }
+
     static let brp = BuiltinFunction(
         "brp",
         [BuiltinParameter("K", .int, default: .int(100), "predictor budget: models trained to train the predictor"),
@@ -117,21 +137,8 @@ enum SearchBuiltins {
                BuiltinParameter("dir", .optional(.string), default: .nil, "with evaluate: journal every proposal and result here; the same call resumes"),
                BuiltinParameter("pool", .int, default: .int(2000), "darts: random distinct genotypes the predictor ranks (drawn from the seed)")],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
-        let K = try c.int("K", min: 1), iters = try c.int("iters", min: 1, max: Limits.epochs)
-        var o = BRPNAS.Options()
-        o.K = K
-        o.iterations = iters
-        o.M = try c.optionalInt("M") ?? K
-        guard iters <= K else { throw c.fail("iters", "\(iters) iterations need K ≥ \(iters) (K = \(K))") }
-        guard o.M >= K else { throw c.fail("M", "the total budget M = \(o.M) must be at least the predictor budget K = \(K)") }
-        o.alpha = try c.double("alpha")
-        guard o.alpha >= 0 && o.alpha <= 1 else { throw c.fail("alpha", "must be in [0, 1]") }
-        let (spec, batch) = try AccuracyBuiltins.pairSpec(c, models: K)
-        o.predictor = spec
-        o.epochs = spec.options.epochs
-        o.batch = batch
-        let kind = try c.string("predictor")
-        guard kind == "brp" || kind == "gcn" else { throw c.fail("predictor", "use brp or gcn, got \"\(kind)\"") }
+        var (o, spec, kind) = try brpOptions(c)
+        let K = o.K, iters = o.iterations
         let space = try c.string("space")
         if !c.isNil("evaluate") || space != "nb201" || !c.isNil("dir") {
             return try DriverBuiltins.search(c, o, spec, kind: kind)

@@ -1,0 +1,194 @@
+import Foundation
+import Interpreter
+import Lang
+import NASLib
+
+/// `search("brp", ...)`: BRP-NAS step by step in the language. `s.ask(n)` proposes models, `s.tell(a, accuracy)`
+/// records one (`s.fail(a)` a failed evaluation), `s.best`, `s.history`, `s.finished`, `plot(s)`. With `dir:` every
+/// proposal and answer is journaled, and the same `search(...)` call later resumes where it stopped.
+enum AskTellBuiltins {
+    static let dropped: Set<String> = ["evaluate", "runs", "name", "select", "report", "limit", "latency", "predictor", "init"]
+
+    static let search = BuiltinFunction(
+        "search",
+        [BuiltinParameter("method", .string, "brp (BRP-NAS)")]
+            + SearchBuiltins.brp.parameters.filter { !dropped.contains($0.name) && $0.name != "dir" }
+            + [BuiltinParameter("dir", .optional(.string), default: .nil, "journal every proposal and answer here; the same call resumes")],
+        doc: "An ask/tell search: s.ask(n) proposes models, s.tell(a, accuracy) records results; s.best, s.history, plot(s). On nb201 telling the benchmark's accuracies reproduces brp(...) exactly.",
+        category: "Search") { c in
+        let method = try c.string("method")
+        guard method == "brp" else {
+            throw c.fail("method", "ask/tell is built for \"brp\"; evolve, reinforce and random_search run with the benchmark (got \"\(method)\")")
+        }
+        let (o, spec, _) = try SearchBuiltins.brpOptions(c)
+        let space = try c.string("space")
+        let seed = try c.seed()
+        let dir = try c.optionalString("dir")
+        var header: [String: Any] = ["method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
+                                     "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell"]
+        switch space {
+        case "nb201":
+            let (signal, _) = try AccuracyBuiltins.signal(c)
+            let (dataset, _) = try datasetAndSplit(c, datasetName: "accuracy")
+            let report = try nas { try NASContext.of(c).benchmark().accuracy(dataset, .test) }
+            let candidates = signal.models.filter { report[$0] != nil }
+            header["accuracy"] = "\(try c.string("accuracy")) \(try c.string("split"))"
+            let context = NASContext.of(c)
+            let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+            let session = try nas {
+                try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed,
+                                  normalizeBy: (signal.low, signal.high))
+            }
+            return .object(try AskTellObject(session, spec: spec, header: header, dir: dir, key: \.string,
+                                             value: { .object(ArchObject($0, context)) }, parse: { v in
+                switch v {
+                case .object(let a as ArchObject): return a.arch
+                case .string(let s): return try nas { try NB201Arch(string: s) }
+                default: throw BuiltinError("an arch expected, got \(v.describeForError)", argument: "a")
+                }
+            }))
+        case "darts":
+            var spec = spec
+            spec.config.features = 10
+            let pool = try c.int("pool", min: o.M, max: 1_000_000)
+            header["pool"] = pool
+            let candidates = try DriverBuiltins.dartsPool(pool, seed: seed, c)
+            let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+            let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
+            return .object(try AskTellObject(session, spec: spec, header: header, dir: dir, key: \.description,
+                                             value: { .string($0.description) }, parse: { v in
+                guard case .string(let s) = v else { throw BuiltinError("a genotype string expected, got \(v.describeForError)", argument: "a") }
+                return try nas { try DartsGenotype(string: s) }
+            }))
+        default:
+            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (search(\"brp\") searches nb201 and darts)")
+        }
+    }
+}
+
+/// A BRP-NAS session in the language, type-erased over the space.
+final class AskTellObject: HostObject, Plottable {
+    let ask: (Int) throws -> [Value]
+    let answer: (Value, Double?) throws -> Void
+    let state: () -> (history: [(Value, String, Double?)], finished: Bool, iteration: Int)
+    let options: BRPNAS.Options
+
+    init<Model: Hashable>(_ session: BRPNASSession<Model>, spec: PairPredictor.Spec, header: [String: Any], dir: String?,
+                          key: @escaping (Model) -> String, value: @escaping (Model) -> Value,
+                          parse: @escaping (Value) throws -> Model) throws {
+        options = session.options
+        var h = header
+        h["predictor"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))
+        let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: h) } }
+        /// Asked and not yet told, in proposal order (after a resume: what the journal has no answer for).
+        var pending: [Model] = []
+        var outstanding: [String: Model] = [:]
+        func take(_ n: Int) throws -> [Model] {
+            var out = Array(pending.prefix(n))
+            pending.removeFirst(out.count)
+            if out.count < n {
+                let fresh = session.ask(n - out.count)
+                try nas { try journal?.proposed(fresh.map(key)) }
+                out += fresh
+            }
+            for m in out { outstanding[key(m)] = m }
+            return out
+        }
+        func tell(_ m: Model, _ accuracy: Double?, record: Bool) throws {
+            try nas {
+                if let a = accuracy { try session.tell(m, a) } else { try session.fail(m) }
+                if record { try journal?.finished(key(m), .init(accuracy: accuracy, error: accuracy == nil ? "told as failed" : nil)) }
+            }
+            outstanding[key(m)] = nil
+        }
+        // Resume: replay the journal's answers, in proposal order, until a model has none.
+        if let j = journal {
+            replay: while !session.finished {
+                let batch = try take(Int.max)
+                guard !batch.isEmpty else { break }
+                var unanswered: [Model] = []
+                for m in batch {
+                    if let o = j.outcome(key(m)), unanswered.isEmpty { try tell(m, o.accuracy, record: false) } else { unanswered.append(m) }
+                }
+                if !unanswered.isEmpty {
+                    // Answers recorded after an unanswered model of the same batch are told too (any order is fine).
+                    pending = unanswered.filter { j.outcome(key($0)) == nil }
+                    for m in unanswered where j.outcome(key(m)) != nil { try tell(m, j.outcome(key(m))!.accuracy, record: false) }
+                    break replay
+                }
+            }
+        }
+        ask = { n in try take(n).map(value) }
+        answer = { v, accuracy in
+            let m = try parse(v)
+            guard outstanding[key(m)] != nil else {
+                throw BuiltinError(session.history.contains { $0.arch == m } ? "\(key(m)) was told already" : "\(key(m)) was not asked for (s.ask(n) proposes models)")
+            }
+            if let a = accuracy, !a.isFinite { throw BuiltinError("the accuracy must be a finite number", argument: "accuracy") }
+            try tell(m, accuracy, record: true)
+        }
+        state = { (session.history.map { (value($0.arch), key($0.arch), $0.accuracy) }, session.finished, session.iteration) }
+    }
+
+    var typeName: String { "search" }
+    var memberNames: [String] { ["ask", "tell", "fail", "best", "history", "finished", "iteration", "curve"] }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "ask":
+            return .builtin(BuiltinFunction("ask", [BuiltinParameter("n", .int, default: .int(1), "how many models at most")],
+                                            doc: "Up to n models to evaluate (fewer, or none, while the iteration waits for results).") { c in
+                .list(try self.ask(try c.int("n", min: 0, max: 1_000_000)))
+            })
+        case "tell":
+            return .builtin(BuiltinFunction("tell", [BuiltinParameter("a", .any, "a model from ask"), BuiltinParameter("accuracy", .number)],
+                                            doc: "Records a model's accuracy (%).") { c in
+                try self.answer(c["a"], try c.double("accuracy"))
+                return .nil
+            })
+        case "fail":
+            return .builtin(BuiltinFunction("fail", [BuiltinParameter("a", .any, "a model from ask")],
+                                            doc: "Records that a model's evaluation failed (it uses budget, the predictor does not train on it).") { c in
+                try self.answer(c["a"], nil)
+                return .nil
+            })
+        case "best":
+            let told = state().history.filter { $0.2 != nil }
+            guard let b = told.max(by: { $0.2! < $1.2! }) else { return .nil }
+            let first = told.first { $0.2 == b.2 }!
+            return .record(Record([("arch", first.0), ("accuracy", .number(first.2!))]))
+        case "history":
+            return .list(state().history.map { h in .record(Record([("arch", h.0), ("accuracy", h.2.map(Value.number) ?? .nil)])) })
+        case "finished": return .bool(state().finished)
+        case "iteration": return .int(state().iteration)
+        case "curve": return .list(curve().map { $0.isFinite ? .number($0) : .nil })
+        default: return nil
+        }
+    }
+
+    /// The best accuracy after each answered model.
+    func curve() -> [Double] {
+        var best = -Double.infinity
+        return state().history.map { h in
+            if let a = h.2 { best = max(best, a) }
+            return best
+        }
+    }
+
+    func display() -> String {
+        let s = state()
+        let told = s.history.compactMap(\.2)
+        let best = told.max().map { String(format: "%.2f", $0) } ?? "-"
+        return "search(brp: \(s.history.count)/\(options.M) answered, iteration \(min(s.iteration + 1, options.iterations))/\(options.iterations)\(s.finished ? ", finished" : ""), best \(best))"
+    }
+
+    func inlineDisplay() -> String { "<search>" }
+
+    func figure() throws -> Figure {
+        let c = curve()
+        let xs = c.indices.filter { c[$0].isFinite }
+        var panel = Figure.Panel(title: "Best accuracy found", xlabel: "evaluated models", ylabel: "best accuracy (%)")
+        panel.series.append(Figure.Series(label: "brp-nas", kind: .line, x: xs.map { Double($0 + 1) }, y: xs.map { c[$0] }))
+        return Figure(panels: [panel], columns: 1)
+    }
+}
