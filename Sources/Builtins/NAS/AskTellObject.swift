@@ -18,14 +18,19 @@ enum AskTellBuiltins {
         category: "Search") { c in
         let method = try c.string("method")
         guard method == "brp" else {
-            throw c.fail("method", "ask/tell is built for \"brp\"; evolve, reinforce and random_search run with the benchmark (got \"\(method)\")")
+            throw c.fail("method", "search(...) makes BRP-NAS sessions; for the baselines use evolve(..., ask: true), reinforce(..., ask: true) or random_search(..., ask: true) (got \"\(method)\")")
         }
-        let (o, spec, _) = try SearchBuiltins.brpOptions(c)
+        var (o, spec, _) = try SearchBuiltins.brpOptions(c)
         let space = try c.string("space")
         let seed = try c.seed()
         let dir = try c.optionalString("dir")
+        if space == "darts" { spec.config.features = 10 }
         var header: [String: Any] = ["method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
-                                     "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell"]
+                                     "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
+                                     "predictor": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]
+        func stage<M>(_ s: BRPNASSession<M>) -> () -> String {
+            { s.iteration < s.options.iterations ? "iteration \(s.iteration + 1)/\(s.options.iterations)" : "down the final ranking" }
+        }
         switch space {
         case "nb201":
             let (signal, _) = try AccuracyBuiltins.signal(c)
@@ -39,23 +44,15 @@ enum AskTellBuiltins {
                 try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed,
                                   normalizeBy: (signal.low, signal.high))
             }
-            return .object(try AskTellObject(session, spec: spec, header: header, dir: dir, key: \.string,
-                                             value: { .object(ArchObject($0, context)) }, parse: { v in
-                switch v {
-                case .object(let a as ArchObject): return a.arch
-                case .string(let s): return try nas { try NB201Arch(string: s) }
-                default: throw BuiltinError("an arch expected, got \(v.describeForError)", argument: "a")
-                }
-            }))
+            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: stage(session), key: \.string,
+                                             value: { .object(ArchObject($0, context)) }, parse: parseArch))
         case "darts":
-            var spec = spec
-            spec.config.features = 10
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try DriverBuiltins.dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
             let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
-            return .object(try AskTellObject(session, spec: spec, header: header, dir: dir, key: \.description,
+            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: stage(session), key: \.description,
                                              value: { .string($0.description) }, parse: { v in
                 guard case .string(let s) = v else { throw BuiltinError("a genotype string expected, got \(v.describeForError)", argument: "a") }
                 return try nas { try DartsGenotype(string: s) }
@@ -66,20 +63,32 @@ enum AskTellBuiltins {
     }
 }
 
+extension AskTellBuiltins {
+    /// An NB201 model told back: an arch object, or its string.
+    static func parseArch(_ v: Value) throws -> NB201Arch {
+        switch v {
+        case .object(let a as ArchObject): return a.arch
+        case .string(let s): return try nas { try NB201Arch(string: s) }
+        default: throw BuiltinError("an arch expected, got \(v.describeForError)", argument: "a")
+        }
+    }
+}
+
 /// A BRP-NAS session in the language, type-erased over the space.
 final class AskTellObject: HostObject, Plottable {
     let ask: (Int) throws -> [Value]
     let answer: (Value, Double?) throws -> Void
-    let state: () -> (history: [(Value, String, Double?)], finished: Bool, iteration: Int)
-    let options: BRPNAS.Options
+    let state: () -> (history: [(Value, String, Double?)], finished: Bool, stage: String)
+    let method: String
+    let budget: Int
 
-    init<Model: Hashable>(_ session: BRPNASSession<Model>, spec: PairPredictor.Spec, header: [String: Any], dir: String?,
-                          key: @escaping (Model) -> String, value: @escaping (Model) -> Value,
-                          parse: @escaping (Value) throws -> Model) throws {
-        options = session.options
-        var h = header
-        h["predictor"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))
-        let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: h) } }
+    init<S: AskTellSession>(_ session: S, method: String, budget: Int, header: [String: Any], dir: String?, stage: @escaping () -> String,
+                            key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
+                            parse: @escaping (Value) throws -> S.Model) throws {
+        typealias Model = S.Model
+        self.method = method
+        self.budget = budget
+        let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
         /// Asked and not yet told, in proposal order (after a resume: what the journal has no answer for).
         var pending: [Model] = []
         var outstanding: [String: Model] = [:]
@@ -127,11 +136,11 @@ final class AskTellObject: HostObject, Plottable {
             if let a = accuracy, !a.isFinite { throw BuiltinError("the accuracy must be a finite number", argument: "accuracy") }
             try tell(m, accuracy, record: true)
         }
-        state = { (session.history.map { (value($0.arch), key($0.arch), $0.accuracy) }, session.finished, session.iteration) }
+        state = { (session.history.map { (value($0.arch), key($0.arch), $0.accuracy) }, session.finished, stage()) }
     }
 
     var typeName: String { "search" }
-    var memberNames: [String] { ["ask", "tell", "fail", "best", "history", "finished", "iteration", "curve"] }
+    var memberNames: [String] { ["ask", "tell", "fail", "best", "history", "finished", "stage", "curve"] }
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -160,7 +169,7 @@ final class AskTellObject: HostObject, Plottable {
         case "history":
             return .list(state().history.map { h in .record(Record([("arch", h.0), ("accuracy", h.2.map(Value.number) ?? .nil)])) })
         case "finished": return .bool(state().finished)
-        case "iteration": return .int(state().iteration)
+        case "stage": return .string(state().stage)
         case "curve": return .list(curve().map { $0.isFinite ? .number($0) : .nil })
         default: return nil
         }
@@ -179,7 +188,7 @@ final class AskTellObject: HostObject, Plottable {
         let s = state()
         let told = s.history.compactMap(\.2)
         let best = told.max().map { String(format: "%.2f", $0) } ?? "-"
-        return "search(brp: \(s.history.count)/\(options.M) answered, iteration \(min(s.iteration + 1, options.iterations))/\(options.iterations)\(s.finished ? ", finished" : ""), best \(best))"
+        return "search(\(method): \(s.history.count)/\(budget) answered\(s.stage.isEmpty ? "" : ", " + s.stage)\(s.finished ? ", finished" : ""), best \(best))"
     }
 
     func inlineDisplay() -> String { "<search>" }
@@ -188,7 +197,7 @@ final class AskTellObject: HostObject, Plottable {
         let c = curve()
         let xs = c.indices.filter { c[$0].isFinite }
         var panel = Figure.Panel(title: "Best accuracy found", xlabel: "evaluated models", ylabel: "best accuracy (%)")
-        panel.series.append(Figure.Series(label: "brp-nas", kind: .line, x: xs.map { Double($0 + 1) }, y: xs.map { c[$0] }))
+        panel.series.append(Figure.Series(label: method, kind: .line, x: xs.map { Double($0 + 1) }, y: xs.map { c[$0] }))
         return Figure(panels: [panel], columns: 1)
     }
 }

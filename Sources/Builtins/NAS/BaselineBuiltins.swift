@@ -13,7 +13,38 @@ enum BaselineBuiltins {
            SearchBuiltins.selectParam,
            BuiltinParameter("per_seed", .optional(.string), default: .nil,
                             "a CSV with columns index,accuracy, one row per training seed: each training draws a random seed's accuracy"),
-           BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots")]
+           BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots"),
+           BuiltinParameter("ask", .bool, default: .bool(false), "return an ask/tell search (s.ask, s.tell) instead of running with the benchmark"),
+           BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\") or a function of the arch returning its accuracy"),
+           BuiltinParameter("dir", .optional(.string), default: .nil, "journal every proposal and result here; the same call resumes")]
+
+    /// The ask/tell or driven form of a baseline call (ask: true, evaluate:, dir:), or nil for a benchmark run.
+    static func session<S: BaselineSession & AskTellSession>(_ c: BuiltinCall, _ method: String, _ space: Baselines.Space,
+                                                             _ settings: [String: Any], _ make: (Int) -> S) throws -> Value?
+        where S.Model == NB201Arch {
+        let asking = try c.bool("ask")
+        guard asking || !c.isNil("evaluate") || !c.isNil("dir") else { return nil }
+        guard c.isNil("per_seed") else { throw c.fail("per_seed", "per-seed accuracies draw benchmark results; with ask:, evaluate: or dir: the results are yours") }
+        guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "an ask/tell or driven search is one run; sweep the seed for more") }
+        let seed = try c.seed()
+        let session = make(seed)
+        var header = settings
+        header["method"] = method
+        header["space"] = "nb201"
+        header["seed"] = seed
+        header["budget"] = session.budget
+        header["candidates"] = SHA256.hex(Data(space.candidates.map { String($0.code) }.joined(separator: ",").utf8))
+        let context = NASContext.of(c)
+        if asking {
+            guard c.isNil("evaluate") else { throw c.fail("evaluate", "ask: true leaves the evaluations to you (s.tell); evaluate: runs them") }
+            header["evaluator"] = "ask/tell"
+            return .object(try AskTellObject(session, method: method, budget: session.budget, header: header, dir: try c.optionalString("dir"),
+                                             stage: { "" }, key: \.string, value: { .object(ArchObject($0, context)) },
+                                             parse: AskTellBuiltins.parseArch))
+        }
+        guard !c.isNil("evaluate") else { throw c.fail("dir", "dir: journals a search with evaluate: or ask: true") }
+        return try DriverBuiltins.drive(c, session, header: header, stage: { "" }, key: \.string, value: { .object(ArchObject($0, context)) })
+    }
 
     /// Problem, space, fitness and the runs' seeds of a baseline call.
     static func setup(_ c: BuiltinCall) throws -> (SearchProblem, Baselines.Space, Baselines.Fitness, [Int], Int, LatencyModel?) {
@@ -65,6 +96,9 @@ enum BaselineBuiltins {
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
+        if let s = try session(c, "evolve", space, ["pool": pool, "sample": sample, "cached": cached], {
+            EvolutionSession(space, budget: budget, population: pool, sample: sample, cached: cached, seed: $0)
+        }) { return s }
         return try finish(c, cached ? "evolution (cached)" : "evolution", problem, seeds, model) {
             Baselines.evolution(space, fitness, problem, budget: budget, population: pool, sample: sample, cached: cached, seed: $0)
         }
@@ -78,6 +112,9 @@ enum BaselineBuiltins {
         doc: "REINFORCE with a single-cell LSTM controller emitting the 6 ops and a moving-average reward baseline.") { c in
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let lr = try c.double("lr"), hidden = try c.int("hidden", min: 1, max: 1024), decay = try c.double("baseline_decay")
+        if let s = try session(c, "reinforce", space, ["lr": lr, "hidden": hidden, "baseline_decay": decay], {
+            ReinforceSession(space, budget: budget, learningRate: lr, hidden: hidden, baselineDecay: decay, seed: $0)
+        }) { return s }
         return try finish(c, "reinforce", problem, seeds, model) {
             Baselines.reinforce(space, fitness, problem, budget: budget, learningRate: lr, hidden: hidden, baselineDecay: decay, seed: $0)
         }
@@ -87,6 +124,7 @@ enum BaselineBuiltins {
         "random_search", common,
         doc: "Random search: 6 uniform choices of 5 ops per model.") { c in
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
+        if let s = try session(c, "random", space, [:], { RandomSearchSession(space, budget: budget, seed: $0) }) { return s }
         return try finish(c, "random", problem, seeds, model) { Baselines.random(space, fitness, problem, budget: budget, seed: $0) }
     }
 }

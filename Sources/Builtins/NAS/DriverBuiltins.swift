@@ -49,75 +49,69 @@ enum DriverBuiltins {
         }
         guard kind == "brp" else { throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")") }
         guard c.isNil("limit") else { throw c.fail("limit", "a latency limit applies to NB201 benchmark searches (without evaluate:)") }
-        guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more") }
         guard !c.isNil("evaluate") else {
             throw c.fail("evaluate", "the \(space) space has no benchmark: give evaluate: run(\"python3 train.py {arch}\") or a function")
         }
         let seed = try c.seed()
-        let dir = try c.optionalString("dir")
-        var evaluatorIdentity: Any = "function"
-        var command: EvaluationCommand? = nil
-        switch c["evaluate"] {
-        case .object(let e as EvaluatorObject):
-            command = e.command
-            evaluatorIdentity = e.command.identity
-        case .function, .builtin: break
-        case let v: throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
-        }
-        if command == nil, dir != nil {
-            // A function's results are journaled too; its identity is its source text.
-            evaluatorIdentity = "function " + c["evaluate"].describeForError
-        }
         var spec = spec
-        var header: [String: Any] = ["space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha, "iterations": o.iterations,
-                                     "epochs": o.epochs, "batch": o.batch, "evaluator": evaluatorIdentity]
-        let parallel = command?.parallel ?? 1
-        func drive<Model: Hashable>(_ candidates: [Model], _ ranker: SessionRanker<Model>, key: @escaping (Model) -> String,
-                                    value: @escaping (Model) -> Value) throws -> Value {
-            header["predictor"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))
-            let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
-            let totalEpochs = (1...o.iterations).reduce(0) { $0 + max(1, o.epochs * $1 / o.iterations) }
-            var progress = Progress(c, "brp", total: o.M)
-            defer { progress.finish() }
-            var epochs = 0
-            let session = try nas {
-                try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) { i, _ in
-                    epochs += 1
-                    if epochs % 10 == 0 { try c.checkCancelled() }
-                    _ = i
-                }
-            }
-            let driver = SearchDriver(session: session, key: key, journal: journal, parallel: parallel)
-            let evalRoot = dir.map { ($0 as NSString).appendingPathComponent("evals") } ?? NSTemporaryDirectory() + "brpsh-evals-\(getpid())"
-            let steps = try nas {
-                try driver.run(inline: command == nil, evaluate: { model, id, cancelled in
-                    if let cmd = command {
-                        return cmd.evaluate(model: key(model), dir: (evalRoot as NSString).appendingPathComponent(String(id)), id: id,
-                                            cancelled: cancelled)
-                    }
-                    let start = Date()
-                    let v = try c.call(c["evaluate"], [value(model)])
-                    guard let a = v.asDouble, a.isFinite else {
-                        throw BuiltinError("the evaluate function returned \(v.describeForError) for \(key(model)), a number expected", argument: "evaluate")
-                    }
-                    return SearchJournal.Outcome(accuracy: a, seconds: Date().timeIntervalSince(start))
-                }, wait: { done, detail in try progress.update(done, "\(detail) (predictor: \(totalEpochs) epochs in all)") })
-            }
-            return result(steps, value: value, key: key, dir: journal?.directory)
+        if space == "darts" { spec.config.features = 10 }
+        var header: [String: Any] = ["method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
+                                     "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
+                                     "predictor": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]
+        func stage<M>(_ s: BRPNASSession<M>) -> () -> String {
+            { s.iteration < s.options.iterations ? "iteration \(s.iteration + 1)/\(s.options.iterations)" : "down the final ranking" }
         }
-        switch space {
-        case "darts":
-            spec.config.features = 10
+        if space == "darts" {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
-            return try drive(candidates, ranker, key: \.description, value: { .string($0.description) })
-        default:
-            let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
-            let context = NASContext.of(c)
-            return try drive(NB201Arch.all, ranker, key: \.string, value: { .object(ArchObject($0, context)) })
+            let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
+            return try drive(c, session, header: header, stage: stage(session), key: \.description, value: { .string($0.description) })
         }
+        let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+        let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: NB201Arch.all, seed: seed, normalizeBy: nil) }
+        let context = NASContext.of(c)
+        return try drive(c, session, header: header, stage: stage(session), key: \.string, value: { .object(ArchObject($0, context)) })
+    }
+
+    /// Runs a session to the end with the call's `evaluate:` (and journal in `dir:`); the result record.
+    static func drive<S: AskTellSession>(_ c: BuiltinCall, _ session: S, header: [String: Any], stage: @escaping () -> String,
+                                         key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value) throws -> Value {
+        guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more") }
+        let dir = try c.optionalString("dir")
+        var header = header
+        var command: EvaluationCommand? = nil
+        switch c["evaluate"] {
+        case .object(let e as EvaluatorObject):
+            command = e.command
+            header["evaluator"] = e.command.identity
+        case .function, .builtin:
+            // A function's results are journaled too; its identity is its text.
+            header["evaluator"] = "function " + c["evaluate"].describeForError
+        case let v: throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
+        }
+        let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
+        let total = session.history.count + (header["M"] as? Int ?? header["budget"] as? Int ?? 0)
+        var progress = Progress(c, header["method"] as? String ?? "search", total: total)
+        defer { progress.finish() }
+        let driver = SearchDriver(session: session, key: key, journal: journal, parallel: command?.parallel ?? 1, stage: stage)
+        let evalRoot = dir.map { ($0 as NSString).appendingPathComponent("evals") } ?? NSTemporaryDirectory() + "brpsh-evals-\(getpid())"
+        let steps = try nas {
+            try driver.run(inline: command == nil, evaluate: { model, id, cancelled in
+                if let cmd = command {
+                    return cmd.evaluate(model: key(model), dir: (evalRoot as NSString).appendingPathComponent(String(id)), id: id,
+                                        cancelled: cancelled)
+                }
+                let start = Date()
+                let v = try c.call(c["evaluate"], [value(model)])
+                guard let a = v.asDouble, a.isFinite else {
+                    throw BuiltinError("the evaluate function returned \(v.describeForError) for \(key(model)), a number expected", argument: "evaluate")
+                }
+                return SearchJournal.Outcome(accuracy: a, seconds: Date().timeIntervalSince(start))
+            }, wait: { done, detail in try progress.update(done, detail) })
+        }
+        return result(steps, value: value, key: key, dir: journal?.directory)
     }
 
     /// `pool` distinct random DARTS genotypes drawn from the seed (the candidates BRP-NAS ranks).
@@ -135,7 +129,7 @@ enum DriverBuiltins {
     }
 
     /// The search's result: best accuracy and model, every evaluation in proposal order.
-    static func result<Model>(_ steps: [SearchDriver<Model>.Step], value: (Model) -> Value, key: (Model) -> String, dir: String?) -> Value {
+    static func result<Model>(_ steps: [SearchStep<Model>], value: (Model) -> Value, key: (Model) -> String, dir: String?) -> Value {
         let ok = steps.filter { $0.outcome.accuracy != nil }
         let best = ok.max { a, b in a.outcome.accuracy! < b.outcome.accuracy! || (a.outcome.accuracy! == b.outcome.accuracy! && a.id > b.id) }
         let history = steps.map { s -> Value in

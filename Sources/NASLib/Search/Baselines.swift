@@ -29,67 +29,30 @@ public enum Baselines {
         }
     }
 
-    /// Random search: each op drawn uniformly (repeats allowed), rejected if not allowed.
-    public static func random(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, seed: Int) -> SearchTrace {
-        var rng = SeededRandom(seed: seed)
+    /// The one-call form of a baseline session: ask one model at a time, look its accuracy up (drawing a training
+    /// seed from the search's own random stream when per-seed accuracies are given, as it always has), tell it.
+    static func drive<S: BaselineSession & AskTellSession>(_ session: S, _ fitness: Fitness, _ problem: SearchProblem, seed: Int) -> SearchTrace
+        where S.Model == NB201Arch {
         var trace = SearchTrace(seed: seed)
-        while trace.steps.count < budget {
-            let a = NB201Arch(ops: (0..<6).map { _ in NB201Op(rawValue: rng.int(below: 5))! })
-            guard space.contains(a) else { continue }
-            _ = fitness.observe(a, &rng)
+        while !session.finished {
+            guard let a = session.ask(1).first else { break }
+            let f = fitness.observe(a, &session.rng)
             trace.train(a, problem)
+            do { try session.tell(a, f) } catch { preconditionFailure("a baseline rejected its own proposal: \(error)") }
         }
         return trace
     }
 
-    /// Aging (regularized) evolution: a population of `population` models; each cycle samples
-    /// `sample` of them, mutates one op of the fittest, trains the child, and drops the oldest.
-    /// With `cached`, a model is never trained twice (a repeat reuses its first result).
+    /// Random search (`RandomSearchSession`) with the benchmark as evaluator.
+    public static func random(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, seed: Int) -> SearchTrace {
+        drive(RandomSearchSession(space, budget: budget, seed: seed), fitness, problem, seed: seed)
+    }
+
+    /// Aging evolution (`EvolutionSession`) with the benchmark as evaluator.
     public static func evolution(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, population: Int,
                                  sample: Int, cached: Bool, seed: Int) -> SearchTrace {
-        var rng = SeededRandom(seed: seed)
-        var trace = SearchTrace(seed: seed)
-        var seen: [Int: Double] = [:]
-        var pop: [(arch: NB201Arch, fit: Double)] = []
-        func train(_ a: NB201Arch) -> Double? {
-            if cached, let f = seen[a.code] { return f }
-            guard trace.steps.count < budget else { return nil }
-            let f = fitness.observe(a, &rng)
-            seen[a.code] = f
-            trace.train(a, problem)
-            return f
-        }
-        var stalls = 0
-        while pop.count < population && trace.steps.count < budget && stalls < 100_000 {
-            let a = space.candidates[rng.int(below: space.candidates.count)]
-            if cached && seen[a.code] != nil {
-                stalls += 1
-                continue
-            }
-            guard let f = train(a) else { break }
-            pop.append((a, f))
-        }
-        stalls = 0
-        while trace.steps.count < budget && stalls < 100_000 && !pop.isEmpty {
-            let picks = rng.sample(Array(pop.indices), min(sample, pop.count))
-            let parent = picks.map { pop[$0] }.max { $0.fit < $1.fit || ($0.fit == $1.fit && $0.arch > $1.arch) }!
-            var child = mutate(parent.arch, &rng)
-            var tries = 0
-            while !space.contains(child) && tries < 1000 {
-                child = mutate(parent.arch, &rng)
-                tries += 1
-            }
-            guard space.contains(child) else {
-                stalls += 1
-                continue
-            }
-            let before = trace.steps.count
-            guard let f = train(child) else { break }
-            stalls = trace.steps.count == before ? stalls + 1 : 0
-            pop.append((child, f))
-            pop.removeFirst()
-        }
-        return trace
+        drive(EvolutionSession(space, budget: budget, population: population, sample: sample, cached: cached, seed: seed),
+              fitness, problem, seed: seed)
     }
 
     /// One op of one edge changed to a different op, uniformly.
@@ -101,34 +64,11 @@ public enum Baselines {
         return NB201Arch(ops: ops)
     }
 
-    /// REINFORCE with a single-cell LSTM controller and a moving-average baseline b:
-    /// after each trained model with reward R (observed accuracy / 100),
-    /// θ ← θ + Adam step on (R − b)·∇ Σ log π(a_t); b ← β·b + (1 − β)·R.
+    /// REINFORCE (`ReinforceSession`) with the benchmark as evaluator.
     public static func reinforce(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, learningRate: Double,
                                  hidden: Int, baselineDecay: Double, seed: Int) -> SearchTrace {
-        var rng = SeededRandom(seed: seed)
-        var controller = LSTMController(hidden: hidden, seed: SeededRandom.subseed(seed, 1))
-        var adam = AdamState(count: controller.count)
-        var trace = SearchTrace(seed: seed)
-        var baseline: Double? = nil
-        var rejections = 0
-        while trace.steps.count < budget && rejections < 100_000 {
-            let tape = controller.forward(&rng)
-            let a = NB201Arch(ops: tape.actions.map { NB201Op(rawValue: $0)! })
-            guard space.contains(a) else {
-                rejections += 1
-                continue
-            }
-            let reward = fitness.observe(a, &rng) / 100
-            trace.train(a, problem)
-            let b = baseline ?? reward
-            let advantage = reward - b
-            let g = controller.gradLogProb(tape)
-            // Ascend: the loss is −advantage·log π.
-            adam.step(&controller.params, g.map { -advantage * $0 }, learningRate: learningRate)
-            baseline = baselineDecay * b + (1 - baselineDecay) * reward
-        }
-        return trace
+        drive(ReinforceSession(space, budget: budget, learningRate: learningRate, hidden: hidden, baselineDecay: baselineDecay, seed: seed),
+              fitness, problem, seed: seed)
     }
 }
 

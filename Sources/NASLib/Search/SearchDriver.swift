@@ -1,31 +1,39 @@
 import Foundation
 
-/// Runs a BRP-NAS session to the end with an evaluator that is not a table lookup: each batch the session proposes
+/// One evaluation of a driven search.
+public struct SearchStep<Model> {
+    public let id: Int
+    public let model: Model
+    public let outcome: SearchJournal.Outcome
+    /// Answered from the journal of an earlier run.
+    public let resumed: Bool
+}
+
+/// Runs a search session (BRP-NAS or a baseline) to the end with an evaluator that is not a table lookup: each batch the session proposes
 /// is recorded in the journal, the models without a recorded outcome are evaluated (`parallel` at a time), each
 /// outcome is journaled as it arrives, and then the batch is told to the session in proposal order (so the search's
 /// history does not depend on which evaluation finished first). A resumed search replays from the seed and answers
 /// every journaled model from the journal: it never evaluates a finished model again and ends exactly as an
 /// uninterrupted run.
-public struct SearchDriver<Model: Hashable> {
-    public struct Step {
-        public let id: Int
-        public let model: Model
-        public let outcome: SearchJournal.Outcome
-        /// Answered from the journal of an earlier run.
-        public let resumed: Bool
-    }
+public struct SearchDriver<Session: AskTellSession> {
+    public typealias Model = Session.Model
+    public typealias Step = SearchStep<Model>
 
-    public let session: BRPNASSession<Model>
+    public let session: Session
     /// The model as the evaluator and the journal see it (`{arch}`).
     public let key: (Model) -> String
     public let journal: SearchJournal?
     public let parallel: Int
+    /// Where the search is, for progress lines.
+    public let stage: () -> String
 
-    public init(session: BRPNASSession<Model>, key: @escaping (Model) -> String, journal: SearchJournal?, parallel: Int) {
+    public init(session: Session, key: @escaping (Model) -> String, journal: SearchJournal?, parallel: Int,
+                stage: @escaping () -> String = { "" }) {
         self.session = session
         self.key = key
         self.journal = journal
         self.parallel = max(1, parallel)
+        self.stage = stage
     }
 
     /// `evaluate(model, id, cancelled)`: the outcome, or nil when cancelled. `inline`: evaluate one at a time on this
@@ -37,8 +45,7 @@ public struct SearchDriver<Model: Hashable> {
         var steps: [Step] = []
         var proposed = 0
         while !session.finished {
-            let it = session.iteration, n = session.options.iterations
-            let detail = it < n ? "iteration \(it + 1)/\(n)" : "down the final ranking"
+            let detail = stage()
             let batch = session.ask(Int.max)
             guard !batch.isEmpty else { throw NASLibError("the search proposed no model before its budget (internal error)") }
             let keys = batch.map(key)
