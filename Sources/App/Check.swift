@@ -1,6 +1,7 @@
 import Foundation
 import Interpreter
 import Lang
+import NASLib
 import REPL
 
 /// `brpsh check script.brp expected.json`: compares a rerun's recorded results with expected
@@ -30,7 +31,7 @@ public struct ResultCheck {
         case (let w as [Any], let g as [Any]):
             if w.count != g.count { differences.append("\(path): \(w.count) items expected, \(g.count) found") }
             for (i, (a, b)) in zip(w, g).enumerated() { compare(a, b, path: "\(path)[\(i)]") }
-        case (let w as NSNumber, let g as NSNumber) where !(w is Bool) || !(g is Bool):
+        case (let w as NSNumber, let g as NSNumber) where !JSONNumber.isBoolean(w) || !JSONNumber.isBoolean(g):
             compared += 1
             let a = w.doubleValue, b = g.doubleValue
             if !(abs(b - a) <= atol + rtol * abs(a)) && !(a.isNaN && b.isNaN) {

@@ -29,6 +29,16 @@ import Testing
         #expect(g.featureRows[7] == [0, 0, 0, 0, 1, 0])
     }
 
+    /// Metrics of exactly 0 or 1 are numbers (on Linux `is Bool` holds for them); JSON booleans are refused.
+    @Test func metricsOfZeroAndOneAreNumbers() throws {
+        let d = try NB101Dataset.parse(#"{"adjacency": [[0,1],[0,0]], "ops": ["input", "output"], "metrics": {"epochs": 1, "loss": 0}}"#,
+                                       name: "m.jsonl")
+        #expect(d.models[0].metrics == ["epochs": 1, "loss": 0])
+        #expect(throws: NASLibError.self) {
+            _ = try NB101Dataset.parse(#"{"adjacency": [[0,1],[0,0]], "ops": ["input", "output"], "metrics": {"ok": true}}"#, name: "b.jsonl")
+        }
+    }
+
     @Test func invalidCells() {
         #expect(throws: NASLibError.self) { try NB101Cell(adjacency: [[0, 1], [1, 0]], ops: [.input, .output]) }
         #expect(throws: NASLibError.self) { try NB101Cell(adjacency: [[0, 0], [0, 0]], ops: [.input, .output]) }

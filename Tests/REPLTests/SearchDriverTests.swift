@@ -102,6 +102,55 @@ import TestSupport
         #expect(resumed == whole)
     }
 
+    /// NAS-Bench-101 cells: a user's results file as the evaluator (the search looks each proposed cell up), and a pool
+    /// of random valid cells with a function as evaluator; both reproducible from the seed.
+    @Test func nb101SearchesAFileAndAPool() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 400 cells: a chain input → k ops → output plus some skip edges, with a synthetic accuracy.
+        var lines: [String] = []
+        var state: UInt64 = 12345
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let names = ["conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"]
+        var seen = Set<String>()
+        while lines.count < 400 {
+            let k = 1 + next(5), n = k + 2
+            var m = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
+            for i in 0..<(n - 1) { m[i][i + 1] = 1 }
+            var edges = n - 1
+            for i in 0..<n { for j in (i + 2)..<max(i + 2, n) where edges < 9 && next(4) == 0 { m[i][j] = 1; edges += 1 } }
+            let ops = ["input"] + (0..<k).map { _ in names[next(3)] } + ["output"]
+            let acc = 85 + Double(ops.filter { $0 == "conv3x3-bn-relu" }.count) * 1.5 + Double(edges) * 0.3 + Double(next(100)) / 100
+            let rows = m.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
+            let cell = "\"adjacency\": [\(rows)], \"ops\": [" + ops.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+            if seen.insert(cell).inserted { lines.append("{" + cell + ", \"metrics\": {\"accuracy\": \(acc)}}") }
+        }
+        try lines.joined(separator: "\n").write(toFile: dir + "/cells.jsonl", atomically: true, encoding: .utf8)
+        let script = """
+            r = brp(space: "nb101", K: 10, M: 30, iters: 2, epochs: 10, hidden: 16, seed: 1, evaluate: "cells.jsonl")
+            print(r.evaluated, r.failed, r.best)
+            q = brp(space: "nb101", K: 6, M: 10, iters: 2, epochs: 5, hidden: 16, pool: 200, seed: 2, evaluate: fn(c) { len(c) % 13 + 80 })
+            print(q.evaluated, q.best_arch)
+            """
+        try script.write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
+        let (s1, out1, e1) = try CommandLineTests.brpsh(["s.brp", "--quiet"], cwd: dir)
+        #expect(s1 == 0, "\(e1)")
+        let (_, out2, _) = try CommandLineTests.brpsh(["s.brp", "--quiet"], cwd: dir)
+        #expect(out1 == out2 && out1.hasPrefix("30 0 "))
+        let best = Double(out1.split(separator: "\n")[0].split(separator: " ")[2]) ?? 0
+        let accuracies = lines.compactMap { Double($0.split(separator: ":").last!.dropLast(2).trimmingCharacters(in: .whitespaces)) }
+        #expect(accuracies.contains(best) && best > accuracies.sorted()[accuracies.count * 3 / 4], "best \(best)")
+        #expect(out1.contains("10 {\"adjacency\": [["), "\(out1)")
+        // A results file without an accuracy is an error naming the line.
+        try "{\"adjacency\": [[0,1],[0,0]], \"ops\": [\"input\", \"output\"], \"metrics\": {\"loss\": 1}}".write(
+            toFile: dir + "/bad.jsonl", atomically: true, encoding: .utf8)
+        let (s3, _, e3) = try CommandLineTests.brpsh(["-c", #"brp(space: "nb101", K: 2, iters: 1, evaluate: "bad.jsonl")"#], cwd: dir)
+        #expect(s3 == 70 && e3.contains("bad.jsonl:1: no numeric \"accuracy\""), "\(e3)")
+    }
+
     /// A failing evaluation is retried, then recorded as failed with its stderr; the search goes on.
     @Test func failedEvaluationsAreRecordedNotFatal() throws {
         let dir = ArtifactTests.scratch()

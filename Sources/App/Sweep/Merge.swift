@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builtins
 import Foundation
+import NASLib
 
 /// `brpsh merge DIR`: one result from a sweep's points. Points that differ only in the `seed` variable form a
 /// group; in each group, every number the runs recorded at the same place (a displayed value, a table cell, a
@@ -226,9 +227,7 @@ enum SweepMerge {
 
         /// A number (not a boolean), else nil.
         static func number(_ v: Any) -> Double? {
-            // JSON booleans come back as NSNumbers of type "c" (and `is Bool` holds for the numbers 0 and 1 too).
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
-            return n.doubleValue
+            JSONNumber.of(v)
         }
 
         /// "85.2%" or "-3.1ms" → (85.2, "%"): a number followed by one of brpsh's units.

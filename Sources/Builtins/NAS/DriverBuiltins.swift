@@ -39,18 +39,18 @@ enum DriverBuiltins {
         return .object(EvaluatorObject(e))
     }
 
-    static let spaces = ["nb201", "darts"]
+    static let spaces = ["nb201", "darts", "nb101"]
 
     /// The brp(...) call with `evaluate:` or a space other than NB201's benchmark.
     static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value {
         let space = try c.string("space")
         guard spaces.contains(space) else {
-            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201 and darts)")
+            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201, darts and nb101)")
         }
         guard kind == "brp" else { throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")") }
         guard c.isNil("limit") else { throw c.fail("limit", "a latency limit applies to NB201 benchmark searches (without evaluate:)") }
         guard !c.isNil("evaluate") else {
-            throw c.fail("evaluate", "the \(space) space has no benchmark: give evaluate: run(\"python3 train.py {arch}\") or a function")
+            throw c.fail("evaluate", "the \(space) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")")
         }
         let seed = try c.seed()
         var spec = spec
@@ -69,20 +69,62 @@ enum DriverBuiltins {
             let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
             return try drive(c, session, header: header, stage: stage(session), key: \.description, value: { .string($0.description) })
         }
+        if space == "nb101" { return try nb101(c, o, spec, header: header, seed: seed, stage: stage) }
         let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
         let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: NB201Arch.all, seed: seed, normalizeBy: nil) }
         let context = NASContext.of(c)
         return try drive(c, session, header: header, stage: stage(session), key: \.string, value: { .object(ArchObject($0, context)) })
     }
 
+    /// BRP-NAS over NAS-Bench-101 cells: a pool of random valid cells (NAS-Bench-101's random_spec, pruned, distinct)
+    /// with an evaluator, or the cells of a user's NB101 results file with their `accuracy` looked up.
+    static func nb101(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, header: [String: Any], seed: Int,
+                      stage: (BRPNASSession<NB101Cell>) -> () -> String) throws -> Value {
+        var header = header
+        var candidates: [NB101Cell] = []
+        var lookup: [NB101Cell: Double]? = nil
+        if case .string(let path) = c["evaluate"] {
+            let data = try nas { try NB101Dataset.load(path: path) }
+            var table: [NB101Cell: Double] = [:]
+            for m in data.models {
+                guard let a = m.metrics["accuracy"], a.isFinite else {
+                    throw c.fail("evaluate", "\(path):\(m.line): no numeric \"accuracy\" in \"metrics\" (the value the search looks up)")
+                }
+                if table[m.cell] == nil { candidates.append(m.cell) }
+                table[m.cell] = table[m.cell] ?? a  // a cell listed twice: its first line counts
+            }
+            lookup = table
+            header["evaluator"] = "file sha256 " + (try nas { try SHA256.file(path) })
+        } else {
+            let pool = try c.int("pool", min: o.M, max: 1_000_000)
+            header["pool"] = pool
+            var rng = SeededRandom(seed: seed).derived(1)
+            var seen = Set<NB101Cell>(), draws = 0
+            while candidates.count < pool {
+                guard let cell = NB101Spec.random(&rng).cell else { continue }
+                draws += 1
+                if seen.insert(cell).inserted { candidates.append(cell) }
+                guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct NB101 cells") }
+            }
+        }
+        // Normalised like a benchmark by the file's range when there is one, else by the accuracies told.
+        let range = lookup.map { t in (t.values.min()!, t.values.max()!) }
+        let ranker = SessionRanker<NB101Cell>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+        let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: range) }
+        return try drive(c, session, header: header, stage: stage(session), key: \.description, value: { .string($0.description) },
+                         lookup: lookup.map { t in { t[$0] } })
+    }
+
     /// Runs a session to the end with the call's `evaluate:` (and journal in `dir:`); the result record.
     static func drive<S: AskTellSession>(_ c: BuiltinCall, _ session: S, header: [String: Any], stage: @escaping () -> String,
-                                         key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value) throws -> Value {
+                                         key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
+                                         lookup: ((S.Model) -> Double?)? = nil) throws -> Value {
         guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more") }
         let dir = try c.optionalString("dir")
         var header = header
         var command: EvaluationCommand? = nil
         switch c["evaluate"] {
+        case .string where lookup != nil: break  // a results file: header["evaluator"] names it
         case .object(let e as EvaluatorObject):
             command = e.command
             header["evaluator"] = e.command.identity
@@ -104,6 +146,10 @@ enum DriverBuiltins {
                                         cancelled: cancelled)
                 }
                 let start = Date()
+                if let l = lookup {
+                    guard let a = l(model) else { throw NASLibError("no accuracy for \(key(model))") }
+                    return SearchJournal.Outcome(accuracy: a)
+                }
                 let v = try c.call(c["evaluate"], [value(model)])
                 guard let a = v.asDouble, a.isFinite else {
                     throw BuiltinError("the evaluate function returned \(v.describeForError) for \(key(model)), a number expected", argument: "evaluate")

@@ -132,10 +132,10 @@ enum SearchBuiltins {
             + [BuiltinParameter("predictor", .string, default: .string("brp"), "brp (binary relation) or gcn (standard accuracy regression, for ablations)"),
                BuiltinParameter("init", .any, default: .nil, "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
                BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots"),
-               BuiltinParameter("space", .string, default: .string("nb201"), "nb201 or darts (darts needs evaluate:)"),
-               BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\") or a function of the model returning its accuracy"),
+               BuiltinParameter("space", .string, default: .string("nb201"), "nb201, darts or nb101 (darts and nb101 need evaluate:)"),
+               BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\"), a function of the model returning its accuracy, or (nb101) a results file"),
                BuiltinParameter("dir", .optional(.string), default: .nil, "with evaluate: journal every proposal and result here; the same call resumes"),
-               BuiltinParameter("pool", .int, default: .int(2000), "darts: random distinct genotypes the predictor ranks (drawn from the seed)")],
+               BuiltinParameter("pool", .int, default: .int(2000), "darts, nb101: random distinct models the predictor ranks (drawn from the seed)")],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
         var (o, spec, kind) = try brpOptions(c)
         let K = o.K, iters = o.iterations

@@ -110,12 +110,12 @@ public struct EvaluationCommand: Sendable, Equatable {
         for text in stdout.split(separator: "\n").reversed() {
             let t = text.trimmingCharacters(in: .whitespaces)
             guard t.hasPrefix("{"), let obj = try? JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any] else { continue }
-            guard let a = (obj["accuracy"] as? NSNumber)?.doubleValue, a.isFinite, !(obj["accuracy"] is Bool) else {
+            guard let a = JSONNumber.of(obj["accuracy"]), a.isFinite else {
                 return .failure("the last JSON line has no numeric \"accuracy\": \(t.prefix(200))")
             }
             var metrics: [String: Double] = [:]
             for (k, v) in obj where k != "accuracy" {
-                if let n = v as? NSNumber, !(v is Bool), n.doubleValue.isFinite { metrics[k] = n.doubleValue }
+                if let n = JSONNumber.of(v), n.isFinite { metrics[k] = n }
             }
             return .success(a, metrics)
         }

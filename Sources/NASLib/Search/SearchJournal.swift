@@ -102,11 +102,11 @@ public final class SearchJournal: @unchecked Sendable {
             guard let model = o["model"] as? String else { throw NASLibError("a \(event) without its model") }
             var out = Outcome(accuracy: nil)
             if event == "result" {
-                guard let a = (o["accuracy"] as? NSNumber)?.doubleValue, a.isFinite else { throw NASLibError("a result without a finite accuracy") }
+                guard let a = JSONNumber.of(o["accuracy"]), a.isFinite else { throw NASLibError("a result without a finite accuracy") }
                 out.accuracy = a
             }
             out.error = o["error"] as? String
-            out.metrics = (o["metrics"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+            out.metrics = (o["metrics"] as? [String: Any] ?? [:]).compactMapValues { JSONNumber.of($0) }
             out.seconds = (o["seconds"] as? NSNumber)?.doubleValue ?? 0
             out.attempts = (o["attempts"] as? NSNumber)?.intValue ?? 1
             outcomes[model] = out

@@ -1,6 +1,6 @@
 /// A NAS-Bench-101 cell: a DAG of at most 7 nodes (input, up to 5 ops, output) with at most
 /// 9 edges, given by an upper-triangular adjacency matrix and one op per node.
-public struct NB101Cell: Equatable, Sendable {
+public struct NB101Cell: Hashable, Sendable {
     public enum Op: String, CaseIterable, Sendable {
         case input
         case conv3x3 = "conv3x3-bn-relu"
@@ -100,5 +100,16 @@ public struct NB101Cell: Equatable, Sendable {
             features[(v + 1) * 6 + column] = 1
         }
         return CellGraph(nodes: 8, adjacency: adjacency, features: features)
+    }
+}
+
+extension NB101Cell: GraphEncodable, CustomStringConvertible {
+    public var cellGraph: CellGraph { graph }
+
+    /// The cell as one line of the NB101 JSON-lines format without metrics (what `{arch}` becomes for an NB101
+    /// search): `{"adjacency": [[0,1,...],...], "ops": ["input", "conv3x3-bn-relu", ..., "output"]}`.
+    public var description: String {
+        let rows = adjacency.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
+        return "{\"adjacency\": [\(rows)], \"ops\": [" + ops.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + "]}"
     }
 }

@@ -69,8 +69,8 @@ public struct NB101Dataset: Sendable {
         if let m = object["metrics"] {
             guard let dict = m as? [String: Any] else { throw NASLibError("\"metrics\" must be an object of numbers") }
             for (k, v) in dict {
-                guard let n = v as? NSNumber, !(v is Bool) else { throw NASLibError("metric '\(k)' is not a number") }
-                metrics[k] = n.doubleValue
+                guard let n = JSONNumber.of(v) else { throw NASLibError("metric '\(k)' is not a number") }
+                metrics[k] = n
             }
         }
         return Model(cell: try NB101Cell(adjacency: matrix, ops: ops), metrics: metrics, line: number)
