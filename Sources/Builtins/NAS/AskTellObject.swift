@@ -129,7 +129,9 @@ final class AskTellObject: HostObject, Plottable {
         }
         ask = { n in try take(n).map(value) }
         answer = { v, accuracy in
-            let m = try parse(v)
+            // A model told back as the very text ask gave (a genotype, an NB101 cell), else parsed.
+            let m: Model
+            if case .string(let text) = v, let asked = outstanding[text] { m = asked } else { m = try parse(v) }
             guard outstanding[key(m)] != nil else {
                 throw BuiltinError(session.history.contains { $0.arch == m } ? "\(key(m)) was told already" : "\(key(m)) was not asked for (s.ask(n) proposes models)")
             }

@@ -18,32 +18,101 @@ enum BaselineBuiltins {
            BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\") or a function of the arch returning its accuracy"),
            BuiltinParameter("dir", .optional(.string), default: .nil, "journal every proposal and result here; the same call resumes")]
 
+    /// evolve's and random_search's search space.
+    static let spaceParam = BuiltinParameter("space", .string, default: .string("nb201"), "nb201, darts or nb101 (darts and nb101 need ask: true or evaluate:)")
+
+    /// How a space's models appear in the language: the `{arch}` text, the value, and a told-back value parsed.
+    struct SpaceForm<Model> {
+        let name: String
+        let key: (Model) -> String
+        let value: (Model) -> Value
+        let parse: (Value) throws -> Model
+    }
+
+    static func nb201Form(_ c: BuiltinCall) -> SpaceForm<NB201Arch> {
+        let context = NASContext.of(c)
+        return SpaceForm(name: "nb201", key: \.string, value: { .object(ArchObject($0, context)) }, parse: AskTellBuiltins.parseArch)
+    }
+
+    static var dartsForm: SpaceForm<DartsGenotype> { SpaceForm(name: "darts", key: \.description, value: { .string($0.description) }, parse: { v in
+        guard case .string(let s) = v else { throw BuiltinError("a genotype string expected, got \(v.describeForError)", argument: "a") }
+        return try nas { try DartsGenotype(string: s) }
+    }) }
+
+    /// NB101 models are unpruned specs (what mutation changes); `{arch}` is the pruned cell they stand for.
+    static var nb101Form: SpaceForm<NB101Spec> { SpaceForm(name: "nb101", key: { $0.cell!.description }, value: { .string($0.cell!.description) },
+                                                parse: { _ in throw BuiltinError("NB101 models are told back as the values ask returned", argument: "a") }) }
+
     /// The ask/tell or driven form of a baseline call (ask: true, evaluate:, dir:), or nil for a benchmark run.
-    static func session<S: BaselineSession & AskTellSession>(_ c: BuiltinCall, _ method: String, _ space: Baselines.Space,
-                                                             _ settings: [String: Any], _ make: (Int) -> S) throws -> Value?
-        where S.Model == NB201Arch {
+    static func session<S: AskTellSession>(_ c: BuiltinCall, _ method: String, _ form: SpaceForm<S.Model>, budget: Int,
+                                           _ settings: [String: Any], _ make: (Int) -> S) throws -> Value? {
         let asking = try c.bool("ask")
-        guard asking || !c.isNil("evaluate") || !c.isNil("dir") else { return nil }
+        guard asking || !c.isNil("evaluate") || !c.isNil("dir") else {
+            guard form.name == "nb201" else {
+                throw c.fail("evaluate", "the \(form.name) space has no benchmark: give evaluate: run(\"python3 train.py {arch}\"), a function, or ask: true")
+            }
+            return nil
+        }
         guard c.isNil("per_seed") else { throw c.fail("per_seed", "per-seed accuracies draw benchmark results; with ask:, evaluate: or dir: the results are yours") }
+        guard c.isNil("limit") || form.name == "nb201" else { throw c.fail("limit", "a latency limit applies to the NB201 space") }
         guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "an ask/tell or driven search is one run; sweep the seed for more") }
         let seed = try c.seed()
         let session = make(seed)
         var header = settings
         header["method"] = method
-        header["space"] = "nb201"
+        header["space"] = form.name
         header["seed"] = seed
-        header["budget"] = session.budget
-        header["candidates"] = SHA256.hex(Data(space.candidates.map { String($0.code) }.joined(separator: ",").utf8))
-        let context = NASContext.of(c)
+        header["budget"] = budget
         if asking {
             guard c.isNil("evaluate") else { throw c.fail("evaluate", "ask: true leaves the evaluations to you (s.tell); evaluate: runs them") }
             header["evaluator"] = "ask/tell"
-            return .object(try AskTellObject(session, method: method, budget: session.budget, header: header, dir: try c.optionalString("dir"),
-                                             stage: { "" }, key: \.string, value: { .object(ArchObject($0, context)) },
-                                             parse: AskTellBuiltins.parseArch))
+            // NB101's values are cell texts, which do not identify the unpruned spec: told back by identity of text.
+            return .object(try AskTellObject(session, method: method, budget: budget, header: header, dir: try c.optionalString("dir"),
+                                             stage: { "" }, key: form.key, value: form.value, parse: form.parse))
         }
         guard !c.isNil("evaluate") else { throw c.fail("dir", "dir: journals a search with evaluate: or ask: true") }
-        return try DriverBuiltins.drive(c, session, header: header, stage: { "" }, key: \.string, value: { .object(ArchObject($0, context)) })
+        return try DriverBuiltins.drive(c, session, header: header, stage: { "" }, key: form.key, value: form.value)
+    }
+
+    /// An NB201 baseline's ask/tell or driven form: the candidates (after a latency limit) are part of its identity.
+    static func nb201Session<S: AskTellSession>(_ c: BuiltinCall, _ method: String, _ space: Baselines.Space, budget: Int,
+                                                _ settings: [String: Any], _ make: (Int) -> S) throws -> Value? where S.Model == NB201Arch {
+        var settings = settings
+        settings["candidates"] = SHA256.hex(Data(space.candidates.map { String($0.code) }.joined(separator: ",").utf8))
+        return try session(c, method, nb201Form(c), budget: budget, settings, make)
+    }
+
+    /// evolve / random_search over DARTS or NB101 (no benchmark: ask: true or evaluate:).
+    static func otherSpace(_ c: BuiltinCall, _ method: String, _ settings: [String: Any],
+                           evolution: (population: Int, sample: Int, cached: Bool)?) throws -> Value {
+        let space = try c.string("space")
+        let budget = try c.int("budget", min: 1, max: Limits.budget)
+        switch space {
+        case "darts":
+            if let e = evolution {
+                return try session(c, method, dartsForm, budget: budget, settings) { seed in
+                    EvolutionSession<DartsGenotype>(budget: budget, population: e.population, sample: e.sample, cached: e.cached, seed: seed,
+                                                    draw: { DartsGenotype.random(&$0) }, mutate: { $0.mutated(&$1) },
+                                                    first: { $0.description < $1.description })
+                }!
+            }
+            return try session(c, method, dartsForm, budget: budget, settings) { seed in
+                RandomSearchSession<DartsGenotype>(budget: budget, seed: seed) { DartsGenotype.random(&$0) }
+            }!
+        case "nb101":
+            if let e = evolution {
+                return try session(c, method, nb101Form, budget: budget, settings) { seed in
+                    EvolutionSession<NB101Spec>(budget: budget, population: e.population, sample: e.sample, cached: e.cached, seed: seed,
+                                                draw: { NB101Spec.random(&$0) }, mutate: { $0.mutated(&$1) },
+                                                first: { $0.cell!.description < $1.cell!.description })
+                }!
+            }
+            return try session(c, method, nb101Form, budget: budget, settings) { seed in
+                RandomSearchSession<NB101Spec>(budget: budget, seed: seed) { NB101Spec.random(&$0) }
+            }!
+        default:
+            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (\(method) searches nb201, darts and nb101)")
+        }
     }
 
     /// Problem, space, fitness and the runs' seeds of a baseline call.
@@ -92,11 +161,14 @@ enum BaselineBuiltins {
     static let evolve = BuiltinFunction(
         "evolve",
         [BuiltinParameter("pool", .int, default: .int(64), "population size"), BuiltinParameter("sample", .int, default: .int(16), "tournament size"),
-         BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common,
+         BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common + [spaceParam],
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
-        let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
-        if let s = try session(c, "evolve", space, ["pool": pool, "sample": sample, "cached": cached], {
+        if try c.string("space") != "nb201" {
+            return try otherSpace(c, "evolve", ["pool": pool, "sample": sample, "cached": cached], evolution: (pool, sample, cached))
+        }
+        let (problem, space, fitness, seeds, budget, model) = try setup(c)
+        if let s = try nb201Session(c, "evolve", space, budget: budget, ["pool": pool, "sample": sample, "cached": cached], {
             EvolutionSession(space, budget: budget, population: pool, sample: sample, cached: cached, seed: $0)
         }) { return s }
         return try finish(c, cached ? "evolution (cached)" : "evolution", problem, seeds, model) {
@@ -112,7 +184,7 @@ enum BaselineBuiltins {
         doc: "REINFORCE with a single-cell LSTM controller emitting the 6 ops and a moving-average reward baseline.") { c in
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let lr = try c.double("lr"), hidden = try c.int("hidden", min: 1, max: 1024), decay = try c.double("baseline_decay")
-        if let s = try session(c, "reinforce", space, ["lr": lr, "hidden": hidden, "baseline_decay": decay], {
+        if let s = try nb201Session(c, "reinforce", space, budget: budget, ["lr": lr, "hidden": hidden, "baseline_decay": decay], {
             ReinforceSession(space, budget: budget, learningRate: lr, hidden: hidden, baselineDecay: decay, seed: $0)
         }) { return s }
         return try finish(c, "reinforce", problem, seeds, model) {
@@ -121,10 +193,11 @@ enum BaselineBuiltins {
     }
 
     static let randomSearch = BuiltinFunction(
-        "random_search", common,
+        "random_search", common + [spaceParam],
         doc: "Random search: 6 uniform choices of 5 ops per model.") { c in
+        if try c.string("space") != "nb201" { return try otherSpace(c, "random", [:], evolution: nil) }
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
-        if let s = try session(c, "random", space, [:], { RandomSearchSession(space, budget: budget, seed: $0) }) { return s }
+        if let s = try nb201Session(c, "random", space, budget: budget, [:], { RandomSearchSession(space, budget: budget, seed: $0) }) { return s }
         return try finish(c, "random", problem, seeds, model) { Baselines.random(space, fitness, problem, budget: budget, seed: $0) }
     }
 }

@@ -15,28 +15,25 @@ public protocol AskTellSession: AnyObject {
 extension BRPNASSession: AskTellSession {}
 
 /// Bookkeeping the baseline sessions share: the budget, what is outstanding, the answers.
-public class BaselineSession {
+public class BaselineSession<Model: Hashable> {
     public let budget: Int
-    let space: Baselines.Space
     /// The search's random stream (also what a benchmark evaluator with per-seed accuracies draws from, so the
     /// one-call form consumes it exactly as before).
     var rng: SeededRandom
-    var outstanding: [NB201Arch] = []
-    public private(set) var history: [(arch: NB201Arch, accuracy: Double?)] = []
+    var outstanding: [Model] = []
+    public private(set) var history: [(arch: Model, accuracy: Double?)] = []
     /// The search cannot propose any more (every proposal rejected 100,000 times in a row).
     var exhausted = false
 
-    init(_ space: Space, budget: Int, seed: Int) {
-        self.space = space
+    init(budget: Int, seed: Int) {
         self.budget = budget
         rng = SeededRandom(seed: seed)
     }
-    public typealias Space = Baselines.Space
 
     public var finished: Bool { history.count >= budget || exhausted }
 
     /// Removes `a` from the outstanding models (an error if it was not asked for) and records the answer.
-    func answer(_ a: NB201Arch, _ accuracy: Double?) throws {
+    func answer(_ a: Model, _ accuracy: Double?) throws {
         guard let i = outstanding.firstIndex(of: a) else { throw NASLibError("\(a) was not asked for (or was told already)") }
         if let v = accuracy, !v.isFinite { throw NASLibError("the accuracy of \(a) is not a number") }
         outstanding.remove(at: i)
@@ -47,49 +44,72 @@ public class BaselineSession {
     var room: Int { max(0, budget - history.count - outstanding.count) }
 }
 
-/// Random search: each op drawn uniformly (repeats allowed), rejected if not allowed. Proposals do not depend on
-/// answers, so `ask(n)` gives n at once.
-public final class RandomSearchSession: BaselineSession, AskTellSession {
-    public override init(_ space: Baselines.Space, budget: Int, seed: Int) { super.init(space, budget: budget, seed: seed) }
+/// Random search: independent random models (repeats allowed); `draw` returns nil for a model the search may not
+/// train (it is drawn again). Proposals do not depend on answers, so `ask(n)` gives n at once.
+public final class RandomSearchSession<Model: Hashable>: BaselineSession<Model>, AskTellSession {
+    let draw: (inout SeededRandom) -> Model?
 
-    public func ask(_ n: Int) -> [NB201Arch] {
-        var out: [NB201Arch] = []
+    public init(budget: Int, seed: Int, draw: @escaping (inout SeededRandom) -> Model?) {
+        self.draw = draw
+        super.init(budget: budget, seed: seed)
+    }
+
+    public func ask(_ n: Int) -> [Model] {
+        var out: [Model] = []
         while out.count < min(max(0, n), room) {
-            let a = NB201Arch(ops: (0..<6).map { _ in NB201Op(rawValue: rng.int(below: 5))! })
-            if space.contains(a) { out.append(a) }
+            if let a = draw(&rng) { out.append(a) }
         }
         outstanding += out
         return out
     }
 
-    public func tell(_ a: NB201Arch, _ accuracy: Double) throws { try answer(a, accuracy) }
-    public func fail(_ a: NB201Arch) throws { try answer(a, nil) }
+    public func tell(_ a: Model, _ accuracy: Double) throws { try answer(a, accuracy) }
+    public func fail(_ a: Model) throws { try answer(a, nil) }
+}
+
+extension RandomSearchSession where Model == NB201Arch {
+    /// NB201: each op drawn uniformly, rejected if not in the space.
+    public convenience init(_ space: Baselines.Space, budget: Int, seed: Int) {
+        self.init(budget: budget, seed: seed) { rng in
+            let a = NB201Arch(ops: (0..<6).map { _ in NB201Op(rawValue: rng.int(below: 5))! })
+            return space.contains(a) ? a : nil
+        }
+    }
 }
 
 /// Aging (regularized) evolution: a population of `population` models; each cycle samples `sample` of them,
-/// mutates one op of the fittest, trains the child, and drops the oldest. With `cached`, a model is never trained
-/// twice (a repeat reuses its first result). One model at a time: each proposal depends on the last answer. A
-/// failed model does not enter the population (and nothing ages).
-public final class EvolutionSession: BaselineSession, AskTellSession {
+/// mutates the fittest, trains the child, and drops the oldest. With `cached`, a model is never trained twice (a
+/// repeat reuses its first result). One model at a time: each proposal depends on the last answer. A failed model
+/// does not enter the population (and nothing ages). The space comes as `draw` (a random model for the initial
+/// population) and `mutate` (a child of a parent, nil when no allowed child was found); ties between equally fit
+/// parents go to the one `first` puts first.
+public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, AskTellSession {
     let population: Int, sample: Int, cached: Bool
-    var seen: [Int: Double] = [:]
-    var pop: [(arch: NB201Arch, fit: Double)] = []
+    let draw: (inout SeededRandom) -> Model
+    let mutate: (Model, inout SeededRandom) -> Model?
+    let first: (Model, Model) -> Bool
+    var seen: [Model: Double] = [:]
+    var pop: [(arch: Model, fit: Double)] = []
     var stalls = 0
     var evolving = false
 
-    public init(_ space: Baselines.Space, budget: Int, population: Int, sample: Int, cached: Bool, seed: Int) {
+    public init(budget: Int, population: Int, sample: Int, cached: Bool, seed: Int, draw: @escaping (inout SeededRandom) -> Model,
+                mutate: @escaping (Model, inout SeededRandom) -> Model?, first: @escaping (Model, Model) -> Bool) {
         self.population = population
         self.sample = sample
         self.cached = cached
-        super.init(space, budget: budget, seed: seed)
+        self.draw = draw
+        self.mutate = mutate
+        self.first = first
+        super.init(budget: budget, seed: seed)
     }
 
-    public func ask(_ n: Int) -> [NB201Arch] {
+    public func ask(_ n: Int) -> [Model] {
         guard n > 0, outstanding.isEmpty, !finished else { return [] }
         if !evolving {
             while pop.count < population && history.count < budget && stalls < 100_000 {
-                let a = space.candidates[rng.int(below: space.candidates.count)]
-                if cached && seen[a.code] != nil {
+                let a = draw(&rng)
+                if cached && seen[a] != nil {
                     stalls += 1
                     continue
                 }
@@ -101,18 +121,12 @@ public final class EvolutionSession: BaselineSession, AskTellSession {
         }
         while history.count < budget && stalls < 100_000 && !pop.isEmpty {
             let picks = rng.sample(Array(pop.indices), min(sample, pop.count))
-            let parent = picks.map { pop[$0] }.max { $0.fit < $1.fit || ($0.fit == $1.fit && $0.arch > $1.arch) }!
-            var child = Baselines.mutate(parent.arch, &rng)
-            var tries = 0
-            while !space.contains(child) && tries < 1000 {
-                child = Baselines.mutate(parent.arch, &rng)
-                tries += 1
-            }
-            guard space.contains(child) else {
+            let parent = picks.map { pop[$0] }.max { $0.fit < $1.fit || ($0.fit == $1.fit && first($0.arch, $1.arch)) }!
+            guard let child = mutate(parent.arch, &rng) else {
                 stalls += 1
                 continue
             }
-            if cached, let f = seen[child.code] {
+            if cached, let f = seen[child] {
                 // Not trained again: the child joins with its first result, and the search has made no progress.
                 stalls += 1
                 pop.append((child, f))
@@ -126,9 +140,9 @@ public final class EvolutionSession: BaselineSession, AskTellSession {
         return []
     }
 
-    public func tell(_ a: NB201Arch, _ accuracy: Double) throws {
+    public func tell(_ a: Model, _ accuracy: Double) throws {
         try answer(a, accuracy)
-        seen[a.code] = accuracy
+        seen[a] = accuracy
         pop.append((a, accuracy))
         if evolving {
             stalls = 0
@@ -136,13 +150,32 @@ public final class EvolutionSession: BaselineSession, AskTellSession {
         }
     }
 
-    public func fail(_ a: NB201Arch) throws { try answer(a, nil) }
+    public func fail(_ a: Model) throws { try answer(a, nil) }
+}
+
+extension EvolutionSession where Model == NB201Arch {
+    /// NB201: the initial population drawn from the space's models, one op of one edge mutated (retried up to 1000
+    /// times until the child is in the space), ties to the smaller arch.
+    public convenience init(_ space: Baselines.Space, budget: Int, population: Int, sample: Int, cached: Bool, seed: Int) {
+        self.init(budget: budget, population: population, sample: sample, cached: cached, seed: seed,
+                  draw: { rng in space.candidates[rng.int(below: space.candidates.count)] },
+                  mutate: { parent, rng in
+                      var child = Baselines.mutate(parent, &rng)
+                      var tries = 0
+                      while !space.contains(child) && tries < 1000 {
+                          child = Baselines.mutate(parent, &rng)
+                          tries += 1
+                      }
+                      return space.contains(child) ? child : nil
+                  }, first: { $0 > $1 })
+    }
 }
 
 /// REINFORCE with a single-cell LSTM controller and a moving-average baseline b: after each trained model with
 /// reward R (accuracy / 100), θ ← θ + Adam step on (R − b)·∇ Σ log π(a_t); b ← β·b + (1 − β)·R. One model at a
 /// time; a failed model teaches the controller nothing.
-public final class ReinforceSession: BaselineSession, AskTellSession {
+public final class ReinforceSession: BaselineSession<NB201Arch>, AskTellSession {
+    let space: Baselines.Space
     var controller: LSTMController
     var adam: AdamState
     let learningRate: Double, baselineDecay: Double
@@ -155,7 +188,8 @@ public final class ReinforceSession: BaselineSession, AskTellSession {
         adam = AdamState(count: controller.count)
         self.learningRate = learningRate
         self.baselineDecay = baselineDecay
-        super.init(space, budget: budget, seed: seed)
+        self.space = space
+        super.init(budget: budget, seed: seed)
     }
 
     public func ask(_ n: Int) -> [NB201Arch] {

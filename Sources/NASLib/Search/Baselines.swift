@@ -31,8 +31,8 @@ public enum Baselines {
 
     /// The one-call form of a baseline session: ask one model at a time, look its accuracy up (drawing a training
     /// seed from the search's own random stream when per-seed accuracies are given, as it always has), tell it.
-    static func drive<S: BaselineSession & AskTellSession>(_ session: S, _ fitness: Fitness, _ problem: SearchProblem, seed: Int) -> SearchTrace
-        where S.Model == NB201Arch {
+    static func drive<S: BaselineSession<NB201Arch> & AskTellSession>(_ session: S, _ fitness: Fitness, _ problem: SearchProblem,
+                                                                       seed: Int) -> SearchTrace where S.Model == NB201Arch {
         var trace = SearchTrace(seed: seed)
         while !session.finished {
             guard let a = session.ask(1).first else { break }
