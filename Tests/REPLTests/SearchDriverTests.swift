@@ -151,6 +151,56 @@ import TestSupport
         #expect(s3 == 70 && e3.contains("bad.jsonl:1: no numeric \"accuracy\""), "\(e3)")
     }
 
+    /// A timed-out evaluation is killed and recorded as failed; Ctrl-C stops the search at once, kills running
+    /// evaluations (their whole process groups) and keeps what was journaled.
+    @Test func timeoutsAndInterruptsKillEvaluations() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let marker = "brpsh-marker-\(UInt32.random(in: 0...UInt32.max))"
+        try SearchDriverTests.script(dir: dir + "/t", evaluator: "timeout: 300ms", K: 2, M: 3)
+            .replacingOccurrences(of: "K: 2, M: 3, seed: 1,", with: "K: 2, M: 3, iters: 1, seed: 1,")
+            .write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
+        let start = Date()
+        let (s1, out, e1) = try CommandLineTests.brpsh([dir + "/t.brp", "--quiet"], env: ["EVAL_SLEEP": "20"])
+        #expect(s1 == 0 && out.contains("failed 3"), "\(out) \(e1)")
+        #expect(Date().timeIntervalSince(start) < 15, "timeouts took \(Date().timeIntervalSince(start)) s")
+        let journal = try String(contentsOfFile: dir + "/t/journal.jsonl", encoding: .utf8)
+        #expect(journal.contains("timed out after 0.3 s"))
+
+        try SearchDriverTests.script(dir: dir + "/i", evaluator: "parallel: 2").replacingOccurrences(of: "{arch}", with: "{arch} \(marker)")
+            .write(toFile: dir + "/i.brp", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        p.arguments = [dir + "/i.brp"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["EVAL_SLEEP": "60"]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        func running() -> Int {
+            let q = Process()
+            q.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+            q.arguments = ["-f", marker]
+            let pipe = Pipe()
+            q.standardOutput = pipe
+            try? q.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            q.waitUntilExit()
+            return text.split(separator: "\n").count
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while running() < 2 && Date() < deadline { usleep(100_000) }
+        #expect(running() >= 2, "the evaluations did not start")
+        kill(p.processIdentifier, SIGINT)
+        let stop = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < stop { usleep(50_000) }
+        #expect(!p.isRunning, "brpsh did not stop on Ctrl-C")
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        usleep(300_000)
+        #expect(running() == 0, "evaluations left running after Ctrl-C")
+    }
+
     /// A failing evaluation is retried, then recorded as failed with its stderr; the search goes on.
     @Test func failedEvaluationsAreRecordedNotFatal() throws {
         let dir = ArtifactTests.scratch()
