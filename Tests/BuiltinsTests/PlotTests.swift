@@ -161,6 +161,41 @@ import Testing
         return interpreter
     }
 
+    /// Bars: one rect per finite value, heights proportional to the values from a zero baseline, error bars, the
+    /// categories under the groups; on the terminal one line per bar. Heat maps: a shaded cell with its value each.
+    @Test func barsAndHeatMaps() throws {
+        let i = try Self.run("""
+            rows = [{d: "a", p: "x", v: 36.0, s: 4.0}, {d: "a", p: "y", v: 6.0, s: 1.0}, {d: "b", p: "x", v: 18.0, s: 2.0}, {d: "b", p: "y", v: nil, s: 0}]
+            b = bars(rows, x: "d", y: "v", by: "p", err: "s")
+            h = heatmap([[1, 0.5], [nil, 0.25]], rows: ["r1", "r2"], cols: ["c1", "c2"], digits: 2)
+            bsvg = b.svg
+            hsvg = h.svg
+            """)
+        guard case .string(let bsvg)? = i.globals.lookup("bsvg"), case .string(let hsvg)? = i.globals.lookup("hsvg") else {
+            Issue.record("no svg")
+            return
+        }
+        let heights = bsvg.split(separator: "\n").filter { $0.contains("class=\"bar\"") }.compactMap { line -> Double? in
+            guard let r = line.range(of: "height=\"") else { return nil }
+            return Double(line[r.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(heights.count == 3)
+        if heights.count == 3 { #expect(abs(heights[0] / heights[1] - 2) < 0.01 && abs(heights[0] / heights[2] - 6) < 0.05) }
+        #expect(bsvg.components(separatedBy: "class=\"err\"").count == 4)
+        #expect(bsvg.contains(">a</text>") && bsvg.contains(">b</text>"))
+        #expect(hsvg.components(separatedBy: "class=\"cell\"").count == 4 && hsvg.contains(">0.25</text>") && hsvg.contains(">r2</text>"))
+        guard case .object(let bo)? = i.globals.lookup("b"), let bf = bo as? FigureObject,
+              case .object(let ho)? = i.globals.lookup("h"), let hf = ho as? FigureObject else { Issue.record("no figures"); return }
+        let text = TerminalRenderer(color: false, columns: 80).render(bf.value).split(separator: "\n")
+        #expect(text.contains { $0.hasPrefix("a  x  ") && $0.hasSuffix("36.0 ± 4.00") })
+        #expect(text.contains { $0.hasPrefix("   y  ") && $0.hasSuffix("–") })
+        let heat = TerminalRenderer(color: false, columns: 80).render(hf.value)
+        #expect(heat.contains("█ 1.00") && heat.contains("░ 0.25"))
+        let bad = Pipeline(interpreter: Builtins.makeInterpreter(output: StringSink()))
+            .run(SourceFile(name: "t", text: "heatmap([[1, 2]], rows: [\"a\", \"b\"])"))
+        #expect(bad?.description.contains("a 1×2 matrix for 2 row and 2 column labels") == true)
+    }
+
     @Test func limitsAreNamedAndCounted() throws {
         let i = try Self.run("""
             f = plot(x: [1, 2, 3, 4], y: [60, 69, 70, 71], label: "a", ylim: [68, nil], xlim: [nil, 3.5])

@@ -18,15 +18,29 @@ struct Figure {
         var xMax: Double? = nil
         /// A logarithmic y axis (every y value positive or missing).
         var yLog = false
+        /// A bar chart: the x positions 0, 1, ... are these categories, the series are groups of bars.
+        var categories: [String]? = nil
+        /// A heat map instead of series.
+        var heat: Heat? = nil
 
         static func within(_ values: [Double], _ lo: Double?, _ hi: Double?) -> [Double] {
             let low = lo ?? -.infinity, high = hi ?? .infinity
             return values.filter { $0 >= low && $0 <= high } + [lo, hi].compactMap { $0 }
         }
 
-        /// The y values that set the axis range.
+        /// The y values that set the axis range (bars start at 0, and their error bars count).
         var yValues: [Double] {
-            Panel.within(series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }, yMin, yMax)
+            var values: [Double] = []
+            for s in series {
+                values += s.y
+                values += s.lower ?? []
+                values += s.upper ?? []
+                if categories != nil, let err = s.err {
+                    for (y, e) in zip(s.y, err) { values += [y - e, y + e] }
+                }
+            }
+            if categories != nil { values.append(0) }
+            return Panel.within(values, yMin, yMax)
         }
 
         /// The x values that set the axis range.
@@ -51,10 +65,27 @@ struct Figure {
         }
     }
 
+    /// A matrix of values over row and column labels, drawn as shaded cells with their values.
+    struct Heat {
+        var rows: [String]
+        var cols: [String]
+        /// rows × cols; NaN for a missing value (an empty cell).
+        var values: [[Double]]
+        var digits = 3
+        var finite: [Double] { values.flatMap { $0 }.filter(\.isFinite) }
+        /// The shade of a value: 0 for the smallest, 1 for the largest.
+        func shade(_ v: Double) -> Double {
+            guard let lo = finite.min(), let hi = finite.max(), hi > lo else { return 0.5 }
+            return (v - lo) / (hi - lo)
+        }
+        func text(_ v: Double) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
+    }
+
     struct Series {
         enum Kind: String {
             case line
             case scatter
+            case bar
         }
 
         var label: String
@@ -64,6 +95,8 @@ struct Figure {
         /// A shaded band (mean ± std) drawn under a line.
         var lower: [Double]?
         var upper: [Double]?
+        /// Error bars (± this) on bars.
+        var err: [Double]? = nil
         /// A reference line (an optimum, a limit): dashed, grey, drawn under the data series,
         /// and not taking a colour from the palette.
         var reference = false

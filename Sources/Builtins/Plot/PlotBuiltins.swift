@@ -4,7 +4,7 @@ import Lang
 /// plot, scatter, grid.
 enum PlotBuiltins {
     static func all() -> [BuiltinFunction] {
-        BuiltinFunction.category("Plots", [plot, scatter, grid])
+        BuiltinFunction.category("Plots", [plot, scatter, grid, BarsAndHeat.bars, BarsAndHeat.heatmap])
     }
 
     static let labelParams = [
@@ -74,7 +74,9 @@ enum PlotBuiltins {
     }
 
     static func figure(_ c: BuiltinCall, kind: String) throws -> Figure {
-        guard let k = Figure.Series.Kind(rawValue: kind) else { throw c.fail("kind", "use line or scatter, got \"\(kind)\"") }
+        guard let k = Figure.Series.Kind(rawValue: kind), k != .bar else {
+            throw c.fail("kind", "use line or scatter, got \"\(kind)\"\(kind == "bar" ? " (bar charts: bars(rows, x:, y:, by:))" : "")")
+        }
         var f: Figure
         if case .object(let o) = c["data"] {
             guard let p = o as? Plottable else { throw c.fail("data", "\(o.typeName) cannot be plotted") }

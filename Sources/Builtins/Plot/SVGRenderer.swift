@@ -49,6 +49,8 @@ struct SVGRenderer {
     }
 
     func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false) -> String {
+        if let h = p.heat { return renderHeat(h, title: p.title, index: index, x: ox, y: oy) }
+        if p.categories != nil { return renderBars(p, index: index, x: ox, y: oy) }
         let px = ox + margin.left, py = oy + margin.top
         let pw = plotWidth, ph = plotHeight
         let xs = p.xValues
@@ -106,7 +108,7 @@ struct SVGRenderer {
                 for seg in segments where !seg.isEmpty {
                     s += "<polyline class=\"series\" data-label=\"\(label)\" points=\"\(seg.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(series.reference ? "1.2" : "1.6")\"\(dash)/>\n"
                 }
-            case .scatter:
+            case .scatter, .bar:
                 s += "<g class=\"series\" data-label=\"\(label)\" fill=\"\(color)\" fill-opacity=\"0.55\">\n"
                 for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
                     s += "<circle cx=\"\(fmt(sx(x)))\" cy=\"\(fmt(sy(y)))\" r=\"1.3\"/>\n"

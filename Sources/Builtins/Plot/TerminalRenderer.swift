@@ -57,6 +57,8 @@ struct TerminalRenderer {
     }
 
     func renderPanel(_ p: Figure.Panel, width total: Int, titleLine: Bool = false) -> [String] {
+        if let h = p.heat { return renderHeat(h, title: p.title) }
+        if p.categories != nil { return renderBars(p, width: total) }
         let ax = Axis(p.xValues).limited(p.xMin, p.xMax), ay = Axis(p.yValues, log: p.yLog).limited(p.yMin, p.yMax)
         // Tick labels on the y axis: every tick that gets a row of its own.
         var yLabels: [Int: String] = [:]
