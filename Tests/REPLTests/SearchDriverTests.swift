@@ -201,6 +201,19 @@ import TestSupport
         #expect(running() == 0, "evaluations left running after Ctrl-C")
     }
 
+    /// A function evaluator is part of a journal's identity by its source text: another function, another search.
+    @Test func changedEvaluatorFunctionIsAnotherSearch() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let call = #"brp(space: "darts", K: 2, M: 3, iters: 1, epochs: 2, hidden: 8, pool: 10, evaluate: fn(g) { EXPR }, dir: "j").best"#
+        let (s1, o1, e1) = try CommandLineTests.brpsh(["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "90") + ")"], cwd: dir)
+        #expect(s1 == 0 && o1 == "90.0\n", "\(o1) \(e1)")
+        let (s2, o2, _) = try CommandLineTests.brpsh(["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "90") + ")"], cwd: dir)
+        #expect(s2 == 0 && o2 == "90.0\n")
+        let (s3, _, e3) = try CommandLineTests.brpsh(["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "91") + ")"], cwd: dir)
+        #expect(s3 == 70 && e3.contains("holds another search (it differs in evaluator)"), "\(e3)")
+    }
+
     /// A failing evaluation is retried, then recorded as failed with its stderr; the search goes on.
     @Test func failedEvaluationsAreRecordedNotFatal() throws {
         let dir = ArtifactTests.scratch()

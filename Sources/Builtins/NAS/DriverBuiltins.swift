@@ -128,9 +128,12 @@ enum DriverBuiltins {
         case .object(let e as EvaluatorObject):
             command = e.command
             header["evaluator"] = e.command.identity
-        case .function, .builtin:
-            // A function's results are journaled too; its identity is its text.
-            header["evaluator"] = "function " + c["evaluate"].describeForError
+        case .function(let f):
+            // A function's results are journaled too; its identity is its source text (what it captures is not part
+            // of it: change a captured value and you should change dir: too, docs/search.md).
+            header["evaluator"] = "function " + f.declaration.range.text
+        case .builtin(let b):
+            header["evaluator"] = "builtin " + b.name
         case let v: throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
         }
         let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
