@@ -184,7 +184,7 @@ enum DriverBuiltins {
         let history = steps.map { s -> Value in
             var r: [(String, Value)] = [("id", .int(s.id)), ("arch", .string(key(s.model))),
                                         ("accuracy", s.outcome.accuracy.map(Value.number) ?? .nil),
-                                        ("status", .string(s.outcome.accuracy == nil ? "failed" : (s.resumed ? "journal" : "evaluated"))),
+                                        ("status", .string(s.outcome.accuracy == nil ? "failed" : s.source.rawValue)),
                                         ("seconds", .number(s.outcome.seconds)), ("attempts", .int(s.outcome.attempts))]
             if let e = s.outcome.error { r.append(("error", .string(e))) }
             for k in s.outcome.metrics.keys.sorted() { r.append((k, .number(s.outcome.metrics[k]!))) }
@@ -201,6 +201,7 @@ enum DriverBuiltins {
             ("evaluated", .int(steps.count)),
             ("failed", .int(steps.count - ok.count)),
             ("from_journal", .int(steps.filter(\.resumed).count)),
+            ("repeats", .int(steps.filter { $0.source == .repeated }.count)),
             ("curve", .list(curve)),
             ("history", .list(history)),
             ("dir", dir.map(Value.string) ?? .nil),

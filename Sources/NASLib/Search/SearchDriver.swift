@@ -2,11 +2,20 @@ import Foundation
 
 /// One evaluation of a driven search.
 public struct SearchStep<Model> {
+    public enum Source: String, Sendable {
+        /// Evaluated in this run.
+        case evaluated
+        /// Answered from the journal of an earlier run.
+        case journal
+        /// The model was proposed before in this search: answered with its first result (it still uses budget, as a
+        /// repeat does in a benchmark run).
+        case repeated = "repeat"
+    }
     public let id: Int
     public let model: Model
     public let outcome: SearchJournal.Outcome
-    /// Answered from the journal of an earlier run.
-    public let resumed: Bool
+    public let source: Source
+    public var resumed: Bool { source == .journal }
 }
 
 /// Runs a search session (BRP-NAS or a baseline) to the end with an evaluator that is not a table lookup: each batch the session proposes
@@ -44,6 +53,9 @@ public struct SearchDriver<Session: AskTellSession> {
                     wait: (Int, String) throws -> Void) throws -> [Step] {
         var steps: [Step] = []
         var proposed = 0
+        // What earlier runs journaled, and what this run has answered (a model is evaluated once per search).
+        let journaled = Set(journal?.outcomes.keys.map { $0 } ?? [])
+        var answered: [String: SearchJournal.Outcome] = [:]
         while !session.finished {
             let detail = stage()
             let batch = session.ask(Int.max)
@@ -52,9 +64,16 @@ public struct SearchDriver<Session: AskTellSession> {
             try journal?.proposed(keys)
             let ids = batch.indices.map { proposed + $0 + 1 }
             proposed += batch.count
-            var outcomes = keys.map { journal?.outcome($0) }
-            let resumed = outcomes.map { $0 != nil }
-            let todo = batch.indices.filter { outcomes[$0] == nil }
+            var outcomes = keys.map { answered[$0] ?? journal?.outcome($0) }
+            var sources = keys.map { k -> SearchStep<Model>.Source in
+                answered[k] != nil ? .repeated : (journaled.contains(k) ? .journal : .evaluated)
+            }
+            // A model twice in one batch is evaluated once; the later copy repeats its result.
+            var first: [String: Int] = [:]
+            for i in batch.indices where outcomes[i] == nil {
+                if first[keys[i]] == nil { first[keys[i]] = i } else { sources[i] = .repeated }
+            }
+            let todo = batch.indices.filter { outcomes[$0] == nil && first[keys[$0]] == $0 }
             try wait(steps.count + batch.count - todo.count, detail)
             if inline {
                 for i in todo {
@@ -69,9 +88,10 @@ public struct SearchDriver<Session: AskTellSession> {
                 }
             }
             for (i, m) in batch.enumerated() {
-                let o = outcomes[i]!
+                let o = outcomes[i] ?? outcomes[first[keys[i]]!]!
+                answered[keys[i]] = o
                 if o.accuracy != nil { try session.tell(m, o.accuracy!) } else { try session.fail(m) }
-                steps.append(Step(id: ids[i], model: m, outcome: o, resumed: resumed[i]))
+                steps.append(Step(id: ids[i], model: m, outcome: o, source: sources[i]))
             }
         }
         return steps
