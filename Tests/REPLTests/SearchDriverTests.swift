@@ -176,16 +176,13 @@ import TestSupport
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
+        // Processes whose command line holds the marker (read from /proc: no procps needed).
         func running() -> Int {
-            let q = Process()
-            q.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-            q.arguments = ["-f", marker]
-            let pipe = Pipe()
-            q.standardOutput = pipe
-            try? q.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            q.waitUntilExit()
-            return text.split(separator: "\n").count
+            let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return pids.filter { pid in
+                guard pid.allSatisfy(\.isNumber), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(marker)
+            }.count
         }
         let deadline = Date().addingTimeInterval(60)
         while running() < 2 && Date() < deadline { usleep(100_000) }
