@@ -102,8 +102,7 @@ extension SVGRenderer {
         let cats = p.categories ?? []
         let ay = Axis(p.yValues).limited(p.yMin, p.yMax)
         func sy(_ v: Double) -> Double { py + (1 - min(1, max(0, ay.fraction(v)))) * ph }
-        var s = "<g class=\"panel bars\" id=\"panel-\(index)\">\n"
-        s += "<text class=\"panel-title\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(oy + 18))\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">\(escape(p.title))</text>\n"
+        var s = "<g class=\"panel bars\" id=\"panel-\(index)\">\n" + panelTitle(p.title, x: px + pw / 2, y: oy + 18)
         for t in ay.ticks {
             let y = sy(t)
             s += "<line x1=\"\(fmt(px))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px + pw))\" y2=\"\(fmt(y))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
@@ -125,9 +124,7 @@ extension SVGRenderer {
         for (i, name) in cats.enumerated() {
             s += "<text class=\"tick\" x=\"\(fmt(px + (Double(i) + 0.5) * group))\" y=\"\(fmt(py + ph + 16))\" text-anchor=\"middle\" font-size=\"10\">\(escape(name))</text>\n"
         }
-        s += "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
-        s += "<text class=\"xlabel\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(py + ph + 34))\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.xlabel))</text>\n"
-        s += "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
+        s += frame(p, ox: ox, px: px, py: py)
         let named = p.series.enumerated().filter { !$0.element.label.isEmpty }
         for (row, (k, series)) in named.enumerated() {
             let y = py + 12 + Double(row) * 14
@@ -141,8 +138,7 @@ extension SVGRenderer {
     func renderHeat(_ h: Figure.Heat, title: String, index: Int, x ox: Double, y oy: Double) -> String {
         let top = oy + margin.top + 14, left = ox + margin.left
         let cell = min(plotWidth / Double(h.cols.count), (plotHeight - 14) / Double(h.rows.count))
-        var s = "<g class=\"panel heatmap\" id=\"panel-\(index)\">\n"
-        s += "<text class=\"panel-title\" x=\"\(fmt(left + cell * Double(h.cols.count) / 2))\" y=\"\(fmt(oy + 18))\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">\(escape(title))</text>\n"
+        var s = "<g class=\"panel heatmap\" id=\"panel-\(index)\">\n" + panelTitle(title, x: left + cell * Double(h.cols.count) / 2, y: oy + 18)
         for (j, name) in h.cols.enumerated() {
             s += "<text class=\"col\" x=\"\(fmt(left + (Double(j) + 0.5) * cell))\" y=\"\(fmt(top - 4))\" text-anchor=\"middle\" font-size=\"9\">\(escape(name))</text>\n"
         }

@@ -59,7 +59,7 @@ struct SVGRenderer {
         func sx(_ v: Double) -> Double { px + ax.fraction(v) * pw }
         func sy(_ v: Double) -> Double { py + (1 - ay.fraction(v)) * ph }
         var s = "<g class=\"panel\" id=\"panel-\(index)\">\n"
-        s += "<text class=\"panel-title\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(oy + 18))\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">\(escape(p.title))</text>\n"
+        s += panelTitle(p.title, x: px + pw / 2, y: oy + 18)
         // Grid and ticks.
         for t in ax.ticks {
             let x = sx(t)
@@ -73,12 +73,10 @@ struct SVGRenderer {
             s += "<line x1=\"\(fmt(px - 4))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px))\" y2=\"\(fmt(y))\" stroke=\"black\"/>\n"
             s += "<text class=\"tick\" x=\"\(fmt(px - 7))\" y=\"\(fmt(y + 3.5))\" text-anchor=\"end\" font-size=\"10\">\(Axis.label(t))</text>\n"
         }
-        s += "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
-        s += "<text class=\"xlabel\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(py + ph + 34))\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.xlabel))</text>\n"
+        s += frame(p, ox: ox, px: px, py: py)
         if let note = p.clippedNote {
             s += "<text class=\"clipped\" x=\"\(fmt(px + pw - 4))\" y=\"\(fmt(py + ph - 5))\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">\(escape(note))</text>\n"
         }
-        s += "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
         // Series, clipped to the plot area.
         s += "<clipPath id=\"clip-\(index)\"><rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\"/></clipPath>\n"
         s += "<g clip-path=\"url(#clip-\(index))\">\n"
@@ -146,6 +144,18 @@ struct SVGRenderer {
     }
 
     func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    func panelTitle(_ title: String, x: Double, y: Double) -> String {
+        "<text class=\"panel-title\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">\(escape(title))</text>\n"
+    }
+
+    /// The plot area's frame and the axis labels.
+    func frame(_ p: Figure.Panel, ox: Double, px: Double, py: Double) -> String {
+        let pw = plotWidth, ph = plotHeight
+        return "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
+            + "<text class=\"xlabel\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(py + ph + 34))\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.xlabel))</text>\n"
+            + "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
+    }
 
     func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
