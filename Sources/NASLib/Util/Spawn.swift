@@ -9,6 +9,7 @@ import Glibc
 /// descriptors as its standard input, output and error.
 enum Spawn {
     static func shell(_ command: String, stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        closeOnExec()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -33,6 +34,18 @@ enum Spawn {
         let rc = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ)
         guard rc == 0 else { throw NASLibError("\"\(command)\" cannot start (\(String(cString: strerror(rc))))") }
         return child
+    }
+
+    /// Marks every open descriptor above 2 close-on-exec, so a command started here inherits only the three it is
+    /// given (not, say, a socket of whatever started brpsh, which a long training would otherwise hold open). The
+    /// descriptors brpsh hands a child go through dup2 in the spawn actions, which clears the flag on the copy.
+    static func closeOnExec() {
+        guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in fds {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Kills a spawned command's process group and reaps it.
