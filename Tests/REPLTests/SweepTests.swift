@@ -76,6 +76,8 @@ import TestSupport
         #expect(within["mean"] as? String == "82%" && within["std"] as? String == "2%" && within["n"] as? Int == 3)
         #expect(q.rows.first?[1] == "within5 (%)")
         #expect((q.merge(["1ms", "1s"], path: "t") as? [String: Any])?["values"] != nil)
+        // A table row is named by its text fields, never by its quantities (one run shows them alike too).
+        #expect(SweepMerge.Walker.label([["device": "e-tpu", "within1": "17.9%"]], index: 0) == "[device=e-tpu]")
     }
 
     @Test func localSweepMergesResumesAndRefusesMixing() throws {

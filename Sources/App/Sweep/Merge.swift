@@ -248,11 +248,11 @@ enum SweepMerge {
         }
 
         /// A table row's name: its text fields that every run shows alike (`[device=m-gpu predictor=gcn 900]`),
-        /// else its position.
+        /// else its position. A quantity ("85.2%") is a value, not a name, even when one run shows it alone.
         static func label(_ items: [Any], index: Int) -> String {
             if let records = items as? [[String: Any]], let first = records.first {
                 let names = first.keys.sorted().compactMap { k -> String? in
-                    guard let s = first[k] as? String, records.allSatisfy({ $0[k] as? String == s }) else { return nil }
+                    guard let s = first[k] as? String, quantity(s) == nil, records.allSatisfy({ $0[k] as? String == s }) else { return nil }
                     return "\(k)=\(s)"
                 }
                 if !names.isEmpty { return "[" + names.joined(separator: " ") + "]" }
