@@ -28,9 +28,6 @@ enum AskTellBuiltins {
         var header: [String: Any] = ["method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
                                      "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
                                      "predictor": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]
-        func stage<M>(_ s: BRPNASSession<M>) -> () -> String {
-            { s.iteration < s.options.iterations ? "iteration \(s.iteration + 1)/\(s.options.iterations)" : "down the final ranking" }
-        }
         switch space {
         case "nb201":
             let (signal, _) = try AccuracyBuiltins.signal(c)
@@ -44,7 +41,7 @@ enum AskTellBuiltins {
                 try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed,
                                   normalizeBy: (signal.low, signal.high))
             }
-            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: stage(session), key: \.string,
+            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage }, key: \.string,
                                              value: { .object(ArchObject($0, context)) }, parse: parseArch))
         case "darts":
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
@@ -52,11 +49,9 @@ enum AskTellBuiltins {
             let candidates = try DriverBuiltins.dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
             let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
-            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: stage(session), key: \.description,
-                                             value: { .string($0.description) }, parse: { v in
-                guard case .string(let s) = v else { throw BuiltinError("a genotype string expected, got \(v.describeForError)", argument: "a") }
-                return try nas { try DartsGenotype(string: s) }
-            }))
+            let form = BaselineBuiltins.dartsForm
+            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage },
+                                             key: form.key, value: form.value, parse: form.parse))
         default:
             throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (search(\"brp\") searches nb201 and darts)")
         }

@@ -58,28 +58,24 @@ enum DriverBuiltins {
         var header: [String: Any] = ["method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
                                      "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
                                      "predictor": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]
-        func stage<M>(_ s: BRPNASSession<M>) -> () -> String {
-            { s.iteration < s.options.iterations ? "iteration \(s.iteration + 1)/\(s.options.iterations)" : "down the final ranking" }
-        }
         if space == "darts" {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
             let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
-            return try drive(c, session, header: header, stage: stage(session), key: \.description, value: { .string($0.description) })
+            return try drive(c, session, header: header, stage: { session.stage }, key: \.description, value: { .string($0.description) })
         }
-        if space == "nb101" { return try nb101(c, o, spec, header: header, seed: seed, stage: stage) }
+        if space == "nb101" { return try nb101(c, o, spec, header: header, seed: seed) }
         let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
         let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: NB201Arch.all, seed: seed, normalizeBy: nil) }
         let context = NASContext.of(c)
-        return try drive(c, session, header: header, stage: stage(session), key: \.string, value: { .object(ArchObject($0, context)) })
+        return try drive(c, session, header: header, stage: { session.stage }, key: \.string, value: { .object(ArchObject($0, context)) })
     }
 
     /// BRP-NAS over NAS-Bench-101 cells: a pool of random valid cells (NAS-Bench-101's random_spec, pruned, distinct)
     /// with an evaluator, or the cells of a user's NB101 results file with their `accuracy` looked up.
-    static func nb101(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, header: [String: Any], seed: Int,
-                      stage: (BRPNASSession<NB101Cell>) -> () -> String) throws -> Value {
+    static func nb101(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, header: [String: Any], seed: Int) throws -> Value {
         var header = header
         var candidates: [NB101Cell] = []
         var lookup: [NB101Cell: Double]? = nil
@@ -98,20 +94,13 @@ enum DriverBuiltins {
         } else {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
-            var rng = SeededRandom(seed: seed).derived(1)
-            var seen = Set<NB101Cell>(), draws = 0
-            while candidates.count < pool {
-                guard let cell = NB101Spec.random(&rng).cell else { continue }
-                draws += 1
-                if seen.insert(cell).inserted { candidates.append(cell) }
-                guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct NB101 cells") }
-            }
+            candidates = try distinctPool(pool, seed: seed, c) { NB101Spec.random(&$0).cell! }  // random specs are valid
         }
         // Normalised like a benchmark by the file's range when there is one, else by the accuracies told.
         let range = lookup.map { t in (t.values.min()!, t.values.max()!) }
         let ranker = SessionRanker<NB101Cell>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
         let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: range) }
-        return try drive(c, session, header: header, stage: stage(session), key: \.description, value: { .string($0.description) },
+        return try drive(c, session, header: header, stage: { session.stage }, key: \.description, value: { .string($0.description) },
                          lookup: lookup.map { t in { t[$0] } })
     }
 
@@ -165,14 +154,20 @@ enum DriverBuiltins {
 
     /// `pool` distinct random DARTS genotypes drawn from the seed (the candidates BRP-NAS ranks).
     static func dartsPool(_ pool: Int, seed: Int, _ c: BuiltinCall) throws -> [DartsGenotype] {
+        try distinctPool(pool, seed: seed, c) { DartsGenotype.random(&$0) }
+    }
+
+    /// `pool` distinct models drawn in order from the seed's stream 1 (the candidates BRP-NAS ranks in a space with
+    /// no benchmark).
+    static func distinctPool<M: Hashable>(_ pool: Int, seed: Int, _ c: BuiltinCall, draw: (inout SeededRandom) -> M) throws -> [M] {
         var rng = SeededRandom(seed: seed).derived(1)
-        var seen = Set<DartsGenotype>(), candidates: [DartsGenotype] = []
+        var seen = Set<M>(), candidates: [M] = []
         var draws = 0
         while candidates.count < pool {
-            let g = DartsGenotype.random(&rng)
+            let m = draw(&rng)
             draws += 1
-            if seen.insert(g).inserted { candidates.append(g) }
-            guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct genotypes") }
+            if seen.insert(m).inserted { candidates.append(m) }
+            guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct models") }
         }
         return candidates
     }

@@ -161,6 +161,11 @@ public final class BRPNASSession<Model: Hashable> {
         }
     }
 
+    /// Where the search is, for progress lines and displays.
+    public var stage: String {
+        iteration < options.iterations ? "iteration \(iteration + 1)/\(options.iterations)" : "down the final ranking"
+    }
+
     /// The best accuracy told so far and its model (ties: the one proposed first).
     public var best: (arch: Model, accuracy: Double)? {
         var out: (arch: Model, accuracy: Double)? = nil
