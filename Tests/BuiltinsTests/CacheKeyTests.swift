@@ -44,6 +44,9 @@ import TestSupport
             #expect(a != c, "\(b.name): changing '\(pairs[i].0)' kept the key")
             #expect(a != ResultCache.key(b.name, .record(Record(pairs)), dataHashes: ["aa", "bc"]), "data hash not in the key")
             #expect(a != ResultCache.key(b.name + "x", .record(Record(pairs)), dataHashes: hashes))
+            #expect(a == ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes, numerics: ResultCache.numerics))
+            #expect(a != ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes, numerics: ResultCache.numerics + "x"),
+                    "the BLAS build and kernel are not in the key")
         }
     }
 

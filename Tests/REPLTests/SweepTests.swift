@@ -104,6 +104,18 @@ import TestSupport
         // Every task's provenance is in the merged one.
         let provenance = try SweepMerge.readJSON(dir + "/s/merged/provenance.json")
         #expect((provenance["tasks"] as? [Any])?.count == 6)
+        // The tasks' OpenBLAS kernels are listed; tasks trained on two kernels merge with a warning naming both.
+        let kernels = try #require(provenance["blas_kernels"] as? [String: [String]])
+        #expect(kernels.count == 1 && kernels.values.first?.count == 6, "\(kernels)")
+        #expect(!(try Self.brpsh(["merge", "s"], cwd: dir).2.contains("warning")))
+        let pointProvenance = dir + "/s/points/0000_seed=1,scale=2/provenance.json"
+        let original = try #require(FileManager.default.contents(atPath: pointProvenance))
+        var otherKernel = try SweepMerge.readJSON(pointProvenance)
+        otherKernel["blas"] = ["kernel": "OtherKernel"]
+        try JSONSerialization.data(withJSONObject: otherKernel).write(to: URL(fileURLWithPath: pointProvenance))
+        let mixed = try Self.brpsh(["merge", "s"], cwd: dir)
+        #expect(mixed.0 == 0 && mixed.2.contains("2 OpenBLAS kernels") && mixed.2.contains("OtherKernel: 1 task"), "\(mixed.2)")
+        try original.write(to: URL(fileURLWithPath: pointProvenance))
 
         // Running it again runs nothing.
         let again = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--over", "scale=2,3", "--out", "s", "--local", "2"], cwd: dir)

@@ -23,6 +23,8 @@ enum SweepMerge {
         var rows: [[String]] = []
         var missing: [String] = []
         var figures: [String] = []
+        /// Said on stderr by the commands that merge (e.g. tasks trained on different BLAS kernels).
+        var warnings: [String] = []
     }
 
     static func groups(_ spec: SweepSpec) -> [Group] {
@@ -65,6 +67,15 @@ enum SweepMerge {
             provenances.append(p)
         }
         try checkConsistent(provenances, store.spec)
+        let kernels = blasKernels(provenances)
+        if kernels.count > 1 {
+            let counts = kernels.map { "\($0.kernel): \($0.tasks.count) task\($0.tasks.count == 1 ? "" : "s")" }.joined(separator: ", ")
+            summary.warnings.append("""
+                the tasks ran on \(kernels.count) OpenBLAS kernels (\(counts)); a seed's training repeats bit for bit \
+                only on one kernel (docs/predictors.md, "Determinism"), so this merge is not the one a single machine type \
+                gives; merged/provenance.json names every task's kernel
+                """)
+        }
         let mergedDir = store.path("merged")
         try? FileManager.default.removeItem(atPath: mergedDir)
         try FileManager.default.createDirectory(atPath: mergedDir, withIntermediateDirectories: true)
@@ -118,6 +129,7 @@ enum SweepMerge {
             "sweep": try JSONSerialization.jsonObject(with: Data(try SweepJSON.encode(store.spec).utf8)),
             "merged_at": ISO8601DateFormatter().string(from: Date()),
             "merged_by": SweepIdentity.brpsh,
+            "blas_kernels": Dictionary(uniqueKeysWithValues: kernels.map { ($0.kernel, $0.tasks) }),
             "tasks": provenances,
         ]
         try DurableFile.write(try SweepJSON.object(provenance), to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
@@ -132,6 +144,17 @@ enum SweepMerge {
         let seeds = tasks.compactMap { spec.tasks[$0].assignments.first { $0.name == SweepVariable.replicate }?.value }
         guard !seeds.isEmpty else { return "" }
         return "; seed " + (seeds.count > 6 ? "\(seeds[0]), \(seeds[1]), ..., \(seeds[seeds.count - 1])" : seeds.joined(separator: ", "))
+    }
+
+    /// The OpenBLAS kernels the tasks' provenance names, each with its tasks, in order of first appearance.
+    static func blasKernels(_ provenances: [[String: Any]]) -> [(kernel: String, tasks: [String])] {
+        var out: [(kernel: String, tasks: [String])] = []
+        for p in provenances {
+            let kernel = (p["blas"] as? [String: Any])?["kernel"] as? String ?? "unknown"
+            let task = p["task"] as? String ?? "?"
+            if let i = out.firstIndex(where: { $0.kernel == kernel }) { out[i].tasks.append(task) } else { out.append((kernel, [task])) }
+        }
+        return out
     }
 
     static func readJSON(_ path: String) throws -> [String: Any] {

@@ -178,6 +178,7 @@ enum SweepStart {
         }
         let summary = try SweepMerge.run(store, partial: false)
         print(summary.text, terminator: "")
+        for w in summary.warnings { log("sweep: warning: " + w) }
         log("sweep: merged \(store.spec.tasks.count) tasks into \(store.path("merged"))")
     }
 }
@@ -229,6 +230,7 @@ struct MergeCommand: ParsableCommand {
             let store = try SweepStore.open(dir)
             let summary = try SweepMerge.run(store, partial: partial)
             print(summary.text, terminator: "")
+            for w in summary.warnings { FileHandle.standardError.write(Data("merge: warning: \(w)\n".utf8)) }
             if !summary.missing.isEmpty { print("missing: " + summary.missing.joined(separator: " ")) }
             print("merged into \(store.path("merged"))")
         }

@@ -24,16 +24,23 @@ public struct ResultCache {
         }
     }
 
-    /// The key of a call: SHA-256 over the builtin, its arguments as JSON, the data hashes and the version.
-    public static func key(_ builtin: String, _ arguments: Value, dataHashes: [String]) -> String {
+    /// The key of a call: SHA-256 over the builtin, its arguments as JSON, the data hashes, the version and the
+    /// numeric platform (`numerics`).
+    public static func key(_ builtin: String, _ arguments: Value, dataHashes: [String], numerics: String = ResultCache.numerics) -> String {
         var s = SHA256()
-        s.update("\(version)\n\(brpshVersion)\n\(builtin)\n")
+        s.update("\(version)\n\(brpshVersion)\n\(numerics)\n\(builtin)\n")
         s.update((try? JSON.encode(arguments)) ?? "?")
         for h in dataHashes { s.update("\n" + h) }
         return s.hexDigest()
     }
 
     static var brpshVersion: String { Provenance.version }
+
+    /// What makes a seed's numbers differ between machines: OpenBLAS's build and the kernel it chose for this CPU.
+    /// A training repeats bit for bit on one kernel at any thread count, not across kernels (docs/predictors.md,
+    /// "Determinism"), so a cache shared by different machines (a home directory on a cluster) must not hand one
+    /// machine's result to another, whose provenance would then name the wrong kernel.
+    public static var numerics: String { "\(BLAS.configuration) | \(BLAS.coreName)" }
 
     func path(_ key: String, _ ext: String) -> String { (directory as NSString).appendingPathComponent("\(key).\(ext)") }
 
