@@ -322,3 +322,64 @@ enum SyntheticWorld {
         #expect(b.modelsToOptimum(bySignal) == nil)  // the optimum (99) is trained but never picked
     }
 }
+
+/// The search journal: identity, resuming, and a resume on another OpenBLAS kernel named as such.
+@Suite struct SearchJournalTests {
+    static func scratch() -> String {
+        let d = (NSTemporaryDirectory() as NSString).appendingPathComponent("journal-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// Rewrites the header's `numerics` as if another machine had started the journal.
+    static func pretendOtherKernel(_ path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        var h = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(h["numerics"] as? String == BLAS.numerics)
+        h["numerics"] = "OpenBLAS 0.0 | OtherKernel"
+        lines[0] = String(decoding: try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys]), as: UTF8.self)
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func anotherKernelResumesWhileProposalsAgreeAndIsNamedWhenTheyDiffer() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header: [String: Any] = ["space": "nb201", "seed": 1]
+        do {
+            let j = try SearchJournal(directory: dir, header: header)
+            try j.proposed(["a", "b"])
+            try j.finished("a", .init(accuracy: 70))
+        }
+        try Self.pretendOtherKernel(dir + "/journal.jsonl")
+        // The kernel is not the search's identity: the same proposals resume, with a's result.
+        do {
+            let j = try SearchJournal(directory: dir, header: header)
+            #expect(j.recordedNumerics == "OpenBLAS 0.0 | OtherKernel")
+            try j.proposed(["a", "b"])
+            #expect(j.outcome("a")?.accuracy == 70 && j.outcome("b") == nil)
+        }
+        // A proposal that differs is explained by the kernels.
+        let j = try SearchJournal(directory: dir, header: header)
+        #expect {
+            try j.proposed(["a", "c"])
+        } throws: { e in
+            "\(e)".contains("journal recorded b") && "\(e)".contains("OtherKernel") && "\(e)".contains(BLAS.numerics)
+        }
+        // Another search in the same directory is refused whatever the kernel.
+        #expect {
+            _ = try SearchJournal(directory: dir, header: ["space": "nb201", "seed": 2])
+        } throws: { e in "\(e)".contains("holds another search (it differs in seed)") }
+    }
+
+    @Test func sameKernelMismatchSaysAnotherVersion() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do { try SearchJournal(directory: dir, header: ["seed": 1]).proposed(["a"]) }
+        let j = try SearchJournal(directory: dir, header: ["seed": 1])
+        #expect(j.recordedNumerics == BLAS.numerics)
+        #expect {
+            try j.proposed(["z"])
+        } throws: { e in "\(e)".contains("another version of the search") && !"\(e)".contains("OpenBLAS") }
+    }
+}

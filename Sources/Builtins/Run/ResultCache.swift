@@ -36,11 +36,9 @@ public struct ResultCache {
 
     static var brpshVersion: String { Provenance.version }
 
-    /// What makes a seed's numbers differ between machines: OpenBLAS's build and the kernel it chose for this CPU.
-    /// A training repeats bit for bit on one kernel at any thread count, not across kernels (docs/predictors.md,
-    /// "Determinism"), so a cache shared by different machines (a home directory on a cluster) must not hand one
-    /// machine's result to another, whose provenance would then name the wrong kernel.
-    public static var numerics: String { "\(BLAS.configuration) | \(BLAS.coreName)" }
+    /// `BLAS.numerics`: a cache shared by different machines (a home directory on a cluster) must not hand one
+    /// kernel's training to another machine, whose provenance would then name the wrong kernel.
+    public static var numerics: String { BLAS.numerics }
 
     func path(_ key: String, _ ext: String) -> String { (directory as NSString).appendingPathComponent("\(key).\(ext)") }
 

@@ -12,6 +12,11 @@ import Glibc
 /// Reopening with the same header resumes: the search replays from its seed, every model with a recorded result is
 /// answered from the journal instead of being evaluated again, and every replayed proposal must equal the recorded
 /// one (otherwise the journal belongs to another search and is refused). A line cut short by a crash is dropped.
+///
+/// The header also records `numerics` (OpenBLAS's build and kernel, `BLAS.numerics`), which is not part of the
+/// search's identity: a search whose proposals do not depend on BLAS (evolution, random search) resumes on any
+/// machine, while a BRP-NAS search, whose predictor trains differently on another kernel, is stopped at the first
+/// proposal that differs with an error naming both kernels.
 // Sendable, unchecked: outcomes and appends go through `lock` (evaluations finish on several threads).
 public final class SearchJournal: @unchecked Sendable {
     public struct Outcome: Equatable, Sendable {
@@ -38,6 +43,8 @@ public final class SearchJournal: @unchecked Sendable {
     public private(set) var proposals: [String] = []
     /// How many proposals the replay has checked so far.
     private var replayed = 0
+    /// `BLAS.numerics` of the run that started the journal (nil for journals written before it was recorded).
+    public private(set) var recordedNumerics: String?
     private let handle: FileHandle
     private let lock = NSLock()
 
@@ -51,7 +58,11 @@ public final class SearchJournal: @unchecked Sendable {
         let path = (directory as NSString).appendingPathComponent("journal.jsonl")
         var wanted = header
         wanted["format"] = Self.format
+        wanted["numerics"] = BLAS.numerics
         let wantedLine = try JSONSerialization.data(withJSONObject: wanted, options: [.sortedKeys])
+        let identity = { (h: [String: Any]) in
+            try JSONSerialization.data(withJSONObject: h.filter { $0.key != "numerics" }, options: [.sortedKeys])
+        }
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
             var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             let complete = data.last == UInt8(ascii: "\n")
@@ -60,9 +71,9 @@ public final class SearchJournal: @unchecked Sendable {
                   h["format"] as? String == Self.format else {
                 throw NASLibError("\(path): not a brpsh search journal")
             }
-            let old = try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys])
-            guard old == wantedLine else {
-                let differs = wanted.keys.filter { k in
+            recordedNumerics = h["numerics"] as? String
+            guard try identity(h) == identity(wanted) else {
+                let differs = wanted.keys.filter { $0 != "numerics" }.filter { k in
                     (try? JSONSerialization.data(withJSONObject: [wanted[k]!], options: [.sortedKeys]))
                         != h[k].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
                 }.sorted()
@@ -79,6 +90,7 @@ public final class SearchJournal: @unchecked Sendable {
                 guard truncate(path, off_t(keep)) == 0 else { throw NASLibError("\(path): cannot drop the incomplete last line") }
             }
         } else {
+            recordedNumerics = BLAS.numerics
             guard FileManager.default.createFile(atPath: path, contents: wantedLine + Data("\n".utf8)) else {
                 throw NASLibError("\(path): cannot write the search journal")
             }
@@ -147,7 +159,15 @@ public final class SearchJournal: @unchecked Sendable {
         for m in models {
             if replayed < proposals.count {
                 guard proposals[replayed] == m else {
-                    throw NASLibError("\(path): the search now proposes \(m) as model \(replayed + 1), the journal recorded \(proposals[replayed]); it was written by another version of the search. Use another dir:")
+                    let found = "\(path): the search now proposes \(m) as model \(replayed + 1), the journal recorded \(proposals[replayed])"
+                    if let recorded = recordedNumerics, recorded != BLAS.numerics {
+                        throw NASLibError("""
+                            \(found): the journal was written with OpenBLAS \(recorded), this machine uses \(BLAS.numerics), \
+                            and the search's predictor trains differently on another kernel (docs/predictors.md, "Determinism"); \
+                            resume it on a machine of the first kind, or start it again in another dir:
+                            """)
+                    }
+                    throw NASLibError("\(found); it was written by another version of the search. Use another dir:")
                 }
             } else {
                 fresh.append(m)

@@ -74,6 +74,11 @@ public enum BLAS {
         return String(cString: c)
     }
 
+    /// What makes a seed's numbers differ between machines: OpenBLAS's build and the kernel it chose for this CPU. A
+    /// training repeats bit for bit on one kernel at any thread count, not across kernels (docs/predictors.md,
+    /// "Determinism").
+    public static var numerics: String { "\(configuration) | \(coreName)" }
+
     static func order(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
     static func sgemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
