@@ -185,7 +185,7 @@ import TestSupport
         p.waitUntilExit()
         #expect(p.terminationStatus == 130)
         let killed = try Self.state(dir + "/s", "0001_seed=2")
-        #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed")
+        #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed", "\(killed)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/s/tasks/0002_seed=3.json"))  // never started
         let resumed = try Self.brpsh(args, cwd: dir)
         #expect(resumed.0 == 0, "\(resumed.2)")
@@ -195,6 +195,40 @@ import TestSupport
         #expect(whole.0 == 0)
         #expect(FileManager.default.contents(atPath: dir + "/s/merged/results.json")
                 == FileManager.default.contents(atPath: dir + "/w/merged/results.json"))
+    }
+
+    /// A signal that reaches the task's `brpsh run` but not (or not yet) its runner — scancel and time limits signal
+    /// every process of a job, and the runner's handler may run late on a loaded machine — is still recorded as a
+    /// kill (the run's own provenance says stopped_by), not as a failed script.
+    @Test func signalToTheRunOnlyIsRecordedAsKilled() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = Self.slow.replacingOccurrences(of: "\(Self.slowLoop)", with: "3000000").replacingOccurrences(of: "seed != 3", with: "seed != 99")
+        try script.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
+        #expect(try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1", "--out", "s", "--print-commands"], cwd: dir).0 == 0)
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        runner.arguments = ["sweep", "run-task", "s", "0"]
+        runner.currentDirectoryURL = URL(fileURLWithPath: dir)
+        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = FileHandle.nullDevice
+        try runner.run()
+        // The runner's child: the process whose parent is the runner (Linux /proc).
+        var child: Int32?
+        let deadline = Date().addingTimeInterval(60)
+        while child == nil, Date() < deadline {
+            let children = (try? String(contentsOfFile: "/proc/\(runner.processIdentifier)/task/\(runner.processIdentifier)/children",
+                                        encoding: .utf8)) ?? ""
+            child = children.split(separator: " ").first.flatMap { Int32($0) }
+            if child == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let pid = try #require(child, "the runner started no child")
+        Thread.sleep(forTimeInterval: 0.5)  // into the script
+        kill(pid, SIGTERM)
+        runner.waitUntilExit()
+        let state = try Self.state(dir + "/s", "0000_seed=1")
+        #expect(state["state"] as? String == "failed" && state["cause"] as? String == "killed", "\(state)")
+        #expect((state["reason"] as? String)?.contains("stopped by SIGTERM") == true, "\(state)")
     }
 
     @Test func printCommandsAndDryRun() throws {
@@ -313,7 +347,7 @@ struct SlurmSweepTests {
             Thread.sleep(forTimeInterval: 0.5)
         }
         let killed = try SweepTests.state(dir + "/s", "0001_seed=2")
-        #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed")
+        #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed", "\(killed)")
         #expect(try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("runs again with the next sweep"))
         // The next sweep call resubmits only that task, and the sweep completes.
         let again = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--wait", "--wait-timeout", "300"], cwd: dir)

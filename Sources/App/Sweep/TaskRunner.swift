@@ -102,6 +102,11 @@ enum TaskRunner {
                 return try finish(.killed, cause: .killed, reason: "brpsh was killed by \(SignalForwarder.name(sig))")
             }
             let status = child.terminationStatus
+            // A signal sent to the whole job (scancel, a time limit) reaches the child too, which stops, writes its
+            // bundle and exits before this process's handler may have run: the child's own record says so.
+            if status != 0, let by = Self.stoppedBy(point) {
+                return try finish(.killed, cause: .killed, status: status, reason: "stopped by \(by) (Ctrl-C, kill, scancel or a time limit)")
+            }
             guard status == 0 else {
                 return try finish(.failed, cause: .exit, status: status, reason: "the script failed (exit status \(status))")
             }
@@ -110,6 +115,15 @@ enum TaskRunner {
             }
             return try finish(.done, status: 0)
         }
+    }
+
+    /// The signal that stopped a run, from the `stopped_by` of the provenance.json it wrote (nil when it ran to its
+    /// end or failed by itself).
+    static func stoppedBy(_ point: String) -> String? {
+        let path = (point as NSString).appendingPathComponent("provenance.json")
+        guard let data = FileManager.default.contents(atPath: path),
+              let p = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return p["stopped_by"] as? String
     }
 
     /// The command line of a task: the sweep's fixed `--set`s, then its point's.
