@@ -107,3 +107,37 @@ enum UserFunctionFixture {
         #expect(EpochCap.message(late, cap: 100, what: "gcn") != nil)  // best in the last 5 %
     }
 }
+
+/// The failed-training warning: a latency predictor that ranks its validation models poorly is reported as failed.
+@Suite struct FailedTrainingTests {
+    @Test func warnsBelowTheThresholdOnly() {
+        func m(_ rho: Double?, epochs: Int = 71, precision: String = "float32") -> String? {
+            FailedTraining.message(rho: rho, validCount: 100, epochs: epochs, cap: 250, precision: precision, what: "gcn(x)")
+        }
+        let failed = m(-0.74)
+        #expect(failed?.contains("Spearman ρ -0.74") == true && failed?.contains("stopped early, at epoch 71 of 250") == true)
+        #expect(failed?.contains("precision: \"float64\"") == true)
+        #expect(m(0.2, epochs: 250, precision: "float64")?.contains("ran all 250 epochs") == true)
+        #expect(m(0.2, precision: "float64")?.contains("float64\" fails") == false)
+        #expect(m(0.5) == nil && m(0.93) == nil && m(nil) == nil && m(.nan) == nil)
+    }
+
+    /// `validationSpearman` is the rank correlation of the predictor's own predictions on its validation models.
+    @Test(.needsData) func validationSpearmanOfAPredictor() throws {
+        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        RunContext.of(interpreter).useCache = false
+        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "v", text: """
+            p = gcn(device: "d-cpu", n: 60, valid: 40, epochs: 30, hidden: 32, seed: 3)
+            """))
+        #expect(failure == nil, "\(failure?.description ?? "")")
+        guard case .object(let o)? = interpreter.globals.lookup("p"), let g = o as? GCNObject else {
+            Issue.record("no predictor")
+            return
+        }
+        let table = try NASContext.of(interpreter).benchmark().table(g.device)
+        let rho = try #require(g.predictor.validationSpearman(table))
+        let expected = Statistics.spearman(g.predictor.predict(g.predictor.validArchs), g.predictor.validArchs.map { table[$0]! })
+        #expect(abs(rho - expected) < 1e-9 && abs(rho) <= 1, "\(rho) vs \(expected)")
+        #expect(g.predictor.validArchs.count == 40)
+    }
+}

@@ -20,3 +20,25 @@ enum EpochCap {
         if let m = message(history, cap: cap, what: what) { Caching.warn(c, m) }
     }
 }
+
+/// A latency predictor that ranks its own validation models poorly (Spearman ρ below `threshold`) has failed to
+/// train, whatever its loss says: say so. Small training sets with Table S1's settings do this on some devices
+/// and seeds (docs/predictors.md, "Small trainings").
+enum FailedTraining {
+    static let threshold = 0.5
+
+    static func message(rho: Double?, validCount: Int, epochs: Int, cap: Int, precision: String, what: String) -> String? {
+        guard let rho, rho.isFinite, rho < threshold else { return nil }
+        let stopped = epochs < cap ? "it stopped early, at epoch \(epochs) of \(cap)" : "it ran all \(cap) epochs"
+        let fix = precision == "float32" ? "precision: \"float64\" fails less often; or another seed" : "try another seed"
+        return "\(what) ranks its own \(validCount) validation models poorly (Spearman ρ \(String(format: "%.2f", rho)) < \(threshold); "
+            + "\(stopped)): this training failed, and its predictions are not usable; small training sets are unstable "
+            + "with Table S1's settings (docs/predictors.md, \"Small trainings\"); \(fix)"
+    }
+
+    static func check(_ c: BuiltinCall, _ p: LatencyPredictor, _ table: MetricTable, what: String) {
+        let m = message(rho: p.validationSpearman(table), validCount: p.validArchs.count, epochs: p.history.count,
+                        cap: p.spec.options.epochs, precision: p.spec.precision.rawValue, what: what)
+        if let m { Caching.warn(c, m) }
+    }
+}

@@ -83,7 +83,9 @@ enum PredictorBuiltins {
                 }
             }
         }
-        EpochCap.check(c, predictor.history, cap: spec.options.epochs, what: "gcn(device: \"\(device.aliases.first ?? device.name)\")")
+        let what = "gcn(device: \"\(device.aliases.first ?? device.name)\", n: \(spec.n), seed: \(spec.seed))"
+        EpochCap.check(c, predictor.history, cap: spec.options.epochs, what: what)
+        FailedTraining.check(c, predictor, table, what: what)
         return .object(GCNObject(predictor, device, context))
     }
 

@@ -88,6 +88,15 @@ public final class LatencyPredictor: @unchecked Sendable {
         return archs.map { all[$0.code] }
     }
 
+    /// Spearman ρ between predicted and measured latency on the validation models (nil with fewer than 10): a
+    /// trained predictor that ranks its own validation models poorly has failed (docs/predictors.md, "Small
+    /// trainings").
+    public func validationSpearman(_ table: MetricTable) -> Double? {
+        guard validArchs.count >= 10 else { return nil }
+        let predicted = model.predict(EvaluationPlan(validArchs.map(\.graph), layers: spec.config.layers))
+        return Statistics.spearman(predicted, validArchs.map { table[$0]! })
+    }
+
     /// Accuracy on the held-out test models.
     public func testMetrics(_ table: MetricTable, rule: PredictionMetrics.Rule = .eagle) -> PredictionMetrics {
         PredictionMetrics(predicted: predict(testArchs), truth: testArchs.map { table[$0]! }, rule: rule)
