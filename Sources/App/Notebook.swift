@@ -69,6 +69,8 @@ public final class RecordingSink: OutputSink {
         inner.write(text)
     }
 
+    public func warn(_ text: String) { inner.warn(text) }
+
     public func display(_ value: Value, text: String) {
         flush()
         var data: [String: Any] = ["text/plain": Notebook.lines(Format.display(value, terminal: false))]

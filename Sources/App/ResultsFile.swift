@@ -66,6 +66,8 @@ final class TranscriptSink: OutputSink {
     }
     func log(_ s: String) { text += s }
     func showSaved(_ value: Value, path: String) { inner.showSaved(value, path: path) }
+    /// Warnings pass through (not into the transcript: a note like "from cache" would make two runs' transcripts differ).
+    func warn(_ text: String) { inner.warn(text) }
 }
 
 /// Checks on the files a run writes, before it starts.

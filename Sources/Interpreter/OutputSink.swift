@@ -1,3 +1,4 @@
+import Foundation
 /// Where output goes. Injected, so tests and notebooks capture it without a terminal.
 public protocol OutputSink: AnyObject {
     /// Plain text, as `print` writes it (the text includes its newline).
@@ -9,12 +10,21 @@ public protocol OutputSink: AnyObject {
     var isInteractive: Bool { get }
     /// A figure was saved to `path` (`save(plot(...), "f.svg")`): rich front ends show it inline too.
     func showSaved(_ value: Value, path: String)
+    /// A warning or note for the person running the code (the text includes its newline): standard error by
+    /// default, so a script's stdout stays its results; the Jupyter kernel shows it in the cell as a stderr stream.
+    func warn(_ text: String)
 }
 
 extension OutputSink {
     public func display(_ value: Value, text: String) { write(text + "\n") }
     public var isInteractive: Bool { false }
     public func showSaved(_ value: Value, path: String) {}
+    public func warn(_ text: String) { Stderr.write(text) }
+}
+
+/// Standard error, unbuffered.
+public enum Stderr {
+    public static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 /// Collects output in a string (tests, `:time`, captured runs).

@@ -24,7 +24,7 @@ class BrpshKernelTests(jupyter_kernel_test.KernelTests):
     language_name = "brpsh"
     file_extension = ".brp"
     code_hello_world = 'print("hello, world")'
-    code_stderr = None
+    code_stderr = 'warn("careful")'  # warnings (a failed training, a cached result) reach the cell as stderr
     completion_samples = [{"text": "gcn(dev", "matches": {"device:"}}, {"text": "rang", "matches": {"range"}}]
     complete_code_samples = ["1 + 1", "x = [1, 2]", "fn f(a) { a }"]
     incomplete_code_samples = ["x = [1,", "fn f(a) {", "y = 2 +"]
@@ -82,6 +82,12 @@ class BrpshBehaviourTests(unittest.TestCase):
         self.assertEqual(results[-1]["execution_count"], reply["execution_count"])
         reply, out = self.s.run("x * 2")  # variables stay between cells
         self.assertEqual([c for t, c in out if t == "execute_result"][0]["data"]["text/plain"], "80")
+
+    def test_warnings_are_the_cells_stderr(self):
+        reply, out = self.s.run('warn("slow", 3)\nprint("after")')
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn(("stream", {"name": "stderr", "text": "warning: slow 3\n"}), out)
+        self.assertIn(("stream", {"name": "stdout", "text": "after\n"}), out)
 
     def test_table_as_html(self):
         _, out = self.s.run("[{seed: 1, latency: 1ms}, {seed: 2, latency: 2ms}]")

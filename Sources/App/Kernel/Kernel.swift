@@ -389,6 +389,12 @@ final class KernelSink: OutputSink {
         kernel.publish("stream", ["name": "stdout", "text": text], parent: parent)
     }
 
+    /// Warnings and notes (a training that failed, a result read from the cache) as the cell's stderr stream.
+    func warn(_ text: String) {
+        guard let kernel, !silent else { return Stderr.write(text) }
+        kernel.publish("stream", ["name": "stderr", "text": text], parent: parent)
+    }
+
     func showSaved(_ value: Value, path: String) {
         guard let kernel, !silent, let svg = RichDisplay.svg(value) else { return }
         kernel.publish("display_data", ["data": ["image/svg+xml": svg, "text/plain": "saved \(path)"],

@@ -13,6 +13,13 @@ extension CoreBuiltins {
                     return .nil
                 }),
             BuiltinFunction(
+                "warn", variadic: BuiltinParameter("values", .any, "values to say, separated by spaces"),
+                doc: "Says \"warning: \" and the values on standard error (in Jupyter, the cell's stderr stream), then a newline; the script goes on.",
+                body: { c in
+                    c.output.warn("warning: " + c.rest.map(Format.str).joined(separator: " ") + "\n")
+                    return .nil
+                }),
+            BuiltinFunction(
                 "display", variadic: BuiltinParameter("values", .any, "values to show"),
                 doc: "Shows each value as a cell's result is shown (in Jupyter: a table as HTML, a figure as SVG), so one cell can show several.",
                 body: { c in

@@ -134,7 +134,7 @@ enum Caching {
     }
 
     static func warn(_ c: BuiltinCall, _ message: String) {
-        FileHandle.standardError.write("warning: \(message)\n".data(using: .utf8)!)
+        c.output.warn("warning: \(message)\n")
     }
 
     /// Runs `compute` or loads its result: `encode`/`decode` turn results into cache bytes.
@@ -166,7 +166,7 @@ enum Caching {
                 run.logCall(c.function.name, args, cached: true)
                 if !run.quiet {
                     let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                    FileHandle.standardError.write(Data(String(format: "(%@ from cache, %.0f ms; --no-cache recomputes)\n", c.function.name, ms).utf8))
+                    c.output.warn(String(format: "(%@ from cache, %.0f ms; --no-cache recomputes)\n", c.function.name, ms))
                 }
                 return value
             } catch {
