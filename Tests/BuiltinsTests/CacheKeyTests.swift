@@ -111,15 +111,28 @@ enum UserFunctionFixture {
 /// The failed-training warning: a latency predictor that ranks its validation models poorly is reported as failed.
 @Suite struct FailedTrainingTests {
     @Test func warnsBelowTheThresholdOnly() {
-        func m(_ rho: Double?, epochs: Int = 71, precision: String = "float32") -> String? {
-            FailedTraining.message(rho: rho, validCount: 100, epochs: epochs, cap: 250, precision: precision, what: "gcn(x)")
+        func m(_ rho: Double, mae: Double = 0.1, epochs: Int = 71, precision: String = "float32") -> String? {
+            let fit = LatencyPredictor.ValidationFit(count: 100, spearman: rho, mae: mae, constantMAE: 0.5)
+            return FailedTraining.message(fit, epochs: epochs, cap: 250, precision: precision, what: "gcn(x)")
         }
         let failed = m(-0.74)
         #expect(failed?.contains("Spearman ρ -0.74") == true && failed?.contains("stopped early, at epoch 71 of 250") == true)
         #expect(failed?.contains("precision: \"float64\"") == true)
         #expect(m(0.2, epochs: 250, precision: "float64")?.contains("ran all 250 epochs") == true)
-        #expect(m(0.2, precision: "float64")?.contains("float64\" fails") == false)
-        #expect(m(0.5) == nil && m(0.93) == nil && m(nil) == nil && m(.nan) == nil)
+        #expect(m(0.2, precision: "float64")?.contains("precision: \"float32\"") == true)
+        #expect(m(0.5) == nil && m(0.93) == nil && m(.nan) == nil)
+        #expect(FailedTraining.message(nil, epochs: 71, cap: 250, precision: "float32", what: "gcn(x)") == nil)
+    }
+
+    /// A predictor that ranks well but errs more than the constant training median (an offset) has failed too.
+    @Test func warnsWhenWorseThanTheConstantMedian() {
+        func m(mae: Double) -> String? {
+            let fit = LatencyPredictor.ValidationFit(count: 100, spearman: 0.9, mae: mae, constantMAE: 0.000514)
+            return FailedTraining.message(fit, epochs: 60, cap: 250, precision: "float32", what: "gcn(x)")
+        }
+        let offset = m(mae: 0.00117)
+        #expect(offset?.contains("no better than a constant (mean absolute error 1.17 ms against 0.514 ms") == true, "\(offset ?? "nil")")
+        #expect(m(mae: 0.000514) != nil && m(mae: 0.0005) == nil && m(mae: .nan) == nil)
     }
 
     /// `validationSpearman` is the rank correlation of the predictor's own predictions on its validation models.
@@ -139,5 +152,15 @@ enum UserFunctionFixture {
         let expected = Statistics.spearman(g.predictor.predict(g.predictor.validArchs), g.predictor.validArchs.map { table[$0]! })
         #expect(abs(rho - expected) < 1e-9 && abs(rho) <= 1, "\(rho) vs \(expected)")
         #expect(g.predictor.validArchs.count == 40)
+        // Its error beside the constant training median, recomputed here from the predictions and the table.
+        let fit = try #require(g.predictor.validationFit(table))
+        let truth = g.predictor.validArchs.map { table[$0]! }
+        let predicted = g.predictor.predict(g.predictor.validArchs)
+        let mae = zip(predicted, truth).map { abs($0 - $1) }.reduce(0, +) / 40
+        let train = g.predictor.trainArchs.map { table[$0]! }.sorted()
+        let median = (train[29] + train[30]) / 2  // 60 training models
+        let constant = truth.map { abs($0 - median) }.reduce(0, +) / 40
+        #expect(train.count == 60 && fit.count == 40)
+        #expect(abs(fit.mae - mae) <= 1e-5 * mae && abs(fit.constantMAE - constant) <= 1e-12, "\(fit) vs \(mae), \(constant)")
     }
 }

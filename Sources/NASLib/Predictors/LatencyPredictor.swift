@@ -88,14 +88,39 @@ public final class LatencyPredictor: @unchecked Sendable {
         return archs.map { all[$0.code] }
     }
 
-    /// Spearman ρ between predicted and measured latency on the validation models (nil with fewer than 10): a
-    /// trained predictor that ranks its own validation models poorly has failed (docs/predictors.md, "Small
-    /// trainings").
-    public func validationSpearman(_ table: MetricTable) -> Double? {
-        guard validArchs.count >= 10 else { return nil }
-        let predicted = model.predict(EvaluationPlan(validArchs.map(\.graph), layers: spec.config.layers))
-        return Statistics.spearman(predicted, validArchs.map { table[$0]! })
+    /// How a trained predictor fits its own validation models (nil with fewer than 10 of them): the rank correlation
+    /// of its predictions with the measured latencies, and its mean absolute error beside that of the constant
+    /// predictor that answers the training models' median latency. A predictor that ranks them poorly, or errs more
+    /// than that constant, has failed (docs/predictors.md, "Small trainings").
+    public struct ValidationFit: Sendable, Equatable {
+        public let count: Int
+        public let spearman: Double
+        /// Mean absolute error (seconds) of the predictor on the validation models.
+        public let mae: Double
+        /// Mean absolute error (seconds) of predicting the training models' median latency for every one of them.
+        public let constantMAE: Double
+
+        public init(count: Int, spearman: Double, mae: Double, constantMAE: Double) {
+            self.count = count
+            self.spearman = spearman
+            self.mae = mae
+            self.constantMAE = constantMAE
+        }
     }
+
+    public func validationFit(_ table: MetricTable) -> ValidationFit? {
+        guard validArchs.count >= 10, !trainArchs.isEmpty else { return nil }
+        let predicted = model.predict(EvaluationPlan(validArchs.map(\.graph), layers: spec.config.layers))
+        let truth = validArchs.map { table[$0]! }
+        let sorted = trainArchs.map { table[$0]! }.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        func mae(_ p: [Double]) -> Double { zip(p, truth).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(truth.count) }
+        return ValidationFit(count: truth.count, spearman: Statistics.spearman(predicted, truth), mae: mae(predicted),
+                             constantMAE: mae(Array(repeating: median, count: truth.count)))
+    }
+
+    /// Spearman ρ between predicted and measured latency on the validation models (nil with fewer than 10).
+    public func validationSpearman(_ table: MetricTable) -> Double? { validationFit(table)?.spearman }
 
     /// Accuracy on the held-out test models.
     public func testMetrics(_ table: MetricTable, rule: PredictionMetrics.Rule = .eagle) -> PredictionMetrics {
