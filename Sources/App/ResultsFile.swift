@@ -66,7 +66,8 @@ final class TranscriptSink: OutputSink {
     }
     func log(_ s: String) { text += s }
     func showSaved(_ value: Value, path: String) { inner.showSaved(value, path: path) }
-    /// Warnings pass through (not into the transcript: a note like "from cache" would make two runs' transcripts differ).
+    /// Warnings pass through, not into the transcript (a note like "from cache" would make two runs' transcripts
+    /// differ); the warnings proper are in provenance.json (`warnings`).
     func warn(_ text: String) { inner.warn(text) }
 }
 

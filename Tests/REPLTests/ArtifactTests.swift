@@ -53,7 +53,7 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: "\(dir)/bundle/\(f)"), "missing \(f)")
         }
         let prov = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bundle/provenance.json"))) as! [String: Any]
-        for key in ["brpsh", "script", "data", "seed", "overrides", "blas", "machine", "start", "end", "outputs", "calls"] {
+        for key in ["brpsh", "script", "data", "seed", "overrides", "blas", "machine", "start", "end", "outputs", "calls", "warnings"] {
             #expect(prov[key] != nil, "provenance lacks \(key)")
         }
         #expect((prov["overrides"] as? [String: String])?["n"] == "4")

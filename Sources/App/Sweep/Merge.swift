@@ -27,6 +27,22 @@ enum SweepMerge {
         var warnings: [String] = []
     }
 
+    /// One line for the tasks whose runs warned (a failed training among 100 seeds must not vanish into a mean):
+    /// how many, which, and the first one's first warning; nil when none did.
+    static func taskWarnings(_ provenances: [[String: Any]]) -> String? {
+        let warned = provenances.compactMap { p -> (task: String, first: String, count: Int)? in
+            guard let w = p["warnings"] as? [String], let first = w.first else { return nil }
+            return (p["task"] as? String ?? "?", first, w.count)
+        }
+        guard let example = warned.first else { return nil }
+        let shown = example.first.count > 240 ? example.first.prefix(240) + "…" : Substring(example.first)
+        let names = warned.prefix(8).map(\.task).joined(separator: ", ") + (warned.count > 8 ? ", ..." : "")
+        let total = warned.reduce(0) { $0 + $1.count }
+        return "\(warned.count) of \(provenances.count) tasks warned while they ran (\(names)), \(total) warning\(total == 1 ? "" : "s") "
+            + "in all; the first, from \(example.task): \"\(shown)\"; every task's warnings are in merged/provenance.json "
+            + "(tasks[].warnings)"
+    }
+
     static func groups(_ spec: SweepSpec) -> [Group] {
         var groups: [Group] = []
         for (t, task) in spec.tasks.enumerated() {
@@ -76,6 +92,7 @@ enum SweepMerge {
                 gives; merged/provenance.json names every task's kernel
                 """)
         }
+        if let w = taskWarnings(provenances) { summary.warnings.append(w) }
         let mergedDir = store.path("merged")
         try? FileManager.default.removeItem(atPath: mergedDir)
         try FileManager.default.createDirectory(atPath: mergedDir, withIntermediateDirectories: true)

@@ -14,9 +14,9 @@ extension CoreBuiltins {
                 }),
             BuiltinFunction(
                 "warn", variadic: BuiltinParameter("values", .any, "values to say, separated by spaces"),
-                doc: "Says \"warning: \" and the values on standard error (in Jupyter, the cell's stderr stream), then a newline; the script goes on.",
+                doc: "Says \"warning: \" and the values on standard error (in Jupyter, the cell's stderr stream), then a newline, and records them in the run's provenance.json (`warnings`); the script goes on.",
                 body: { c in
-                    c.output.warn("warning: " + c.rest.map(Format.str).joined(separator: " ") + "\n")
+                    Caching.warn(c, c.rest.map(Format.str).joined(separator: " "))
                     return .nil
                 }),
             BuiltinFunction(

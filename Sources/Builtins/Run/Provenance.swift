@@ -83,6 +83,8 @@ public enum Provenance {
             ("complete", .bool(status == 0)),
             ("stopped_by", stoppedBy.map(Value.string) ?? .nil),
             ("calls", .list(calls)),
+            // What the run warned about (a failed or unconverged training, the script's own `warn`), in order.
+            ("warnings", .list(run.warnings.map(Value.string))),
             ("outputs", .list(outputs)),
         ]))
     }

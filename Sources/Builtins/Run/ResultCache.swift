@@ -133,7 +133,9 @@ enum Caching {
         }
     }
 
+    /// Says a warning (stderr, or the cell's stderr stream) and records it for the run's provenance.json.
     static func warn(_ c: BuiltinCall, _ message: String) {
+        RunContext.of(c.interpreter).logWarning(message)
         c.output.warn("warning: \(message)\n")
     }
 

@@ -18,6 +18,11 @@ public final class RunContext {
 
     func logCall(_ name: String, _ args: Value, cached: Bool) { calls.append((name, args, cached)) }
 
+    /// The warnings said so far (a failed training, an unconverged one, the script's own `warn`), for provenance.json.
+    public private(set) var warnings: [String] = []
+
+    func logWarning(_ message: String) { warnings.append(message) }
+
     /// The files a run with `--out` writes itself at the bundle's root; a script may not save over them.
     public static let bundleFiles: Set<String> = ["provenance.json", "transcript.txt", "results.json"]
 
