@@ -42,6 +42,27 @@ import TestSupport
         print("done")
         """
 
+    /// A data file its directory's checksum list does not vouch for is read with a warning: through the session's
+    /// output (stderr here) and into provenance.json, beside the file's `verified: false`.
+    @Test(.needsData) func unverifiedDataIsAWarningOfTheRun() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let source = try #require(TestData.directory).root + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle"
+        try FileManager.default.createDirectory(atPath: dir + "/data/latbench", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: dir + "/data/latbench/desktop-cpu-core-i7-7820x-fp32.pickle")
+        try "".write(toFile: dir + "/data/sha256sums.txt", atomically: true, encoding: .utf8)  // lists nothing
+        try "p = layerwise(device: \"d-cpu\", n: 20)\nprint(\"done\")\n".write(toFile: dir + "/u.brp", atomically: true, encoding: .utf8)
+        let (status, out, err) = try Self.brpsh(["u.brp", "--out", "b", "--no-cache"], env: ["BRPSH_DATA": dir + "/data"], cwd: dir)
+        #expect(status == 0 && out.contains("done"), "\(err)")
+        let said = "data file \(dir)/data/latbench/desktop-cpu-core-i7-7820x-fp32.pickle is unverified (sha256sums.txt does not list it)"
+        #expect(err.contains("warning: " + said), "\(err)")
+        let prov = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/provenance.json"))) as! [String: Any]
+        let warnings = try #require(prov["warnings"] as? [String])
+        #expect(warnings.count == 1 && warnings[0].hasPrefix(said), "\(warnings)")
+        let files = (prov["data"] as? [String: Any])?["files"] as? [[String: Any]]
+        #expect(files?.count == 1 && files?.first?["verified"] as? Bool == false, "\(files ?? [])")
+    }
+
     @Test func outBundleAndCheck() throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

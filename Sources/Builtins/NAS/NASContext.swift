@@ -19,9 +19,13 @@ final class NASContext {
     /// The data directory, if one was opened.
     var directory: DataDirectory? { cached?.directory }
 
+    /// Where the session's data warnings go (set by `BuiltinsState`: the session's output and provenance); nil:
+    /// standard error.
+    var warn: (@Sendable (String) -> Void)?
+
     func benchmark() throws -> Benchmark {
         if let b = cached { return b }
-        let directory = try directoryOverride ?? DataSetup.resolve()
+        let directory = try directoryOverride ?? DataSetup.resolve(warn: warn)
         let b = Benchmark(directory: directory)
         cached = b
         return b
@@ -43,7 +47,8 @@ func nas<T>(_ body: () throws -> T) throws -> T {
 
 /// Finds the benchmark data for a session: `BRPSH_DATA` when set, else the data brpsh ships.
 public enum DataSetup {
-    public static func resolve() throws -> DataDirectory {
+    /// `warn` says a data warning (without "warning: "); nil writes it to standard error.
+    public static func resolve(warn: (@Sendable (String) -> Void)? = nil) throws -> DataDirectory {
         let directory = try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
         if directory.manifest == nil, let builtIn = DataLocation.builtIn() {
             directory.reference = (try? DataDirectory(root: builtIn))?.manifest
@@ -57,9 +62,12 @@ public enum DataSetup {
             } else {
                 why = "\(directory.root) has no \(DataManifest.fileName)"
             }
-            FileHandle.standardError.write(Data("""
-                warning: data file \(record.path) is unverified (\(why)); its SHA-256 is \(record.sha256)\n
-                """.utf8))
+            let message = "data file \(record.path) is unverified (\(why)); its SHA-256 is \(record.sha256)"
+            if let warn {
+                warn(message)
+            } else {
+                FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+            }
         }
         return directory
     }

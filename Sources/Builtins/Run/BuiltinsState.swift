@@ -1,3 +1,4 @@
+import Foundation
 import Interpreter
 
 /// Everything the builtins keep per session, typed: the run record, the NAS data, the files written, and the
@@ -17,6 +18,26 @@ final class BuiltinsState: HostState {
         if let s = interpreter.host as? BuiltinsState { return s }
         let s = BuiltinsState(seed: interpreter.seed)
         interpreter.host = s
+        let sink = SessionWarnings(interpreter)
+        s.nas.warn = { sink.say($0) }
         return s
+    }
+}
+
+/// Says a warning from code that has no builtin call at hand (a data file read without verification) the way
+/// builtins do: through the session's output (stderr, or the cell's stderr stream) and into its provenance.
+/// Unchecked: data files are read on the thread that runs the session's builtins, the one the output belongs to.
+final class SessionWarnings: @unchecked Sendable {
+    private weak var interpreter: Interpreter?
+
+    init(_ interpreter: Interpreter) { self.interpreter = interpreter }
+
+    func say(_ message: String) {
+        guard let interpreter else {
+            FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+            return
+        }
+        RunContext.of(interpreter).logWarning(message)
+        interpreter.output.warn("warning: \(message)\n")
     }
 }
