@@ -135,8 +135,8 @@ enum UserFunctionFixture {
         #expect(m(mae: 0.000514) != nil && m(mae: 0.0005) == nil && m(mae: .nan) == nil)
     }
 
-    /// `validationSpearman` is the rank correlation of the predictor's own predictions on its validation models.
-    @Test(.needsData) func validationSpearmanOfAPredictor() throws {
+    /// `validationFit` is the rank correlation and error of the predictor's own predictions on its validation models.
+    @Test(.needsData) func validationFitOfAPredictor() throws {
         let interpreter = Builtins.makeInterpreter(output: StringSink())
         RunContext.of(interpreter).useCache = false
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "v", text: """
@@ -148,7 +148,7 @@ enum UserFunctionFixture {
             return
         }
         let table = try NASContext.of(interpreter).benchmark().table(g.device)
-        let rho = try #require(g.predictor.validationSpearman(table))
+        let rho = try #require(g.predictor.validationFit(table)).spearman
         let expected = Statistics.spearman(g.predictor.predict(g.predictor.validArchs), g.predictor.validArchs.map { table[$0]! })
         #expect(abs(rho - expected) < 1e-9 && abs(rho) <= 1, "\(rho) vs \(expected)")
         #expect(g.predictor.validArchs.count == 40)

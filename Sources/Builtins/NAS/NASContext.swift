@@ -66,7 +66,7 @@ public enum DataSetup {
             if let warn {
                 warn(message)
             } else {
-                FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+                Stderr.write("warning: \(message)\n")
             }
         }
         return directory

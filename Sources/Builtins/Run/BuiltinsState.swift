@@ -1,4 +1,3 @@
-import Foundation
 import Interpreter
 
 /// Everything the builtins keep per session, typed: the run record, the NAS data, the files written, and the
@@ -34,7 +33,7 @@ final class SessionWarnings: @unchecked Sendable {
 
     func say(_ message: String) {
         guard let interpreter else {
-            FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+            Stderr.write("warning: \(message)\n")
             return
         }
         RunContext.of(interpreter).logWarning(message)

@@ -112,15 +112,11 @@ public final class LatencyPredictor: @unchecked Sendable {
         guard validArchs.count >= 10, !trainArchs.isEmpty else { return nil }
         let predicted = model.predict(EvaluationPlan(validArchs.map(\.graph), layers: spec.config.layers))
         let truth = validArchs.map { table[$0]! }
-        let sorted = trainArchs.map { table[$0]! }.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let median = LatencyStatistic.percentile(trainArchs.map { table[$0]! }, 50)
         func mae(_ p: [Double]) -> Double { zip(p, truth).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(truth.count) }
         return ValidationFit(count: truth.count, spearman: Statistics.spearman(predicted, truth), mae: mae(predicted),
                              constantMAE: mae(Array(repeating: median, count: truth.count)))
     }
-
-    /// Spearman ρ between predicted and measured latency on the validation models (nil with fewer than 10).
-    public func validationSpearman(_ table: MetricTable) -> Double? { validationFit(table)?.spearman }
 
     /// Accuracy on the held-out test models.
     public func testMetrics(_ table: MetricTable, rule: PredictionMetrics.Rule = .eagle) -> PredictionMetrics {
