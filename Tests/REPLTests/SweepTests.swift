@@ -220,17 +220,23 @@ import TestSupport
         runner.standardOutput = FileHandle.nullDevice
         runner.standardError = FileHandle.nullDevice
         try runner.run()
-        // The runner's child: the process whose parent is the runner (Linux /proc).
+        // The task's `brpsh run`: the process whose command line names the point's --out directory (Linux /proc; the
+        // runner may start other short-lived children first, such as git for the sweep's identity).
+        let point = OutputBundle.canonical(dir + "/s") + "/points/0000_seed=1"  // as the runner names it
         var child: Int32?
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(120)
         while child == nil, Date() < deadline {
-            let children = (try? String(contentsOfFile: "/proc/\(runner.processIdentifier)/task/\(runner.processIdentifier)/children",
-                                        encoding: .utf8)) ?? ""
-            child = children.split(separator: " ").first.flatMap { Int32($0) }
+            let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+            child = pids.first { pid in
+                let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+                return cmdline.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == point }
+            }
             if child == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
-        let pid = try #require(child, "the runner started no child")
-        Thread.sleep(forTimeInterval: 0.5)  // into the script
+        let pid = try #require(child, "the runner started no brpsh run for the task")
+        // The run creates its --out directory after it installs its SIGTERM handler: from then on it is in the script.
+        while !FileManager.default.fileExists(atPath: point), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(FileManager.default.fileExists(atPath: point), "the run never created \(point)")
         kill(pid, SIGTERM)
         runner.waitUntilExit()
         let state = try Self.state(dir + "/s", "0000_seed=1")
