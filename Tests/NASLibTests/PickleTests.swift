@@ -70,7 +70,7 @@ import TestSupport
         #expect(try SafeUnpickler.load(shared) == .tuple([.list([.int(7)]), .list([.int(7)])]))
     }
 
-    /// Deep nesting is bounded by the stack limit; a value just under it is built and torn down safely.
+    /// Deep nesting is bounded (stack size and depth); a value at the depth limit is built and torn down safely.
     @Test func deepNestingIsBounded() throws {
         func nested(_ depth: Int) -> [UInt8] {
             [0x80, 0x02] + [UInt8](repeating: 0x5D, count: depth) + [UInt8](repeating: 0x61, count: depth - 1) + [0x2E]
@@ -81,13 +81,14 @@ import TestSupport
         } catch let e as NASLibError {
             #expect(e.message.contains("more than 10000 values"), "\(e.message)")
         }
-        var v = try SafeUnpickler.load(nested(SafeUnpickler.maxStack - 1))
+        #expect(throws: NASLibError.self) { try SafeUnpickler.load(nested(SafeUnpickler.maxDepth + 1)) }
+        var v = try SafeUnpickler.load(nested(SafeUnpickler.maxDepth))
         var depth = 0
         while case .list(let xs) = v, let first = xs.first {
             depth += 1
             v = first
         }
-        #expect(depth == SafeUnpickler.maxStack - 2)
+        #expect(depth == SafeUnpickler.maxDepth - 1)
     }
 
     @Test func missingFileSaysWhatWhereAndWhence() throws {
