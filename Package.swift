@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "NASLibTests",
             dependencies: ["NASLib", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
-            path: "Tests/NASLibTests"),
+            path: "Tests/NASLibTests", exclude: ["pickle_cases.py"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Builtins", "Lang"], path: "Tests/InterpreterTests"),
         .testTarget(
             name: "BuiltinsTests",

@@ -11,13 +11,18 @@ public enum Builtins {
             + [Output.save]
             + PlotBuiltins.all()
             + StatisticsBuiltins.all()
-            + DataBuiltins.all()
-            + MeasureBuiltins.all()
-            + PredictorBuiltins.all()
-            + AccuracyBuiltins.all()
-            + SearchBuiltins.all()
-            + DriverBuiltins.all()
-            + BaselineBuiltins.all()
+            + recordingReads(
+                DataBuiltins.all() + MeasureBuiltins.all() + PredictorBuiltins.all() + AccuracyBuiltins.all()
+                    + SearchBuiltins.all() + DriverBuiltins.all() + BaselineBuiltins.all())
+    }
+
+    /// Each call of these builtins records the files it reads (`ReadRecorder`): a cached result lists every file its
+    /// call read, from argument checks to the computation, and is used only while they are unchanged.
+    static func recordingReads(_ builtins: [BuiltinFunction]) -> [BuiltinFunction] {
+        builtins.map { f in
+            BuiltinFunction(f.name, f.parameters, variadic: f.variadic, doc: f.doc, command: f.isCommand,
+                            category: f.category) { c in try NASContext.of(c).reads.recording { try f.body(c) }.value }
+        }
     }
 
     /// A fresh interpreter with every builtin registered.

@@ -124,7 +124,7 @@ enum BaselineBuiltins {
         var perSeed: [Int: [Double]]? = nil
         if let path = try c.optionalString("per_seed") {
             let index = try nas { try NASContext.of(c).benchmark().index() }
-            perSeed = try nas { try perSeedTable(path, index) }
+            perSeed = try nas { try perSeedTable(path, index, reads: NASContext.of(c).reads) }
         }
         let first = try c.seed(), runs = try c.int("runs", min: 1, max: Limits.runs)
         return (problem, space, Baselines.Fitness(signal.table, perSeed: perSeed), (0..<runs).map { first + $0 }, try c.int("budget", min: 1, max: Limits.budget),
@@ -132,8 +132,11 @@ enum BaselineBuiltins {
     }
 
     /// `index,accuracy` rows (NB201 index; several rows per model, one per seed) by arch code.
-    static func perSeedTable(_ path: String, _ index: NB201Index) throws -> [Int: [Double]] {
-        let csv = try CSVTable(path: path)
+    static func perSeedTable(_ path: String, _ index: NB201Index, reads: ReadRecorder) throws -> [Int: [Double]] {
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard let data = FileManager.default.contents(atPath: full) else { throw NASLibError("cannot read '\(path)'") }
+        reads.note(file: full, bytes: Array(data))
+        let csv = try CSVTable(text: String(decoding: data, as: UTF8.self), source: path)
         let i = try csv.column("index"), a = try csv.column("accuracy")
         var out: [Int: [Double]] = [:]
         for r in 0..<csv.rows.count {

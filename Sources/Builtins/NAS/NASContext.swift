@@ -8,6 +8,8 @@ final class NASContext {
     private var cached: Benchmark?
     /// A data directory given explicitly (tests), instead of the one `DataSetup` finds.
     var directoryOverride: DataDirectory?
+    /// The files each NAS builtin call reads (one recording per call: `Builtins.recordingReads`).
+    let reads = ReadRecorder()
 
     static func of(_ interpreter: Interpreter) -> NASContext { BuiltinsState.of(interpreter).nas }
 
@@ -26,6 +28,7 @@ final class NASContext {
     func benchmark() throws -> Benchmark {
         if let b = cached { return b }
         let directory = try directoryOverride ?? DataSetup.resolve(warn: warn)
+        directory.reads = reads
         let b = Benchmark(directory: directory)
         cached = b
         return b

@@ -4,14 +4,16 @@ import Lang
 import NASLib
 
 /// Produce-or-load: trained predictors and search results are stored under a key made of the
-/// builtin, its resolved arguments, the SHA-256 of the data files it reads and the brpsh
-/// version, so rerunning a script after editing its last line is instant. Entries are checked
-/// when read; a corrupt or foreign one is ignored with a warning and recomputed.
+/// builtin, its resolved arguments, the SHA-256 of the data files it names and the brpsh
+/// version, so rerunning a script after editing its last line is instant. Each entry also lists
+/// every file its computation read (recorded as it ran, `ReadRecorder`), with its SHA-256; the
+/// entry is used only while all of them are unchanged. Entries are checked when read; a corrupt
+/// or foreign one is ignored with a warning and recomputed.
 ///
 /// The directory is `BRPSH_CACHE`, else `$XDG_CACHE_HOME/brpsh`, else `~/.cache/brpsh`.
 public struct ResultCache {
     public let directory: String
-    public static let version = "brpsh-cache-2"
+    public static let version = "brpsh-cache-3"
 
     public init(directory: String? = nil) {
         let env = ProcessInfo.processInfo.environment
@@ -153,16 +155,24 @@ enum Caching {
         }
         let key = ResultCache.key(c.function.name, keyed, dataHashes: try files.map { try hash($0, c) })
         let cache = ResultCache()
-        // An entry: a header naming the format and the key, the payload's SHA-256, then the payload.
-        let envelope = Data("BRPSHCACHE2\n\(key)\n".utf8)
+        let directory = try nas { try NASContext.of(c).benchmark().directory }
+        // An entry: a header naming the format and the key, the files the computation read (JSON, path → SHA-256),
+        // the payload's SHA-256, then the payload.
+        let envelope = Data("BRPSHCACHE3\n\(key)\n".utf8)
         if let data = cache.read(key, "bin") {
             do {
-                guard data.count > envelope.count + 65, data.prefix(envelope.count) == envelope else {
-                    throw NASLibError("not an entry for this call")
-                }
-                let rest = data.dropFirst(envelope.count)
+                guard data.count > envelope.count, data.prefix(envelope.count) == envelope,
+                      let filesEnd = data[envelope.count...].firstIndex(of: 0x0A)
+                else { throw NASLibError("not an entry for this call") }
+                guard let read = try? JSONSerialization.jsonObject(with: data[envelope.count..<filesEnd]) as? [String: String]
+                else { throw NASLibError("no list of the files it read") }
+                let rest = data[(filesEnd + 1)...]
+                guard rest.count >= 65 else { throw NASLibError("truncated") }
                 let sum = String(decoding: rest.prefix(64), as: UTF8.self), payload = rest.dropFirst(65)
                 guard SHA256.hex(Array(payload)) == sum else { throw NASLibError("checksum mismatch") }
+                if let changed = ReadRecorder.firstChanged(read, hash: { directory.recordedHash($0) ?? (try? SHA256.file($0)) }) {
+                    throw Stale(path: changed)
+                }
                 let started = DispatchTime.now().uptimeNanoseconds
                 let value = try decode(Data(payload))
                 run.logCall(c.function.name, args, cached: true)
@@ -171,16 +181,26 @@ enum Caching {
                     c.output.warn(String(format: "(%@ from cache, %.0f ms; --no-cache recomputes)\n", c.function.name, ms))
                 }
                 return value
+            } catch let stale as Stale {
+                if !run.quiet {
+                    c.output.warn("(\(c.function.name): the cached result was computed from another \(stale.path); recomputing)\n")
+                }
+                cache.remove(key, "bin")
             } catch {
                 warn(c, "ignoring a corrupt cache entry for \(c.function.name) (\(error)); recomputing")
                 cache.remove(key, "bin")
             }
         }
         let value = try compute()
-        if let data = try? encode(value) {
-            cache.write(key, "bin", envelope + Data((SHA256.hex(Array(data)) + "\n").utf8) + data)
+        let read = NASContext.of(c).reads.current()  // everything this call has read, its checks included
+        if let data = try? encode(value),
+           let list = try? JSONSerialization.data(withJSONObject: read, options: [.sortedKeys, .withoutEscapingSlashes]) {
+            cache.write(key, "bin", envelope + list + Data("\n".utf8) + Data((SHA256.hex(Array(data)) + "\n").utf8) + data)
         }
         run.logCall(c.function.name, args, cached: false)
         return value
     }
+
+    /// A cache entry computed from a file that has changed since.
+    struct Stale: Error { let path: String }
 }

@@ -39,11 +39,13 @@ extension Benchmark {
     public func accuracy(_ dataset: Dataset, _ split: Split) throws -> MetricTable {
         try locked {
             let key = "\(dataset.rawValue)-\(split.rawValue)"
-            if let t = accuracies[key] { return t }
-            switch split {
-            case .test: try loadTestAccuracies()
-            case .valid: try loadValidAccuracies(dataset)
+            if accuracies[key] == nil {
+                switch split {
+                case .test: try loading(Self.testAccuracyProducts) { try loadTestAccuracies() }
+                case .valid: try loading(["accuracy:\(key)"]) { try loadValidAccuracies(dataset) }
+                }
             }
+            served("accuracy:\(key)")
             return accuracies[key]!
         }
     }
@@ -135,15 +137,20 @@ extension Benchmark {
     /// FLOPs, params and zero-cost proxy columns of `nb201/<dataset>_zc_proxies.csv`.
     public func proxies(_ dataset: Dataset) throws -> [String: MetricTable] {
         try locked {
-            if let p = proxyTables[dataset.rawValue] { return p }
-            let (path, bytes) = try directory.read(try Benchmark.proxyFile(dataset))
-            let csv = try CSVTable(text: String(decoding: bytes, as: UTF8.self), source: path)
-            var out: [String: MetricTable] = [:]
-            for name in csv.header where name != "net" && name != "net_str" {
-                out[name] = MetricTable(name: name, values: try keyedColumn(csv, name))
+            let key = "proxies:\(dataset.rawValue)"
+            if proxyTables[dataset.rawValue] == nil {
+                try loading([key]) {
+                    let (path, bytes) = try directory.read(try Benchmark.proxyFile(dataset))
+                    let csv = try CSVTable(text: String(decoding: bytes, as: UTF8.self), source: path)
+                    var out: [String: MetricTable] = [:]
+                    for name in csv.header where name != "net" && name != "net_str" {
+                        out[name] = MetricTable(name: name, values: try keyedColumn(csv, name))
+                    }
+                    proxyTables[dataset.rawValue] = out
+                }
             }
-            proxyTables[dataset.rawValue] = out
-            return out
+            served(key)
+            return proxyTables[dataset.rawValue]!
         }
     }
 }

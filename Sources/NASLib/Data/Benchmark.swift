@@ -7,6 +7,10 @@ import Foundation
 public final class Benchmark: @unchecked Sendable {
     public let directory: DataDirectory
     var cachedIndex: NB201Index?
+    var helpPositions: [Int]?
+    /// The files each table, index or map kept in memory was made from (path → SHA-256), noted again each time it
+    /// is served so that a computation's recording holds them whether or not it read them itself.
+    var madeFrom: [String: [String: String]] = [:]
     var tables: [String: MetricTable] = [:]
     var accuracies: [String: MetricTable] = [:]
     var proxyTables: [String: [String: MetricTable]] = [:]
@@ -19,10 +23,24 @@ public final class Benchmark: @unchecked Sendable {
     /// The official index order (reads the NB201 test-accuracy CSV once).
     public func index() throws -> NB201Index {
         try locked {
-            if let i = cachedIndex { return i }
-            try loadTestAccuracies()
+            if cachedIndex == nil { try loading(Self.testAccuracyProducts) { try loadTestAccuracies() } }
+            served("index")
             return cachedIndex!
         }
+    }
+
+    static let testAccuracyProducts = ["index"] + Dataset.allCases.map { "accuracy:\($0.rawValue)-test" }
+
+    /// Runs a loader that fills the products `keys`, recording the files it reads (directly or through other
+    /// products) as what they are made from.
+    func loading(_ keys: [String], _ load: () throws -> Void) throws {
+        let (_, files) = try directory.reads.recording(load)
+        for k in keys { madeFrom[k] = files }
+    }
+
+    /// Notes, in the open recordings, the files a product kept in memory was made from.
+    func served(_ key: String) {
+        if let f = madeFrom[key] { directory.reads.note(f) }
     }
 
     func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -34,17 +52,26 @@ public final class Benchmark: @unchecked Sendable {
     /// A device's table (read on first use).
     public func table(_ device: Device) throws -> MetricTable {
         try locked {
-            if let t = tables[device.name] { return t }
-            let t: MetricTable
-            switch device.source {
-            case .latbench: t = try LatBenchReader.read(device, directory)
-            case .hwnasbench: try loadHWNASBench(device.file); return tables[device.name]!
-            case .help: t = try HELPReader.read(device, directory, index: try index())
-            case .measured:
-                throw NASLibError("the measured table \"\(device.name)\" is not part of this session's data")
+            let key = "table:\(device.name)"
+            if tables[device.name] == nil {
+                switch device.source {
+                case .latbench:
+                    try loading([key]) { tables[device.name] = try LatBenchReader.read(device, directory) }
+                case .hwnasbench:
+                    let keys = DeviceCatalog.all.filter { $0.file == device.file }.map { "table:\($0.name)" }
+                    try loading(keys) { try loadHWNASBench(device.file) }
+                case .help:
+                    try loading([key]) {
+                        if helpPositions == nil { try loading(["help-positions"]) { helpPositions = try HELPReader.positions(directory) } }
+                        served("help-positions")
+                        tables[device.name] = try HELPReader.read(device, directory, positions: helpPositions!)
+                    }
+                case .measured:
+                    throw NASLibError("the measured table \"\(device.name)\" is not part of this session's data")
+                }
             }
-            tables[device.name] = t
-            return t
+            served(key)
+            return tables[device.name]!
         }
     }
 

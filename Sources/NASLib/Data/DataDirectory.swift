@@ -56,6 +56,8 @@ public final class DataDirectory: @unchecked Sendable {
     public var onUnverified: (@Sendable (DataFileRecord) -> Void)?
     private var records: [DataFileRecord] = []
     private let lock = NSLock()
+    /// Where reads are noted (for the result cache: `ReadRecorder`); a session sets its own before the first read.
+    public var reads = ReadRecorder()
 
     /// A directory whose checksum list (if any) is read now; a malformed list is an error.
     public init(root: String, reason: String? = nil) throws {
@@ -118,6 +120,7 @@ public final class DataDirectory: @unchecked Sendable {
         } else if manifest == nil, reference?.entries[relative] == hash {
             status = .verified
         }
+        reads.note(path: path, sha256: hash)
         let record = DataFileRecord(path: path, relative: relative, sha256: hash, size: bytes.count, status: status)
         let isNew: Bool = lock.withLock {
             if records.contains(where: { $0.path == path }) { return false }

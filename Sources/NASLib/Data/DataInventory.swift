@@ -100,7 +100,7 @@ public struct DataInventory: Sendable {
         case "nb201/imagenet16-120_valid_acc.csv": return "validation accuracy (imagenet16)"
         case "nb201/cifar10_zc_proxies.csv": return "FLOPs, params, zero-cost proxies (cifar10)"
         case "nb201/imagenet16-120_zc_proxies.csv": return "FLOPs, params, zero-cost proxies (imagenet16)"
-        case "help-latency/str_arch2idx.pt": return "HELP arch string → NB201 index (checked by the tests)"
+        case "help-latency/str_arch2idx.pt": return "HELP arch string → position in its latency lists (joins them to archs)"
         case "help-latency/hardware_embedding_index.pt": return "HELP hardware embedding index (not read)"
         default: return "(not read by brpsh)"
         }

@@ -24,8 +24,11 @@ public enum LatBenchReader {
             } catch let e as NASLibError {
                 throw NASLibError("\(path): \(e.message)")
             }
-            guard let seconds = v.number, seconds.isFinite, seconds > 0 else {
-                throw NASLibError("\(path): latency of \(codes) is not a positive number (\(v.kind))")
+            guard let seconds = v.number, LatencyStatistic.isPlausible(seconds) else {
+                throw NASLibError("""
+                    \(path): latency of \(codes) is not a positive number of seconds of at most \
+                    \(Int(LatencyStatistic.maxSeconds)) (\(v.number.map { "\($0)" } ?? v.kind))
+                    """)
             }
             guard values[arch.code].isNaN else { throw NASLibError("\(path): arch \(codes) appears twice") }
             values[arch.code] = seconds
@@ -35,23 +38,50 @@ public enum LatBenchReader {
     }
 }
 
-/// Reads a HELP `.pt` latency list: 15625 latencies in milliseconds, position = NB201 index.
+/// Reads a HELP `.pt` latency list: 15625 latencies in milliseconds, joined to architectures by HELP's own map
+/// (`help-latency/str_arch2idx.pt`: arch string → position in the lists), never by another file's row order.
 enum HELPReader {
-    static func read(_ device: Device, _ directory: DataDirectory, index: NB201Index) throws -> MetricTable {
+    static let archMap = DataFile("help-latency/str_arch2idx.pt", origin: DataFile.helpOrigin)
+
+    /// The arch code at each position of HELP's lists, from `str_arch2idx.pt`; every arch and every position once.
+    static func positions(_ directory: DataDirectory) throws -> [Int] {
+        let (path, bytes) = try directory.read(archMap)
+        guard case .dict(let pairs) = try TorchArchive.load(bytes: bytes, source: path) else {
+            throw NASLibError("\(path): expected a dict of arch strings to positions")
+        }
+        var codes = [Int](repeating: -1, count: NB201Arch.count)
+        for (k, v) in pairs {
+            guard case .string(let s) = k, case .int(let i) = v else {
+                throw NASLibError("\(path): an entry is \(k.kind) → \(v.kind), not arch string → position")
+            }
+            let arch: NB201Arch
+            do { arch = try NB201Arch(string: s) } catch let e as NASLibError { throw NASLibError("\(path): \(e.message)") }
+            guard i >= 0, i < NB201Arch.count, codes[i] < 0 else {
+                throw NASLibError("\(path): position \(i) of \(Printable.escaped(s)) is out of range or taken twice")
+            }
+            codes[i] = arch.code
+        }
+        guard pairs.count == NB201Arch.count, Set(codes).count == NB201Arch.count else {
+            throw NASLibError("\(path): \(pairs.count) entries, expected each of the 15625 NB201 archs once")
+        }
+        return codes
+    }
+
+    static func read(_ device: Device, _ directory: DataDirectory, positions: [Int]) throws -> MetricTable {
         let (path, bytes) = try directory.read(device.file)
         let value = try TorchArchive.load(bytes: bytes, source: path)
         guard case .list(let items) = value else {
             throw NASLibError("\(path): expected a list of latencies, found a \(value.kind)")
         }
         guard items.count == NB201Arch.count else {
-            throw NASLibError("\(path): \(items.count) latencies, expected 15625 (one per NB201 index)")
+            throw NASLibError("\(path): \(items.count) latencies, expected 15625 (one per NB201 arch)")
         }
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for (i, item) in items.enumerated() {
-            guard let ms = item.number, ms.isFinite, ms >= 0 else {
-                throw NASLibError("\(path): entry \(i) is not a latency (\(item.kind))")
+            guard let ms = item.number, ms >= 0, ms * 1e-3 <= LatencyStatistic.maxSeconds else {
+                throw NASLibError("\(path): entry \(i) is not a latency in ms (\(item.number.map { "\($0)" } ?? item.kind))")
             }
-            values[index.codes[i]] = ms * 1e-3
+            values[positions[i]] = ms * 1e-3
         }
         return MetricTable(name: device.name, values: values)
     }

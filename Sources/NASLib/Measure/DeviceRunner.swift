@@ -118,13 +118,37 @@ public final class DeviceRunner {
                 device = d
                 continue
             }
-            guard (o["id"] as? Int) == id else { return .failure(NASLibError("reply for id \(o["id"] ?? "none"), expected \(id)")) }
-            if let e = o["error"] as? String { return .failure(NASLibError("the runner: \(e)")) }
-            guard let runs = o["runs"] as? [[Double]], !runs.isEmpty, runs.allSatisfy({ !$0.isEmpty }) else {
-                return .failure(NASLibError("reply \(id) has no \"runs\" (a list of lists of seconds)"))
+            guard JSONNumber.of(o["id"]) == Double(id) else {
+                return .failure(NASLibError("reply for id \(o["id"] ?? "none"), expected \(id)"))
             }
-            return .success(runs)
+            if let e = o["error"] as? String { return .failure(NASLibError("the runner: \(e)")) }
+            return Self.runs(o["runs"], id: id)
         }
+    }
+
+    /// A reply's `runs`: a non-empty list of non-empty lists of numbers of seconds (JSON booleans are not numbers,
+    /// though Foundation bridges them to 1 and 0), each a plausible latency.
+    static func runs(_ value: Any?, id: Int) -> Result<[[Double]], NASLibError> {
+        let shape = NASLibError("reply \(id) has no \"runs\" (a list of lists of seconds)")
+        guard let lists = value as? [Any], !lists.isEmpty else { return .failure(shape) }
+        var runs: [[Double]] = []
+        for list in lists {
+            guard let items = list as? [Any], !items.isEmpty else { return .failure(shape) }
+            var run: [Double] = []
+            for item in items {
+                guard let s = JSONNumber.of(item) else {
+                    return .failure(NASLibError("reply \(id): a sample in \"runs\" is not a number of seconds (\(item))"))
+                }
+                guard LatencyStatistic.isPlausible(s) else {
+                    return .failure(NASLibError("""
+                        reply \(id): a sample of \(s) s is not a latency (positive, at most \(Int(LatencyStatistic.maxSeconds)) s)
+                        """))
+                }
+                run.append(s)
+            }
+            runs.append(run)
+        }
+        return .success(runs)
     }
 
     private func tail() -> String {

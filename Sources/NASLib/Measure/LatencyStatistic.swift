@@ -42,11 +42,19 @@ public enum LatencyStatistic: String, CaseIterable, Sendable {
         return mid.isEmpty ? percentile(xs, 50) : mid.reduce(0, +) / Double(mid.count)
     }
 
+    /// The largest timing sample or latency accepted, in seconds (a day). Anything larger is a unit mistake or a
+    /// damaged value: 1.7e308 s is finite but its mean overflows and its milliseconds are infinite.
+    public static let maxSeconds = 86_400.0
+
+    /// Whether `seconds` is a latency brpsh accepts: positive, finite, at most `maxSeconds`.
+    public static func isPlausible(_ seconds: Double) -> Bool { seconds > 0 && seconds <= maxSeconds }
+
     /// The robust latency of runs of samples (seconds in, seconds out).
     public static func robustMean(_ runs: [[Double]]) throws -> Double {
         guard !runs.isEmpty, runs.allSatisfy({ !$0.isEmpty }) else { throw NASLibError("no timing samples") }
-        guard runs.allSatisfy({ $0.allSatisfy { $0.isFinite && $0 > 0 } }) else {
-            throw NASLibError("a timing sample is not a positive finite number of seconds")
+        guard runs.allSatisfy({ $0.allSatisfy(isPlausible) }) else {
+            let bad = runs.joined().first { !isPlausible($0) }!
+            throw NASLibError("a timing sample (\(bad) s) is not a positive number of seconds of at most \(Int(maxSeconds)) (a day)")
         }
         return middleMean(runs.map(middleMean))
     }
