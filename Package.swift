@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "brpsh", targets: ["brpsh"]),
         .library(name: "NASLib", targets: ["NASLib"]),
         // For the fuzz targets (Fuzz/, a package of its own built with the fuzzer sanitizer).
-        .library(name: "BrpshCore", targets: ["Lang", "Interpreter", "Builtins", "NASLib"]),
+        .library(name: "BrpshCore", targets: ["Lang", "Interpreter", "Builtins", "NASLib", "Kernel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
@@ -35,11 +35,14 @@ let package = Package(
         .target(name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins"),
         // Session, line reader, completion. Never Builtins.
         .target(name: "REPL", dependencies: ["Interpreter", "Lang", "CEditLine"], path: "Sources/REPL"),
+        // Jupyter's messaging protocol: the wire form of a message, signing, replay refusal.
+        .target(
+            name: "Kernel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Kernel"),
         // The front end: subcommands, the run pipeline's users (scripts, bundles, notebooks, check, data).
         .target(
             name: "App",
             dependencies: [
-                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "CZMQ",
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Kernel", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

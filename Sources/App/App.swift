@@ -206,7 +206,12 @@ public enum App {
                 let (n, bytes) = cache.size()
                 s.output.write(String(format: "cache %@: %d entries, %.1f MB\n", cache.directory, n, Double(bytes) / 1e6))
             case "clear":
-                s.output.write("removed \(cache.clear()) cache entries from \(cache.directory)\n")
+                let removed: Int
+                do { removed = try cache.clear() } catch let e as NASLibError { throw ValidationError(e.message) }
+                let others = ((try? FileManager.default.contentsOfDirectory(atPath: cache.directory)) ?? [])
+                    .filter { !ResultCache.isEntry($0) && $0 != ResultCache.marker }.count
+                s.output.write("removed \(removed) cache entries from \(cache.directory)"
+                    + (others > 0 ? " (\(others) other files there left alone)" : "") + "\n")
             default:
                 throw ValidationError(":cache shows the cache size; :cache clear empties it")
             }

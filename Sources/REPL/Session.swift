@@ -108,8 +108,9 @@ public final class Session {
     /// The number of the last result shown (what `_` refers to), 0 before any.
     var lastResult: Int { results.lastIndex { !$0.isNil } ?? 0 }
 
-    /// Runs a whole cell (a notebook's or the kernel's) as one input: a one-line `:command` or IPython habit is
-    /// handled as at the prompt; otherwise the cell must be complete (an open bracket is a syntax error).
+    /// Runs a whole cell (a notebook's or the kernel's): a one-line `:command` or IPython habit is handled as at the
+    /// prompt; `:commands` on lines of their own run in order with the code around them (`cellSegments`); the code
+    /// must be complete (an open bracket is a syntax error).
     public func executeCell(_ code: String) -> PushResult {
         let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .ran }
@@ -117,6 +118,52 @@ public final class Session {
             if trimmed.hasPrefix(":") { return command(trimmed) }
             if let result = habit(trimmed) { return result }
         }
+        let parts = cellSegments(code)
+        if parts.count == 1, case .code(let text) = parts[0] { return executeCode(text) }
+        for part in parts {
+            let result: PushResult
+            switch part {
+            case .code(let text): result = executeCode(text)
+            case .command(let line): result = command(line)
+            }
+            if result != .ran { return result }
+        }
+        return .ran
+    }
+
+    /// A cell's pieces: brpsh code, and REPL commands (`:reset`, `:vars`) on lines of their own, as IPython accepts
+    /// line magics in cells. A line starting with `:` is a command where the code before it is complete (never
+    /// inside an open bracket or block).
+    enum CellSegment: Equatable {
+        case code(String)
+        case command(String)
+    }
+
+    func cellSegments(_ code: String) -> [CellSegment] {
+        var parts: [CellSegment] = []
+        var buffer: [String] = []
+        func bufferIsComplete() -> Bool {
+            let text = buffer.joined(separator: "\n")
+            return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || completeness(text) != .incomplete
+        }
+        for line in code.components(separatedBy: "\n") {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix(":"), t.count > 1, t.dropFirst().first!.isLetter, bufferIsComplete() {
+                let text = buffer.joined(separator: "\n")
+                if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { parts.append(.code(text)) }
+                buffer.removeAll()
+                parts.append(.command(t))
+            } else {
+                buffer.append(line)
+            }
+        }
+        let rest = buffer.joined(separator: "\n")
+        if !rest.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || parts.isEmpty { parts.append(.code(rest)) }
+        return parts
+    }
+
+    /// Runs code as one input; it must be complete (an open bracket is a syntax error).
+    func executeCode(_ code: String) -> PushResult {
         pending.removeAll()
         let program: Program
         switch pipeline.prepare(SourceFile(name: "In[\(count)]", text: code)) {

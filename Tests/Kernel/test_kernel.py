@@ -125,6 +125,53 @@ class BrpshBehaviourTests(unittest.TestCase):
         reply, _ = self.s.run("dropped")
         self.assertEqual(reply["status"], "error")
 
+    def test_replayed_message_runs_once(self):
+        """A byte-identical replay of a signed execute_request is dropped, as jupyter_client's digest history does."""
+        import zmq
+        self.s.run("replayed = 0")
+        info = self.s.km.get_connection_info()
+        session = jupyter_client.session.Session(key=info["key"], signature_scheme=info["signature_scheme"])
+        msg = session.msg("execute_request", {"code": "replayed = replayed + 1", "silent": False, "store_history": True,
+                                              "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        frames = session.serialize(msg)
+        sock = zmq.Context.instance().socket(zmq.DEALER)
+        sock.linger = 0
+        sock.connect("%s://%s:%d" % (info["transport"], info["ip"], info["shell_port"]))
+        try:
+            sock.send_multipart(frames)
+            sock.send_multipart(frames)
+            replies = 0
+            poller = zmq.Poller()
+            poller.register(sock, zmq.POLLIN)
+            while poller.poll(3000):
+                sock.recv_multipart()
+                replies += 1
+            self.assertEqual(replies, 1)
+        finally:
+            sock.close()
+        _, out = self.s.run("replayed")
+        self.assertEqual([c for t, c in out if t == "execute_result"][0]["data"]["text/plain"], "1")
+
+    def test_cursor_positions_out_of_range(self):
+        for code, pos in (("gcn(dev", -5), ("gcn(dev", 10 ** 6), ("", -1), ("x", 2 ** 62)):
+            c = self.s.kc.complete(code, pos, reply=True, timeout=30)["content"]
+            self.assertEqual(c["status"], "ok")
+            i = self.s.kc.inspect(code, pos, reply=True, timeout=30)["content"]
+            self.assertEqual(i["status"], "ok")
+        reply, _ = self.s.run("1 + 1")  # the kernel is alive
+        self.assertEqual(reply["status"], "ok")
+
+    def test_repl_commands_in_cells(self):
+        """`:reset` and `:vars` on lines of their own run in order with the code around them, as IPython's magics."""
+        reply, out = self.s.run("gone = 1\n:reset\nkept_after = 2\n:vars")
+        self.assertEqual(reply["status"], "ok", reply)
+        text = "".join(c["text"] for t, c in out if t == "stream")
+        self.assertIn("variables cleared", text)
+        self.assertIn("kept_after", text)
+        self.assertNotIn("gone", text.split("variables cleared")[1])
+        reply, _ = self.s.run("gone")
+        self.assertEqual(reply["status"], "error")
+
     def test_error_with_position(self):
         self.s.run("y = 1")
         reply, out = self.s.run("w = 5\nz = y +* 2")

@@ -15,7 +15,8 @@ import Testing
         "NASLib": ["CBLAS", "Crypto"],
         "Builtins": ["Interpreter", "Lang", "NASLib"],
         "REPL": ["Interpreter", "Lang", "CEditLine"],
-        "App": ["REPL", "Builtins", "Interpreter", "Lang", "NASLib", "ArgumentParser", "Crypto", "CZMQ"],
+        "Kernel": ["Crypto"],
+        "App": ["REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Kernel", "ArgumentParser", "Crypto", "CZMQ"],
         "brpsh": ["App"],
         "Bench": ["NASLib"],
     ]

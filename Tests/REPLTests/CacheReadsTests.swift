@@ -1,4 +1,6 @@
+import Builtins
 import Foundation
+import NASLib
 import Testing
 import TestSupport
 
@@ -66,5 +68,29 @@ import TestSupport
         let (s3, third, e3) = try ArtifactTests.brpsh(["-c", code], env: env, cwd: dir)
         #expect(s3 == 0 && !e3.contains("(evolve from cache"), "\(e3)")
         #expect(third != first, "the search did not see the new accuracies")
+    }
+
+    /// `:cache clear` removes brpsh's entries and nothing else, and refuses a folder that is not a brpsh cache.
+    @Test func clearRemovesOnlyEntries() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let key = String(repeating: "ab", count: 32)
+        let fm = FileManager.default
+        fm.createFile(atPath: dir + "/thesis.tex", contents: Data("\\documentclass{article}".utf8))
+        try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        fm.createFile(atPath: dir + "/\(key).bin", contents: Data("x".utf8))
+        let cache = ResultCache(directory: dir)
+        #expect(throws: NASLibError.self) { try cache.clear() }
+        #expect(fm.fileExists(atPath: dir + "/thesis.tex") && fm.fileExists(atPath: dir + "/sub") && fm.fileExists(atPath: dir + "/\(key).bin"))
+        cache.write(String(repeating: "cd", count: 32), "bin", Data("y".utf8))  // marks the folder
+        #expect(try cache.clear() == 2)
+        #expect(fm.fileExists(atPath: dir + "/thesis.tex") && fm.fileExists(atPath: dir + "/sub"))
+        #expect(!fm.fileExists(atPath: dir + "/\(key).bin"))
+        // A folder of entries alone (a cache from before the marker) is cleared.
+        let old = ArtifactTests.scratch()
+        defer { try? fm.removeItem(atPath: old) }
+        fm.createFile(atPath: old + "/\(key).bin", contents: Data("x".utf8))
+        #expect(try ResultCache(directory: old).clear() == 1)
+        #expect(ResultCache.isEntry("\(key).bin.tmp123") && !ResultCache.isEntry("\(key).bin.tmp") && !ResultCache.isEntry("thesis.tex"))
     }
 }

@@ -1,6 +1,7 @@
 import Builtins
 import Foundation
 import Interpreter
+import Kernel
 import Lang
 import REPL
 
@@ -286,8 +287,8 @@ final class Kernel: @unchecked Sendable {
     /// The line holding the cursor (code points in the protocol), completed by the REPL's completer.
     func complete(_ content: [String: Any]) -> [String: Any] {
         let code = content["code"] as? String ?? ""
-        let cursor = min(content["cursor_pos"] as? Int ?? code.unicodeScalars.count, code.unicodeScalars.count)
         let scalars = Array(code.unicodeScalars)
+        let cursor = Kernel.cursor(content, length: scalars.count)
         var lineStart = cursor
         while lineStart > 0, scalars[lineStart - 1] != "\n" { lineStart -= 1 }
         var lineEnd = cursor
@@ -300,10 +301,17 @@ final class Kernel: @unchecked Sendable {
                 "metadata": [String: Any]()]
     }
 
+    /// A request's `cursor_pos` (code points), clamped to the code: a negative, too large or missing position is
+    /// the nearest end (missing: the end, as Jupyter means it).
+    static func cursor(_ content: [String: Any], length: Int) -> Int {
+        guard let p = content["cursor_pos"] as? Int else { return length }
+        return max(0, min(p, length))
+    }
+
     /// The builtin or function named at the cursor (Shift-Tab).
     func inspect(_ content: [String: Any]) -> [String: Any] {
         let code = Array((content["code"] as? String ?? "").unicodeScalars)
-        var cursor = min(content["cursor_pos"] as? Int ?? code.count, code.count)
+        var cursor = Kernel.cursor(content, length: code.count)
         func isWord(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s == "_" || ("0"..."9").contains(s) }
         if cursor > 0, code[cursor - 1] == "(" { cursor -= 1 }  // Shift-Tab right after `gcn(`
         var start = cursor, end = cursor

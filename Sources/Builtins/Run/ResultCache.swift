@@ -46,8 +46,16 @@ public struct ResultCache {
 
     public func read(_ key: String, _ ext: String) -> Data? { FileManager.default.contents(atPath: path(key, ext)) }
 
+    /// The file that marks a folder as a brpsh cache: `clear` empties only folders that have it.
+    public static let marker = ".brpsh-cache"
+
     public func write(_ key: String, _ ext: String, _ data: Data) {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let markerPath = (directory as NSString).appendingPathComponent(Self.marker)
+        if !FileManager.default.fileExists(atPath: markerPath) {
+            FileManager.default.createFile(
+                atPath: markerPath, contents: Data("brpsh result cache: entries are <sha256>.bin; brpsh removes only those\n".utf8))
+        }
         let tmp = path(key, ext) + ".tmp\(getpid())"
         if FileManager.default.createFile(atPath: tmp, contents: data) {
             _ = try? FileManager.default.replaceItemAt(URL(fileURLWithPath: path(key, ext)), withItemAt: URL(fileURLWithPath: tmp))
@@ -57,21 +65,55 @@ public struct ResultCache {
 
     public func remove(_ key: String, _ ext: String) { try? FileManager.default.removeItem(atPath: path(key, ext)) }
 
+    /// Whether a file name is one brpsh's cache writes: `<64 hex digits>.bin`, or a temporary `<...>.bin.tmp<pid>`.
+    public static func isEntry(_ name: String) -> Bool {
+        let u = Array(name.utf8)
+        guard u.count >= 68, u[0..<64].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }
+        let rest = String(decoding: u[64...], as: UTF8.self)
+        if rest == ".bin" { return true }
+        guard rest.hasPrefix(".bin.tmp") else { return false }
+        let pid = rest.dropFirst(8)
+        return !pid.isEmpty && pid.allSatisfy(\.isNumber)
+    }
+
+    /// The cache's entries (regular files named as brpsh names them).
+    func entries() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { name in
+            var st = stat()
+            let full = (directory as NSString).appendingPathComponent(name)
+            return Self.isEntry(name) && lstat(full, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        }
+    }
+
     /// (entries, bytes).
     public func size() -> (Int, Int) {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var bytes = 0
-        for f in files {
+        let names = entries()
+        for f in names {
             let attrs = try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(f))
             bytes += (attrs?[.size] as? Int) ?? 0
         }
-        return (files.count, bytes)
+        return (names.count, bytes)
     }
 
-    public func clear() -> Int {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for f in files { try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(f)) }
-        return files.count
+    /// Removes the cache's entries and nothing else: only in a folder marked as a brpsh cache, only files named as
+    /// brpsh names its entries. Returns how many were removed; an unmarked folder that holds anything but entries is
+    /// an error (BRPSH_CACHE may name a folder with a user's own files).
+    public func clear() throws -> Int {
+        let listing = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        guard !listing.isEmpty else { return 0 }
+        let marked = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Self.marker))
+        guard marked || listing.allSatisfy(Self.isEntry) else {
+            throw NASLibError("""
+                \(directory) is not a brpsh cache (it has no \(Self.marker) file); nothing was removed. Point \
+                BRPSH_CACHE at a folder of its own
+                """)
+        }
+        var removed = 0
+        for name in entries() where (try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))) != nil {
+            removed += 1
+        }
+        return removed
     }
 }
 

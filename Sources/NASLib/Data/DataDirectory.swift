@@ -119,6 +119,13 @@ public final class DataDirectory: @unchecked Sendable {
             status = .verified
         } else if manifest == nil, reference?.entries[relative] == hash {
             status = .verified
+        } else if let list = manifest, let missing = list.paths.first(where: { !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent($0)) }) {
+            // The list does not name this file and names one that is not here: it does not describe this directory
+            // (a list with other line endings or paths), so it vouches for nothing and nothing is read unverified.
+            throw NASLibError("""
+                \(list.source) does not describe \(root): it does not list \(relative) and lists \(Printable.escaped(missing)), \
+                which is not there; fix the list (or remove it to read the files as unverified data)
+                """)
         }
         reads.note(path: path, sha256: hash)
         let record = DataFileRecord(path: path, relative: relative, sha256: hash, size: bytes.count, status: status)
@@ -145,11 +152,10 @@ public struct DataManifest: Sendable, Equatable {
     public init(text: String, source: String) throws {
         var entries: [String: String] = [:]
         var paths: [String] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        for (n, line) in TextLines.of(text).enumerated() {
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
             let hash = line.prefix(64)
-            var rest = line.dropFirst(64)
+            var rest = Substring(line).dropFirst(64)
             guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit }), rest.hasPrefix(" ") else {
                 throw NASLibError("\(source):\(n + 1): expected '<64 hex digits>  <path>'")
             }

@@ -7,7 +7,7 @@ import Glibc
 /// the model (shell-quoted: a NB201 arch string, a DARTS `Genotype(...)`, an NB101 spec), `{dir}` the model's own
 /// directory (`DIR/evals/N`, for checkpoints and logs) and `{id}` its number N. The command's standard output and
 /// error go to `stdout.log` and `stderr.log` there; the last line of standard output that is a JSON object with a
-/// numeric `accuracy` gives the result, its other numeric fields are kept as metrics.
+/// numeric `accuracy` gives the result, its other numeric fields are kept as metrics (`result(stdout:)`).
 ///
 /// A non-zero exit, no accuracy line, or a run past `timeout` (its process group is killed) is a failed attempt;
 /// after `retries` more attempts the model is recorded as failed with the reason and the stderr tail. On Slurm
@@ -104,22 +104,58 @@ public struct EvaluationCommand: Sendable, Equatable {
             }
             usleep(20_000)
         }
-        let stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let stdout = FileManager.default.contents(atPath: out).map { Array($0) } ?? []
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard code == 0 else { return .failure("exit status \(code)\(Self.tail(err))") }
-        for text in stdout.split(separator: "\n").reversed() {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            guard t.hasPrefix("{"), let obj = try? JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any] else { continue }
-            guard let a = JSONNumber.of(obj["accuracy"]), a.isFinite else {
-                return .failure("the last JSON line has no numeric \"accuracy\": \(t.prefix(200))")
+        switch Self.result(stdout: stdout) {
+        case .success(let r): return .success(r.accuracy, r.metrics)
+        case .failure(let why): return .failure(why.message + Self.tail(err))
+        }
+    }
+
+    /// What an evaluation printed: the last line of standard output that is a JSON object with a finite numeric
+    /// `accuracy` (earlier and later lines, progress objects without `accuracy` included, are passed over), its
+    /// other finite numeric fields as metrics. Bytes are read leniently: lines end at LF with an optional CR, and
+    /// invalid UTF-8 or binary output on other lines does not matter. Numbers are read exactly (`JSONDecoder`;
+    /// `1000000000000000000000000000000` is 1e30, not 9.999999999999999e+29); booleans are not numbers.
+    public static func result(stdout: [UInt8]) -> Result<(accuracy: Double, metrics: [String: Double]), NASLibError> {
+        var lastObject: String? = nil
+        for line in TextLines.of(stdout, keepEmpty: false).reversed() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("{"), let fields = try? JSONDecoder().decode([String: JSONField].self, from: Data(t.utf8)) else {
+                continue
+            }
+            guard case .number(let a)? = fields["accuracy"], a.isFinite else {
+                if lastObject == nil { lastObject = t }
+                continue
             }
             var metrics: [String: Double] = [:]
-            for (k, v) in obj where k != "accuracy" {
-                if let n = JSONNumber.of(v), n.isFinite { metrics[k] = n }
+            for (k, v) in fields where k != "accuracy" {
+                if case .number(let n) = v, n.isFinite { metrics[k] = n }
             }
-            return .success(a, metrics)
+            return .success((a, metrics))
         }
-        return .failure("no JSON line with an \"accuracy\" on standard output\(Self.tail(err))")
+        if let o = lastObject {
+            return .failure(NASLibError("no JSON line with a numeric \"accuracy\" on standard output (the last JSON line: \(o.prefix(200)))"))
+        }
+        return .failure(NASLibError("no JSON line with an \"accuracy\" on standard output"))
+    }
+
+    /// One field of an evaluator's JSON line: a number (read exactly), or anything else.
+    enum JSONField: Decodable {
+        case number(Double)
+        case other
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if (try? c.decode(Bool.self)) != nil {
+                self = .other
+            } else if let d = try? c.decode(Double.self) {
+                self = .number(d)
+            } else {
+                self = .other
+            }
+        }
     }
 
     func cancelSlurmJob(_ file: String?) {

@@ -3,25 +3,48 @@ import Foundation
 
 /// A Jupyter message (messaging protocol 5.3) and its wire form: routing identities, the `<IDS|MSG>` delimiter,
 /// the HMAC-SHA256 signature (hex) of the four JSON frames, header, parent header, metadata, content, buffers.
-struct KernelMessage {
-    static let protocolVersion = "5.3"
+public struct KernelMessage {
+    public static let protocolVersion = "5.3"
     static let delimiter = Data("<IDS|MSG>".utf8)
 
-    var identities: [Data] = []
-    var header: [String: Any]
-    var parentHeader: [String: Any]
-    var metadata: [String: Any] = [:]
-    var content: [String: Any]
-    var buffers: [Data] = []
+    public var identities: [Data] = []
+    public var header: [String: Any]
+    public var parentHeader: [String: Any]
+    public var metadata: [String: Any] = [:]
+    public var content: [String: Any]
+    public var buffers: [Data] = []
 
-    var type: String { header["msg_type"] as? String ?? "" }
-    var id: String { header["msg_id"] as? String ?? "" }
+    public var type: String { header["msg_type"] as? String ?? "" }
+    public var id: String { header["msg_id"] as? String ?? "" }
 
-    /// Signs and verifies messages with the connection file's key (no key: no signatures, as Jupyter allows).
-    struct Signer {
+    /// Signs and verifies messages with the connection file's key (no key: no signatures, as Jupyter allows), and
+    /// refuses a signed message it has seen before: a replayed `execute_request` must not run twice. As
+    /// jupyter_client's `Session`, it keeps the signatures of the last 65,536 messages (the oldest tenth is dropped
+    /// when that is reached).
+    // Sendable, unchecked: the history is read and written under `lock` (the shell and control threads share it).
+    public final class Signer: @unchecked Sendable {
         let key: SymmetricKey?
+        public static let historySize = 65_536
+        private var seen: Set<Data> = []
+        private var order: [Data] = []
+        private let lock = NSLock()
 
-        init(key: String) { self.key = key.isEmpty ? nil : SymmetricKey(data: Data(key.utf8)) }
+        public init(key: String) { self.key = key.isEmpty ? nil : SymmetricKey(data: Data(key.utf8)) }
+
+        /// Whether `signature` is new (and records it); with no key, every message is new.
+        func isFresh(_ signature: Data) -> Bool {
+            guard key != nil else { return true }
+            return lock.withLock {
+                guard seen.insert(signature).inserted else { return false }
+                order.append(signature)
+                if order.count > Self.historySize {
+                    let drop = Self.historySize / 10
+                    for d in order.prefix(drop) { seen.remove(d) }
+                    order.removeFirst(drop)
+                }
+                return true
+            }
+        }
 
         func sign(_ frames: [Data]) -> String {
             guard let key else { return "" }
@@ -60,17 +83,18 @@ struct KernelMessage {
         }
     }
 
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    /// Parses and verifies the frames of a received message.
-    static func decode(_ frames: [Data], _ signer: Signer) throws -> KernelMessage {
+    /// Parses and verifies the frames of a received message (signature, then that it is not a replay).
+    public static func decode(_ frames: [Data], _ signer: Signer) throws -> KernelMessage {
         guard let d = frames.firstIndex(of: delimiter), frames.count >= d + 6 else {
             throw Invalid(description: "a message without the <IDS|MSG> delimiter and its five frames")
         }
         let parts = Array(frames[(d + 2)..<(d + 6)])
         guard signer.verify(frames[d + 1], parts) else { throw Invalid(description: "a message with a wrong signature") }
+        guard signer.isFresh(frames[d + 1]) else { throw Invalid(description: "a replayed message (its signature was seen before)") }
         func object(_ data: Data) throws -> [String: Any] {
             guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw Invalid(description: "a message frame that is not a JSON object")
@@ -82,7 +106,7 @@ struct KernelMessage {
     }
 
     /// The frames to send.
-    func encode(_ signer: Signer) throws -> [Data] {
+    public func encode(_ signer: Signer) throws -> [Data] {
         let parts = try [header, parentHeader, metadata, content].map {
             try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
         }
@@ -90,8 +114,8 @@ struct KernelMessage {
     }
 
     /// A new message in reply to (or caused by) `parent`.
-    static func make(_ type: String, content: [String: Any], parent: KernelMessage?, session: String,
-                     identities: [Data] = []) -> KernelMessage {
+    public static func make(_ type: String, content: [String: Any], parent: KernelMessage?, session: String,
+                            identities: [Data] = []) -> KernelMessage {
         let header: [String: Any] = [
             "msg_id": UUID().uuidString.lowercased(), "session": session, "username": "brpsh", "date": timestamp(),
             "msg_type": type, "version": protocolVersion,
