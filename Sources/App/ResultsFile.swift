@@ -5,6 +5,7 @@ import Glibc
 import Builtins
 import Foundation
 import Interpreter
+import NASLib
 
 /// `results.json` of an `--out` run: the plain values of everything the script displayed, in
 /// order, and the contents of the JSON and CSV files it saved (what `brpsh check` compares).
@@ -101,19 +102,12 @@ enum OutputBundle {
 /// An exclusive lock on a `--out` directory while a run writes it (flock on the directory itself, released when
 /// the process ends), so two runs cannot interleave their files in one bundle.
 final class BundleLock {
-    private let fd: Int32
+    private let lock: FileLock
 
     init(_ dir: String) throws {
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw ValidationError("cannot open the output directory '\(dir)'") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw ValidationError("another brpsh run is writing '\(dir)'; wait for it or give another --out")
-        }
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
+        let held: FileLock?
+        do { held = try FileLock(directory: dir) } catch { throw ValidationError("cannot open the output directory '\(dir)'") }
+        guard let held else { throw ValidationError("another brpsh run is writing '\(dir)'; wait for it or give another --out") }
+        lock = held
     }
 }

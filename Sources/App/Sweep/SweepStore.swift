@@ -182,24 +182,6 @@ final class SweepStore {
     }
 }
 
-/// An exclusive, non-blocking flock on a file; nil when another process holds it.
-final class FileLock {
-    private let fd: Int32
-
-    init?(_ path: String) {
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return nil }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            return nil
-        }
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
-    }
-}
 
 /// Files that survive a crash: written to a temporary name, flushed to disk, then renamed over the old one.
 enum DurableFile {

@@ -57,6 +57,8 @@ enum MeasureBuiltins {
         var many = false
         if case .record = c["runner"] { many = true }
         var jobs: [Job] = []
+        var locks: [FileLock] = []  // the measurement directories, held until the call returns
+        defer { withExtendedLifetime(locks) {} }
         for t in targets {
             try MeasuredTableObject.checkName(t.name, c)
             var s = settings
@@ -66,6 +68,12 @@ enum MeasureBuiltins {
             }
             let dir = try c.optionalString("dir").map { many ? ($0 as NSString).appendingPathComponent(t.name) : $0 }
                 ?? "measurements/\(t.name)"
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let lock = try nas { try FileLock.forProcess(directory: dir) }
+            guard let lock else {
+                throw c.fail("dir", "\(dir) is in use by another brpsh process measuring there; wait for it to end (or use another dir:)")
+            }
+            locks.append(lock)
             let journal = try nas { try MeasurementJournal(directory: dir, settings: s, machine: MeasuredTableObject.machine()) }
             let runner = t.command.map { DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log")) }
             jobs.append(Job(name: t.name, journal: journal, runner: runner, todo: archs.filter { journal.models[$0] == nil }))

@@ -67,6 +67,7 @@ public final class MeasurementJournal: @unchecked Sendable {
 
     public var path: String { (directory as NSString).appendingPathComponent("journal.jsonl") }
 
+    /// The caller holds the directory's lock (`FileLock.forProcess`) while it measures into the journal.
     public init(directory: String, settings: MeasureSettings, machine: [String: Any]) throws {
         self.directory = directory
         self.settings = settings
@@ -76,6 +77,7 @@ public final class MeasurementJournal: @unchecked Sendable {
         } catch {
             throw NASLibError("\(directory): cannot create the measurement directory (\(error.localizedDescription))")
         }
+        try FileLock.requireRegularOrAbsent(path, what: "a measurement journal")
         let wanted: [String: Any] = ["format": Self.format, "settings": settings.json, "machine": machine]
         var header = wanted
         if let data = FileManager.default.contents(atPath: path), !data.isEmpty {

@@ -46,6 +46,8 @@ public final class SearchJournal: @unchecked Sendable {
     /// `BLAS.numerics` of the run that started the journal (nil for journals written before it was recorded).
     public private(set) var recordedNumerics: String?
     private let handle: FileHandle
+    /// Held while the journal is open: another process on the same directory is refused.
+    private let dirLock: FileLock
     private let lock = NSLock()
 
     public init(directory: String, header: [String: Any]) throws {
@@ -56,6 +58,11 @@ public final class SearchJournal: @unchecked Sendable {
             throw NASLibError("\(directory): cannot create the search directory (\(error.localizedDescription))")
         }
         let path = (directory as NSString).appendingPathComponent("journal.jsonl")
+        guard let held = try FileLock.forProcess(directory: directory) else {
+            throw NASLibError("\(directory) is in use by another brpsh process running this search; wait for it to end (or use another dir:)")
+        }
+        dirLock = held
+        try FileLock.requireRegularOrAbsent(path, what: "a search journal")
         var wanted = header
         wanted["format"] = Self.format
         wanted["numerics"] = BLAS.numerics
