@@ -129,7 +129,11 @@ extension Interpreter {
         case "percent" where q.unit.dimension == .percentage: return .number(q.value)
         default:
             if let u = PhysicalUnit(suffix: name), u.dimension == q.unit.dimension {
-                return .number(q.unit.convert(q.value, to: u))
+                let v = q.unit.convert(q.value, to: u)
+                guard v.isFinite || !q.value.isFinite else {
+                    throw RuntimeError("\(Format.repr(.quantity(q))) in \(u.symbol) overflows a float (beyond about 1.8e308)", at: r)
+                }
+                return .number(v)
             }
             var names = ["value", "unit"] + PhysicalUnit.units(of: q.unit.dimension).filter { $0 != .percent }.map(\.symbol)
             if q.unit.dimension == .percentage { names += ["ratio", "percent"] }

@@ -104,7 +104,7 @@ public enum Operators {
             let m = x.remainderReportingOverflow(dividingBy: y).partialValue  // Int.min % -1 is 0 (reported as overflow)
             return .int(m != 0 && (m < 0) != (y < 0) ? m + y : m)
         case .power:
-            if y < 0 { return .number(pow(Double(x), Double(y))) }
+            if y < 0 { return try real(.power, Double(x), Double(y)) }
             // Square and multiply: at most 2·64 checked multiplications; overflow is an error, as for `*`.
             var acc = 1, base = x, e = y
             while e > 0 {
@@ -128,6 +128,7 @@ public enum Operators {
     }
 
     static func real(_ op: BinaryOp, _ x: Double, _ y: Double) throws -> Value {
+        if op == .power, x == 0, y < 0 { throw Failure(message: RuntimeMessages.divisionByZero) }  // 0 ** -1 = 1 / 0
         let v = try realValue(op, x, y)
         if case .number(let r) = v, !r.isFinite, x.isFinite, y.isFinite {
             let what = r.isNaN ? "is not a number" : "overflows a float (beyond about 1.8e308)"
@@ -159,9 +160,12 @@ public enum Operators {
                 + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
         }
         let yv = y.unit.convert(y.value, to: x.unit)
+        let sum = op == .add ? x.value + yv : x.value - yv
+        if op == .add || op == .subtract, !sum.isFinite, x.value.isFinite, y.value.isFinite {
+            throw Failure(message: "\(Format.repr(.quantity(x))) \(op.rawValue) \(Format.repr(.quantity(y))) overflows a float (beyond about 1.8e308)")
+        }
         switch op {
-        case .add: return .quantity(Quantity(x.value + yv, x.unit))
-        case .subtract: return .quantity(Quantity(x.value - yv, x.unit))
+        case .add, .subtract: return .quantity(Quantity(sum, x.unit))
         case .divide:
             guard yv != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             return .number(x.value / yv)
@@ -176,10 +180,13 @@ public enum Operators {
 
     static func scaled(_ op: BinaryOp, _ q: Quantity, _ k: Double, quantityFirst: Bool) throws -> Value {
         switch op {
-        case .multiply: return .quantity(Quantity(q.value * k, q.unit))
-        case .divide where quantityFirst:
-            guard k != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
-            return .quantity(Quantity(q.value / k, q.unit))
+        case .multiply, .divide where quantityFirst:
+            guard op == .multiply || k != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
+            let v = op == .multiply ? q.value * k : q.value / k
+            guard v.isFinite || !q.value.isFinite || !k.isFinite else {
+                throw Failure(message: "\(Format.repr(.quantity(q))) \(op.rawValue) \(Format.repr(.number(k))) overflows a float (beyond about 1.8e308)")
+            }
+            return .quantity(Quantity(v, q.unit))
         default:
             let number = Format.number(k)
             let hint = (op == .add || op == .subtract) ? " (give the number a unit, e.g. \(number)\(q.unit.symbol))" : ""

@@ -3,7 +3,36 @@ import Interpreter
 import Lang
 
 extension CoreBuiltins {
+    /// The numeric builtins, each checked to return finite numbers: a result that would be infinite or not a number
+    /// (`sqrt(-1)`, `log(0)`, `exp(1000)`) is an error naming the call, never a value printed as `inf` or `nan`.
     static func numeric() -> [BuiltinFunction] {
+        numericBuiltins().map { f in
+            BuiltinFunction(f.name, f.parameters, variadic: f.variadic, doc: f.doc, command: f.isCommand, category: f.category) { c in
+                let v = try f.body(c)
+                if let bad = nonFinite(v) {
+                    let args = ([c["x"], c["xs"]].first { !$0.isNil }).map { String(Format.repr($0).prefix(60)) } ?? ""
+                    throw BuiltinError("\(f.name)(\(args)) \(bad)")
+                }
+                return v
+            }
+        }
+    }
+
+    /// Why a result is not a finite number ("is not a number", "is infinite"), or nil when it is finite.
+    static func nonFinite(_ v: Value) -> String? {
+        let d: Double
+        switch v {
+        case .number(let x): d = x
+        case .quantity(let q): d = q.value
+        case .list(let xs): return xs.lazy.compactMap(nonFinite).first
+        default: return nil
+        }
+        if d.isNaN { return "is not a real number" }
+        if d.isInfinite { return "is infinite (no float holds it; the largest is about 1.8e308)" }
+        return nil
+    }
+
+    static func numericBuiltins() -> [BuiltinFunction] {
         let xs = BuiltinParameter("xs", .any, "a list or range of numbers or quantities of one unit")
         let x = BuiltinParameter("x", .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)]))
         return [
@@ -135,17 +164,20 @@ extension CoreBuiltins {
         guard values.count > ddof else { throw c.fail("xs", "needs more than \(ddof) values") }
         let m = try mean(values, c)
         var unit: PhysicalUnit? = nil
-        var acc = 0.0
+        var deviations: [Double] = []
         for v in values {
             let d = try Operators.apply(.subtract, asReal(v), m)
             switch d {
             case .quantity(let q):
                 unit = q.unit
-                acc += q.value * q.value
-            default: acc += d.asDouble! * d.asDouble!
+                deviations.append(q.value)
+            default: deviations.append(d.asDouble!)
             }
         }
-        let s = (acc / Double(values.count - ddof)).squareRoot()
+        // Squares are summed relative to the largest deviation, so a std near 1e308 does not overflow on the way.
+        let scale = deviations.map(Swift.abs).max() ?? 0
+        let acc = scale == 0 ? 0 : deviations.reduce(0.0) { $0 + ($1 / scale) * ($1 / scale) }
+        let s = scale * (acc / Double(values.count - ddof)).squareRoot()
         return unit.map { .quantity(Quantity(s, $0)) } ?? .number(s)
     }
 
