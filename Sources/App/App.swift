@@ -129,9 +129,16 @@ public enum App {
             let comments = gap.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(commentsFrom > 0 ? 1 : 0)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { $0.hasPrefix("#") && !$0.hasPrefix("#!") }
-            var lineEnd = stmt.range.end
-            while lineEnd < file.bytes.count, file.bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            let trailing = SourceRange(file: file, start: stmt.range.end, end: lineEnd).text.trimmingCharacters(in: .whitespaces)
+            // A trailing comment starts at the first non-blank byte after the statement; only then is the rest of
+            // the line read (scanning every statement's rest of line made a long one-line script quadratic).
+            var next = stmt.range.end
+            while next < file.bytes.count, file.bytes[next] == UInt8(ascii: " ") || file.bytes[next] == UInt8(ascii: "\t") { next += 1 }
+            var trailing = ""
+            if next < file.bytes.count, file.bytes[next] == UInt8(ascii: "#") {
+                let line = file.line(of: next)
+                let lineEnd = line < file.lineStarts.count ? file.lineStarts[line] - 1 : file.bytes.count
+                trailing = SourceRange(file: file, start: next, end: lineEnd).text.trimmingCharacters(in: .whitespaces)
+            }
             let source = (comments + [stmt.range.text + (trailing.hasPrefix("#") ? "  " + trailing : "")]).joined(separator: "\n")
             notebook.add(Notebook.Cell(source: source, outputs: recorder.take(), count: cell))
             commentsFrom = stmt.range.end
@@ -222,8 +229,13 @@ public enum App {
         let interpreter = makeInterpreter(settings, interactive: true)
         let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError())
         attachCommands(session, useCache: settings.useCache, quiet: settings.quiet)
-        let history = ProcessInfo.processInfo.environment["BRPSH_HISTORY"]
+        var history: String? = ProcessInfo.processInfo.environment["BRPSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".brpsh_history")
+        // Reading a FIFO blocks forever and a directory is no history: only a regular file (or none yet) is used.
+        if let h = history, (try? FileLock.requireRegularOrAbsent(h, what: "the history file")) == nil {
+            Terminal.writeError("brpsh: warning: \(h) is not a regular file; history is kept for this session only\n")
+            history = nil
+        }
         let reader = EditLineReader(historyPath: history, completer: Completer(session: session))
         print("brpsh \(Provenance.version) — :help for commands, help for builtins, Ctrl-D to quit")
         _ = loop(session, reader: reader, showPrompts: true)

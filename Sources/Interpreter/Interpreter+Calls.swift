@@ -44,6 +44,7 @@ extension Interpreter {
     }
 
     func callUser(_ f: UserFunction, _ args: [CallArgument], at range: SourceRange?) throws -> Value {
+        try Interrupt.check()  // a builtin calling a function millions of times (sort's key, map) stays interruptible
         let decl = f.declaration
         let env = Environment(parent: f.closure)
         let names = decl.parameters.map(\.name)

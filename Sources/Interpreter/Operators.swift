@@ -52,10 +52,17 @@ public enum Operators {
         case (.quantity(let x), .quantity(let y)): return try quantities(op, x, y)
         case (.quantity(let q), .int), (.quantity(let q), .number): return try scaled(op, q, b.asDouble!, quantityFirst: true)
         case (.int, .quantity(let q)), (.number, .quantity(let q)): return try scaled(op, q, a.asDouble!, quantityFirst: false)
-        case (.string(let x), .string(let y)) where op == .add: return .string(x + y)
-        case (.list(let x), .list(let y)) where op == .add: return .list(x + y)
+        case (.string(let x), .string(let y)) where op == .add:
+            try checkSize(x.utf8.count + y.utf8.count, "string", unit: "bytes", limit: maxStringBytes)
+            return .string(x + y)
+        case (.list(let x), .list(let y)) where op == .add:
+            let cap = RangeValue.maxMaterialized
+            try checkSize(elements(x, cap: cap) + elements(y, cap: cap), "list", unit: "elements", limit: cap)
+            return .list(x + y)
         case (.list(let x), .int(let n)) where op == .multiply && n >= 0:
-            try checkRepeat(x.count, n, "list", limit: RangeValue.maxMaterialized)
+            // Nested elements count: [[0] * 10^7] * 10^7 holds 10^14 of them (shared storage), which json, repr and
+            // == would walk.
+            try checkRepeat(elements(x, cap: RangeValue.maxMaterialized), n, "list", limit: RangeValue.maxMaterialized)
             return .list(Array([[Value]](repeating: x, count: n).joined()))
         case (.string(let x), .int(let n)) where op == .multiply && n >= 0:
             try checkRepeat(x.utf8.count, n, "string", limit: maxStringBytes)
@@ -69,6 +76,30 @@ public enum Operators {
 
     /// The longest string `*` may make, in bytes.
     public static let maxStringBytes = 100_000_000
+
+    /// How many elements a list holds, nested lists' and records' elements included, counted up to just past `cap`.
+    static func elements(_ xs: [Value], cap: Int) -> Int {
+        var n = 0
+        var stack: [[Value]] = [xs]
+        while let top = stack.popLast(), n <= cap {
+            n += top.count
+            for v in top where n <= cap {
+                switch v {
+                case .list(let inner): stack.append(inner)
+                case .record(let r): stack.append(r.values)
+                default: break
+                }
+            }
+        }
+        return n
+    }
+
+    /// `a + b` refuses results past the limits (doubling a string or list in a loop would exhaust memory).
+    static func checkSize(_ size: Int, _ what: String, unit: String, limit: Int) throws {
+        guard size <= limit else {
+            throw Failure(message: "the \(what) would have \(size) \(unit), more than the limit of \(limit)")
+        }
+    }
 
     /// `xs * n` and `s * n` refuse results past the limits (they would exhaust memory).
     static func checkRepeat(_ size: Int, _ n: Int, _ what: String, limit: Int) throws {

@@ -31,11 +31,18 @@ public struct RangeValue {
     /// An integer range from `start` to `end` inclusive.
     public static func integers(_ start: Int, _ end: Int, step: Int = 1) throws -> RangeValue {
         guard step != 0, step != Int.min else { throw Failure.zeroStep }
-        let (span, overflow) = step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
-        guard !overflow else { throw Failure.tooLarge }
-        let q = span < 0 ? -1 : span / abs(step)
-        guard q < RangeValue.maxCount else { throw Failure.tooLarge }
-        let n = q + 1
+        // The span as an unsigned magnitude: end - start can exceed Int.max (-Int.max..Int.max) while the range has
+        // few elements (a large step).
+        let (from, to) = step > 0 ? (start, end) : (end, start)
+        let n: Int
+        if to < from {
+            n = 0
+        } else {
+            let span = UInt(bitPattern: to) &- UInt(bitPattern: from)
+            let q = span / UInt(abs(step))
+            guard q < UInt(RangeValue.maxCount) else { throw Failure.tooLarge }
+            n = Int(q) + 1
+        }
         return RangeValue(kind: .integer(start: start, step: step), count: n, unit: nil)
     }
 
@@ -45,7 +52,9 @@ public struct RangeValue {
         let decimal = Decimal.of(start: start, step: step, end: end)
         let n: Int
         if let d = decimal, let e = Decimal.scaled(end, d.scale) {
-            let span = d.stepScaled > 0 ? e - d.startScaled : d.startScaled - e
+            let (span, overflow) = d.stepScaled > 0 ? e.subtractingReportingOverflow(d.startScaled)
+                : d.startScaled.subtractingReportingOverflow(e)
+            guard !overflow else { throw Failure.tooLarge }
             n = span < 0 ? 0 : span / abs(d.stepScaled) + 1
         } else {
             // Allow for rounding: an end within 1e-9 steps of a grid point is included.
@@ -61,7 +70,9 @@ public struct RangeValue {
         precondition(i >= 0 && i < count, "range index \(i) out of 0..<\(count)")
         switch kind {
         case .integer(let start, let step):
-            return .int(start + i * step)
+            // Exact: every element lies between the ends, so the wrapped sum is the true one even where i * step
+            // alone would overflow.
+            return .int(start &+ i &* step)
         case .real(let start, let step, let decimal):
             let x: Double
             if let d = decimal {

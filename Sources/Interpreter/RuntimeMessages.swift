@@ -45,7 +45,9 @@ public enum RuntimeMessages {
         "integer overflow in \(x) ** \(y) (write \(x).0 ** \(y) for a float)"
     }
     static func repeatTooLarge(_ what: String, _ size: Int, _ n: Int, limit: Int) -> String {
-        "a \(what) of \(size) repeated \(n) times is too large (the limit is \(limit) \(what == "list" ? "elements" : "bytes"))"
+        let unit = what == "list" ? "elements" : "bytes"
+        let held = size > limit ? "more than \(limit) \(unit)" : "\(size)"
+        return "a \(what) of \(held) repeated \(n) times is too large (the limit is \(limit) \(unit)\(what == "list" ? ", nested lists included" : ""))"
     }
     static func cannotApply(_ op: String, to v: Value) -> String { "cannot apply '\(op)' to \(v.describeForError)" }
 

@@ -8,12 +8,13 @@ import Interpreter
 /// libedit calls completion through a C function pointer that cannot capture context, so the
 /// completer lives in one static slot while a reader exists (there is one terminal).
 public final class EditLineReader: LineReader {
-    let historyPath: String
+    /// The history file, or nil for none (kept in memory for the session only).
+    let historyPath: String?
     // Unsafe but sound: libedit calls back on the thread that called readline, the only one using these.
     nonisolated(unsafe) static var completer: Completer?
     nonisolated(unsafe) static var matches: [String] = []
 
-    public init(historyPath: String, completer: Completer) {
+    public init(historyPath: String?, completer: Completer) {
         self.historyPath = historyPath
         EditLineReader.completer = completer
         brpsh_rl_set_name(UnsafePointer(strdup("brpsh")))
@@ -43,7 +44,7 @@ public final class EditLineReader: LineReader {
         // libedit initialises itself here, reading the settings above.
         using_history()
         stifle_history(5000)
-        _ = read_history(historyPath)
+        if let path = historyPath { _ = read_history(path) }
     }
 
     public func readLine(prompt: String) -> LineReaderResult {
@@ -66,7 +67,7 @@ public final class EditLineReader: LineReader {
     public func addHistory(_ entry: String) {
         guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         add_history(entry)
-        _ = write_history(historyPath)
+        if let path = historyPath { _ = write_history(path) }
     }
 
     static func completions(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {

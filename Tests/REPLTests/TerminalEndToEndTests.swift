@@ -52,6 +52,20 @@ import Testing
         func close() { _ = try? run(["kill-server"]) }
     }
 
+    /// BRPSH_HISTORY naming a FIFO: the REPL starts (reading it would block forever), says so, and works.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed (scripts/deps test installs it)"))
+    func historyThatIsNotAFileIsNotRead() throws {
+        let tmux = try #require(Self.tmux)
+        let fifo = NSTemporaryDirectory() + "brpsh-history-fifo-\(UInt32.random(in: 0...UInt32.max))"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let pane = try Pane(tmux: tmux, history: fifo)
+        defer { pane.close() }
+        try pane.wait(for: "is not a regular file; history is kept for this session only")
+        try pane.type("20 + 22\r")
+        try pane.wait(for: "Out[1]: 42")
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed (scripts/deps test installs it)"))
     func promptsHistoryCompletionCaretsAndInterrupt() throws {
         let tmux = try #require(Self.tmux)

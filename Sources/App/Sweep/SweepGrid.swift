@@ -37,7 +37,7 @@ struct SweepVariable: Codable, Equatable {
         if parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)),
            let b = Int(parts[1].trimmingCharacters(in: .whitespaces)) {
             guard a <= b else { throw ValidationError("--over \(name)=\(text): the range is empty (\(a) > \(b))") }
-            guard b - a < maxPoints else {
+            guard !b.subtractingReportingOverflow(a).overflow, b - a < maxPoints else {
                 throw ValidationError("--over \(name)=\(text): more than \(maxPoints) values")
             }
             return (a...b).map(String.init)
@@ -84,7 +84,8 @@ enum SweepGrid {
         for v in variables where !names.insert(v.name).inserted {
             throw ValidationError("--over \(v.name) is given twice")
         }
-        let count = variables.reduce(1) { $0.multipliedReportingOverflow(by: $1.values.count).partialValue }
+        // Multiplied with a cap, never wrapped: four variables of 65,536 values make 2^64 points, which wraps to 0.
+        let count = variables.reduce(1) { Swift.min($0, SweepVariable.maxPoints + 1) * Swift.min($1.values.count, SweepVariable.maxPoints + 1) }
         guard count <= SweepVariable.maxPoints, variables.allSatisfy({ $0.values.count <= SweepVariable.maxPoints }) else {
             throw ValidationError("the sweep has more than \(SweepVariable.maxPoints) points")
         }

@@ -105,6 +105,7 @@ extension CoreBuiltins {
         let keys = c.isNil("key") ? xs : try xs.map { try c.call(c["key"], [$0]) }
         // A stable merge sort on the indices, so equal keys keep their order.
         var order = try mergeSort(Array(xs.indices)) { i, j in
+            try c.checkCancelled()
             do {
                 return try Operators.ordering(keys[i], keys[j]) < 0
             } catch let e as Operators.Failure {

@@ -166,8 +166,11 @@ enum BaselineBuiltins {
         [BuiltinParameter("pool", .int, default: .int(64), "population size"), BuiltinParameter("sample", .int, default: .int(16), "tournament size"),
          BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common + [spaceParam],
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
-        let pool = try c.int("pool", min: 1), sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
-        if try c.string("space") != "nb201" {
+        let isNB201 = try c.string("space") == "nb201"
+        // A population larger than the space (NB201 has 15625 models) or than any budget brpsh runs is an error.
+        let pool = try c.int("pool", min: 1, max: isNB201 ? NB201Arch.count : Limits.budget)
+        let sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
+        if !isNB201 {
             return try otherSpace(c, "evolve", ["pool": pool, "sample": sample, "cached": cached], evolution: (pool, sample, cached))
         }
         let (problem, space, fitness, seeds, budget, model) = try setup(c)

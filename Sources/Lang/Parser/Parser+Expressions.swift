@@ -135,6 +135,8 @@ extension Parser {
         let base = try parsePostfix()
         guard current.isPunct(.starstar) else { return base }
         try advancePastOperator()
+        try nest()  // `a ** b ** c ...` nests to the right: each level counts toward the depth limit
+        defer { depth -= 1 }
         let exponent = try parseUnary()
         return Expr(.binary(.power, base, exponent), base.range.to(exponent.range))
     }
