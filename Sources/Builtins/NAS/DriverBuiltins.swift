@@ -15,7 +15,9 @@ enum DriverBuiltins {
          BuiltinParameter("retries", .int, default: .int(0), "more attempts after a failed one"),
          BuiltinParameter("parallel", .int, default: .int(1), "evaluations at a time (processes here, or jobs in the Slurm queue)"),
          BuiltinParameter("slurm", .bool, default: .bool(false), "each attempt is a Slurm job (sbatch --wait)"),
-         BuiltinParameter("sbatch", .list, default: .list([]), "extra sbatch options, e.g. [\"--partition=gpu\", \"--gres=gpu:1\"]")],
+         BuiltinParameter("sbatch", .list, default: .list([]), "extra sbatch options, e.g. [\"--partition=gpu\", \"--gres=gpu:1\"]"),
+         BuiltinParameter("max_processes", .optional(.int), default: .nil,
+                          "limit on processes per evaluation (RLIMIT_NPROC; binds users other than root)")],
         doc: "An external evaluator for brp(evaluate:): the last JSON line of the command's output gives the accuracy ({\"accuracy\": 94.1, ...}).") { c in
         let template = try c.string("command")
         guard template.contains("{arch}") else { throw c.fail("command", "the command must contain {arch}, where the model goes") }
@@ -27,6 +29,8 @@ enum DriverBuiltins {
         }
         e.retries = try c.int("retries", min: 0, max: 100)
         e.parallel = try c.int("parallel", min: 1, max: 4096)
+        e.maxProcesses = try c.optionalInt("max_processes")
+        if let n = e.maxProcesses, n < 1 || n > 1_000_000 { throw c.fail("max_processes", "must be between 1 and 1000000, got \(n)") }
         if try c.bool("slurm") {
             let options = try c.list("sbatch").map { v -> String in
                 guard case .string(let s) = v, s.hasPrefix("-") else { throw c.fail("sbatch", "options are strings like \"--partition=gpu\"") }

@@ -24,6 +24,9 @@ public struct EvaluationCommand: Sendable, Equatable {
     public var retries = 0
     public var parallel = 1
     public var backend = Backend.local
+    /// RLIMIT_NPROC for each evaluation (`max_processes:`): binds a user who is not root, counting all of that
+    /// user's processes; root ignores it (docs/search.md).
+    public var maxProcesses: Int?
 
     public init(_ template: String) { self.template = template }
 
@@ -35,9 +38,10 @@ public struct EvaluationCommand: Sendable, Equatable {
     }
 
     public func commandLine(model: String, dir: String, id: Int) -> String {
-        template.replacingOccurrences(of: "{arch}", with: Spawn.quote(model))
+        let line = template.replacingOccurrences(of: "{arch}", with: Spawn.quote(model))
             .replacingOccurrences(of: "{dir}", with: Spawn.quote(dir))
             .replacingOccurrences(of: "{id}", with: String(id))
+        return (maxProcesses.map(Spawn.processLimit) ?? "") + line
     }
 
     /// Evaluates one model (retrying as configured). nil when `cancelled` turned true: the attempt in flight was

@@ -48,11 +48,40 @@ enum Spawn {
         }
     }
 
-    /// Kills a spawned command's process group and reaps it.
-    static func kill(_ pid: pid_t) {
+    /// Kills a spawned command's process group and reaps it. One SIGKILL can miss a child forked while the group
+    /// is being killed (a command that forks in a loop), so the group is killed again until it is empty (at most
+    /// `patience` seconds; members left as zombies are reaped by init once their parents are gone).
+    static func kill(_ pid: pid_t, patience: Double = 10) {
         _ = Glibc.kill(-pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let deadline = Date().addingTimeInterval(patience)
+        while hasLivingMembers(group: pid), Date() < deadline {
+            _ = Glibc.kill(-pid, SIGKILL)
+            usleep(2_000)
+        }
+    }
+
+    /// Whether a process group has a member that is not a zombie (`/proc/<pid>/stat`: state, then the group).
+    static func hasLivingMembers(group: pid_t) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+            return Glibc.kill(-group, 0) == 0  // no /proc: any member, zombies included
+        }
+        for name in entries where name.first?.isNumber == true {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(name)/stat"),
+                  let close = data.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            // After "pid (comm) ": state ppid pgrp ...
+            let fields = data[(close + 1)...].split(separator: UInt8(ascii: " "))
+            guard fields.count > 2, let pgrp = Int32(String(decoding: fields[2], as: UTF8.self)) else { continue }
+            if pgrp == group, fields[0].first != UInt8(ascii: "Z") { return true }
+        }
+        return false
+    }
+
+    /// A shell prefix that limits the processes of the command that follows (RLIMIT_NPROC: dash's `ulimit -p`,
+    /// bash's `ulimit -u`); the command does not run when the limit cannot be set.
+    static func processLimit(_ n: Int) -> String {
+        "ulimit -p \(n) 2>/dev/null || ulimit -u \(n) 2>/dev/null || { echo 'brpsh: cannot set the process limit' >&2; exit 126; }\n"
     }
 
     /// Single-quoted for /bin/sh.
