@@ -123,6 +123,24 @@ import TestSupport
         let mixed = try Self.brpsh(["merge", "s"], cwd: dir)
         #expect(mixed.0 == 0 && mixed.2.contains("2 OpenBLAS kernels") && mixed.2.contains("OtherKernel: 1 task"), "\(mixed.2)")
         try original.write(to: URL(fileURLWithPath: pointProvenance))
+        // Two point directories swapped (scale=2 <-> scale=3) are refused, not merged under each other's values.
+        let a = dir + "/s/points/0000_seed=1,scale=2", b = dir + "/s/points/0001_seed=1,scale=3"
+        try FileManager.default.moveItem(atPath: a, toPath: a + ".tmp")
+        try FileManager.default.moveItem(atPath: b, toPath: a)
+        try FileManager.default.moveItem(atPath: a + ".tmp", toPath: b)
+        let swapped = try Self.brpsh(["merge", "s"], cwd: dir)
+        #expect(swapped.0 != 0 && swapped.2.contains("should have run with scale=2"), "\(swapped.2)")
+        try FileManager.default.moveItem(atPath: a, toPath: a + ".tmp")
+        try FileManager.default.moveItem(atPath: b, toPath: a)
+        try FileManager.default.moveItem(atPath: a + ".tmp", toPath: b)
+        // A point whose provenance names no script (copied from elsewhere, with it removed) is refused.
+        var noScript = try SweepMerge.readJSON(pointProvenance)
+        noScript.removeValue(forKey: "script")
+        try JSONSerialization.data(withJSONObject: noScript).write(to: URL(fileURLWithPath: pointProvenance))
+        let copied = try Self.brpsh(["merge", "s"], cwd: dir)
+        #expect(copied.0 != 0 && copied.2.contains("records no script"), "\(copied.2)")
+        try original.write(to: URL(fileURLWithPath: pointProvenance))
+        #expect(try Self.brpsh(["merge", "s"], cwd: dir).0 == 0)
 
         // Running it again runs nothing.
         let again = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--over", "scale=2,3", "--out", "s", "--local", "2"], cwd: dir)

@@ -188,9 +188,13 @@ enum SweepMerge {
         var commit: (String, String)?
         for p in provenances {
             let task = p["task"] as? String ?? "?"
-            if let sha = (p["script"] as? [String: Any])?["sha256"] as? String, sha != spec.scriptSHA256 {
+            guard let sha = (p["script"] as? [String: Any])?["sha256"] as? String else {
+                throw ValidationError("task \(task): its provenance.json records no script; it is not this sweep's run")
+            }
+            guard sha == spec.scriptSHA256 else {
                 throw ValidationError("task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))")
             }
+            try checkPoint(p, spec)
             let b = p["brpsh"] as? [String: Any]
             let id = "\(b?["version"] as? String ?? "?") \(b?["commit"] as? String ?? "")"
             if let (first, firstTask) = commit, first != id {
@@ -204,6 +208,30 @@ enum SweepMerge {
                 }
                 dataHashes[file] = dataHashes[file] ?? (sha, task)
             }
+        }
+    }
+
+    /// A point's run was made with its task's settings: the overrides its provenance.json records are the sweep's
+    /// fixed `--set`s and the task's assignments (the seed as `--seed` where the sweep passes it so), so a point
+    /// directory swapped with another's or copied from elsewhere is refused, never merged under the wrong values.
+    static func checkPoint(_ p: [String: Any], _ spec: SweepSpec) throws {
+        let task = p["task"] as? String ?? "?"
+        guard let t = spec.tasks.first(where: { $0.name == task }) else { return }
+        let recorded = p["overrides"] as? [String: Any] ?? [:]
+        var expected: [String: String] = [:]
+        for a in spec.fixed + t.assignments { expected[a.name] = a.value }
+        if spec.seedBy == "option", let seed = expected.removeValue(forKey: SweepVariable.replicate) {
+            guard let ran = p["seed"] as? Int, String(ran) == seed else {
+                throw ValidationError("task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")")
+            }
+        }
+        for (name, value) in expected.sorted(by: { $0.key < $1.key }) where (recorded[name] as? String) != value {
+            let got = (recorded[name] as? String).map { "\(name)=\($0)" } ?? "no \(name)"
+            throw ValidationError("""
+                task \(task) should have run with \(name)=\(value), but its provenance.json records \(got) (a point \
+                directory swapped or copied from another sweep?); rerun the task (remove its point directory and run the sweep \
+                again) instead of merging it
+                """)
         }
     }
 
