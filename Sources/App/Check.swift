@@ -31,7 +31,7 @@ public struct ResultCheck {
         case (let w as [Any], let g as [Any]):
             if w.count != g.count { differences.append("\(path): \(w.count) items expected, \(g.count) found") }
             for (i, (a, b)) in zip(w, g).enumerated() { compare(a, b, path: "\(path)[\(i)]") }
-        case (let w as NSNumber, let g as NSNumber) where !JSONNumber.isBoolean(w) || !JSONNumber.isBoolean(g):
+        case (let w as NSNumber, let g as NSNumber) where !JSONNumber.isBoolean(w) && !JSONNumber.isBoolean(g):
             compared += 1
             let a = w.doubleValue, b = g.doubleValue
             if !(abs(b - a) <= atol + rtol * abs(a)) && !(a.isNaN && b.isNaN) {
@@ -48,7 +48,25 @@ public struct ResultCheck {
             compared += 1
         default:
             compared += 1
-            if "\(want)" != "\(got)" { differences.append("\(path): expected \(want), got \(got)") }
+            // Values of different JSON kinds differ, even when they print alike (85.2 and "85.2").
+            let (a, b) = (ResultCheck.kind(want), ResultCheck.kind(got))
+            if a != b {
+                differences.append("\(path): expected \(a) \(want), got \(b) \(ResultCheck.short("\(got)"))")
+            } else if "\(want)" != "\(got)" {
+                differences.append("\(path): expected \(want), got \(got)")
+            }
+        }
+    }
+
+    /// The JSON kind of a value JSONSerialization read.
+    static func kind(_ v: Any) -> String {
+        switch v {
+        case is [String: Any]: return "an object"
+        case is [Any]: return "a list"
+        case is NSNull: return "null"
+        case let n as NSNumber: return JSONNumber.isBoolean(n) ? "a boolean" : "a number"
+        case is String: return "a string"
+        default: return "a value"
         }
     }
 

@@ -141,7 +141,7 @@ import TestSupport
         let (_, first, _) = try Self.brpsh(["-c", code], env: env)
         let (_, second, _) = try Self.brpsh(["-c", code], env: env)
         #expect(first == serial && second == serial)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: cache)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".bin") }
         #expect(entries.count == 1)
         // A corrupt entry is ignored with a warning and recomputed.
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache + "/" + entries[0]))
