@@ -137,6 +137,10 @@ public final class MeasurementJournal: @unchecked Sendable {
 
     /// Records a model (appended and synced before returning).
     public func append(_ m: MeasuredModel) throws {
+        // JSON has no NaN or infinity (a `-nan` line made the journal unreadable): never write one.
+        guard m.seconds.isFinite, m.latency?.isFinite ?? true, m.runs.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw NASLibError("\(path): a measurement of \(m.arch) holds a number that is not finite; it is not recorded")
+        }
         // Written by hand so every number keeps all its digits (Double's description reads back to the same bits).
         var fields = ["\"arch\":\"\(m.arch.description)\"", "\"seconds\":\(m.seconds)",
                       "\"vector\":[\(m.arch.vector.map(String.init).joined(separator: ","))]"]
