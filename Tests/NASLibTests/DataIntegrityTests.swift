@@ -4,7 +4,7 @@ import PropertyBased
 import Testing
 import TestSupport
 
-/// Corrupt, crafted or edited data files are errors naming the file, row and column (issue 14), and the shipped
+/// Corrupt, crafted or edited data files are errors naming the file, row and column , and the shipped
 /// files are verified against their SHA-256 list.
 @Suite(.needsData) struct DataIntegrityTests {
     static func bytes(_ path: String) throws -> [UInt8] {

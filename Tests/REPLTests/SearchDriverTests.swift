@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// BRP-NAS as a driver of real evaluations (issue 17): the DARTS space with an external evaluator command, killed
+/// BRP-NAS as a driver of real evaluations : the DARTS space with an external evaluator command, killed
 /// halfway and resumed without repeating a finished evaluation, ending exactly as the uninterrupted run; the same
 /// search with each evaluation a Slurm job.
 @Suite(.serialized) struct SearchDriverTests {

@@ -106,7 +106,7 @@ final class SessionHarness {
 
 import Foundation
 
-/// Issue 19: what an IPython user types first, and `:save` files that run as scripts with the same outputs.
+/// What an IPython user types first, and `:save` files that run as scripts with the same outputs.
 @Suite struct SessionHabitsTests {
     /// The values a session showed (its `Out[n]:` lines, labels stripped).
     static func shown(_ text: String) -> [String] {

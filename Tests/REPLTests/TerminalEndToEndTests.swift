@@ -87,7 +87,7 @@ import Testing
         try first.wait(for: "round(1.5, digits:")
         try first.type("0)\r")
         try first.wait(for: "Out[3]: 43")
-        // The example: the parameter, not the builtin `devices` that shares the prefix.
+        // The parameter, not the builtin `devices` that shares the prefix.
         try first.type("gcn(dev")
         try first.keys("Tab")
         try first.wait(for: "gcn(device:")
