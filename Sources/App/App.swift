@@ -193,6 +193,7 @@ public enum App {
     public static func attachCommands(_ session: Session, useCache: Bool = true, quiet: Bool = false) {
         let interpreter = session.interpreter
         RunContext.of(interpreter).useCache = useCache
+        RunContext.of(interpreter).recomputeHint = ":cache off recomputes"
         RunContext.of(interpreter).quiet = quiet
         session.helpText = { name in Help.text(for: name.map(Value.string) ?? .nil, in: interpreter) }
         let recorder = RecordingSink(interpreter.output) { session.count - 1 }
@@ -208,10 +209,18 @@ public enum App {
         }
         session.extraCommands[":cache"] = { s, arg in
             let cache = ResultCache()
+            let run = RunContext.of(s.interpreter)
             switch arg {
             case "":
                 let (n, bytes) = cache.size()
-                s.output.write(String(format: "cache %@: %d entries, %.1f MB\n", cache.directory, n, Double(bytes) / 1e6))
+                s.output.write(String(format: "cache %@: %d entries, %.1f MB; %@\n", cache.directory, n, Double(bytes) / 1e6,
+                                      run.useCache ? "in use (:cache off recomputes)" : "off for this session (:cache on uses it)"))
+            case "off":
+                run.useCache = false
+                s.output.write("the cache is off for this session: results are computed and not stored (:cache on uses it again)\n")
+            case "on":
+                run.useCache = true
+                s.output.write("the cache is on: results are read from \(cache.directory) when there, and stored\n")
             case "clear":
                 let removed: Int
                 do { removed = try cache.clear() } catch let e as NASLibError { throw ValidationError(e.message) }
@@ -220,7 +229,7 @@ public enum App {
                 s.output.write("removed \(removed) cache entries from \(cache.directory)"
                     + (others > 0 ? " (\(others) other files there left alone)" : "") + "\n")
             default:
-                throw ValidationError(":cache shows the cache size; :cache clear empties it")
+                throw ValidationError(":cache shows the cache; :cache off and :cache on turn it off and on for this session; :cache clear empties it")
             }
         }
     }

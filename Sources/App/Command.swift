@@ -13,6 +13,17 @@ public struct BrpshCommand: ParsableCommand {
         abstract: "A scriptable REPL and small language for hardware-aware NAS research (BRP-NAS).",
         discussion: """
             With no script brpsh is an interactive REPL on a terminal and reads lines from a pipe otherwise.
+
+            Running a script (brpsh [run] FILE, -c CODE, or - for standard input):
+              --set name=value   override the script's top-level assignment 'name = ...' (repeatable)
+              --seed N           the default seed of builtins called without seed:
+              --out DIR          write a bundle: provenance.json, transcript.txt, results.json, the saved files
+              --no-cache         recompute trained predictors and searches
+              -q, --quiet        no progress lines
+            'brpsh help run' lists every option. Examples:
+              brpsh scripts/brp_nas.brp --set runs=10 --out results
+              brpsh -c 'p = gcn(device: "m-gpu", n: 100); p.test'
+
             Exit status: 0 ok, 1 check or verify found differences, 64 usage, 65 syntax or static-check error, \
             66 missing input file, 70 runtime error, 73 an output file cannot be written.
             """,
@@ -113,32 +124,44 @@ struct RunCommand: ParsableCommand {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Rerun a script and compare its results with the results.json of an earlier --out run.",
-        discussion: "Exit 0 when every recorded value agrees within |got − want| ≤ atol + rtol·|want|, 1 when not.")
+        abstract: "Rerun a script and compare its results with those of an earlier --out run.",
+        discussion: """
+            brpsh check DIR reruns the script a bundle's provenance.json names; brpsh check script.brp DIR (or \
+            DIR/results.json) reruns the given one. The rerun uses the --set overrides and the seed the recording was \
+            made with (your own --set and --seed win). It compares every displayed value, every saved JSON and CSV \
+            file and the transcript; numbers agree within |got − want| ≤ atol + rtol·|want|. Exit 0 when everything \
+            agrees, 1 when something differs or nothing could be compared.
+            """)
 
-    @Argument(help: ArgumentHelp("The script to rerun.", valueName: "script.brp"), completion: .file(extensions: ["brp"]))
+    @Argument(help: ArgumentHelp("The script to rerun, or a bundle directory.", valueName: "script.brp | DIR"),
+              completion: .file(extensions: ["brp"]))
     var script: String
 
-    @Argument(help: ArgumentHelp("The results.json of an earlier run.", valueName: "expected.json"),
+    @Argument(help: ArgumentHelp("The bundle directory, or the results.json of an earlier run.", valueName: "DIR | results.json"),
               completion: .file(extensions: ["json"]))
-    var expected: String
+    var expected: String?
 
     @Flag(help: "Use the result cache for the rerun (by default check recomputes everything: a check that reads the author's cache proves nothing).")
     var cache = false
 
     @Option(help: "Relative tolerance.") var rtol = 1e-6
     @Option(help: "Absolute tolerance.") var atol = 1e-9
+    @Option(name: .customLong("within-std"), help: ArgumentHelp(
+        "Statistics over seeds (records with mean and std) agree when the rerun's mean is within K recorded standard deviations (for a rerun on another machine: docs/artifacts.md).",
+        valueName: "K"))
+    var withinStd: Double?
 
     @OptionGroup var options: RunOptions
 
     func validate() throws {
         guard rtol >= 0, rtol.isFinite else { throw ValidationError("--rtol needs a non-negative number, got '\(rtol)'") }
         guard atol >= 0, atol.isFinite else { throw ValidationError("--atol needs a non-negative number, got '\(atol)'") }
+        if let k = withinStd, !(k >= 0 && k.isFinite) { throw ValidationError("--within-std needs a non-negative number, got '\(k)'") }
     }
 
     func run() throws {
         var settings = try options.settings
         settings.useCache = cache && !options.noCache
-        try App.finish(App.start { App.check(script, expected, settings, rtol: rtol, atol: atol) })
+        try App.finish(App.start { App.check(script, expected, settings, rtol: rtol, atol: atol, withinStd: withinStd) })
     }
 }

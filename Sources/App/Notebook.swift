@@ -72,12 +72,26 @@ public final class RecordingSink: OutputSink {
     public func warn(_ text: String) { inner.warn(text) }
 
     public func display(_ value: Value, text: String) {
+        record(value, result: true)
+        inner.display(value, text: text)
+    }
+
+    /// A value shown by `display(...)`: a `display_data` output (a cell has one `execute_result`, its own result).
+    public func displayData(_ value: Value, text: String) {
+        record(value, result: false)
+        inner.displayData(value, text: text)
+    }
+
+    private func record(_ value: Value, result: Bool) {
         flush()
-        var data: [String: Any] = ["text/plain": Notebook.lines(Format.display(value, terminal: false))]
+        var data: [String: Any] = ["text/plain": Notebook.lines(RichDisplay.text(value))]
         if let html = RichDisplay.html(value) { data["text/html"] = Notebook.lines(html) }
         if let svg = RichDisplay.svg(value) { data["image/svg+xml"] = Notebook.lines(svg) }
-        outputs.append(["output_type": "execute_result", "execution_count": count(), "data": data, "metadata": [String: Any]()])
-        inner.display(value, text: text)
+        if result {
+            outputs.append(["output_type": "execute_result", "execution_count": count(), "data": data, "metadata": [String: Any]()])
+        } else {
+            outputs.append(["output_type": "display_data", "data": data, "metadata": [String: Any]()])
+        }
     }
 
     /// Adds an error output.
@@ -105,6 +119,9 @@ public final class RecordingSink: OutputSink {
 /// is one) as tables, plottable objects as SVG.
 public enum RichDisplay {
     public static func svg(_ v: Value) -> String? { Figures.svg(v) }
+
+    /// text/plain: a figure as the terminal draws it (without colour), anything else as the REPL shows it.
+    public static func text(_ v: Value) -> String { Figures.text(v) ?? Format.display(v, terminal: false) }
 
     public static func html(_ v: Value) -> String? {
         var rows: [Value]? = nil

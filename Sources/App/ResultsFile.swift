@@ -65,6 +65,11 @@ final class TranscriptSink: OutputSink {
         displays.append(ResultsFile.plain(value))
         inner.display(value, text: t)
     }
+    func displayData(_ value: Value, text t: String) {
+        text += t + "\n"
+        displays.append(ResultsFile.plain(value))
+        inner.displayData(value, text: t)
+    }
     func log(_ s: String) { text += s }
     func showSaved(_ value: Value, path: String) { inner.showSaved(value, path: path) }
     /// Warnings pass through, not into the transcript (a note like "from cache" would make two runs' transcripts

@@ -16,6 +16,9 @@ public protocol HostObject: AnyObject {
     func inlineDisplay() -> String
     /// The value as plain data (records, lists, numbers) for `json` and `save`; nil if none.
     func plainValue() -> Value?
+    /// The value as a tidy table for `save(x, "x.csv")`: records of plain cells (one value per cell, numbers as
+    /// numbers), one row per observation; nil (the default) saves `plainValue()`'s records.
+    func csvRows() -> [Value]?
     /// Everything that determines what the object computes, as plain data, for result-cache keys: two objects
     /// with the same identity must give the same results. nil (the default) makes a call that takes the object
     /// uncacheable, so a forgotten identity can only cost time, never give a wrong cached result.
@@ -28,6 +31,7 @@ public protocol HostObject: AnyObject {
 
 extension HostObject {
     public func plainValue() -> Value? { nil }
+    public func csvRows() -> [Value]? { nil }
     public var cacheIdentity: Value? { nil }
     public func inlineDisplay() -> String { "<\(typeName)>" }
     public func display(terminal: Bool) -> String { display() }

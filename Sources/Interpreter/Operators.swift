@@ -211,7 +211,8 @@ public enum Operators {
 
     static func scaled(_ op: BinaryOp, _ q: Quantity, _ k: Double, quantityFirst: Bool) throws -> Value {
         switch op {
-        case .multiply, .divide where quantityFirst:
+        case .multiply,
+             .divide where quantityFirst:  // a quantity times a number either way; divided only by a number
             guard op == .multiply || k != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             let v = op == .multiply ? q.value * k : q.value / k
             guard v.isFinite || !q.value.isFinite || !k.isFinite else {

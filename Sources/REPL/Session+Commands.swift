@@ -57,7 +57,7 @@ extension Session {
           :vars             list the variables
           :reset            delete all variables
           :notebook f.ipynb write this session as a Jupyter notebook
-          :cache [clear]    show the size of the result cache, or empty it
+          :cache [off|on|clear]  the result cache: its size; off or on for this session; empty it
           :quit             leave (also Ctrl-D)
         Ctrl-C cancels the line being typed, or interrupts a running statement.
 

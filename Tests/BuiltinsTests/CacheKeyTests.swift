@@ -103,8 +103,21 @@ enum UserFunctionFixture {
         #expect(EpochCap.message(falling, cap: 200, what: "gcn") == nil)  // stopped early: converged by its own rule
         let flat = Self.history((0..<100).map { $0 < 50 ? 1.0 / Double($0 + 1) : 0.5 })
         #expect(EpochCap.message(flat, cap: 100, what: "gcn") == nil)  // best long before the end
-        let late = Self.history((0..<100).map { $0 == 96 ? 0.001 : 1.0 })
-        #expect(EpochCap.message(late, cap: 100, what: "gcn") != nil)  // best in the last 5 %
+        var lateLosses = [Double](repeating: 1.0, count: 100)
+        for i in 96..<100 { lateLosses[i] = 0.001 * (1 + Double(99 - i) * 0.01) }
+        #expect(EpochCap.message(Self.history(lateLosses), cap: 100, what: "gcn") != nil)  // best in the last 5 %, ending near it
+        // A best near the end followed by a jump back up is noise, not a fall ("best 0.00437 at epoch 29, last 0.0362").
+        var bounced: [Double] = (0..<30).map { (i: Int) -> Double in 1.0 / Double(i + 1) }
+        bounced[28] = 0.00437
+        bounced[29] = 0.0362
+        #expect(EpochCap.message(Self.history(bounced), cap: 30, what: "gcn") == nil)
+        // A learning rate a plateau schedule cut 10,000-fold: more epochs would not help.
+        var decayed: [EpochRecord] = []
+        for i in 0..<100 {
+            let loss = 1.0 / Double(i + 1)
+            decayed.append(EpochRecord(epoch: i, trainLoss: loss, validLoss: loss, learningRate: i < 50 ? 1e-3 : 2.4e-8))
+        }
+        #expect(EpochCap.message(decayed, cap: 100, what: "gcn") == nil)
     }
 }
 

@@ -31,7 +31,8 @@ class BrpshKernelTests(jupyter_kernel_test.KernelTests):
     invalid_code_samples = ["x = )", "1 +* 2"]
     code_inspect_sample = "len"
     code_execute_result = [{"code": "6 * 7", "result": "42"}, {"code": "1ms + 250us", "result": "1.25ms"}]
-    code_display_data = []
+    code_display_data = [{"code": "display(plot(x: [1, 2], y: [3, 4]))", "mime": "image/svg+xml"},
+                         {"code": "display([{a: 1}])", "mime": "text/html"}]
     code_history_pattern = "6 * 7"
     supported_history_operations = ("tail", "range", "search")
 
@@ -124,6 +125,33 @@ class BrpshBehaviourTests(unittest.TestCase):
             bad.stop_channels()
         reply, _ = self.s.run("dropped")
         self.assertEqual(reply["status"], "error")
+
+    def test_one_execute_result_per_cell(self):
+        """display() sends display_data; the cell's own result is its one execute_result."""
+        reply, out = self.s.run("display(1, 2)\n3")
+        self.assertEqual([c["data"]["text/plain"] for t, c in out if t == "display_data"], ["1", "2"])
+        results = [c for t, c in out if t == "execute_result"]
+        self.assertEqual([c["data"]["text/plain"] for c in results], ["3"])
+        self.assertEqual(results[0]["execution_count"], reply["execution_count"])
+        _, out = self.s.run("4\n5")  # several results: the earlier ones are displays, in order
+        self.assertEqual([(t, c["data"]["text/plain"]) for t, c in out if t in ("display_data", "execute_result")],
+                         [("display_data", "4"), ("execute_result", "5")])
+        _, out = self.s.run("shown = display(6)")
+        self.assertEqual([t for t, _ in out if t in ("display_data", "execute_result")], ["display_data"])
+
+    def test_figure_text_is_the_terminal_chart(self):
+        _, out = self.s.run("plot(x: [1, 2, 3], y: [3, 1, 2], title: \"tt\")")
+        text = [c for t, c in out if t == "execute_result"][0]["data"]["text/plain"]
+        self.assertIn("tt", text)
+        self.assertGreater(text.count("\n"), 5, text)
+        self.assertNotIn("\x1b[", text)
+
+    def test_exit_asks_the_frontend_to_leave(self):
+        reply, _ = self.s.run("exit")
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn({"source": "ask_exit", "keepkernel": False}, reply["payload"])
+        reply, _ = self.s.run("1 + 1")  # a notebook keeps the kernel
+        self.assertEqual(reply["status"], "ok")
 
     def test_replayed_message_runs_once(self):
         """A byte-identical replay of a signed execute_request is dropped, as jupyter_client's digest history does."""
@@ -233,6 +261,39 @@ class BrpshRestartTests(unittest.TestCase):
             s.close()
 
 
+class PapermillTests(unittest.TestCase):
+    """papermill with the brpsh translator (python/brpsh-papermill), installed into a scratch directory."""
+
+    def test_parameters_of_every_kind(self):
+        import subprocess
+        import sys
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            site = os.path.join(tmp, "site")
+            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", site,
+                            os.path.join(ROOT, "python", "brpsh-papermill")], check=True)
+            nb = nbformat.v4.new_notebook()
+            nb.metadata["kernelspec"] = {"name": "brpsh", "display_name": "brpsh", "language": "brpsh"}
+            params = nbformat.v4.new_code_cell('n = 1\nfast = false\nname = "x"\nlabel = "a"\nK = [0]\nnote = ""')
+            params.metadata["tags"] = ["parameters"]
+            nb.cells = [params, nbformat.v4.new_code_cell("print(n + 1, fast, name, label, K, note)\n"
+                                                          "print(type(n), type(fast), type(name), type(K))")]
+            src, out = os.path.join(tmp, "nb.ipynb"), os.path.join(tmp, "out.ipynb")
+            nbformat.write(nb, src)
+            env = dict(os.environ, PYTHONPATH=site + os.pathsep + os.environ.get("PYTHONPATH", ""))
+            run = subprocess.run([sys.executable, "-m", "papermill", src, out, "-k", "brpsh", "-p", "n", "100", "-p", "fast", "true",
+                                  "-p", "name", "nil", "-p", "label", "m-gpu", "-y", "K: [1, 2]", "-p", "note", 'say "hi"\\n',
+                                  "--no-progress-bar"], env=env, capture_output=True, text=True, timeout=300)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            done = nbformat.read(out, as_version=4)
+            injected = [c for c in done.cells if "injected-parameters" in c.metadata.get("tags", [])][0]
+            self.assertEqual(sorted(injected.source.splitlines()[1:]), sorted(["n = 100", "fast = true", "name = nil", 'label = "m-gpu"',
+                                                                              "K = [1, 2]", 'note = "say \\"hi\\"\\\\n"']))
+            text = "".join(o.get("text", "") for c in done.cells for o in c.get("outputs", []) if o.output_type == "stream")
+            self.assertIn('101 true nil m-gpu [1, 2] say "hi"\\n', text)
+            self.assertIn("int bool nil list", text)
+
+
 class NotebookTests(unittest.TestCase):
     def test_example_notebook_runs_headless(self):
         path = os.path.join(ROOT, "examples", "notebook", "brp-nas.ipynb")
@@ -249,6 +310,9 @@ class NotebookTests(unittest.TestCase):
         streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
         self.assertNotIn("ETA", streams)
         self.assertTrue(any("image/svg+xml" in o.get("data", {}) for o in outputs))
+        # A finished progress display keeps its last line; none is left empty.
+        empty = [o for o in outputs if o.output_type == "display_data" and not o.get("data", {}).get("text/plain", "x")]
+        self.assertFalse(empty, empty)
 
 
 if __name__ == "__main__":

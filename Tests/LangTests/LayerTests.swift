@@ -54,4 +54,18 @@ import Testing
             #expect(files.count <= 1, "\(lib) is imported by \(files)")
         }
     }
+
+    /// Foundation's `NSString.deletingLastPathComponent` traps on a one-character relative path (`brpsh check b`
+    /// crashed with SIGILL): parent directories come from `URL.deletingLastPathComponent()`.
+    @Test func noNSStringParentPaths() throws {
+        guard let walker = FileManager.default.enumerator(atPath: Self.sources.path) else { return }
+        while let file = walker.nextObject() as? String {
+            guard file.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOf: Self.sources.appendingPathComponent(file), encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where line.contains(".deletingLastPathComponent") && !line.contains("deletingLastPathComponent()") {
+                Issue.record("Sources/\(file):\(n + 1) uses NSString's deletingLastPathComponent: \(line)")
+            }
+        }
+    }
 }

@@ -151,7 +151,7 @@ import TestSupport
     }
 }
 
-/// Issue 14's reproduction: the same search with the latency table of another device must not come from the
+/// the same search with the latency table of another device must not come from the
 /// first one's cache entry.
 @Suite(.serialized) struct CacheIdentityTests {
     @Test(.needsData) func anotherDevicesTableIsAnotherCacheEntry() throws {
@@ -176,7 +176,7 @@ import TestSupport
     }
 }
 
-/// Issue 14, item 4: a bundle's files are the run's own, inside the bundle, and a failure to write them is an exit
+/// a bundle's files are the run's own, inside the bundle, and a failure to write them is an exit
 /// status, not a line on standard error.
 @Suite(.serialized) struct BundleSafetyTests {
     @Test func savesStayInsideTheBundleAndOffItsOwnFiles() throws {

@@ -32,3 +32,59 @@ import Testing
         #expect(nul == 70 && err2.contains("NUL character"), "\(err2)")
     }
 }
+
+/// `brpsh check` as a reviewer runs it: on a bundle directory, with the recorded overrides and seed, comparing the
+/// transcript too, failing when nothing was compared, naming another BLAS kernel, and `--within-std`.
+@Suite(.serialized) struct CheckAsAReviewerTests {
+    static let script = """
+        n = 3
+        print("n is \\(n)")
+        [{k: n, mean: 10.0 * n, std: 1.0}]
+        """
+
+    @Test func checkDirUsesTheRecordedOverrides() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.script.write(toFile: dir + "/small.brp", atomically: true, encoding: .utf8)
+        let (made, _, e1) = try ArtifactTests.brpsh(["small.brp", "--set", "n=61", "--out", "b61"], cwd: dir)
+        #expect(made == 0, "\(e1)")
+        for args in [["check", "b61"], ["check", "small.brp", "b61"], ["check", "small.brp", "b61/results.json"]] {
+            let (status, out, err) = try ArtifactTests.brpsh(args, cwd: dir)
+            #expect(status == 0 && out.contains("with the recorded --set n=61") && out.contains("agree"), "\(args) \(out) \(err)")
+        }
+        // The transcript counts: a recorded printed line that changed is a difference.
+        let transcript = dir + "/b61/transcript.txt"
+        let text = try String(contentsOfFile: transcript, encoding: .utf8)
+        try text.replacingOccurrences(of: "n is 61", with: "n is 62").write(toFile: transcript, atomically: true, encoding: .utf8)
+        let (differs, out, _) = try ArtifactTests.brpsh(["check", "b61"], cwd: dir)
+        #expect(differs == 1 && out.contains("transcript line 1"), "\(out)")
+    }
+
+    @Test func nothingComparedFails() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "x = 1\n".write(toFile: dir + "/quiet.brp", atomically: true, encoding: .utf8)
+        #expect(try ArtifactTests.brpsh(["quiet.brp", "--out", "b"], cwd: dir).0 == 0)
+        let (status, out, _) = try ArtifactTests.brpsh(["check", "b"], cwd: dir)
+        #expect(status == 1 && out.contains("nothing to compare"), "\(out)")
+    }
+
+    @Test func anotherKernelIsNamedAndWithinStdComparesStatistics() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.script.write(toFile: dir + "/small.brp", atomically: true, encoding: .utf8)
+        #expect(try ArtifactTests.brpsh(["small.brp", "--out", "b"], cwd: dir).0 == 0)
+        // Recorded on another kernel, with a mean the rerun does not reproduce exactly (30.5 ± 1 against 30).
+        var provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        provenance["blas"] = ["kernel": "OtherKernel"]
+        try JSONSerialization.data(withJSONObject: provenance).write(to: URL(fileURLWithPath: dir + "/b/provenance.json"))
+        let results = try String(contentsOfFile: dir + "/b/results.json", encoding: .utf8)
+        try results.replacingOccurrences(of: "30", with: "30.5").write(toFile: dir + "/b/results.json", atomically: true, encoding: .utf8)
+        let (strict, out1, _) = try ArtifactTests.brpsh(["check", "b"], cwd: dir)
+        #expect(strict == 1 && out1.contains("recorded with OpenBLAS's OtherKernel kernel"), "\(out1)")
+        let (lenient, out2, _) = try ArtifactTests.brpsh(["check", "b", "--within-std", "1"], cwd: dir)
+        #expect(lenient == 0 && out2.contains("means within 1.0 std"), "\(out2)")
+        let (tight, _, _) = try ArtifactTests.brpsh(["check", "b", "--within-std", "0.1"], cwd: dir)
+        #expect(tight == 1)
+    }
+}

@@ -70,12 +70,12 @@ import TestSupport
         #expect(m["s"] as? String == "x")
         #expect(m["b"] as? Bool == true)  // booleans are not numbers
         #expect((m["l"] as? [String: Any])?["values"] != nil)  // lists of different lengths are kept per run
-        #expect(w.rows.count == 1 && w.rows[0][1] == "v")
+        #expect(w.rows.count == 1 && w.rows[0][0] == "v" && w.rows[0][1] == "")
         // Quantities (as results.json writes them) of one unit merge with their unit; mixed units stay per run.
         var q = SweepMerge.Walker(group: "g")
         let within = q.merge(["80%", "82%", "84%"], path: "within5") as! [String: Any]
         #expect(within["mean"] as? String == "82%" && within["std"] as? String == "2%" && within["n"] as? Int == 3)
-        #expect(q.rows.first?[1] == "within5 (%)")
+        #expect(q.rows.first?[0] == "within5" && q.rows.first?[1] == "%")  // the unit in a column of its own
         #expect((q.merge(["1ms", "1s"], path: "t") as? [String: Any])?["values"] != nil)
         // A table row is named by its text fields, never by its quantities (one run shows them alike too).
         #expect(SweepMerge.Walker.label([["device": "e-tpu", "within1": "17.9%"]], index: 0) == "[device=e-tpu]")
@@ -101,7 +101,13 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: dir + "/s/merged/scale=2/f.svg"))
         let svg = try String(contentsOfFile: dir + "/s/merged/scale=2/f.svg", encoding: .utf8)
         #expect(svg.contains("line (n = 3)"))
-        #expect(FileManager.default.fileExists(atPath: dir + "/s/merged/summary.csv"))
+        // summary.csv is tidy: a column per grouping variable, numbers as numbers, the unit in its own column.
+        let csv = try String(contentsOfFile: dir + "/s/merged/summary.csv", encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        #expect(csv.first == ["scale", "value", "unit", "mean", "std", "n", "min", "max"], "\(csv.first ?? [])")
+        #expect(csv.contains { $0.count == 8 && $0[0] == "3" && $0[1].hasSuffix("total") && $0[3] == "34" && $0[4] == "2" && $0[5] == "3" },
+                "\(csv)")
         // Every task's provenance is in the merged one.
         let provenance = try SweepMerge.readJSON(dir + "/s/merged/provenance.json")
         #expect((provenance["tasks"] as? [Any])?.count == 6)
@@ -212,6 +218,9 @@ import TestSupport
         let killed = try Self.state(dir + "/s", "0001_seed=2")
         #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed", "\(killed)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/s/tasks/0002_seed=3.json"))  // never started
+        // Reported with the word the docs use: killed, not failed.
+        let status = try Self.brpsh(["sweep", "status", "s"], cwd: dir)
+        #expect(status.1.contains("0001_seed=2: killed") && status.1.contains("1 killed") && !status.1.contains("failed"), "\(status.1)")
         let resumed = try Self.brpsh(args, cwd: dir)
         #expect(resumed.0 == 0, "\(resumed.2)")
         #expect(try Self.state(dir + "/s", "0000_seed=1")["attempts"] as? Int == 1)  // not run again

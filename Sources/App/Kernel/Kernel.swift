@@ -271,10 +271,11 @@ final class Kernel: @unchecked Sendable {
             if !silent { publish("error", error, parent: m) }
             reply(shell, to: m, "execute_reply", error.merging(["status": "error", "execution_count": count]) { a, _ in a })
         } else {
+            // `exit` / `:quit`: ask the frontend to leave (jupyter console does; a notebook keeps the kernel).
+            let payload: [Any] = result == .quit ? [["source": "ask_exit", "keepkernel": false] as [String: Any]] : []
             reply(shell, to: m, "execute_reply",
-                  ["status": "ok", "execution_count": count, "user_expressions": [String: Any](), "payload": [Any]()])
+                  ["status": "ok", "execution_count": count, "user_expressions": [String: Any](), "payload": payload])
         }
-        if result == .quit { session.output.write("(the kernel keeps running: use the frontend to shut it down)\n") }
         publish("status", ["execution_state": "idle"], parent: m)
     }
 
@@ -334,14 +335,21 @@ final class ShutdownFlag: @unchecked Sendable {  // Sendable, unchecked: the val
     func set() { lock.withLock { value = true } }
 }
 
-/// Where a cell's output goes: `print` and progress as `stream` messages, values as `execute_result` with
-/// text/plain, text/html (tables) and image/svg+xml (figures), errors collected for the `error` message.
+/// Where a cell's output goes: `print` as `stream` messages, progress as one display updated in place, `display(...)`
+/// as `display_data`, the cell's result as its one `execute_result` (text/plain, text/html for tables,
+/// image/svg+xml for figures), errors collected for the `error` message.
+///
+/// A value the cell shows is held back until something else is output: then it goes out as `display_data` (a cell
+/// that shows several values), or, when the cell ends, as the execution's one `execute_result`, so output keeps
+/// its order and the protocol's one result per execution holds.
 final class KernelSink: OutputSink {
     weak var kernel: Kernel?
     private var parent: KernelMessage?
     private var count = 0
     private var silent = false
     private var errorText: String?
+    /// The last value the cell showed, not sent yet (its MIME bundle).
+    private var pending: [String: Any]?
     /// Errors of the session (syntax and runtime) are kept for the `error` message.
     let errors: ErrorCollector
 
@@ -356,15 +364,28 @@ final class KernelSink: OutputSink {
     func begin(_ request: KernelMessage, count: Int, silent: Bool) {
         parent = request
         progressID = nil
+        lastProgress = ""
+        pending = nil
         self.count = count
         self.silent = silent
         errorText = nil
     }
 
-    /// The cell's error text, if it failed.
+    /// Sends the held-back value as the execution's result; returns the cell's error text, if it failed.
     func end() -> String? {
         defer { parent = nil }
+        if let data = pending, let kernel, !silent {
+            kernel.publish("execute_result", ["execution_count": count, "data": data, "metadata": [String: Any]()], parent: parent)
+        }
+        pending = nil
         return errorText
+    }
+
+    /// Something else is output: a held-back value goes out first, as a display.
+    private func flush() {
+        guard let data = pending, let kernel else { return }
+        pending = nil
+        kernel.publish("display_data", ["data": data, "metadata": [String: Any]()], parent: parent)
     }
 
     func collectError(_ text: String) {
@@ -372,26 +393,32 @@ final class KernelSink: OutputSink {
         errorText = errorText.map { $0 + "\n" + trimmed } ?? trimmed
     }
 
-    /// The display that shows the current progress line (updated in place; empty when none is shown).
+    /// The display that shows the current progress line (updated in place), and its latest line.
     private var progressID: String?
+    private var lastProgress = ""
 
     func write(_ text: String) {
         guard let kernel, !silent else { return }
+        flush()
         if text.hasPrefix("\r") {
             // A progress line: one display, updated in place (update_display_data), so a saved notebook keeps its
-            // last state instead of every update; cleared when the work ends.
+            // last state instead of every update. When the work ends the line is cleared; the display keeps the last
+            // line it showed (an empty display would be left in the notebook).
             let line = text.replacingOccurrences(of: "\u{1B}[K", with: "").replacingOccurrences(of: "\r", with: "")
-            let data: [String: Any] = ["text/plain": line]
             if let id = progressID {
-                kernel.publish("update_display_data", ["data": data, "metadata": [String: Any](), "transient": ["display_id": id]],
-                               parent: parent)
-                if line.isEmpty { progressID = nil }
+                if line.isEmpty {
+                    progressID = nil
+                    return
+                }
+                kernel.publish("update_display_data", ["data": ["text/plain": line], "metadata": [String: Any](),
+                                                       "transient": ["display_id": id]], parent: parent)
             } else if !line.isEmpty {
                 let id = UUID().uuidString.lowercased()
                 progressID = id
-                kernel.publish("display_data", ["data": data, "metadata": [String: Any](), "transient": ["display_id": id]],
-                               parent: parent)
+                kernel.publish("display_data", ["data": ["text/plain": line], "metadata": [String: Any](),
+                                                "transient": ["display_id": id]], parent: parent)
             }
+            lastProgress = line
             return
         }
         kernel.publish("stream", ["name": "stdout", "text": text], parent: parent)
@@ -400,21 +427,38 @@ final class KernelSink: OutputSink {
     /// Warnings and notes (a training that failed, a result read from the cache) as the cell's stderr stream.
     func warn(_ text: String) {
         guard let kernel, !silent else { return Stderr.write(text) }
+        flush()
         kernel.publish("stream", ["name": "stderr", "text": text], parent: parent)
     }
 
     func showSaved(_ value: Value, path: String) {
         guard let kernel, !silent, let svg = RichDisplay.svg(value) else { return }
+        flush()
         kernel.publish("display_data", ["data": ["image/svg+xml": svg, "text/plain": "saved \(path)"],
                                         "metadata": [String: Any]()], parent: parent)
     }
 
-    func display(_ value: Value, text: String) {
-        guard let kernel, !silent else { return }
-        var data: [String: Any] = ["text/plain": Format.display(value, terminal: false)]
+    /// The MIME bundle of a value: text/plain (a figure as the terminal draws it, without colour), text/html for
+    /// tables, image/svg+xml for figures.
+    static func bundle(_ value: Value) -> [String: Any] {
+        var data: [String: Any] = ["text/plain": RichDisplay.text(value)]
         if let html = RichDisplay.html(value) { data["text/html"] = html }
         if let svg = RichDisplay.svg(value) { data["image/svg+xml"] = svg }
-        kernel.publish("execute_result", ["execution_count": count, "data": data, "metadata": [String: Any]()], parent: parent)
+        return data
+    }
+
+    /// A value the cell shows (a top-level expression): held back (see the type's comment).
+    func display(_ value: Value, text: String) {
+        guard kernel != nil, !silent else { return }
+        flush()
+        pending = KernelSink.bundle(value)
+    }
+
+    /// A value shown by `display(...)`: always `display_data`.
+    func displayData(_ value: Value, text: String) {
+        guard let kernel, !silent else { return }
+        flush()
+        kernel.publish("display_data", ["data": KernelSink.bundle(value), "metadata": [String: Any]()], parent: parent)
     }
 }
 

@@ -97,6 +97,7 @@ enum SweepMerge {
         try? FileManager.default.removeItem(atPath: mergedDir)
         try FileManager.default.createDirectory(atPath: mergedDir, withIntermediateDirectories: true)
         let allGroups = groups(store.spec)
+        let nonSeed = store.spec.variables.map(\.name).filter { $0 != SweepVariable.replicate }
         var mergedGroups: [Any] = []
         for g in allGroups {
             let tasks = g.tasks.filter { results[$0] != nil }
@@ -105,7 +106,9 @@ enum SweepMerge {
             var walker = Walker(group: g.name)
             let displays = walker.merge(runs.map { $0["displays"] ?? [] }, path: "")
             let outputs = walker.merge(runs.map { ($0["outputs"] as? [String: Any] ?? [:]).filter { !$0.key.hasSuffix(".svg") } }, path: "")
-            summary.rows += walker.rows
+            // Tidy rows: the group's variables as columns (seed merged over), then the value and its statistics.
+            let point = nonSeed.map { v in g.point.first { $0.name == v }.map { plainLiteral($0.value) } ?? "" }
+            summary.rows += walker.rows.map { point + $0 }
             summary.text += "\(g.name) (n = \(tasks.count)\(replicates(store.spec, tasks)))\n" + walker.lines.joined() + "\n"
             // Figures: every saved SVG whose data all runs recorded.
             var figureEntries: [String: Any] = [:]
@@ -118,7 +121,8 @@ enum SweepMerge {
                 }
                 let relative = allGroups.count == 1 ? name : (GroupPath.directory(g.name) as NSString).appendingPathComponent(name)
                 let path = (mergedDir as NSString).appendingPathComponent(relative)
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                        withIntermediateDirectories: true)
                 try DurableFile.write(svg, to: path)
                 figureEntries[name] = ["merged": relative, "sha256": SHA256Hex.file(path)]
                 summary.figures.append(path)
@@ -150,7 +154,9 @@ enum SweepMerge {
             "tasks": provenances,
         ]
         try DurableFile.write(try SweepJSON.object(provenance), to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
-        let header = ["group", "value", "mean", "std", "n", "min", "max"]
+        // summary.csv is tidy (long format): one row per merged number, a column per variable the sweep grouped by,
+        // numbers as numbers, the unit in a column of its own (docs/python.md).
+        let header = nonSeed + ["value", "unit", "mean", "std", "n", "min", "max"]
         let csv = ([header] + summary.rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
         try DurableFile.write(csv, to: (mergedDir as NSString).appendingPathComponent("summary.csv"))
         try DurableFile.write(summary.text, to: (mergedDir as NSString).appendingPathComponent("summary.txt"))
@@ -235,6 +241,14 @@ enum SweepMerge {
         }
     }
 
+    /// A sweep value as a CSV cell: a string literal without its quotes (`"m-gpu"` → m-gpu), anything else as written
+    /// (numbers stay numbers; a list stays its literal).
+    static func plainLiteral(_ v: String) -> String {
+        guard v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\""), let data = v.data(using: .utf8),
+              let s = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? String else { return v }
+        return s
+    }
+
     static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
@@ -254,7 +268,7 @@ enum SweepMerge {
                 var inner = Walker(group: group)
                 let stats = inner.merge(quantities.map { $0.value as Any }, path: path) as? [String: Any] ?? [:]
                 for var row in inner.rows {
-                    row[1] += " (\(unit))"
+                    row[1] = unit
                     rows.append(row)
                 }
                 lines += inner.lines.map { $0.replacingOccurrences(of: "\(path.isEmpty ? "value" : path):", with: "\(path.isEmpty ? "value" : path) (\(unit)):") }
@@ -273,7 +287,7 @@ enum SweepMerge {
                 let label = path.isEmpty ? "value" : path
                 lines.append("  \(label): \(Walker.show(mean)) ± \(Walker.show(std))"
                              + (numbers.count > 1 ? "  (min \(Walker.show(lo)), max \(Walker.show(hi)))" : "") + "\n")
-                rows.append([group, label] + [mean, std, n, lo, hi].map { Walker.plain($0) })
+                rows.append([label, ""] + [mean, std, n, lo, hi].map { Walker.plain($0) })
                 return ["mean": mean, "std": std, "n": numbers.count, "min": lo, "max": hi] as [String: Any]
             }
             if let lists = values as? [[Any]], Set(lists.map(\.count)).count == 1 {

@@ -239,17 +239,22 @@ struct MergeCommand: ParsableCommand {
 
 /// What `brpsh sweep status` reports.
 enum SweepStatus {
+    /// The word for a task's state: a task stopped by a signal (Ctrl-C, SIGTERM, scancel, a time limit) is "killed",
+    /// as docs/scale-out.md says, not "failed" (it runs again with the next sweep, no --retry-failed needed).
+    static func word(_ s: TaskState) -> String {
+        s.state == .failed && s.cause == .killed ? "killed" : s.state.rawValue
+    }
+
     static func counts(_ store: SweepStore) -> String {
-        var c: [TaskState.State: Int] = [:]
-        for t in store.spec.tasks.indices { c[store.state(t).state, default: 0] += 1 }
-        return [TaskState.State.done, .running, .submitted, .failed, .pending].compactMap { s in
-            c[s].map { "\($0) \(s.rawValue)" }
-        }.joined(separator: ", ")
+        var c: [String: Int] = [:]
+        for t in store.spec.tasks.indices { c[word(store.state(t)), default: 0] += 1 }
+        return ["done", "running", "submitted", "killed", "failed", "pending"].compactMap { w in c[w].map { "\($0) \(w)" } }
+            .joined(separator: ", ")
     }
 
     static func describe(_ store: SweepStore, _ t: Int) -> String {
         let s = store.state(t)
-        var line = "  \(store.spec.tasks[t].name): \(s.state.rawValue)"
+        var line = "  \(store.spec.tasks[t].name): \(word(s))"
         if let j = s.slurmJob { line += " (Slurm job \(j))" }
         if let r = s.reason { line += ": " + r }
         if s.state == .failed {

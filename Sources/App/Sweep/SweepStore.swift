@@ -207,7 +207,7 @@ enum DurableFile {
             unlink(tmp)
             throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
-        let dirFD = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let dirFD = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)

@@ -23,7 +23,7 @@ extension CoreBuiltins {
                 "display", variadic: BuiltinParameter("values", .any, "values to show"),
                 doc: "Shows each value as a cell's result is shown (in Jupyter: a table as HTML, a figure as SVG), so one cell can show several.",
                 body: { c in
-                    for v in c.rest { c.output.display(v, text: Format.display(v, terminal: c.output.isInteractive)) }
+                    for v in c.rest { c.output.displayData(v, text: Format.display(v, terminal: c.output.isInteractive)) }
                     return .nil
                 }),
             BuiltinFunction(

@@ -174,10 +174,14 @@ extension CoreBuiltins {
             default: deviations.append(d.asDouble!)
             }
         }
-        // Squares are summed relative to the largest deviation, so a std near 1e308 does not overflow on the way.
-        let scale = deviations.map(Swift.abs).max() ?? 0
-        let acc = scale == 0 ? 0 : deviations.reduce(0.0) { $0 + ($1 / scale) * ($1 / scale) }
-        let s = scale * (acc / Double(values.count - ddof)).squareRoot()
+        var s = (deviations.reduce(0.0) { $0 + $1 * $1 } / Double(values.count - ddof)).squareRoot()
+        if !s.isFinite {
+            // The squares overflowed: sum them relative to the largest deviation (std([1e308, -1e308]) is 1.4e308).
+            // Only then, so every std that was finite keeps its bits.
+            let scale = deviations.map(Swift.abs).max() ?? 0
+            let acc = deviations.reduce(0.0) { $0 + ($1 / scale) * ($1 / scale) }
+            s = scale * (acc / Double(values.count - ddof)).squareRoot()
+        }
         return unit.map { .quantity(Quantity(s, $0)) } ?? .number(s)
     }
 

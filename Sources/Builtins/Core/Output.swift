@@ -59,7 +59,7 @@ enum Output {
         switch v {
         case .list(let xs): return xs
         case .record: return [v]
-        case .object(let o): return o.plainValue().flatMap(rows)
+        case .object(let o): return o.csvRows() ?? o.plainValue().flatMap(rows)
         default: return nil
         }
     }

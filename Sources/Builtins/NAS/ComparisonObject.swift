@@ -10,9 +10,11 @@ final class ComparisonObject: HostObject, Plottable {
     var typeName: String { "comparison" }
     var memberNames: [String] { ["rows", "searches"] }
 
+    /// The round budgets below the longest run, and always the longest run's own budget (a search of 60 models
+    /// reports "best after 60 models"; its last column is best@60).
     var budgets: [Int] {
         let n = searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0
-        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 <= n }
+        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 < n } + (n > 0 ? [n] : [])
     }
 
     static func cell(_ m: Double, _ s: Double) -> String { String(format: "%.2f ± %.2f", m, s) }
@@ -48,5 +50,22 @@ final class ComparisonObject: HostObject, Plottable {
 
     func inlineDisplay() -> String { "comparison" }
     func plainValue() -> Value? { .list(rows) }
+
+    /// Tidy rows for CSV: one per search and budget, the mean and std of the best accuracy found as numbers,
+    /// and how many runs reached the benchmark's optimum with the mean models they needed.
+    func csvRows() -> [Value]? {
+        searches.flatMap { s -> [Value] in
+            let stats = s.curveStats()
+            let hits = s.runs.compactMap { $0.modelsToOptimum(s.problem) }
+            return budgets.filter { $0 <= stats.count }.map { b in
+                .record(Record([
+                    ("search", .string(s.name)), ("runs", .int(s.runs.count)), ("models", .int(b)),
+                    ("best_mean", .number(stats[b - 1].mean)), ("best_std", .number(stats[b - 1].std)),
+                    ("runs_at_optimum", .int(hits.count)),
+                    ("models_to_optimum_mean", hits.isEmpty ? .nil : .number(Double(hits.reduce(0, +)) / Double(hits.count))),
+                ]))
+            }
+        }
+    }
     func figure() throws -> Figure { SearchObject.figure(searches) }
 }

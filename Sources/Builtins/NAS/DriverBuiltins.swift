@@ -130,6 +130,9 @@ enum DriverBuiltins {
         case let v: throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
         }
         let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
+        if let j = journal, !j.outcomes.isEmpty, !RunContext.of(c.interpreter).quiet {
+            c.output.warn("(resuming: \(j.outcomes.count) results from \(j.path) are answered from the journal)\n")
+        }
         let total = session.history.count + (header["M"] as? Int ?? header["budget"] as? Int ?? 0)
         var progress = Progress(c, header["method"] as? String ?? "search", total: total)
         defer { progress.finish() }
@@ -153,7 +156,9 @@ enum DriverBuiltins {
                 return SearchJournal.Outcome(accuracy: a, seconds: Date().timeIntervalSince(start))
             }, wait: { done, detail in try progress.update(done, detail) })
         }
-        return result(steps, value: value, key: key, dir: journal?.directory)
+        let label = (header["method"] as? String ?? "search") + ((header["space"] as? String).map { " (\($0))" } ?? "")
+        guard case .record(let r) = result(steps, value: value, key: key, dir: journal?.directory) else { return .nil }
+        return .object(DrivenSearchObject(r, name: label))
     }
 
     /// `pool` distinct random DARTS genotypes drawn from the seed (the candidates BRP-NAS ranks).

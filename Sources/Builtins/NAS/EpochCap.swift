@@ -2,22 +2,33 @@ import Interpreter
 import NASLib
 
 /// A training that used every epoch it was allowed while its validation loss was still falling has not converged:
-/// say so (stderr, like other warnings), with the epoch of the best loss and how to allow more.
+/// say so (stderr, like other warnings), with the epoch of the best loss and how to allow more. Said only where more
+/// epochs would help: the loss ends near its best (a best followed by a jump back up is noise, not a fall), and the
+/// learning rate is still a useful fraction of its start (a plateau schedule that cut it 10,000-fold has judged the
+/// training done; more epochs would run at a rate of nearly zero). Said once per training: a result read from the
+/// cache records the warning in provenance.json without repeating it.
 enum EpochCap {
     /// The last epochs in which a new best validation loss counts as "still improving": 5 % of the cap, at least 3.
     static func window(_ cap: Int) -> Int { max(3, cap / 20) }
 
     static func message(_ history: [EpochRecord], cap: Int, what: String) -> String? {
-        guard cap > 0, history.count >= cap, let last = history.last else { return nil }
+        guard cap > 0, history.count >= cap, let last = history.last, let first = history.first else { return nil }
         guard let best = history.indices.min(by: { history[$0].validLoss < history[$1].validLoss }) else { return nil }
         guard best >= history.count - window(cap) else { return nil }
+        guard last.validLoss <= history[best].validLoss * 1.1 else { return nil }
+        guard last.learningRate >= first.learningRate * 1e-4 else { return nil }
         return "\(what) used all \(cap) epochs and its validation loss was still falling "
             + "(best \(String(format: "%.3g", history[best].validLoss)) at epoch \(best + 1), last \(String(format: "%.3g", last.validLoss))); "
             + "it may not have converged: epochs: \(cap * 2) allows more"
     }
 
     static func check(_ c: BuiltinCall, _ history: [EpochRecord], cap: Int, what: String) {
-        if let m = message(history, cap: cap, what: what) { Caching.warn(c, m) }
+        guard let m = message(history, cap: cap, what: what) else { return }
+        if RunContext.of(c.interpreter).calls.last?.cached == true {
+            RunContext.of(c.interpreter).logWarning(m)  // said when it trained; kept in this run's record
+        } else {
+            Caching.warn(c, m)
+        }
     }
 }
 

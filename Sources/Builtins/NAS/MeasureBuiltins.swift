@@ -80,7 +80,7 @@ enum MeasureBuiltins {
         }
         defer { for j in jobs { j.runner?.stop() } }
         for j in jobs where j.todo.count < archs.count && !RunContext.of(c.interpreter).quiet {
-            Progress.log("measure: \(archs.count - j.todo.count) of \(archs.count) models already in \(j.journal.path); measuring \(j.todo.count)\n")
+            c.output.warn("measure: \(archs.count - j.todo.count) of \(archs.count) models already in \(j.journal.path); measuring \(j.todo.count)\n")
         }
         let index = try? context.benchmark().index()
         if jobs.count == 1 { try run(jobs[0], c, index: index) } else { try runInParallel(jobs, c, index: index) }

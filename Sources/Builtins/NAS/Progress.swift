@@ -42,7 +42,7 @@ struct Progress {
         } else if now - max(lastDraw, start) >= Progress.logInterval {
             lastDraw = now
             logged = true
-            Progress.log(line(done, detail, now) + "\n")
+            call.output.warn(line(done, detail, now) + "\n")
         }
     }
 
@@ -58,11 +58,10 @@ struct Progress {
         if drawn { call.output.write("\r\u{1B}[K") }
         if logged {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            Progress.log("\(label) done in \(Progress.duration(elapsed))\n")
+            call.output.warn("\(label) done in \(Progress.duration(elapsed))\n")
         }
     }
 
-    static func log(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     static func duration(_ s: Double) -> String {
         s < 60 ? String(format: "%.0fs", s) : s < 3600 ? String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)

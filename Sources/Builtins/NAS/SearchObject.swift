@@ -104,6 +104,27 @@ final class SearchObject: HostObject, Plottable {
 
     func figure() throws -> Figure { SearchObject.figure([self]) }
 
+    /// One row per trained model of every run: the search, the run's seed, the model's number in the run, its
+    /// NB201 index, its reported accuracy, its latency (ms) when the search has one, whether it meets the limit,
+    /// and the best reported accuracy so far (what the curves plot).
+    func csvRows() -> [Value]? {
+        var rows: [Value] = []
+        let index = try? context.benchmark().index()
+        for t in runs {
+            let curve = t.curve
+            for (i, s) in t.steps.enumerated() {
+                let arch: Value = index.map { .int($0.index(of: s.arch)) } ?? .string(s.arch.description)
+                var fields: [(String, Value)] = [("search", .string(name)), ("seed", .int(t.seed)), ("model", .int(i + 1)),
+                                                 ("arch", arch), ("accuracy", .number(s.accuracy))]
+                fields.append(("latency_ms", s.latency.map { .number($0 * 1000) } ?? .nil))
+                fields.append(("feasible", .bool(s.feasible)))
+                fields.append(("best", curve[i].map(Value.number) ?? .nil))
+                rows.append(.record(Record(fields)))
+            }
+        }
+        return rows
+    }
+
     /// Best accuracy found vs models trained, mean ± std band per search.
     static func figure(_ searches: [SearchObject]) -> Figure {
         var panel = Figure.Panel(title: "Best accuracy found", xlabel: "trained models", ylabel: "best accuracy (%)")

@@ -49,4 +49,10 @@ public enum Figures {
         guard case .object(let o) = v, let p = o as? Plottable, let f = try? p.figure() else { return nil }
         return SVGRenderer().render(f)
     }
+
+    /// A figure as the terminal draws it, without colour (a notebook's text/plain, `jupyter console`).
+    public static func text(_ v: Value, columns: Int = 100) -> String? {
+        guard case .object(let o) = v, let p = o as? Plottable, let f = try? p.figure() else { return nil }
+        return TerminalRenderer(color: false, columns: columns).render(f)
+    }
 }

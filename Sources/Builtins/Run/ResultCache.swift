@@ -220,7 +220,7 @@ enum Caching {
                 run.logCall(c.function.name, args, cached: true)
                 if !run.quiet {
                     let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                    c.output.warn(String(format: "(%@ from cache, %.0f ms; --no-cache recomputes)\n", c.function.name, ms))
+                    c.output.warn(String(format: "(%@ from cache, %.0f ms; %@)\n", c.function.name, ms, run.recomputeHint))
                 }
                 return value
             } catch let stale as Stale {

@@ -8,6 +8,9 @@ public final class RunContext {
     /// Where outputs go: relative `save` paths resolve here (`--out DIR`).
     public var outDir: String?
     public var useCache = true
+    /// How this front end turns the cache off, for the "(from cache)" note: `--no-cache` for a script, `:cache off`
+    /// in the REPL and notebooks.
+    public var recomputeHint = "--no-cache recomputes"
     public var quiet = false
     public var overrides: [(String, String)] = []
     public var initialSeed = 1

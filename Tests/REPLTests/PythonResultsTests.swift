@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// brpsh's results read with pandas (docs/python.md): `Tests/Python/test_results_in_pandas.py` makes a bundle, CSVs
+/// of a search and a comparison, a search journal and a sweep merge, and checks each loads with numeric columns.
+/// Skipped, with the reason, when Python or pandas is missing (scripts/deps test installs pandas).
+@Suite(.serialized) struct PythonResultsTests {
+    static let pandasProblem: String? = {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import pandas"]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return "python3 is not installed" }
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? nil : "Python's pandas is missing (scripts/deps test installs it)"
+    }()
+
+    @Test(.enabled(if: pandasProblem == nil, Comment(rawValue: pandasProblem ?? "")))
+    func resultsLoadIntoPandas() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-m", "unittest", "-v", "Tests/Python/test_results_in_pandas.py"]
+        p.currentDirectoryURL = KernelTests.root
+        var env = ProcessInfo.processInfo.environment
+        env["BRPSH"] = ArtifactTests.binary
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(log)")
+        for name in ["test_compare_csv", "test_search_csv", "test_search_journal", "test_sweep_summary"] {
+            #expect(log.contains(name), "\(name) did not run: \(log)")
+        }
+    }
+}
