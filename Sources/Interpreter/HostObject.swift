@@ -14,6 +14,8 @@ public protocol HostObject: AnyObject {
     func display(terminal: Bool) -> String
     /// A one-line form for inside lists and records (`arch(6111)`).
     func inlineDisplay() -> String
+    /// A member's one-line doc, for help (`help(p)`, `p.predict?`); nil when it has none.
+    func memberDoc(_ name: String) -> String?
     /// The value as plain data (records, lists, numbers) for `json` and `save`; nil if none.
     func plainValue() -> Value?
     /// The value as a tidy table for `save(x, "x.csv")`: records of plain cells (one value per cell, numbers as
@@ -31,6 +33,7 @@ public protocol HostObject: AnyObject {
 
 extension HostObject {
     public func plainValue() -> Value? { nil }
+    public func memberDoc(_ name: String) -> String? { nil }
     public func csvRows() -> [Value]? { nil }
     public var cacheIdentity: Value? { nil }
     public func inlineDisplay() -> String { "<\(typeName)>" }
@@ -41,3 +44,14 @@ extension HostObject {
 
 /// The state a host library keeps per interpreter (the builtins' session: data, run record, caches).
 public protocol HostState: AnyObject {}
+
+/// An object whose members are one table of name and one-line doc: its member names come from the table, so a
+/// member cannot be listed without its doc (help shows them), and a test checks that every doc is written.
+public protocol DocumentedMembers: HostObject {
+    static var memberTable: [(name: String, doc: String)] { get }
+}
+
+extension DocumentedMembers {
+    public var memberNames: [String] { Self.memberTable.map(\.name) }
+    public func memberDoc(_ name: String) -> String? { Self.memberTable.first { $0.name == name }?.doc }
+}

@@ -37,12 +37,15 @@ extension Session {
         return nil
     }
 
-    /// `gcn?`, `?gcn`, `gcn??`: the name asked about.
+    /// `gcn?`, `?gcn`, `gcn??`, `p.predict?`: the name (or dotted path) asked about.
     static func helpQuery(_ line: String) -> String? {
         guard line.hasPrefix("?") || line.hasSuffix("?") else { return nil }
         let name = line.trimmingCharacters(in: ["?", " "])
-        guard let first = name.first, first.isLetter || first == "_",
-              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ part in
+            guard let first = part.first, first.isLetter || first == "_" else { return false }
+            return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        }) else { return nil }
         return name
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The built `brpsh` binary in a real pseudo-terminal (tmux): prompts, history across two
 /// sessions, completion, carets and Ctrl-C. CI installs tmux; without it the test is skipped.
@@ -64,6 +65,27 @@ import Testing
         try pane.wait(for: "is not a regular file; history is kept for this session only")
         try pane.type("20 + 22\r")
         try pane.wait(for: "Out[1]: 42")
+    }
+
+    /// A warning after a training's progress line starts on a line of its own (it used to run on from the progress:
+    /// `… ETA 0swarning: gcn(...)`).
+    @Test(.enabled(if: tmux != nil && TestData.available, "tmux is not installed, or no benchmark data"))
+    func warningAfterProgressStartsItsOwnLine() throws {
+        let tmux = try #require(Self.tmux)
+        let history = NSTemporaryDirectory() + "brpsh-history-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        let pane = try Pane(tmux: tmux, history: history)
+        defer { pane.close() }
+        // A 2-epoch training of 30 models: its progress line is drawn, then it warns (unconverged, failed).
+        try pane.type(":cache off\r")
+        try pane.wait(for: "In [1]:", count: 2)
+        try pane.type("p = gcn(device: \"d-cpu\", n: 30, valid: 10, epochs: 2, hidden: 8, seed: 1)\r")
+        try pane.wait(for: "In [2]:", timeout: 60)
+        let screen = try pane.screen()
+        #expect(screen.contains("warning: gcn("), "\(screen)")
+        for line in screen.split(separator: "\n") where line.contains("warning:") {
+            #expect(line.hasPrefix("warning:"), "a warning ran on from another line: \(line)")
+        }
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed (scripts/deps test installs it)"))

@@ -33,7 +33,7 @@ extension CoreBuiltins {
 }
 
 /// The results of `repeat`: displayed as mean ± std of their numeric fields.
-final class RunsObject: HostObject {
+final class RunsObject: HostObject, DocumentedMembers {
     let results: [Value]
     let seeds: [Int]
     init(_ results: [Value], seeds: [Int]) {
@@ -42,7 +42,13 @@ final class RunsObject: HostObject {
     }
 
     var typeName: String { "runs" }
-    var memberNames: [String] { ["results", "seeds", "summary", "mean", "std"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("results", "each run's value, in seed order"),
+        ("seeds", "the seeds the runs used"),
+        ("summary", "mean, std, min and max of every number the runs returned"),
+        ("mean", "the mean over runs of the value (or of each field)"),
+        ("std", "the standard deviation over runs (n − 1)"),
+    ]
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -119,11 +125,13 @@ enum TableObjectLike {
     static func make(_ rows: [Value]) -> HostObject { RecordsObject(rows) }
 }
 
-final class RecordsObject: HostObject {
+final class RecordsObject: HostObject, DocumentedMembers {
     let rows: [Value]
     init(_ rows: [Value]) { self.rows = rows }
-    var typeName: String { "table" }
-    var memberNames: [String] { ["rows"] }
+    var typeName: String { "records" }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("rows", "the records, as a list"),
+    ]
     func member(_ name: String) throws -> Value? { name == "rows" ? .list(rows) : nil }
     func display() -> String { Table(records: rows)?.render() ?? "(empty table)" }
     func plainValue() -> Value? { .list(rows) }

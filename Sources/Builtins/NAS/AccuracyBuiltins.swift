@@ -208,7 +208,7 @@ protocol RankedObject {
     var signal: AccuracySignal { get }
 }
 
-final class AccuracyObject: HostObject, RankedObject {
+final class AccuracyObject: HostObject, DocumentedMembers, RankedObject {
     let predictor: AccuracyRegressor
     let signal: AccuracySignal
     let name: String
@@ -223,7 +223,13 @@ final class AccuracyObject: HostObject, RankedObject {
     }
 
     var typeName: String { "gcn_acc" }
-    var memberNames: [String] { ["signal", "train", "history", "predict", "rank"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("signal", "the accuracy it was trained on"),
+        ("train", "its training archs"),
+        ("history", "loss and learning rate per epoch"),
+        ("predict", "a.predict(archs): predicted accuracies"),
+        ("rank", "a.rank(k): the k archs it ranks best"),
+    ]
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -246,7 +252,7 @@ final class AccuracyObject: HostObject, RankedObject {
     func inlineDisplay() -> String { "gcn_acc" }
 }
 
-final class PairObject: HostObject, RankedObject {
+final class PairObject: HostObject, DocumentedMembers, RankedObject {
     let predictor: PairPredictor
     let signal: AccuracySignal
     let name: String
@@ -261,7 +267,13 @@ final class PairObject: HostObject, RankedObject {
     }
 
     var typeName: String { "brp_predictor" }
-    var memberNames: [String] { ["signal", "train", "history", "rank", "compare"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("signal", "the accuracy it was trained on"),
+        ("train", "its training archs"),
+        ("history", "loss per epoch"),
+        ("rank", "b.rank(k): the k archs it ranks best (by pairwise wins)"),
+        ("compare", "b.compare(a1, a2): the probability that a1 is better than a2"),
+    ]
 
     func member(_ name: String) throws -> Value? {
         switch name {

@@ -3,7 +3,7 @@ import Lang
 import NASLib
 
 /// An NB201 architecture in the language: `arch(6111)`, `arch("|...|")`, `arch([3,3,3,3,3,3])`.
-final class ArchObject: HostObject {
+final class ArchObject: HostObject, DocumentedMembers {
     let arch: NB201Arch
     let context: NASContext
 
@@ -14,11 +14,22 @@ final class ArchObject: HostObject {
 
     var typeName: String { "arch" }
 
-    static let members = [
-        "index", "str", "vector", "naslib", "ops", "connected", "flops", "params", "unique", "graph", "neighbors",
-        "latency", "accuracy", "cost",
+    static let memberTable: [(name: String, doc: String)] = [
+        ("index", "the NB201 index (0...15624)"),
+        ("str", "the NB201 arch string"),
+        ("vector", "the six op codes, eagle's order"),
+        ("naslib", "the six op codes, NASLib's order"),
+        ("ops", "the six op names"),
+        ("connected", "whether input reaches output"),
+        ("flops", "multiply-adds of the CIFAR-10 network"),
+        ("params", "parameters of the CIFAR-10 network"),
+        ("unique", "the string of its isomorphism class"),
+        ("graph", "the cell as nodes and edges"),
+        ("neighbors", "the archs one op away"),
+        ("latency", "a.latency(device): its latency on a device"),
+        ("accuracy", "a.accuracy(dataset): its benchmark accuracy"),
+        ("cost", "a.cost(dataset): FLOPs and params on a dataset"),
     ]
-    var memberNames: [String] { ArchObject.members }
 
     func index() throws -> Int { try nas { try context.benchmark().index().index(of: arch) } }
 

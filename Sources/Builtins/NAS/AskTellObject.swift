@@ -70,7 +70,7 @@ extension AskTellBuiltins {
 }
 
 /// A BRP-NAS session in the language, type-erased over the space.
-final class AskTellObject: HostObject, Plottable {
+final class AskTellObject: HostObject, DocumentedMembers, Plottable {
     let ask: (Int) throws -> [Value]
     let answer: (Value, Double?) throws -> Void
     let state: () -> (history: [(Value, String, Double?)], finished: Bool, stage: String)
@@ -136,8 +136,17 @@ final class AskTellObject: HostObject, Plottable {
         state = { (session.history.map { (value($0.arch), key($0.arch), $0.accuracy) }, session.finished, stage()) }
     }
 
-    var typeName: String { "search" }
-    var memberNames: [String] { ["ask", "tell", "fail", "best", "history", "finished", "stage", "curve"] }
+    var typeName: String { "search session" }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("ask", "s.ask(n): the next n models to evaluate"),
+        ("tell", "s.tell(a, accuracy): an evaluated model's accuracy"),
+        ("fail", "s.fail(a): a model whose evaluation failed for good"),
+        ("best", "the best model told so far and its accuracy"),
+        ("history", "every model told, in order, with its accuracy"),
+        ("finished", "whether the budget is used"),
+        ("stage", "where the search is (BRP-NAS's iteration)"),
+        ("curve", "the best accuracy after each told model"),
+    ]
 
     func member(_ name: String) throws -> Value? {
         switch name {

@@ -3,12 +3,15 @@ import Lang
 import NASLib
 
 /// `compare(a, b, ...)`: searches side by side.
-final class ComparisonObject: HostObject, Plottable {
+final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
     let searches: [SearchObject]
     init(_ s: [SearchObject]) { searches = s }
 
     var typeName: String { "comparison" }
-    var memberNames: [String] { ["rows", "searches"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("rows", "one row per search: best accuracy (mean ± std) at round budgets, models to the optimum"),
+        ("searches", "the searches compared"),
+    ]
 
     /// The round budgets below the longest run, and always the longest run's own budget (a search of 60 models
     /// reports "best after 60 models"; its last column is best@60).

@@ -17,6 +17,17 @@ final class DrivenSearchObject: HostObject {
     var typeName: String { "driven search" }
     var memberNames: [String] { record.keys }
     func member(_ name: String) throws -> Value? { record[name] }
+    func memberDoc(_ name: String) -> String? { DrivenSearchObject.docs[name] }
+
+    static let docs: [String: String] = [
+        "best": "the best accuracy evaluated", "best_arch": "the model that got it, in full",
+        "evaluated": "models evaluated (repeats and failures included)", "failed": "evaluations that failed for good",
+        "from_journal": "results answered from the journal (a resumed search)",
+        "repeats": "models proposed again, answered with their first result",
+        "curve": "the best accuracy after each evaluated model",
+        "history": "every evaluation in proposal order: id, arch, accuracy, status, seconds, attempts, metrics",
+        "dir": "the search's journal directory",
+    ]
     func plainValue() -> Value? { .record(record) }
     func inlineDisplay() -> String { "driven search(\(name))" }
 
@@ -42,8 +53,7 @@ final class DrivenSearchObject: HostObject {
         let rows = ranked.prefix(5).map { m -> Value in
             var arch = m.row["arch"].map { Format.str($0) } ?? ""
             if arch.count > 72 { arch = String(arch.prefix(71)) + "…" }
-            return .record(Record([("model", .string("#\(m.id)")), ("accuracy", .number(m.accuracy)),
-                                   ("seconds", m.row["seconds"] ?? .nil), ("arch", .string(arch))]))
+            return .record(Record([("model", .string("#\(m.id)")), ("accuracy", .number(m.accuracy)), ("arch", .string(arch))]))
         }
         let table = Table(records: rows)?.render() ?? ""
         let more = ranked.count > 5 ? "\n(the best 5 of \(ranked.count); r.history has every model, r.best_arch the best in full)" : ""

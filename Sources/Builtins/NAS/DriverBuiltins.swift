@@ -214,11 +214,17 @@ enum DriverBuiltins {
 }
 
 /// `run("python3 train.py {arch}")`: an evaluator for searches.
-final class EvaluatorObject: HostObject {
+final class EvaluatorObject: HostObject, DocumentedMembers {
     let command: EvaluationCommand
     init(_ command: EvaluationCommand) { self.command = command }
     var typeName: String { "evaluator" }
-    var memberNames: [String] { ["command", "timeout", "retries", "parallel", "slurm"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("command", "the command line per model"),
+        ("timeout", "the time an attempt may take"),
+        ("retries", "attempts after a failed one"),
+        ("parallel", "evaluations at a time"),
+        ("slurm", "whether each attempt is a Slurm job"),
+    ]
     func member(_ name: String) throws -> Value? {
         switch name {
         case "command": return .string(command.template)

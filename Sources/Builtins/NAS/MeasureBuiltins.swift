@@ -213,7 +213,7 @@ final class ParallelMeasure: @unchecked Sendable {
 }
 
 /// A latency table the user measured or loaded: a device of its own, identified by its values.
-final class MeasuredTableObject: HostObject {
+final class MeasuredTableObject: HostObject, DocumentedMembers {
     let table: MetricTable
     let device: Device
     let journal: MeasurementJournal?
@@ -264,7 +264,19 @@ final class MeasuredTableObject: HostObject {
     }
 
     var typeName: String { "latency table" }
-    var memberNames: [String] { ["name", "count", "failed", "device", "latencies", "cost", "dir", "machine", "settings", "save", "records"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("name", "the table's device name"),
+        ("count", "models measured"),
+        ("failed", "models whose measurement failed"),
+        ("device", "what was measured (this CPU or a runner's device)"),
+        ("latencies", "the latency of each model asked for, in order"),
+        ("cost", "wall time spent per model (building, warm-up, timing)"),
+        ("dir", "the measurement's journal directory"),
+        ("machine", "the machine it was measured on"),
+        ("settings", "how it was timed: runs, per_run, warm-up, threads"),
+        ("save", "t.save(\"x.pickle\"): writes LatBench's format"),
+        ("records", "one record per model: arch, latency, samples"),
+    ]
 
     var failed: [NB201Arch] { archs.filter { journal?.models[$0]?.error != nil } }
 

@@ -21,7 +21,7 @@ extension LayerwiseObject: LatencyModel {
 }
 
 /// `truth(device)`: the measured latency, as a predictor (the oracle's reference: no error).
-final class TruthObject: HostObject, LatencyModel {
+final class TruthObject: HostObject, DocumentedMembers, LatencyModel {
     let device: Device
     let context: NASContext
     init(_ d: Device, _ c: NASContext) {
@@ -30,7 +30,10 @@ final class TruthObject: HostObject, LatencyModel {
     }
     var modelName: String { "truth" }
     var typeName: String { "truth" }
-    var memberNames: [String] { ["device", "predict"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("device", "the device"),
+        ("predict", "t.predict(archs): the measured latencies"),
+    ]
     func latencies(_ archs: [NB201Arch]) throws -> [Double] {
         let t = try nas { try context.benchmark().table(device) }
         return archs.map { t[$0] ?? .nan }

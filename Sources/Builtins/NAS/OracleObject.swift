@@ -3,7 +3,7 @@ import Lang
 import NASLib
 
 /// The result of `oracle(...)`: per predictor, one row per threshold.
-final class OracleObject: HostObject, Plottable {
+final class OracleObject: HostObject, DocumentedMembers, Plottable {
     struct Result {
         let name: String
         let device: Device
@@ -22,7 +22,12 @@ final class OracleObject: HostObject, Plottable {
     }
 
     var typeName: String { "oracle" }
-    var memberNames: [String] { ["rows", "summary", "predictors", "thresholds"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("rows", "per predictor and latency limit: the model picked, its accuracy and latency, and the true optimum"),
+        ("summary", "per predictor: how often it met the limit and the accuracy it gave up"),
+        ("predictors", "the predictors compared"),
+        ("thresholds", "the latency limits"),
+    ]
 
     func arch(_ a: NB201Arch?) -> Value { a.map { .object(ArchObject($0, context)) } ?? .nil }
 

@@ -61,7 +61,7 @@ func archList(_ v: Value, _ context: NASContext, _ c: BuiltinCall, _ name: Strin
 }
 
 /// A trained GCN latency predictor in the language (`p = gcn(device: "d-cpu")`).
-final class GCNObject: HostObject {
+final class GCNObject: HostObject, DocumentedMembers {
     let predictor: LatencyPredictor
     let device: Device
     let context: NASContext
@@ -73,9 +73,20 @@ final class GCNObject: HostObject {
     }
 
     var typeName: String { "gcn" }
-    var memberNames: [String] {
-        ["device", "test", "metrics", "history", "predict", "save", "spec", "epochs", "seconds", "train", "valid", "test_archs"]
-    }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("device", "the device it predicts"),
+        ("test", "its accuracy on the test models: Spearman, Kendall, within ±1/5/10 %"),
+        ("metrics", "p.metrics(archs): the same on other models"),
+        ("history", "loss and learning rate per epoch"),
+        ("predict", "p.predict(archs): predicted latencies"),
+        ("save", "p.save(\"p.gcn\"): writes it; gcn(file:) reads it back"),
+        ("spec", "how it was trained: n, seed, epochs, layers, ..."),
+        ("epochs", "epochs trained"),
+        ("seconds", "training time"),
+        ("train", "its training archs"),
+        ("valid", "its validation archs"),
+        ("test_archs", "its test archs"),
+    ]
 
     func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
 
@@ -153,7 +164,7 @@ final class GCNObject: HostObject {
 }
 
 /// The layer-wise baseline in the language.
-final class LayerwiseObject: HostObject {
+final class LayerwiseObject: HostObject, DocumentedMembers {
     let predictor: LayerwisePredictor
     let device: Device
     let context: NASContext
@@ -165,7 +176,13 @@ final class LayerwiseObject: HostObject {
     }
 
     var typeName: String { "layerwise" }
-    var memberNames: [String] { ["device", "test", "metrics", "predict", "costs"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("device", "the device it predicts"),
+        ("test", "its accuracy on the test models: Spearman, Kendall, within ±1/5/10 %"),
+        ("metrics", "l.metrics(archs): the same on other models"),
+        ("predict", "l.predict(archs): predicted latencies"),
+        ("costs", "the fitted cost of each layer kind"),
+    ]
 
     func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
 

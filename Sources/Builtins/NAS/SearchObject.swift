@@ -4,7 +4,7 @@ import Lang
 import NASLib
 
 /// The result of a search (BRP-NAS or a baseline), over one or more runs.
-final class SearchObject: HostObject, Plottable {
+final class SearchObject: HostObject, DocumentedMembers, Plottable {
     let name: String
     let runs: [SearchTrace]
     let problem: SearchProblem
@@ -18,7 +18,15 @@ final class SearchObject: HostObject, Plottable {
     }
 
     var typeName: String { "search" }
-    var memberNames: [String] { ["name", "runs", "best", "curve", "summary", "optimum", "trace"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("name", "the search's label"),
+        ("runs", "one record per run: seed, models trained, best accuracy and model, its rank, models to the optimum"),
+        ("best", "the best accuracy found, mean over runs"),
+        ("curve", "best accuracy after each trained model: mean and std over runs"),
+        ("summary", "the curve at round budgets (10, 25, 50, ...)"),
+        ("optimum", "the best accuracy in the benchmark (what to_optimum counts towards)"),
+        ("trace", "every trained model in order: arch, accuracy, latency, whether it meets the limit"),
+    ]
 
     /// Budgets reported in summaries: 10, 25, 50, 100, 200, 300, ... up to the longest run.
     var checkpoints: [Int] {

@@ -3,12 +3,18 @@ import NASLib
 
 /// The NAS-Bench-201 space: `s = space("nb201")`, `len(s)`, `s.all`, `s.sample(10, seed: 1)`,
 /// `for a in s { ... }` (in official index order).
-final class SpaceObject: HostObject {
+final class SpaceObject: HostObject, DocumentedMembers {
     let context: NASContext
     init(_ context: NASContext) { self.context = context }
 
     var typeName: String { "space" }
-    var memberNames: [String] { ["name", "size", "all", "connected", "sample"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("name", "the space's name"),
+        ("size", "how many archs it has"),
+        ("all", "every arch"),
+        ("connected", "the archs whose input reaches the output"),
+        ("sample", "s.sample(n, seed:): n distinct random archs"),
+    ]
 
     /// Archs in official index order (needs the NB201 table), else in code order.
     func archs() throws -> [NB201Arch] {

@@ -1,12 +1,15 @@
 import Interpreter
 
 /// `table(x)`: a value shown as an aligned table (its plain value is the list of records).
-final class TableObject: HostObject {
+final class TableObject: HostObject, DocumentedMembers {
     let records: [Value]
     init(_ records: [Value]) { self.records = records }
 
     var typeName: String { "table" }
-    var memberNames: [String] { ["rows", "columns"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("rows", "the rows, as records"),
+        ("columns", "the column names"),
+    ]
 
     func member(_ name: String) throws -> Value? {
         switch name {

@@ -7,12 +7,16 @@ protocol Plottable {
 }
 
 /// A figure in the language: drawn on the terminal, saved as SVG with `save(fig, "f.svg")`.
-final class FigureObject: HostObject, Plottable {
+final class FigureObject: HostObject, DocumentedMembers, Plottable {
     let value: Figure
     init(_ f: Figure) { value = f }
 
     var typeName: String { "figure" }
-    var memberNames: [String] { ["svg", "panels", "save"] }
+    static let memberTable: [(name: String, doc: String)] = [
+        ("svg", "the figure as SVG text"),
+        ("panels", "how many panels it has"),
+        ("save", "f.save(\"file.svg\"): writes it (also save(f, file))"),
+    ]
 
     func figure() throws -> Figure { value }
 
