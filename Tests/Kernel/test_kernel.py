@@ -269,9 +269,12 @@ class PapermillTests(unittest.TestCase):
         import sys
         import tempfile
         with tempfile.TemporaryDirectory() as tmp:
+            import shutil
             site = os.path.join(tmp, "site")
+            # Built from a copy: pip writes build/ and egg-info/ next to the sources it builds.
+            package = shutil.copytree(os.path.join(ROOT, "python", "brpsh-papermill"), os.path.join(tmp, "package"))
             subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", site,
-                            os.path.join(ROOT, "python", "brpsh-papermill")], check=True)
+                            package], check=True)
             nb = nbformat.v4.new_notebook()
             nb.metadata["kernelspec"] = {"name": "brpsh", "display_name": "brpsh", "language": "brpsh"}
             params = nbformat.v4.new_code_cell('n = 1\nfast = false\nname = "x"\nlabel = "a"\nK = [0]\nnote = ""')

@@ -7,16 +7,19 @@ import Testing
 /// nbclient. The kernelspec is installed into a scratch prefix first (`brpsh kernel install --prefix`). Skipped,
 /// with the reason, when the Python packages are missing (scripts/deps test installs them).
 @Suite(.serialized) struct KernelTests {
-    static let pythonProblem: String? = {
+    static let pythonProblem = missingPython(["jupyter_client", "jupyter_kernel_test", "nbclient", "nbformat", "papermill"])
+
+    /// Why Python tests cannot run (python3 or one of `modules` missing), or nil; the reason a skipped test reports.
+    static func missingPython(_ modules: [String]) -> String? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import jupyter_client, jupyter_kernel_test, nbclient, nbformat, papermill"]
+        p.arguments = ["python3", "-c", "import " + modules.joined(separator: ", ")]
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return "python3 is not installed" }
         p.waitUntilExit()
         return p.terminationStatus == 0 ? nil
-            : "Python's jupyter_client, jupyter_kernel_test, nbclient, nbformat or papermill is missing (scripts/deps test installs them)"
-    }()
+            : "Python's \(modules.joined(separator: ", ")) (one of them) is missing (scripts/deps test installs them)"
+    }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

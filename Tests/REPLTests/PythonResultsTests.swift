@@ -5,15 +5,7 @@ import Testing
 /// of a search and a comparison, a search journal and a sweep merge, and checks each loads with numeric columns.
 /// Skipped, with the reason, when Python or pandas is missing (scripts/deps test installs pandas).
 @Suite(.serialized) struct PythonResultsTests {
-    static let pandasProblem: String? = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import pandas"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return "python3 is not installed" }
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? nil : "Python's pandas is missing (scripts/deps test installs it)"
-    }()
+    static let pandasProblem = KernelTests.missingPython(["pandas"])
 
     @Test(.enabled(if: pandasProblem == nil, Comment(rawValue: pandasProblem ?? "")))
     func resultsLoadIntoPandas() throws {
