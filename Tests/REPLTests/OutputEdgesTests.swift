@@ -1,3 +1,4 @@
+@testable import App
 import Foundation
 import Testing
 
@@ -47,5 +48,20 @@ import Testing
         #expect(out.contains("gcn (gcn(d-cpu)): fields and methods") && out.contains("  test_archs  its test archs"), "\(out)")
         #expect(out.contains("p.predict: gcn member — p.predict(archs): predicted latencies"), "\(out)")
         #expect(out.contains("Gives a gcn with: device, test, metrics"), "\(out)")
+    }
+
+    /// The convergence warning is said once per training: a result read from the cache records it in provenance.json
+    /// without saying it again.
+    @Test(.needsData) func convergenceWarningOncePerTraining() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let code = "p = gcn(device: \"d-cpu\", n: 30, valid: 10, epochs: 2, hidden: 8, seed: 1)"
+        let env = ["BRPSH_CACHE": dir + "/cache"]
+        let (_, _, trained) = try ArtifactTests.brpsh(["-c", code], env: env, cwd: dir)
+        #expect(trained.contains("used all 2 epochs"), "\(trained)")
+        let (_, _, cached) = try ArtifactTests.brpsh(["-c", code, "--out", "b"], env: env, cwd: dir)
+        #expect(cached.contains("(gcn from cache") && !cached.contains("used all 2 epochs"), "\(cached)")
+        let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        #expect((provenance["warnings"] as? [String])?.contains { $0.contains("used all 2 epochs") } == true, "\(provenance["warnings"] ?? "")")
     }
 }
