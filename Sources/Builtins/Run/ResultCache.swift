@@ -53,7 +53,7 @@ public struct ResultCache {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let markerPath = (directory as NSString).appendingPathComponent(Self.marker)
         if !FileManager.default.fileExists(atPath: markerPath) {
-            FileManager.default.createFile(
+            _ = FileManager.default.createFile(
                 atPath: markerPath, contents: Data("brpsh result cache: entries are <sha256>.bin; brpsh removes only those\n".utf8))
         }
         let tmp = path(key, ext) + ".tmp\(getpid())"
