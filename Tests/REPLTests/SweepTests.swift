@@ -271,6 +271,20 @@ import TestSupport
         #expect((state["reason"] as? String)?.contains("stopped by SIGTERM") == true, "\(state)")
     }
 
+    /// A sweep prepares its script as `brpsh run` does (the Pipeline): a command statement such as `load latbench`
+    /// is fine; a script the static check refuses is refused before any task exists.
+    @Test func sweepPreparesTheScriptAsRunDoes() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "load latbench\nseed = 1\nprint(seed)\n".write(toFile: dir + "/load.brp", atomically: true, encoding: .utf8)
+        let (ok, out, err) = try Self.brpsh(["sweep", "load.brp", "--over", "seed=1..2", "--out", "s", "--dry-run"], cwd: dir)
+        #expect(ok == 0 && out.contains("2 of 2 tasks would run"), "\(out)\(err)")
+        try "seed = 1\np = gcn(device: \"m-gpx\")\n".write(toFile: dir + "/bad.brp", atomically: true, encoding: .utf8)
+        let (bad, _, err2) = try Self.brpsh(["sweep", "bad.brp", "--over", "seed=1..2", "--out", "b", "--dry-run"], cwd: dir)
+        #expect(bad != 0 && err2.contains("unknown device \"m-gpx\""), "\(err2)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b/tasks"))
+    }
+
     @Test func printCommandsAndDryRun() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -143,12 +143,15 @@ enum SweepStart {
             throw ValidationError("\(clash.name) is both --set and --over")
         }
         let points = try SweepGrid.points(variables)
-        // The script must parse and assign every swept name (seed may instead be brpsh's default seed).
-        let parsed = Parser.parse(SourceFile(name: script, text: text))
-        if let d = parsed.diagnostics.first(where: { $0.severity == .error }) {
-            throw ValidationError("\(script) does not parse: \(d.description)")
+        // The script must prepare as `brpsh run` prepares it (the Pipeline: commands such as `load latbench`, the
+        // static check) and assign every swept name (seed may instead be brpsh's default seed).
+        let program: Program
+        switch Pipeline(interpreter: App.makeInterpreter(App.Settings(), interactive: false)).prepare(SourceFile(name: script, text: text)) {
+        case .ready(let p): program = p
+        case .failed(let failure): throw ValidationError("\(script) does not run: \(failure.description)")
+        case .incomplete: throw ValidationError("\(script) ends inside an open bracket or block")
         }
-        let assigned = Set(Overrides.assignedNames(parsed.program))
+        let assigned = Set(Overrides.assignedNames(program))
         var seedBy = "set"
         for v in variables + fixed.map({ SweepVariable(name: $0.name, values: [$0.value]) }) where !assigned.contains(v.name) {
             if v.name == SweepVariable.replicate {
