@@ -38,8 +38,9 @@ public struct Interrupted: Error, CustomStringConvertible {
     public var description: String { "interrupted" }
 }
 
-/// Non-local control flow, carried by Swift's error mechanism.
-enum ControlFlow: Error {
+/// Non-local control flow, carried by Swift's error mechanism. Sendable, unchecked: it is thrown and caught on the
+/// thread that runs the interpreter, never sent to another (its value may hold objects that are not Sendable).
+enum ControlFlow: Error, @unchecked Sendable {
     case breakLoop
     case continueLoop
     case returnValue(Value)

@@ -73,7 +73,7 @@ enum BarsAndHeat {
          BuiltinParameter("digits", .int, default: .int(3), "decimals shown in the cells")],
         doc: "A heat map of a matrix with its values in the cells (e.g. Table S4's correlations).") { c in
         let rowLabels = try c.list("rows").map(Format.str)
-        let colLabels = try c.isNil("cols") ? rowLabels : try c.list("cols").map(Format.str)
+        let colLabels = try c.isNil("cols") ? rowLabels : c.list("cols").map(Format.str)
         let values = try c.list("values").map { row -> [Double] in
             guard case .list(let xs) = row else { throw c.fail("values", "each row must be a list of numbers, got \(row.describeForError)") }
             return try xs.map { v in

@@ -103,10 +103,11 @@ public struct SearchDriver<Session: AskTellSession> {
         let work = ConcurrentEvaluations(todo: todo, batch: batch, ids: ids, keys: keys, outcomes: start, journal: journal,
                                          evaluate: evaluate)
         let group = DispatchGroup()
+        let job = WorkerJob(work.work)  // not generic: a thread's closure captures no generic type
         for _ in 0..<min(parallel, todo.count) {
             group.enter()
             Thread {
-                work.work()
+                job.run()
                 group.leave()
             }.start()
         }
@@ -126,6 +127,12 @@ public struct SearchDriver<Session: AskTellSession> {
 /// The evaluations of one batch shared by the worker threads.
 // Sendable, unchecked: every mutable field is read and written under `lock`; the evaluate closure is called from
 // several threads only for external commands (each call spawns its own process), never for a brpsh function.
+/// A worker thread's body. Sendable, unchecked: `run` is `ConcurrentEvaluations.work`, which takes its lock.
+final class WorkerJob: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
+}
+
 final class ConcurrentEvaluations<Model>: @unchecked Sendable {
     let lock = NSLock()
     let todo: [Int], batch: [Model], ids: [Int], keys: [String]

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The element types of NASLib's tensors: Float and Double, each with its BLAS GEMM.
-public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable where Self.RawSignificand: FixedWidthInteger {
+public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where Self.RawSignificand: FixedWidthInteger {
     /// The precision's name (`float32`, `float64`).
     static var precisionName: String { get }
     static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
