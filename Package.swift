@@ -31,8 +31,15 @@ let package = Package(
             name: "NASLib",
             dependencies: ["CBLAS", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/NASLib"),
-        // The only bridge between the language and NASLib.
-        .target(name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins"),
+        // The only bridge between the language and NASLib. BuildIdentity gives it the sources' SHA-256 (provenance).
+        .target(
+            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins",
+            plugins: ["BuildIdentity"]),
+        // What a binary was built from, generated at build time (Plugins/): a tool and the build plugin that runs it.
+        .executableTarget(
+            name: "brpsh-identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Plugins/IdentityTool"),
+        .plugin(name: "BuildIdentity", capability: .buildTool(), dependencies: ["brpsh-identity"], path: "Plugins/BuildIdentity"),
         // Session, line reader, completion. Never Builtins.
         .target(name: "REPL", dependencies: ["Interpreter", "Lang", "CEditLine"], path: "Sources/REPL"),
         // Jupyter's messaging protocol: the wire form of a message, signing, replay refusal.

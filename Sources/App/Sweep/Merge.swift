@@ -202,7 +202,8 @@ enum SweepMerge {
             }
             try checkPoint(p, spec)
             let b = p["brpsh"] as? [String: Any]
-            let id = "\(b?["version"] as? String ?? "?") \(b?["commit"] as? String ?? "")"
+            // The sources' SHA-256 (a run's record before it named the git commit: read too).
+            let id = "\(b?["version"] as? String ?? "?") \(b?["sources"] as? String ?? b?["commit"] as? String ?? "")"
             if let (first, firstTask) = commit, first != id {
                 throw ValidationError("tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged")
             }

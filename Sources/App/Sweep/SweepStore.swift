@@ -18,7 +18,7 @@ struct SweepSpec: Codable, Equatable {
     /// The script's absolute path and the SHA-256 of its text.
     var script: String
     var scriptSHA256: String
-    /// "brpsh VERSION commit C" (or the executable's SHA-256 where no checkout is known).
+    /// "brpsh VERSION sources SHA256" (`Provenance.identity`: fixed when the binary was built).
     var brpsh: String
     /// The data directory and the SHA-256 over its files' names and hashes.
     var dataDirectory: String
@@ -231,11 +231,7 @@ enum SweepJSON {
 
 /// What a sweep's results depend on besides the script: this brpsh and the data.
 enum SweepIdentity {
-    static var brpsh: String {
-        if let c = Provenance.commit { return "brpsh \(Provenance.version) commit \(c)" }
-        let exe = DataLocation.currentExecutable() ?? CommandLine.arguments[0]
-        return "brpsh \(Provenance.version) executable sha256 \(SHA256Hex.file(exe))"
-    }
+    static var brpsh: String { Provenance.identity }
 
     /// The data directory brpsh would read and a SHA-256 over every file's relative path and SHA-256.
     static func data() -> (directory: String, fingerprint: String) {

@@ -8,28 +8,13 @@ import NASLib
 public enum Provenance {
     public static let version = "0.1.0"
 
-    /// The git commit of the brpsh checkout the binary was built in (binaries live in
-    /// `<checkout>/.build/...`), or nil.
-    public static var commit: String? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                p.arguments = ["git", "-C", dir.path, "rev-parse", "HEAD"]
-                let pipe = Pipe()
-                p.standardOutput = pipe
-                p.standardError = FileHandle.nullDevice
-                guard (try? p.run()) != nil else { return nil }
-                let out = pipe.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                let s = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                return p.terminationStatus == 0 && !s.isEmpty ? s : nil
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
+    /// What this binary was built from: the SHA-256 of brpsh's Swift sources, computed when it was built (the
+    /// BuildIdentity build plugin), so it names the same sources on every machine that builds them and never changes
+    /// under a running sweep (it used to be the git HEAD of the checkout around the binary, asked at run time).
+    public static let sources = BuildIdentity.sourceSHA256
+
+    /// "brpsh 0.1.0 sources 1a2b...": what sweeps and merges compare.
+    public static var identity: String { "brpsh \(version) sources \(sources)" }
 
     static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
 
@@ -61,7 +46,7 @@ public enum Provenance {
             Value.record(Record([("builtin", .string(c.name)), ("arguments", c.arguments), ("from_cache", .bool(c.cached))]))
         }
         return .record(Record([
-            ("brpsh", .record(Record([("version", .string(version)), ("commit", commit.map(Value.string) ?? .nil)]))),
+            ("brpsh", .record(Record([("version", .string(version)), ("sources", .string(sources))]))),
             ("command", .list(arguments.map(Value.string))),
             ("script", .record(Record([("path", script.map(Value.string) ?? .nil), ("sha256", .string(SHA256.hex(scriptText)))]))),
             ("seed", .int(run.initialSeed)),
