@@ -36,9 +36,7 @@ let package = Package(
             name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins",
             plugins: ["BuildIdentity"]),
         // What a binary was built from, generated at build time (Plugins/): a tool and the build plugin that runs it.
-        .executableTarget(
-            name: "brpsh-identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            path: "Plugins/IdentityTool"),
+        .executableTarget(name: "brpsh-identity", path: "Plugins/IdentityTool"),
         .plugin(name: "BuildIdentity", capability: .buildTool(), dependencies: ["brpsh-identity"], path: "Plugins/BuildIdentity"),
         // Session, line reader, completion. Never Builtins.
         .target(name: "REPL", dependencies: ["Interpreter", "Lang", "CEditLine"], path: "Sources/REPL"),
