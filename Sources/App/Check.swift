@@ -167,9 +167,8 @@ struct CheckTarget {
 
     /// The recorded `--set` overrides and seed the run was made with (the rerun uses them).
     var recordedOverrides: [Override] {
-        ((provenance?["overrides"] as? [String: Any]) ?? [:]).keys.sorted().compactMap { k in
-            (provenance?["overrides"] as? [String: Any])?[k].flatMap { $0 as? String }.map { Override(name: k, text: $0) }
-        }
+        let recorded = provenance?["overrides"] as? [String: Any] ?? [:]
+        return recorded.keys.sorted().compactMap { k in (recorded[k] as? String).map { Override(name: k, text: $0) } }
     }
     var recordedSeed: Int? { provenance?["seed"] as? Int }
     var recordedKernel: String? { (provenance?["blas"] as? [String: Any])?["kernel"] as? String }

@@ -19,10 +19,7 @@ public enum Builtins {
     /// Each call of these builtins records the files it reads (`ReadRecorder`): a cached result lists every file its
     /// call read, from argument checks to the computation, and is used only while they are unchanged.
     static func recordingReads(_ builtins: [BuiltinFunction]) -> [BuiltinFunction] {
-        builtins.map { f in
-            BuiltinFunction(f.name, f.parameters, variadic: f.variadic, doc: f.doc, command: f.isCommand,
-                            category: f.category) { c in try NASContext.of(c).reads.recording { try f.body(c) }.value }
-        }
+        builtins.map { $0.wrapping { body, c in try NASContext.of(c).reads.recording { try body(c) }.value } }
     }
 
     /// A fresh interpreter with every builtin registered.

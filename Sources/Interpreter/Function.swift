@@ -48,10 +48,16 @@ public final class BuiltinFunction: @unchecked Sendable {
 
     /// Files the builtins under a help/docs section.
     public static func category(_ name: String, _ builtins: [BuiltinFunction]) -> [BuiltinFunction] {
-        builtins.map {
-            BuiltinFunction($0.name, $0.parameters, variadic: $0.variadic, doc: $0.doc, command: $0.isCommand,
-                            category: name, body: $0.body)
-        }
+        builtins.map { $0.wrapping(category: name) { body, c in try body(c) } }
+    }
+
+    /// The same builtin (name, parameters, doc) with its body run through `wrap`, which gets the original body and
+    /// the call (and may file it under another `category`).
+    public func wrapping(category: String? = nil,
+                         _ wrap: @escaping ((BuiltinCall) throws -> Value, BuiltinCall) throws -> Value) -> BuiltinFunction {
+        let original = body
+        return BuiltinFunction(name, parameters, variadic: variadic, doc: doc, command: isCommand,
+                               category: category ?? self.category) { c in try wrap(original, c) }
     }
 
     /// `gcn(device, n: 900, seed: 1)`: required parameters bare, the others with defaults.

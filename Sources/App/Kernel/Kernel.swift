@@ -364,7 +364,6 @@ final class KernelSink: OutputSink {
     func begin(_ request: KernelMessage, count: Int, silent: Bool) {
         parent = request
         progressID = nil
-        lastProgress = ""
         pending = nil
         self.count = count
         self.silent = silent
@@ -393,9 +392,8 @@ final class KernelSink: OutputSink {
         errorText = errorText.map { $0 + "\n" + trimmed } ?? trimmed
     }
 
-    /// The display that shows the current progress line (updated in place), and its latest line.
+    /// The display that shows the current progress line (updated in place).
     private var progressID: String?
-    private var lastProgress = ""
 
     func write(_ text: String) {
         guard let kernel, !silent else { return }
@@ -418,7 +416,6 @@ final class KernelSink: OutputSink {
                 kernel.publish("display_data", ["data": ["text/plain": line], "metadata": [String: Any](),
                                                 "transient": ["display_id": id]], parent: parent)
             }
-            lastProgress = line
             return
         }
         kernel.publish("stream", ["name": "stdout", "text": text], parent: parent)

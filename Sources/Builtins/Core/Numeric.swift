@@ -7,8 +7,8 @@ extension CoreBuiltins {
     /// (`sqrt(-1)`, `log(0)`, `exp(1000)`) is an error naming the call, never a value printed as `inf` or `nan`.
     static func numeric() -> [BuiltinFunction] {
         numericBuiltins().map { f in
-            BuiltinFunction(f.name, f.parameters, variadic: f.variadic, doc: f.doc, command: f.isCommand, category: f.category) { c in
-                let v = try f.body(c)
+            f.wrapping { body, c in
+                let v = try body(c)
                 if let bad = nonFinite(v) {
                     let args = ([c["x"], c["xs"]].first { !$0.isNil }).map { String(Format.repr($0).prefix(60)) } ?? ""
                     throw BuiltinError("\(f.name)(\(args)) \(bad)")
