@@ -28,19 +28,21 @@ public struct BRPNAS: Sendable {
     /// One run. `candidates`: the models the latency predictor puts under the limit (or all);
     /// `signal`: the accuracy the predictor learns from. `observe` sees (iteration, epoch record).
     public func run(candidates: [NB201Arch], signal: AccuracySignal, problem: SearchProblem, seed: Int,
-                    observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
+                    observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
+                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil) throws -> SearchTrace {
         let predictor = PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1))
         return try run(predictor, options: options.predictor.options, candidates: candidates, signal: signal, problem: problem,
-                       seed: seed, observe: observe)
+                       seed: seed, observe: observe, reorder: reorder)
     }
 
     /// One run with any iteratively retrained predictor; `base` are its training options (their
     /// epochs and batch are scaled per iteration from `options.epochs` and `options.batch`). The ask/tell loop of
     /// `BRPNASSession` with the benchmark as the evaluator: every proposed model is looked up at once.
     public func run(_ predictor: IterativeRanker, options base: TrainingOptions, candidates: [NB201Arch], signal: AccuracySignal,
-                    problem: SearchProblem, seed: Int, observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }) throws -> SearchTrace {
+                    problem: SearchProblem, seed: Int, observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
+                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil) throws -> SearchTrace {
         let session = try BRPNASSession(options: options, predictor: predictor, base: base, candidates: candidates, seed: seed,
-                                        normalizeBy: signal, observe: observe)
+                                        normalizeBy: signal, observe: observe, reorder: reorder)
         var trace = SearchTrace(seed: seed)
         while !session.finished {
             let asked = session.ask(options.M)

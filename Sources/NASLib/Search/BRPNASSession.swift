@@ -53,6 +53,9 @@ public final class BRPNASSession<Model: Hashable> {
     let candidates: [Model]
     let normalizer: (low: Double, high: Double)?
     let observe: (Int, EpochRecord) throws -> Void
+    /// How candidates are preferred, given the predictor's accuracy ranking (nil: that ranking). A multi-objective
+    /// search puts the predicted non-dominated candidates first (`Pareto.preferenceOrder` over rank and costs).
+    let reorder: (([Model]) -> [Model])?
     var rng: SeededRandom
     /// The iteration whose models are being evaluated (iterations: the predictor phase is over).
     public private(set) var iteration = 0
@@ -70,7 +73,7 @@ public final class BRPNASSession<Model: Hashable> {
 
     public init(options: BRPNAS.Options, ranker: SessionRanker<Model>, base: TrainingOptions, candidates: [Model],
                 seed: Int, normalizeBy: (low: Double, high: Double)?,
-                observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }) throws {
+                observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }, reorder: (([Model]) -> [Model])? = nil) throws {
         let o = options
         guard o.K >= o.iterations, o.iterations >= 1, o.M >= o.K else {
             throw NASLibError("BRP-NAS needs M ≥ K ≥ iterations ≥ 1 (M = \(o.M), K = \(o.K), iterations = \(o.iterations))")
@@ -86,6 +89,7 @@ public final class BRPNASSession<Model: Hashable> {
         self.seed = seed
         self.normalizer = normalizeBy
         self.observe = observe
+        self.reorder = reorder
         rng = SeededRandom(seed: seed).derived(0)
         propose(rng.sample(candidates, count(0)))
     }
@@ -151,11 +155,15 @@ public final class BRPNASSession<Model: Hashable> {
         }
         iteration += 1
         let trained = Set(order)
+        let ranking = { () -> [Model] in
+            let r = self.ranker.rank(self.candidates)
+            return self.reorder?(r) ?? r
+        }
         if iteration < options.iterations {
             let search = BRPNAS(options: options)
-            propose(search.select(count(iteration), ranking: ranker.rank(candidates), iteration: iteration, trained: trained, &rng))
+            propose(search.select(count(iteration), ranking: ranking(), iteration: iteration, trained: trained, &rng))
         } else {
-            let final = ranker.rank(candidates)
+            let final = ranking()
             finalRanking = final
             propose(Array(final.filter { !trained.contains($0) }.prefix(options.M - order.count)))
         }
@@ -178,8 +186,9 @@ extension BRPNASSession where Model == NB201Arch {
     /// An NB201 session normalised like a benchmark signal (or, nil, by the accuracies told).
     public convenience init(options: BRPNAS.Options, predictor: IterativeRanker, base: TrainingOptions, candidates: [NB201Arch],
                             seed: Int, normalizeBy signal: AccuracySignal?,
-                            observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }) throws {
+                            observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
+                            reorder: (([NB201Arch]) -> [NB201Arch])? = nil) throws {
         try self.init(options: options, ranker: SessionRanker(predictor), base: base, candidates: candidates, seed: seed,
-                      normalizeBy: signal.map { ($0.low, $0.high) }, observe: observe)
+                      normalizeBy: signal.map { ($0.low, $0.high) }, observe: observe, reorder: reorder)
     }
 }

@@ -8,8 +8,18 @@ public protocol AskTellSession: AnyObject {
     func tell(_ a: Model, _ accuracy: Double) throws
     /// The evaluation of `a` failed: it uses its share of the budget and teaches the search nothing.
     func fail(_ a: Model) throws
+    /// An evaluation's whole outcome (its accuracy and any metrics the evaluator reported, such as a measured
+    /// latency): a multi-objective search reads its costs from it; every other search takes the accuracy (or, with
+    /// none, the failure).
+    func tell(_ a: Model, outcome: SearchJournal.Outcome) throws
     var finished: Bool { get }
     var history: [(arch: Model, accuracy: Double?)] { get }
+}
+
+extension AskTellSession {
+    public func tell(_ a: Model, outcome: SearchJournal.Outcome) throws {
+        if let v = outcome.accuracy { try tell(a, v) } else { try fail(a) }
+    }
 }
 
 extension BRPNASSession: AskTellSession {}
@@ -83,25 +93,54 @@ extension RandomSearchSession where Model == NB201Arch {
 /// does not enter the population (and nothing ages). The space comes as `draw` (a random model for the initial
 /// population) and `mutate` (a child of a parent, nil when no allowed child was found); ties between equally fit
 /// parents go to the one `first` puts first.
+///
+/// With `costs` the evolution is multi-objective in the NSGA-II manner (docs/search.md, "Accuracy and cost
+/// together"): each told model's costs are read (from a table, a predictor or the evaluation's own metrics), and the
+/// fittest of a tournament is the one on the best non-dominated front of the population (accuracy maximised, costs
+/// minimised), then the one with the larger crowding distance in its front, then the tie-break above.
 public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, AskTellSession {
+    /// A model's costs when it is told (one per cost objective).
+    public typealias Costs = (Model, SearchJournal.Outcome) throws -> [Double]
     let population: Int, sample: Int, cached: Bool
     let draw: (inout SeededRandom) -> Model
     let mutate: (Model, inout SeededRandom) -> Model?
     let first: (Model, Model) -> Bool
-    var seen: [Model: Double] = [:]
-    var pop: [(arch: Model, fit: Double)] = []
+    let costs: Costs?
+    /// What each told model scored: its accuracy, then its costs.
+    public private(set) var seen: [Model: [Double]] = [:]
+    var pop: [(arch: Model, fit: [Double])] = []
     var stalls = 0
     var evolving = false
 
     public init(budget: Int, population: Int, sample: Int, cached: Bool, seed: Int, draw: @escaping (inout SeededRandom) -> Model,
-                mutate: @escaping (Model, inout SeededRandom) -> Model?, first: @escaping (Model, Model) -> Bool) {
+                mutate: @escaping (Model, inout SeededRandom) -> Model?, first: @escaping (Model, Model) -> Bool, costs: Costs? = nil) {
         self.population = population
         self.sample = sample
         self.cached = cached
         self.draw = draw
         self.mutate = mutate
         self.first = first
+        self.costs = costs
         super.init(budget: budget, seed: seed)
+    }
+
+    /// The tournament's winner among population indices `picks`.
+    func fittest(_ picks: [Int]) -> (arch: Model, fit: [Double]) {
+        guard costs != nil else {
+            return picks.map { pop[$0] }.max { $0.fit[0] < $1.fit[0] || ($0.fit[0] == $1.fit[0] && first($0.arch, $1.arch)) }!
+        }
+        let points = pop.map { [-$0.fit[0]] + $0.fit.dropFirst() }
+        var rank = [Int](repeating: 0, count: pop.count), crowd = [Double](repeating: 0, count: pop.count)
+        for (k, f) in Pareto.sortFronts(points).enumerated() {
+            for (i, d) in zip(f, Pareto.crowding(points, f)) {
+                rank[i] = k
+                crowd[i] = d
+            }
+        }
+        let winner = picks.max { a, b in
+            rank[a] != rank[b] ? rank[a] > rank[b] : crowd[a] != crowd[b] ? crowd[a] < crowd[b] : first(pop[a].arch, pop[b].arch)
+        }!
+        return pop[winner]
     }
 
     public func ask(_ n: Int) -> [Model] {
@@ -121,7 +160,7 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
         }
         while history.count < budget && stalls < 100_000 && !pop.isEmpty {
             let picks = rng.sample(Array(pop.indices), min(sample, pop.count))
-            let parent = picks.map { pop[$0] }.max { $0.fit < $1.fit || ($0.fit == $1.fit && first($0.arch, $1.arch)) }!
+            let parent = fittest(picks)
             guard let child = mutate(parent.arch, &rng) else {
                 stalls += 1
                 continue
@@ -140,10 +179,19 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
         return []
     }
 
-    public func tell(_ a: Model, _ accuracy: Double) throws {
+    public func tell(_ a: Model, _ accuracy: Double) throws { try tell(a, outcome: SearchJournal.Outcome(accuracy: accuracy)) }
+
+    public func tell(_ a: Model, outcome: SearchJournal.Outcome) throws {
+        guard let accuracy = outcome.accuracy else { return try fail(a) }
+        var fit = [accuracy]
+        if let costs {
+            let c = try costs(a, outcome)
+            guard c.allSatisfy(\.isFinite) else { throw NASLibError("a cost of \(a) is not a number") }
+            fit += c
+        }
         try answer(a, accuracy)
-        seen[a] = accuracy
-        pop.append((a, accuracy))
+        seen[a] = fit
+        pop.append((a, fit))
         if evolving {
             stalls = 0
             pop.removeFirst()
@@ -156,7 +204,8 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
 extension EvolutionSession where Model == NB201Arch {
     /// NB201: the initial population drawn from the space's models, one op of one edge mutated (retried up to 1000
     /// times until the child is in the space), ties to the smaller arch.
-    public convenience init(_ space: Baselines.Space, budget: Int, population: Int, sample: Int, cached: Bool, seed: Int) {
+    public convenience init(_ space: Baselines.Space, budget: Int, population: Int, sample: Int, cached: Bool, seed: Int,
+                            costs: Costs? = nil) {
         self.init(budget: budget, population: population, sample: sample, cached: cached, seed: seed,
                   draw: { rng in space.candidates[rng.int(below: space.candidates.count)] },
                   mutate: { parent, rng in
@@ -167,7 +216,7 @@ extension EvolutionSession where Model == NB201Arch {
                           tries += 1
                       }
                       return space.contains(child) ? child : nil
-                  }, first: { $0 > $1 })
+                  }, first: { $0 > $1 }, costs: costs)
     }
 }
 

@@ -50,8 +50,8 @@ public enum Baselines {
 
     /// Aging evolution (`EvolutionSession`) with the benchmark as evaluator.
     public static func evolution(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, population: Int,
-                                 sample: Int, cached: Bool, seed: Int) -> SearchTrace {
-        drive(EvolutionSession(space, budget: budget, population: population, sample: sample, cached: cached, seed: seed),
+                                 sample: Int, cached: Bool, seed: Int, costs: EvolutionSession<NB201Arch>.Costs? = nil) -> SearchTrace {
+        drive(EvolutionSession(space, budget: budget, population: population, sample: sample, cached: cached, seed: seed, costs: costs),
               fitness, problem, seed: seed)
     }
 

@@ -90,7 +90,7 @@ public struct SearchDriver<Session: AskTellSession> {
             for (i, m) in batch.enumerated() {
                 let o = outcomes[i] ?? outcomes[first[keys[i]]!]!
                 answered[keys[i]] = o
-                if o.accuracy != nil { try session.tell(m, o.accuracy!) } else { try session.fail(m) }
+                try session.tell(m, outcome: o)
                 steps.append(Step(id: ids[i], model: m, outcome: o, source: sources[i]))
             }
         }
