@@ -13,7 +13,7 @@ public enum Builtins {
             + StatisticsBuiltins.all()
             + recordingReads(
                 DataBuiltins.all() + MeasureBuiltins.all() + PredictorBuiltins.all() + AccuracyBuiltins.all()
-                    + SearchBuiltins.all() + DriverBuiltins.all() + BaselineBuiltins.all())
+                    + SearchBuiltins.all() + DriverBuiltins.all() + BaselineBuiltins.all() + ParetoBuiltins.all())
     }
 
     /// Each call of these builtins records the files it reads (`ReadRecorder`): a cached result lists every file its

@@ -72,14 +72,16 @@ extension AskTellBuiltins {
 /// A BRP-NAS session in the language, type-erased over the space.
 final class AskTellObject: HostObject, DocumentedMembers, Plottable {
     let ask: (Int) throws -> [Value]
-    let answer: (Value, Double?) throws -> Void
+    let answer: (Value, Double?, [String: Double]) throws -> Void
     let state: () -> (history: [(Value, String, Double?)], finished: Bool, stage: String)
+    /// A multi-objective session's front so far (nil for single-objective sessions).
+    let front: (() throws -> [Value])?
     let method: String
     let budget: Int
 
     init<S: AskTellSession>(_ session: S, method: String, budget: Int, header: [String: Any], dir: String?, stage: @escaping () -> String,
                             key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
-                            parse: @escaping (Value) throws -> S.Model) throws {
+                            parse: @escaping (Value) throws -> S.Model, objectives: DriverBuiltins.Objectives<S.Model>? = nil) throws {
         typealias Model = S.Model
         self.method = method
         self.budget = budget
@@ -98,11 +100,14 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
             for m in out { outstanding[key(m)] = m }
             return out
         }
-        func tell(_ m: Model, _ accuracy: Double?, record: Bool) throws {
+        /// Every answer, in the order told (what a multi-objective session's front is taken over).
+        var told: [(model: Model, outcome: SearchJournal.Outcome)] = []
+        func tell(_ m: Model, _ outcome: SearchJournal.Outcome, record: Bool) throws {
             try nas {
-                if let a = accuracy { try session.tell(m, a) } else { try session.fail(m) }
-                if record { try journal?.finished(key(m), .init(accuracy: accuracy, error: accuracy == nil ? "told as failed" : nil)) }
+                try session.tell(m, outcome: outcome)
+                if record { try journal?.finished(key(m), outcome) }
             }
+            told.append((m, outcome))
             outstanding[key(m)] = nil
         }
         // Resume: replay the journal's answers, in proposal order, until a model has none.
@@ -112,18 +117,18 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 guard !batch.isEmpty else { break }
                 var unanswered: [Model] = []
                 for m in batch {
-                    if let o = j.outcome(key(m)), unanswered.isEmpty { try tell(m, o.accuracy, record: false) } else { unanswered.append(m) }
+                    if let o = j.outcome(key(m)), unanswered.isEmpty { try tell(m, o, record: false) } else { unanswered.append(m) }
                 }
                 if !unanswered.isEmpty {
                     // Answers recorded after an unanswered model of the same batch are told too (any order is fine).
                     pending = unanswered.filter { j.outcome(key($0)) == nil }
-                    for m in unanswered where j.outcome(key(m)) != nil { try tell(m, j.outcome(key(m))!.accuracy, record: false) }
+                    for m in unanswered where j.outcome(key(m)) != nil { try tell(m, j.outcome(key(m))!, record: false) }
                     break replay
                 }
             }
         }
         ask = { n in try take(n).map(value) }
-        answer = { v, accuracy in
+        answer = { v, accuracy, metrics in
             // A model told back as the very text ask gave (a genotype, an NB101 cell), else parsed.
             let m: Model
             if case .string(let text) = v, let asked = outstanding[text] { m = asked } else { m = try parse(v) }
@@ -131,9 +136,21 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 throw BuiltinError(session.history.contains { $0.arch == m } ? "\(key(m)) was told already" : "\(key(m)) was not asked for (s.ask(n) proposes models)")
             }
             if let a = accuracy, !a.isFinite { throw BuiltinError("the accuracy must be a finite number", argument: "accuracy") }
-            try tell(m, accuracy, record: true)
+            try tell(m, SearchJournal.Outcome(accuracy: accuracy, metrics: metrics, error: accuracy == nil ? "told as failed" : nil), record: true)
         }
         state = { (session.history.map { (value($0.arch), key($0.arch), $0.accuracy) }, session.finished, stage()) }
+        front = objectives.map { o in
+            {
+                var seen = Set<String>()
+                let ok = told.filter { $0.outcome.accuracy != nil && seen.insert(key($0.model)).inserted }
+                let costs = try ok.map { t in try nas { try o.costs(t.model, t.outcome) } }
+                let points = zip(ok, costs).map { [-$0.outcome.accuracy!] + $1 }
+                return Pareto.front(points).sorted { (costs[$0][0], $0) < (costs[$1][0], $1) }.map { i in
+                    .record(Record([("arch", value(ok[i].model)), ("accuracy", .number(ok[i].outcome.accuracy!))]
+                                   + zip(o.names, costs[i]).map { ($0, .number($1)) }))
+                }
+            }
+        }
     }
 
     var typeName: String { "search session" }
@@ -146,6 +163,7 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
         ("finished", "whether the budget is used"),
         ("stage", "where the search is (BRP-NAS's iteration)"),
         ("curve", "the best accuracy after each told model"),
+        ("front", "multi-objective: the non-dominated models told so far, with their costs"),
     ]
 
     func member(_ name: String) throws -> Value? {
@@ -156,15 +174,24 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 .list(try self.ask(try c.int("n", min: 0, max: 1_000_000)))
             })
         case "tell":
-            return .builtin(BuiltinFunction("tell", [BuiltinParameter("a", .any, "a model from ask"), BuiltinParameter("accuracy", .number)],
-                                            doc: "Records a model's accuracy (%).") { c in
-                try self.answer(c["a"], try c.double("accuracy"))
+            return .builtin(BuiltinFunction("tell", [BuiltinParameter("a", .any, "a model from ask"), BuiltinParameter("accuracy", .number),
+                                                     BuiltinParameter("metrics", .optional(.record), default: .nil,
+                                                                      "other numbers measured, e.g. {latency_ms: 3.2} (a multi-objective search's costs)")],
+                                            doc: "Records a model's accuracy (%) and any other metrics.") { c in
+                var metrics: [String: Double] = [:]
+                if case .record(let r) = c["metrics"] {
+                    for (k, v) in zip(r.keys, r.values) {
+                        guard let d = v.asDouble, d.isFinite else { throw c.fail("metrics", "\(k): a finite number expected, got \(v.describeForError)") }
+                        metrics[k] = d
+                    }
+                }
+                try self.answer(c["a"], try c.double("accuracy"), metrics)
                 return .nil
             })
         case "fail":
             return .builtin(BuiltinFunction("fail", [BuiltinParameter("a", .any, "a model from ask")],
                                             doc: "Records that a model's evaluation failed (it uses budget, the predictor does not train on it).") { c in
-                try self.answer(c["a"], nil)
+                try self.answer(c["a"], nil, [:])
                 return .nil
             })
         case "best":
@@ -177,6 +204,7 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
         case "finished": return .bool(state().finished)
         case "stage": return .string(state().stage)
         case "curve": return .list(curve().map { $0.isFinite ? .number($0) : .nil })
+        case "front": return try front.map { .list(try $0()) } ?? .nil
         default: return nil
         }
     }

@@ -18,6 +18,9 @@ enum BaselineBuiltins {
            BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\") or a function of the arch returning its accuracy"),
            BuiltinParameter("dir", .optional(.string), default: .nil, "journal every proposal and result here; the same call resumes")]
 
+    /// evolve's and random_search's: the multi-objective form.
+    static let objectivesParam = MultiObjectiveBuiltins.objectivesParam
+
     /// evolve's and random_search's search space.
     static let spaceParam = BuiltinParameter("space", .string, default: .string("nb201"), "nb201, darts or nb101 (darts and nb101 need ask: true or evaluate:)")
 
@@ -45,7 +48,8 @@ enum BaselineBuiltins {
 
     /// The ask/tell or driven form of a baseline call (ask: true, evaluate:, dir:), or nil for a benchmark run.
     static func session<S: AskTellSession>(_ c: BuiltinCall, _ method: String, _ form: SpaceForm<S.Model>, budget: Int,
-                                           _ settings: [String: Any], _ make: (Int) -> S) throws -> Value? {
+                                           _ settings: [String: Any], objectives: DriverBuiltins.Objectives<S.Model>? = nil,
+                                           _ make: (Int) -> S) throws -> Value? {
         let asking = try c.bool("ask")
         guard asking || !c.isNil("evaluate") || !c.isNil("dir") else {
             guard form.name == "nb201" else {
@@ -68,18 +72,19 @@ enum BaselineBuiltins {
             header["evaluator"] = "ask/tell"
             // NB101's values are cell texts, which do not identify the unpruned spec: told back by identity of text.
             return .object(try AskTellObject(session, method: method, budget: budget, header: header, dir: try c.optionalString("dir"),
-                                             stage: { "" }, key: form.key, value: form.value, parse: form.parse))
+                                             stage: { "" }, key: form.key, value: form.value, parse: form.parse, objectives: objectives))
         }
         guard !c.isNil("evaluate") else { throw c.fail("dir", "dir: journals a search with evaluate: or ask: true") }
-        return try DriverBuiltins.drive(c, session, header: header, stage: { "" }, key: form.key, value: form.value)
+        return try DriverBuiltins.drive(c, session, header: header, stage: { "" }, key: form.key, value: form.value, objectives: objectives)
     }
 
     /// An NB201 baseline's ask/tell or driven form: the candidates (after a latency limit) are part of its identity.
     static func nb201Session<S: AskTellSession>(_ c: BuiltinCall, _ method: String, _ space: Baselines.Space, budget: Int,
-                                                _ settings: [String: Any], _ make: (Int) -> S) throws -> Value? where S.Model == NB201Arch {
+                                                _ settings: [String: Any], objectives: DriverBuiltins.Objectives<NB201Arch>? = nil,
+                                                _ make: (Int) -> S) throws -> Value? where S.Model == NB201Arch {
         var settings = settings
         settings["candidates"] = SHA256.hex(Data(space.candidates.map { String($0.code) }.joined(separator: ",").utf8))
-        return try session(c, method, nb201Form(c), budget: budget, settings, make)
+        return try session(c, method, nb201Form(c), budget: budget, settings, objectives: objectives, make)
     }
 
     /// evolve / random_search over DARTS or NB101 (no benchmark: ask: true or evaluate:).
@@ -164,9 +169,14 @@ enum BaselineBuiltins {
     static let evolve = BuiltinFunction(
         "evolve",
         [BuiltinParameter("pool", .int, default: .int(64), "population size"), BuiltinParameter("sample", .int, default: .int(16), "tournament size"),
-         BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common + [spaceParam],
+         BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common
+            + [spaceParam, objectivesParam],
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
         let isNB201 = try c.string("space") == "nb201"
+        if !c.isNil("objectives") {
+            guard isNB201 else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
+            return try MultiObjectiveBuiltins.benchmark(c, method: "evolve")
+        }
         // A population larger than the space (NB201 has 15625 models) or than any budget brpsh runs is an error.
         let pool = try c.int("pool", min: 1, max: isNB201 ? NB201Arch.count : Limits.budget)
         let sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
@@ -199,8 +209,12 @@ enum BaselineBuiltins {
     }
 
     static let randomSearch = BuiltinFunction(
-        "random_search", common + [spaceParam],
+        "random_search", common + [spaceParam, objectivesParam],
         doc: "Random search: 6 uniform choices of 5 ops per model.") { c in
+        if !c.isNil("objectives") {
+            guard try c.string("space") == "nb201" else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
+            return try MultiObjectiveBuiltins.benchmark(c, method: "random")
+        }
         if try c.string("space") != "nb201" { return try otherSpace(c, "random", [:], evolution: nil) }
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         if let s = try nb201Session(c, "random", space, budget: budget, [:], { RandomSearchSession(space, budget: budget, seed: $0) }) { return s }

@@ -45,6 +45,12 @@ enum DriverBuiltins {
 
     static let spaces = ["nb201", "darts", "nb101"]
 
+    /// A multi-objective search's costs, for its result: their names and each evaluated model's values.
+    struct Objectives<Model> {
+        let names: [String]
+        let costs: (Model, SearchJournal.Outcome) throws -> [Double]
+    }
+
     /// The brp(...) call with `evaluate:` or a space other than NB201's benchmark.
     static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value {
         let space = try c.string("space")
@@ -71,10 +77,25 @@ enum DriverBuiltins {
             return try drive(c, session, header: header, stage: { session.stage }, key: \.description, value: { .string($0.description) })
         }
         if space == "nb101" { return try nb101(c, o, spec, header: header, seed: seed) }
+        var candidates = NB201Arch.all
+        var objectives: Objectives<NB201Arch>? = nil
+        var reorder: (([NB201Arch]) -> [NB201Arch])? = nil
+        if !c.isNil("objectives") {
+            let s = try MultiObjectiveBuiltins.setup(c, pool: NB201Arch.all, report: nil, metrics: false)
+            guard s.costsKnown else { throw c.fail("objectives", "BRP-NAS orders candidates by cost before evaluating them: give devices or predictors") }
+            guard s.candidates.count >= o.M else { throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)") }
+            candidates = s.candidates
+            header["objectives"] = ["accuracy"] + s.costs.map(\.name)
+            objectives = Objectives(names: s.costs.map(\.name), costs: MultiObjectiveBuiltins.costReader(s, key: \.string))
+            reorder = s.paretoOrder
+        }
         let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
-        let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: NB201Arch.all, seed: seed, normalizeBy: nil) }
+        let session = try nas {
+            try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil, reorder: reorder)
+        }
         let context = NASContext.of(c)
-        return try drive(c, session, header: header, stage: { session.stage }, key: \.string, value: { .object(ArchObject($0, context)) })
+        return try drive(c, session, header: header, stage: { session.stage }, key: \.string, value: { .object(ArchObject($0, context)) },
+                         objectives: objectives)
     }
 
     /// BRP-NAS over NAS-Bench-101 cells: a pool of random valid cells (NAS-Bench-101's random_spec, pruned, distinct)
@@ -111,7 +132,7 @@ enum DriverBuiltins {
     /// Runs a session to the end with the call's `evaluate:` (and journal in `dir:`); the result record.
     static func drive<S: AskTellSession>(_ c: BuiltinCall, _ session: S, header: [String: Any], stage: @escaping () -> String,
                                          key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
-                                         lookup: ((S.Model) -> Double?)? = nil) throws -> Value {
+                                         lookup: ((S.Model) -> Double?)? = nil, objectives: Objectives<S.Model>? = nil) throws -> Value {
         guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more") }
         let dir = try c.optionalString("dir")
         var header = header
@@ -157,8 +178,36 @@ enum DriverBuiltins {
             }, wait: { done, detail in try progress.update(done, detail) })
         }
         let label = (header["method"] as? String ?? "search") + ((header["space"] as? String).map { " (\($0))" } ?? "")
-        guard case .record(let r) = result(steps, value: value, key: key, dir: journal?.directory) else { return .nil }
+        guard case .record(var r) = result(steps, value: value, key: key, dir: journal?.directory) else { return .nil }
+        if let o = objectives { r = try front(r, steps, o, value: value, key: key) }
         return .object(DrivenSearchObject(r, name: label))
+    }
+
+    /// A multi-objective result: each history row gains the model's costs by name, and `front` lists the
+    /// non-dominated evaluated models (accuracy maximised, costs minimised; each model once, by its first
+    /// evaluation), by the first cost.
+    static func front<Model>(_ r: Record, _ steps: [SearchStep<Model>], _ o: Objectives<Model>, value: (Model) -> Value,
+                             key: (Model) -> String) throws -> Record {
+        var costs: [[Double]?] = []
+        for s in steps { costs.append(s.outcome.accuracy == nil ? nil : try nas { try o.costs(s.model, s.outcome) }) }
+        var fields = Array(zip(r.keys, r.values))
+        if let i = fields.firstIndex(where: { $0.0 == "history" }), case .list(let rows) = fields[i].1 {
+            fields[i].1 = .list(zip(rows, costs).map { row, cs in
+                guard case .record(let h) = row, let cs else { return row }
+                let extra = zip(o.names, cs).filter { h[$0.0] == nil }.map { ($0.0, Value.number($0.1)) }
+                return .record(Record(Array(zip(h.keys, h.values)) + extra))
+            })
+        }
+        var seen = Set<String>()
+        let candidates = steps.indices.filter { costs[$0] != nil && seen.insert(key(steps[$0].model)).inserted }
+        let points = candidates.map { [-steps[$0].outcome.accuracy!] + costs[$0]! }
+        let onFront = Pareto.front(points).map { candidates[$0] }.sorted { (costs[$0]![0], $0) < (costs[$1]![0], $1) }
+        fields.append(("front", .list(onFront.map { i in
+            .record(Record([("id", .int(steps[i].id)), ("arch", value(steps[i].model)), ("accuracy", .number(steps[i].outcome.accuracy!))]
+                           + zip(o.names, costs[i]!).map { ($0, .number($1)) }))
+        })))
+        fields.append(("objectives", .list([.string("accuracy")] + o.names.map(Value.string))))
+        return Record(fields)
     }
 
     /// `pool` distinct random DARTS genotypes drawn from the seed (the candidates BRP-NAS ranks).

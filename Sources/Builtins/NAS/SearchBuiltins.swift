@@ -10,12 +10,25 @@ enum SearchBuiltins {
     static let compare = BuiltinFunction(
         "compare", variadic: BuiltinParameter("searches", .any, "search results (brp, evolve, reinforce, random_search)"),
         doc: "Searches side by side: mean ± std of the best accuracy after 10/25/50/100/... models, and models needed to reach the optimum; plot() draws the curves.") { c in
-        let searches = try c.rest.flatMap { v -> [SearchObject] in
-            if case .list(let xs) = v { return try xs.map { try searchObject($0, c) } }
-            return [try searchObject(v, c)]
+        let values = c.rest.flatMap { v -> [Value] in
+            if case .list(let xs) = v { return xs }
+            return [v]
         }
-        guard !searches.isEmpty else { throw c.fail("searches", "nothing to compare") }
-        return .object(ComparisonObject(searches))
+        guard !values.isEmpty else { throw c.fail("searches", "nothing to compare") }
+        let fronts = values.compactMap { v -> ParetoSearchObject? in
+            if case .object(let o as ParetoSearchObject) = v { return o } else { return nil }
+        }
+        if !fronts.isEmpty {
+            guard fronts.count == values.count else {
+                throw c.fail("searches", "multi-objective searches compare with each other (hypervolume), not with single-objective ones")
+            }
+            let objectives = fronts.map { ($0.problem.costs.map(\.name), $0.problem.accuracy.name) }
+            guard objectives.allSatisfy({ $0 == objectives[0] }) else {
+                throw c.fail("searches", "the searches are scored against different fronts (other objectives or accuracy)")
+            }
+            return .object(ParetoComparisonObject(fronts))
+        }
+        return .object(ComparisonObject(try values.map { try searchObject($0, c) }))
     }
 
     static func searchObject(_ v: Value, _ c: BuiltinCall) throws -> SearchObject {
@@ -135,7 +148,8 @@ enum SearchBuiltins {
                BuiltinParameter("space", .string, default: .string("nb201"), "nb201, darts or nb101 (darts and nb101 need evaluate:)"),
                BuiltinParameter("evaluate", .any, default: .nil, "instead of the benchmark: run(\"cmd {arch}\"), a function of the model returning its accuracy, or (nb101) a results file"),
                BuiltinParameter("dir", .optional(.string), default: .nil, "with evaluate: journal every proposal and result here; the same call resumes"),
-               BuiltinParameter("pool", .int, default: .int(2000), "darts, nb101: random distinct models the predictor ranks (drawn from the seed)")],
+               BuiltinParameter("pool", .int, default: .int(2000), "darts, nb101: random distinct models the predictor ranks (drawn from the seed)"),
+               MultiObjectiveBuiltins.objectivesParam],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
         var (o, spec, kind) = try brpOptions(c)
         let K = o.K, iters = o.iterations
@@ -143,6 +157,7 @@ enum SearchBuiltins {
         if !c.isNil("evaluate") || space != "nb201" || !c.isNil("dir") {
             return try DriverBuiltins.search(c, o, spec, kind: kind)
         }
+        if !c.isNil("objectives") { return try MultiObjectiveBuiltins.brp(c) }
         let (signal, _) = try AccuracyBuiltins.signal(c)
         if kind == "gcn" && !c.isGiven("batch") { o.batch = TrainingOptions.accuracyDefaults(models: K).batch }
         let source = try AccuracyBuiltins.initModel(c)
