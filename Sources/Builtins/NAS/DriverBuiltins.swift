@@ -58,6 +58,7 @@ enum DriverBuiltins {
             throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201, darts and nb101)")
         }
         guard kind == "brp" else { throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")") }
+        if !c.isNil("objectives") { try MultiObjectiveBuiltins.noLimit(c) }
         guard c.isNil("limit") else { throw c.fail("limit", "a latency limit applies to NB201 benchmark searches (without evaluate:)") }
         guard !c.isNil("evaluate") else {
             throw c.fail("evaluate", "the \(space) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")")

@@ -41,11 +41,15 @@ enum MultiObjectiveBuiltins {
         }
     }
 
-    /// The costs, candidates and exact front of an NB201 multi-objective call; `report` is the scored accuracy.
-    static func setup(_ c: BuiltinCall, pool: [NB201Arch], report: MetricTable?, metrics: Bool) throws -> Setup {
+    static func noLimit(_ c: BuiltinCall) throws {
         guard c.isNil("limit") else {
             throw c.fail("limit", "a multi-objective search has no latency limit: the cost is an objective (put the device in objectives:)")
         }
+    }
+
+    /// The costs, candidates and exact front of an NB201 multi-objective call; `report` is the scored accuracy.
+    static func setup(_ c: BuiltinCall, pool: [NB201Arch], report: MetricTable?, metrics: Bool) throws -> Setup {
+        try noLimit(c)
         let context = NASContext.of(c)
         let costs = try ParetoBuiltins.objectives(c, metrics: metrics)
         let truths = try costs.map { try $0.truth(context) }
@@ -79,6 +83,7 @@ enum MultiObjectiveBuiltins {
 
     /// The benchmark form (one or more runs, cached, scored against the exact front).
     static func benchmark(_ c: BuiltinCall, method: String) throws -> Value {
+        try noLimit(c)
         switch method {
         case "brp": return try brp(c)
         default:
@@ -139,6 +144,7 @@ enum MultiObjectiveBuiltins {
     /// Multi-objective BRP-NAS on the benchmark: each iteration's predictor ranking is put in Pareto order against
     /// the believed costs before the iteration's models are chosen (and for the final phase).
     static func brp(_ c: BuiltinCall) throws -> Value {
+        try noLimit(c)
         var (o, spec, kind) = try SearchBuiltins.brpOptions(c)
         let (signal, _) = try AccuracyBuiltins.signal(c)
         if kind == "gcn" && !c.isGiven("batch") { o.batch = TrainingOptions.accuracyDefaults(models: o.K).batch }

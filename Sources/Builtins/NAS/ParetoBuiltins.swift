@@ -73,8 +73,11 @@ enum ParetoBuiltins {
         case .string(let s):
             do {
                 return CostObjective(source: .table(try NASContext.of(c).device(v, c, argument)))
-            } catch where metrics {
-                guard s.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else { throw error }
+            } catch let e as BuiltinError {
+                guard metrics, s.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                    throw BuiltinError(e.message + (metrics ? "" : "; a metric of the evaluator's JSON line (like \"latency_ms\") is a cost only with evaluate: or ask: true"),
+                                       argument: argument)
+                }
                 return CostObjective(source: .metric(s))
             }
         default:
