@@ -145,7 +145,7 @@ struct CheckTarget {
         let results = isDirectory(recorded) ? dir.appendingPathComponent("results.json").path : recorded
         let provenancePath = dir.appendingPathComponent("provenance.json").path
         let provenance = FileManager.default.contents(atPath: provenancePath)
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+            .flatMap { try? ExactJSON.object(with: $0) as? [String: Any] }
         let transcript = try? String(contentsOf: dir.appendingPathComponent("transcript.txt"), encoding: .utf8)
         var script = first
         if second == nil {
@@ -192,7 +192,7 @@ extension App {
         }
         guard let text = readScript(target.script) else { return .noInput }
         guard let data = FileManager.default.contents(atPath: target.results),
-              let want = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+              let want = try? ExactJSON.object(with: data) else {
             Terminal.writeError("brpsh: cannot read the expected results '\(target.results)'\n")
             return .noInput
         }
@@ -211,7 +211,7 @@ extension App {
         let status = runScript(SourceFile(name: target.script, text: text), s)
         let resultsPath = (s.outDir! as NSString).appendingPathComponent("results.json")
         guard status == .ok, let gotData = FileManager.default.contents(atPath: resultsPath),
-              let got = try? JSONSerialization.jsonObject(with: gotData, options: [.fragmentsAllowed]) else {
+              let got = try? ExactJSON.object(with: gotData) else {
             Terminal.writeError("check: the rerun failed (exit status \(status.rawValue))\n")
             return .runtime
         }

@@ -13,7 +13,7 @@ enum ResultsFile {
     /// A displayed value as JSON-ready data (objects by their plain value).
     static func plain(_ v: Value) -> Any {
         guard let text = try? JSON.encode(v), let data = text.data(using: .utf8),
-              let obj = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+              let obj = try? ExactJSON.object(with: data) else {
             return Format.repr(v)
         }
         return obj
@@ -26,7 +26,7 @@ enum ResultsFile {
             let name = path.hasPrefix(outDir + "/") ? String(path.dropFirst(outDir.count + 1)) : path
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             switch (path as NSString).pathExtension.lowercased() {
-            case "json": files[name] = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) ?? NSNull()
+            case "json": files[name] = (try? ExactJSON.object(with: data)) ?? NSNull()
             case "csv":
                 files[name] = String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
                     line.split(separator: ",", omittingEmptySubsequences: false).map { f -> Any in

@@ -24,6 +24,9 @@ import TestSupport
         tab = table([{x: 1}])
         f = plot(x: [1, 2], y: [3, 4])
         r = repeat(2, seed: 1) { s -> {v: s} }
+        pf = pareto(gcn(device: "d-cpu", n: 30, valid: 10, epochs: 2, hidden: 16, seed: 1))
+        mo = evolve(objectives: ["accuracy", "d-gpu"], budget: 20, pool: 5, sample: 2, seed: 1)
+        mc = compare(mo, random_search(objectives: ["accuracy", "d-gpu"], budget: 20, seed: 1))
         """
 
     @Test(.needsData)
@@ -33,7 +36,7 @@ import TestSupport
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "members", text: Self.script))
         #expect(failure == nil, "\(failure?.description ?? "")")
         var kinds = Set<String>()
-        for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r"] {
+        for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc"] {
             guard case .object(let object)? = interpreter.globals.lookup(name) else {
                 Issue.record("\(name) is not an object")
                 continue
@@ -43,6 +46,6 @@ import TestSupport
                 #expect(try object.member(member) != nil, "\(object.typeName).\(member) is advertised but missing")
             }
         }
-        #expect(kinds.count == 13, "\(kinds.sorted())")
+        #expect(kinds.count == 16, "\(kinds.sorted())")
     }
 }

@@ -147,7 +147,7 @@ enum SweepMerge {
         ]
         try DurableFile.write(try SweepJSON.object(merged), to: (mergedDir as NSString).appendingPathComponent("results.json"))
         let provenance: [String: Any] = [
-            "sweep": try JSONSerialization.jsonObject(with: Data(try SweepJSON.encode(store.spec).utf8)),
+            "sweep": try ExactJSON.object(with: Data(try SweepJSON.encode(store.spec).utf8)),
             "merged_at": ISO8601DateFormatter().string(from: Date()),
             "merged_by": SweepIdentity.brpsh,
             "blas_kernels": Dictionary(uniqueKeysWithValues: kernels.map { ($0.kernel, $0.tasks) }),
@@ -182,7 +182,7 @@ enum SweepMerge {
 
     static func readJSON(_ path: String) throws -> [String: Any] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let obj = try? ExactJSON.object(with: data) as? [String: Any] else {
             throw ValidationError("\(path) is not a JSON object (damaged?)")
         }
         return obj
@@ -246,7 +246,7 @@ enum SweepMerge {
     /// (numbers stay numbers; a list stays its literal).
     static func plainLiteral(_ v: String) -> String {
         guard v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\""), let data = v.data(using: .utf8),
-              let s = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? String else { return v }
+              let s = try? ExactJSON.object(with: data) as? String else { return v }
         return s
     }
 

@@ -122,7 +122,7 @@ enum TaskRunner {
     static func stoppedBy(_ point: String) -> String? {
         let path = (point as NSString).appendingPathComponent("provenance.json")
         guard let data = FileManager.default.contents(atPath: path),
-              let p = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+              let p = try? ExactJSON.object(with: data) as? [String: Any] else { return nil }
         return p["stopped_by"] as? String
     }
 

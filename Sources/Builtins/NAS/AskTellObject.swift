@@ -27,7 +27,7 @@ enum AskTellBuiltins {
         if space == "darts" { spec.config.features = 10 }
         var header: [String: Any] = ["method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
                                      "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
-                                     "predictor": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]
+                                     "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec))]
         switch space {
         case "nb201":
             let (signal, _) = try AccuracyBuiltins.signal(c)

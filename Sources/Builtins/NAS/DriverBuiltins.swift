@@ -68,7 +68,7 @@ enum DriverBuiltins {
         if space == "darts" { spec.config.features = 10 }
         var header: [String: Any] = ["method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
                                      "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
-                                     "predictor": try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))]
+                                     "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec))]
         if space == "darts" {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool

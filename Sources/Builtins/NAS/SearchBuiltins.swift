@@ -89,7 +89,7 @@ enum SearchBuiltins {
             let json = traces.map { t -> [String: Any] in ["seed": t.seed, "steps": t.steps.map(\.arch.code), "extras": t.extras] }
             return try JSONSerialization.data(withJSONObject: json)
         }, decode: { data in
-            guard let items = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { throw NASLibError("bad search entry") }
+            guard let items = try ExactJSON.object(with: data) as? [[String: Any]] else { throw NASLibError("bad search entry") }
             return try items.map { item in
                 guard let seed = item["seed"] as? Int, let steps = item["steps"] as? [Int],
                       steps.allSatisfy({ $0 >= 0 && $0 < NB201Arch.count }) else { throw NASLibError("bad search entry") }

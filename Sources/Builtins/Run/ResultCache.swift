@@ -206,7 +206,7 @@ enum Caching {
                 guard data.count > envelope.count, data.prefix(envelope.count) == envelope,
                       let filesEnd = data[envelope.count...].firstIndex(of: 0x0A)
                 else { throw NASLibError("not an entry for this call") }
-                guard let read = try? JSONSerialization.jsonObject(with: data[envelope.count..<filesEnd]) as? [String: String]
+                guard let read = try? ExactJSON.object(with: data[envelope.count..<filesEnd]) as? [String: String]
                 else { throw NASLibError("no list of the files it read") }
                 let rest = data[(filesEnd + 1)...]
                 guard rest.count >= 65 else { throw NASLibError("truncated") }

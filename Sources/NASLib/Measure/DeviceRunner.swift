@@ -109,7 +109,7 @@ public final class DeviceRunner {
             case .eof: return .failure(NASLibError("the runner exited (\(tail()))"))
             case .timeout: return .failure(NASLibError("no reply within \(String(format: "%g", timeout)) s (the runner was killed)"))
             }
-            guard let o = try? JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any] else {
+            guard let o = try? ExactJSON.object(with: Data(reply)) as? [String: Any] else {
                 ignored.append(String(decoding: reply.prefix(200), as: UTF8.self))
                 if ignored.count > 5 { ignored.removeFirst() }
                 continue

@@ -87,7 +87,7 @@ public final class MeasurementJournal: @unchecked Sendable {
             lines.removeLast()
             var keep = data.count
             if !complete { keep = lines.reduce(0) { $0 + $1.count + 1 } }
-            guard let first = lines.first, let h = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+            guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
                   h["format"] as? String == Self.format else {
                 throw NASLibError("\(path): not a brpsh measurement journal")
             }
@@ -163,7 +163,7 @@ public final class MeasurementJournal: @unchecked Sendable {
     }
 
     static func decode(_ line: Data) throws -> MeasuredModel {
-        guard let o = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else { throw NASLibError("not a JSON object") }
+        guard let o = try? ExactJSON.object(with: line) as? [String: Any] else { throw NASLibError("not a JSON object") }
         guard let v = o["vector"] as? [Int] else { throw NASLibError("no arch vector") }
         let arch = try NB201Arch(vector: v)
         let seconds = (o["seconds"] as? Double) ?? 0
@@ -205,11 +205,11 @@ extension MeasurementJournal {
             let path = (root as NSString).appendingPathComponent("\(d)/journal.jsonl")
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
             let lines = data.split(separator: UInt8(ascii: "\n"))
-            guard let first = lines.first, let h = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+            guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
                   h["format"] as? String == format else { return nil }
             var measured = 0, failed = 0
             for line in lines.dropFirst() {
-                guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
+                guard let o = try? ExactJSON.object(with: Data(line)) as? [String: Any] else { continue }
                 if o["error"] != nil { failed += 1 } else { measured += 1 }
             }
             let settings = h["settings"] as? [String: Any] ?? [:]

@@ -74,7 +74,7 @@ public final class SearchJournal: @unchecked Sendable {
             var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             let complete = data.last == UInt8(ascii: "\n")
             lines.removeLast()
-            guard let first = lines.first, let h = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+            guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
                   h["format"] as? String == Self.format else {
                 throw NASLibError("\(path): not a brpsh search journal")
             }
@@ -110,7 +110,7 @@ public final class SearchJournal: @unchecked Sendable {
     deinit { try? handle.close() }
 
     private static func record(_ line: Data, _ proposals: inout [String], _ outcomes: inout [String: Outcome]) throws {
-        guard let o = try? JSONSerialization.jsonObject(with: line) as? [String: Any], let event = o["event"] as? String else {
+        guard let o = try? ExactJSON.object(with: line) as? [String: Any], let event = o["event"] as? String else {
             throw NASLibError("not a journal event")
         }
         switch event {

@@ -44,7 +44,7 @@ public struct NB101Dataset: Sendable {
     }
 
     static func model(_ line: String, line number: Int) throws -> Model {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+        guard let object = (try? ExactJSON.object(with: Data(line.utf8))) as? [String: Any] else {
             throw NASLibError("not a JSON object")
         }
         guard let adjacency = object["adjacency"] as? [[Any]] else {
