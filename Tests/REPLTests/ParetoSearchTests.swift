@@ -44,18 +44,8 @@ import TestSupport
         #expect(reference.contains("[\"accuracy\", \"latency_ms\"] 30 true"))
         #expect(Self.front(reference).count >= 3, "\(reference)")
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
-        p.arguments = [dir + "/b.brp", "--quiet"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.2"]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(300)
-        while SearchDriverTests.journalResults(dir + "/b").count < 12 && p.isRunning && Date() < deadline { usleep(50_000) }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        let journaled = SearchDriverTests.journalResults(dir + "/b")
+        let journaled = try SearchDriverTests.killed(script: dir + "/b.brp", journal: dir + "/b", after: 12,
+                                                      env: ["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.2"])
         #expect(journaled.count >= 12 && journaled.count < 30, "\(journaled.count) results journaled when killed")
         sleep(1)
 

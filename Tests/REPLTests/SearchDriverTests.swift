@@ -30,6 +30,23 @@ import TestSupport
         })
     }
 
+    /// Runs a script and kills it (SIGKILL: no chance to clean up) once its journal has `after` results; the results
+    /// journaled by then.
+    static func killed(script: String, journal: String, after: Int, env: [String: String]) throws -> Set<String> {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
+        p.arguments = [script, "--quiet"]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(300)
+        while journalResults(journal).count < after && p.isRunning && Date() < deadline { usleep(50_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        return journalResults(journal)
+    }
+
     @Test func killedHalfwayResumesWithoutRepeatingAndEndsIdentical() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -42,18 +59,8 @@ import TestSupport
         #expect(all.count == 30 && Set(all).count == 30)
 
         // The same search, slowed down, killed (SIGKILL: no chance to clean up) once 12 results are journaled.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
-        p.arguments = [dir + "/b.brp", "--quiet"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.3"]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(300)
-        while SearchDriverTests.journalResults(dir + "/b").count < 12 && p.isRunning && Date() < deadline { usleep(50_000) }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        let journaled = SearchDriverTests.journalResults(dir + "/b")
+        let journaled = try SearchDriverTests.killed(script: dir + "/b.brp", journal: dir + "/b", after: 12,
+                                                      env: ["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.3"])
         #expect(journaled.count >= 12 && journaled.count < 30, "\(journaled.count) results journaled when killed")
         sleep(1)  // evaluations that were running finish on their own (their results were never journaled)
 

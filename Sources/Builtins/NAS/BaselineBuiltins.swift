@@ -151,8 +151,10 @@ enum BaselineBuiltins {
         return out
     }
 
+    /// Runs (or loads from the cache) one trace per seed with progress; `result` makes the value (by default a
+    /// search object over the problem).
     static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ seeds: [Int], _ model: LatencyModel?,
-                       _ run: (Int) -> SearchTrace) throws -> Value {
+                       result: (([SearchTrace]) throws -> Value)? = nil, _ run: (Int) -> SearchTrace) throws -> Value {
         var progress = Progress(c, name, total: seeds.count)
         defer { progress.finish() }
         let traces = try SearchBuiltins.traces(c, problem, model) {
@@ -163,6 +165,7 @@ enum BaselineBuiltins {
             }
             return traces
         }
+        if let result { return try result(traces) }
         return .object(SearchObject(try c.optionalString("name") ?? name, traces, problem, NASContext.of(c)))
     }
 

@@ -15,10 +15,10 @@ final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
 
     /// The round budgets below the longest run, and always the longest run's own budget (a search of 60 models
     /// reports "best after 60 models"; its last column is best@60).
-    var budgets: [Int] {
-        let n = searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0
-        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 < n } + (n > 0 ? [n] : [])
-    }
+    var budgets: [Int] { ComparisonObject.budgets(longest: searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0) }
+
+    /// The round budgets below the longest run's, then the longest run's own.
+    static func budgets(longest n: Int) -> [Int] { [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 < n } + (n > 0 ? [n] : []) }
 
     static func cell(_ m: Double, _ s: Double) -> String { String(format: "%.2f ± %.2f", m, s) }
 

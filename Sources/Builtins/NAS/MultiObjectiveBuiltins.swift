@@ -120,17 +120,7 @@ enum MultiObjectiveBuiltins {
 
     static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ s: Setup, _ seeds: [Int],
                        _ run: (Int) -> SearchTrace) throws -> Value {
-        var progress = Progress(c, name, total: seeds.count)
-        defer { progress.finish() }
-        let traces = try SearchBuiltins.traces(c, problem, nil) {
-            var traces: [SearchTrace] = []
-            for (k, seed) in seeds.enumerated() {
-                traces.append(run(seed))
-                try progress.update(k + 1, "")
-            }
-            return traces
-        }
-        return try result(c, name, traces, s)
+        try BaselineBuiltins.finish(c, name, problem, seeds, nil, result: { try result(c, name, $0, s) }, run)
     }
 
     static func result(_ c: BuiltinCall, _ name: String, _ traces: [SearchTrace], _ s: Setup) throws -> Value {
@@ -342,10 +332,7 @@ final class ParetoComparisonObject: HostObject, DocumentedMembers, Plottable {
         ("searches", "the searches compared"),
     ]
 
-    var budgets: [Int] {
-        let n = searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0
-        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 < n } + (n > 0 ? [n] : [])
-    }
+    var budgets: [Int] { ComparisonObject.budgets(longest: searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0) }
 
     var rows: [Value] {
         searches.map { s in
