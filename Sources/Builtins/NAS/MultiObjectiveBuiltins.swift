@@ -127,8 +127,10 @@ enum MultiObjectiveBuiltins {
         guard let exact = s.exact else { throw c.fail("objectives", "a benchmark search needs costs with measured tables") }
         let label = try c.optionalString("name") ?? name
         let (_, accName) = try ParetoBuiltins.accuracyTable(c)
-        let front = ParetoObject(exact, s.costs, accuracy: accName, measured: nil, NASContext.of(c))
-        return .object(ParetoSearchObject(label, traces, front))
+        // Scored at measured costs: the exact front is labelled by the devices whose tables hold them.
+        let measured = s.costs.map { CostObjective(source: .table($0.device!)) }
+        let front = ParetoObject(exact, measured, accuracy: accName, measured: nil, NASContext.of(c))
+        return .object(ParetoSearchObject(label, traces, front, searched: s.costs.map(\.name)))
     }
 
     /// Multi-objective BRP-NAS on the benchmark: each iteration's predictor ranking is put in Pareto order against
@@ -178,10 +180,14 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     let exact: ParetoObject
     var problem: ParetoProblem { exact.problem }
 
-    init(_ name: String, _ runs: [SearchTrace], _ exact: ParetoObject) {
+    /// The costs as the search saw them (a predictor's name where it searched by predicted cost).
+    let searched: [String]
+
+    init(_ name: String, _ runs: [SearchTrace], _ exact: ParetoObject, searched: [String]) {
         self.name = name
         self.runs = runs
         self.exact = exact
+        self.searched = searched
     }
 
     var typeName: String { "pareto search" }
@@ -268,7 +274,8 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
         let finals = runs.map { curve($0).last ?? 0 }
         let m = hvRatio
         let sd = finals.count > 1 ? (finals.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(finals.count - 1)).squareRoot() : 0
-        let objectives = (["accuracy"] + exact.costs.map(\.name)).joined(separator: " × ")
+        var objectives = (["accuracy"] + exact.costs.map(\.name)).joined(separator: " × ")
+        if searched != exact.costs.map(\.name) { objectives += ", searched by " + searched.joined(separator: ", ") + ", scored at measured cost" }
         let head = String(format: "%@ (%@): %d run%@, hypervolume ratio %.4f ± %.4f after %d models (exact front: %d models)", name, objectives,
                           runs.count, runs.count == 1 ? "" : "s", m, sd, runs.map(\.steps.count).max() ?? 0, problem.front.count)
         let table = runs.count == 1 ? Table(records: [runRecord(runs[0])]) : Table(records: summaryRows)
