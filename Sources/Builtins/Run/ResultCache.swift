@@ -4,8 +4,9 @@ import Lang
 import NASLib
 
 /// Produce-or-load: trained predictors and search results are stored under a key made of the
-/// builtin, its resolved arguments, the SHA-256 of the data files it names and the brpsh
-/// version, so rerunning a script after editing its last line is instant. Each entry also lists
+/// builtin, its resolved arguments, the SHA-256 of the data files it names, the brpsh
+/// version and the SHA-256 of the sources brpsh was built from (code that computes differently is another
+/// key), so rerunning a script after editing its last line is instant. Each entry also lists
 /// every file its computation read (recorded as it ran, `ReadRecorder`), with its SHA-256; the
 /// entry is used only while all of them are unchanged. Entries are checked when read; a corrupt
 /// or foreign one is ignored with a warning and recomputed.
@@ -26,8 +27,8 @@ public struct ResultCache {
         }
     }
 
-    /// The key of a call: SHA-256 over the builtin, its arguments as JSON, the data hashes, the version and the
-    /// numeric platform (`numerics`).
+    /// The key of a call: SHA-256 over the builtin, its arguments as JSON, the data hashes, the version, the
+    /// sources' SHA-256 and the numeric platform (`numerics`).
     public static func key(_ builtin: String, _ arguments: Value, dataHashes: [String], numerics: String = ResultCache.numerics) -> String {
         var s = SHA256()
         s.update("\(version)\n\(brpshVersion)\n\(numerics)\n\(builtin)\n")
@@ -36,7 +37,7 @@ public struct ResultCache {
         return s.hexDigest()
     }
 
-    static var brpshVersion: String { Provenance.version }
+    static var brpshVersion: String { "\(Provenance.version) sources \(Provenance.sources)" }
 
     /// `BLAS.numerics`: a cache shared by different machines (a home directory on a cluster) must not hand one
     /// kernel's training to another machine, whose provenance would then name the wrong kernel.
