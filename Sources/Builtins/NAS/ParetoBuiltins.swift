@@ -309,8 +309,13 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
         let p = f.problem, cost = f.costs[0]
         var panel = Figure.Panel(title: title ?? "Pareto front: \(f.accuracyName) accuracy × \(cost.name)", xlabel: cost.axisLabel,
                                  ylabel: "accuracy (%)")
-        panel.series.append(Figure.Series(label: "all \(p.models.count) models", kind: .scatter, x: p.models.map { p.costs[0][$0]! * cost.scale },
-                                          y: p.models.map { p.accuracy[$0]! }, reference: true))
+        // The faint background: every model, or every k-th by arch code when there are more than 2,500 (a figure of
+        // 15,000 points is megabytes of SVG); the fronts are always exact.
+        let k = (p.models.count + 2499) / 2500
+        let shown = stride(from: 0, to: p.models.count, by: k).map { p.models[$0] }
+        let label = k == 1 ? "all \(p.models.count) models" : "every \(k)th of \(p.models.count) models"
+        panel.series.append(Figure.Series(label: label, kind: .scatter, x: shown.map { p.costs[0][$0]! * cost.scale },
+                                          y: shown.map { p.accuracy[$0]! }, reference: true))
         func step(_ archs: [NB201Arch]) -> (x: [Double], y: [Double]) {
             let unsorted: [(Double, Double)] = archs.map { a in (p.costs[0][a]! * cost.scale, p.accuracy[a]!) }
             let pts = unsorted.sorted { (l: (Double, Double), r: (Double, Double)) -> Bool in l < r }
