@@ -33,17 +33,29 @@ enum AskTellBuiltins {
             let (signal, _) = try AccuracyBuiltins.signal(c)
             let (dataset, _) = try datasetAndSplit(c, datasetName: "accuracy")
             let report = try nas { try NASContext.of(c).benchmark().accuracy(dataset, .test) }
-            let candidates = signal.models.filter { report[$0] != nil }
+            var candidates = signal.models.filter { report[$0] != nil }
             header["accuracy"] = "\(try c.string("accuracy")) \(try c.string("split"))"
+            var objectives: DriverBuiltins.Objectives<NB201Arch>? = nil
+            var reorder: (([NB201Arch]) -> [NB201Arch])? = nil
+            if !c.isNil("objectives") {
+                // Multi-objective BRP-NAS: the candidates' costs come from tables or predictors (docs/search.md).
+                let s = try MultiObjectiveBuiltins.setup(c, pool: candidates, report: nil, metrics: false)
+                guard s.candidates.count >= o.M else { throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)") }
+                candidates = s.candidates
+                header["objectives"] = ["accuracy"] + s.costs.map(\.name)
+                objectives = s.objectives
+                reorder = s.paretoOrder
+            }
             let context = NASContext.of(c)
             let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
             let session = try nas {
                 try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed,
-                                  normalizeBy: (signal.low, signal.high))
+                                  normalizeBy: (signal.low, signal.high), reorder: reorder)
             }
             return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage }, key: \.string,
-                                             value: { .object(ArchObject($0, context)) }, parse: parseArch))
+                                             value: { .object(ArchObject($0, context)) }, parse: parseArch, objectives: objectives))
         case "darts":
+            guard c.isNil("objectives") else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try DriverBuiltins.dartsPool(pool, seed: seed, c)
@@ -146,7 +158,7 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 let costs = try ok.map { t in try nas { try o.costs(t.model, t.outcome) } }
                 let points = zip(ok, costs).map { [-$0.outcome.accuracy!] + $1 }
                 return Pareto.front(points).sorted { (costs[$0][0], $0) < (costs[$1][0], $1) }.map { i in
-                    .record(Record([("arch", value(ok[i].model)), ("accuracy", .number(ok[i].outcome.accuracy!))]
+                    .record(Record([("arch", value(ok[i].model)), ("accuracy", .number(ok[i].outcome.accuracy!)), ("cost", .number(costs[i][0]))]
                                    + zip(o.names, costs[i]).map { ($0, .number($1)) }))
                 }
             }

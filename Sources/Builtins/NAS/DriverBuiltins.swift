@@ -45,7 +45,7 @@ enum DriverBuiltins {
 
     static let spaces = ["nb201", "darts", "nb101"]
 
-    /// A multi-objective search's costs, for its result: their names and each evaluated model's values.
+    /// A multi-objective search's costs, for its result: their names and each evaluated model's values as shown.
     struct Objectives<Model> {
         let names: [String]
         let costs: (Model, SearchJournal.Outcome) throws -> [Double]
@@ -63,6 +63,7 @@ enum DriverBuiltins {
         guard !c.isNil("evaluate") else {
             throw c.fail("evaluate", "the \(space) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")")
         }
+        guard space == "nb201" || c.isNil("objectives") else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
         let seed = try c.seed()
         var spec = spec
         if space == "darts" { spec.config.features = 10 }
@@ -87,7 +88,7 @@ enum DriverBuiltins {
             guard s.candidates.count >= o.M else { throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)") }
             candidates = s.candidates
             header["objectives"] = ["accuracy"] + s.costs.map(\.name)
-            objectives = Objectives(names: s.costs.map(\.name), costs: MultiObjectiveBuiltins.costReader(s, key: \.string))
+            objectives = s.objectives
             reorder = s.paretoOrder
         }
         let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
@@ -204,8 +205,8 @@ enum DriverBuiltins {
         let points = candidates.map { [-steps[$0].outcome.accuracy!] + costs[$0]! }
         let onFront = Pareto.front(points).map { candidates[$0] }.sorted { (costs[$0]![0], $0) < (costs[$1]![0], $1) }
         fields.append(("front", .list(onFront.map { i in
-            .record(Record([("id", .int(steps[i].id)), ("arch", value(steps[i].model)), ("accuracy", .number(steps[i].outcome.accuracy!))]
-                           + zip(o.names, costs[i]!).map { ($0, .number($1)) }))
+            .record(Record([("id", .int(steps[i].id)), ("arch", value(steps[i].model)), ("accuracy", .number(steps[i].outcome.accuracy!)),
+                            ("cost", .number(costs[i]![0]))] + zip(o.names, costs[i]!).map { ($0, .number($1)) }))
         })))
         fields.append(("objectives", .list([.string("accuracy")] + o.names.map(Value.string))))
         return Record(fields)

@@ -19,6 +19,13 @@ enum MultiObjectiveBuiltins {
         let believed: [MetricTable?]
         let exact: ParetoProblem?
 
+        /// For a driven search's result: the costs' names, and each told model's costs as shown (ms, mJ, or a
+        /// metric as reported).
+        var objectives: DriverBuiltins.Objectives<NB201Arch> {
+            let reader = MultiObjectiveBuiltins.costReader(self, key: \.string), scales = costs.map(\.scale)
+            return DriverBuiltins.Objectives(names: costs.map(\.name)) { a, outcome in zip(try reader(a, outcome), scales).map { $0 * $1 } }
+        }
+
         /// Whether every cost is known before a model is evaluated (what BRP-NAS's candidate order needs).
         var costsKnown: Bool { believed.allSatisfy { $0 != nil } }
         func cost(_ a: NB201Arch) -> [Double] { believed.map { $0![a]! } }
@@ -114,8 +121,7 @@ enum MultiObjectiveBuiltins {
                                           _ make: (Int) -> S) throws -> Value? where S.Model == NB201Arch {
         var settings = settings
         settings["objectives"] = ["accuracy"] + s.costs.map(\.name)
-        let objectives = DriverBuiltins.Objectives(names: s.costs.map(\.name), costs: costReader(s, key: \.string))
-        return try BaselineBuiltins.nb201Session(c, method, Baselines.Space(s.candidates), budget: budget, settings, objectives: objectives, make)
+        return try BaselineBuiltins.nb201Session(c, method, Baselines.Space(s.candidates), budget: budget, settings, objectives: s.objectives, make)
     }
 
     static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ s: Setup, _ seeds: [Int],
