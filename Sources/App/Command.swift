@@ -28,7 +28,8 @@ public struct BrpshCommand: ParsableCommand {
             66 missing input file, 70 runtime error, 73 an output file cannot be written.
             """,
         version: "brpsh \(Provenance.version)",
-        subcommands: [RunCommand.self, CheckCommand.self, DataCommand.self, KernelCommand.self, SweepCommand.self, MergeCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, DataCommand.self, KernelCommand.self, SweepCommand.self, MergeCommand.self,
+                      ReproduceCommand.self],
         defaultSubcommand: RunCommand.self)
 
     public init() {}

@@ -1,0 +1,315 @@
+import ArgumentParser
+import Foundation
+import NASLib
+import REPL
+
+/// `brpsh reproduce`: the tables of the documentation that come from recorded runs (docs/artifacts.md, "Recorded
+/// tables"). A recording is `reproductions/NAME/` with `results.json` (the run's saved CSV outputs, or a merged
+/// sweep's groups) and a compact `provenance.json`; a table in a page is a block between
+/// `<!-- recorded NAME OUTPUT ... -->` and `<!-- end recorded -->`, rendered from the recording, so the page
+/// cannot drift from it: `check` fails when a block differs from what the recording renders.
+struct ReproduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Record runs, and render or check the documentation's recorded tables.",
+        subcommands: [Record.self, Check.self, Write.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a bundle (--out DIR) or a merged sweep into reproductions/NAME: its CSV outputs and a compact provenance.")
+        @Argument(help: ArgumentHelp("A bundle directory (results.json, provenance.json) or a sweep directory (merged/).", valueName: "DIR"))
+        var source: String
+        @Argument(help: ArgumentHelp("The recording's name: reproductions/NAME.", valueName: "NAME"))
+        var name: String
+        @Option(help: "The repository root (default: the current directory).")
+        var root = "."
+
+        func run() throws {
+            do {
+                try RecordedTables.record(source: source, name: name, root: root)
+            } catch {
+                Terminal.writeError("brpsh: reproduce record: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Exit 1 when a recorded table in the pages differs from what its recording renders.")
+        @Argument(help: ArgumentHelp("Pages to check (default: every docs/*.md).", valueName: "PAGE"))
+        var pages: [String] = []
+        @Option(help: "The repository root (default: the current directory).")
+        var root = "."
+
+        func run() throws {
+            let problems = RecordedTables.process(pages: pages, root: root, write: false)
+            for p in problems { Terminal.writeError("brpsh: reproduce check: \(p)\n") }
+            if !problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Write: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Render every recorded table in the pages from its recording.")
+        @Argument(help: ArgumentHelp("Pages to write (default: every docs/*.md).", valueName: "PAGE"))
+        var pages: [String] = []
+        @Option(help: "The repository root (default: the current directory).")
+        var root = "."
+
+        func run() throws {
+            let problems = RecordedTables.process(pages: pages, root: root, write: true)
+            for p in problems { Terminal.writeError("brpsh: reproduce write: \(p)\n") }
+            if !problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+enum RecordedTables {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    static func json(_ path: String) throws -> [String: Any] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
+        guard let o = try ExactJSON.object(with: data) as? [String: Any] else { throw Failure("\(path) is not a JSON object") }
+        return o
+    }
+
+    static func writeJSON(_ o: Any, _ path: String) throws {
+        let data = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted])
+        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The CSV outputs of a results.json's `outputs` (figures and other files left out).
+    static func csvOutputs(_ outputs: Any?) -> [String: Any] {
+        (outputs as? [String: Any] ?? [:]).filter { $0.key.hasSuffix(".csv") }
+    }
+
+    static func record(source: String, name: String, root: String) throws {
+        let src = URL(fileURLWithPath: source)
+        let merged = src.appendingPathComponent("merged")
+        var results: [String: Any] = [:], provenance: [String: Any] = [:]
+        if FileManager.default.fileExists(atPath: merged.appendingPathComponent("results.json").path) {
+            let r = try json(merged.appendingPathComponent("results.json").path)
+            let p = try json(merged.appendingPathComponent("provenance.json").path)
+            results["groups"] = (r["groups"] as? [[String: Any]] ?? []).map { g in
+                ["point": g["point"] ?? [:], "n": g["n"] ?? 0, "outputs": csvOutputs(g["outputs"])] as [String: Any]
+            }
+            let sweep = p["sweep"] as? [String: Any] ?? [:]
+            let tasks = p["tasks"] as? [[String: Any]] ?? []
+            let first = (tasks.first?["provenance"] as? [String: Any]) ?? tasks.first ?? [:]
+            provenance = ["kind": "sweep", "brpsh": sweep["brpsh"] ?? NSNull(), "script": sweep["script"] ?? NSNull(),
+                          "script_sha256": sweep["scriptSHA256"] ?? NSNull(), "data_sha256": sweep["data"] ?? NSNull(),
+                          "tasks": tasks.count, "blas_kernels": (p["blas_kernels"] as? [String: Any] ?? [:]).mapValues { ($0 as? [Any])?.count ?? 0 },
+                          "machine": first["machine"] ?? NSNull(), "merged_at": p["merged_at"] ?? NSNull(),
+                          "grid": (sweep["tasks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }]
+        } else {
+            let r = try json(src.appendingPathComponent("results.json").path)
+            let p = try json(src.appendingPathComponent("provenance.json").path)
+            results["outputs"] = csvOutputs(r["outputs"])
+            let blas = p["blas"] as? [String: Any] ?? [:]
+            provenance = ["kind": "run", "brpsh": p["brpsh"] ?? NSNull(), "script": p["script"] ?? NSNull(), "command": p["command"] ?? NSNull(),
+                          "overrides": p["overrides"] ?? NSNull(), "seed": p["seed"] ?? NSNull(), "machine": p["machine"] ?? NSNull(),
+                          "blas_kernel": blas["kernel"] ?? NSNull(), "start": p["start"] ?? NSNull(), "seconds": p["seconds"] ?? NSNull(),
+                          "data_files": ((p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).map { f in
+                              ["file": f["file"] ?? NSNull(), "sha256": f["sha256"] ?? NSNull()]
+                          }]
+        }
+        guard !(results["outputs"].map { ($0 as? [String: Any])?.isEmpty ?? true } ?? false) else {
+            throw Failure("\(source) saved no CSV file: a recorded table is rendered from one")
+        }
+        let dir = URL(fileURLWithPath: root).appendingPathComponent("reproductions").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try writeJSON(results, dir.appendingPathComponent("results.json").path)
+        try writeJSON(provenance, dir.appendingPathComponent("provenance.json").path)
+    }
+
+    /// One table block's settings: `<!-- recorded NAME OUTPUT key=value ... -->`.
+    struct Spec {
+        var name = "", output = ""
+        /// `columns=a,b:3,c:4=Header`: the CSV columns shown, with digits and headers.
+        var columns: [(key: String, digits: Int?, header: String)] = []
+        /// `pivot=models:25,50,100` and `value=hv_ratio_mean:4`: one column per listed value of `models`.
+        var pivot: (key: String, values: [String])? = nil
+        var value: (key: String, digits: Int?)? = nil
+
+        static func parse(_ line: String) throws -> Spec {
+            let body = line.replacingOccurrences(of: "<!--", with: "").replacingOccurrences(of: "-->", with: "")
+            let words = body.split(separator: " ").map(String.init)
+            guard words.count >= 3, words[0] == "recorded" else { throw Failure("a recorded block starts <!-- recorded NAME OUTPUT columns=... -->") }
+            var s = Spec()
+            s.name = words[1]
+            s.output = words[2]
+            func column(_ c: String) -> (String, Int?, String) {
+                let (spec, header) = c.contains("=") ? (String(c.split(separator: "=")[0]), String(c.split(separator: "=", maxSplits: 1)[1])) : (c, "")
+                let parts = spec.split(separator: ":").map(String.init)
+                let key = parts[0]
+                return (key, parts.count > 1 ? Int(parts[1]) : nil, header.isEmpty ? key : header.replacingOccurrences(of: "_", with: " "))
+            }
+            for w in words.dropFirst(3) {
+                let kv = w.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2 else { throw Failure("'\(w)' is not key=value") }
+                switch kv[0] {
+                case "columns": s.columns = kv[1].split(separator: ",").map { c in let x = column(String(c)); return (x.0, x.1, x.2) }
+                case "pivot":
+                    let p = kv[1].split(separator: ":", maxSplits: 1).map(String.init)
+                    guard p.count == 2 else { throw Failure("pivot=KEY:v1,v2,...") }
+                    s.pivot = (p[0], p[1].split(separator: ",").map(String.init))
+                case "value":
+                    let p = kv[1].split(separator: ":").map(String.init)
+                    s.value = (p[0], p.count > 1 ? Int(p[1]) : nil)
+                default: throw Failure("unknown setting '\(kv[0])' (columns, pivot, value)")
+                }
+            }
+            guard !s.columns.isEmpty else { throw Failure("a recorded block needs columns=") }
+            guard (s.pivot == nil) == (s.value == nil) else { throw Failure("pivot= and value= go together") }
+            return s
+        }
+    }
+
+    /// A cell: a number with the given digits; a merged number as "mean ± std"; text without surrounding quotes.
+    static func cell(_ v: Any?, _ digits: Int?) -> String {
+        func number(_ x: Double) -> String {
+            if let d = digits { return String(format: "%.\(d)f", x) }
+            return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+        }
+        switch v {
+        case let m as [String: Any]:
+            if let mean = JSONNumber.of(m["mean"]), let std = JSONNumber.of(m["std"]) {
+                return std == 0 && (JSONNumber.of(m["n"]) ?? 1) > 1 && digits == nil ? number(mean) : "\(number(mean)) ± \(number(std))"
+            }
+            if let vs = m["values"] as? [Any] { return vs.map { cell($0, digits) }.joined(separator: " / ") }
+            return "?"
+        case let s as String: return s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
+        case let n as NSNumber where !JSONNumber.isBoolean(n): return number(n.doubleValue)
+        case let n as NSNumber: return n.boolValue ? "true" : "false"
+        case nil, is NSNull: return "–"
+        default: return "?"
+        }
+    }
+
+    /// The rows of the recording's output as dictionaries; a sweep's groups in order, each row with the group's
+    /// point variables.
+    static func rows(_ spec: Spec, root: String) throws -> (rows: [[String: Any]], provenance: [String: Any]) {
+        let dir = URL(fileURLWithPath: root).appendingPathComponent("reproductions").appendingPathComponent(spec.name)
+        let results = try json(dir.appendingPathComponent("results.json").path)
+        let provenance = try json(dir.appendingPathComponent("provenance.json").path)
+        func table(_ outputs: Any?, point: [String: Any]) throws -> [[String: Any]] {
+            guard let csv = (outputs as? [String: Any])?[spec.output] as? [[Any]], let header = csv.first as? [String] else {
+                throw Failure("reproductions/\(spec.name) has no CSV output \(spec.output)")
+            }
+            return csv.dropFirst().map { row in
+                var d = point
+                for (k, v) in zip(header, row) { d[k] = v }
+                return d
+            }
+        }
+        if let groups = results["groups"] as? [[String: Any]] {
+            return (try groups.flatMap { try table($0["outputs"], point: $0["point"] as? [String: Any] ?? [:]) }, provenance)
+        }
+        return (try table(results["outputs"], point: [:]), provenance)
+    }
+
+    /// The markdown a block holds: the table, then where it was recorded.
+    static func render(_ spec: Spec, root: String) throws -> String {
+        let (rows, p) = try rows(spec, root: root)
+        var header = spec.columns.map(\.header)
+        var body: [[String]] = []
+        if let pivot = spec.pivot, let value = spec.value {
+            header += pivot.values
+            var order: [[String]] = [], cells: [[String]: [String: String]] = [:]
+            for r in rows {
+                let key = spec.columns.map { cell(r[$0.key], $0.digits) }
+                if cells[key] == nil {
+                    order.append(key)
+                    cells[key] = [:]
+                }
+                cells[key]![cell(r[pivot.key], nil)] = cell(r[value.key], value.digits)
+            }
+            body = order.map { k in k + pivot.values.map { cells[k]![$0] ?? "–" } }
+        } else {
+            body = rows.map { r in spec.columns.map { cell(r[$0.key], $0.digits) } }
+        }
+        var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
+        lines += body.map { "| " + $0.joined(separator: " | ") + " |" }
+        let machine = p["machine"] as? [String: Any] ?? [:]
+        let cpu = "\(machine["cpu"] as? String ?? "?"), \(cell(machine["cores"], nil)) cores"
+        let brpsh = p["brpsh"] as? [String: Any]
+        let version = brpsh.map { "brpsh \($0["version"] as? String ?? "?") (sources \(String(($0["sources"] as? String ?? "?").prefix(12))))" }
+            ?? (p["brpsh"] as? String).map { s in s.replacingOccurrences(of: #"sources ([0-9a-f]{12})[0-9a-f]*"#, with: "(sources $1)", options: .regularExpression) } ?? "brpsh ?"
+        if p["kind"] as? String == "sweep" {
+            let kernels = (p["blas_kernels"] as? [String: Any] ?? [:]).keys.sorted().joined(separator: ", ")
+            lines.append("")
+            lines.append("Recorded in `reproductions/\(spec.name)`: a sweep of \(cell(p["tasks"], nil)) tasks, merged \(p["merged_at"] as? String ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version).")
+        } else {
+            let script = (p["script"] as? [String: Any])?["path"] as? String ?? "?"
+            lines.append("")
+            lines.append("Recorded in `reproductions/\(spec.name)`: `brpsh \(script)`, \(p["start"] as? String ?? "?"); \(cpu), OpenBLAS \(p["blas_kernel"] as? String ?? "?") kernel; \(version).")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static let end = "<!-- end recorded -->"
+
+    /// Checks (or rewrites) every recorded block of the pages; the problems found, each naming its page and line.
+    static func process(pages: [String], root: String, write: Bool) -> [String] {
+        var files = pages
+        if files.isEmpty {
+            let docs = URL(fileURLWithPath: root).appendingPathComponent("docs")
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: docs.path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+                .map { docs.appendingPathComponent($0).path }
+        }
+        var problems: [String] = []
+        var blocks = 0
+        for file in files {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                problems.append("cannot read \(file)")
+                continue
+            }
+            var lines = text.components(separatedBy: "\n")
+            var out: [String] = []
+            var i = 0
+            var changed = false
+            while i < lines.count {
+                let line = lines[i]
+                out.append(line)
+                i += 1
+                guard line.hasPrefix("<!-- recorded ") else { continue }
+                blocks += 1
+                let start = i
+                guard let stop = lines[start...].firstIndex(of: end) else {
+                    problems.append("\(file):\(start): a recorded block without \(end)")
+                    break
+                }
+                let current = lines[start..<stop].joined(separator: "\n")
+                do {
+                    let rendered = "\n" + (try render(try Spec.parse(line), root: root)) + "\n"
+                    if rendered != current {
+                        changed = true
+                        if !write {
+                            let differing = zip(current.components(separatedBy: "\n"), rendered.components(separatedBy: "\n"))
+                                .first { $0 != $1 }
+                            problems.append("\(file):\(start): the table differs from its recording"
+                                            + (differing.map { ": the page has '\($0.0)', the recording renders '\($0.1)'" } ?? ""))
+                        }
+                    }
+                    out.append(contentsOf: rendered.components(separatedBy: "\n"))
+                } catch {
+                    problems.append("\(file):\(start): \(error)")
+                    out.append(contentsOf: lines[start..<stop])
+                }
+                out.append(end)
+                i = stop + 1
+            }
+            if write && changed {
+                lines = out
+                do { try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8) } catch {
+                    problems.append("cannot write \(file): \(error)")
+                }
+            }
+        }
+        if blocks == 0 && pages.isEmpty { problems.append("no recorded tables found under \(root)/docs") }
+        return problems
+    }
+}
