@@ -211,25 +211,36 @@ enum RecordedTables {
         return (try table(results["outputs"], point: [:]), provenance)
     }
 
+    /// A row's value for a column key; underscores in the key stand for spaces of the CSV's header ("min_(ms)").
+    static func value(_ row: [String: Any], _ key: String) -> Any? {
+        row[key] ?? row[key.replacingOccurrences(of: "_", with: " ")]
+    }
+
     /// The markdown a block holds: the table, then where it was recorded.
     static func render(_ spec: Spec, root: String) throws -> String {
         let (rows, p) = try rows(spec, root: root)
+        if let first = rows.first {
+            for c in spec.columns + (spec.value.map { [($0.key, $0.digits, "")] } ?? []) + (spec.pivot.map { [($0.key, nil, "")] } ?? [])
+            where value(first, c.0) == nil && !(first.keys.contains(c.0)) {
+                throw Failure("reproductions/\(spec.name) \(spec.output) has no column '\(c.0)' (it has \(first.keys.sorted().joined(separator: ", ")))")
+            }
+        }
         var header = spec.columns.map(\.header)
         var body: [[String]] = []
         if let pivot = spec.pivot, let value = spec.value {
             header += pivot.values
             var order: [[String]] = [], cells: [[String]: [String: String]] = [:]
             for r in rows {
-                let key = spec.columns.map { cell(r[$0.key], $0.digits) }
+                let key = spec.columns.map { cell(Self.value(r, $0.key), $0.digits) }
                 if cells[key] == nil {
                     order.append(key)
                     cells[key] = [:]
                 }
-                cells[key]![cell(r[pivot.key], nil)] = cell(r[value.key], value.digits)
+                cells[key]![cell(Self.value(r, pivot.key), nil)] = cell(Self.value(r, value.key), value.digits)
             }
             body = order.map { k in k + pivot.values.map { cells[k]![$0] ?? "–" } }
         } else {
-            body = rows.map { r in spec.columns.map { cell(r[$0.key], $0.digits) } }
+            body = rows.map { r in spec.columns.map { cell(value(r, $0.key), $0.digits) } }
         }
         var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
         lines += body.map { "| " + $0.joined(separator: " | ") + " |" }
