@@ -181,6 +181,7 @@ enum RecordedTables {
             }
             if let vs = m["values"] as? [Any] { return vs.map { cell($0, digits) }.joined(separator: " / ") }
             return "?"
+        case let s as String where s.isEmpty: return "–"
         case let s as String: return s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
         case let n as NSNumber where !JSONNumber.isBoolean(n): return number(n.doubleValue)
         case let n as NSNumber: return n.boolValue ? "true" : "false"
