@@ -210,7 +210,8 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     ]
 
     func archs(_ t: SearchTrace) -> [NB201Arch] { t.steps.map(\.arch) }
-    func curve(_ t: SearchTrace) -> [Double] { problem.ratioCurve(archs(t)) }
+    /// Each run's hypervolume ratio after each trained model, computed once (every member and display reads them).
+    lazy var ratioCurves: [[Double]] = runs.map { problem.ratioCurve(archs($0)) }
 
     func found(_ t: SearchTrace) -> [NB201Arch] {
         var seen = Set<NB201Arch>()
@@ -220,7 +221,7 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     }
 
     func curveStats() -> [(k: Int, mean: Double, std: Double, n: Int)] {
-        let curves = runs.map(curve)
+        let curves = ratioCurves
         let n = curves.map(\.count).max() ?? 0
         return (0..<n).map { i in
             let xs = curves.compactMap { i < $0.count ? $0[i] : $0.last }
@@ -244,10 +245,11 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
         }
     }
 
-    func runRecord(_ t: SearchTrace) -> Value {
+    func runRecord(_ k: Int) -> Value {
+        let t = runs[k]
         let f = found(t)
         let exactSet = Set(problem.front)
-        return .record(Record([("seed", .int(t.seed)), ("trained", .int(t.steps.count)), ("hv_ratio", .number(curve(t).last ?? 0)),
+        return .record(Record([("seed", .int(t.seed)), ("trained", .int(t.steps.count)), ("hv_ratio", .number(ratioCurves[k].last ?? 0)),
                                ("front", .int(f.count)), ("on_exact_front", .int(f.filter { exactSet.contains($0) }.count))]))
     }
 
@@ -256,14 +258,14 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     }
 
     var hvRatio: Double {
-        let finals = runs.map { curve($0).last ?? 0 }
+        let finals = ratioCurves.map { $0.last ?? 0 }
         return finals.reduce(0, +) / Double(max(1, finals.count))
     }
 
     func member(_ name: String) throws -> Value? {
         switch name {
         case "name": return .string(self.name)
-        case "runs": return .list(runs.map(runRecord))
+        case "runs": return .list(runs.indices.map(runRecord))
         case "front": return runs.count == 1 ? .list(found(runs[0]).map(exact.row)) : .list(runs.map { .list(found($0).map(exact.row)) })
         case "history": return runs.count == 1 ? historyValue(runs[0]) : .list(runs.map(historyValue))
         case "hv_ratio": return .number(hvRatio)
@@ -277,29 +279,28 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     }
 
     func display() -> String {
-        let finals = runs.map { curve($0).last ?? 0 }
+        let finals = ratioCurves.map { $0.last ?? 0 }
         let m = hvRatio
         let sd = finals.count > 1 ? (finals.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(finals.count - 1)).squareRoot() : 0
         var objectives = (["accuracy"] + exact.costs.map(\.name)).joined(separator: " × ")
         if searched != exact.costs.map(\.name) { objectives += ", searched by " + searched.joined(separator: ", ") + ", scored at measured cost" }
         let head = String(format: "%@ (%@): %d run%@, hypervolume ratio %.4f ± %.4f after %d models (exact front: %d models)", name, objectives,
                           runs.count, runs.count == 1 ? "" : "s", m, sd, runs.map(\.steps.count).max() ?? 0, problem.front.count)
-        let table = runs.count == 1 ? Table(records: [runRecord(runs[0])]) : Table(records: summaryRows)
+        let table = runs.count == 1 ? Table(records: [runRecord(0)]) : Table(records: summaryRows)
         return head + "\n" + (table?.render() ?? "")
     }
 
     func inlineDisplay() -> String { "pareto search(\(name))" }
     func plainValue() -> Value? {
         .record(Record([("name", .string(name)), ("objectives", .list([.string("accuracy")] + exact.costs.map { .string($0.name) })),
-                        ("runs", .list(runs.map(runRecord))), ("summary", .list(summaryRows))]))
+                        ("runs", .list(runs.indices.map(runRecord))), ("summary", .list(summaryRows))]))
     }
 
     /// One row per trained model of every run: search, seed, model number, NB201 index, accuracy, each cost by
     /// name, and the hypervolume ratio so far.
     func csvRows() -> [Value]? {
         let index = try? exact.context.benchmark().index()
-        return runs.flatMap { t -> [Value] in
-            let hv = curve(t)
+        return zip(runs, ratioCurves).flatMap { t, hv -> [Value] in
             return t.steps.enumerated().map { i, s in
                 let costs = problem.point(s.arch).map { Array($0.dropFirst()) } ?? []
                 return .record(Record([("search", .string(name)), ("seed", .int(t.seed)), ("model", .int(i + 1)),
