@@ -12,7 +12,7 @@ public enum Builtins {
             + PlotBuiltins.all()
             + StatisticsBuiltins.all()
             + recordingReads(
-                DataBuiltins.all() + MeasureBuiltins.all() + PredictorBuiltins.all() + AccuracyBuiltins.all()
+                DataBuiltins.all() + MeasureBuiltins.all() + PredictorBuiltins.all() + FewShotBuiltins.all() + AccuracyBuiltins.all()
                     + SearchBuiltins.all() + DriverBuiltins.all() + BaselineBuiltins.all() + ParetoBuiltins.all())
     }
 

@@ -47,6 +47,7 @@ public enum Help {
     /// What the builtins that give objects give: the type and its members (`?gcn` says what a predictor offers).
     static let results: [String: (String, [(name: String, doc: String)])] = [
         "gcn": ("gcn", GCNObject.memberTable), "layerwise": ("layerwise", LayerwiseObject.memberTable),
+        "fewshot": ("fewshot", FewShotObject.memberTable), "fewshot_load": ("fewshot", FewShotObject.memberTable),
         "truth": ("truth", TruthObject.memberTable), "oracle": ("oracle", OracleObject.memberTable),
         "brp": ("search", SearchObject.memberTable), "evolve": ("search", SearchObject.memberTable),
         "random_search": ("search", SearchObject.memberTable), "reinforce": ("search", SearchObject.memberTable),

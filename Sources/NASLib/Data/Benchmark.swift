@@ -81,6 +81,15 @@ public final class Benchmark: @unchecked Sendable {
         locked { tables[device.name] = table }
     }
 
+    /// HELP's ten reference architectures (`hardware_embedding_index.pt`), in the file's order.
+    public func helpReferences() throws -> [NB201Arch] {
+        try locked {
+            if helpPositions == nil { try loading(["help-positions"]) { helpPositions = try HELPReader.positions(directory) } }
+            served("help-positions")
+            return try HELPReader.references(directory, positions: helpPositions!)
+        }
+    }
+
     public func table(named name: String) throws -> MetricTable { try table(try DeviceCatalog.resolve(name)) }
 
     /// Whether a device's table is already in memory.

@@ -33,6 +33,32 @@ public struct Device: Hashable, Sendable {
                file: DataFile("measured/\(fingerprint)", origin: measuredOrigin), column: nil, summary: summary)
     }
 
+    /// The chip a table was measured on, shared by its batch sizes, precisions, input sizes and by the same chip in
+    /// other benchmarks (a few-shot study excludes every table of the target's chip from its sources).
+    public var chip: String {
+        switch source {
+        case .measured: return name
+        case .latbench:
+            let stem = name.split(separator: "-").dropLast().joined(separator: "-")  // drop fp32/fp16/int8
+            switch stem {
+            case "desktop-gpu-gtx-1080ti": return "gtx-1080ti"
+            case "embedded-tpu-edge-tpu": return "edge-tpu"
+            case "embedded-gpu-jetson-nano": return "jetson-nano"
+            default: return stem
+            }
+        case .hwnasbench:
+            let target = column.map { String($0.split(separator: "_")[0]) } ?? name
+            return ["edgegpu": "jetson-tx2", "edgetpu": "edge-tpu"][target] ?? target
+        case .help:
+            let stem = String(file.path.dropFirst("help-latency/".count).dropLast(".pt".count))
+            if let cut = stem.lastIndex(of: "_"), ["1080ti", "2080ti", "titanx", "titanxp", "titan_rtx"].contains(String(stem[..<cut])) {
+                let gpu = String(stem[..<cut])  // drop the batch size
+                return gpu == "1080ti" ? "gtx-1080ti" : gpu
+            }
+            return stem
+        }
+    }
+
     /// The content hash of a measured table (nil for a shipped one, whose file is hashed).
     public var fingerprint: String? { source == .measured ? String(file.path.dropFirst("measured/".count)) : nil }
 }

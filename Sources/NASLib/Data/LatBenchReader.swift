@@ -85,4 +85,23 @@ enum HELPReader {
         }
         return MetricTable(name: device.name, values: values)
     }
+
+    static let referenceFile = DataFile("help-latency/hardware_embedding_index.pt", origin: DataFile.helpOrigin)
+
+    /// HELP's reference architectures (the models it measures to describe a device), in the file's order: a list of
+    /// positions in HELP's latency lists.
+    static func references(_ directory: DataDirectory, positions: [Int]) throws -> [NB201Arch] {
+        let (path, bytes) = try directory.read(referenceFile)
+        guard case .list(let items) = try TorchArchive.load(bytes: bytes, source: path) else {
+            throw NASLibError("\(path): expected a list of positions")
+        }
+        let codes = try items.enumerated().map { i, item -> Int in
+            guard case .int(let p) = item, p >= 0, p < positions.count else {
+                throw NASLibError("\(path): entry \(i) is not a position in HELP's lists (0..<\(positions.count))")
+            }
+            return positions[p]
+        }
+        guard Set(codes).count == codes.count, !codes.isEmpty else { throw NASLibError("\(path): reference architectures repeat or are missing") }
+        return codes.map(NB201Arch.init(code:))
+    }
 }

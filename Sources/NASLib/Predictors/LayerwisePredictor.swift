@@ -24,10 +24,16 @@ public struct LayerwisePredictor: Sendable {
     /// the validation models are not needed and are left out of both sets).
     public static func fit(_ table: MetricTable, n: Int, valid: Int, seed: Int) throws -> LayerwisePredictor {
         let (train, _, test) = try LatencyPredictor.split(table, n: n, valid: valid, seed: seed)
+        return try fit(samples: train.map { ($0, table[$0]!) }, device: table.name, test: test)
+    }
+
+    /// Fits on given models and latencies (seconds).
+    public static func fit(samples: [(arch: NB201Arch, latency: Double)], device: String, test: [NB201Arch] = []) throws -> LayerwisePredictor {
+        let train = samples.map(\.arch)
         // Normal equations (XᵀX) c = Xᵀy with a tiny ridge for positions whose op never occurs.
         var xtx = [Double](repeating: 0, count: unknowns * unknowns), xty = [Double](repeating: 0, count: unknowns)
-        for a in train {
-            let f = features(a), y = table[a]!
+        for (a, y) in samples {
+            let f = features(a)
             for i in 0..<unknowns where f[i] != 0 {
                 xty[i] += y
                 for j in 0..<unknowns where f[j] != 0 { xtx[i * unknowns + j] += 1 }
@@ -38,7 +44,7 @@ public struct LayerwisePredictor: Sendable {
         let c = try solveSymmetric(xtx, xty, unknowns)
         var costs = [[Double]](repeating: [Double](repeating: 0, count: 5), count: 6)
         for pos in 0..<6 { for op in 1...4 { costs[pos][op] = c[1 + pos * 4 + op - 1] } }
-        return LayerwisePredictor(device: table.name, constant: c[0], costs: costs, trainArchs: train, testArchs: test)
+        return LayerwisePredictor(device: device, constant: c[0], costs: costs, trainArchs: train, testArchs: test)
     }
 
     public func predict(_ a: NB201Arch) -> Double {
