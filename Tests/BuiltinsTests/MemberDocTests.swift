@@ -12,7 +12,7 @@ import Testing
         ("brp_predictor", PairObject.memberTable), ("latency table", MeasuredTableObject.memberTable),
         ("gcn", GCNObject.memberTable), ("layerwise", LayerwiseObject.memberTable), ("truth", TruthObject.memberTable),
         ("search session", AskTellObject.memberTable), ("comparison", ComparisonObject.memberTable),
-        ("evaluator", EvaluatorObject.memberTable),
+        ("evaluator", EvaluatorObject.memberTable), ("fewshot", FewShotObject.memberTable),
     ]
 
     @Test func everyMemberHasADoc() {

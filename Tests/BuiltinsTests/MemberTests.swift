@@ -27,6 +27,7 @@ import TestSupport
         pf = pareto(gcn(device: "d-cpu", n: 30, valid: 10, epochs: 2, hidden: 16, seed: 1))
         mo = evolve(objectives: ["accuracy", "d-gpu"], budget: 20, pool: 5, sample: 2, seed: 1)
         mc = compare(mo, random_search(objectives: ["accuracy", "d-gpu"], budget: 20, seed: 1))
+        fs = fewshot("help-fpga", sources: ["help-pixel3"], n: 5, seed: 1)
         """
 
     @Test(.needsData)
@@ -36,7 +37,7 @@ import TestSupport
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "members", text: Self.script))
         #expect(failure == nil, "\(failure?.description ?? "")")
         var kinds = Set<String>()
-        for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc"] {
+        for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc", "fs"] {
             guard case .object(let object)? = interpreter.globals.lookup(name) else {
                 Issue.record("\(name) is not an object")
                 continue
@@ -46,6 +47,6 @@ import TestSupport
                 #expect(try object.member(member) != nil, "\(object.typeName).\(member) is advertised but missing")
             }
         }
-        #expect(kinds.count == 16, "\(kinds.sorted())")
+        #expect(kinds.count == 17, "\(kinds.sorted())")
     }
 }

@@ -32,6 +32,10 @@ enum FewShotBuiltins {
         let benchmark = try nas { try context.benchmark() }
         let table = try nas { try benchmark.table(target) }
         let sourceTables = try nas { try sources.map { try benchmark.table($0) } }
+        if s == .reference {
+            let count = try nas { try benchmark.helpReferences().count }
+            guard spec.n <= count else { throw c.fail("n", "select: \"reference\" reads HELP's \(count) reference architectures; n is \(spec.n)") }
+        }
         let reads = TargetReads(table)
         let p = try nas {
             try FewShotPredictor.fit(spec: spec, target: reads, sources: sourceTables, reference: { try benchmark.helpReferences() })
