@@ -202,13 +202,17 @@ public struct Ridge: Sendable, Equatable, Codable {
 
     /// The sum of squared exact leave-one-out residuals of `fit(x, y, penalty:)`.
     public static func leaveOneOutError(_ x: [[Double]], _ y: [Double], penalty: Double) throws -> Double {
+        try leaveOneOutResiduals(x, y, penalty: penalty).reduce(0) { $0 + $1 * $1 }
+    }
+
+    /// The exact leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) of `fit(x, y, penalty:)` (dual form: n ≤ d or small n).
+    public static func leaveOneOutResiduals(_ x: [[Double]], _ y: [Double], penalty: Double) throws -> [Double] {
         let (_, _, _, yc, k) = centered(x, y)
         let n = y.count
         let chol = try Cholesky(k, n, shift: penalty)
         // Hat matrix H = 11ᵀ/n + K (K + λI)⁻¹; fitted values ȳ + K α.
-        var err = 0.0
         let alpha = chol.solve(yc)
-        for i in 0..<n {
+        return (0..<n).map { i in
             var unit = [Double](repeating: 0, count: n)
             unit[i] = 1
             let col = chol.solve(unit)  // (K + λI)⁻¹ e_i
@@ -217,46 +221,8 @@ public struct Ridge: Sendable, Equatable, Codable {
                 hii += k[i * n + t] * col[t]
                 fitted += k[i * n + t] * alpha[t]
             }
-            let r = (yc[i] - fitted) / max(1 - hii, 1e-12)
-            err += r * r
+            return (yc[i] - fitted) / max(1 - hii, 1e-12)
         }
-        return err
-    }
-}
-
-/// The Cholesky factor of A + shift·I (A symmetric, row-major n × n).
-struct Cholesky {
-    let n: Int
-    var l: [Double]
-
-    init(_ a: [Double], _ n: Int, shift: Double) throws {
-        self.n = n
-        l = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = a[i * n + j] + (i == j ? shift : 0)
-                for t in 0..<j { s -= l[i * n + t] * l[j * n + t] }
-                if i == j {
-                    guard s > 0 else { throw NASLibError("ridge: the system is not positive definite (penalty \(shift))") }
-                    l[i * n + i] = s.squareRoot()
-                } else {
-                    l[i * n + j] = s / l[j * n + j]
-                }
-            }
-        }
-    }
-
-    func solve(_ b: [Double]) -> [Double] {
-        var y = b
-        for i in 0..<n {
-            for t in 0..<i { y[i] -= l[i * n + t] * y[t] }
-            y[i] /= l[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for t in (i + 1)..<n { y[i] -= l[t * n + i] * y[t] }
-            y[i] /= l[i * n + i]
-        }
-        return y
     }
 }
 
@@ -341,6 +307,24 @@ public final class FewShotPredictor: @unchecked Sendable {
                           sourceColumns: sourceColumns, start: start)
     }
 
+    /// An affine map of the log-latency prediction, fitted by least squares from the leave-one-out predictions to the
+    /// samples: ridge shrinks predictions toward the mean, and this undoes the shrinkage the samples show. It is
+    /// increasing (a non-positive slope leaves the prediction as it is), so it changes no ranking.
+    public static func calibration(_ x: [[Double]], _ y: [Double], penalty: Double) throws -> (offset: Double, slope: Double) {
+        let residuals = try Ridge.leaveOneOutResiduals(x, y, penalty: penalty)
+        let loo = zip(y, residuals).map { $0 - $1 }
+        let n = Double(y.count)
+        let mx = loo.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0
+        for (a, b) in zip(loo, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+        }
+        let slope = sxy / sxx
+        guard slope.isFinite, slope > 0 else { return (0, 1) }
+        return (my - slope * mx, slope)
+    }
+
     static func features(_ code: Int, _ sourceColumns: [[Double]], scale: Double) -> [Double] {
         var f = FewShotFeatures.structural[code]
         if scale > 0 { for s in sourceColumns { f.append(scale * s[code]) } }
@@ -373,8 +357,10 @@ public final class FewShotPredictor: @unchecked Sendable {
         let choice = useSources
             ? FewShotPredictor.Choice(sourceScale: best.scale, penalty: best.penalty, leaveOneOut: best.error, structureOnlyLeaveOneOut: structure.error)
             : FewShotPredictor.Choice(sourceScale: 0, penalty: structure.penalty, leaveOneOut: structure.error, structureOnlyLeaveOneOut: structure.error)
-        let ridge = try Ridge.fit(codes.map { features($0, sourceColumns, scale: choice.sourceScale) }, y, penalty: choice.penalty)
-        let predictions = (0..<NB201Arch.count).map { exp(ridge.predict(features($0, sourceColumns, scale: choice.sourceScale))) }
+        let x = codes.map { features($0, sourceColumns, scale: choice.sourceScale) }
+        let ridge = try Ridge.fit(x, y, penalty: choice.penalty)
+        let (offset, slope) = try calibration(x, y, penalty: choice.penalty)
+        let predictions = (0..<NB201Arch.count).map { exp(offset + slope * ridge.predict(features($0, sourceColumns, scale: choice.sourceScale))) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return FewShotPredictor(spec: spec, samples: samples, unavailable: unavailable, choice: choice, ridge: ridge,
                                 predictions: predictions, seconds: seconds)

@@ -59,31 +59,9 @@ public struct LayerwisePredictor: Sendable {
 
     /// Cholesky solve of a symmetric positive-definite system.
     static func solveSymmetric(_ a: [Double], _ b: [Double], _ n: Int) throws -> [Double] {
-        var l = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = a[i * n + j]
-                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
-                if i == j {
-                    guard s > 0 else { throw NASLibError("layer-wise fit: the training models do not determine the op costs") }
-                    l[i * n + i] = s.squareRoot()
-                } else {
-                    l[i * n + j] = s / l[j * n + j]
-                }
-            }
+        guard let factor = try? Cholesky(a, n, shift: 0) else {
+            throw NASLibError("layer-wise fit: the training models do not determine the op costs")
         }
-        var y = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var s = b[i]
-            for k in 0..<i { s -= l[i * n + k] * y[k] }
-            y[i] = s / l[i * n + i]
-        }
-        var x = [Double](repeating: 0, count: n)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var s = y[i]
-            for k in (i + 1)..<n { s -= l[k * n + i] * x[k] }
-            x[i] = s / l[i * n + i]
-        }
-        return x
+        return factor.solve(b)
     }
 }
