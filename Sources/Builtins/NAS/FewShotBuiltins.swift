@@ -6,7 +6,32 @@ import NASLib
 /// `fewshot(...)`: a latency predictor for a device from a few of its measurements and the other devices' tables
 /// (docs/transfer.md), and `fewshot_load(file)`.
 enum FewShotBuiltins {
-    static func all() -> [BuiltinFunction] { [fewshot, fewshotLoad] }
+    static func all() -> [BuiltinFunction] { [fewshot, fewshotModels, fewshotLoad] }
+
+    static func selection(_ c: BuiltinCall) throws -> FewShotSpec.Selection {
+        let select = try c.string("select")
+        guard let s = FewShotSpec.Selection(rawValue: select) else {
+            throw c.fail("select", "use \"design\", \"random\" or \"reference\", got \"\(select)\"")
+        }
+        return s
+    }
+
+    static let fewshotModels = BuiltinFunction(
+        "fewshot_models",
+        [BuiltinParameter("n", .int, default: .int(10), "how many models"),
+         BuiltinParameter("seed", .optional(.int), default: .nil, "selection seed (default: the session seed)"),
+         BuiltinParameter("select", .string, default: .string("design"), "\"design\", \"random\" or \"reference\"")],
+        doc: "The models fewshot(select:, seed:) would read from a device that has them all, in order: what to measure on a new device (measure(archs: ...)), then fewshot(table, n:).",
+        category: "Predictors") { c in
+        let context = NASContext.of(c)
+        var spec = FewShotSpec(target: "planned", sources: [])
+        spec.n = try c.int("n", min: 1, max: NB201Arch.count)
+        spec.seed = try c.seed()
+        spec.select = try selection(c)
+        let archs = try nas { try FewShotPredictor.plannedModels(spec) { try context.benchmark().helpReferences() } }
+        guard archs.count == spec.n else { throw c.fail("n", "the \(spec.select.rawValue) selection offers \(archs.count) models, not \(spec.n)") }
+        return .list(archs.map { .object(ArchObject($0, context)) })
+    }
 
     static let fewshot = BuiltinFunction(
         "fewshot",
@@ -24,10 +49,7 @@ enum FewShotBuiltins {
         var spec = FewShotSpec(target: target.name, sources: sources.map(\.name))
         spec.n = try c.int("n", min: 3, max: 1000)
         spec.seed = try c.seed()
-        let select = try c.string("select")
-        guard let s = FewShotSpec.Selection(rawValue: select) else {
-            throw c.fail("select", "use \"design\", \"random\" or \"reference\", got \"\(select)\"")
-        }
+        let s = try selection(c)
         spec.select = s
         let benchmark = try nas { try context.benchmark() }
         let table = try nas { try benchmark.table(target) }
@@ -38,7 +60,10 @@ enum FewShotBuiltins {
         }
         let reads = TargetReads(table)
         let p = try nas {
-            try FewShotPredictor.fit(spec: spec, target: reads, sources: sourceTables, reference: { try benchmark.helpReferences() })
+            // A table the user measured offers its measured models (the others cannot be read); a shipped one, the space.
+            try FewShotPredictor.fit(spec: spec, target: reads, sources: sourceTables,
+                                     space: target.source == .measured ? table.measured : nil,
+                                     reference: { try benchmark.helpReferences() })
         }
         // Not cached (the fit takes milliseconds) but recorded in provenance.json like every fit.
         RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
@@ -119,7 +144,14 @@ final class FewShotObject: HostObject, DocumentedMembers, LatencyModel, Plottabl
 
     func latencies(_ archs: [NB201Arch]) throws -> [Double] { predictor.predict(archs) }
 
-    func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
+    /// The target's table, when it has test models beyond the ones read.
+    func table() throws -> MetricTable {
+        let t = try nas { try context.benchmark().table(device) }
+        guard !predictor.testArchs(t).isEmpty else {
+            throw BuiltinError("\(device.name) has no measured models beyond the \(predictor.samples.count) read: nothing to test on (measure more models to test it)")
+        }
+        return t
+    }
 
     lazy var testMetrics: PredictionMetrics? = try? predictor.testMetrics(table())
 
@@ -206,7 +238,7 @@ final class FewShotObject: HostObject, DocumentedMembers, LatencyModel, Plottabl
 
     func display() -> String {
         let m = testMetrics
-        let quality = m.map { String(format: "spearman %.3f, within 10%%: %.1f", $0.spearman, $0.within10) } ?? ""
+        let quality = m.map { String(format: "spearman %.3f, within 10%%: %.1f", $0.spearman, $0.within10) } ?? "no test models"
         let how = predictor.choice.sourceScale > 0 ? "structure + \(sources.count) sources" : "structure only"
         return "fewshot(\(device.aliases.first ?? device.name): \(predictor.samples.count) read (\(predictor.spec.select.rawValue)), \(how); \(quality))"
     }

@@ -273,11 +273,15 @@ public final class FewShotPredictor: @unchecked Sendable {
     }
 
     /// Reads target models in the order the selection rule proposes them until `spec.n` were read.
-    static func select(_ spec: FewShotSpec, _ target: TargetReads, reference: () throws -> [NB201Arch]) throws {
+    /// `space`: the models the selection may propose, in code order (nil: all of NB201; a table the user measured
+    /// offers its measured models, since the others cannot be read).
+    static func select(_ spec: FewShotSpec, _ target: TargetReads, space: [NB201Arch]?,
+                       reference: () throws -> [NB201Arch]) throws {
         var rng = SeededRandom(seed: spec.seed).derived(7)
+        let all = space ?? NB201Arch.all
         switch spec.select {
         case .random:
-            for code in rng.permutation(NB201Arch.count) where target.count < spec.n { _ = target.read(NB201Arch(code: code)) }
+            for i in rng.permutation(all.count) where target.count < spec.n { _ = target.read(all[i]) }
         case .reference:
             let refs = try reference()
             guard spec.n <= refs.count else {
@@ -285,7 +289,7 @@ public final class FewShotPredictor: @unchecked Sendable {
             }
             for a in refs where target.count < spec.n { _ = target.read(a) }
         case .design:
-            let pool = rng.permutation(NB201Arch.count).prefix(FewShotSpec.designPool).map(NB201Arch.init(code:))
+            let pool = rng.permutation(all.count).prefix(FewShotSpec.designPool).map { all[$0] }
             var design = DOptimalDesign(pool: pool)
             while target.count < spec.n, let a = design.next() {
                 if target.read(a) != nil { design.accept(a) }
@@ -294,11 +298,11 @@ public final class FewShotPredictor: @unchecked Sendable {
     }
 
     /// Selects and reads `spec.n` target models, then fits. `sources` are the source tables in `spec.sources` order.
-    public static func fit(spec: FewShotSpec, target: TargetReads, sources: [MetricTable],
+    public static func fit(spec: FewShotSpec, target: TargetReads, sources: [MetricTable], space: [NB201Arch]? = nil,
                            reference: () throws -> [NB201Arch] = { [] }) throws -> FewShotPredictor {
         guard spec.n >= 3 else { throw NASLibError("fewshot needs n ≥ 3 target measurements (leave-one-out), got \(spec.n)") }
         let start = DispatchTime.now().uptimeNanoseconds
-        try select(spec, target, reference: reference)
+        try select(spec, target, space: space, reference: reference)
         guard target.count == spec.n else {
             throw NASLibError("fewshot: only \(target.count) of the \(spec.n) models the \(spec.select.rawValue) selection asked for are measured on \(spec.target)")
         }
@@ -499,5 +503,15 @@ public struct FewShotFile: Codable, Sendable {
             throw NASLibError("\(source): refitting gives source scale \(p.choice.sourceScale), penalty \(p.choice.penalty); the file says \(file.source_scale), \(file.penalty) (different source tables?)")
         }
         return p
+    }
+}
+
+extension FewShotPredictor {
+    /// The models a selection reads, in order, from a target that has a latency for every one of them: what to
+    /// measure on a new device before fitting (nothing is read).
+    public static func plannedModels(_ spec: FewShotSpec, reference: () throws -> [NB201Arch]) throws -> [NB201Arch] {
+        let everything = TargetReads(MetricTable(name: spec.target, values: [Double](repeating: 1, count: NB201Arch.count)))
+        try select(spec, everything, space: nil, reference: reference)
+        return everything.samples.map(\.arch)
     }
 }
