@@ -133,6 +133,8 @@ enum RecordedTables {
         /// `pivot=models:25,50,100` and `value=hv_ratio_mean:4`: one column per listed value of `models`.
         var pivot: (key: String, values: [String])? = nil
         var value: (key: String, digits: Int?)? = nil
+        /// `where=n:10` (repeatable): only the rows whose cell under the key reads the value.
+        var filters: [(key: String, value: String)] = []
 
         static func parse(_ line: String) throws -> Spec {
             let body = line.replacingOccurrences(of: "<!--", with: "").replacingOccurrences(of: "-->", with: "")
@@ -159,7 +161,11 @@ enum RecordedTables {
                 case "value":
                     let p = kv[1].split(separator: ":").map(String.init)
                     s.value = (p[0], p.count > 1 ? Int(p[1]) : nil)
-                default: throw Failure("unknown setting '\(kv[0])' (columns, pivot, value)")
+                case "where":
+                    let p = kv[1].split(separator: ":", maxSplits: 1).map(String.init)
+                    guard p.count == 2 else { throw Failure("where=KEY:VALUE") }
+                    s.filters.append((p[0], p[1]))
+                default: throw Failure("unknown setting '\(kv[0])' (columns, pivot, value, where)")
                 }
             }
             guard !s.columns.isEmpty else { throw Failure("a recorded block needs columns=") }
@@ -219,7 +225,12 @@ enum RecordedTables {
 
     /// The markdown a block holds: the table, then where it was recorded.
     static func render(_ spec: Spec, root: String) throws -> String {
-        let (rows, p) = try rows(spec, root: root)
+        let (all, p) = try rows(spec, root: root)
+        for f in spec.filters where !all.contains(where: { value($0, f.key) != nil }) {
+            throw Failure("\(spec.output) in reproductions/\(spec.name) has no column \(f.key) (where=)")
+        }
+        let rows = all.filter { r in spec.filters.allSatisfy { cell(value(r, $0.key), nil) == $0.value } }
+        guard !rows.isEmpty || all.isEmpty else { throw Failure("no row of \(spec.output) in reproductions/\(spec.name) passes where=") }
         if let first = rows.first {
             for c in spec.columns + (spec.value.map { [($0.key, $0.digits, "")] } ?? []) + (spec.pivot.map { [($0.key, nil, "")] } ?? [])
             where value(first, c.0) == nil && !(first.keys.contains(c.0)) {

@@ -43,4 +43,29 @@ import TestSupport
         let (s2, _, e2) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
         #expect(s2 == 1 && e2.contains("without <!-- end recorded -->"), "\(e2)")
     }
+
+    @Test func whereKeepsTheRowsItNames() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/reproductions/x", withIntermediateDirectories: true)
+        try #"{"outputs": {"o.csv": [["n", "method", "v"], [5, "a", 1.5], [10, "a", 2.5], [10, "b", 3.5]]}}"#
+            .write(toFile: dir + "/reproductions/x/results.json", atomically: true, encoding: .utf8)
+        try "{}".write(toFile: dir + "/reproductions/x/provenance.json", atomically: true, encoding: .utf8)
+        try "<!-- recorded x o.csv columns=method,v:1 where=n:10 -->\n<!-- end recorded -->\n"
+            .write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        let (w, _, werr) = try CommandLineTests.brpsh(["reproduce", "write", "--root", dir])
+        #expect(w == 0, "\(werr)")
+        let page = try String(contentsOfFile: dir + "/docs/p.md", encoding: .utf8)
+        #expect(page.contains("| a | 2.5 |") && page.contains("| b | 3.5 |") && !page.contains("1.5"), "\(page)")
+        try "<!-- recorded x o.csv columns=v where=n:10 where=method:b -->\n<!-- end recorded -->\n"
+            .write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        _ = try CommandLineTests.brpsh(["reproduce", "write", "--root", dir])
+        let two = try String(contentsOfFile: dir + "/docs/p.md", encoding: .utf8)
+        #expect(two.contains("3.5") && !two.contains("2.5"), "\(two)")
+        try "<!-- recorded x o.csv columns=v where=k:1 -->\n<!-- end recorded -->\n".write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        let (s3, _, e3) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
+        #expect(s3 == 1 && e3.contains("no column k"), "\(e3)")
+    }
 }
