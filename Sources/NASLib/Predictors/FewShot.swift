@@ -3,12 +3,12 @@ import Foundation
 /// Few-shot latency prediction for a device brpsh has (almost) no measurements of: `n` latencies of the target,
 /// chosen by a selection rule, plus complete tables of source devices (docs/transfer.md).
 ///
-/// The model is a ridge regression of the target's log latency on
+/// The model is a ridge regression of the target's latency (in units of the samples' median) on
 /// - eight structural features of the cell (how many skip, 1×1 conv, 3×3 conv and pooling edges it has, and how
 ///   many of each are live, i.e. on a path from input to output: devices that prune dead branches see only those),
-/// - optionally, the sources' standardized log latencies of the same architecture, scaled by a factor `a`,
+/// - optionally, the sources' standardized latencies of the same architecture, scaled by a factor `a`,
 /// with the intercept unpenalized. The penalty λ, whether the sources are used and their scale are chosen by exact
-/// leave-one-out error on the `n` samples alone; the sources are used only when they at least halve that error, so
+/// leave-one-out error (of log latency) on the `n` samples alone; the sources are used only when they at least halve that error, so
 /// unrelated sources cannot drag a target down. Nothing else of the target is read.
 public struct FewShotSpec: Sendable, Equatable, Codable {
     public enum Selection: String, Sendable, Codable, CaseIterable {
@@ -114,10 +114,10 @@ public enum FewShotFeatures {
         return out
     }
 
-    /// A source table as one feature per arch: its log latency, where it has none the log latency its own
-    /// structural ridge fit (λ = 10⁻³, on all of its measured models) predicts; then standardized over the space.
+    /// A source table as one feature per arch: its latency, where it has none the latency its own structural ridge
+    /// fit of log latency (λ = 10⁻³, on all of its measured models) predicts; then standardized over the space.
     public static func source(_ table: MetricTable) throws -> [Double] {
-        standardizedColumns(try sourceLogs(table).map { [$0] }).map { $0[0] }
+        standardizedColumns(try sourceLogs(table).map { [exp($0)] }).map { $0[0] }
     }
 
     /// A source table's log latency per arch, unmeasured archs filled in by its structural ridge fit.
@@ -311,24 +311,6 @@ public final class FewShotPredictor: @unchecked Sendable {
                           sourceColumns: sourceColumns, start: start)
     }
 
-    /// An affine map of the log-latency prediction, fitted by least squares from the leave-one-out predictions to the
-    /// samples: ridge shrinks predictions toward the mean, and this undoes the shrinkage the samples show. It is
-    /// increasing (a non-positive slope leaves the prediction as it is), so it changes no ranking.
-    public static func calibration(_ x: [[Double]], _ y: [Double], penalty: Double) throws -> (offset: Double, slope: Double) {
-        let residuals = try Ridge.leaveOneOutResiduals(x, y, penalty: penalty)
-        let loo = zip(y, residuals).map { $0 - $1 }
-        let n = Double(y.count)
-        let mx = loo.reduce(0, +) / n, my = y.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0
-        for (a, b) in zip(loo, y) {
-            sxy += (a - mx) * (b - my)
-            sxx += (a - mx) * (a - mx)
-        }
-        let slope = sxy / sxx
-        guard slope.isFinite, slope > 0 else { return (0, 1) }
-        return (my - slope * mx, slope)
-    }
-
     static func features(_ code: Int, _ sourceColumns: [[Double]], scale: Double) -> [Double] {
         var f = FewShotFeatures.structural[code]
         if scale > 0 { for s in sourceColumns { f.append(scale * s[code]) } }
@@ -338,12 +320,25 @@ public final class FewShotPredictor: @unchecked Sendable {
     /// Fits the model to given samples (used again when a saved predictor is read back).
     static func fitted(spec: FewShotSpec, samples: [(arch: NB201Arch, latency: Double)], unavailable: [NB201Arch],
                        sourceColumns: [[Double]], start: UInt64) throws -> FewShotPredictor {
-        let y = samples.map { log($0.latency) }
+        // Latency is additive over a network's layers: the regression is on the latency itself, in units of the
+        // samples' median; the leave-one-out error is measured on log latencies (relative error), and a candidate
+        // whose leave-one-out prediction of a sample is not positive is out.
+        let unit = median(samples.map(\.latency))
+        let y = samples.map { $0.latency / unit }
+        let logs = y.map { log($0) }
         let codes = samples.map(\.arch.code)
         func loo(_ scale: Double, _ penalty: Double) throws -> Double {
-            try Ridge.leaveOneOutError(codes.map { features($0, sourceColumns, scale: scale) }, y, penalty: penalty)
+            let r = try Ridge.leaveOneOutResiduals(codes.map { features($0, sourceColumns, scale: scale) }, y, penalty: penalty)
+            var e = 0.0
+            for i in y.indices {
+                let predicted = y[i] - r[i]
+                guard predicted > 0 else { return .infinity }
+                e += (log(predicted) - logs[i]) * (log(predicted) - logs[i])
+            }
+            return e
         }
-        var structure = (error: Double.infinity, penalty: 0.0)
+        // Structure only; if every penalty predicts a sample at or below zero, the strongest penalty (the mean).
+        var structure = (error: Double.infinity, penalty: FewShotSpec.penalties.last!)
         for p in FewShotSpec.penalties {
             let e = try loo(0, p)
             if e < structure.error { structure = (e, p) }
@@ -357,17 +352,22 @@ public final class FewShotPredictor: @unchecked Sendable {
                 }
             }
         }
-        let useSources = best.error <= FewShotSpec.sourceMargin * structure.error
+        let useSources = best.error.isFinite && best.error <= FewShotSpec.sourceMargin * structure.error
         let choice = useSources
             ? FewShotPredictor.Choice(sourceScale: best.scale, penalty: best.penalty, leaveOneOut: best.error, structureOnlyLeaveOneOut: structure.error)
             : FewShotPredictor.Choice(sourceScale: 0, penalty: structure.penalty, leaveOneOut: structure.error, structureOnlyLeaveOneOut: structure.error)
-        let x = codes.map { features($0, sourceColumns, scale: choice.sourceScale) }
-        let ridge = try Ridge.fit(x, y, penalty: choice.penalty)
-        let (offset, slope) = try calibration(x, y, penalty: choice.penalty)
-        let predictions = (0..<NB201Arch.count).map { exp(offset + slope * ridge.predict(features($0, sourceColumns, scale: choice.sourceScale))) }
+        let ridge = try Ridge.fit(codes.map { features($0, sourceColumns, scale: choice.sourceScale) }, y, penalty: choice.penalty)
+        // A linear model can extrapolate below zero: no prediction goes below a tenth of the fastest sample.
+        let floor = 0.1 * samples.map(\.latency).min()!
+        let predictions = (0..<NB201Arch.count).map { max(floor, unit * ridge.predict(features($0, sourceColumns, scale: choice.sourceScale))) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return FewShotPredictor(spec: spec, samples: samples, unavailable: unavailable, choice: choice, ridge: ridge,
                                 predictions: predictions, seconds: seconds)
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }
 
