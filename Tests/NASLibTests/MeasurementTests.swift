@@ -132,6 +132,27 @@ import Testing
         #expect(m.runs.count == 2 && m.runs.allSatisfy { $0.count == 2 })
         #expect((m.latency ?? 0) > 0 && m.seconds >= m.runs.joined().reduce(0, +))
     }
+
+    /// Interleaved timing: every model of the block gets all its runs, in rounds; the block's settings are part of
+    /// the journal's identity, and one-at-a-time journals (no key) stay readable by one-at-a-time calls.
+    @Test func interleavedBlocksTimeEveryModelInRounds() throws {
+        var s = MeasureSettings()
+        s.runs = 3
+        s.perRun = 2
+        s.warmup = 1
+        s.dataset = .imagenet16
+        s.interleave = 3
+        let archs = [NB201Arch(code: 1234), NB201Arch(code: 77), NB201Arch(code: 15000)]
+        let ms = try NativeTimer.measureInterleaved(archs, s)
+        #expect(ms.map(\.arch) == archs)
+        for m in ms { #expect(m.runs.count == 3 && m.runs.allSatisfy { $0.count == 2 } && (m.latency ?? 0) > 0) }
+        #expect(try NativeTimer.measureInterleaved([], s).isEmpty)
+        #expect(s.json["interleave"] as? Int == 3 && MeasureSettings().json["interleave"] == nil)
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try MeasurementJournal(directory: dir, settings: MeasureSettings(), machine: Self.machine)
+        #expect(throws: NASLibError.self) { _ = try MeasurementJournal(directory: dir, settings: s, machine: Self.machine) }
+    }
 }
 
 extension MeasurementTests {

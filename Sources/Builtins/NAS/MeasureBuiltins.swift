@@ -25,7 +25,8 @@ enum MeasureBuiltins {
          BuiltinParameter("statistic", .string, default: .string("robust"), "robust (LatBench's mean of the middle runs), min or median of the samples; the journal keeps every sample, so this never needs a new measurement"),
          BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network's input size and classes: cifar10, cifar100, imagenet16-120"),
          BuiltinParameter("runner", .optional(.oneOf([.string, .record])), default: .nil, "a device runner command (docs/measure.md) instead of the native backend, or a record {name: command} of runners measured in parallel (the result: a record of tables)"),
-         BuiltinParameter("timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)), "a runner's limit per model (it is killed and restarted)")],
+         BuiltinParameter("timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)), "a runner's limit per model (it is killed and restarted)"),
+         BuiltinParameter("interleave", .int, default: .int(0), "0: each model timed start to finish; k: blocks of k models timed in rounds, so drift hits them alike (native backend)")],
         doc: "Measures batch-1 inference latency of NB201 networks on this machine, each model recorded on disk as it is timed (a rerun resumes); the latency is LatBench's robust mean of the middle runs.",
         category: "Data") { c in
         let context = NASContext.of(c)
@@ -35,6 +36,10 @@ enum MeasureBuiltins {
         settings.warmup = try c.int("warmup", min: 0, max: 100_000)
         settings.threads = try c.int("threads", min: 1, max: 256)
         settings.dataset = try datasetArgument(c, "dataset")
+        settings.interleave = try c.int("interleave", min: 0, max: 1000)
+        guard settings.interleave == 0 || c.isNil("runner") else {
+            throw c.fail("interleave", "interleaved timing is the native backend's; a runner times each model on its own")
+        }
         let timeout = try c.quantity("timeout", .time).base
         guard timeout > 0 else { throw c.fail("timeout", "must be positive") }
         let archs = try models(c, context)
@@ -120,6 +125,23 @@ enum MeasureBuiltins {
     static func run(_ job: Job, _ c: BuiltinCall, index: NB201Index?) throws {
         var progress = Progress(c, "measure \(job.name)", total: job.todo.count)
         defer { progress.finish() }
+        let k = job.journal.settings.interleave
+        if k > 0, job.runner == nil {
+            // Blocks of k models, each journaled as soon as its block is done (an interruption loses one block).
+            var done = 0
+            for start in stride(from: 0, to: job.todo.count, by: k) {
+                let block = Array(job.todo[start..<min(start + k, job.todo.count)])
+                let measured: [MeasuredModel]
+                do { measured = try NativeTimer.measureInterleaved(block, job.journal.settings) } catch let e as NASLibError {
+                    measured = block.map { MeasuredModel(arch: $0, error: e.message, seconds: 0) }
+                }
+                for m in measured { try nas { try job.journal.append(m) } }
+                done += block.count
+                let ms = measured.last?.latency.map { String(format: "%.3g ms", $0 * 1000) } ?? "failed"
+                try progress.update(done, "last \(ms)")
+            }
+            return
+        }
         for (i, a) in job.todo.enumerated() {
             let m = try measureOne(a, job.journal.settings, runner: job.runner, index: index)
             try nas { try job.journal.append(m) }

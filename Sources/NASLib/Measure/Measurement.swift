@@ -16,12 +16,18 @@ public struct MeasureSettings: Hashable, Sendable {
     public var threads: Int = 1
     /// Weights and input of the native network.
     public var seed: Int = 0
+    /// 0: each model timed on its own, start to finish. k > 0 (native backend): blocks of k models timed in rounds,
+    /// one run of each model per round, so that drift over the block (frequency, temperature, other load) reaches
+    /// every model of it alike (`NativeTimer.measureInterleaved`).
+    public var interleave: Int = 0
 
     public init() {}
 
     public var json: [String: Any] {
-        ["backend": backend, "dataset": dataset.rawValue, "runs": runs, "per_run": perRun, "warmup": warmup,
-         "threads": threads, "seed": seed]
+        var j: [String: Any] = ["backend": backend, "dataset": dataset.rawValue, "runs": runs, "per_run": perRun, "warmup": warmup,
+                                "threads": threads, "seed": seed]
+        if interleave > 0 { j["interleave"] = interleave }  // absent for one-at-a-time, as in journals written before it
+        return j
     }
 }
 
@@ -251,5 +257,38 @@ public enum NativeTimer {
         }
         guard sink.isFinite else { throw NASLibError("the network of \(arch) computed a non-finite output") }
         return try MeasuredModel(arch: arch, runs: runs, seconds: now() - started)
+    }
+
+    /// Times a block of models in rounds: every network is built and warmed up (`warmup` inferences each) first;
+    /// then `runs` rounds, each giving every model one untimed inference (its caches were just another model's)
+    /// followed by one run of `perRun` timed inferences. Round r starts at model r mod k, so no model is always
+    /// first. A model's `seconds` is the block's wall time divided among its models.
+    public static func measureInterleaved(_ archs: [NB201Arch], _ s: MeasureSettings) throws -> [MeasuredModel] {
+        guard !archs.isEmpty else { return [] }
+        let started = now()
+        let nets = archs.map { NB201Network($0, shape: .init(dataset: s.dataset), seed: s.seed) }
+        let inputs = nets.map { $0.input(seed: s.seed + 1) }
+        var sink: Float = 0
+        let previous = BLAS.threads
+        BLAS.setThreads(s.threads)
+        defer { BLAS.setThreads(previous) }
+        for (net, x) in zip(nets, inputs) { for _ in 0..<s.warmup { sink += net.forward(x)[0] } }
+        var runs = [[[Double]]](repeating: [], count: archs.count)
+        for round in 0..<s.runs {
+            for step in 0..<archs.count {
+                let m = (round + step) % archs.count
+                sink += nets[m].forward(inputs[m])[0]
+                var run: [Double] = []
+                for _ in 0..<s.perRun {
+                    let t0 = now()
+                    sink += nets[m].forward(inputs[m])[0]
+                    run.append(now() - t0)
+                }
+                runs[m].append(run)
+            }
+        }
+        guard sink.isFinite else { throw NASLibError("a network of the block computed a non-finite output") }
+        let share = (now() - started) / Double(archs.count)
+        return try zip(archs, runs).map { try MeasuredModel(arch: $0, runs: $1, seconds: share) }
     }
 }
