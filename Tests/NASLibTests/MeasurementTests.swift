@@ -121,13 +121,20 @@ import Testing
         #expect(seen == 1500)
     }
 
+    /// Small native settings on the smallest input (ImageNet16-120's 16 × 16).
+    static func small(runs: Int, warmup: Int, interleave: Int = 0) -> MeasureSettings {
+        var s = MeasureSettings()
+        s.runs = runs
+        s.perRun = 2
+        s.warmup = warmup
+        s.dataset = .imagenet16
+        s.interleave = interleave
+        return s
+    }
+
     /// The native timer gives a positive latency and runs of the asked shape.
     @Test func nativeTimerMeasures() throws {
-        var s = MeasureSettings()
-        s.runs = 2
-        s.perRun = 2
-        s.warmup = 0
-        s.dataset = .imagenet16
+        let s = Self.small(runs: 2, warmup: 0)
         let m = try NativeTimer.measure(NB201Arch(code: 1234), s)
         #expect(m.runs.count == 2 && m.runs.allSatisfy { $0.count == 2 })
         #expect((m.latency ?? 0) > 0 && m.seconds >= m.runs.joined().reduce(0, +))
@@ -136,12 +143,7 @@ import Testing
     /// Interleaved timing: every model of the block gets all its runs, in rounds; the block's settings are part of
     /// the journal's identity, and one-at-a-time journals (no key) stay readable by one-at-a-time calls.
     @Test func interleavedBlocksTimeEveryModelInRounds() throws {
-        var s = MeasureSettings()
-        s.runs = 3
-        s.perRun = 2
-        s.warmup = 1
-        s.dataset = .imagenet16
-        s.interleave = 3
+        let s = Self.small(runs: 3, warmup: 1, interleave: 3)
         let archs = [NB201Arch(code: 1234), NB201Arch(code: 77), NB201Arch(code: 15000)]
         let ms = try NativeTimer.measureInterleaved(archs, s)
         #expect(ms.map(\.arch) == archs)
