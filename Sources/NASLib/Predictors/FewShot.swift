@@ -44,7 +44,7 @@ public struct FewShotSpec: Sendable, Equatable, Codable {
 }
 
 /// The target's latencies as the method may read them: every read is counted and kept, in order.
-public final class TargetReads: @unchecked Sendable {
+public final class TargetReads {
     private let table: MetricTable
     /// The models whose latency was read, in read order, with the latency (seconds).
     public private(set) var samples: [(arch: NB201Arch, latency: Double)] = []
@@ -163,7 +163,7 @@ public final class FewShotPredictor: @unchecked Sendable {
         // Latency is additive over a network's layers: the regression is on the latency itself, in units of the
         // samples' median; the leave-one-out error is measured on log latencies (relative error), and a candidate
         // whose leave-one-out prediction of a sample is not positive is out.
-        let unit = median(samples.map(\.latency))
+        let unit = LatencyStatistic.percentile(samples.map(\.latency), 50)
         let y = samples.map { $0.latency / unit }
         let logs = y.map { log($0) }
         let codes = samples.map(\.arch.code)
@@ -203,11 +203,6 @@ public final class FewShotPredictor: @unchecked Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return FewShotPredictor(spec: spec, samples: samples, unavailable: unavailable, choice: choice, ridge: ridge,
                                 predictions: predictions, seconds: seconds)
-    }
-
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }
 

@@ -11,8 +11,7 @@ public enum FewShotBaselines {
         let archs = p.samples.map(\.arch), y = p.samples.map(\.latency)
         /// A cost scaled to time by the median ratio latency / cost over the samples.
         func scaled(_ cost: [Double]) -> [Double] {
-            let ratios = zip(archs, y).map { $1 / cost[$0.code] }.sorted()
-            let median = ratios.count % 2 == 1 ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
+            let median = LatencyStatistic.percentile(zip(archs, y).map { $1 / cost[$0.code] }, 50)
             return cost.map { $0 * median }
         }
         switch name {
