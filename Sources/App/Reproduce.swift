@@ -34,33 +34,34 @@ struct ReproduceCommand: ParsableCommand {
         }
     }
 
-    struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Exit 1 when a recorded table in the pages differs from what its recording renders.")
-        @Argument(help: ArgumentHelp("Pages to check (default: every docs/*.md).", valueName: "PAGE"))
+    /// The pages a check or write covers, and the repository they belong to.
+    struct Pages: ParsableArguments {
+        @Argument(help: ArgumentHelp("Pages (default: every docs/*.md).", valueName: "PAGE"))
         var pages: [String] = []
         @Option(help: "The repository root (default: the current directory).")
         var root = "."
 
-        func run() throws {
-            let problems = RecordedTables.process(pages: pages, root: root, write: false)
-            for p in problems { Terminal.writeError("brpsh: reproduce check: \(p)\n") }
+        /// Checks (or writes) the pages; every problem is reported, then exit 1 if there was one.
+        func process(write: Bool) throws {
+            let problems = RecordedTables.process(pages: pages, root: root, write: write)
+            for p in problems { Terminal.writeError("brpsh: reproduce \(write ? "write" : "check"): \(p)\n") }
             if !problems.isEmpty { throw ExitCode(1) }
         }
     }
 
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Exit 1 when a recorded table in the pages differs from what its recording renders.")
+        @OptionGroup var pages: Pages
+
+        func run() throws { try pages.process(write: false) }
+    }
+
     struct Write: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Render every recorded table in the pages from its recording.")
-        @Argument(help: ArgumentHelp("Pages to write (default: every docs/*.md).", valueName: "PAGE"))
-        var pages: [String] = []
-        @Option(help: "The repository root (default: the current directory).")
-        var root = "."
+        @OptionGroup var pages: Pages
 
-        func run() throws {
-            let problems = RecordedTables.process(pages: pages, root: root, write: true)
-            for p in problems { Terminal.writeError("brpsh: reproduce write: \(p)\n") }
-            if !problems.isEmpty { throw ExitCode(1) }
-        }
+        func run() throws { try pages.process(write: true) }
     }
 }
 
