@@ -288,6 +288,27 @@ enum SyntheticWorld {
         #expect(t.steps.count == 10 && Set(t.steps.map(\.arch)).count == 10)
     }
 
+    /// Algorithm 1's final phase: models truly over the limit among the top M − K are passed over before training,
+    /// use none of the budget and are not replaced; the predictor phase is the same with and without skipping.
+    @Test func finalPhaseSkipsModelsOverTheLimit() throws {
+        let limited = SearchProblem(report: SyntheticWorld.accuracy, latency: SyntheticWorld.latency, limit: 0.006)
+        let candidates = Array(NB201Arch.all.prefix(3000))
+        let search = BRPNAS(options: options(K: 20, M: 60))
+        let trained = try search.run(candidates: candidates, signal: signal, problem: limited, seed: 4)
+        let skipping = try search.run(candidates: candidates, signal: signal, problem: limited, seed: 4, skipOverLimit: true)
+        #expect(trained.steps.count == 60 && trained.extras["skipped"] == nil)
+        #expect(Array(skipping.steps.prefix(20)) == Array(trained.steps.prefix(20)))
+        let final = trained.steps.dropFirst(20)
+        let over = final.filter { !$0.feasible }.count
+        #expect(over > 0 && over < 40)  // the synthetic accuracy rewards costly ops, so the top ranks reach over the limit
+        #expect(skipping.steps.dropFirst(20).map(\.arch) == final.filter(\.feasible).map(\.arch))
+        #expect(skipping.steps.count == 60 - over && skipping.extras["skipped"] == Double(over))
+        #expect(skipping.best?.accuracy == trained.best?.accuracy)  // nothing feasible was lost
+        // Without a limit there is nothing to skip.
+        let free = try search.run(candidates: candidates, signal: signal, problem: problem, seed: 4, skipOverLimit: true)
+        #expect(free.steps.count == 60 && free.extras["skipped"] == nil)
+    }
+
     @Test func invalidBudgetsAreErrors() {
         #expect(throws: NASLibError.self) {
             try BRPNAS(options: options(K: 20, M: 10)).run(candidates: NB201Arch.all, signal: signal, problem: problem, seed: 1)

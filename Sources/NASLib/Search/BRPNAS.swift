@@ -26,13 +26,14 @@ public struct BRPNAS: Sendable {
     public init(options: Options) { self.options = options }
 
     /// One run. `candidates`: the models the latency predictor puts under the limit (or all);
-    /// `signal`: the accuracy the predictor learns from. `observe` sees (iteration, epoch record).
+    /// `signal`: the accuracy the predictor learns from. `observe` sees (iteration, epoch record). `skipOverLimit`:
+    /// the final phase passes over the models truly over the problem's limit without training them (Algorithm 1).
     public func run(candidates: [NB201Arch], signal: AccuracySignal, problem: SearchProblem, seed: Int,
                     observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
-                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil) throws -> SearchTrace {
+                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skipOverLimit: Bool = false) throws -> SearchTrace {
         let predictor = PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1))
         return try run(predictor, options: options.predictor.options, candidates: candidates, signal: signal, problem: problem,
-                       seed: seed, observe: observe, reorder: reorder)
+                       seed: seed, observe: observe, reorder: reorder, skipOverLimit: skipOverLimit)
     }
 
     /// One run with any iteratively retrained predictor; `base` are its training options (their
@@ -40,9 +41,10 @@ public struct BRPNAS: Sendable {
     /// `BRPNASSession` with the benchmark as the evaluator: every proposed model is looked up at once.
     public func run(_ predictor: IterativeRanker, options base: TrainingOptions, candidates: [NB201Arch], signal: AccuracySignal,
                     problem: SearchProblem, seed: Int, observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
-                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil) throws -> SearchTrace {
+                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skipOverLimit: Bool = false) throws -> SearchTrace {
+        let skip: ((NB201Arch) -> Bool)? = skipOverLimit && problem.limit != nil ? { !problem.feasible($0) } : nil
         let session = try BRPNASSession(options: options, predictor: predictor, base: base, candidates: candidates, seed: seed,
-                                        normalizeBy: signal, observe: observe, reorder: reorder)
+                                        normalizeBy: signal, observe: observe, reorder: reorder, skip: skip)
         var trace = SearchTrace(seed: seed)
         while !session.finished {
             let asked = session.ask(options.M)
@@ -52,6 +54,7 @@ public struct BRPNAS: Sendable {
                 try session.tell(a, signal.table[a]!)
             }
         }
+        if skip != nil { trace.extras["skipped"] = Double(session.skipped.count) }
         if let final = session.finalRanking {
             trace.extras["spearman"] = RankingQuality(ranked: final, truth: signal.table, ks: []).spearman
         }

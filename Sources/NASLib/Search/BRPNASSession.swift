@@ -56,6 +56,12 @@ public final class BRPNASSession<Model: Hashable> {
     /// How candidates are preferred, given the predictor's accuracy ranking (nil: that ranking). A multi-objective
     /// search puts the predicted non-dominated candidates first (`Pareto.preferenceOrder` over rank and costs).
     let reorder: (([Model]) -> [Model])?
+    /// Models the final phase passes over without training them (Algorithm 1: those truly over the latency limit,
+    /// checked before training); nil: the final phase trains the top M − K untrained candidates as they come.
+    let skip: ((Model) -> Bool)?
+    /// The final-phase models passed over by `skip`, in ranking order; they use none of the budget and are never
+    /// replaced (Algorithm 1 trains the feasible ones among the top M − K), so the search trains M − skipped.count.
+    public private(set) var skipped: [Model] = []
     var rng: SeededRandom
     /// The iteration whose models are being evaluated (iterations: the predictor phase is over).
     public private(set) var iteration = 0
@@ -73,7 +79,8 @@ public final class BRPNASSession<Model: Hashable> {
 
     public init(options: BRPNAS.Options, ranker: SessionRanker<Model>, base: TrainingOptions, candidates: [Model],
                 seed: Int, normalizeBy: (low: Double, high: Double)?,
-                observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }, reorder: (([Model]) -> [Model])? = nil) throws {
+                observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }, reorder: (([Model]) -> [Model])? = nil,
+                skip: ((Model) -> Bool)? = nil) throws {
         let o = options
         guard o.K >= o.iterations, o.iterations >= 1, o.M >= o.K else {
             throw NASLibError("BRP-NAS needs M ≥ K ≥ iterations ≥ 1 (M = \(o.M), K = \(o.K), iterations = \(o.iterations))")
@@ -90,6 +97,7 @@ public final class BRPNASSession<Model: Hashable> {
         self.normalizer = normalizeBy
         self.observe = observe
         self.reorder = reorder
+        self.skip = skip
         rng = SeededRandom(seed: seed).derived(0)
         propose(rng.sample(candidates, count(0)))
     }
@@ -105,8 +113,8 @@ public final class BRPNASSession<Model: Hashable> {
         order += archs
     }
 
-    /// Whether all M models have been answered.
-    public var finished: Bool { history.count >= options.M }
+    /// Whether all M models have been answered (or, in the final phase, passed over by `skip`).
+    public var finished: Bool { history.count + skipped.count >= options.M }
 
     /// Up to n models to evaluate next. Fewer (or none) while the current iteration waits for results: the
     /// predictor needs them all before it can choose again.
@@ -165,7 +173,9 @@ public final class BRPNASSession<Model: Hashable> {
         } else {
             let final = ranking()
             finalRanking = final
-            propose(Array(final.filter { !trained.contains($0) }.prefix(options.M - order.count)))
+            let top = final.filter { !trained.contains($0) }.prefix(options.M - order.count)
+            skipped = skip.map { s in top.filter(s) } ?? []
+            propose(skip.map { s in top.filter { !s($0) } } ?? Array(top))
         }
     }
 
@@ -187,8 +197,8 @@ extension BRPNASSession where Model == NB201Arch {
     public convenience init(options: BRPNAS.Options, predictor: IterativeRanker, base: TrainingOptions, candidates: [NB201Arch],
                             seed: Int, normalizeBy signal: AccuracySignal?,
                             observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
-                            reorder: (([NB201Arch]) -> [NB201Arch])? = nil) throws {
+                            reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skip: ((NB201Arch) -> Bool)? = nil) throws {
         try self.init(options: options, ranker: SessionRanker(predictor), base: base, candidates: candidates, seed: seed,
-                      normalizeBy: signal.map { ($0.low, $0.high) }, observe: observe, reorder: reorder)
+                      normalizeBy: signal.map { ($0.low, $0.high) }, observe: observe, reorder: reorder, skip: skip)
     }
 }
