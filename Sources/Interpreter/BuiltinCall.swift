@@ -30,6 +30,17 @@ public struct BuiltinCall {
 
     public func isGiven(_ name: String) -> Bool { given.contains(name) }
 
+    /// The same call with other defaults for the parameters the caller did not give (a protocol's settings); names
+    /// the builtin does not have are left out. What the caller gave is never replaced.
+    public func withDefaults(_ defaults: [String: Value]) -> BuiltinCall {
+        var values = values
+        for p in function.parameters where !given.contains(p.name) {
+            if let v = defaults[p.name] { values[p.name] = v }
+        }
+        return BuiltinCall(interpreter: interpreter, function: function, values: values, ranges: ranges, rest: rest, range: range,
+                           given: given)
+    }
+
     public func isNil(_ name: String) -> Bool { self[name].isNil }
 
     public func int(_ name: String) throws -> Int {

@@ -10,7 +10,7 @@ enum BaselineBuiltins {
     static let common: [BuiltinParameter] = [BuiltinParameter("budget", .int, default: .int(300), "models trained")]
         + SearchBuiltins.limitParams + SearchBuiltins.runParams + AccuracyBuiltins.accuracyParams
         + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)"),
-           SearchBuiltins.selectParam,
+           SearchBuiltins.selectParam, SearchProtocol.param,
            BuiltinParameter("per_seed", .optional(.string), default: .nil,
                             "a CSV with columns index,accuracy, one row per training seed: each training draws a random seed's accuracy"),
            BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots"),
@@ -175,6 +175,7 @@ enum BaselineBuiltins {
          BuiltinParameter("cached", .bool, default: .bool(false), "never train a model twice (by default repeats count, as the paper's AE)")] + common
             + [spaceParam, objectivesParam],
         doc: "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies.") { c in
+        let c = try SearchProtocol.resolve(c)
         let isNB201 = try c.string("space") == "nb201"
         if !c.isNil("objectives") {
             guard isNB201 else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
@@ -201,6 +202,7 @@ enum BaselineBuiltins {
          BuiltinParameter("hidden", .int, default: .int(32), "LSTM units"),
          BuiltinParameter("baseline_decay", .number, default: .number(0.9), "moving-average baseline: b ← d·b + (1−d)·R")] + common,
         doc: "REINFORCE with a single-cell LSTM controller emitting the 6 ops and a moving-average reward baseline.") { c in
+        let c = try SearchProtocol.resolve(c)
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         let lr = try c.double("lr"), hidden = try c.int("hidden", min: 1, max: 1024), decay = try c.double("baseline_decay")
         if let s = try nb201Session(c, "reinforce", space, budget: budget, ["lr": lr, "hidden": hidden, "baseline_decay": decay], {
@@ -214,6 +216,7 @@ enum BaselineBuiltins {
     static let randomSearch = BuiltinFunction(
         "random_search", common + [spaceParam, objectivesParam],
         doc: "Random search: 6 uniform choices of 5 ops per model.") { c in
+        let c = try SearchProtocol.resolve(c)
         if !c.isNil("objectives") {
             guard try c.string("space") == "nb201" else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
             return try MultiObjectiveBuiltins.benchmark(c, method: "random")

@@ -139,7 +139,7 @@ enum SearchBuiltins {
          BuiltinParameter("M", .optional(.int), default: .nil, "total budget (default K)")]
             + limitParams + runParams + AccuracyBuiltins.accuracyParams
             + [BuiltinParameter("report", .optional(.string), default: .nil, "reported accuracy dataset (test; default: the accuracy dataset)"),
-               selectParam]
+               selectParam, SearchProtocol.param, SearchProtocol.skipParam]
             + AccuracyBuiltins.commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2, batch: AccuracyBuiltins.pairBatch).filter { $0.name != "seed" }
             + AccuracyBuiltins.pairParams
             + [BuiltinParameter("predictor", .string, default: .string("brp"), "brp (binary relation) or gcn (standard accuracy regression, for ablations)"),
@@ -151,6 +151,8 @@ enum SearchBuiltins {
                BuiltinParameter("pool", .int, default: .int(2000), "darts, nb101: random distinct models the predictor ranks (drawn from the seed)"),
                MultiObjectiveBuiltins.objectivesParam],
         doc: "BRP-NAS (Algorithm 1): iteratively train a binary relation predictor on K models, then train the top M − K it ranks.") { c in
+        let c = try SearchProtocol.resolve(c)
+        let skip = try SearchProtocol.skipOverLimit(c)
         var (o, spec, kind) = try brpOptions(c)
         let K = o.K, iters = o.iterations
         let space = try c.string("space")
@@ -183,9 +185,10 @@ enum SearchBuiltins {
                     let ranker = try RegressionRanker(config: spec.config, precision: spec.precision, seed: SeededRandom.subseed(seed, 1),
                                                       initFrom: source)
                     return try BRPNAS(options: o).run(ranker, options: spec.options, candidates: cands, signal: signal, problem: problem,
-                                                      seed: seed, observe: observe)
+                                                      seed: seed, observe: observe, skipOverLimit: skip)
                 }
-                return try BRPNAS(options: o).run(candidates: cands, signal: signal, problem: problem, seed: seed, observe: observe)
+                return try BRPNAS(options: o).run(candidates: cands, signal: signal, problem: problem, seed: seed, observe: observe,
+                                                  skipOverLimit: skip)
             }
             traces.append(trace)
         }
