@@ -63,11 +63,13 @@ class ResultsInPandas(unittest.TestCase):
 
     def test_compare_csv(self):
         c = pd.read_csv(self.path("bundle", "compare.csv"))
-        self.assertEqual(list(c.columns), ["search", "runs", "models", "best_mean", "best_std", "runs_at_optimum",
+        self.assertEqual(list(c.columns), ["search", "runs", "models", "best_mean", "best_std", "at_optimum",
+                                           "runs_at_optimum",
                                            "models_to_optimum_mean"])
         for col in ["best_mean", "best_std"]:
             self.assertTrue(types.is_float_dtype(c[col]), (col, c[col].dtype))
-        self.assertTrue(types.is_integer_dtype(c["models"]))
+        for col in ["models", "at_optimum", "runs_at_optimum"]:
+            self.assertTrue(types.is_integer_dtype(c[col]), (col, c[col].dtype))
         self.assertEqual(sorted(c[c.search == "random"].models), [10, 25, 50, 60])  # the final budget is a row
 
     def test_search_csv(self):

@@ -55,16 +55,20 @@ final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
     func plainValue() -> Value? { .list(rows) }
 
     /// Tidy rows for CSV: one per search and budget, the mean and std of the best accuracy found as numbers,
-    /// and how many runs reached the benchmark's optimum with the mean models they needed.
+    /// how many runs' result after that many models is the benchmark's optimum, and how many runs reached the optimum
+    /// at some point with the mean models they needed (picked by a selection signal, a run can reach it and leave it).
     func csvRows() -> [Value]? {
         searches.flatMap { s -> [Value] in
             let stats = s.curveStats()
             let hits = s.runs.compactMap { $0.modelsToOptimum(s.problem) }
+            let curves = s.runs.map(\.curve), optimum = s.problem.optimum
             return budgets.filter { $0 <= stats.count }.map { b in
-                .record(Record([
+                // A shorter run keeps its last pick, as in the curve's mean.
+                let atOptimum = curves.filter { c in (b <= c.count ? c[b - 1] : c.last ?? nil).map { $0 == optimum } ?? false }.count
+                return .record(Record([
                     ("search", .string(s.name)), ("runs", .int(s.runs.count)), ("models", .int(b)),
                     ("best_mean", .number(stats[b - 1].mean)), ("best_std", .number(stats[b - 1].std)),
-                    ("runs_at_optimum", .int(hits.count)),
+                    ("at_optimum", .int(atOptimum)), ("runs_at_optimum", .int(hits.count)),
                     ("models_to_optimum_mean", hits.isEmpty ? .nil : .number(Double(hits.reduce(0, +)) / Double(hits.count))),
                 ]))
             }
