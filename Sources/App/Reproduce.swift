@@ -268,8 +268,14 @@ enum RecordedTables {
             lines.append("Recorded in `reproductions/\(spec.name)`: a sweep of \(cell(p["tasks"], nil)) tasks, merged \(p["merged_at"] as? String ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version).")
         } else {
             let script = (p["script"] as? [String: Any])?["path"] as? String ?? "?"
+            // The overrides change the result, so the command shown carries them (sorted by name, as recorded).
+            let sets = (p["overrides"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { kv -> String in
+                let arg = "\(kv.key)=\(kv.value)"
+                let plain = arg.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "=._-/".unicodeScalars.contains($0) }
+                return " --set " + (plain ? arg : "'\(arg)'")
+            }.joined()
             lines.append("")
-            lines.append("Recorded in `reproductions/\(spec.name)`: `brpsh \(script)`, \(p["start"] as? String ?? "?"); \(cpu), OpenBLAS \(p["blas_kernel"] as? String ?? "?") kernel; \(version).")
+            lines.append("Recorded in `reproductions/\(spec.name)`: `brpsh \(script)\(sets)`, \(p["start"] as? String ?? "?"); \(cpu), OpenBLAS \(p["blas_kernel"] as? String ?? "?") kernel; \(version).")
         }
         return lines.joined(separator: "\n")
     }
