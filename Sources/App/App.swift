@@ -31,7 +31,7 @@ public enum App {
     /// Installs the Ctrl-C handler and runs `body` on a thread with a large stack (deep user recursion stays an
     /// error, not a crash).
     static func start(_ body: @escaping () -> ExitStatus) -> ExitStatus {
-        configureThreads(ProcessInfo.processInfo.environment)
+        configureThreads(environment)
         Terminal.installInterruptHandler()
         return Terminal.withLargeStack(routeInterrupts: true, body)
     }
@@ -46,11 +46,24 @@ public enum App {
         if status != .ok { throw ArgumentParser.ExitCode(status.rawValue) }
     }
 
-    static func makeInterpreter(_ settings: Settings, interactive: Bool) -> Interpreter {
+    /// The process environment, read once here and passed down to every session.
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// A session's settings from the command line's; `repl`: the cache is turned off with `:cache off`.
+    static func sessionSettings(_ settings: Settings, repl: Bool) -> SessionSettings {
+        var s = SessionSettings(environment: environment)
+        s.seed = settings.seed ?? 1
+        s.outDir = settings.outDir
+        s.useCache = settings.useCache
+        s.quiet = settings.quiet
+        s.overrides = settings.overrides.map { ($0.name, $0.text) }
+        if repl { s.recomputeHint = ":cache off recomputes" }
+        return s
+    }
+
+    static func makeInterpreter(_ settings: Settings, interactive: Bool, repl: Bool = false) -> Interpreter {
         let out: OutputSink = settings.silent ? StringSink() : StandardOutput(interactive: interactive && !settings.quiet)
-        let interpreter = Builtins.makeInterpreter(output: out)
-        if let s = settings.seed { interpreter.seed = s }
-        return interpreter
+        return Builtins.makeInterpreter(output: out, settings: sessionSettings(settings, repl: repl))
     }
 
     static func run(_ mode: Mode, _ settings: Settings) -> ExitStatus {
@@ -89,11 +102,6 @@ public enum App {
         let start = Date()
         Terminal.installTerminationHandler()
         let interpreter = makeInterpreter(settings, interactive: Terminal.stdoutIsTerminal)
-        let run = RunContext.of(interpreter)
-        run.outDir = settings.outDir
-        run.useCache = settings.useCache
-        run.quiet = settings.quiet
-        run.overrides = settings.overrides.map { ($0.name, $0.text) }
         if let problem = OutputBundle.problem(script: file.name, settings) {
             Terminal.writeError("brpsh: \(problem)\n")
             return .usage
@@ -182,19 +190,16 @@ public enum App {
 
     /// Lines from a pipe: the REPL's semantics without prompts or labels.
     static func piped(_ settings: Settings) -> ExitStatus {
-        let interpreter = makeInterpreter(settings, interactive: false)
+        let interpreter = makeInterpreter(settings, interactive: false, repl: true)
         let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError(), numbered: false)
-        attachCommands(session, useCache: settings.useCache, quiet: settings.quiet)
+        attachCommands(session)
         return loop(session, reader: PlainLineReader(), showPrompts: false)
     }
 
     /// What the REPL gets from the layers it does not know: builtin help, `:notebook file.ipynb` (every input so
     /// far, with its outputs) and `:cache` / `:cache clear`.
-    public static func attachCommands(_ session: Session, useCache: Bool = true, quiet: Bool = false) {
+    public static func attachCommands(_ session: Session) {
         let interpreter = session.interpreter
-        RunContext.of(interpreter).useCache = useCache
-        RunContext.of(interpreter).recomputeHint = ":cache off recomputes"
-        RunContext.of(interpreter).quiet = quiet
         session.helpText = { name in Help.text(for: name.map(Value.string) ?? .nil, in: interpreter) }
         let recorder = RecordingSink(interpreter.output) { session.count - 1 }
         interpreter.output = recorder
@@ -208,8 +213,8 @@ public enum App {
             s.output.write("wrote \(notebook.cells.count) cells to \(arg)\n")
         }
         session.extraCommands[":cache"] = { s, arg in
-            let cache = ResultCache()
             let run = RunContext.of(s.interpreter)
+            let cache = ResultCache(environment: run.environment)
             switch arg {
             case "":
                 let (n, bytes) = cache.size()
@@ -235,10 +240,10 @@ public enum App {
     }
 
     static func interactive(_ settings: Settings) -> ExitStatus {
-        let interpreter = makeInterpreter(settings, interactive: true)
+        let interpreter = makeInterpreter(settings, interactive: true, repl: true)
         let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError())
-        attachCommands(session, useCache: settings.useCache, quiet: settings.quiet)
-        var history: String? = ProcessInfo.processInfo.environment["BRPSH_HISTORY"]
+        attachCommands(session)
+        var history: String? = environment["BRPSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".brpsh_history")
         // Reading a FIFO blocks forever and a directory is no history: only a regular file (or none yet) is used.
         if let h = history, (try? FileLock.requireRegularOrAbsent(h, what: "the history file")) == nil {

@@ -41,7 +41,7 @@ struct DataCommand: ParsableCommand {
     static func inspect() throws -> (DataDirectory, DataInventory) {
         let directory: DataDirectory
         do {
-            directory = try DataSetup.resolve()
+            directory = try DataSetup.resolve(environment: App.environment)
         } catch {
             throw ValidationError("\(error)")
         }

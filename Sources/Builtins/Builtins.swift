@@ -30,9 +30,12 @@ public enum Builtins {
             + BuiltinFunction.category("Numbers and statistics", CoreBuiltins.numeric())
     }
 
-    public static func makeInterpreter(output: OutputSink) -> Interpreter {
-        let interpreter = Interpreter(output: output, builtins: all())
+    /// A fresh session: an interpreter with the builtins (by default every one) and its session state, made from
+    /// `settings`.
+    public static func makeInterpreter(output: OutputSink, settings: SessionSettings, builtins: [BuiltinFunction]? = nil) -> Interpreter {
+        let interpreter = Interpreter(output: output, builtins: builtins ?? all())
         interpreter.literalChecks = literalChecks
+        BuiltinsState.install(on: interpreter, settings)
         return interpreter
     }
 

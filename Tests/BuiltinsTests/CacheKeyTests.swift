@@ -53,7 +53,7 @@ import TestSupport
     /// Objects enter keys by their full identity: every device's truth table is a different key, and so are two
     /// predictors trained differently; the same training twice is the same key.
     @Test(.needsData) func objectIdentities() throws {
-        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
         let script = """
             ts = map(devices()) { d -> truth(d.name) }
@@ -150,7 +150,7 @@ enum UserFunctionFixture {
 
     /// `validationFit` is the rank correlation and error of the predictor's own predictions on its validation models.
     @Test(.needsData) func validationFitOfAPredictor() throws {
-        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "v", text: """
             p = gcn(device: "d-cpu", n: 60, valid: 40, epochs: 30, hidden: 32, seed: 3)

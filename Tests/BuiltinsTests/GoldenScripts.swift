@@ -73,7 +73,7 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
     func run() throws -> (String, String, Int32) {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let out = StringSink()
-        let interpreter = Builtins.makeInterpreter(output: out)
+        let interpreter = Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false  // golden runs never read or fill the user's cache
         let pipeline = Pipeline(interpreter: interpreter)
         let name = testDescription

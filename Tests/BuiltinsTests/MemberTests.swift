@@ -32,7 +32,7 @@ import TestSupport
 
     @Test(.needsData)
     func everyAdvertisedMemberExists() throws {
-        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "members", text: Self.script))
         #expect(failure == nil, "\(failure?.description ?? "")")

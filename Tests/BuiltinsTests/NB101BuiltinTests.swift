@@ -9,7 +9,7 @@ import Testing
 @Suite struct NB101BuiltinTests {
     static func run(_ code: String) -> (StringSink, Pipeline.Failure?) {
         let out = StringSink()
-        let interpreter = Builtins.makeInterpreter(output: out)
+        let interpreter = Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         return (out, Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: code)))
     }
 

@@ -10,7 +10,7 @@ import TestSupport
 /// and every other model is dominated by a front model (ties: equal models are all on the front).
 @Suite struct ParetoBuiltinTests {
     static func run(_ script: String) throws -> Interpreter {
-        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "pareto", text: script))
         if let failure { throw BuiltinError(failure.description) }

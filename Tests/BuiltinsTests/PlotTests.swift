@@ -40,7 +40,7 @@ import Testing
 
     func run(_ code: String) throws -> (String, String) {
         let out = StringSink()
-        let interpreter = Builtins.makeInterpreter(output: out)
+        let interpreter = Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: code))
         let err = failure?.description ?? ""
         #expect(failure == nil, "\(err)")
@@ -104,7 +104,7 @@ import Testing
         for tick in ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"] { #expect(s.texts.contains(tick), "tick \(tick)") }
         #expect(!s.texts.contains("0.4"))
         let out = StringSink()
-        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out))
+        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)))
             .run(SourceFile(name: "t", text: "plot(x: [1, 2], y: [1, 0], ylog: true)"))
         let err = failure?.description ?? ""
         #expect(failure != nil)
@@ -142,7 +142,7 @@ import Testing
 
     @Test func terminalChartDraws() throws {
         let out = StringSink()
-        let interpreter = Builtins.makeInterpreter(output: out)
+        let interpreter = Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: "plot(x: [0, 1, 2, 3], y: [0, 1, 4, 9], label: \"sq\")")) { v, _ in
             out.write(Format.display(v, terminal: true))
         }
@@ -155,7 +155,7 @@ import Testing
 /// Axis limits never drop data silently; terminal charts fill the terminal's width and put panels side by side.
 @Suite struct PlotLimitTests {
     static func run(_ code: String) throws -> Interpreter {
-        let interpreter = Builtins.makeInterpreter(output: StringSink())
+        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "t", text: code))
         #expect(failure == nil, "\(failure?.description ?? "")")
         return interpreter
@@ -191,7 +191,7 @@ import Testing
         #expect(text.contains { $0.hasPrefix("   y  ") && $0.hasSuffix("–") })
         let heat = TerminalRenderer(color: false, columns: 80).render(hf.value)
         #expect(heat.contains("█ 1.00") && heat.contains("░ 0.25"))
-        let bad = Pipeline(interpreter: Builtins.makeInterpreter(output: StringSink()))
+        let bad = Pipeline(interpreter: Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment)))
             .run(SourceFile(name: "t", text: "heatmap([[1, 2]], rows: [\"a\", \"b\"])"))
         #expect(bad?.description.contains("a 1×2 matrix for 2 row and 2 column labels") == true)
     }
@@ -208,7 +208,7 @@ import Testing
         #expect(text.contains("(2 points outside the axes are not drawn)"))
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 })
         #expect(text.contains("68┤") && text.contains("70┤"))  // y labels at the ticks, not only the ends
-        let bad = Pipeline(interpreter: Builtins.makeInterpreter(output: StringSink()))
+        let bad = Pipeline(interpreter: Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment)))
             .run(SourceFile(name: "t", text: "plot(x: [1, 2], y: [1, 2], ylim: [3, 1])"))
         #expect(bad?.description.contains("the low end must be below the high end") == true)
     }

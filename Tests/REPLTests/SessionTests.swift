@@ -12,7 +12,7 @@ final class SessionHarness {
     let session: Session
 
     init() {
-        session = Session(interpreter: Builtins.makeInterpreter(output: out), output: out, errors: err)
+        session = Session(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)), output: out, errors: err)
     }
 
     @discardableResult
@@ -95,7 +95,7 @@ final class SessionHarness {
 
     @Test func plainLoopReportsErrorsInExitStatus() {
         let out = StringSink(), err = StringSink()
-        let s = Session(interpreter: Builtins.makeInterpreter(output: out), output: out, errors: err, numbered: false)
+        let s = Session(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)), output: out, errors: err, numbered: false)
         let status = App.loop(s, reader: ScriptedLineReader(["print(1 + 1)", "x = ", "1", "x"]), showPrompts: false)
         #expect(out.text == "2\n1\n")
         #expect(status == .ok)
@@ -148,7 +148,7 @@ import Foundation
         let script = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!script.contains("1 / 0") && !script.contains("nope"))
         let out = StringSink()
-        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out)).run(SourceFile(name: path, text: script))
+        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))).run(SourceFile(name: path, text: script))
         #expect(failure == nil, "\(failure?.description ?? "")\n\(script)")
         let scriptShown = out.text.split(separator: "\n").map(String.init)
         #expect(scriptShown == Self.shown(h.out.text), "script:\n\(script)")

@@ -33,7 +33,7 @@ public func fuzzInterpreter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
     // sized for it).
     let done = DispatchSemaphore(value: 0)
     let worker = Thread {
-        let interpreter = Interpreter(output: Discard(), builtins: Builtins.core())
+        let interpreter = Builtins.makeInterpreter(output: Discard(), settings: SessionSettings(environment: [:]), builtins: Builtins.core())
         Interrupt.clear()
         started.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         if let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "fuzz", text: text)) { _ = failure.description }

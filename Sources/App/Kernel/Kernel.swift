@@ -71,7 +71,7 @@ final class Kernel: @unchecked Sendable {
         heartbeat = try ZMQSocket(.rep, bind: connection.endpoint("hb_port"))
         signer = KernelMessage.Signer(key: connection.key)
         sink = KernelSink()
-        let interpreter = Builtins.makeInterpreter(output: sink)
+        let interpreter = Builtins.makeInterpreter(output: sink, settings: App.sessionSettings(App.Settings(), repl: true))
         session = Session(interpreter: interpreter, output: sink, errors: sink.errors)
         App.attachCommands(session)
         session.output = sink  // attachCommands records for :notebook; the kernel streams instead

@@ -62,7 +62,7 @@ struct KernelCommand: ParsableCommand {
             } else if sysPrefix {
                 base = (try Install.pythonPrefix() as NSString).appendingPathComponent("share/jupyter")
             } else {
-                let env = ProcessInfo.processInfo.environment
+                let env = App.environment
                 base = env["JUPYTER_DATA_DIR"]
                     ?? ((env["XDG_DATA_HOME"] ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")) as NSString)
                         .appendingPathComponent("jupyter")

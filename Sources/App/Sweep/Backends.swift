@@ -27,7 +27,7 @@ enum LocalBackend {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: TaskRunner.executable)
                 p.arguments = ["sweep", "run-task", store.dir, String(t)]
-                var env = ProcessInfo.processInfo.environment
+                var env = App.environment
                 env["BRPSH_THREADS"] = String(threads)
                 p.environment = env
                 p.standardInput = FileHandle.nullDevice

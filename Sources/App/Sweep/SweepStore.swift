@@ -236,7 +236,7 @@ enum SweepIdentity {
     /// The data directory brpsh would read and a SHA-256 over every file's relative path and SHA-256.
     static func data() -> (directory: String, fingerprint: String) {
         let directory: DataDirectory
-        do { directory = try DataSetup.resolve() } catch { return ("none", "no data directory: \(error)") }
+        do { directory = try DataSetup.resolve(environment: App.environment) } catch { return ("none", "no data directory: \(error)") }
         var h = NASLib.SHA256()
         for relative in DataInventory.dataFiles(under: directory.root) {
             let path = (directory.root as NSString).appendingPathComponent(relative)

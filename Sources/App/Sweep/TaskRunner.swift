@@ -20,7 +20,7 @@ enum TaskRunner {
         case killed = 143
     }
 
-    static func run(dir: String, task t: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Outcome {
+    static func run(dir: String, task t: Int, environment: [String: String] = App.environment) throws -> Outcome {
         let store = try SweepStore.open(dir)
         guard store.spec.tasks.indices.contains(t) else {
             throw ValidationError("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")

@@ -6,6 +6,8 @@ import NASLib
 /// Part of the session's `BuiltinsState`, so each session (and each test) has its own.
 final class NASContext {
     private var cached: Benchmark?
+    /// The process environment as the front end read it (`BRPSH_DATA`).
+    let environment: [String: String]
     /// A data directory given explicitly (tests), instead of the one `DataSetup` finds.
     var directoryOverride: DataDirectory?
     /// The files each NAS builtin call reads (one recording per call: `Builtins.recordingReads`).
@@ -21,13 +23,17 @@ final class NASContext {
     /// The data directory, if one was opened.
     var directory: DataDirectory? { cached?.directory }
 
-    /// Where the session's data warnings go (set by `BuiltinsState`: the session's output and provenance); nil:
-    /// standard error.
-    var warn: (@Sendable (String) -> Void)?
+    /// Where the session's data warnings go: the session's output and provenance.
+    let warn: @Sendable (String) -> Void
+
+    init(environment: [String: String], warn: @escaping @Sendable (String) -> Void) {
+        self.environment = environment
+        self.warn = warn
+    }
 
     func benchmark() throws -> Benchmark {
         if let b = cached { return b }
-        let directory = try directoryOverride ?? DataSetup.resolve(warn: warn)
+        let directory = try directoryOverride ?? DataSetup.resolve(environment: environment, warn: warn)
         directory.reads = reads
         let b = Benchmark(directory: directory)
         cached = b
@@ -51,8 +57,8 @@ func nas<T>(_ body: () throws -> T) throws -> T {
 /// Finds the benchmark data for a session: `BRPSH_DATA` when set, else the data brpsh ships.
 public enum DataSetup {
     /// `warn` says a data warning (without "warning: "); nil writes it to standard error.
-    public static func resolve(warn: (@Sendable (String) -> Void)? = nil) throws -> DataDirectory {
-        let directory = try DataLocation.resolve(environment: ProcessInfo.processInfo.environment)
+    public static func resolve(environment: [String: String], warn: (@Sendable (String) -> Void)? = nil) throws -> DataDirectory {
+        let directory = try DataLocation.resolve(environment: environment)
         if directory.manifest == nil, let builtIn = DataLocation.builtIn() {
             directory.reference = (try? DataDirectory(root: builtIn))?.manifest
         }

@@ -21,13 +21,14 @@ struct Progress {
     var quiet: Bool { RunContext.of(call.interpreter).quiet }
     var visible: Bool { call.output.isInteractive && !quiet }
     private var logged = false
-    /// Nanoseconds between plain progress lines off a terminal: 10 s, or BRPSH_PROGRESS_SECONDS.
-    static let logInterval: UInt64 = {
-        if let s = ProcessInfo.processInfo.environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0, s < 1e6 {
+    /// Nanoseconds between plain progress lines off a terminal: 10 s, or the session environment's
+    /// BRPSH_PROGRESS_SECONDS.
+    var logInterval: UInt64 {
+        if let s = RunContext.of(call.interpreter).environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0, s < 1e6 {
             return UInt64(s * 1e9)
         }
         return 10_000_000_000
-    }()
+    }
 
     /// Reports `done` of `total` with a detail text; throws when the user pressed Ctrl-C.
     mutating func update(_ done: Int, _ detail: String) throws {
@@ -39,7 +40,7 @@ struct Progress {
             lastDraw = now
             call.output.write("\r\u{1B}[K" + line(done, detail, now))
             drawn = true
-        } else if now - max(lastDraw, start) >= Progress.logInterval {
+        } else if now - max(lastDraw, start) >= logInterval {
             lastDraw = now
             logged = true
             call.output.warn(line(done, detail, now) + "\n")

@@ -1,24 +1,29 @@
 import Interpreter
 
 /// Everything the builtins keep per session, typed: the run record, the NAS data, the files written, and the
-/// data-file hashes computed for cache keys. Created on first use, so it sees the session seed set by then.
+/// data-file hashes computed for cache keys. Made with the interpreter (`Builtins.makeInterpreter`), from the
+/// session's settings; nothing is set on it afterwards.
 final class BuiltinsState: HostState {
     let run: RunContext
-    let nas = NASContext()
+    let nas: NASContext
     let outputs = OutputLog()
     let hashes = Caching.Hashes()
 
-    init(seed: Int) {
-        run = RunContext()
-        run.initialSeed = seed
+    private init(_ settings: SessionSettings, warnings: SessionWarnings) {
+        run = RunContext(settings)
+        nas = NASContext(environment: settings.environment, warn: { warnings.say($0) })
+    }
+
+    /// Makes the session's state and gives it to the interpreter, whose seed becomes the session seed.
+    static func install(on interpreter: Interpreter, _ settings: SessionSettings) {
+        interpreter.seed = settings.seed
+        interpreter.host = BuiltinsState(settings, warnings: SessionWarnings(interpreter))
     }
 
     static func of(_ interpreter: Interpreter) -> BuiltinsState {
-        if let s = interpreter.host as? BuiltinsState { return s }
-        let s = BuiltinsState(seed: interpreter.seed)
-        interpreter.host = s
-        let sink = SessionWarnings(interpreter)
-        s.nas.warn = { sink.say($0) }
+        guard let s = interpreter.host as? BuiltinsState else {
+            preconditionFailure("an interpreter with brpsh's builtins is made by Builtins.makeInterpreter, which gives it its session state")
+        }
         return s
     }
 }

@@ -53,7 +53,7 @@ public enum Provenance {
             ("overrides", .record(Record(run.overrides.map { ($0.0, .string($0.1)) }))),
             ("data", .record(Record([("directory", nas?.directory.map { .string($0.root) } ?? .nil),
                                      ("source", nas?.directory.map { .string($0.reason) } ?? .nil),
-                                     ("BRPSH_DATA", ProcessInfo.processInfo.environment["BRPSH_DATA"].map(Value.string) ?? .nil),
+                                     ("BRPSH_DATA", run.environment["BRPSH_DATA"].map(Value.string) ?? .nil),
                                      ("files", .list(data))]))),
             ("blas", .record(Record([("library", .string(BLAS.configuration)), ("kernel", .string(BLAS.coreName)),
                                      ("threads_per_call", .int(BLAS.threads)),

@@ -16,9 +16,11 @@ public struct ResultCache {
     public let directory: String
     public static let version = "brpsh-cache-3"
 
-    public init(directory: String? = nil) {
-        let env = ProcessInfo.processInfo.environment
-        if let d = directory ?? env["BRPSH_CACHE"] {
+    public init(directory: String) { self.directory = directory }
+
+    /// The cache directory the environment names (`environment`: as the front end read it).
+    public init(environment env: [String: String]) {
+        if let d = env["BRPSH_CACHE"] {
             self.directory = d
         } else if let x = env["XDG_CACHE_HOME"] {
             self.directory = (x as NSString).appendingPathComponent("brpsh")
@@ -197,7 +199,7 @@ enum Caching {
             return try compute()
         }
         let key = ResultCache.key(c.function.name, keyed, dataHashes: try files.map { try hash($0, c) })
-        let cache = ResultCache()
+        let cache = ResultCache(environment: run.environment)
         let directory = try nas { try NASContext.of(c).benchmark().directory }
         // An entry: a header naming the format and the key, the files the computation read (JSON, path → SHA-256),
         // the payload's SHA-256, then the payload.

@@ -2,18 +2,31 @@ import Foundation
 import Interpreter
 import NASLib
 
-/// How a run was asked for (`--out`, `--no-cache`, `--quiet`, `--set`), and what it did: the
-/// builtin calls it made (with their resolved arguments) and the files it wrote.
+/// How a run was asked for (`--out`, `--no-cache`, `--quiet`, `--set`, the environment), and what it did: the
+/// builtin calls it made (with their resolved arguments) and the files it wrote. Made once from the session's
+/// settings; only the cache switch changes later (`:cache off` / `:cache on`).
 public final class RunContext {
     /// Where outputs go: relative `save` paths resolve here (`--out DIR`).
-    public var outDir: String?
-    public var useCache = true
+    public let outDir: String?
+    public var useCache: Bool
     /// How this front end turns the cache off, for the "(from cache)" note: `--no-cache` for a script, `:cache off`
     /// in the REPL and notebooks.
-    public var recomputeHint = "--no-cache recomputes"
-    public var quiet = false
-    public var overrides: [(String, String)] = []
-    public var initialSeed = 1
+    public let recomputeHint: String
+    public let quiet: Bool
+    public let overrides: [(String, String)]
+    public let initialSeed: Int
+    /// The process environment as the front end read it.
+    public let environment: [String: String]
+
+    init(_ settings: SessionSettings) {
+        outDir = settings.outDir
+        useCache = settings.useCache
+        recomputeHint = settings.recomputeHint
+        quiet = settings.quiet
+        overrides = settings.overrides
+        initialSeed = settings.seed
+        environment = settings.environment
+    }
     /// Long builtins called, with their resolved arguments and whether they came from the cache.
     public private(set) var calls: [(name: String, arguments: Value, cached: Bool)] = []
 
