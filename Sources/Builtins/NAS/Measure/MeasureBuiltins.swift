@@ -352,31 +352,3 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
     func plainValue() -> Value? { .list(records()) }
     var cacheIdentity: Value? { .record(Record([("name", .string(device.name)), ("sha256", .string(device.fingerprint ?? ""))])) }
 }
-
-extension NASContext {
-    /// A device argument: a device name or alias, or a latency table (`measure`, `latency_table`).
-    func device(_ c: BuiltinCall, _ name: String) throws -> Device {
-        try device(c[name], c, name)
-    }
-
-    func device(_ v: Value, _ c: BuiltinCall, _ name: String) throws -> Device {
-        switch v {
-        case .string(let s): return try nas { try DeviceCatalog.resolve(s) }
-        case .object(let t as MeasuredTableObject): return try t.registered()
-        default: throw c.fail(name, "a device name or a latency table (measure, latency_table) expected, got \(v.describeForError)")
-        }
-    }
-}
-
-/// A JSONSerialization object (strings, numbers, arrays, dictionaries with keys sorted) as a value.
-func jsonValue(_ x: Any?) -> Value {
-    switch x {
-    case let s as String: return .string(s)
-    case let i as Int: return .int(i)
-    case let d as Double: return .number(d)
-    case let b as Bool: return .bool(b)
-    case let xs as [Any]: return .list(xs.map(jsonValue))
-    case let o as [String: Any]: return .record(Record(o.keys.sorted().map { ($0, jsonValue(o[$0])) }))
-    default: return .nil
-    }
-}
