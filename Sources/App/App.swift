@@ -111,7 +111,7 @@ public enum App {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 lock = try BundleLock(dir)
-            } catch let e as ValidationError {
+            } catch let e as CommandFailure {
                 Terminal.writeError("brpsh: \(e.message)\n")
                 return .cannotCreate
             } catch {
@@ -208,7 +208,7 @@ public enum App {
         session.onInput = { text, n in notebook.add(Notebook.Cell(source: text, outputs: recorder.take(), count: n)) }
         session.onError = { message in recorder.error("error", message) }
         session.extraCommands[":notebook"] = { s, arg in
-            guard !arg.isEmpty else { throw ValidationError("give a file name, e.g. :notebook session.ipynb") }
+            guard !arg.isEmpty else { throw CommandFailure("give a file name, e.g. :notebook session.ipynb") }
             try notebook.write(to: arg)
             s.output.write("wrote \(notebook.cells.count) cells to \(arg)\n")
         }
@@ -228,13 +228,13 @@ public enum App {
                 s.output.write("the cache is on: results are read from \(cache.directory) when there, and stored\n")
             case "clear":
                 let removed: Int
-                do { removed = try cache.clear() } catch let e as NASLibError { throw ValidationError(e.message) }
+                do { removed = try cache.clear() } catch let e as NASLibError { throw CommandFailure(e.message) }
                 let others = ((try? FileManager.default.contentsOfDirectory(atPath: cache.directory)) ?? [])
                     .filter { !ResultCache.isEntry($0) && $0 != ResultCache.marker }.count
                 s.output.write("removed \(removed) cache entries from \(cache.directory)"
                     + (others > 0 ? " (\(others) other files there left alone)" : "") + "\n")
             default:
-                throw ValidationError(":cache shows the cache; :cache off and :cache on turn it off and on for this session; :cache clear empties it")
+                throw CommandFailure(":cache shows the cache; :cache off and :cache on turn it off and on for this session; :cache clear empties it")
             }
         }
     }

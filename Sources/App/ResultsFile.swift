@@ -98,7 +98,7 @@ enum OutputBundle {
         let base = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-XXXXXX")
         var template = Array(base.utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw ValidationError("cannot create a private scratch directory under \(NSTemporaryDirectory())")
+            throw CommandFailure("cannot create a private scratch directory under \(NSTemporaryDirectory())")
         }
         return String(cString: made)
     }
@@ -111,8 +111,8 @@ final class BundleLock {
 
     init(_ dir: String) throws {
         let held: FileLock?
-        do { held = try FileLock(directory: dir) } catch { throw ValidationError("cannot open the output directory '\(dir)'") }
-        guard let held else { throw ValidationError("another brpsh run is writing '\(dir)'; wait for it or give another --out") }
+        do { held = try FileLock(directory: dir) } catch { throw CommandFailure("cannot open the output directory '\(dir)'") }
+        guard let held else { throw CommandFailure("another brpsh run is writing '\(dir)'; wait for it or give another --out") }
         lock = held
     }
 }

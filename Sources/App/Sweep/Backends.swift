@@ -185,10 +185,10 @@ enum Slurm {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { throw ValidationError("cannot run \(name): \(error.localizedDescription)") }
+        do { try p.run() } catch { throw CommandFailure("cannot run \(name): \(error.localizedDescription)") }
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        if p.terminationStatus == 127 { throw ValidationError("\(name) is not installed (Slurm's commands are needed for --slurm)") }
+        if p.terminationStatus == 127 { throw CommandFailure("\(name) is not installed (Slurm's commands are needed for --slurm)") }
         return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
@@ -196,7 +196,7 @@ enum Slurm {
         let r = try command("sbatch", ["--parsable"] + args)
         let id = r.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
         guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            throw ValidationError("sbatch failed (exit status \(r.status)): \(r.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw CommandFailure("sbatch failed (exit status \(r.status)): \(r.err.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return id
     }

@@ -61,15 +61,15 @@ enum SweepMerge {
         let done = store.spec.tasks.indices.filter { store.state($0).state == .done }
         summary.missing = store.spec.tasks.indices.filter { !done.contains($0) }.map { store.spec.tasks[$0].name }
         if !summary.missing.isEmpty && !partial {
-            throw ValidationError("""
+            throw CommandFailure("""
                 \(summary.missing.count) of \(store.spec.tasks.count) tasks are not done (\(summary.missing.prefix(5).joined(separator: ", "))\
                 \(summary.missing.count > 5 ? ", ..." : "")); run the sweep again to finish them, see `brpsh sweep status \(store.dir)`, \
                 or merge what is done with --partial
                 """)
         }
-        guard !done.isEmpty else { throw ValidationError("no task of \(store.dir) is done yet; nothing to merge") }
+        guard !done.isEmpty else { throw CommandFailure("no task of \(store.dir) is done yet; nothing to merge") }
         guard let lock = FileLock(store.path("merge.lock")) else {
-            throw ValidationError("another brpsh merge is writing \(store.path("merged")); wait for it")
+            throw CommandFailure("another brpsh merge is writing \(store.path("merged")); wait for it")
         }
         defer { withExtendedLifetime(lock) {} }
         var results: [Int: [String: Any]] = [:]
@@ -181,9 +181,9 @@ enum SweepMerge {
     }
 
     static func readJSON(_ path: String) throws -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read \(path)") }
         guard let obj = try? ExactJSON.object(with: data) as? [String: Any] else {
-            throw ValidationError("\(path) is not a JSON object (damaged?)")
+            throw CommandFailure("\(path) is not a JSON object (damaged?)")
         }
         return obj
     }
@@ -195,23 +195,23 @@ enum SweepMerge {
         for p in provenances {
             let task = p["task"] as? String ?? "?"
             guard let sha = (p["script"] as? [String: Any])?["sha256"] as? String else {
-                throw ValidationError("task \(task): its provenance.json records no script; it is not this sweep's run")
+                throw CommandFailure("task \(task): its provenance.json records no script; it is not this sweep's run")
             }
             guard sha == spec.scriptSHA256 else {
-                throw ValidationError("task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))")
+                throw CommandFailure("task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))")
             }
             try checkPoint(p, spec)
             let b = p["brpsh"] as? [String: Any]
             // The sources' SHA-256 (a run's record before it named the git commit: read too).
             let id = "\(b?["version"] as? String ?? "?") \(b?["sources"] as? String ?? b?["commit"] as? String ?? "")"
             if let (first, firstTask) = commit, first != id {
-                throw ValidationError("tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged")
+                throw CommandFailure("tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged")
             }
             commit = commit ?? (id, task)
             for f in (p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? [] {
                 guard let file = f["file"] as? String, let sha = f["sha256"] as? String else { continue }
                 if let (other, otherTask) = dataHashes[file], other != sha {
-                    throw ValidationError("tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))")
+                    throw CommandFailure("tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))")
                 }
                 dataHashes[file] = dataHashes[file] ?? (sha, task)
             }
@@ -229,12 +229,12 @@ enum SweepMerge {
         for a in spec.fixed + t.assignments { expected[a.name] = a.value }
         if spec.seedBy == "option", let seed = expected.removeValue(forKey: SweepVariable.replicate) {
             guard let ran = p["seed"] as? Int, String(ran) == seed else {
-                throw ValidationError("task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")")
+                throw CommandFailure("task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")")
             }
         }
         for (name, value) in expected.sorted(by: { $0.key < $1.key }) where (recorded[name] as? String) != value {
             let got = (recorded[name] as? String).map { "\(name)=\($0)" } ?? "no \(name)"
-            throw ValidationError("""
+            throw CommandFailure("""
                 task \(task) should have run with \(name)=\(value), but its provenance.json records \(got) (a point \
                 directory swapped or copied from another sweep?); rerun the task (remove its point directory and run the sweep \
                 again) instead of merging it

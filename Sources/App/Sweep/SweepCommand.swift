@@ -333,6 +333,9 @@ enum SweepFailure {
         } catch let e as ValidationError {
             FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
             throw ExitCode(1)
+        } catch let e as CommandFailure {
+            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -16,11 +16,11 @@ struct SweepVariable: Codable, Equatable {
     /// separate values: `device="m-gpu","m-dsp"`, `K=[1, 2],[3]`).
     init(parsing spec: String) throws {
         guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
-            throw ValidationError("--over needs name=values (name=1..10 or name=a,b,c), got '\(spec)'")
+            throw CommandFailure("--over needs name=values (name=1..10 or name=a,b,c), got '\(spec)'")
         }
         let name = String(spec[..<eq])
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !(name.first?.isNumber ?? true) else {
-            throw ValidationError("--over: '\(name)' is not a name")
+            throw CommandFailure("--over: '\(name)' is not a name")
         }
         let text = String(spec[spec.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         self.name = name
@@ -36,9 +36,9 @@ struct SweepVariable: Codable, Equatable {
         let parts = text.components(separatedBy: "..")
         if parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)),
            let b = Int(parts[1].trimmingCharacters(in: .whitespaces)) {
-            guard a <= b else { throw ValidationError("--over \(name)=\(text): the range is empty (\(a) > \(b))") }
+            guard a <= b else { throw CommandFailure("--over \(name)=\(text): the range is empty (\(a) > \(b))") }
             guard !b.subtractingReportingOverflow(a).overflow, b - a < maxPoints else {
-                throw ValidationError("--over \(name)=\(text): more than \(maxPoints) values")
+                throw CommandFailure("--over \(name)=\(text): more than \(maxPoints) values")
             }
             return (a...b).map(String.init)
         }
@@ -64,13 +64,13 @@ struct SweepVariable: Codable, Equatable {
             }
         }
         values.append(current.trimmingCharacters(in: .whitespaces))
-        guard quote == nil, depth == 0 else { throw ValidationError("--over \(name)=\(text): unbalanced quotes or brackets") }
+        guard quote == nil, depth == 0 else { throw CommandFailure("--over \(name)=\(text): unbalanced quotes or brackets") }
         if let i = values.firstIndex(where: \.isEmpty) {
-            throw ValidationError("--over \(name)=\(text): value \(i + 1) is empty")
+            throw CommandFailure("--over \(name)=\(text): value \(i + 1) is empty")
         }
         var seen = Set<String>()
         if let dup = values.first(where: { !seen.insert($0).inserted }) {
-            throw ValidationError("--over \(name)=\(text): '\(dup)' is given twice")
+            throw CommandFailure("--over \(name)=\(text): '\(dup)' is given twice")
         }
         return values
     }
@@ -82,12 +82,12 @@ enum SweepGrid {
     static func points(_ variables: [SweepVariable]) throws -> [[Assignment]] {
         var names = Set<String>()
         for v in variables where !names.insert(v.name).inserted {
-            throw ValidationError("--over \(v.name) is given twice")
+            throw CommandFailure("--over \(v.name) is given twice")
         }
         // Multiplied with a cap, never wrapped: four variables of 65,536 values make 2^64 points, which wraps to 0.
         let count = variables.reduce(1) { Swift.min($0, SweepVariable.maxPoints + 1) * Swift.min($1.values.count, SweepVariable.maxPoints + 1) }
         guard count <= SweepVariable.maxPoints, variables.allSatisfy({ $0.values.count <= SweepVariable.maxPoints }) else {
-            throw ValidationError("the sweep has more than \(SweepVariable.maxPoints) points")
+            throw CommandFailure("the sweep has more than \(SweepVariable.maxPoints) points")
         }
         var points: [[Assignment]] = [[]]
         for v in variables {

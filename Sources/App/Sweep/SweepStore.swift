@@ -99,7 +99,7 @@ final class SweepStore {
         if FileManager.default.fileExists(atPath: (absolute as NSString).appendingPathComponent("sweep.json")) {
             let store = try open(absolute)
             if let what = spec.difference(from: store.spec) {
-                throw ValidationError("""
+                throw CommandFailure("""
                     \(dir) holds a sweep of a different experiment: \(what). Its results must not be mixed; \
                     give another --out (or remove \(dir) to start over)
                     """)
@@ -107,7 +107,7 @@ final class SweepStore {
             return store
         }
         if let items = try? FileManager.default.contentsOfDirectory(atPath: absolute), !items.isEmpty {
-            throw ValidationError("\(dir) exists and is not a sweep directory (no sweep.json); give an empty or new --out")
+            throw CommandFailure("\(dir) exists and is not a sweep directory (no sweep.json); give an empty or new --out")
         }
         let store = SweepStore(dir: absolute, spec: spec)
         if preview { return store }
@@ -123,16 +123,16 @@ final class SweepStore {
         let absolute = OutputBundle.canonical(dir)
         let specPath = (absolute as NSString).appendingPathComponent("sweep.json")
         guard let data = FileManager.default.contents(atPath: specPath) else {
-            throw ValidationError("\(dir) is not a sweep directory (no sweep.json)")
+            throw CommandFailure("\(dir) is not a sweep directory (no sweep.json)")
         }
         do {
             let spec = try JSONDecoder().decode(SweepSpec.self, from: data)
-            guard spec.format == 1 else { throw ValidationError("\(specPath): sweep format \(spec.format) is not known to this brpsh") }
+            guard spec.format == 1 else { throw CommandFailure("\(specPath): sweep format \(spec.format) is not known to this brpsh") }
             return SweepStore(dir: absolute, spec: spec)
-        } catch let e as ValidationError {
+        } catch let e as CommandFailure {
             throw e
         } catch {
-            throw ValidationError("\(specPath) is damaged: \(error)")
+            throw CommandFailure("\(specPath) is damaged: \(error)")
         }
     }
 
@@ -188,7 +188,7 @@ enum DurableFile {
     static func write(_ text: String, to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ValidationError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CommandFailure("cannot write \(tmp): \(String(cString: strerror(errno)))") }
         var ok = true
         var bytes = Array(text.utf8)
         if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
@@ -205,7 +205,7 @@ enum DurableFile {
         close(fd)
         guard ok, rename(tmp, path) == 0 else {
             unlink(tmp)
-            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         let dirFD = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {

@@ -23,7 +23,7 @@ enum TaskRunner {
     static func run(dir: String, task t: Int, environment: [String: String] = App.environment) throws -> Outcome {
         let store = try SweepStore.open(dir)
         guard store.spec.tasks.indices.contains(t) else {
-            throw ValidationError("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")
+            throw CommandFailure("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")
         }
         guard let lock = store.lock(t) else {
             FileHandle.standardError.write(Data("brpsh: task \(store.spec.tasks[t].name) is running elsewhere; not started twice\n".utf8))
