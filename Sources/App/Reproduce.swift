@@ -108,7 +108,15 @@ enum RecordedTables {
         } else {
             let r = try json(src.appendingPathComponent("results.json").path)
             let p = try json(src.appendingPathComponent("provenance.json").path)
-            results["outputs"] = csvOutputs(r["outputs"])
+            // The saved CSV files themselves, where the run directory still has them: results.json's copy is
+            // derived from them (and older brpsh split a quoted field with a comma there).
+            var outputs = csvOutputs(r["outputs"])
+            for key in outputs.keys {
+                if let data = FileManager.default.contents(atPath: src.appendingPathComponent(key).path) {
+                    outputs[key] = ResultsFile.csvRows(String(decoding: data, as: UTF8.self), source: key)
+                }
+            }
+            results["outputs"] = outputs
             let blas = p["blas"] as? [String: Any] ?? [:]
             provenance = ["kind": "run", "brpsh": p["brpsh"] ?? NSNull(), "script": p["script"] ?? NSNull(), "command": p["command"] ?? NSNull(),
                           "overrides": p["overrides"] ?? NSNull(), "seed": p["seed"] ?? NSNull(), "machine": p["machine"] ?? NSNull(),

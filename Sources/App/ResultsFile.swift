@@ -19,6 +19,17 @@ enum ResultsFile {
         return obj
     }
 
+    /// A saved CSV as rows of fields, the header first: quoted fields whole (RFC 4180, as `save` writes text with a
+    /// comma or a quote), finite decimals as numbers. A file that is not a rectangular CSV is split at line ends and
+    /// commas, as written.
+    static func csvRows(_ text: String, source: String) -> [[Any]] {
+        func field(_ f: Substring) -> Any { Double(f).flatMap { $0.isFinite ? $0 as Any : nil } ?? String(f) }
+        guard let table = try? CSVTable(text: text, source: source) else {
+            return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(field) }
+        }
+        return [table.header.map { $0 as Any }] + table.rows.map { $0.map { field(Substring($0)) } }
+    }
+
     static func json(displays: [Any], outputs: [String], outDir: String,
                      figure: (String) -> [String: Any]? = { _ in nil }) -> String {
         var files: [String: Any] = [:]
@@ -28,11 +39,7 @@ enum ResultsFile {
             switch (path as NSString).pathExtension.lowercased() {
             case "json": files[name] = (try? ExactJSON.object(with: data)) ?? NSNull()
             case "csv":
-                files[name] = String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
-                    line.split(separator: ",", omittingEmptySubsequences: false).map { f -> Any in
-                        Double(f).map { $0 as Any } ?? String(f)
-                    }
-                }
+                files[name] = csvRows(String(decoding: data, as: UTF8.self), source: name)
             case "svg":
                 // The figure's data too, so a sweep's merge can redraw it with error bands.
                 var entry: [String: Any] = ["sha256": SHA256Hex.file(path)]

@@ -19,6 +19,25 @@ import Testing
         #expect(try Self.differences("[85.2, \"1.5ms\", true, null]", "[85.2, \"1.5ms\", true, null]").isEmpty)
     }
 
+    /// results.json holds a saved CSV's fields whole: a quoted field with a comma is one field (it was split at the
+    /// comma before, shifting the row), numbers are numbers, and a non-finite value stays text.
+    @Test func savedCSVFieldsKeepTheirQuotedCommas() throws {
+        let text = "search,runs,best,note\n\"GCN, K = 100\",10,72.97,\"said \"\"so\"\"\"\nK = 50,10,nan,\n"
+        let rows = ResultsFile.csvRows(text, source: "t.csv")
+        #expect(rows.count == 3 && rows.allSatisfy { $0.count == 4 })
+        #expect(rows[1][0] as? String == "GCN, K = 100" && rows[1][1] as? Double == 10 && rows[1][2] as? Double == 72.97)
+        #expect(rows[1][3] as? String == "said \"so\"" && rows[2][2] as? String == "nan" && rows[2][3] as? String == "")
+        #expect(rows[0].compactMap { $0 as? String } == ["search", "runs", "best", "note"])
+        // End to end: what `save` writes comes back whole.
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (status, _, err) = try ArtifactTests.brpsh(["-c", "save([{name: \"GCN, K = 25\", v: 1.5}], \"t.csv\")", "--out", "b"], cwd: dir)
+        #expect(status == 0, "\(err)")
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/results.json"))) as? [String: Any]
+        let table = (results?["outputs"] as? [String: Any])?["t.csv"] as? [[Any]]
+        #expect(table?.count == 2 && table?[1].first as? String == "GCN, K = 25" && table?[1].last as? Double == 1.5, "\(String(describing: table))")
+    }
+
     @Test func saveRefusesLinksOutOfTheBundleAndNulNames() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
