@@ -65,9 +65,11 @@ struct Digest {
         let n = length
         update(tail)
         length = n
-        return h.map { v in (0..<4).reversed().map { i in
-            let byte = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))
-            return String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
-        }.joined() }.joined()
+        return h.map { v in
+            (0..<4).reversed().map { i in
+                let byte = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))
+                return String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+            }.joined()
+        }.joined()
     }
 }

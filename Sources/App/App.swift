@@ -62,7 +62,8 @@ public enum App {
     }
 
     static func makeInterpreter(_ settings: Settings, interactive: Bool, repl: Bool = false) -> Interpreter {
-        let out: OutputSink = settings.silent ? StringSink() : StandardOutput(interactive: interactive && !settings.quiet)
+        let out: OutputSink =
+            settings.silent ? StringSink() : StandardOutput(interactive: interactive && !settings.quiet)
         return Builtins.makeInterpreter(output: out, settings: sessionSettings(settings, repl: repl))
     }
 
@@ -115,7 +116,8 @@ public enum App {
                 Terminal.writeError("brpsh: \(e.message)\n")
                 return .cannotCreate
             } catch {
-                Terminal.writeError("brpsh: cannot create the output directory '\(dir)': \(error.localizedDescription)\n")
+                Terminal.writeError(
+                    "brpsh: cannot create the output directory '\(dir)': \(error.localizedDescription)\n")
                 return .cannotCreate
             }
         }
@@ -127,31 +129,41 @@ public enum App {
         let recorder = RecordingSink(transcript) { cell }
         interpreter.output = recorder
         let notebook = Notebook()
-        let failure = Pipeline(interpreter: interpreter).run(file, overrides: settings.overrides, display: { value, _ in
-            recorder.display(value, text: Format.display(value, terminal: recorder.isInteractive))
-        }, afterStatement: { stmt, failure in
-            if let f = failure { recorder.error("error", f.description) }
-            // The comment lines just above the statement go into its cell (a notebook keeps the script's notes).
-            let gap = SourceRange(file: file, start: min(commentsFrom, stmt.range.start), end: stmt.range.start).text
-            // (The gap's first line is the rest of the previous statement's line: a trailing comment stays there.)
-            let comments = gap.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(commentsFrom > 0 ? 1 : 0)
+        let failure = Pipeline(interpreter: interpreter).run(
+            file, overrides: settings.overrides,
+            display: { value, _ in
+                recorder.display(value, text: Format.display(value, terminal: recorder.isInteractive))
+            },
+            afterStatement: { stmt, failure in
+                if let f = failure { recorder.error("error", f.description) }
+                // The comment lines just above the statement go into its cell (a notebook keeps the script's notes).
+                let gap = SourceRange(file: file, start: min(commentsFrom, stmt.range.start), end: stmt.range.start)
+                    .text
+                // (The gap's first line is the rest of the previous statement's line: a trailing comment stays there.)
+                let comments = gap.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(
+                    commentsFrom > 0 ? 1 : 0
+                )
                 .map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { $0.hasPrefix("#") && !$0.hasPrefix("#!") }
-            // A trailing comment starts at the first non-blank byte after the statement; only then is the rest of
-            // the line read (scanning every statement's rest of line made a long one-line script quadratic).
-            var next = stmt.range.end
-            while next < file.bytes.count, file.bytes[next] == UInt8(ascii: " ") || file.bytes[next] == UInt8(ascii: "\t") { next += 1 }
-            var trailing = ""
-            if next < file.bytes.count, file.bytes[next] == UInt8(ascii: "#") {
-                let line = file.line(of: next)
-                let lineEnd = line < file.lineStarts.count ? file.lineStarts[line] - 1 : file.bytes.count
-                trailing = SourceRange(file: file, start: next, end: lineEnd).text.trimmingCharacters(in: .whitespaces)
-            }
-            let source = (comments + [stmt.range.text + (trailing.hasPrefix("#") ? "  " + trailing : "")]).joined(separator: "\n")
-            notebook.add(Notebook.Cell(source: source, outputs: recorder.take(), count: cell))
-            commentsFrom = stmt.range.end
-            cell += 1
-        })
+                // A trailing comment starts at the first non-blank byte after the statement; only then is the rest of
+                // the line read (scanning every statement's rest of line made a long one-line script quadratic).
+                var next = stmt.range.end
+                while next < file.bytes.count,
+                    file.bytes[next] == UInt8(ascii: " ") || file.bytes[next] == UInt8(ascii: "\t")
+                { next += 1 }
+                var trailing = ""
+                if next < file.bytes.count, file.bytes[next] == UInt8(ascii: "#") {
+                    let line = file.line(of: next)
+                    let lineEnd = line < file.lineStarts.count ? file.lineStarts[line] - 1 : file.bytes.count
+                    trailing = SourceRange(file: file, start: next, end: lineEnd).text.trimmingCharacters(
+                        in: .whitespaces)
+                }
+                let source = (comments + [stmt.range.text + (trailing.hasPrefix("#") ? "  " + trailing : "")]).joined(
+                    separator: "\n")
+                notebook.add(Notebook.Cell(source: source, outputs: recorder.take(), count: cell))
+                commentsFrom = stmt.range.end
+                cell += 1
+            })
         if let f = failure {
             transcript.log(f.description + "\n")
             if !settings.silent { Terminal.writeError(f.description + "\n") }
@@ -167,19 +179,28 @@ public enum App {
         }
         if let dir = settings.outDir {
             let signal = Interrupt.terminationSignal
-            let stoppedBy = failure?.kind == .interrupted ? (signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT") : nil
-            let record = Provenance.record(interpreter, script: file.name, scriptText: file.text,
-                                           arguments: Array(CommandLine.arguments), start: start, end: Date(), status: status.rawValue,
-                                           stoppedBy: stoppedBy)
+            let stoppedBy =
+                failure?.kind == .interrupted
+                ? (signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT") : nil
+            let record = Provenance.record(
+                interpreter, script: file.name, scriptText: file.text,
+                arguments: Array(CommandLine.arguments), start: start, end: Date(), status: status.rawValue,
+                stoppedBy: stoppedBy)
             let files: [(String, String)] = [
                 ("provenance.json", (try? JSON.encode(record, pretty: true)) ?? "{}"),
                 ("transcript.txt", transcript.text),
-                ("results.json", ResultsFile.json(displays: transcript.displays, outputs: OutputLog.paths(interpreter), outDir: dir,
-                                                  figure: { OutputLog.figureData(interpreter, path: $0) })),
+                (
+                    "results.json",
+                    ResultsFile.json(
+                        displays: transcript.displays, outputs: OutputLog.paths(interpreter), outDir: dir,
+                        figure: { OutputLog.figureData(interpreter, path: $0) })
+                ),
             ]
             for (name, text) in files {
                 let path = (dir as NSString).appendingPathComponent(name)
-                if !FileManager.default.createFile(atPath: path, contents: Data((text + (text.hasSuffix("\n") ? "" : "\n")).utf8)) {
+                if !FileManager.default.createFile(
+                    atPath: path, contents: Data((text + (text.hasSuffix("\n") ? "" : "\n")).utf8))
+                {
                     Terminal.writeError("brpsh: cannot write \(path)\n")
                     if status == .ok { status = .cannotCreate }
                 }
@@ -191,7 +212,8 @@ public enum App {
     /// Lines from a pipe: the REPL's semantics without prompts or labels.
     static func piped(_ settings: Settings) -> ExitStatus {
         let interpreter = makeInterpreter(settings, interactive: false, repl: true)
-        let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError(), numbered: false)
+        let session = Session(
+            interpreter: interpreter, output: interpreter.output, errors: StandardError(), numbered: false)
         attachCommands(session)
         return loop(session, reader: PlainLineReader(), showPrompts: false)
     }
@@ -218,11 +240,15 @@ public enum App {
             switch arg {
             case "":
                 let (n, bytes) = cache.size()
-                s.output.write(String(format: "cache %@: %d entries, %.1f MB; %@\n", cache.directory, n, Double(bytes) / 1e6,
-                                      run.useCache ? "in use (:cache off recomputes)" : "off for this session (:cache on uses it)"))
+                s.output.write(
+                    String(
+                        format: "cache %@: %d entries, %.1f MB; %@\n", cache.directory, n, Double(bytes) / 1e6,
+                        run.useCache ? "in use (:cache off recomputes)" : "off for this session (:cache on uses it)"))
             case "off":
                 run.useCache = false
-                s.output.write("the cache is off for this session: results are computed and not stored (:cache on uses it again)\n")
+                s.output.write(
+                    "the cache is off for this session: results are computed and not stored (:cache on uses it again)\n"
+                )
             case "on":
                 run.useCache = true
                 s.output.write("the cache is on: results are read from \(cache.directory) when there, and stored\n")
@@ -231,10 +257,13 @@ public enum App {
                 do { removed = try cache.clear() } catch let e as NASLibError { throw CommandFailure(e.message) }
                 let others = ((try? FileManager.default.contentsOfDirectory(atPath: cache.directory)) ?? [])
                     .filter { !ResultCache.isEntry($0) && $0 != ResultCache.marker }.count
-                s.output.write("removed \(removed) cache entries from \(cache.directory)"
-                    + (others > 0 ? " (\(others) other files there left alone)" : "") + "\n")
+                s.output.write(
+                    "removed \(removed) cache entries from \(cache.directory)"
+                        + (others > 0 ? " (\(others) other files there left alone)" : "") + "\n")
             default:
-                throw CommandFailure(":cache shows the cache; :cache off and :cache on turn it off and on for this session; :cache clear empties it")
+                throw CommandFailure(
+                    ":cache shows the cache; :cache off and :cache on turn it off and on for this session; :cache clear empties it"
+                )
             }
         }
     }
@@ -243,7 +272,8 @@ public enum App {
         let interpreter = makeInterpreter(settings, interactive: true, repl: true)
         let session = Session(interpreter: interpreter, output: interpreter.output, errors: StandardError())
         attachCommands(session)
-        var history: String? = environment["BRPSH_HISTORY"]
+        var history: String? =
+            environment["BRPSH_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".brpsh_history")
         // Reading a FIFO blocks forever and a directory is no history: only a regular file (or none yet) is used.
         if let h = history, (try? FileLock.requireRegularOrAbsent(h, what: "the history file")) == nil {

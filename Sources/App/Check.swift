@@ -24,7 +24,9 @@ public struct ResultCheck {
 
     public mutating func compare(_ want: Any, _ got: Any, path: String = "") {
         if let k = withinStd, let w = want as? [String: Any], let g = got as? [String: Any],
-           let wm = ResultCheck.number(w["mean"]), let ws = ResultCheck.number(w["std"]), let gm = ResultCheck.number(g["mean"]) {
+            let wm = ResultCheck.number(w["mean"]), let ws = ResultCheck.number(w["std"]),
+            let gm = ResultCheck.number(g["mean"])
+        {
             compared += 1
             if !(abs(gm - wm) <= k * ws + atol + rtol * abs(wm)) {
                 differences.append("\(path): mean \(gm), recorded \(wm) ± \(ws) (more than \(k) std away)")
@@ -40,20 +42,25 @@ public struct ResultCheck {
                 }
                 compare(w[k]!, gv, path: "\(path)/\(k)")
             }
-            for k in g.keys.sorted() where w[k] == nil { differences.append("\(path)/\(k): not in the expected results") }
+            for k in g.keys.sorted() where w[k] == nil {
+                differences.append("\(path)/\(k): not in the expected results")
+            }
         case (let w as [Any], let g as [Any]):
             if w.count != g.count { differences.append("\(path): \(w.count) items expected, \(g.count) found") }
             for (i, (a, b)) in zip(w, g).enumerated() { compare(a, b, path: "\(path)[\(i)]") }
         case (let w as NSNumber, let g as NSNumber) where !JSONNumber.isBoolean(w) && !JSONNumber.isBoolean(g):
             compared += 1
-            let a = w.doubleValue, b = g.doubleValue
+            let a = w.doubleValue
+            let b = g.doubleValue
             if !(abs(b - a) <= atol + rtol * abs(a)) && !(a.isNaN && b.isNaN) {
                 differences.append("\(path): expected \(a), got \(b) (difference \(abs(b - a)))")
             }
         case (let w as String, let g as String):
             compared += 1
             if let a = ResultCheck.quantity(w), let b = ResultCheck.quantity(g), a.1 == b.1 {
-                if !(abs(b.0 - a.0) <= atol + rtol * abs(a.0)) { differences.append("\(path): expected \(w), got \(g)") }
+                if !(abs(b.0 - a.0) <= atol + rtol * abs(a.0)) {
+                    differences.append("\(path): expected \(w), got \(g)")
+                }
             } else if w != g {
                 differences.append("\(path): expected \(ResultCheck.short(w)), got \(ResultCheck.short(g))")
             }
@@ -81,22 +88,33 @@ public struct ResultCheck {
     /// Compares two transcripts line by line: equal lines agree; lines that differ agree when their words are equal
     /// and their numbers (quantities with the same unit) are within the tolerance.
     public mutating func compareTranscripts(_ want: String, _ got: String) {
-        let w = TextLines.of(want, keepEmpty: false), g = TextLines.of(got, keepEmpty: false)
-        if w.count != g.count { differences.append("transcript: \(w.count) lines recorded, \(g.count) printed by the rerun") }
+        let w = TextLines.of(want, keepEmpty: false)
+        let g = TextLines.of(got, keepEmpty: false)
+        if w.count != g.count {
+            differences.append("transcript: \(w.count) lines recorded, \(g.count) printed by the rerun")
+        }
         for (i, (a, b)) in zip(w, g).enumerated() {
             compared += 1
             guard a != b else { continue }
-            let aw = a.split(separator: " ", omittingEmptySubsequences: true), bw = b.split(separator: " ", omittingEmptySubsequences: true)
-            let agree = aw.count == bw.count && zip(aw, bw).allSatisfy { x, y in
-                if x == y { return true }
-                let core: (Substring) -> String = { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ",;()[]{}")) }
-                if let p = Double(core(x)), let q = Double(core(y)) { return abs(q - p) <= atol + rtol * abs(p) }
-                if let p = ResultCheck.quantity(core(x)), let q = ResultCheck.quantity(core(y)), p.1 == q.1 {
-                    return abs(q.0 - p.0) <= atol + rtol * abs(p.0)
+            let aw = a.split(separator: " ", omittingEmptySubsequences: true)
+            let bw = b.split(separator: " ", omittingEmptySubsequences: true)
+            let agree =
+                aw.count == bw.count
+                && zip(aw, bw).allSatisfy { x, y in
+                    if x == y { return true }
+                    let core: (Substring) -> String = {
+                        String($0).trimmingCharacters(in: CharacterSet(charactersIn: ",;()[]{}"))
+                    }
+                    if let p = Double(core(x)), let q = Double(core(y)) { return abs(q - p) <= atol + rtol * abs(p) }
+                    if let p = ResultCheck.quantity(core(x)), let q = ResultCheck.quantity(core(y)), p.1 == q.1 {
+                        return abs(q.0 - p.0) <= atol + rtol * abs(p.0)
+                    }
+                    return false
                 }
-                return false
+            if !agree {
+                differences.append(
+                    "transcript line \(i + 1): expected \(ResultCheck.short(a)), got \(ResultCheck.short(b))")
             }
-            if !agree { differences.append("transcript line \(i + 1): expected \(ResultCheck.short(a)), got \(ResultCheck.short(b))") }
         }
     }
 
@@ -150,7 +168,8 @@ struct CheckTarget {
         var script = first
         if second == nil {
             guard isDirectory(first) else {
-                throw CheckFailure("give the script and the recorded results (brpsh check script.brp DIR), or a bundle directory")
+                throw CheckFailure(
+                    "give the script and the recorded results (brpsh check script.brp DIR), or a bundle directory")
             }
             guard let path = (provenance?["script"] as? [String: Any])?["path"] as? String else {
                 throw CheckFailure("\(provenancePath) names no script; give it: brpsh check script.brp \(first)")
@@ -158,7 +177,9 @@ struct CheckTarget {
             // The recorded path is as the run was given it: relative to where it ran, or to the bundle's parent.
             let candidates = [path, dir.deletingLastPathComponent().appendingPathComponent(path).path]
             guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-                throw CheckFailure("the script \(path) that \(provenancePath) names is not here; give it: brpsh check script.brp \(first)")
+                throw CheckFailure(
+                    "the script \(path) that \(provenancePath) names is not here; give it: brpsh check script.brp \(first)"
+                )
             }
             script = found
         }
@@ -183,8 +204,10 @@ struct CheckFailure: Error, CustomStringConvertible {
 extension App {
     /// Reruns a script into a private scratch directory, with the overrides and seed its recording names, and compares
     /// its results.json and transcript with the recorded ones.
-    static func check(_ first: String, _ second: String?, _ settings: Settings, rtol: Double, atol: Double,
-                      withinStd: Double?) -> ExitStatus {
+    static func check(
+        _ first: String, _ second: String?, _ settings: Settings, rtol: Double, atol: Double,
+        withinStd: Double?
+    ) -> ExitStatus {
         let target: CheckTarget
         do { target = try CheckTarget.resolve(first, second) } catch {
             Terminal.writeError("brpsh: check: \(error)\n")
@@ -192,13 +215,16 @@ extension App {
         }
         guard let text = readScript(target.script) else { return .noInput }
         guard let data = FileManager.default.contents(atPath: target.results),
-              let want = try? ExactJSON.object(with: data) else {
+            let want = try? ExactJSON.object(with: data)
+        else {
             Terminal.writeError("brpsh: cannot read the expected results '\(target.results)'\n")
             return .noInput
         }
         var s = settings
         s.silent = true
-        s.overrides = target.recordedOverrides.filter { r in !settings.overrides.contains { $0.name == r.name } } + settings.overrides
+        s.overrides =
+            target.recordedOverrides.filter { r in !settings.overrides.contains { $0.name == r.name } }
+            + settings.overrides
         if s.seed == nil { s.seed = target.recordedSeed }
         describeRerun(target, s, text: text)
         do {
@@ -211,7 +237,8 @@ extension App {
         let status = runScript(SourceFile(name: target.script, text: text), s)
         let resultsPath = (s.outDir! as NSString).appendingPathComponent("results.json")
         guard status == .ok, let gotData = FileManager.default.contents(atPath: resultsPath),
-              let got = try? ExactJSON.object(with: gotData) else {
+            let got = try? ExactJSON.object(with: gotData)
+        else {
             Terminal.writeError("check: the rerun failed (exit status \(status.rawValue))\n")
             return .runtime
         }
@@ -223,7 +250,9 @@ extension App {
             checker.compare(want, got)
         }
         if let recorded = target.transcript,
-           let rerun = try? String(contentsOfFile: (s.outDir! as NSString).appendingPathComponent("transcript.txt"), encoding: .utf8) {
+            let rerun = try? String(
+                contentsOfFile: (s.outDir! as NSString).appendingPathComponent("transcript.txt"), encoding: .utf8)
+        {
             checker.compareTranscripts(recorded, rerun)
         }
         return report(checker, target, rtol: rtol, atol: atol)
@@ -233,12 +262,15 @@ extension App {
     static func describeRerun(_ target: CheckTarget, _ s: Settings, text: String) {
         var using: [String] = s.overrides.map { "--set \($0.name)=\($0.text)" }
         if let seed = s.seed { using.append("--seed \(seed)") }
-        if !using.isEmpty { print("check: rerunning \(target.script) with the recorded \(using.joined(separator: " "))") }
+        if !using.isEmpty {
+            print("check: rerunning \(target.script) with the recorded \(using.joined(separator: " "))")
+        }
         if let sha = target.recordedScriptSHA256, sha != SHA256.hex(text) {
             print("check: note: \(target.script) is not the script that was recorded (its SHA-256 differs)")
         }
         if let kernel = target.recordedKernel, kernel != BLAS.coreName {
-            print("""
+            print(
+                """
                 check: note: recorded with OpenBLAS's \(kernel) kernel, rerun with \(BLAS.coreName): a training's numbers \
                 differ in their last digits between kernels (docs/artifacts.md, "Checking on another machine"); values \
                 that differ below are expected to; statistics over seeds compare with --within-std 1
@@ -248,19 +280,26 @@ extension App {
 
     static func report(_ checker: ResultCheck, _ target: CheckTarget, rtol: Double, atol: Double) -> ExitStatus {
         if checker.compared == 0 {
-            print("check: nothing to compare: the recording has no displayed values, saved files or transcript lines; "
-                + "a check that compares nothing cannot pass")
+            print(
+                "check: nothing to compare: the recording has no displayed values, saved files or transcript lines; "
+                    + "a check that compares nothing cannot pass")
             return .differs
         }
         if checker.differences.isEmpty {
-            print("check: \(checker.compared) recorded values agree (rtol \(rtol), atol \(atol)\(checker.withinStd.map { ", means within \($0) std" } ?? ""))")
+            print(
+                "check: \(checker.compared) recorded values agree (rtol \(rtol), atol \(atol)\(checker.withinStd.map { ", means within \($0) std" } ?? ""))"
+            )
             return .ok
         }
-        print("check: \(checker.differences.count) of \(checker.compared) recorded values differ (rtol \(rtol), atol \(atol)):")
+        print(
+            "check: \(checker.differences.count) of \(checker.compared) recorded values differ (rtol \(rtol), atol \(atol)):"
+        )
         for d in checker.differences.prefix(50) { print("  " + d) }
         if checker.differences.count > 50 { print("  ... and \(checker.differences.count - 50) more") }
         if let kernel = target.recordedKernel, kernel != BLAS.coreName {
-            print("check: the recording's kernel (\(kernel)) is not this machine's (\(BLAS.coreName)): see the note above")
+            print(
+                "check: the recording's kernel (\(kernel)) is not this machine's (\(BLAS.coreName)): see the note above"
+            )
         }
         return .differs
     }

@@ -28,8 +28,11 @@ public struct BrpshCommand: ParsableCommand {
             66 missing input file, 70 runtime error, 73 an output file cannot be written.
             """,
         version: "brpsh \(Provenance.version)",
-        subcommands: [RunCommand.self, CheckCommand.self, DataCommand.self, KernelCommand.self, SweepCommand.self, MergeCommand.self,
-                      ReproduceCommand.self],
+        subcommands: [
+            RunCommand.self, CheckCommand.self, DataCommand.self, KernelCommand.self, SweepCommand.self,
+            MergeCommand.self,
+            ReproduceCommand.self,
+        ],
         defaultSubcommand: RunCommand.self)
 
     public init() {}
@@ -37,8 +40,10 @@ public struct BrpshCommand: ParsableCommand {
 
 /// The options every way of running code shares.
 struct RunOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write DIR/provenance.json, transcript.txt, results.json and the script's saved files.",
-                               valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Write DIR/provenance.json, transcript.txt, results.json and the script's saved files.",
+            valueName: "DIR"))
     var out: String?
 
     @Option(help: ArgumentHelp("Also write the run as a Jupyter notebook (nbformat 4).", valueName: "FILE"))
@@ -47,8 +52,10 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("no-cache"), help: "Recompute trained predictors and searches (no produce-or-load).")
     var noCache = false
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override the script's top-level assignment 'name = ...' (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override the script's top-level assignment 'name = ...' (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
     @Option(help: "The default seed for builtins called without seed:.")
@@ -72,8 +79,9 @@ struct RunOptions: ParsableArguments {
 
     var settings: App.Settings {
         get throws {
-            App.Settings(outDir: out, notebook: notebook, useCache: !noCache, overrides: try parsedOverrides(),
-                         seed: seed, quiet: quiet)
+            App.Settings(
+                outDir: out, notebook: notebook, useCache: !noCache, overrides: try parsedOverrides(),
+                seed: seed, quiet: quiet)
         }
     }
 }
@@ -84,12 +92,14 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a script (also as a #!/usr/bin/env brpsh file), code from -c, standard input (-), or the REPL.")
 
-    @Argument(help: ArgumentHelp("The script; '-' reads it from standard input.", valueName: "script.brp"),
-              completion: .file(extensions: ["brp"]))
+    @Argument(
+        help: ArgumentHelp("The script; '-' reads it from standard input.", valueName: "script.brp"),
+        completion: .file(extensions: ["brp"]))
     var script: String?
 
-    @Option(name: .customShort("c"), parsing: .unconditional,
-            help: ArgumentHelp("Run code given on the command line.", valueName: "code"))
+    @Option(
+        name: .customShort("c"), parsing: .unconditional,
+        help: ArgumentHelp("Run code given on the command line.", valueName: "code"))
     var code: String?
 
     @Flag(name: .customLong("builtins-markdown"), help: "Print docs/builtins.md (generated from the builtin table).")
@@ -134,35 +144,50 @@ struct CheckCommand: ParsableCommand {
             agrees, 1 when something differs or nothing could be compared.
             """)
 
-    @Argument(help: ArgumentHelp("The script to rerun, or a bundle directory.", valueName: "script.brp | DIR"),
-              completion: .file(extensions: ["brp"]))
+    @Argument(
+        help: ArgumentHelp("The script to rerun, or a bundle directory.", valueName: "script.brp | DIR"),
+        completion: .file(extensions: ["brp"]))
     var script: String
 
-    @Argument(help: ArgumentHelp("The bundle directory, or the results.json of an earlier run.", valueName: "DIR | results.json"),
-              completion: .file(extensions: ["json"]))
+    @Argument(
+        help: ArgumentHelp(
+            "The bundle directory, or the results.json of an earlier run.", valueName: "DIR | results.json"),
+        completion: .file(extensions: ["json"]))
     var expected: String?
 
-    @Flag(help: "Use the result cache for the rerun (by default check recomputes everything: a check that reads the author's cache proves nothing).")
+    @Flag(
+        help:
+            "Use the result cache for the rerun (by default check recomputes everything: a check that reads the author's cache proves nothing)."
+    )
     var cache = false
 
     @Option(help: "Relative tolerance.") var rtol = 1e-6
     @Option(help: "Absolute tolerance.") var atol = 1e-9
-    @Option(name: .customLong("within-std"), help: ArgumentHelp(
-        "Statistics over seeds (records with mean and std) agree when the rerun's mean is within K recorded standard deviations (for a rerun on another machine: docs/artifacts.md).",
-        valueName: "K"))
+    @Option(
+        name: .customLong("within-std"),
+        help: ArgumentHelp(
+            "Statistics over seeds (records with mean and std) agree when the rerun's mean is within K recorded standard deviations (for a rerun on another machine: docs/artifacts.md).",
+            valueName: "K"))
     var withinStd: Double?
 
     @OptionGroup var options: RunOptions
 
     func validate() throws {
-        guard rtol >= 0, rtol.isFinite else { throw ValidationError("--rtol needs a non-negative number, got '\(rtol)'") }
-        guard atol >= 0, atol.isFinite else { throw ValidationError("--atol needs a non-negative number, got '\(atol)'") }
-        if let k = withinStd, !(k >= 0 && k.isFinite) { throw ValidationError("--within-std needs a non-negative number, got '\(k)'") }
+        guard rtol >= 0, rtol.isFinite else {
+            throw ValidationError("--rtol needs a non-negative number, got '\(rtol)'")
+        }
+        guard atol >= 0, atol.isFinite else {
+            throw ValidationError("--atol needs a non-negative number, got '\(atol)'")
+        }
+        if let k = withinStd, !(k >= 0 && k.isFinite) {
+            throw ValidationError("--within-std needs a non-negative number, got '\(k)'")
+        }
     }
 
     func run() throws {
         var settings = try options.settings
         settings.useCache = cache && !options.noCache
-        try App.finish(App.start { App.check(script, expected, settings, rtol: rtol, atol: atol, withinStd: withinStd) })
+        try App.finish(
+            App.start { App.check(script, expected, settings, rtol: rtol, atol: atol, withinStd: withinStd) })
     }
 }

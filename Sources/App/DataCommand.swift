@@ -8,7 +8,8 @@ import NASLib
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Show the benchmark data in use: directory, files, sizes, SHA-256 status and the devices each provides.",
+        abstract:
+            "Show the benchmark data in use: directory, files, sizes, SHA-256 status and the devices each provides.",
         subcommands: [Show.self, Verify.self],
         defaultSubcommand: Show.self)
 
@@ -55,7 +56,8 @@ struct DataCommand: ParsableCommand {
         let rows = found.map { s in
             [s.path, "\(s.measured)" + (s.failed > 0 ? " (+\(s.failed) failed)" : ""), s.device]
         }
-        return "\nuser tables (measure; latency_table(file) reads saved ones):\n" + table(["journal", "models", "measured on"], rows)
+        return "\nuser tables (measure; latency_table(file) reads saved ones):\n"
+            + table(["journal", "models", "measured on"], rows)
     }
 
     static func report(_ directory: DataDirectory, _ inventory: DataInventory, all: Bool) -> String {
@@ -65,10 +67,13 @@ struct DataCommand: ParsableCommand {
         } else {
             out += "  checked against: nothing (no \(DataManifest.fileName) here and no built-in data found)\n"
         }
-        let shown = all ? inventory.entries : inventory.entries.filter { entry in
-            if case .verified = entry.status { return false }
-            return true
-        }
+        let shown =
+            all
+            ? inventory.entries
+            : inventory.entries.filter { entry in
+                if case .verified = entry.status { return false }
+                return true
+            }
         if !shown.isEmpty {
             let rows = shown.map { e -> [String] in
                 [e.relative, e.size.map(Self.size) ?? "-", Self.status(e.status), e.provides]
@@ -97,7 +102,8 @@ struct DataCommand: ParsableCommand {
     }
 
     static func size(_ bytes: Int) -> String {
-        bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.1f kB", Double(bytes) / 1e3)
+        bytes >= 1_000_000
+            ? String(format: "%.1f MB", Double(bytes) / 1e6) : String(format: "%.1f kB", Double(bytes) / 1e3)
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {
@@ -108,6 +114,7 @@ struct DataCommand: ParsableCommand {
                 i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n") + "\n"
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(
+            separator: "\n") + "\n"
     }
 }

@@ -39,7 +39,9 @@ public final class Notebook {
     /// Source text as notebook lines (each keeps its newline but the last).
     static func lines(_ s: String) -> [String] {
         let parts = s.components(separatedBy: "\n")
-        return parts.enumerated().map { $0.offset < parts.count - 1 ? $0.element + "\n" : $0.element }.filter { !$0.isEmpty }
+        return parts.enumerated().map { $0.offset < parts.count - 1 ? $0.element + "\n" : $0.element }.filter {
+            !$0.isEmpty
+        }
     }
 
     public func write(to path: String) throws {
@@ -88,7 +90,9 @@ public final class RecordingSink: OutputSink {
         if let html = RichDisplay.html(value) { data["text/html"] = Notebook.lines(html) }
         if let svg = RichDisplay.svg(value) { data["image/svg+xml"] = Notebook.lines(svg) }
         if result {
-            outputs.append(["output_type": "execute_result", "execution_count": count(), "data": data, "metadata": [String: Any]()])
+            outputs.append([
+                "output_type": "execute_result", "execution_count": count(), "data": data, "metadata": [String: Any](),
+            ])
         } else {
             outputs.append(["output_type": "display_data", "data": data, "metadata": [String: Any]()])
         }
@@ -97,7 +101,10 @@ public final class RecordingSink: OutputSink {
     /// Adds an error output.
     public func error(_ name: String, _ message: String) {
         flush()
-        outputs.append(["output_type": "error", "ename": name, "evalue": message, "traceback": message.components(separatedBy: "\n")])
+        outputs.append([
+            "output_type": "error", "ename": name, "evalue": message,
+            "traceback": message.components(separatedBy: "\n"),
+        ])
     }
 
     public func flush() {
@@ -132,7 +139,8 @@ public enum RichDisplay {
         }
         guard let r = rows, let t = Table(records: r) else { return nil }
         func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
         }
         var h = "<table>\n<thead><tr>" + t.columns.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in t.rows { h += "<tr>" + row.map { "<td>\(esc(Table.cell($0)))</td>" }.joined() + "</tr>\n" }

@@ -16,8 +16,12 @@ struct ReproduceCommand: ParsableCommand {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy a bundle (--out DIR) or a merged sweep into reproductions/NAME: its CSV outputs and a compact provenance.")
-        @Argument(help: ArgumentHelp("A bundle directory (results.json, provenance.json) or a sweep directory (merged/).", valueName: "DIR"))
+            abstract:
+                "Copy a bundle (--out DIR) or a merged sweep into reproductions/NAME: its CSV outputs and a compact provenance."
+        )
+        @Argument(
+            help: ArgumentHelp(
+                "A bundle directory (results.json, provenance.json) or a sweep directory (merged/).", valueName: "DIR"))
         var source: String
         @Argument(help: ArgumentHelp("The recording's name: reproductions/NAME.", valueName: "NAME"))
         var name: String
@@ -58,7 +62,8 @@ struct ReproduceCommand: ParsableCommand {
     }
 
     struct Write: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Render every recorded table in the pages from its recording.")
+        static let configuration = CommandConfiguration(
+            abstract: "Render every recorded table in the pages from its recording.")
         @OptionGroup var pages: Pages
 
         func run() throws { try pages.process(write: true) }
@@ -73,7 +78,9 @@ enum RecordedTables {
 
     static func json(_ path: String) throws -> [String: Any] {
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
-        guard let o = try ExactJSON.object(with: data) as? [String: Any] else { throw Failure("\(path) is not a JSON object") }
+        guard let o = try ExactJSON.object(with: data) as? [String: Any] else {
+            throw Failure("\(path) is not a JSON object")
+        }
         return o
     }
 
@@ -90,7 +97,8 @@ enum RecordedTables {
     static func record(source: String, name: String, root: String) throws {
         let src = URL(fileURLWithPath: source)
         let merged = src.appendingPathComponent("merged")
-        var results: [String: Any] = [:], provenance: [String: Any] = [:]
+        var results: [String: Any] = [:]
+        var provenance: [String: Any] = [:]
         if FileManager.default.fileExists(atPath: merged.appendingPathComponent("results.json").path) {
             let r = try json(merged.appendingPathComponent("results.json").path)
             let p = try json(merged.appendingPathComponent("provenance.json").path)
@@ -100,11 +108,14 @@ enum RecordedTables {
             let sweep = p["sweep"] as? [String: Any] ?? [:]
             let tasks = p["tasks"] as? [[String: Any]] ?? []
             let first = (tasks.first?["provenance"] as? [String: Any]) ?? tasks.first ?? [:]
-            provenance = ["kind": "sweep", "brpsh": sweep["brpsh"] ?? NSNull(), "script": sweep["script"] ?? NSNull(),
-                          "script_sha256": sweep["scriptSHA256"] ?? NSNull(), "data_sha256": sweep["data"] ?? NSNull(),
-                          "tasks": tasks.count, "blas_kernels": (p["blas_kernels"] as? [String: Any] ?? [:]).mapValues { ($0 as? [Any])?.count ?? 0 },
-                          "machine": first["machine"] ?? NSNull(), "merged_at": p["merged_at"] ?? NSNull(),
-                          "grid": (sweep["tasks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }]
+            provenance = [
+                "kind": "sweep", "brpsh": sweep["brpsh"] ?? NSNull(), "script": sweep["script"] ?? NSNull(),
+                "script_sha256": sweep["scriptSHA256"] ?? NSNull(), "data_sha256": sweep["data"] ?? NSNull(),
+                "tasks": tasks.count,
+                "blas_kernels": (p["blas_kernels"] as? [String: Any] ?? [:]).mapValues { ($0 as? [Any])?.count ?? 0 },
+                "machine": first["machine"] ?? NSNull(), "merged_at": p["merged_at"] ?? NSNull(),
+                "grid": (sweep["tasks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String },
+            ]
         } else {
             let r = try json(src.appendingPathComponent("results.json").path)
             let p = try json(src.appendingPathComponent("provenance.json").path)
@@ -118,12 +129,17 @@ enum RecordedTables {
             }
             results["outputs"] = outputs
             let blas = p["blas"] as? [String: Any] ?? [:]
-            provenance = ["kind": "run", "brpsh": p["brpsh"] ?? NSNull(), "script": p["script"] ?? NSNull(), "command": p["command"] ?? NSNull(),
-                          "overrides": p["overrides"] ?? NSNull(), "seed": p["seed"] ?? NSNull(), "machine": p["machine"] ?? NSNull(),
-                          "blas_kernel": blas["kernel"] ?? NSNull(), "start": p["start"] ?? NSNull(), "seconds": p["seconds"] ?? NSNull(),
-                          "data_files": ((p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).map { f in
-                              ["file": f["file"] ?? NSNull(), "sha256": f["sha256"] ?? NSNull()]
-                          }]
+            provenance = [
+                "kind": "run", "brpsh": p["brpsh"] ?? NSNull(), "script": p["script"] ?? NSNull(),
+                "command": p["command"] ?? NSNull(),
+                "overrides": p["overrides"] ?? NSNull(), "seed": p["seed"] ?? NSNull(),
+                "machine": p["machine"] ?? NSNull(),
+                "blas_kernel": blas["kernel"] ?? NSNull(), "start": p["start"] ?? NSNull(),
+                "seconds": p["seconds"] ?? NSNull(),
+                "data_files": ((p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).map { f in
+                    ["file": f["file"] ?? NSNull(), "sha256": f["sha256"] ?? NSNull()]
+                },
+            ]
         }
         guard !(results["outputs"].map { ($0 as? [String: Any])?.isEmpty ?? true } ?? false) else {
             throw Failure("\(source) saved no CSV file: a recorded table is rendered from one")
@@ -148,21 +164,32 @@ enum RecordedTables {
         static func parse(_ line: String) throws -> Spec {
             let body = line.replacingOccurrences(of: "<!--", with: "").replacingOccurrences(of: "-->", with: "")
             let words = body.split(separator: " ").map(String.init)
-            guard words.count >= 3, words[0] == "recorded" else { throw Failure("a recorded block starts <!-- recorded NAME OUTPUT columns=... -->") }
+            guard words.count >= 3, words[0] == "recorded" else {
+                throw Failure("a recorded block starts <!-- recorded NAME OUTPUT columns=... -->")
+            }
             var s = Spec()
             s.name = words[1]
             s.output = words[2]
             func column(_ c: String) -> (String, Int?, String) {
-                let (spec, header) = c.contains("=") ? (String(c.split(separator: "=")[0]), String(c.split(separator: "=", maxSplits: 1)[1])) : (c, "")
+                let (spec, header) =
+                    c.contains("=")
+                    ? (String(c.split(separator: "=")[0]), String(c.split(separator: "=", maxSplits: 1)[1])) : (c, "")
                 let parts = spec.split(separator: ":").map(String.init)
                 let key = parts[0]
-                return (key, parts.count > 1 ? Int(parts[1]) : nil, header.isEmpty ? key : header.replacingOccurrences(of: "_", with: " "))
+                return (
+                    key, parts.count > 1 ? Int(parts[1]) : nil,
+                    header.isEmpty ? key : header.replacingOccurrences(of: "_", with: " ")
+                )
             }
             for w in words.dropFirst(3) {
                 let kv = w.split(separator: "=", maxSplits: 1).map(String.init)
                 guard kv.count == 2 else { throw Failure("'\(w)' is not key=value") }
                 switch kv[0] {
-                case "columns": s.columns = kv[1].split(separator: ",").map { c in let x = column(String(c)); return (x.0, x.1, x.2) }
+                case "columns":
+                    s.columns = kv[1].split(separator: ",").map { c in
+                        let x = column(String(c))
+                        return (x.0, x.1, x.2)
+                    }
                 case "pivot":
                     let p = kv[1].split(separator: ":", maxSplits: 1).map(String.init)
                     guard p.count == 2 else { throw Failure("pivot=KEY:v1,v2,...") }
@@ -192,12 +219,14 @@ enum RecordedTables {
         switch v {
         case let m as [String: Any]:
             if let mean = JSONNumber.of(m["mean"]), let std = JSONNumber.of(m["std"]) {
-                return std == 0 && (JSONNumber.of(m["n"]) ?? 1) > 1 && digits == nil ? number(mean) : "\(number(mean)) ± \(number(std))"
+                return std == 0 && (JSONNumber.of(m["n"]) ?? 1) > 1 && digits == nil
+                    ? number(mean) : "\(number(mean)) ± \(number(std))"
             }
             if let vs = m["values"] as? [Any] { return vs.map { cell($0, digits) }.joined(separator: " / ") }
             return "?"
         case let s as String where s.isEmpty: return "–"
-        case let s as String: return s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
+        case let s as String:
+            return s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
         case let n as NSNumber where !JSONNumber.isBoolean(n): return number(n.doubleValue)
         case let n as NSNumber: return n.boolValue ? "true" : "false"
         case nil, is NSNull: return "–"
@@ -212,7 +241,8 @@ enum RecordedTables {
         let results = try json(dir.appendingPathComponent("results.json").path)
         let provenance = try json(dir.appendingPathComponent("provenance.json").path)
         func table(_ outputs: Any?, point: [String: Any]) throws -> [[String: Any]] {
-            guard let csv = (outputs as? [String: Any])?[spec.output] as? [[Any]], let header = csv.first as? [String] else {
+            guard let csv = (outputs as? [String: Any])?[spec.output] as? [[Any]], let header = csv.first as? [String]
+            else {
                 throw Failure("reproductions/\(spec.name) has no CSV output \(spec.output)")
             }
             return csv.dropFirst().map { row in
@@ -222,7 +252,9 @@ enum RecordedTables {
             }
         }
         if let groups = results["groups"] as? [[String: Any]] {
-            return (try groups.flatMap { try table($0["outputs"], point: $0["point"] as? [String: Any] ?? [:]) }, provenance)
+            return (
+                try groups.flatMap { try table($0["outputs"], point: $0["point"] as? [String: Any] ?? [:]) }, provenance
+            )
         }
         return (try table(results["outputs"], point: [:]), provenance)
     }
@@ -239,18 +271,24 @@ enum RecordedTables {
             throw Failure("\(spec.output) in reproductions/\(spec.name) has no column \(f.key) (where=)")
         }
         let rows = all.filter { r in spec.filters.allSatisfy { cell(value(r, $0.key), nil) == $0.value } }
-        guard !rows.isEmpty || all.isEmpty else { throw Failure("no row of \(spec.output) in reproductions/\(spec.name) passes where=") }
+        guard !rows.isEmpty || all.isEmpty else {
+            throw Failure("no row of \(spec.output) in reproductions/\(spec.name) passes where=")
+        }
         if let first = rows.first {
-            for c in spec.columns + (spec.value.map { [($0.key, $0.digits, "")] } ?? []) + (spec.pivot.map { [($0.key, nil, "")] } ?? [])
+            for c in spec.columns + (spec.value.map { [($0.key, $0.digits, "")] } ?? [])
+                + (spec.pivot.map { [($0.key, nil, "")] } ?? [])
             where value(first, c.0) == nil && !(first.keys.contains(c.0)) {
-                throw Failure("reproductions/\(spec.name) \(spec.output) has no column '\(c.0)' (it has \(first.keys.sorted().joined(separator: ", ")))")
+                throw Failure(
+                    "reproductions/\(spec.name) \(spec.output) has no column '\(c.0)' (it has \(first.keys.sorted().joined(separator: ", ")))"
+                )
             }
         }
         var header = spec.columns.map(\.header)
         var body: [[String]] = []
         if let pivot = spec.pivot, let value = spec.value {
             header += pivot.values
-            var order: [[String]] = [], cells: [[String]: [String: String]] = [:]
+            var order: [[String]] = []
+            var cells: [[String]: [String: String]] = [:]
             for r in rows {
                 let key = spec.columns.map { cell(Self.value(r, $0.key), $0.digits) }
                 if cells[key] == nil {
@@ -263,27 +301,41 @@ enum RecordedTables {
         } else {
             body = rows.map { r in spec.columns.map { cell(value(r, $0.key), $0.digits) } }
         }
-        var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
+        var lines = [
+            "| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count),
+        ]
         lines += body.map { "| " + $0.joined(separator: " | ") + " |" }
         let machine = p["machine"] as? [String: Any] ?? [:]
         let cpu = "\(machine["cpu"] as? String ?? "?"), \(cell(machine["cores"], nil)) cores"
         let brpsh = p["brpsh"] as? [String: Any]
-        let version = brpsh.map { "brpsh \($0["version"] as? String ?? "?") (sources \(String(($0["sources"] as? String ?? "?").prefix(12))))" }
-            ?? (p["brpsh"] as? String).map { s in s.replacingOccurrences(of: #"sources ([0-9a-f]{12})[0-9a-f]*"#, with: "(sources $1)", options: .regularExpression) } ?? "brpsh ?"
+        let version =
+            brpsh.map {
+                "brpsh \($0["version"] as? String ?? "?") (sources \(String(($0["sources"] as? String ?? "?").prefix(12))))"
+            }
+            ?? (p["brpsh"] as? String).map { s in
+                s.replacingOccurrences(
+                    of: #"sources ([0-9a-f]{12})[0-9a-f]*"#, with: "(sources $1)", options: .regularExpression)
+            } ?? "brpsh ?"
         if p["kind"] as? String == "sweep" {
             let kernels = (p["blas_kernels"] as? [String: Any] ?? [:]).keys.sorted().joined(separator: ", ")
             lines.append("")
-            lines.append("Recorded in `reproductions/\(spec.name)`: a sweep of \(cell(p["tasks"], nil)) tasks, merged \(p["merged_at"] as? String ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version).")
+            lines.append(
+                "Recorded in `reproductions/\(spec.name)`: a sweep of \(cell(p["tasks"], nil)) tasks, merged \(p["merged_at"] as? String ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version)."
+            )
         } else {
             let script = (p["script"] as? [String: Any])?["path"] as? String ?? "?"
             // The overrides change the result, so the command shown carries them (sorted by name, as recorded).
             let sets = (p["overrides"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { kv -> String in
                 let arg = "\(kv.key)=\(kv.value)"
-                let plain = arg.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "=._-/".unicodeScalars.contains($0) }
+                let plain = arg.unicodeScalars.allSatisfy {
+                    CharacterSet.alphanumerics.contains($0) || "=._-/".unicodeScalars.contains($0)
+                }
                 return " --set " + (plain ? arg : "'\(arg)'")
             }.joined()
             lines.append("")
-            lines.append("Recorded in `reproductions/\(spec.name)`: `brpsh \(script)\(sets)`, \(p["start"] as? String ?? "?"); \(cpu), OpenBLAS \(p["blas_kernel"] as? String ?? "?") kernel; \(version).")
+            lines.append(
+                "Recorded in `reproductions/\(spec.name)`: `brpsh \(script)\(sets)`, \(p["start"] as? String ?? "?"); \(cpu), OpenBLAS \(p["blas_kernel"] as? String ?? "?") kernel; \(version)."
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -295,7 +347,9 @@ enum RecordedTables {
         var files = pages
         if files.isEmpty {
             let docs = URL(fileURLWithPath: root).appendingPathComponent("docs")
-            files = ((try? FileManager.default.contentsOfDirectory(atPath: docs.path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: docs.path)) ?? []).filter {
+                $0.hasSuffix(".md")
+            }.sorted()
                 .map { docs.appendingPathComponent($0).path }
         }
         var problems: [String] = []
@@ -326,10 +380,14 @@ enum RecordedTables {
                     if rendered != current {
                         changed = true
                         if !write {
-                            let differing = zip(current.components(separatedBy: "\n"), rendered.components(separatedBy: "\n"))
-                                .first { $0 != $1 }
-                            problems.append("\(file):\(start): the table differs from its recording"
-                                            + (differing.map { ": the page has '\($0.0)', the recording renders '\($0.1)'" } ?? ""))
+                            let differing = zip(
+                                current.components(separatedBy: "\n"), rendered.components(separatedBy: "\n")
+                            )
+                            .first { $0 != $1 }
+                            problems.append(
+                                "\(file):\(start): the table differs from its recording"
+                                    + (differing.map { ": the page has '\($0.0)', the recording renders '\($0.1)'" }
+                                        ?? ""))
                         }
                     }
                     out.append(contentsOf: rendered.components(separatedBy: "\n"))

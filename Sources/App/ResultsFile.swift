@@ -1,11 +1,12 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import Builtins
 import Foundation
 import Interpreter
 import NASLib
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `results.json` of an `--out` run: the plain values of everything the script displayed, in
 /// order, and the contents of the JSON and CSV files it saved (what `brpsh check` compares).
@@ -13,7 +14,8 @@ enum ResultsFile {
     /// A displayed value as JSON-ready data (objects by their plain value).
     static func plain(_ v: Value) -> Any {
         guard let text = try? JSON.encode(v), let data = text.data(using: .utf8),
-              let obj = try? ExactJSON.object(with: data) else {
+            let obj = try? ExactJSON.object(with: data)
+        else {
             return Format.repr(v)
         }
         return obj
@@ -25,13 +27,17 @@ enum ResultsFile {
     static func csvRows(_ text: String, source: String) -> [[Any]] {
         func field(_ f: Substring) -> Any { Double(f).flatMap { $0.isFinite ? $0 as Any : nil } ?? String(f) }
         guard let table = try? CSVTable(text: text, source: source) else {
-            return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(field) }
+            return text.split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(field)
+            }
         }
         return [table.header.map { $0 as Any }] + table.rows.map { $0.map { field(Substring($0)) } }
     }
 
-    static func json(displays: [Any], outputs: [String], outDir: String,
-                     figure: (String) -> [String: Any]? = { _ in nil }) -> String {
+    static func json(
+        displays: [Any], outputs: [String], outDir: String,
+        figure: (String) -> [String: Any]? = { _ in nil }
+    ) -> String {
         var files: [String: Any] = [:]
         for path in outputs {
             let name = path.hasPrefix(outDir + "/") ? String(path.dropFirst(outDir.count + 1)) : path
@@ -50,7 +56,9 @@ enum ResultsFile {
             }
         }
         let obj: [String: Any] = ["brpsh": Provenance.version, "displays": displays, "outputs": files]
-        guard let data = try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]) else {
+            return "{}"
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }
@@ -90,7 +98,8 @@ enum OutputBundle {
     static func problem(script: String, _ settings: App.Settings) -> String? {
         guard let notebook = settings.notebook, !["-c", "<stdin>"].contains(script) else { return nil }
         if canonical(notebook) == canonical(script) {
-            return "--notebook \(notebook) would overwrite the script \(script); give the notebook another name (.ipynb)"
+            return
+                "--notebook \(notebook) would overwrite the script \(script); give the notebook another name (.ipynb)"
         }
         return nil
     }
@@ -118,8 +127,12 @@ final class BundleLock {
 
     init(_ dir: String) throws {
         let held: FileLock?
-        do { held = try FileLock(directory: dir) } catch { throw CommandFailure("cannot open the output directory '\(dir)'") }
-        guard let held else { throw CommandFailure("another brpsh run is writing '\(dir)'; wait for it or give another --out") }
+        do { held = try FileLock(directory: dir) } catch {
+            throw CommandFailure("cannot open the output directory '\(dir)'")
+        }
+        guard let held else {
+            throw CommandFailure("another brpsh run is writing '\(dir)'; wait for it or give another --out")
+        }
         lock = held
     }
 }

@@ -16,13 +16,21 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
         var epochs = 0
         let start = DispatchTime.now().uptimeNanoseconds
         let verbose = ProcessInfo.processInfo.environment["BRP_VERBOSE"] != nil
-        let trace = try BRPNAS(options: options).run(candidates: signal.models, signal: signal, problem: problem, seed: seed) { i, e in
+        let trace = try BRPNAS(options: options).run(
+            candidates: signal.models, signal: signal, problem: problem, seed: seed
+        ) { i, e in
             epochs += 1
-            if verbose && e.epoch % 10 == 0 { print("    iteration \(i) epoch \(e.epoch): train \(e.trainLoss) valid \(e.validLoss) lr \(e.learningRate)") }
+            if verbose && e.epoch % 10 == 0 {
+                print(
+                    "    iteration \(i) epoch \(e.epoch): train \(e.trainLoss) valid \(e.validLoss) lr \(e.learningRate)"
+                )
+            }
         }
         let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print(String(format: "  seed %d: best %.2f (rank %d), spearman %.3f, %d epochs, %.1f s", seed, trace.best!.accuracy,
-                     trace.rank(in: problem)!, trace.extras["spearman"]!, epochs, t))
+        print(
+            String(
+                format: "  seed %d: best %.2f (rank %d), spearman %.3f, %d epochs, %.1f s", seed, trace.best!.accuracy,
+                trace.rank(in: problem)!, trace.extras["spearman"]!, epochs, t))
     }
     let p = PairPredictor(spec: options.predictor, seed: 1)
     let all = NB201Arch.all

@@ -18,7 +18,9 @@ func benchGCN(full: Bool) throws {
     let threads = Parallel.concurrent ? Parallel.parts : 1
     print("== GCN latency predictor (d-cpu, 900 training models, batch 10; \(threads) core(s))")
     for precision in [AnyGCN.Precision.float64, .float32] {
-        let peak = precision == .float64 ? gemmRate(Double.self, m: 2048, n: 2048, k: 2048) : gemmRate(Float.self, m: 2048, n: 2048, k: 2048)
+        let peak =
+            precision == .float64
+            ? gemmRate(Double.self, m: 2048, n: 2048, k: 2048) : gemmRate(Float.self, m: 2048, n: 2048, k: 2048)
         var spec = GCNPredictorSpec(device: table.name)
         spec.precision = precision
         spec.options.epochs = 6
@@ -26,7 +28,8 @@ func benchGCN(full: Bool) throws {
         var last = DispatchTime.now().uptimeNanoseconds
         BLAS.Profile.reset()
         BLAS.Profile.enabled.store(true, ordering: .relaxed)
-        var gemmSeconds: [Double] = [], gemmFlops: [Double] = []
+        var gemmSeconds: [Double] = []
+        var gemmFlops: [Double] = []
         _ = try LatencyPredictor.train(table, spec: spec) { _ in
             let now = DispatchTime.now().uptimeNanoseconds
             epochs.append(Double(now - last) / 1e9)
@@ -39,8 +42,12 @@ func benchGCN(full: Bool) throws {
         let perEpoch = epochs.dropFirst().reduce(0, +) / Double(epochs.count - 1)
         let gs = gemmSeconds.dropFirst().reduce(0, +) / Double(epochs.count - 1)
         let gf = gemmFlops.dropFirst().reduce(0, +) / Double(epochs.count - 1)
-        print(String(format: "  %@: %.3f s per epoch; GEMMs %.1f GFLOP in %.3f s = %.1f GFLOP/s (%.0f%% of this run's GEMM peak %.1f GFLOP/s), %.0f%% of the epoch",
-                     precision.rawValue, perEpoch, gf / 1e9, gs, gf / gs / 1e9, 100 * gf / gs / 1e9 / peak, peak, 100 * gs / perEpoch))
+        print(
+            String(
+                format:
+                    "  %@: %.3f s per epoch; GEMMs %.1f GFLOP in %.3f s = %.1f GFLOP/s (%.0f%% of this run's GEMM peak %.1f GFLOP/s), %.0f%% of the epoch",
+                precision.rawValue, perEpoch, gf / 1e9, gs, gf / gs / 1e9, 100 * gf / gs / 1e9 / peak, peak,
+                100 * gs / perEpoch))
     }
     guard full else { return }
     print("== full d-cpu training (Table S1 settings, seed 1)")
@@ -50,9 +57,12 @@ func benchGCN(full: Bool) throws {
         let p = try LatencyPredictor.train(table, spec: spec)
         let m = p.testMetrics(table)
         let predictAll = seconds { _ = LatencyPredictor.predictAllFresh(p) }
-        print(String(format: "  %@: %.1f s, %d epochs (%.2f s/epoch); test within 1/5/10%%: %.1f / %.1f / %.1f (n=%d); predicting all 15625 models %.3f s",
-                     precision.rawValue, p.trainingSeconds, p.history.count, p.trainingSeconds / Double(p.history.count),
-                     m.within1, m.within5, m.within10, m.n, predictAll))
+        print(
+            String(
+                format:
+                    "  %@: %.1f s, %d epochs (%.2f s/epoch); test within 1/5/10%%: %.1f / %.1f / %.1f (n=%d); predicting all 15625 models %.3f s",
+                precision.rawValue, p.trainingSeconds, p.history.count, p.trainingSeconds / Double(p.history.count),
+                m.within1, m.within5, m.within10, m.n, predictAll))
     }
     print(String(format: "  peak memory %.0f MiB", peakMemoryMiB()))
 }
@@ -73,21 +83,30 @@ func benchAdamW() {
     }
     let n = GCN<Double>(config: GCNConfig(), seed: 1).store.count
     for (name, t) in [("float64", run(Double.self)), ("float32", run(Float.self))] {
-        print(String(format: "  AdamW %@ step over %d parameters (isolated, warm): %.2f ms (%.2f ns/parameter); 90 steps per epoch = %.2f s",
-                     name, n, t * 1e3, t / Double(n) * 1e9, 90 * t))
+        print(
+            String(
+                format:
+                    "  AdamW %@ step over %d parameters (isolated, warm): %.2f ms (%.2f ns/parameter); 90 steps per epoch = %.2f s",
+                name, n, t * 1e3, t / Double(n) * 1e9, 90 * t))
     }
 }
 
 /// Oracle NAS over all thresholds once predictions exist.
 func benchOracle() throws {
     let b = Benchmark(directory: try DataLocation.resolve(environment: ProcessInfo.processInfo.environment))
-    let lat = try b.table(named: "d-gpu"), acc = try b.accuracy(.cifar100, .test)
+    let lat = try b.table(named: "d-gpu")
+    let acc = try b.accuracy(.cifar100, .test)
     let archs = lat.measured.filter { acc[$0] != nil }
     var rng = SeededRandom(seed: 1)
     let predicted = archs.map { lat[$0]! * (1 + 0.05 * rng.normal()) }
-    let measured = archs.map { lat[$0]! }, accuracy = archs.map { acc[$0]! }
+    let measured = archs.map { lat[$0]! }
+    let accuracy = archs.map { acc[$0]! }
     let thresholds = (0...60).map { 0.001 + Double($0) * 0.0001 }
-    _ = OracleNAS.run(archs: archs, predicted: predicted, measured: measured, accuracy: accuracy, thresholds: thresholds)
-    let t = seconds { _ = OracleNAS.run(archs: archs, predicted: predicted, measured: measured, accuracy: accuracy, thresholds: thresholds) }
+    _ = OracleNAS.run(
+        archs: archs, predicted: predicted, measured: measured, accuracy: accuracy, thresholds: thresholds)
+    let t = seconds {
+        _ = OracleNAS.run(
+            archs: archs, predicted: predicted, measured: measured, accuracy: accuracy, thresholds: thresholds)
+    }
     print(String(format: "== oracle NAS: 61 thresholds over %d archs in %.1f ms", archs.count, t * 1e3))
 }

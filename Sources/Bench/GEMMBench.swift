@@ -2,7 +2,9 @@ import Foundation
 import NASLib
 
 /// GFLOP/s of one GEMM shape, best of a few timed repetitions.
-func gemmRate<T: Real>(_: T.Type, m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false, seconds budget: Double = 0.4) -> Double {
+func gemmRate<T: Real>(
+    _: T.Type, m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false, seconds budget: Double = 0.4
+) -> Double {
     var rng = SeededRandom(seed: 1)
     let a = (0..<(m * k)).map { _ in T(rng.uniform(-1, 1)) }
     let b = (0..<(k * n)).map { _ in T(rng.uniform(-1, 1)) }
@@ -16,8 +18,9 @@ func gemmRate<T: Real>(_: T.Type, m: Int, n: Int, k: Int, transA: Bool = false, 
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
                     c.withUnsafeMutableBufferPointer { cp in
-                        BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, ap.baseAddress!, lda: transA ? m : k,
-                                  bp.baseAddress!, ldb: transB ? k : n, cp.baseAddress!, ldc: n)
+                        BLAS.gemm(
+                            transA: transA, transB: transB, m: m, n: n, k: k, ap.baseAddress!, lda: transA ? m : k,
+                            bp.baseAddress!, ldb: transB ? k : n, cp.baseAddress!, ldc: n)
                     }
                 }
             }
@@ -32,7 +35,9 @@ func gemmRate<T: Real>(_: T.Type, m: Int, n: Int, k: Int, transA: Bool = false, 
 /// The machine's GEMM peak (a large square GEMM) and the GCN's shapes, per precision.
 func benchGEMM() {
     print("== GEMM (OpenBLAS \(BLAS.coreName); \(BLAS.configuration))")
-    print("   'NASLib': single-threaded OpenBLAS calls, cut in \(Parallel.parts) row blocks run on their own threads (what training uses);")
+    print(
+        "   'NASLib': single-threaded OpenBLAS calls, cut in \(Parallel.parts) row blocks run on their own threads (what training uses);"
+    )
     print("   'OpenBLAS 2 threads': one call with OpenBLAS's own threading")
     defer { BLAS.setThreads(1) }
     for (label, threads) in [("NASLib", 1), ("OpenBLAS 2 threads", 2)] {
@@ -42,9 +47,13 @@ func benchGEMM() {
             ("float32", { gemmRate(Float.self, m: $0, n: $1, k: $2, transA: $3, transB: $4) }),
         ] {
             let peak = f(2048, 2048, 2048, false, false)
-            let fwd = f(90, 600, 600, false, false), dw = f(600, 600, 90, true, false), dx = f(90, 600, 600, false, true)
-            print(String(format: "  %@ %@: peak %.1f GFLOP/s; GCN batch shapes X·W %.1f, XᵀdS %.1f, dS·Wᵀ %.1f",
-                         name, label, peak, fwd, dw, dx))
+            let fwd = f(90, 600, 600, false, false)
+            let dw = f(600, 600, 90, true, false)
+            let dx = f(90, 600, 600, false, true)
+            print(
+                String(
+                    format: "  %@ %@: peak %.1f GFLOP/s; GCN batch shapes X·W %.1f, XᵀdS %.1f, dS·Wᵀ %.1f",
+                    name, label, peak, fwd, dw, dx))
         }
     }
 }

@@ -29,7 +29,9 @@ func benchData() throws {
 }
 
 // BRPSH_THREADS=1 runs NASLib's parallel parts one after another (the same results, one core).
-if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t), n >= 0 { Parallel.configure(threads: n) }
+if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t), n >= 0 {
+    Parallel.configure(threads: n)
+}
 
 /// The machine as the OS reports it, so every figure names where it was measured.
 func machineHeader() -> String {
@@ -50,7 +52,9 @@ do {
     if selected.contains("brp") || selected.contains("all") {
         let env = ProcessInfo.processInfo.environment
         let seeds = (env["BRP_SEEDS"] ?? "1").split(separator: ",").compactMap { Int($0) }
-        try benchBRP(mode: env["BRP_MODE"] == "faithful" ? .faithful : .fast, seeds: seeds, batch: env["BRP_BATCH"].flatMap(Int.init))
+        try benchBRP(
+            mode: env["BRP_MODE"] == "faithful" ? .faithful : .fast, seeds: seeds,
+            batch: env["BRP_BATCH"].flatMap(Int.init))
     }
 } catch {
     FileHandle.standardError.write("brpsh-bench: \(error)\n".data(using: .utf8)!)

@@ -1,6 +1,6 @@
 import Interpreter
-import NASLib
 import Lang
+import NASLib
 
 /// The builtin table: every builtin of the language, core and NAS alike. It drives `help`,
 /// tab completion and docs/builtins.md (`brpsh --builtins-markdown`).
@@ -12,7 +12,8 @@ public enum Builtins {
             + PlotBuiltins.all()
             + StatisticsBuiltins.all()
             + recordingReads(
-                DataBuiltins.all() + MeasureBuiltins.all() + PredictorBuiltins.all() + FewShotBuiltins.all() + AccuracyBuiltins.all()
+                DataBuiltins.all() + MeasureBuiltins.all() + PredictorBuiltins.all() + FewShotBuiltins.all()
+                    + AccuracyBuiltins.all()
                     + SearchBuiltins.all() + DriverBuiltins.all() + BaselineBuiltins.all() + ParetoBuiltins.all())
     }
 
@@ -32,7 +33,9 @@ public enum Builtins {
 
     /// A fresh session: an interpreter with the builtins (by default every one) and its session state, made from
     /// `settings`.
-    public static func makeInterpreter(output: OutputSink, settings: SessionSettings, builtins: [BuiltinFunction]? = nil) -> Interpreter {
+    public static func makeInterpreter(
+        output: OutputSink, settings: SessionSettings, builtins: [BuiltinFunction]? = nil
+    ) -> Interpreter {
         let interpreter = Interpreter(output: output, builtins: builtins ?? all())
         interpreter.literalChecks = literalChecks
         BuiltinsState.install(on: interpreter, settings)
@@ -51,7 +54,8 @@ public enum Builtins {
         let dataset: @Sendable (String) -> String? = { name in
             guard Benchmark.Dataset(name: name) == nil else { return nil }
             let names = ["cifar10", "cifar100", "imagenet16-120"]
-            return "unknown dataset \"\(name)\"\(Suggest.didYouMean(name, names, quote: "\"")); use cifar10, cifar100 or imagenet16-120"
+            return
+                "unknown dataset \"\(name)\"\(Suggest.didYouMean(name, names, quote: "\"")); use cifar10, cifar100 or imagenet16-120"
         }
         return ["device": device, "dataset": dataset, "accuracy": dataset, "report": dataset]
     }()

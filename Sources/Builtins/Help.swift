@@ -39,7 +39,9 @@ public enum Help {
             lines.append("  \(p.name): \(p.type.describe)\(d)")
         }
         if let (type, table) = results[b.name] {
-            lines.append("  Gives a \(type) with: " + table.map(\.name).joined(separator: ", ") + " (help(x) on the result says what each is)")
+            lines.append(
+                "  Gives a \(type) with: " + table.map(\.name).joined(separator: ", ")
+                    + " (help(x) on the result says what each is)")
         }
         return lines.joined(separator: "\n")
     }
@@ -51,8 +53,10 @@ public enum Help {
         "truth": ("truth", TruthObject.memberTable), "oracle": ("oracle", OracleObject.memberTable),
         "brp": ("search", SearchObject.memberTable), "evolve": ("search", SearchObject.memberTable),
         "random_search": ("search", SearchObject.memberTable), "reinforce": ("search", SearchObject.memberTable),
-        "compare": ("comparison", ComparisonObject.memberTable), "measure": ("latency table", MeasuredTableObject.memberTable),
-        "latency_table": ("latency table", MeasuredTableObject.memberTable), "gcn_acc": ("gcn_acc", AccuracyObject.memberTable),
+        "compare": ("comparison", ComparisonObject.memberTable),
+        "measure": ("latency table", MeasuredTableObject.memberTable),
+        "latency_table": ("latency table", MeasuredTableObject.memberTable),
+        "gcn_acc": ("gcn_acc", AccuracyObject.memberTable),
         "brp_predictor": ("brp_predictor", PairObject.memberTable), "space": ("space", SpaceObject.memberTable),
         "arch": ("arch", ArchObject.memberTable), "plot": ("figure", FigureObject.memberTable),
         "run": ("evaluator", EvaluatorObject.memberTable), "search": ("search session", AskTellObject.memberTable),
@@ -65,7 +69,8 @@ public enum Help {
         var lines = ["\(o.typeName) (\(o.inlineDisplay())): fields and methods"]
         for name in o.memberNames {
             let doc = o.memberDoc(name) ?? ""
-            lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + (doc.isEmpty ? "" : "  " + doc))
+            lines.append(
+                "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + (doc.isEmpty ? "" : "  " + doc))
         }
         return lines.joined(separator: "\n")
     }
@@ -90,7 +95,9 @@ public enum Help {
                 guard let next = try? o.member(part) else { return "\(path): cannot read \(part)" }
                 value = next
             case .record(let r):
-                guard let next = r[part] else { return "the record has no field '\(part)' (fields: \(r.keys.joined(separator: ", ")))" }
+                guard let next = r[part] else {
+                    return "the record has no field '\(part)' (fields: \(r.keys.joined(separator: ", ")))"
+                }
                 if isLast { return "\(path): a field, \(next.typeName)" }
                 value = next
             default:
@@ -129,7 +136,9 @@ public enum Help {
                 let params = b.parameters + (b.variadic.map { [$0] } ?? [])
                 if !params.isEmpty { out += "\n| parameter | type | default | meaning |\n|---|---|---|---|\n" }
                 for p in params {
-                    let def = p.defaultValue.map { "`\(Format.source($0))`" } ?? (b.variadic?.name == p.name ? "(any number)" : "required")
+                    let def =
+                        p.defaultValue.map { "`\(Format.source($0))`" }
+                        ?? (b.variadic?.name == p.name ? "(any number)" : "required")
                     out += "| `\(p.name)` | \(p.type.describe) | \(def) | \(p.doc) |\n"
                 }
             }

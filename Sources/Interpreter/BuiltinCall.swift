@@ -37,8 +37,9 @@ public struct BuiltinCall {
         for p in function.parameters where !given.contains(p.name) {
             if let v = defaults[p.name] { values[p.name] = v }
         }
-        return BuiltinCall(interpreter: interpreter, function: function, values: values, ranges: ranges, rest: rest, range: range,
-                           given: given)
+        return BuiltinCall(
+            interpreter: interpreter, function: function, values: values, ranges: ranges, rest: rest, range: range,
+            given: given)
     }
 
     public func isNil(_ name: String) -> Bool { self[name].isNil }
@@ -63,14 +64,18 @@ public struct BuiltinCall {
     public func optionalInt(_ name: String) throws -> Int? { isNil(name) ? nil : try int(name) }
 
     public func double(_ name: String) throws -> Double {
-        guard let d = self[name].asDouble else { throw fail(name, "number expected, got \(self[name].describeForError)") }
+        guard let d = self[name].asDouble else {
+            throw fail(name, "number expected, got \(self[name].describeForError)")
+        }
         return d
     }
 
     public func optionalDouble(_ name: String) throws -> Double? { isNil(name) ? nil : try double(name) }
 
     public func bool(_ name: String) throws -> Bool {
-        guard case .bool(let b) = self[name] else { throw fail(name, "bool expected, got \(self[name].describeForError)") }
+        guard case .bool(let b) = self[name] else {
+            throw fail(name, "bool expected, got \(self[name].describeForError)")
+        }
         return b
     }
 

@@ -100,7 +100,8 @@ public enum Format {
     }
 
     static func fieldName(_ k: String) -> String {
-        let ok = k.first.map { $0.isLetter || $0 == "_" } == true && k.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        let ok =
+            k.first.map { $0.isLetter || $0 == "_" } == true && k.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
         return ok ? k : quoted(k)
     }
 
@@ -114,7 +115,8 @@ public enum Format {
 
     static func rangeText(_ r: RangeValue) -> String {
         guard r.count > 0 else { return "(empty range)" }
-        let first = repr(r.element(0)), last = repr(r.element(r.count - 1))
+        let first = repr(r.element(0))
+        let last = repr(r.element(r.count - 1))
         switch r.kind {
         case .integer(_, let step):
             return step == 1 ? "\(first)..\(last)" : "\(first)..\(last) step \(step)"

@@ -53,11 +53,15 @@ public final class BuiltinFunction: @unchecked Sendable {
 
     /// The same builtin (name, parameters, doc) with its body run through `wrap`, which gets the original body and
     /// the call (and may file it under another `category`).
-    public func wrapping(category: String? = nil,
-                         _ wrap: @escaping ((BuiltinCall) throws -> Value, BuiltinCall) throws -> Value) -> BuiltinFunction {
+    public func wrapping(
+        category: String? = nil,
+        _ wrap: @escaping ((BuiltinCall) throws -> Value, BuiltinCall) throws -> Value
+    ) -> BuiltinFunction {
         let original = body
-        return BuiltinFunction(name, parameters, variadic: variadic, doc: doc, command: isCommand,
-                               category: category ?? self.category) { c in try wrap(original, c) }
+        return BuiltinFunction(
+            name, parameters, variadic: variadic, doc: doc, command: isCommand,
+            category: category ?? self.category
+        ) { c in try wrap(original, c) }
     }
 
     /// `gcn(device, n: 900, seed: 1)`: required parameters bare, the others with defaults.

@@ -54,7 +54,9 @@ extension Interpreter {
     }
 
     /// `xs[i]`, `xs[-1]`, `xs[1..3]` (inclusive slice), `s[i]`, `r["key"]`, `range[i]`.
-    public func subscriptValue(_ base: Value, _ index: Value, at r: SourceRange?, indexRange: SourceRange?) throws -> Value {
+    public func subscriptValue(_ base: Value, _ index: Value, at r: SourceRange?, indexRange: SourceRange?) throws
+        -> Value
+    {
         let ir = indexRange ?? r!
         switch (base, index) {
         case (.list(let xs), .range(let sel)):
@@ -131,11 +133,13 @@ extension Interpreter {
             if let u = PhysicalUnit(suffix: name), u.dimension == q.unit.dimension {
                 let v = q.unit.convert(q.value, to: u)
                 guard v.isFinite || !q.value.isFinite else {
-                    throw RuntimeError("\(Format.repr(.quantity(q))) in \(u.symbol) overflows a float (beyond about 1.8e308)", at: r)
+                    throw RuntimeError(
+                        "\(Format.repr(.quantity(q))) in \(u.symbol) overflows a float (beyond about 1.8e308)", at: r)
                 }
                 return .number(v)
             }
-            var names = ["value", "unit"] + PhysicalUnit.units(of: q.unit.dimension).filter { $0 != .percent }.map(\.symbol)
+            var names =
+                ["value", "unit"] + PhysicalUnit.units(of: q.unit.dimension).filter { $0 != .percent }.map(\.symbol)
             if q.unit.dimension == .percentage { names += ["ratio", "percent"] }
             throw RuntimeError(RuntimeMessages.noQuantityField(q.unit.dimension.rawValue, name, fields: names), at: r)
         }

@@ -9,8 +9,10 @@ public struct CallArgument {
     /// A trailing closure: bound to the last parameter.
     public let trailing: Bool
 
-    public init(label: String? = nil, value: Value, range: SourceRange? = nil, labelRange: SourceRange? = nil,
-                trailing: Bool = false) {
+    public init(
+        label: String? = nil, value: Value, range: SourceRange? = nil, labelRange: SourceRange? = nil,
+        trailing: Bool = false
+    ) {
         self.label = label
         self.value = value
         self.range = range
@@ -26,7 +28,9 @@ public struct CallArgument {
 
 extension Interpreter {
     /// Calls a function value with evaluated arguments.
-    public func call(_ callee: Value, _ args: [CallArgument], at range: SourceRange?, calleeName: String? = nil) throws -> Value {
+    public func call(_ callee: Value, _ args: [CallArgument], at range: SourceRange?, calleeName: String? = nil) throws
+        -> Value
+    {
         switch callee {
         case .function(let f):
             return try callUser(f, args, at: range)
@@ -84,8 +88,10 @@ extension Interpreter {
 
     /// Matches arguments to parameter names: positional first, then named. Unknown and
     /// duplicate names are errors that list the accepted names.
-    func bind(_ args: [CallArgument], to names: [String], function: String, at range: SourceRange?,
-              variadic: Bool = false) throws -> [Value?] {
+    func bind(
+        _ args: [CallArgument], to names: [String], function: String, at range: SourceRange?,
+        variadic: Bool = false
+    ) throws -> [Value?] {
         var bound = [Value?](repeating: nil, count: names.count)
         var position = 0
         for a in Interpreter.placeTrailing(args, names, variadic: variadic) {
@@ -135,13 +141,15 @@ extension Interpreter {
                 continue
             }
             guard p.type.accepts(v) else {
-                throw RuntimeError(BuiltinCall.badArgument(p.name, b.name, p.type.describe, v), at: ranges[p.name] ?? range)
+                throw RuntimeError(
+                    BuiltinCall.badArgument(p.name, b.name, p.type.describe, v), at: ranges[p.name] ?? range)
             }
             values[p.name] = v
         }
         if let vp = b.variadic {
             for a in restArgs where !vp.type.accepts(a.value) {
-                throw RuntimeError(BuiltinCall.badArgument(vp.name, b.name, vp.type.describe, a.value), at: a.range ?? range)
+                throw RuntimeError(
+                    BuiltinCall.badArgument(vp.name, b.name, vp.type.describe, a.value), at: a.range ?? range)
             }
         }
         let callInfo = BuiltinCall(
@@ -184,7 +192,8 @@ extension BuiltinFunction {
 /// The argument-matching errors, shared by calls at run time and the static check.
 enum CallMessages {
     static func unknownArgument(_ label: String, _ names: [String], _ function: String) -> String {
-        "unknown argument '\(label)' to \(function)" + Suggest.didYouMean(label, names) + " (accepted: \(names.joined(separator: ", ")))"
+        "unknown argument '\(label)' to \(function)" + Suggest.didYouMean(label, names)
+            + " (accepted: \(names.joined(separator: ", ")))"
     }
     static func givenTwice(_ label: String, _ names: [String], _ function: String) -> String {
         "argument '\(label)' given twice to \(function) (accepted: \(names.joined(separator: ", ")))"

@@ -44,12 +44,14 @@ extension Interpreter {
         case .call(let calleeExpr, let argExprs):
             let callee = try eval(calleeExpr, env)
             let args = try argExprs.map {
-                CallArgument(label: $0.label, value: try eval($0.value, env), range: $0.value.range, labelRange: $0.labelRange,
-                             trailing: $0.trailing)
+                CallArgument(
+                    label: $0.label, value: try eval($0.value, env), range: $0.value.range, labelRange: $0.labelRange,
+                    trailing: $0.trailing)
             }
             return try call(callee, args, at: expr.range, calleeName: Interpreter.calleeName(calleeExpr))
         case .index(let base, let index):
-            return try subscriptValue(try eval(base, env), try eval(index, env), at: expr.range, indexRange: index.range)
+            return try subscriptValue(
+                try eval(base, env), try eval(index, env), at: expr.range, indexRange: index.range)
         case .field(let base, let name, let nameRange):
             return try field(of: try eval(base, env), name, at: nameRange)
         case .function(let decl):

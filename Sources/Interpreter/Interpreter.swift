@@ -93,8 +93,10 @@ public final class Interpreter {
         }
     }
 
-    func runFor(_ variables: [String], _ vrange: SourceRange, _ sequenceExpr: Expr, _ body: Block,
-                _ env: Environment) throws {
+    func runFor(
+        _ variables: [String], _ vrange: SourceRange, _ sequenceExpr: Expr, _ body: Block,
+        _ env: Environment
+    ) throws {
         let sequence = try eval(sequenceExpr, env)
         let count: Int
         let element: (Int) -> Value
@@ -160,8 +162,10 @@ public final class Interpreter {
         return last
     }
 
-    func runCommand(_ name: String, _ nameRange: SourceRange, _ words: [Word], _ range: SourceRange,
-                    _ env: Environment) throws -> Value {
+    func runCommand(
+        _ name: String, _ nameRange: SourceRange, _ words: [Word], _ range: SourceRange,
+        _ env: Environment
+    ) throws -> Value {
         guard let callee = env.lookup(name) ?? builtins[name].map(Value.builtin) else {
             throw RuntimeError(RuntimeMessages.unknownCommand(name), at: nameRange)
         }

@@ -1,7 +1,7 @@
 import Lang
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Interpreter {
@@ -50,8 +50,10 @@ public enum Operators {
         case (.int(let x), .int(let y)): return try integer(op, x, y)
         case (.int, .number), (.number, .int), (.number, .number): return try real(op, a.asDouble!, b.asDouble!)
         case (.quantity(let x), .quantity(let y)): return try quantities(op, x, y)
-        case (.quantity(let q), .int), (.quantity(let q), .number): return try scaled(op, q, b.asDouble!, quantityFirst: true)
-        case (.int, .quantity(let q)), (.number, .quantity(let q)): return try scaled(op, q, a.asDouble!, quantityFirst: false)
+        case (.quantity(let q), .int), (.quantity(let q), .number):
+            return try scaled(op, q, b.asDouble!, quantityFirst: true)
+        case (.int, .quantity(let q)), (.number, .quantity(let q)):
+            return try scaled(op, q, a.asDouble!, quantityFirst: false)
         case (.string(let x), .string(let y)) where op == .add:
             try checkSize(x.utf8.count + y.utf8.count, "string", unit: "bytes", limit: maxStringBytes)
             return .string(x + y)
@@ -132,12 +134,15 @@ public enum Operators {
             return .number(Double(x) / Double(y))
         case .remainder:
             guard y != 0 else { throw Failure(message: RuntimeMessages.remainderByZero) }
-            let m = x.remainderReportingOverflow(dividingBy: y).partialValue  // Int.min % -1 is 0 (reported as overflow)
+            // Int.min % -1 is 0 (reported as overflow)
+            let m = x.remainderReportingOverflow(dividingBy: y).partialValue
             return .int(m != 0 && (m < 0) != (y < 0) ? m + y : m)
         case .power:
             if y < 0 { return try real(.power, Double(x), Double(y)) }
             // Square and multiply: at most 2·64 checked multiplications; overflow is an error, as for `*`.
-            var acc = 1, base = x, e = y
+            var acc = 1
+            var base = x
+            var e = y
             while e > 0 {
                 if e & 1 == 1 {
                     let (p, o) = acc.multipliedReportingOverflow(by: base)
@@ -187,13 +192,17 @@ public enum Operators {
 
     static func quantities(_ op: BinaryOp, _ x: Quantity, _ y: Quantity) throws -> Value {
         guard x.unit.dimension == y.unit.dimension else {
-            throw Failure(message: "cannot \(verb(op)) '\(x.unit.symbol)' and '\(y.unit.symbol)' "
-                + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
+            throw Failure(
+                message: "cannot \(verb(op)) '\(x.unit.symbol)' and '\(y.unit.symbol)' "
+                    + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
         }
         let yv = y.unit.convert(y.value, to: x.unit)
         let sum = op == .add ? x.value + yv : x.value - yv
         if op == .add || op == .subtract, !sum.isFinite, x.value.isFinite, y.value.isFinite {
-            throw Failure(message: "\(Format.repr(.quantity(x))) \(op.rawValue) \(Format.repr(.quantity(y))) overflows a float (beyond about 1.8e308)")
+            throw Failure(
+                message:
+                    "\(Format.repr(.quantity(x))) \(op.rawValue) \(Format.repr(.quantity(y))) overflows a float (beyond about 1.8e308)"
+            )
         }
         switch op {
         case .add, .subtract: return .quantity(Quantity(sum, x.unit))
@@ -212,17 +221,22 @@ public enum Operators {
     static func scaled(_ op: BinaryOp, _ q: Quantity, _ k: Double, quantityFirst: Bool) throws -> Value {
         switch op {
         case .multiply,
-             .divide where quantityFirst:  // a quantity times a number either way; divided only by a number
+            .divide where quantityFirst:  // a quantity times a number either way; divided only by a number
             guard op == .multiply || k != 0 else { throw Failure(message: RuntimeMessages.divisionByZero) }
             let v = op == .multiply ? q.value * k : q.value / k
             guard v.isFinite || !q.value.isFinite || !k.isFinite else {
-                throw Failure(message: "\(Format.repr(.quantity(q))) \(op.rawValue) \(Format.repr(.number(k))) overflows a float (beyond about 1.8e308)")
+                throw Failure(
+                    message:
+                        "\(Format.repr(.quantity(q))) \(op.rawValue) \(Format.repr(.number(k))) overflows a float (beyond about 1.8e308)"
+                )
             }
             return .quantity(Quantity(v, q.unit))
         default:
             let number = Format.number(k)
-            let hint = (op == .add || op == .subtract) ? " (give the number a unit, e.g. \(number)\(q.unit.symbol))" : ""
-            let (l, r) = quantityFirst ? ("'\(q.unit.symbol)'", "a plain number") : ("a plain number", "'\(q.unit.symbol)'")
+            let hint =
+                (op == .add || op == .subtract) ? " (give the number a unit, e.g. \(number)\(q.unit.symbol))" : ""
+            let (l, r) =
+                quantityFirst ? ("'\(q.unit.symbol)'", "a plain number") : ("a plain number", "'\(q.unit.symbol)'")
             throw Failure(message: "cannot \(verb(op)) \(l) and \(r)" + hint)
         }
     }
@@ -283,8 +297,9 @@ public enum Operators {
             }
             return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
         case (.quantity(let x), .quantity(let y)):
-            throw Failure(message: "cannot compare '\(x.unit.symbol)' and '\(y.unit.symbol)' "
-                + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
+            throw Failure(
+                message: "cannot compare '\(x.unit.symbol)' and '\(y.unit.symbol)' "
+                    + "(\(x.unit.dimension.rawValue) and \(y.unit.dimension.rawValue))")
         default:
             throw Failure(message: "cannot compare \(a.describeForError) and \(b.describeForError)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Where output goes. Injected, so tests and notebooks capture it without a terminal.
 public protocol OutputSink: AnyObject {
     /// Plain text, as `print` writes it (the text includes its newline).
@@ -87,7 +88,7 @@ public final class StandardOutput: OutputSink {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

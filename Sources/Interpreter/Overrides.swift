@@ -27,8 +27,11 @@ public enum Overrides {
                 let names = program.statements.compactMap(assigned)
                 var seen = Set<String>()
                 let unique = names.filter { seen.insert($0).inserted }
-                let list = unique.isEmpty ? "the script assigns no top-level names" : "it assigns: " + unique.joined(separator: ", ")
-                throw Failure(message: "--set \(o.name): the script has no top-level assignment '\(o.name) = ...' (\(list))")
+                let list =
+                    unique.isEmpty
+                    ? "the script assigns no top-level names" : "it assigns: " + unique.joined(separator: ", ")
+                throw Failure(
+                    message: "--set \(o.name): the script has no top-level assignment '\(o.name) = ...' (\(list))")
             }
             let stmt = program.statements[i]
             let kind: Stmt.Kind

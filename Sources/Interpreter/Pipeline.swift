@@ -87,8 +87,10 @@ public struct Pipeline {
 
     /// Runs a prepared program's statements in order; each top-level value that is not nil goes to `display`.
     /// `afterStatement` sees each statement once it ran, with its failure if it failed (the run stops there).
-    public func execute(_ program: Program, display: (Value, Stmt) -> Void,
-                        afterStatement: ((Stmt, Failure?) -> Void)? = nil) -> Failure? {
+    public func execute(
+        _ program: Program, display: (Value, Stmt) -> Void,
+        afterStatement: ((Stmt, Failure?) -> Void)? = nil
+    ) -> Failure? {
         for stmt in program.statements {
             do {
                 try Interrupt.check()
@@ -104,14 +106,19 @@ public struct Pipeline {
     }
 
     /// Prepares and runs a whole file; nil when every statement ran.
-    public func run(_ file: SourceFile, overrides: [Override] = [], display: ((Value, Stmt) -> Void)? = nil,
-                    afterStatement: ((Stmt, Failure?) -> Void)? = nil) -> Failure? {
+    public func run(
+        _ file: SourceFile, overrides: [Override] = [], display: ((Value, Stmt) -> Void)? = nil,
+        afterStatement: ((Stmt, Failure?) -> Void)? = nil
+    ) -> Failure? {
         switch prepare(file, overrides: overrides) {
         case .incomplete: return nil  // not produced without allowIncomplete
         case .failed(let f): return f
         case .ready(let program):
             let output = interpreter.output
-            let show = display ?? { value, _ in output.display(value, text: Format.display(value, terminal: output.isInteractive)) }
+            let show =
+                display ?? { value, _ in
+                    output.display(value, text: Format.display(value, terminal: output.isInteractive))
+                }
             return execute(program, display: show, afterStatement: afterStatement)
         }
     }

@@ -20,7 +20,8 @@ public struct Quantity: CustomStringConvertible {
 
     /// The value in the dimension's base unit (seconds, ratio, joules).
     public var base: Double {
-        unit.exponent >= 0 ? value * PhysicalUnit.powerOfTen(unit.exponent) : value / PhysicalUnit.powerOfTen(-unit.exponent)
+        unit.exponent >= 0
+            ? value * PhysicalUnit.powerOfTen(unit.exponent) : value / PhysicalUnit.powerOfTen(-unit.exponent)
     }
 
     /// Up to 12 significant digits: hides the last-bit noise of unit conversions.

@@ -52,7 +52,9 @@ public struct RangeValue {
         let decimal = Decimal.of(start: start, step: step, end: end)
         let n: Int
         if let d = decimal, let e = Decimal.scaled(end, d.scale) {
-            let (span, overflow) = d.stepScaled > 0 ? e.subtractingReportingOverflow(d.startScaled)
+            let (span, overflow) =
+                d.stepScaled > 0
+                ? e.subtractingReportingOverflow(d.startScaled)
                 : d.startScaled.subtractingReportingOverflow(e)
             guard !overflow else { throw Failure.tooLarge }
             n = span < 0 ? 0 : span / abs(d.stepScaled) + 1

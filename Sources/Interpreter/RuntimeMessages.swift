@@ -23,7 +23,9 @@ public enum RuntimeMessages {
 
     // Values, fields, indices.
     static func noRecordField(_ name: String) -> String { "record has no field '\(name)'" }
-    static func cannotSetField(_ name: String, of v: Value) -> String { "cannot set field '\(name)' of \(v.describeForError)" }
+    static func cannotSetField(_ name: String, of v: Value) -> String {
+        "cannot set field '\(name)' of \(v.describeForError)"
+    }
     static func cannotAssignElement(of v: Value) -> String { "cannot assign an element of \(v.describeForError)" }
     static func indexNotInteger(_ v: Value) -> String { "index must be an integer, got \(v.describeForError)" }
     static func indexOutOfRange(_ i: Int, count: Int) -> String { "index \(i) out of range (length \(count))" }
@@ -47,7 +49,8 @@ public enum RuntimeMessages {
     static func repeatTooLarge(_ what: String, _ size: Int, _ n: Int, limit: Int) -> String {
         let unit = what == "list" ? "elements" : "bytes"
         let held = size > limit ? "more than \(limit) \(unit)" : "\(size)"
-        return "a \(what) of \(held) repeated \(n) times is too large (the limit is \(limit) \(unit)\(what == "list" ? ", nested lists included" : ""))"
+        return
+            "a \(what) of \(held) repeated \(n) times is too large (the limit is \(limit) \(unit)\(what == "list" ? ", nested lists included" : ""))"
     }
     static func cannotApply(_ op: String, to v: Value) -> String { "cannot apply '\(op)' to \(v.describeForError)" }
 
@@ -62,10 +65,14 @@ public enum RuntimeMessages {
     static func rangeStepUnit(_ step: String, _ unit: String) -> String {
         "range step '\(step)' does not match the range's unit '\(unit)'"
     }
-    static func rangeStepKind(_ v: Value) -> String { "range step must be a number or a quantity, got \(v.describeForError)" }
+    static func rangeStepKind(_ v: Value) -> String {
+        "range step must be a number or a quantity, got \(v.describeForError)"
+    }
 
     // Statements.
     static func notIterable(_ v: Value) -> String { "cannot iterate over \(v.describeForError)" }
-    static func cannotUnpack(_ v: Value, into n: Int) -> String { "cannot unpack \(v.describeForError) into \(n) loop variables" }
+    static func cannotUnpack(_ v: Value, into n: Int) -> String {
+        "cannot unpack \(v.describeForError) into \(n) loop variables"
+    }
     static func conditionNotBool(_ v: Value) -> String { "condition must be true or false, got \(v.describeForError)" }
 }

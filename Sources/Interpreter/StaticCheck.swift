@@ -13,7 +13,8 @@ public enum StaticCheck {
         program.statements.forEach { checker.collectBindings($0) }
         for s in program.statements {
             if case .assign(let target, nil, let value) = s.kind, case .identifier(let n) = target.kind,
-               checker.assignments[n] == 1, let items = Checker.stringLiterals(value) {
+                checker.assignments[n] == 1, let items = Checker.stringLiterals(value)
+            {
                 checker.literalLists[n] = items
             }
         }
@@ -76,7 +77,10 @@ public enum StaticCheck {
         }
 
         mutating func collectBindings(_ d: FunctionDecl) {
-            if let n = d.name { bound.insert(n); otherBindings.insert(n) }
+            if let n = d.name {
+                bound.insert(n)
+                otherBindings.insert(n)
+            }
             bound.formUnion(d.parameters.map(\.name))
             otherBindings.formUnion(d.parameters.map(\.name))
             d.body.statements.forEach { collectBindings($0) }
@@ -107,7 +111,8 @@ public enum StaticCheck {
         static func stringLiterals(_ e: Expr) -> [Expr]? {
             switch e.kind {
             case .literal(.string): return [e]
-            case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .literal(.string) = $0.kind { true } else { false } }):
+            case .list(let items)
+            where !items.isEmpty && items.allSatisfy({ if case .literal(.string) = $0.kind { true } else { false } }):
                 return items
             default: return nil
             }
@@ -129,7 +134,8 @@ public enum StaticCheck {
             guard let check = interpreter.literalChecks[parameter], let items = literals(of: value) else { return }
             for item in items {
                 guard case .literal(.string(let text)) = item.kind, let problem = check(text),
-                      reported.insert(item.range.start).inserted else { continue }
+                    reported.insert(item.range.start).inserted
+                else { continue }
                 diagnostics.append(Diagnostic(.error, problem, at: item.range))
             }
         }
@@ -140,8 +146,10 @@ public enum StaticCheck {
         }
 
         mutating func visit(_ e: Expr) {
-            if case .call(let callee, let args) = e.kind, case .identifier(let name) = callee.kind, !bound.contains(name),
-               interpreter.globals.lookup(name) == nil, let b = interpreter.builtins[name] {
+            if case .call(let callee, let args) = e.kind, case .identifier(let name) = callee.kind,
+                !bound.contains(name),
+                interpreter.globals.lookup(name) == nil, let b = interpreter.builtins[name]
+            {
                 checkCall(b, args, e.range)
             }
             if case .function(let d) = e.kind { return visit(d) }
@@ -151,22 +159,30 @@ public enum StaticCheck {
         }
 
         mutating func checkCall(_ b: BuiltinFunction, _ args: [Argument], _ range: SourceRange) {
-            let names = b.parameters.map(\.name), function = "'\(b.name)'"
+            let names = b.parameters.map(\.name)
+            let function = "'\(b.name)'"
             var filled = Set<String>()
             var position = 0
             for (k, a) in args.enumerated() {
                 var label = a.label
-                if a.trailing, label == nil, k == args.count - 1, b.variadic == nil { label = b.trailingClosureTargets.last }
+                if a.trailing, label == nil, k == args.count - 1, b.variadic == nil {
+                    label = b.trailingClosureTargets.last
+                }
                 var parameter: String?
                 defer { if let p = parameter { checkLiterals(p, a.value) } }
                 if let label {
                     parameter = label
                     guard names.contains(label) else {
-                        diagnostics.append(Diagnostic(.error, CallMessages.unknownArgument(label, names, function), at: a.labelRange ?? range))
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, CallMessages.unknownArgument(label, names, function), at: a.labelRange ?? range)
+                        )
                         return
                     }
                     guard filled.insert(label).inserted else {
-                        diagnostics.append(Diagnostic(.error, CallMessages.givenTwice(label, names, function), at: a.labelRange ?? range))
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, CallMessages.givenTwice(label, names, function), at: a.labelRange ?? range))
                         return
                     }
                 } else if position < names.count {
@@ -185,7 +201,8 @@ public enum StaticCheck {
         static func children(_ e: Expr) -> (exprs: [Expr], stmts: [Stmt]) {
             switch e.kind {
             case .literal, .identifier, .function: return ([], [])
-            case .interpolated(let segments): return (segments.compactMap { if case .expr(let x) = $0 { x } else { nil } }, [])
+            case .interpolated(let segments):
+                return (segments.compactMap { if case .expr(let x) = $0 { x } else { nil } }, [])
             case .list(let items): return (items, [])
             case .record(let fields): return (fields.map(\.value), [])
             case .unary(_, let x), .field(let x, _, _): return ([x], [])
@@ -194,7 +211,8 @@ public enum StaticCheck {
             case .call(let callee, let args): return ([callee] + args.map(\.value), [])
             case .ifElse(let clause):
                 switch clause.otherwise {
-                case .elseIf(let next, let r)?: return ([clause.condition, Expr(.ifElse(next), r)], clause.then.statements)
+                case .elseIf(let next, let r)?:
+                    return ([clause.condition, Expr(.ifElse(next), r)], clause.then.statements)
                 case .block(let b)?: return ([clause.condition], clause.then.statements + b.statements)
                 case nil: return ([clause.condition], clause.then.statements)
                 }

@@ -22,7 +22,8 @@ public enum Suggest {
     /// Edit distance where a swap of two adjacent characters counts as one edit
     /// (optimal string alignment), since `valeu` is a typo of `value`.
     public static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)

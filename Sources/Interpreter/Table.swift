@@ -57,8 +57,10 @@ public struct Table {
             return right ? fill + s : s + fill
         }
         let numericColumn = columns.indices.map { c in rows.contains { Table.isNumeric($0[c]) } }
-        var lines = [zip(columns, widths).enumerated().map { i, cw in pad(cw.0, cw.1, right: numericColumn[i]) }
-            .joined(separator: "  ")]
+        var lines = [
+            zip(columns, widths).enumerated().map { i, cw in pad(cw.0, cw.1, right: numericColumn[i]) }
+                .joined(separator: "  ")
+        ]
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for (r, row) in texts.enumerated() {
             guard let row = row else {
@@ -66,8 +68,9 @@ public struct Table {
                 continue
             }
             let raw = shownRows[r]!
-            lines.append(row.enumerated().map { i, t in pad(t, widths[i], right: Table.isNumeric(raw[i])) }
-                .joined(separator: "  "))
+            lines.append(
+                row.enumerated().map { i, t in pad(t, widths[i], right: Table.isNumeric(raw[i])) }
+                    .joined(separator: "  "))
         }
         return lines.map { $0.replacingTrailingSpaces() }.joined(separator: "\n")
     }

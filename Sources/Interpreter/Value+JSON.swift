@@ -48,14 +48,20 @@ public enum JSON {
         }
     }
 
-    static func array(_ xs: [Value], _ out: inout String, _ pretty: Bool, _ indent: Int, _ nl: String,
-                      _ close: String) throws {
+    static func array(
+        _ xs: [Value], _ out: inout String, _ pretty: Bool, _ indent: Int, _ nl: String,
+        _ close: String
+    ) throws {
         if xs.isEmpty {
             out += "[]"
             return
         }
         // Arrays of scalars stay on one line even when pretty.
-        let flat = xs.allSatisfy { if case .list = $0 { return false }; if case .record = $0 { return false }; return true }
+        let flat = xs.allSatisfy {
+            if case .list = $0 { return false }
+            if case .record = $0 { return false }
+            return true
+        }
         out += "["
         for (i, x) in xs.enumerated() {
             out += (i > 0 ? "," : "") + (flat ? (pretty && i > 0 ? " " : "") : nl)

@@ -57,7 +57,8 @@ public struct KernelMessage {
         func verify(_ signature: Data, _ frames: [Data]) -> Bool {
             guard let key else { return true }
             guard let received = Signer.hexBytes(signature) else { return false }
-            return HMAC<SHA256>.isValidAuthenticationCode(received, authenticating: frames.reduce(Data(), +), using: key)
+            return HMAC<SHA256>.isValidAuthenticationCode(
+                received, authenticating: frames.reduce(Data(), +), using: key)
         }
 
         static func hexBytes(_ hex: Data) -> Data? {
@@ -93,16 +94,21 @@ public struct KernelMessage {
             throw Invalid(description: "a message without the <IDS|MSG> delimiter and its five frames")
         }
         let parts = Array(frames[(d + 2)..<(d + 6)])
-        guard signer.verify(frames[d + 1], parts) else { throw Invalid(description: "a message with a wrong signature") }
-        guard signer.isFresh(frames[d + 1]) else { throw Invalid(description: "a replayed message (its signature was seen before)") }
+        guard signer.verify(frames[d + 1], parts) else {
+            throw Invalid(description: "a message with a wrong signature")
+        }
+        guard signer.isFresh(frames[d + 1]) else {
+            throw Invalid(description: "a replayed message (its signature was seen before)")
+        }
         func object(_ data: Data) throws -> [String: Any] {
             guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw Invalid(description: "a message frame that is not a JSON object")
             }
             return o
         }
-        return KernelMessage(identities: Array(frames[..<d]), header: try object(parts[0]), parentHeader: try object(parts[1]),
-                             metadata: try object(parts[2]), content: try object(parts[3]), buffers: Array(frames[(d + 6)...]))
+        return KernelMessage(
+            identities: Array(frames[..<d]), header: try object(parts[0]), parentHeader: try object(parts[1]),
+            metadata: try object(parts[2]), content: try object(parts[3]), buffers: Array(frames[(d + 6)...]))
     }
 
     /// The frames to send.
@@ -114,13 +120,16 @@ public struct KernelMessage {
     }
 
     /// A new message in reply to (or caused by) `parent`.
-    public static func make(_ type: String, content: [String: Any], parent: KernelMessage?, session: String,
-                            identities: [Data] = []) -> KernelMessage {
+    public static func make(
+        _ type: String, content: [String: Any], parent: KernelMessage?, session: String,
+        identities: [Data] = []
+    ) -> KernelMessage {
         let header: [String: Any] = [
             "msg_id": UUID().uuidString.lowercased(), "session": session, "username": "brpsh", "date": timestamp(),
             "msg_type": type, "version": protocolVersion,
         ]
-        return KernelMessage(identities: identities, header: header, parentHeader: parent?.header ?? [:], content: content)
+        return KernelMessage(
+            identities: identities, header: header, parentHeader: parent?.header ?? [:], content: content)
     }
 
     static func timestamp() -> String {

@@ -27,11 +27,14 @@ public struct Completer {
         let before = String(decoding: bytes[..<start], as: UTF8.self)
 
         if before.trimmingCharacters(in: .whitespaces) == ":" {
-            return Completion(start: start - 1, candidates: session.allCommandNames.filter { $0.hasPrefix(":" + word) }.sorted())
+            return Completion(
+                start: start - 1, candidates: session.allCommandNames.filter { $0.hasPrefix(":" + word) }.sorted())
         }
         if before.hasSuffix(".") {
-            return Completion(start: start, candidates: members(of: Completer.trailingName(in: String(before.dropLast())))
-                .filter { $0.hasPrefix(word) }.sorted())
+            return Completion(
+                start: start,
+                candidates: members(of: Completer.trailingName(in: String(before.dropLast())))
+                    .filter { $0.hasPrefix(word) }.sorted())
         }
         let names = Set(session.interpreter.globals.values.keys.filter { !$0.isNumberedResult })
             .union(session.interpreter.builtins.keys)
@@ -41,7 +44,9 @@ public struct Completer {
         // rewrites a complete variable into a label.
         if let callee = Completer.enclosingCall(before), Completer.atArgumentStart(before) {
             let labels = parameters(of: callee).map { $0 + ":" }.filter { $0.hasPrefix(word) }
-            if !labels.isEmpty { return Completion(start: start, candidates: labels + (names.contains(word) ? [word] : [])) }
+            if !labels.isEmpty {
+                return Completion(start: start, candidates: labels + (names.contains(word) ? [word] : []))
+            }
         }
         return Completion(start: start, candidates: names.filter { $0.hasPrefix(word) }.sorted())
     }

@@ -70,7 +70,9 @@ public final class EditLineReader: LineReader {
         if let path = historyPath { _ = write_history(path) }
     }
 
-    static func completions(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    static func completions(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<
+        UnsafeMutablePointer<CChar>?
+    >? {
         brpsh_rl_set_completion_over(1)
         guard let completer = completer, let buffer = brpsh_rl_line_buffer() else { return nil }
         let line = String(cString: buffer)

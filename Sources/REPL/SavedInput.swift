@@ -49,7 +49,8 @@ public struct SavedInput {
                     out.append(Reference(range: t.start..<t.end, result: previousResult))
                 case .identifier(let name) where name.isNumberedResult:
                     out.append(Reference(range: t.start..<t.end, result: Int(name.dropFirst())!))
-                case .identifier("Out") where i + 3 < tokens.count && tokens[i + 1].isPunct(.lbracket)
+                case .identifier("Out")
+                where i + 3 < tokens.count && tokens[i + 1].isPunct(.lbracket)
                     && tokens[i + 3].isPunct(.rbracket):
                     if case .number(let n) = tokens[i + 2].kind, let k = n.integer {
                         out.append(Reference(range: t.start..<tokens[i + 3].end, result: k))
@@ -98,7 +99,8 @@ public struct SavedInput {
                     lines.append("_\(input.number)")
                 } else {
                     lines.append(text)
-                    lines.append("# note: In [\(input.number)]'s result is used below, but it is not one expression to name")
+                    lines.append(
+                        "# note: In [\(input.number)]'s result is used below, but it is not one expression to name")
                 }
             } else {
                 lines.append(text)

@@ -43,7 +43,9 @@ extension Session {
                 }
             }
             let known = allCommandNames
-            report("unknown command '\(name)'" + Suggest.didYouMean(name, known) + " (commands: \(known.joined(separator: " ")))")
+            report(
+                "unknown command '\(name)'" + Suggest.didYouMean(name, known)
+                    + " (commands: \(known.joined(separator: " ")))")
             return .failed
         }
     }
@@ -84,7 +86,9 @@ extension Session {
     }
 
     static func formatSeconds(_ s: Double) -> String {
-        s < 1e-3 ? String(format: "%.1f µs", s * 1e6) : s < 1 ? String(format: "%.2f ms", s * 1e3) : String(format: "%.3f s", s)
+        s < 1e-3
+            ? String(format: "%.1f µs", s * 1e6)
+            : s < 1 ? String(format: "%.2f ms", s * 1e3) : String(format: "%.3f s", s)
     }
 
     func runFile(_ path: String) -> PushResult {

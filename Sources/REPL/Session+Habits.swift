@@ -6,7 +6,9 @@ import Lang
 /// leave, and `!cmd` and other magics get a hint. A name the session has bound (`exit = 3`) keeps its meaning.
 extension Session {
     func habit(_ line: String) -> PushResult? {
-        func bound(_ name: String) -> Bool { interpreter.globals.lookup(name) != nil && interpreter.builtins[name] == nil }
+        func bound(_ name: String) -> Bool {
+            interpreter.globals.lookup(name) != nil && interpreter.builtins[name] == nil
+        }
         switch line {
         case "exit", "quit", "exit()", "quit()":
             return bound(line.replacingOccurrences(of: "()", with: "")) ? nil : .quit
@@ -23,11 +25,15 @@ extension Session {
         }
         if line.hasPrefix("%") {
             let magic = line.prefix { !$0.isWhitespace }
-            report("\(magic) is an IPython magic; brpsh's commands start with ':' (:time, :run, :save, :vars, :reset; :help lists them)")
+            report(
+                "\(magic) is an IPython magic; brpsh's commands start with ':' (:time, :run, :save, :vars, :reset; :help lists them)"
+            )
             return .failed
         }
         if line.hasPrefix("!") {
-            report("brpsh does not run shell commands (\(line.prefix(40))); run them in a terminal, and scripts with :run file.brp")
+            report(
+                "brpsh does not run shell commands (\(line.prefix(40))); run them in a terminal, and scripts with :run file.brp"
+            )
             return .failed
         }
         if let name = Session.helpQuery(line) {
@@ -42,10 +48,12 @@ extension Session {
         guard line.hasPrefix("?") || line.hasSuffix("?") else { return nil }
         let name = line.trimmingCharacters(in: ["?", " "])
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard !parts.isEmpty, parts.allSatisfy({ part in
-            guard let first = part.first, first.isLetter || first == "_" else { return false }
-            return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-        }) else { return nil }
+        guard !parts.isEmpty,
+            parts.allSatisfy({ part in
+                guard let first = part.first, first.isLetter || first == "_" else { return false }
+                return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+            })
+        else { return nil }
         return name
     }
 }

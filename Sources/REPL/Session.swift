@@ -50,7 +50,9 @@ public final class Session {
         interpreter.globals.define("Out", .list(results))
     }
 
-    public var prompt: String { pending.isEmpty ? "In [\(count)]: " : String(repeating: " ", count: "In [\(count)]".count - 3) + "...: " }
+    public var prompt: String {
+        pending.isEmpty ? "In [\(count)]: " : String(repeating: " ", count: "In [\(count)]".count - 3) + "...: "
+    }
 
     public var isContinuing: Bool { !pending.isEmpty }
 

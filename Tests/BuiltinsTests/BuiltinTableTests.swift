@@ -18,7 +18,8 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/builtins.md"), encoding: .utf8)
-        #expect(doc == Help.markdown(Builtins.all()),
-                "docs/builtins.md is stale: run `swift run brpsh --builtins-markdown > docs/builtins.md`")
+        #expect(
+            doc == Help.markdown(Builtins.all()),
+            "docs/builtins.md is stale: run `swift run brpsh --builtins-markdown > docs/builtins.md`")
     }
 }

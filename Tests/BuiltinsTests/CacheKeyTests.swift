@@ -1,11 +1,12 @@
-@testable import Builtins
 import Foundation
 import Interpreter
 import Lang
 import NASLib
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
+
+@testable import Builtins
 
 /// Cache keys must include every input that can change a result.
 @Suite struct CacheKeyTests {
@@ -42,18 +43,26 @@ import TestSupport
             let a = ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes)
             let c = ResultCache.key(b.name, .record(Record(other)), dataHashes: hashes)
             #expect(a != c, "\(b.name): changing '\(pairs[i].0)' kept the key")
-            #expect(a != ResultCache.key(b.name, .record(Record(pairs)), dataHashes: ["aa", "bc"]), "data hash not in the key")
+            #expect(
+                a != ResultCache.key(b.name, .record(Record(pairs)), dataHashes: ["aa", "bc"]),
+                "data hash not in the key")
             #expect(a != ResultCache.key(b.name + "x", .record(Record(pairs)), dataHashes: hashes))
-            #expect(a == ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes, numerics: ResultCache.numerics))
-            #expect(a != ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes, numerics: ResultCache.numerics + "x"),
-                    "the BLAS build and kernel are not in the key")
+            #expect(
+                a == ResultCache.key(b.name, .record(Record(pairs)), dataHashes: hashes, numerics: ResultCache.numerics)
+            )
+            #expect(
+                a
+                    != ResultCache.key(
+                        b.name, .record(Record(pairs)), dataHashes: hashes, numerics: ResultCache.numerics + "x"),
+                "the BLAS build and kernel are not in the key")
         }
     }
 
     /// Objects enter keys by their full identity: every device's truth table is a different key, and so are two
     /// predictors trained differently; the same training twice is the same key.
     @Test(.needsData) func objectIdentities() throws {
-        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
+        let interpreter = Builtins.makeInterpreter(
+            output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
         let script = """
             ts = map(devices()) { d -> truth(d.name) }
@@ -73,7 +82,9 @@ import TestSupport
             return
         }
         let keys = Set(truths.compactMap { Caching.identity($0).map { try? JSON.encode($0) } ?? nil })
-        #expect(truths.count > 40 && keys.count == truths.count, "\(keys.count) distinct identities for \(truths.count) tables")
+        #expect(
+            truths.count > 40 && keys.count == truths.count,
+            "\(keys.count) distinct identities for \(truths.count) tables")
         #expect(id("p1") != nil && id("p1") == id("p3"))
         #expect(id("p1") != id("p2"))
         #expect(id("l1") != nil && id("l1") != id("l2"))
@@ -94,7 +105,9 @@ enum UserFunctionFixture {
 /// The epoch-cap warning: only when every allowed epoch ran and the best validation loss is among the last ones.
 @Suite struct EpochCapTests {
     static func history(_ losses: [Double]) -> [EpochRecord] {
-        losses.enumerated().map { EpochRecord(epoch: $0.offset, trainLoss: $0.element, validLoss: $0.element, learningRate: 1e-3) }
+        losses.enumerated().map {
+            EpochRecord(epoch: $0.offset, trainLoss: $0.element, validLoss: $0.element, learningRate: 1e-3)
+        }
     }
 
     @Test func warnsOnlyWhenStillImprovingAtTheCap() {
@@ -105,7 +118,8 @@ enum UserFunctionFixture {
         #expect(EpochCap.message(flat, cap: 100, what: "gcn") == nil)  // best long before the end
         var lateLosses = [Double](repeating: 1.0, count: 100)
         for i in 96..<100 { lateLosses[i] = 0.001 * (1 + Double(99 - i) * 0.01) }
-        #expect(EpochCap.message(Self.history(lateLosses), cap: 100, what: "gcn") != nil)  // best in the last 5 %, ending near it
+        // best in the last 5 %, ending near it
+        #expect(EpochCap.message(Self.history(lateLosses), cap: 100, what: "gcn") != nil)
         // A best near the end followed by a jump back up is noise, not a fall ("best 0.00437 at epoch 29, last 0.0362").
         var bounced: [Double] = (0..<30).map { (i: Int) -> Double in 1.0 / Double(i + 1) }
         bounced[28] = 0.00437
@@ -115,7 +129,8 @@ enum UserFunctionFixture {
         var decayed: [EpochRecord] = []
         for i in 0..<100 {
             let loss = 1.0 / Double(i + 1)
-            decayed.append(EpochRecord(epoch: i, trainLoss: loss, validLoss: loss, learningRate: i < 50 ? 1e-3 : 2.4e-8))
+            decayed.append(
+                EpochRecord(epoch: i, trainLoss: loss, validLoss: loss, learningRate: i < 50 ? 1e-3 : 2.4e-8))
         }
         #expect(EpochCap.message(decayed, cap: 100, what: "gcn") == nil)
     }
@@ -129,7 +144,9 @@ enum UserFunctionFixture {
             return FailedTraining.message(fit, epochs: epochs, cap: 250, precision: precision, what: "gcn(x)")
         }
         let failed = m(-0.74)
-        #expect(failed?.contains("Spearman ρ -0.74") == true && failed?.contains("stopped early, at epoch 71 of 250") == true)
+        #expect(
+            failed?.contains("Spearman ρ -0.74") == true
+                && failed?.contains("stopped early, at epoch 71 of 250") == true)
         #expect(failed?.contains("precision: \"float64\"") == true)
         #expect(m(0.2, epochs: 250, precision: "float64")?.contains("ran all 250 epochs") == true)
         #expect(m(0.2, precision: "float64")?.contains("precision: \"float32\"") == true)
@@ -144,17 +161,23 @@ enum UserFunctionFixture {
             return FailedTraining.message(fit, epochs: 60, cap: 250, precision: "float32", what: "gcn(x)")
         }
         let offset = m(mae: 0.00117)
-        #expect(offset?.contains("no better than a constant (mean absolute error 1.17 ms against 0.514 ms") == true, "\(offset ?? "nil")")
+        #expect(
+            offset?.contains("no better than a constant (mean absolute error 1.17 ms against 0.514 ms") == true,
+            "\(offset ?? "nil")")
         #expect(m(mae: 0.000514) != nil && m(mae: 0.0005) == nil && m(mae: .nan) == nil)
     }
 
     /// `validationFit` is the rank correlation and error of the predictor's own predictions on its validation models.
     @Test(.needsData) func validationFitOfAPredictor() throws {
-        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
+        let interpreter = Builtins.makeInterpreter(
+            output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
-        let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "v", text: """
-            p = gcn(device: "d-cpu", n: 60, valid: 40, epochs: 30, hidden: 32, seed: 3)
-            """))
+        let failure = Pipeline(interpreter: interpreter).run(
+            SourceFile(
+                name: "v",
+                text: """
+                    p = gcn(device: "d-cpu", n: 60, valid: 40, epochs: 30, hidden: 32, seed: 3)
+                    """))
         #expect(failure == nil, "\(failure?.description ?? "")")
         guard case .object(let o)? = interpreter.globals.lookup("p"), let g = o as? GCNObject else {
             Issue.record("no predictor")
@@ -162,7 +185,8 @@ enum UserFunctionFixture {
         }
         let table = try NASContext.of(interpreter).benchmark().table(g.device)
         let rho = try #require(g.predictor.validationFit(table)).spearman
-        let expected = Statistics.spearman(g.predictor.predict(g.predictor.validArchs), g.predictor.validArchs.map { table[$0]! })
+        let expected = Statistics.spearman(
+            g.predictor.predict(g.predictor.validArchs), g.predictor.validArchs.map { table[$0]! })
         #expect(abs(rho - expected) < 1e-9 && abs(rho) <= 1, "\(rho) vs \(expected)")
         #expect(g.predictor.validArchs.count == 40)
         // Its error beside the constant training median, recomputed here from the predictions and the table.
@@ -174,6 +198,8 @@ enum UserFunctionFixture {
         let median = (train[29] + train[30]) / 2  // 60 training models
         let constant = truth.map { abs($0 - median) }.reduce(0, +) / 40
         #expect(train.count == 60 && fit.count == 40)
-        #expect(abs(fit.mae - mae) <= 1e-5 * mae && abs(fit.constantMAE - constant) <= 1e-12, "\(fit) vs \(mae), \(constant)")
+        #expect(
+            abs(fit.mae - mae) <= 1e-5 * mae && abs(fit.constantMAE - constant) <= 1e-12,
+            "\(fit) vs \(mae), \(constant)")
     }
 }

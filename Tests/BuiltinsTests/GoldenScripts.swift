@@ -3,8 +3,8 @@ import Foundation
 import Interpreter
 import Lang
 import REPL
-import Testing
 import TestSupport
+import Testing
 
 /// Golden scripts: `Tests/Scripts/<group>/*.brp`. Each script states what it must print:
 ///
@@ -73,7 +73,8 @@ struct GoldenScript: CustomTestStringConvertible, Sendable {
     func run() throws -> (String, String, Int32) {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let out = StringSink()
-        let interpreter = Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
+        let interpreter = Builtins.makeInterpreter(
+            output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false  // golden runs never read or fill the user's cache
         let pipeline = Pipeline(interpreter: interpreter)
         let name = testDescription
@@ -100,11 +101,21 @@ func check(_ script: GoldenScript) throws {
 }
 
 @Suite struct GoldenLanguage {
-    @Test(arguments: GoldenScript.all("language", needsData: false)) func language(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("errors", needsData: false)) func errors(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("builtins", needsData: false)) func builtins(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("regression", needsData: false)) func regression(_ s: GoldenScript) throws { try check(s) }
-    @Test(arguments: GoldenScript.all("naslib", needsData: false)) func naslib(_ s: GoldenScript) throws { try check(s) }
+    @Test(arguments: GoldenScript.all("language", needsData: false)) func language(_ s: GoldenScript) throws {
+        try check(s)
+    }
+    @Test(arguments: GoldenScript.all("errors", needsData: false)) func errors(_ s: GoldenScript) throws {
+        try check(s)
+    }
+    @Test(arguments: GoldenScript.all("builtins", needsData: false)) func builtins(_ s: GoldenScript) throws {
+        try check(s)
+    }
+    @Test(arguments: GoldenScript.all("regression", needsData: false)) func regression(_ s: GoldenScript) throws {
+        try check(s)
+    }
+    @Test(arguments: GoldenScript.all("naslib", needsData: false)) func naslib(_ s: GoldenScript) throws {
+        try check(s)
+    }
     @Test(.needsData, arguments: GoldenScript.needingData) func withData(_ s: GoldenScript) throws { try check(s) }
 
     @Test func everyGroupHasScripts() {

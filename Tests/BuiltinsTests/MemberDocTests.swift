@@ -1,6 +1,7 @@
-@testable import Builtins
 import Interpreter
 import Testing
+
+@testable import Builtins
 
 /// Every object type's members are one table of name and doc: every doc is written, names are unique, type names
 /// are unique, and what help says a builtin gives is a real builtin's.
@@ -8,7 +9,8 @@ import Testing
     static let tables: [(type: String, table: [(name: String, doc: String)])] = [
         ("runs", RunsObject.memberTable), ("records", RecordsObject.memberTable), ("figure", FigureObject.memberTable),
         ("search", SearchObject.memberTable), ("arch", ArchObject.memberTable), ("space", SpaceObject.memberTable),
-        ("oracle", OracleObject.memberTable), ("table", TableObject.memberTable), ("gcn_acc", AccuracyObject.memberTable),
+        ("oracle", OracleObject.memberTable), ("table", TableObject.memberTable),
+        ("gcn_acc", AccuracyObject.memberTable),
         ("brp_predictor", PairObject.memberTable), ("latency table", MeasuredTableObject.memberTable),
         ("gcn", GCNObject.memberTable), ("layerwise", LayerwiseObject.memberTable), ("truth", TruthObject.memberTable),
         ("search session", AskTellObject.memberTable), ("comparison", ComparisonObject.memberTable),

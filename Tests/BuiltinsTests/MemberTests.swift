@@ -2,8 +2,8 @@ import Builtins
 import Foundation
 import Interpreter
 import Lang
-import Testing
 import TestSupport
+import Testing
 
 /// Every member an object advertises (for completion and error messages) must exist: one
 /// object of each kind, at toy sizes, asked for each of its member names.
@@ -32,12 +32,15 @@ import TestSupport
 
     @Test(.needsData)
     func everyAdvertisedMemberExists() throws {
-        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
+        let interpreter = Builtins.makeInterpreter(
+            output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         RunContext.of(interpreter).useCache = false
         let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "members", text: Self.script))
         #expect(failure == nil, "\(failure?.description ?? "")")
         var kinds = Set<String>()
-        for name in ["a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc", "fs"] {
+        for name in [
+            "a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc", "fs",
+        ] {
             guard case .object(let object)? = interpreter.globals.lookup(name) else {
                 Issue.record("\(name) is not an object")
                 continue

@@ -24,7 +24,8 @@ import Testing
 
     @Test(arguments: scripts) func parses(_ path: String) throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
-        let interpreter = Builtins.makeInterpreter(output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
+        let interpreter = Builtins.makeInterpreter(
+            output: StringSink(), settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
         let result = interpreter.parse(SourceFile(name: path, text: text))
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map { "\($0)" }.joined(separator: "\n"))")
         let problems = StaticCheck.check(result.program, interpreter)

@@ -19,7 +19,8 @@ import Testing
     }
 
     @Test func exactUnitArithmetic() throws {
-        let a = Value.quantity(Quantity(1, .ms)), b = Value.quantity(Quantity(250, .us))
+        let a = Value.quantity(Quantity(1, .ms))
+        let b = Value.quantity(Quantity(250, .us))
         let sum = try Operators.apply(.add, a, b)
         #expect(Operators.equal(sum, .quantity(Quantity(1.25, .ms))))
         #expect(Operators.equal(.quantity(Quantity(1.25, .ms)), .quantity(Quantity(1250, .us))))

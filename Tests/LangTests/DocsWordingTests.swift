@@ -10,7 +10,9 @@ import Testing
     static func files() -> [String] {
         var out = ["README.md"]
         for dir in ["docs", "examples", "scripts"] {
-            guard let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent(dir).path) else { continue }
+            guard let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent(dir).path) else {
+                continue
+            }
             while let f = walker.nextObject() as? String {
                 if [".md", ".brp", ".py", ".ipynb", ".sh"].contains(where: f.hasSuffix) { out.append(dir + "/" + f) }
             }
@@ -23,7 +25,9 @@ import Testing
         let files = Self.files()
         #expect(files.count > 20)
         for f in files {
-            guard let text = try? String(contentsOf: Self.root.appendingPathComponent(f), encoding: .utf8) else { continue }
+            guard let text = try? String(contentsOf: Self.root.appendingPathComponent(f), encoding: .utf8) else {
+                continue
+            }
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let s = String(line)
                 if pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil {

@@ -26,12 +26,15 @@ import Testing
         var out: [(String, String, String)] = []
         let modules = try FileManager.default.contentsOfDirectory(atPath: sources.path)
         for module in modules {
-            guard let walker = FileManager.default.enumerator(atPath: sources.appendingPathComponent(module).path) else { continue }
+            guard let walker = FileManager.default.enumerator(atPath: sources.appendingPathComponent(module).path)
+            else { continue }
             while let file = walker.nextObject() as? String {
                 guard file.hasSuffix(".swift") else { continue }
-                let text = try String(contentsOf: sources.appendingPathComponent(module).appendingPathComponent(file), encoding: .utf8)
+                let text = try String(
+                    contentsOf: sources.appendingPathComponent(module).appendingPathComponent(file), encoding: .utf8)
                 for line in text.split(separator: "\n") where line.hasPrefix("import ") {
-                    out.append((module, "\(module)/\(file)", String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces)))
+                    out.append(
+                        (module, "\(module)/\(file)", String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces)))
                 }
             }
         }
@@ -43,7 +46,9 @@ import Testing
         #expect(!all.isEmpty)
         for (module, file, imported) in all where !Self.system.contains(imported) {
             let allowed = try #require(Self.allowed[module], "module \(module) is not in the layer diagram")
-            #expect(allowed.contains(imported), "\(file) imports \(imported), which the layer diagram does not allow for \(module)")
+            #expect(
+                allowed.contains(imported),
+                "\(file) imports \(imported), which the layer diagram does not allow for \(module)")
         }
     }
 

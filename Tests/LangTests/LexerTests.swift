@@ -18,10 +18,11 @@ func number(_ v: Double, int: Int? = nil, unit: PhysicalUnit? = nil, _ text: Str
 
 @Suite struct LexerTests {
     @Test func numbersAndUnits() {
-        #expect(tokens("1ms 250us 0.5s 5% 8e-4 1_000") == [
-            number(1, unit: .ms, "1"), number(250, unit: .us, "250"), number(0.5, unit: .s, "0.5"),
-            number(5, unit: .percent, "5"), number(8e-4, "8e-4"), number(1000, int: 1000, "1000"), .eof,
-        ])
+        #expect(
+            tokens("1ms 250us 0.5s 5% 8e-4 1_000") == [
+                number(1, unit: .ms, "1"), number(250, unit: .us, "250"), number(0.5, unit: .s, "0.5"),
+                number(5, unit: .percent, "5"), number(8e-4, "8e-4"), number(1000, int: 1000, "1000"), .eof,
+            ])
     }
 
     @Test func percentVersusRemainder() {
@@ -59,10 +60,12 @@ func number(_ v: Double, int: Int? = nil, unit: PhysicalUnit? = nil, _ text: Str
     }
 
     @Test func keywordsAndOperators() {
-        #expect(tokens("if x >= 1 and not y { } ** -> ..") == [
-            .keyword(.if), .identifier("x"), .punct(.ge), number(1, int: 1, "1"), .keyword(.and), .keyword(.not),
-            .identifier("y"), .punct(.lbrace), .punct(.rbrace), .punct(.starstar), .punct(.arrow), .punct(.dotdot), .eof,
-        ])
+        #expect(
+            tokens("if x >= 1 and not y { } ** -> ..") == [
+                .keyword(.if), .identifier("x"), .punct(.ge), number(1, int: 1, "1"), .keyword(.and), .keyword(.not),
+                .identifier("y"), .punct(.lbrace), .punct(.rbrace), .punct(.starstar), .punct(.arrow), .punct(.dotdot),
+                .eof,
+            ])
     }
 
     /// Property: the lexer terminates on any bytes, never traps, and its tokens tile the input

@@ -18,7 +18,8 @@ func sexpr(_ e: Expr) -> String {
     case .logical(let op, let a, let b): return "(\(op.rawValue) \(sexpr(a)) \(sexpr(b)))"
     case .range(let a, let b, let s): return "(.. \(sexpr(a)) \(sexpr(b))\(s.map { " step " + sexpr($0) } ?? ""))"
     case .call(let f, let args):
-        return "(call \(sexpr(f))" + args.map { " " + ($0.label.map { $0 + ":" } ?? "") + sexpr($0.value) }.joined() + ")"
+        return "(call \(sexpr(f))" + args.map { " " + ($0.label.map { $0 + ":" } ?? "") + sexpr($0.value) }.joined()
+            + ")"
     case .field(let b, let n, _): return "(. \(sexpr(b)) \(n))"
     case .index(let b, let i): return "([] \(sexpr(b)) \(sexpr(i)))"
     default: return "?"
@@ -100,8 +101,10 @@ func expression(_ text: String) -> String {
 
     /// Property: the parser returns (never traps or loops) on random token soup.
     @Test func parserNeverCrashesOnRandomInput() async {
-        let pieces = ["x", "1", "2ms", "(", ")", "[", "]", "{", "}", ",", ":", "=", "+", "*", "**", "..", "step",
-                      "if", "else", "for", "in", "fn", "return", "\n", ";", "\"s\"", "->", "load", "and", "not", "."]
+        let pieces = [
+            "x", "1", "2ms", "(", ")", "[", "]", "{", "}", ",", ":", "=", "+", "*", "**", "..", "step",
+            "if", "else", "for", "in", "fn", "return", "\n", ";", "\"s\"", "->", "load", "and", "not", ".",
+        ]
         await propertyCheck(count: 300, input: Gen.int(in: 0...(pieces.count - 1)).array(of: 0...40)) { idx in
             let text = idx.map { pieces[$0] }.joined(separator: " ")
             let r = parse(text)

@@ -11,12 +11,15 @@ import Testing
         let c0 = (0..<(m * n)).map { _ in T(rng.uniform(-1, 1)) }
         var c = c0
         // A is m×k (or stored k×m when transposed), B is k×n (or n×k).
-        let lda = ta ? m : k, ldb = tb ? k : n
+        let lda = ta ? m : k
+        let ldb = tb ? k : n
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    BLAS.gemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: alpha, ap.baseAddress!, lda: lda, bp.baseAddress!,
-                              ldb: ldb, beta: beta, cp.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transA: ta, transB: tb, m: m, n: n, k: k, alpha: alpha, ap.baseAddress!, lda: lda,
+                        bp.baseAddress!,
+                        ldb: ldb, beta: beta, cp.baseAddress!, ldc: n)
                 }
             }
         }
@@ -25,7 +28,8 @@ import Testing
             for j in 0..<n {
                 var s = 0.0
                 for p in 0..<k {
-                    let x = Double(ta ? a[p * m + i] : a[i * k + p]), y = Double(tb ? b[j * k + p] : b[p * n + j])
+                    let x = Double(ta ? a[p * m + i] : a[i * k + p])
+                    let y = Double(tb ? b[j * k + p] : b[p * n + j])
                     s += x * y
                 }
                 let want = Double(alpha) * s + Double(beta) * Double(c0[i * n + j])

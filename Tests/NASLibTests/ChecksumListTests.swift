@@ -1,7 +1,7 @@
 import Foundation
 import NASLib
-import Testing
 import TestSupport
+import Testing
 
 /// The data directory's checksum list, whatever its line endings, vouches for exactly the files it names.
 @Suite struct ChecksumListTests {
@@ -12,7 +12,8 @@ import TestSupport
     }
 
     @Test func crlfListsParseLikeLFLists() throws {
-        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64)
+        let a = String(repeating: "a", count: 64)
+        let b = String(repeating: "b", count: 64)
         let lf = try DataManifest(text: "\(a)  x/one.csv\n\(b) *two.pt\n", source: "lf")
         let crlf = try DataManifest(text: "\(a)  x/one.csv\r\n\(b) *two.pt\r\n", source: "crlf")
         #expect(crlf.entries == lf.entries && crlf.paths == ["x/one.csv", "two.pt"])
@@ -26,7 +27,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let bytes = Array("original".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: dir + "/latbench/t.pickle"))
-        try "\(SHA256.hex(bytes))  latbench/t.pickle\r\n".write(toFile: dir + "/sha256sums.txt", atomically: true, encoding: .utf8)
+        try "\(SHA256.hex(bytes))  latbench/t.pickle\r\n".write(
+            toFile: dir + "/sha256sums.txt", atomically: true, encoding: .utf8)
         let file = DataFile("latbench/t.pickle", origin: "test")
         #expect(try DataDirectory(root: dir).read(file).bytes == bytes)
         try Data("tampered".utf8).write(to: URL(fileURLWithPath: dir + "/latbench/t.pickle"))

@@ -1,8 +1,8 @@
 import Foundation
 import NASLib
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 /// Corrupt, crafted or edited data files are errors naming the file, row and column , and the shipped
 /// files are verified against their SHA-256 list.
@@ -17,7 +17,8 @@ import TestSupport
         let root = NSTemporaryDirectory() + "brpsh-integrity-\(UInt32.random(in: 0...UInt32.max))"
         for (path, content) in files {
             let full = root + "/" + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: full, contents: Data(content))
         }
         return (root, Benchmark(directory: try DataDirectory(root: root)))
@@ -46,19 +47,25 @@ import TestSupport
     @Test func helpArchiveCRC() throws {
         var b = try Self.bytes("help-latency/fpga.pt")
         let value = try TorchArchive.load(bytes: b, source: "fpga.pt")
-        guard case .list(let items) = value else { Issue.record("not a list"); return }
+        guard case .list(let items) = value else {
+            Issue.record("not a list")
+            return
+        }
         #expect(items[0].number == 2.57296)
         let zip = try StoredZip(bytes: b, source: "fpga.pt")
         let member = try #require(zip.members.first { $0.name.hasSuffix("data.pkl") })
         let at = try zip.contents(member).startIndex + 100
         b[at] ^= 0x01
-        Self.expectError(["fpga.pt", "archive/data.pkl", "CRC-32"]) { _ = try TorchArchive.load(bytes: b, source: "fpga.pt") }
+        Self.expectError(["fpga.pt", "archive/data.pkl", "CRC-32"]) {
+            _ = try TorchArchive.load(bytes: b, source: "fpga.pt")
+        }
     }
 
     /// Truncated, mutated and crafted archives are errors, never traps or hangs.
     @Test func archiveMutationsNeverTrap() async throws {
         let base = try Self.bytes("help-latency/essential_ph_1.pt")
-        await propertyCheck(count: 300, input: Gen.int(in: 0...(base.count - 1)), Gen.uint8(), Gen.bool) { pos, byte, truncate in
+        await propertyCheck(count: 300, input: Gen.int(in: 0...(base.count - 1)), Gen.uint8(), Gen.bool) {
+            pos, byte, truncate in
             var bytes = base
             if truncate { bytes = Array(bytes[..<pos]) } else { bytes[pos] = byte }
             _ = try? TorchArchive.load(bytes: bytes, source: "fuzz.pt")
@@ -83,7 +90,9 @@ import TestSupport
             fields[c10] = bad
             var edited = lines
             edited[7] = fields.joined(separator: ",")
-            let (root, b) = try Self.scratch([DataFile.nb201TestAccuracy.path: Array(edited.joined(separator: "\n").utf8)])
+            let (root, b) = try Self.scratch([
+                DataFile.nb201TestAccuracy.path: Array(edited.joined(separator: "\n").utf8)
+            ])
             defer { try? FileManager.default.removeItem(atPath: root) }
             Self.expectError(["nats_tss_test_acc_200ep.csv:8", "CIFAR10TestAccuracy200Epochs"]) { _ = try b.index() }
         }
@@ -100,20 +109,34 @@ import TestSupport
         var lines = valid.components(separatedBy: "\n")
         var duplicated = lines
         duplicated[10] = lines[20]
-        let (root1, b1) = try Self.scratch([DataFile.nb201TestAccuracy.path: test, "nb201/cifar10_valid_acc.csv": Array(duplicated.joined(separator: "\n").utf8)])
+        let (root1, b1) = try Self.scratch([
+            DataFile.nb201TestAccuracy.path: test,
+            "nb201/cifar10_valid_acc.csv": Array(duplicated.joined(separator: "\n").utf8),
+        ])
         defer { try? FileManager.default.removeItem(atPath: root1) }
-        Self.expectError(["cifar10_valid_acc.csv:21", "appears twice", "line 11"]) { _ = try b1.accuracy(.cifar10, .valid) }
+        Self.expectError(["cifar10_valid_acc.csv:21", "appears twice", "line 11"]) {
+            _ = try b1.accuracy(.cifar10, .valid)
+        }
         lines.removeSubrange(100..<200)
-        let (root2, b2) = try Self.scratch([DataFile.nb201TestAccuracy.path: test, "nb201/cifar10_valid_acc.csv": Array(lines.joined(separator: "\n").utf8)])
+        let (root2, b2) = try Self.scratch([
+            DataFile.nb201TestAccuracy.path: test,
+            "nb201/cifar10_valid_acc.csv": Array(lines.joined(separator: "\n").utf8),
+        ])
         defer { try? FileManager.default.removeItem(atPath: root2) }
-        Self.expectError(["cifar10_valid_acc.csv", "9345 rows, expected 9445"]) { _ = try b2.accuracy(.cifar10, .valid) }
+        Self.expectError(["cifar10_valid_acc.csv", "9345 rows, expected 9445"]) {
+            _ = try b2.accuracy(.cifar10, .valid)
+        }
     }
 
     @Test func swappedHWNASBenchRows() throws {
         let test = try Self.bytes(DataFile.nb201TestAccuracy.path)
-        var lines = String(decoding: try Self.bytes("hw-nas-bench/hw_cifar10.csv"), as: UTF8.self).components(separatedBy: "\n")
+        var lines = String(decoding: try Self.bytes("hw-nas-bench/hw_cifar10.csv"), as: UTF8.self).components(
+            separatedBy: "\n")
         lines.swapAt(51, 52)  // rows 50 and 51 (not multiples of 97)
-        let (root, b) = try Self.scratch([DataFile.nb201TestAccuracy.path: test, "hw-nas-bench/hw_cifar10.csv": Array(lines.joined(separator: "\n").utf8)])
+        let (root, b) = try Self.scratch([
+            DataFile.nb201TestAccuracy.path: test,
+            "hw-nas-bench/hw_cifar10.csv": Array(lines.joined(separator: "\n").utf8),
+        ])
         defer { try? FileManager.default.removeItem(atPath: root) }
         Self.expectError(["hw_cifar10.csv:52", "is not NB201 index 50"]) { _ = try b.table(named: "hwnas-edgegpu") }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import NASLib
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.needsData) struct DataTests {
     var bench: Benchmark { TestData.benchmark! }
@@ -31,13 +31,15 @@ import TestSupport
     @Test func uniqueStringsMatchTheBenchmark() throws {
         let path = try TestData.directory!.locate(DataFile.nb201TestAccuracy)
         let csv = try CSVTable(path: path)
-        let a = try csv.column("ArchitectureString"), u = try csv.column("UniqueString")
+        let a = try csv.column("ArchitectureString")
+        let u = try csv.column("UniqueString")
         for row in csv.rows { #expect(try NB201Arch(string: row[a]).uniqueString == row[u]) }
     }
 
     @Test func accuraciesFromTheReadme() throws {
         let index = try bench.index()
-        let c10 = try bench.accuracy(.cifar10, .test), c100 = try bench.accuracy(.cifar100, .test)
+        let c10 = try bench.accuracy(.cifar10, .test)
+        let c100 = try bench.accuracy(.cifar100, .test)
         let img = try bench.accuracy(.imagenet16, .test)
         func best(_ t: MetricTable) -> (Int, Double) {
             let a = t.measured.max { t[$0]! < t[$1]! }!
@@ -94,7 +96,8 @@ import TestSupport
     /// of the zero-cost-proxy files for every arch they list (to their printed precision).
     @Test func flopsAndParams() throws {
         let index = try bench.index()
-        let a0 = try index.arch(index: 0), a1 = try index.arch(index: 1)
+        let a0 = try index.arch(index: 0)
+        let a1 = try index.arch(index: 1)
         #expect(NB201Cost(a0, dataset: .cifar10) == NB201Cost(flops: 16_315_008, params: 129_306))
         #expect(NB201Cost(a1, dataset: .cifar10) == NB201Cost(flops: 114_905_728, params: 802_426))
         for dataset in [Benchmark.Dataset.cifar10, .imagenet16] {
@@ -107,4 +110,3 @@ import TestSupport
         }
     }
 }
-

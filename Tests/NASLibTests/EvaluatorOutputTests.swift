@@ -21,14 +21,17 @@ import Testing
     }
 
     @Test func invalidUTF8AndBinaryOutputElsewhere() {
-        let bytes: [UInt8] = [0xFF, 0xFE, 0x00, 0x80, 0x0A] + Array("{\"accuracy\": 88.5}\n".utf8) + [0xC3, 0x28, 0x0A]
+        let bytes: [UInt8] =
+            [0xFF, 0xFE, 0x00, 0x80, 0x0A] + Array("{\"accuracy\": 88.5}\n".utf8) + [0xC3, 0x28, 0x0A]
         #expect(Self.accuracy(bytes) == 88.5)
     }
 
     @Test func numbersReadExactly() {
         #expect(Self.accuracy("{\"accuracy\": 1000000000000000000000000000000}") == 1e30)
         #expect(Self.accuracy("{\"accuracy\": 93.37}") == 93.37)
-        guard case .success(let r) = EvaluationCommand.result(stdout: Array("{\"accuracy\": 1, \"latency_ms\": 3.25, \"ok\": true, \"n\": \"x\"}".utf8))
+        guard
+            case .success(let r) = EvaluationCommand.result(
+                stdout: Array("{\"accuracy\": 1, \"latency_ms\": 3.25, \"ok\": true, \"n\": \"x\"}".utf8))
         else {
             Issue.record("not read")
             return
@@ -49,7 +52,8 @@ import Testing
 
     /// Random bytes around a result line never trap and never hide it.
     @Test func randomBytesAroundAResult() async {
-        await propertyCheck(count: 300, input: Gen.uint8().array(of: 0...200), Gen.uint8().array(of: 0...200)) { before, after in
+        await propertyCheck(count: 300, input: Gen.uint8().array(of: 0...200), Gen.uint8().array(of: 0...200)) {
+            before, after in
             let clean = before.filter { $0 != 0x0A && $0 != 0x0D }
             let tail = after.filter { $0 != 0x7B }  // no '{': nothing after the result can be a JSON object
             let bytes = clean + [0x0A] + Array("{\"accuracy\": 77.5}".utf8) + [0x0A] + tail

@@ -1,11 +1,13 @@
 import Foundation
-@testable import NASLib
 import Testing
+
+@testable import NASLib
 
 /// brpsh's JSON reader gives back exactly the numbers written, where Foundation's reader on Linux rounds some.
 @Suite struct ExactJSONTests {
     @Test func theLiteralFoundationMisreads() throws {
-        let v = try #require(try ExactJSON.object(with: Data("[7.6899999999999995, 68.78999999999999]".utf8)) as? [NSNumber])
+        let v = try #require(
+            try ExactJSON.object(with: Data("[7.6899999999999995, 68.78999999999999]".utf8)) as? [NSNumber])
         #expect(v[0].doubleValue == 7.6899999999999995 && v[0].doubleValue != 7.69)
         #expect(v[1].doubleValue == 68.78999999999999)
         let big = try #require(try ExactJSON.object(with: Data("12345678901234567".utf8)) as? NSNumber)
@@ -37,15 +39,19 @@ import Testing
         let o = try #require(try ExactJSON.object(with: Data(text.utf8)) as? [String: Any])
         let a = try #require(o["a"] as? [Any])
         #expect(a[0] as? Int == 1 && (a[1] as? NSNumber)?.doubleValue == 2.5)
-        #expect(JSONNumber.isBoolean(a[2]) && JSONNumber.isBoolean(a[3]) && !JSONNumber.isBoolean(a[0]) && !JSONNumber.isBoolean(a[1]))
+        #expect(
+            JSONNumber.isBoolean(a[2]) && JSONNumber.isBoolean(a[3]) && !JSONNumber.isBoolean(a[0])
+                && !JSONNumber.isBoolean(a[1]))
         #expect(JSONNumber.of(a[2]) == nil && JSONNumber.of(a[1]) == 2.5)
         #expect(a[4] is NSNull)
         #expect(a[5] as? String == "xé😀\n/")
         #expect((o["b"] as? [String: Any])?.isEmpty == true && (o["c"] as? [Any])?.isEmpty == true)
     }
 
-    @Test(arguments: ["", "[1,]", "{\"a\" 1}", "[01]", "[1.]", "[1e]", "\"\\ud800\"", "\"a\u{01}\"", "[1] x", "tru", "[\"\\q\"]",
-                      String(repeating: "[", count: 600) + String(repeating: "]", count: 600), "{\"a\":1,}", "-", "\"abc"])
+    @Test(arguments: [
+        "", "[1,]", "{\"a\" 1}", "[01]", "[1.]", "[1e]", "\"\\ud800\"", "\"a\u{01}\"", "[1] x", "tru", "[\"\\q\"]",
+        String(repeating: "[", count: 600) + String(repeating: "]", count: 600), "{\"a\":1,}", "-", "\"abc",
+    ])
     func invalidInputIsAnErrorNeverATrap(text: String) {
         #expect(throws: ExactJSON.Failure.self) { try ExactJSON.object(with: Data(text.utf8)) }
     }
@@ -57,10 +63,15 @@ import Testing
             switch rng.int(below: depth > 3 ? 4 : 6) {
             case 0: return Double(rng.int(below: 1_000_000)) / 7
             case 1: return rng.int(below: 1 << 40) - (1 << 39)
-            case 2: return String((0..<rng.int(below: 6)).map { _ in Character(Unicode.Scalar([0x41, 0x22, 0x5C, 0x0A, 0xE9, 0x1F600][rng.int(below: 6)])!) })
+            case 2:
+                return String(
+                    (0..<rng.int(below: 6)).map { _ in
+                        Character(Unicode.Scalar([0x41, 0x22, 0x5C, 0x0A, 0xE9, 0x1F600][rng.int(below: 6)])!)
+                    })
             case 3: return rng.int(below: 2) == 0
             case 4: return (0..<rng.int(below: 4)).map { _ in value(depth + 1) }
-            default: return Dictionary(uniqueKeysWithValues: (0..<rng.int(below: 4)).map { ("k\($0)", value(depth + 1)) })
+            default:
+                return Dictionary(uniqueKeysWithValues: (0..<rng.int(below: 4)).map { ("k\($0)", value(depth + 1)) })
             }
         }
         for _ in 0..<300 {

@@ -1,7 +1,7 @@
 import Foundation
 import NASLib
-import Testing
 import TestSupport
+import Testing
 
 /// The few-shot latency predictor: its linear algebra against brute force, the honesty of `n` (nothing of the
 /// target beyond the n models read), determinism, save and reload, and the baselines on the same samples.
@@ -12,8 +12,12 @@ import TestSupport
         try names.map { try b.table(named: $0) }
     }
 
-    static func spec(_ target: String, _ select: FewShotSpec.Selection, n: Int = 10, seed: Int = 3) throws -> FewShotSpec {
-        var s = FewShotSpec(target: try DeviceCatalog.resolve(target).name, sources: try help.map { try DeviceCatalog.resolve($0).name })
+    static func spec(_ target: String, _ select: FewShotSpec.Selection, n: Int = 10, seed: Int = 3) throws
+        -> FewShotSpec
+    {
+        var s = FewShotSpec(
+            target: try DeviceCatalog.resolve(target).name, sources: try help.map { try DeviceCatalog.resolve($0).name }
+        )
         s.n = n
         s.seed = seed
         s.select = select
@@ -76,12 +80,14 @@ import TestSupport
         let spec = try Self.spec("help-eyeriss", select)
         let full = try b.table(named: spec.target)
         let reads = TargetReads(full)
-        let p = try FewShotPredictor.fit(spec: spec, target: reads, sources: try Self.sources(b, Self.help), reference: b.helpReferences)
+        let p = try FewShotPredictor.fit(
+            spec: spec, target: reads, sources: try Self.sources(b, Self.help), reference: b.helpReferences)
         #expect(reads.count == 10 && p.samples.count == 10 && Set(p.samples.map(\.arch)).count == 10)
         var only = [Double](repeating: .nan, count: NB201Arch.count)
         for s in p.samples { only[s.arch.code] = s.latency }
         let reduced = TargetReads(MetricTable(name: full.name, values: only))
-        let q = try FewShotPredictor.fit(spec: spec, target: reduced, sources: try Self.sources(b, Self.help), reference: b.helpReferences)
+        let q = try FewShotPredictor.fit(
+            spec: spec, target: reduced, sources: try Self.sources(b, Self.help), reference: b.helpReferences)
         #expect(q.predictions == p.predictions)
         #expect(q.samples.map(\.arch) == p.samples.map(\.arch))
         #expect(p.testArchs(full).count == full.count - 10)
@@ -93,12 +99,15 @@ import TestSupport
         let refs = try b.helpReferences()
         #expect(refs.count == 10 && Set(refs).count == 10)
         let spec = try Self.spec("help-raspi4", .reference)
-        let p = try FewShotPredictor.fit(spec: spec, target: TargetReads(try b.table(named: spec.target)),
-                                         sources: try Self.sources(b, Self.help), reference: b.helpReferences)
+        let p = try FewShotPredictor.fit(
+            spec: spec, target: TargetReads(try b.table(named: spec.target)),
+            sources: try Self.sources(b, Self.help), reference: b.helpReferences)
         #expect(p.samples.map(\.arch) == refs)
         #expect(throws: NASLibError.self) {
-            try FewShotPredictor.fit(spec: try Self.spec("help-raspi4", .reference, n: 11), target: TargetReads(try b.table(named: spec.target)),
-                                     sources: [], reference: b.helpReferences)
+            try FewShotPredictor.fit(
+                spec: try Self.spec("help-raspi4", .reference, n: 11),
+                target: TargetReads(try b.table(named: spec.target)),
+                sources: [], reference: b.helpReferences)
         }
     }
 
@@ -111,7 +120,9 @@ import TestSupport
         let reads = TargetReads(try b.table(named: spec.target))
         let p = try FewShotPredictor.fit(spec: spec, target: reads, sources: [])
         #expect(p.samples.count == 40)
-        #expect(!p.unavailable.isEmpty, "341 of 15625 cells are unmeasured: 40 random draws almost surely hit one with this seed")
+        #expect(
+            !p.unavailable.isEmpty,
+            "341 of 15625 cells are unmeasured: 40 random draws almost surely hit one with this seed")
         #expect(p.unavailable.allSatisfy { !$0.connected })
     }
 
@@ -119,24 +130,35 @@ import TestSupport
         let b = try #require(TestData.benchmark)
         let spec = try Self.spec("help-fpga", .design)
         let srcs = try Self.sources(b, Self.help)
-        let p = try FewShotPredictor.fit(spec: spec, target: TargetReads(try b.table(named: spec.target)), sources: srcs)
-        let again = try FewShotPredictor.fit(spec: spec, target: TargetReads(try b.table(named: spec.target)), sources: srcs)
+        let p = try FewShotPredictor.fit(
+            spec: spec, target: TargetReads(try b.table(named: spec.target)), sources: srcs)
+        let again = try FewShotPredictor.fit(
+            spec: spec, target: TargetReads(try b.table(named: spec.target)), sources: srcs)
         #expect(p.predictions == again.predictions)
         let data = try FewShotFile.encode(p)
-        let back = try FewShotFile.refit(try FewShotFile.decode(data, source: "p.fewshot"), sources: srcs, source: "p.fewshot")
+        let back = try FewShotFile.refit(
+            try FewShotFile.decode(data, source: "p.fewshot"), sources: srcs, source: "p.fewshot")
         #expect(back.predictions == p.predictions)
-        #expect(back.samples.map(\.arch) == p.samples.map(\.arch) && back.samples.map(\.latency) == p.samples.map(\.latency))
+        #expect(
+            back.samples.map(\.arch) == p.samples.map(\.arch) && back.samples.map(\.latency) == p.samples.map(\.latency)
+        )
         // Refitting against other sources gives another model: the file says so instead of loading a different fit.
         let other = try Self.sources(b, ["help-samsung_a50"])
-        #expect(throws: NASLibError.self) { try FewShotFile.refit(try FewShotFile.decode(data, source: "p.fewshot"), sources: other, source: "p.fewshot") }
-        #expect(throws: NASLibError.self) { try FewShotFile.decode(Data("{\"format\": \"x\"}".utf8), source: "bad.fewshot") }
+        #expect(throws: NASLibError.self) {
+            try FewShotFile.refit(
+                try FewShotFile.decode(data, source: "p.fewshot"), sources: other, source: "p.fewshot")
+        }
+        #expect(throws: NASLibError.self) {
+            try FewShotFile.decode(Data("{\"format\": \"x\"}".utf8), source: "bad.fewshot")
+        }
     }
 
     @Test(.needsData) func baselinesUseTheSameSamples() throws {
         let b = try #require(TestData.benchmark)
         let spec = try Self.spec("help-gold_6226", .design)
         let srcs = try Self.sources(b, Self.help)
-        let p = try FewShotPredictor.fit(spec: spec, target: TargetReads(try b.table(named: spec.target)), sources: srcs)
+        let p = try FewShotPredictor.fit(
+            spec: spec, target: TargetReads(try b.table(named: spec.target)), sources: srcs)
         let named = zip(Self.help, srcs).map { ($0.0, $0.1) }
         let layer = try FewShotBaselines.predictions("layerwise", p, sources: named, seed: 1).values
         let direct = try LayerwisePredictor.fit(samples: p.samples, device: spec.target)

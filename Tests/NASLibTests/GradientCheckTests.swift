@@ -1,11 +1,14 @@
-@testable import NASLib
 import Testing
+
+@testable import NASLib
 
 /// Finite-difference gradient checks (central differences in float64) for every layer and for
 /// the whole GCN; and a deliberately wrong backward pass that the check must catch.
 @Suite struct GradientCheckTests {
-    static let cells: [CellGraph] = [[3, 3, 3, 3, 3, 3], [4, 2, 1, 2, 1, 1], [1, 0, 1, 0, 0, 1], [2, 3, 0, 0, 0, 3], [0, 0, 0, 0, 0, 0]]
-        .map { try! NB201Arch(vector: $0).graph }
+    static let cells: [CellGraph] = [
+        [3, 3, 3, 3, 3, 3], [4, 2, 1, 2, 1, 1], [1, 0, 1, 0, 0, 1], [2, 3, 0, 0, 0, 3], [0, 0, 0, 0, 0, 0],
+    ]
+    .map { try! NB201Arch(vector: $0).graph }
 
     /// max over checked entries of |analytic − numeric| / max(floor, |analytic| + |numeric|)
     /// (the floor keeps finite-difference noise on tiny gradients from counting as error).
@@ -21,21 +24,25 @@ import Testing
     static func numeric(_ x: [Double], at indices: [Int], _ f: ([Double]) -> Double) -> [Double] {
         let h = 1e-6
         return indices.map { i in
-            var plus = x, minus = x
+            var plus = x
+            var minus = x
             plus[i] += h
             minus[i] -= h
             return (f(plus) - f(minus)) / (2 * h)
         }
     }
 
-    static func dot(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double { zip(a.data, b.data).reduce(0) { $0 + $1.0 * $1.1 } }
+    static func dot(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double {
+        zip(a.data, b.data).reduce(0) { $0 + $1.0 * $1.1 }
+    }
 
     // MARK: Layers
 
     @Test(arguments: [false, true]) func graphConvolution(globalOnly: Bool) {
         var rng = SeededRandom(seed: 1)
         let store = ParameterStore<Double>()
-        let w = store.add("w", 4, 3), b = store.add("b", 1, 3)
+        let w = store.add("w", 4, 3)
+        let b = store.add("b", 1, 3)
         store.uniform(w, bound: 1, &rng)
         store.uniform(b, bound: 1, &rng)
         let layer = GraphConvolution<Double>(inputs: 4, outputs: 3, weight: w, bias: b)
@@ -44,7 +51,9 @@ import Testing
         let r = Self.random(globalOnly ? g.graphs : g.rows, 3, &rng)
         let values = store.snapshot()
         func loss(_ params: [Double], _ input: Matrix<Double>) -> Double {
-            params.withUnsafeBufferPointer { Self.dot(layer.forward(input, g, $0.baseAddress!, globalOnly: globalOnly).0, r) }
+            params.withUnsafeBufferPointer {
+                Self.dot(layer.forward(input, g, $0.baseAddress!, globalOnly: globalOnly).0, r)
+            }
         }
         let (_, cache) = layer.forward(x, g, store.values, globalOnly: globalOnly)
         let dx = layer.backward(r, cache, g, store.values, store.grads, needInput: true)!
@@ -58,7 +67,8 @@ import Testing
     func normBlock(_ p: Double) -> (ParameterStore<Double>, NormReLUDropout<Double>) {
         var rng = SeededRandom(seed: 2)
         let store = ParameterStore<Double>()
-        let gm = store.add("g", 1, 13), bt = store.add("b", 1, 13)
+        let gm = store.add("g", 1, 13)
+        let bt = store.add("b", 1, 13)
         store.uniform(gm, bound: 2, &rng)
         store.uniform(bt, bound: 1, &rng)
         return (store, NormReLUDropout(norm: LayerNorm(features: 13, gamma: gm, beta: bt), p: p))
@@ -69,14 +79,19 @@ import Testing
     @Test(arguments: [0.0, 0.3]) func normReLUDropout(p: Double) {
         let (store, block) = normBlock(p)
         var rng = SeededRandom(seed: 3)
-        let x = Self.random(5, 13, &rng), r = Self.random(5, 13, &rng)
-        func forward(_ params: UnsafePointer<Double>, _ x: Matrix<Double>) -> (Matrix<Double>, NormReLUDropout<Double>.Cache) {
+        let x = Self.random(5, 13, &rng)
+        let r = Self.random(5, 13, &rng)
+        func forward(_ params: UnsafePointer<Double>, _ x: Matrix<Double>) -> (
+            Matrix<Double>, NormReLUDropout<Double>.Cache
+        ) {
             var mask: SeededRandom? = SeededRandom(seed: 99)
             return block.forward(x, params, &mask)
         }
-        let err = Self.check(store, x, r, forward: { forward($0, $1).0 }, backward: { params, g, x in
-            block.backward(r, forward(params, x).1, params, g)
-        })
+        let err = Self.check(
+            store, x, r, forward: { forward($0, $1).0 },
+            backward: { params, g, x in
+                block.backward(r, forward(params, x).1, params, g)
+            })
         #expect(err < 1e-6)
     }
 
@@ -84,36 +99,47 @@ import Testing
     @Test func wrongBackwardIsCaught() {
         let (store, block) = normBlock(0)
         var rng = SeededRandom(seed: 3)
-        let x = Self.random(5, 13, &rng), r = Self.random(5, 13, &rng)
+        let x = Self.random(5, 13, &rng)
+        let r = Self.random(5, 13, &rng)
         let gamma = block.norm.gamma.offset
-        let err = Self.check(store, x, r, forward: { params, x in
-            var none: SeededRandom? = nil
-            return block.forward(x, params, &none).0
-        }, backward: { params, g, x in
-            var none: SeededRandom? = nil
-            let cache = block.forward(x, params, &none).1
-            var dx = r
-            for row in 0..<5 {
-                var sum = 0.0
-                for k in 0..<13 { sum += r[row, k] * cache.gate[row, k] * params[gamma + k] }
-                for k in 0..<13 { dx[row, k] = cache.rstd[row] / 13 * (13 * r[row, k] * cache.gate[row, k] * params[gamma + k] - sum) }
-            }
-            return dx
-        })
+        let err = Self.check(
+            store, x, r,
+            forward: { params, x in
+                var none: SeededRandom? = nil
+                return block.forward(x, params, &none).0
+            },
+            backward: { params, g, x in
+                var none: SeededRandom? = nil
+                let cache = block.forward(x, params, &none).1
+                var dx = r
+                for row in 0..<5 {
+                    var sum = 0.0
+                    for k in 0..<13 { sum += r[row, k] * cache.gate[row, k] * params[gamma + k] }
+                    for k in 0..<13 {
+                        dx[row, k] =
+                            cache.rstd[row] / 13 * (13 * r[row, k] * cache.gate[row, k] * params[gamma + k] - sum)
+                    }
+                }
+                return dx
+            })
         #expect(err > 1e-2)
     }
 
     @Test func linear() {
         var rng = SeededRandom(seed: 3)
         let store = ParameterStore<Double>()
-        let w = store.add("w", 6, 4), b = store.add("b", 1, 4)
+        let w = store.add("w", 6, 4)
+        let b = store.add("b", 1, 4)
         store.uniform(w, bound: 1, &rng)
         store.uniform(b, bound: 1, &rng)
         let lin = Linear<Double>(inputs: 6, outputs: 4, weight: w, bias: b)
-        let x = Self.random(5, 6, &rng), r = Self.random(5, 4, &rng)
-        let err = Self.check(store, x, r, forward: { lin.forward($1, $0).0 }, backward: { p, g, x in
-            lin.backward(r, lin.forward(x, p).1, p, g)
-        })
+        let x = Self.random(5, 6, &rng)
+        let r = Self.random(5, 4, &rng)
+        let err = Self.check(
+            store, x, r, forward: { lin.forward($1, $0).0 },
+            backward: { p, g, x in
+                lin.backward(r, lin.forward(x, p).1, p, g)
+            })
         #expect(err < 1e-6)
     }
 
@@ -123,9 +149,13 @@ import Testing
         let t = (0..<12).map { _ in rng.uniform(-1, 1) }
         let probs = (0..<12).map { _ in rng.uniform(0.05, 0.95) }
         let idx = Array(0..<12)
-        func softTargets() -> [Double] { // each row a distribution
+        func softTargets() -> [Double] {  // each row a distribution
             var out = [Double]()
-            for r in 0..<6 { let a = probs[2 * r], s = a + probs[2 * r + 1]; out += [a / s, probs[2 * r + 1] / s] }
+            for r in 0..<6 {
+                let a = probs[2 * r]
+                let s = a + probs[2 * r + 1]
+                out += [a / s, probs[2 * r + 1] / s]
+            }
             return out
         }
         let soft = softTargets()
@@ -155,19 +185,23 @@ import Testing
     }
 
     /// Checks parameter and input gradients of a layer with loss Σ forward(x) ⊙ r.
-    static func check(_ store: ParameterStore<Double>, _ x: Matrix<Double>, _ r: Matrix<Double>,
-                      forward: (UnsafePointer<Double>, Matrix<Double>) -> Matrix<Double>,
-                      backward: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Matrix<Double>) -> Matrix<Double>) -> Double {
+    static func check(
+        _ store: ParameterStore<Double>, _ x: Matrix<Double>, _ r: Matrix<Double>,
+        forward: (UnsafePointer<Double>, Matrix<Double>) -> Matrix<Double>,
+        backward: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Matrix<Double>) -> Matrix<Double>
+    ) -> Double {
         store.zeroGrads()
         let dx = backward(store.values, store.grads, x)
-        let grads = store.gradients, values = store.snapshot()
+        let grads = store.gradients
+        let values = store.snapshot()
         func loss(_ params: [Double], _ input: Matrix<Double>) -> Double {
             params.withUnsafeBufferPointer { dot(forward($0.baseAddress!, input), r) }
         }
         let pIdx = Array(0..<store.count)
         let e1 = worst(grads, numeric(values, at: pIdx) { loss($0, x) })
         let xIdx = Array(0..<x.data.count)
-        let e2 = worst(dx.data, numeric(x.data, at: xIdx) { loss(values, Matrix(rows: x.rows, cols: x.cols, data: $0)) })
+        let e2 = worst(
+            dx.data, numeric(x.data, at: xIdx) { loss(values, Matrix(rows: x.rows, cols: x.cols, data: $0)) })
         return max(e1, e2)
     }
 
@@ -188,7 +222,8 @@ import Testing
         var rng = SeededRandom(seed: 11)
         _ = gcn.regressionStep(g, targets: targets, mse: true, &rng)
         let idx = Array(stride(from: 0, to: gcn.store.count, by: 3))
-        let analytic = idx.map { gcn.store.grads[$0] }, numeric = Self.numeric(saved, at: idx, loss)
+        let analytic = idx.map { gcn.store.grads[$0] }
+        let numeric = Self.numeric(saved, at: idx, loss)
         #expect(Self.worst(analytic, numeric, floor: 1e-4) < 1e-5)
     }
 
@@ -208,7 +243,8 @@ import Testing
 /// The pair step (binary relation predictor): its loss and gradients, for every pair loss.
 @Suite struct PairGradientCheckTests {
     @Test(arguments: GCN<Double>.PairLoss.allCases) func pairStep(loss: GCN<Double>.PairLoss) {
-        let gcn = GCN<Double>(config: .init(layers: 2, hidden: 6, dropout: 0.1), head: loss == .pairwise ? .pairwise : .oneway, seed: 5)
+        let gcn = GCN<Double>(
+            config: .init(layers: 2, hidden: 6, dropout: 0.1), head: loss == .pairwise ? .pairwise : .oneway, seed: 5)
         let g = GraphBatch(GradientCheckTests.cells)
         let pairs = [(0, 1), (1, 0), (2, 4), (3, 1), (4, 2)]
         let acc = [0.7, 0.2, 0.9, 0.4, 0.55]
@@ -225,6 +261,7 @@ import Testing
         #expect(l.isFinite)
         let idx = Array(stride(from: 0, to: gcn.store.count, by: 2))
         let analytic = idx.map { gcn.store.grads[$0] }
-        #expect(GradientCheckTests.worst(analytic, GradientCheckTests.numeric(saved, at: idx, lossAt), floor: 1e-4) < 1e-5)
+        #expect(
+            GradientCheckTests.worst(analytic, GradientCheckTests.numeric(saved, at: idx, lossAt), floor: 1e-4) < 1e-5)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NASLib
-import Testing
 import TestSupport
+import Testing
 
 /// Tables are joined to architectures by architecture, never by another file's row order.
 @Suite struct JoinByArchTests {
@@ -18,15 +18,17 @@ import TestSupport
         let header = lines.removeFirst()
         var rng = SeededRandom(seed: 7)
         rng.shuffle(&lines)
-        try ([header] + lines).joined(separator: "\n").appending("\n").write(toFile: csvPath, atomically: true, encoding: .utf8)
+        try ([header] + lines).joined(separator: "\n").appending("\n").write(
+            toFile: csvPath, atomically: true, encoding: .utf8)
 
         let shuffled = Benchmark(directory: try DataDirectory(root: dir))
         let original = TestData.benchmark!
         #expect(try shuffled.index().codes != original.index().codes, "the shuffle kept the index order")
         for name in ["help-fpga", "help-pixel2", "help-titan-rtx-256"] {
-            #expect(try shuffled.table(named: name).values.elementsEqual(original.table(named: name).values) {
-                $0 == $1 || ($0.isNaN && $1.isNaN)
-            }, "\(name)")
+            #expect(
+                try shuffled.table(named: name).values.elementsEqual(original.table(named: name).values) {
+                    $0 == $1 || ($0.isNaN && $1.isNaN)
+                }, "\(name)")
         }
         #expect(try shuffled.accuracy(.cifar100, .test).values == original.accuracy(.cifar100, .test).values)
     }

@@ -1,5 +1,6 @@
-@testable import NASLib
 import Testing
+
+@testable import NASLib
 
 /// The LSTM controller's hand-written backpropagation through time, against finite differences.
 @Suite struct LSTMTests {
@@ -30,8 +31,10 @@ import Testing
         let problem = SearchProblem(report: table)
         let space = Baselines.Space(NB201Arch.all)
         let f = Baselines.Fitness(table)
-        let a = Baselines.reinforce(space, f, problem, budget: 30, learningRate: 0.01, hidden: 8, baselineDecay: 0.9, seed: 4)
-        let b = Baselines.reinforce(space, f, problem, budget: 30, learningRate: 0.01, hidden: 8, baselineDecay: 0.9, seed: 4)
+        let a = Baselines.reinforce(
+            space, f, problem, budget: 30, learningRate: 0.01, hidden: 8, baselineDecay: 0.9, seed: 4)
+        let b = Baselines.reinforce(
+            space, f, problem, budget: 30, learningRate: 0.01, hidden: 8, baselineDecay: 0.9, seed: 4)
         #expect(a.steps == b.steps && a.steps.count == 30)
         let e = Baselines.evolution(space, f, problem, budget: 100, population: 10, sample: 3, cached: true, seed: 1)
         #expect(Set(e.steps.map(\.arch)).count == 100)  // cached: never trains a model twice

@@ -32,7 +32,8 @@ import Testing
         var settings = MeasureSettings()
         settings.runs = 2
         settings.perRun = 2
-        let a = NB201Arch(code: 100), b = NB201Arch(code: 200)
+        let a = NB201Arch(code: 100)
+        let b = NB201Arch(code: 200)
         do {
             let j = try MeasurementJournal(directory: dir, settings: settings, machine: Self.machine)
             try j.append(try MeasuredModel(arch: a, runs: [[0.001, 0.002], [0.003, 0.004]], seconds: 0.1))
@@ -54,11 +55,14 @@ import Testing
         #expect { _ = try MeasurementJournal(directory: dir, settings: other, machine: Self.machine) } throws: {
             ($0 as? NASLibError)?.message.contains("taken with other settings") == true
         }
-        #expect { _ = try MeasurementJournal(directory: dir, settings: settings, machine: ["cpu": "Another CPU"]) } throws: {
+        #expect {
+            _ = try MeasurementJournal(directory: dir, settings: settings, machine: ["cpu": "Another CPU"])
+        } throws: {
             ($0 as? NASLibError)?.message.contains("measured on \"Test CPU\"") == true
         }
         // A recorded latency that is not the statistic of its runs is an error, not a silent number.
-        try text.replacingOccurrences(of: "\"latency\":0.0025", with: "\"latency\":0.5").write(toFile: dir + "/journal.jsonl", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"latency\":0.0025", with: "\"latency\":0.5").write(
+            toFile: dir + "/journal.jsonl", atomically: true, encoding: .utf8)
         #expect { _ = try MeasurementJournal(directory: dir, settings: settings, machine: Self.machine) } throws: {
             ($0 as? NASLibError)?.message.contains("journal.jsonl:2: the recorded latency") == true
         }
@@ -82,7 +86,8 @@ import Testing
         #expect(csv.values.map(\.bitPattern) == t.values.map(\.bitPattern))
         #expect(LatencyTableFile.fingerprint(csv) == LatencyTableFile.fingerprint(t))
         #expect(throws: NASLibError.self) { try LatencyTableFile.write(t, to: dir + "/t.txt") }
-        try "arch,latency_s\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,-1\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        try "arch,latency_s\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,-1\n".write(
+            toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
         #expect { _ = try LatencyTableFile.read(dir + "/bad.csv", name: "b") } throws: {
             ($0 as? NASLibError)?.message.contains("bad.csv:2: latency -1 is not a positive number of seconds") == true
         }
@@ -96,12 +101,15 @@ import Testing
         try LatencyTableFile.write(t, to: dir + "/t.pickle")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
+        p.arguments = [
+            "python3", "-c",
+            """
             import pickle, sys
             d = pickle.load(open(sys.argv[1], 'rb'))
             assert isinstance(d, dict)
             for k in sorted(d): print(' '.join(map(str, k)), float.hex(d[k]))
-            """, dir + "/t.pickle"]
+            """, dir + "/t.pickle",
+        ]
         let out = Pipe()
         p.standardOutput = out
         guard (try? p.run()) != nil else {
@@ -153,7 +161,9 @@ import Testing
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try MeasurementJournal(directory: dir, settings: MeasureSettings(), machine: Self.machine)
-        #expect(throws: NASLibError.self) { _ = try MeasurementJournal(directory: dir, settings: s, machine: Self.machine) }
+        #expect(throws: NASLibError.self) {
+            _ = try MeasurementJournal(directory: dir, settings: s, machine: Self.machine)
+        }
     }
 }
 

@@ -31,11 +31,13 @@ import Testing
 
     /// Metrics of exactly 0 or 1 are numbers (on Linux `is Bool` holds for them); JSON booleans are refused.
     @Test func metricsOfZeroAndOneAreNumbers() throws {
-        let d = try NB101Dataset.parse(#"{"adjacency": [[0,1],[0,0]], "ops": ["input", "output"], "metrics": {"epochs": 1, "loss": 0}}"#,
-                                       name: "m.jsonl")
+        let d = try NB101Dataset.parse(
+            #"{"adjacency": [[0,1],[0,0]], "ops": ["input", "output"], "metrics": {"epochs": 1, "loss": 0}}"#,
+            name: "m.jsonl")
         #expect(d.models[0].metrics == ["epochs": 1, "loss": 0])
         #expect(throws: NASLibError.self) {
-            _ = try NB101Dataset.parse(#"{"adjacency": [[0,1],[0,0]], "ops": ["input", "output"], "metrics": {"ok": true}}"#, name: "b.jsonl")
+            _ = try NB101Dataset.parse(
+                #"{"adjacency": [[0,1],[0,0]], "ops": ["input", "output"], "metrics": {"ok": true}}"#, name: "b.jsonl")
         }
     }
 
@@ -44,11 +46,18 @@ import Testing
         #expect(throws: NASLibError.self) { try NB101Cell(adjacency: [[0, 0], [0, 0]], ops: [.input, .output]) }
         #expect(throws: NASLibError.self) { try NB101Cell(adjacency: [[0, 1], [0, 0]], ops: [.conv1x1, .output]) }
         let eight = [[Int]](repeating: [Int](repeating: 0, count: 8), count: 8)
-        #expect(throws: NASLibError.self) { try NB101Cell(adjacency: eight, ops: [NB101Cell.Op](repeating: .conv3x3, count: 8)) }
+        #expect(throws: NASLibError.self) {
+            try NB101Cell(adjacency: eight, ops: [NB101Cell.Op](repeating: .conv3x3, count: 8))
+        }
         // 10 edges among 7 nodes.
         var dense = [[Int]](repeating: [Int](repeating: 0, count: 7), count: 7)
         var n = 0
-        for i in 0..<7 { for j in (i + 1)..<7 where n < 10 { dense[i][j] = 1; n += 1 } }
+        for i in 0..<7 {
+            for j in (i + 1)..<7 where n < 10 {
+                dense[i][j] = 1
+                n += 1
+            }
+        }
         #expect(throws: NASLibError.self) {
             try NB101Cell(adjacency: dense, ops: [.input, .conv3x3, .conv3x3, .conv3x3, .conv3x3, .conv3x3, .output])
         }
@@ -67,7 +76,8 @@ import Testing
         #expect(d.models[0].line == 2)
         #expect(d.models[1].cell.ops == [.input, .output])
         do {
-            _ = try NB101Dataset.parse("{\"adjacency\": [[0,1],[0,0]], \"ops\": [\"input\", \"conv5x5\"]}", name: "bad.jsonl")
+            _ = try NB101Dataset.parse(
+                "{\"adjacency\": [[0,1],[0,0]], \"ops\": [\"input\", \"conv5x5\"]}", name: "bad.jsonl")
             Issue.record("expected an error")
         } catch let e as NASLibError {
             #expect(e.message.hasPrefix("bad.jsonl:1: unknown NB101 op 'conv5x5'"))
@@ -83,7 +93,10 @@ import Testing
     @Test func randomAndMutatedSpecsAreValid() throws {
         func draw(_ seed: Int) -> [NB101Spec] {
             var rng = SeededRandom(seed: seed)
-            return (0..<1000).flatMap { _ in let s = NB101Spec.random(&rng); return [s, s.mutated(&rng)] }
+            return (0..<1000).flatMap { _ in
+                let s = NB101Spec.random(&rng)
+                return [s, s.mutated(&rng)]
+            }
         }
         let specs = draw(3)
         #expect(specs == draw(3))

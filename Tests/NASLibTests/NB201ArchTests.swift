@@ -2,7 +2,8 @@ import NASLib
 import Testing
 
 @Suite struct NB201ArchTests {
-    static let index0 = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
+    static let index0 =
+        "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
 
     @Test func encodingsOfIndexZero() throws {
         let a = try NB201Arch(string: Self.index0)
@@ -33,8 +34,9 @@ import Testing
 
     @Test func isomorphismClasses() {
         #expect(Set(NB201Arch.all.map(\.uniqueString)).count == 6466)
-        #expect((try! NB201Arch(string: Self.index0)).uniqueString
-            == "(0)@avg_pool_3x3+(0)@avg_pool_3x3+(0)@nor_conv_1x1+(0)@nor_conv_1x1")
+        #expect(
+            (try! NB201Arch(string: Self.index0)).uniqueString
+                == "(0)@avg_pool_3x3+(0)@avg_pool_3x3+(0)@nor_conv_1x1+(0)@nor_conv_1x1")
     }
 
     @Test func neighborsDifferInOneEdge() {
@@ -50,7 +52,9 @@ import Testing
     }
 
     @Test func invalidInputIsAClearError() {
-        #expect(throws: NASLibError.self) { try NB201Arch(string: "|nor_conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|") }
+        #expect(throws: NASLibError.self) {
+            try NB201Arch(string: "|nor_conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+        }
         #expect(throws: NASLibError.self) { try NB201Arch(string: "|none~0|+|none~0|") }
         #expect(throws: NASLibError.self) { try NB201Arch(string: "|none~0|+|none~0|none~1|+|none~0|none~2|none~1|") }
         #expect(throws: NASLibError.self) { try NB201Arch(vector: [0, 1, 2]) }
@@ -66,7 +70,9 @@ import Testing
     }
 
     @Test func seededSamplingIsReproducible() {
-        var r1 = SeededRandom(seed: 42), r2 = SeededRandom(seed: 42), r3 = SeededRandom(seed: 43)
+        var r1 = SeededRandom(seed: 42)
+        var r2 = SeededRandom(seed: 42)
+        var r3 = SeededRandom(seed: 43)
         let a = (0..<10).map { _ in NB201Arch.random(&r1) }
         #expect(a == (0..<10).map { _ in NB201Arch.random(&r2) })
         #expect(a != (0..<10).map { _ in NB201Arch.random(&r3) })

@@ -7,7 +7,9 @@ import Testing
 @Suite struct NB201NetworkTests {
     /// Direct convolution in Double: ReLU on the input, unfolded BN after.
     static func naiveConv(_ conv: Conv2D, _ x: FeatureMap) -> [Double] {
-        let pad = conv.k / 2, oh = conv.outputSize(x.h), ow = conv.outputSize(x.w)
+        let pad = conv.k / 2
+        let oh = conv.outputSize(x.h)
+        let ow = conv.outputSize(x.w)
         var out = [Double](repeating: 0, count: conv.cout * oh * ow)
         for o in 0..<conv.cout {
             for y in 0..<oh {
@@ -16,7 +18,8 @@ import Testing
                     for c in 0..<conv.cin {
                         for ky in 0..<conv.k {
                             for kx in 0..<conv.k {
-                                let iy = y * conv.stride - pad + ky, ix = xx * conv.stride - pad + kx
+                                let iy = y * conv.stride - pad + ky
+                                let ix = xx * conv.stride - pad + kx
                                 guard iy >= 0, iy < x.h, ix >= 0, ix < x.w else { continue }
                                 var v = Double(x[c, iy, ix])
                                 if conv.relu { v = max(0, v) }
@@ -25,7 +28,8 @@ import Testing
                         }
                     }
                     if let bn = conv.bn {
-                        s = (s - Double(bn.mean[o])) / (Double(bn.variance[o]) + BatchNorm.epsilon).squareRoot()
+                        s =
+                            (s - Double(bn.mean[o])) / (Double(bn.variance[o]) + BatchNorm.epsilon).squareRoot()
                             * Double(bn.gamma[o]) + Double(bn.beta[o])
                     }
                     out[(o * oh + y) * ow + xx] = s
@@ -46,19 +50,25 @@ import Testing
         return zip(a, b).map { abs(Double($0) - $1) / scale }.max() ?? 0
     }
 
-    @Test(arguments: [(3, 5, 3, 2, true, true), (4, 3, 3, 1, true, true), (5, 7, 1, 1, true, true), (3, 6, 1, 1, false, false),
-                      (2, 3, 3, 3, false, true)])
+    @Test(arguments: [
+        (3, 5, 3, 2, true, true), (4, 3, 3, 1, true, true), (5, 7, 1, 1, true, true), (3, 6, 1, 1, false, false),
+        (2, 3, 3, 3, false, true),
+    ])
     func convolutionMatchesNaive(cin: Int, cout: Int, k: Int, stride: Int, relu: Bool, bn: Bool) {
         var rng = SeededRandom(seed: cin * 100 + cout)
         let weight = (0..<(cout * cin * k * k)).map { _ in Float(rng.normal()) }
-        let norm = bn ? BatchNorm(gamma: (0..<cout).map { _ in Float(rng.uniform(0.5, 1.5)) },
-                                  beta: (0..<cout).map { _ in Float(rng.normal()) },
-                                  mean: (0..<cout).map { _ in Float(rng.normal()) },
-                                  variance: (0..<cout).map { _ in Float(rng.uniform(0.2, 2)) }) : nil
+        let norm =
+            bn
+            ? BatchNorm(
+                gamma: (0..<cout).map { _ in Float(rng.uniform(0.5, 1.5)) },
+                beta: (0..<cout).map { _ in Float(rng.normal()) },
+                mean: (0..<cout).map { _ in Float(rng.normal()) },
+                variance: (0..<cout).map { _ in Float(rng.uniform(0.2, 2)) }) : nil
         let conv = Conv2D(cin: cin, cout: cout, k: k, stride: stride, relu: relu, weight: weight, bn: norm)
         for (h, w) in [(7, 9), (1, 1), (5, 2)] {
             let x = Self.random(cin, h, w, seed: h * w)
-            var scratch: [Float] = [], flops = 0
+            var scratch: [Float] = []
+            var flops = 0
             let y = conv.apply(x, scratch: &scratch, flops: &flops)
             #expect(y.c == cout && y.h == conv.outputSize(h) && y.w == conv.outputSize(w))
             #expect(Self.worst(y.data, Self.naiveConv(conv, x)) < 1e-5)
@@ -68,11 +78,13 @@ import Testing
 
     @Test func poolsMatchNaive() {
         let x = Self.random(2, 5, 7, seed: 3)
-        var three = [Double](), two = [Double]()
+        var three = [Double]()
+        var two = [Double]()
         for c in 0..<2 {
             for y in 0..<5 {
                 for xx in 0..<7 {
-                    var s = 0.0, n = 0.0
+                    var s = 0.0
+                    var n = 0.0
                     for dy in -1...1 {
                         for dx in -1...1 where (0..<5).contains(y + dy) && (0..<7).contains(xx + dx) {
                             s += Double(x[c, y + dy, xx + dx])
@@ -84,8 +96,9 @@ import Testing
             }
             for y in 0..<2 {
                 for xx in 0..<3 {
-                    two.append((Double(x[c, 2 * y, 2 * xx]) + Double(x[c, 2 * y + 1, 2 * xx]) + Double(x[c, 2 * y, 2 * xx + 1])
-                                + Double(x[c, 2 * y + 1, 2 * xx + 1])) / 4)
+                    two.append(
+                        (Double(x[c, 2 * y, 2 * xx]) + Double(x[c, 2 * y + 1, 2 * xx]) + Double(x[c, 2 * y, 2 * xx + 1])
+                            + Double(x[c, 2 * y + 1, 2 * xx + 1])) / 4)
                 }
             }
         }
@@ -97,7 +110,9 @@ import Testing
 
     /// A naive forward pass over the network's own parameters (unfolded BN, Double).
     static func naiveForward(_ net: NB201Network, _ x: FeatureMap) -> [Double] {
-        func map(_ d: [Double], _ like: FeatureMap) -> FeatureMap { FeatureMap(c: like.c, h: like.h, w: like.w, data: d.map { Float($0) }) }
+        func map(_ d: [Double], _ like: FeatureMap) -> FeatureMap {
+            FeatureMap(c: like.c, h: like.h, w: like.w, data: d.map { Float($0) })
+        }
         func conv(_ c: Conv2D, _ x: [Double], _ shape: (Int, Int, Int)) -> ([Double], (Int, Int, Int)) {
             let fm = FeatureMap(c: shape.0, h: shape.1, w: shape.2, data: x.map { Float($0) })
             return (naiveConv(c, fm), (c.cout, c.outputSize(shape.1), c.outputSize(shape.2)))
@@ -118,7 +133,8 @@ import Testing
                         case .none: add = node.map { _ in 0 }
                         case .skip: add = input
                         case .avgpool:
-                            add = FeatureMap(c: shape.0, h: shape.1, w: shape.2, data: input.map { Float($0) }).averagePool3x3().data.map(Double.init)
+                            add = FeatureMap(c: shape.0, h: shape.1, w: shape.2, data: input.map { Float($0) })
+                                .averagePool3x3().data.map(Double.init)
                         case .conv1x1, .conv3x3: add = conv(e.conv!, input, shape).0
                         }
                         for i in 0..<node.count { node[i] += add[i] }
@@ -138,7 +154,9 @@ import Testing
         let (c, hw) = (shape.0, shape.1 * shape.2)
         var pooled = [Double](repeating: 0, count: c)
         for ch in 0..<c {
-            for i in 0..<hw { pooled[ch] += max(0, h[ch * hw + i] * Double(net.finalScale[ch]) + Double(net.finalShift[ch])) }
+            for i in 0..<hw {
+                pooled[ch] += max(0, h[ch * hw + i] * Double(net.finalScale[ch]) + Double(net.finalShift[ch]))
+            }
             pooled[ch] /= Double(hw)
         }
         return (0..<net.shape.classes).map { k in
@@ -148,8 +166,10 @@ import Testing
 
     @Test func wholeNetworkMatchesNaive() throws {
         let shape = NB201Network.Shape(channels: 3, cellsPerStack: 2, inputSize: 12, classes: 7)
-        for ops in [[NB201Op.conv3x3, .conv1x1, .avgpool, .skip, .none, .conv3x3], [.none, .none, .none, .none, .none, .none],
-                    [.avgpool, .skip, .conv1x1, .none, .conv3x3, .skip]] {
+        for ops in [
+            [NB201Op.conv3x3, .conv1x1, .avgpool, .skip, .none, .conv3x3], [.none, .none, .none, .none, .none, .none],
+            [.avgpool, .skip, .conv1x1, .none, .conv3x3, .skip],
+        ] {
             let net = NB201Network(NB201Arch(ops: ops), shape: shape, seed: 5)
             let x = net.input()
             #expect(Self.worst(net.forward(x), Self.naiveForward(net, x)) < 1e-4, "\(ops)")
@@ -161,7 +181,9 @@ import Testing
         var rng = SeededRandom(seed: 11)
         var archs = [NB201Arch(code: 0), NB201Arch(ops: Array(repeating: .conv3x3, count: 6))]
         archs += (0..<3).map { _ in NB201Arch(code: rng.int(below: NB201Arch.count)) }
-        for (arch, dataset) in archs.map({ ($0, Benchmark.Dataset.cifar10) }) + [(archs[1], .imagenet16), (archs[2], .cifar100)] {
+        for (arch, dataset) in archs.map({ ($0, Benchmark.Dataset.cifar10) }) + [
+            (archs[1], .imagenet16), (archs[2], .cifar100),
+        ] {
             let net = NB201Network(arch, shape: .init(dataset: dataset))
             var flops = 0
             let logits = net.forward(net.input(), flops: &flops)

@@ -9,7 +9,9 @@ import Testing
         let s = store.add("w", 1, 3)
         store.restore([1.0, -2.0, 0.5])
         var opt = AdamW<Double>(parameters: 3, learningRate: 0.1, weightDecay: 0.01)
-        var p = [1.0, -2.0, 0.5], m = [0.0, 0.0, 0.0], v = [0.0, 0.0, 0.0]
+        var p = [1.0, -2.0, 0.5]
+        var m = [0.0, 0.0, 0.0]
+        var v = [0.0, 0.0, 0.0]
         for (t, g) in [[0.3, -0.1, 2.0], [-0.2, 0.4, 1.0]].enumerated() {
             for i in 0..<3 { store.grads[s.offset + i] = g[i] }
             opt.beginStep()
@@ -21,7 +23,8 @@ import Testing
                 p[i] *= 1 - 0.1 * 0.01
                 m[i] = 0.9 * m[i] + 0.1 * g[i]
                 v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
-                let bc1 = 1 - pow(0.9, step), bc2 = 1 - pow(0.999, step)
+                let bc1 = 1 - pow(0.9, step)
+                let bc2 = 1 - pow(0.999, step)
                 p[i] -= 0.1 / bc1 * m[i] / (v[i].squareRoot() / bc2.squareRoot() + 1e-8)
             }
         }
@@ -35,16 +38,20 @@ import Testing
         func check<T: Real>(_: T.Type) {
             let n = 40_003
             var rng = SeededRandom(seed: 7)
-            let store = ParameterStore<T>(), whole = ParameterStore<T>()
+            let store = ParameterStore<T>()
+            let whole = ParameterStore<T>()
             _ = store.add("w", 1, n)
             _ = whole.add("w", 1, n)
             let initial = (0..<n).map { _ in T(Double.random(in: -1...1, using: &rng)) }
             store.restore(initial)
             whole.restore(initial)
-            let lr = 0.01, wd = 0.05
+            let lr = 0.01
+            let wd = 0.05
             var split = AdamW<T>(parameters: n, learningRate: lr, weightDecay: wd)
             var fused = AdamW<T>(parameters: n, learningRate: lr, weightDecay: wd)
-            var p = initial, m = [T](repeating: 0, count: n), v = [T](repeating: 0, count: n)
+            var p = initial
+            var m = [T](repeating: 0, count: n)
+            var v = [T](repeating: 0, count: n)
             for step in 1...3 {
                 let g = (0..<n).map { _ in T(Double.random(in: -2...2, using: &rng)) }
                 for i in 0..<n {
@@ -57,8 +64,14 @@ import Testing
                 split.update(store, range: 0..<12_345)
                 split.update(store, range: 12_345..<n)
                 let t = Double(step)
-                let decay = T(1 - lr * wd), b1 = T(0.9), b2 = T(0.999), c1 = 1 - b1, c2 = 1 - b2
-                let stepSize = T(lr / (1 - pow(0.9, t))), inv = T(1 / (1 - pow(0.999, t)).squareRoot()), e = T(1e-8)
+                let decay = T(1 - lr * wd)
+                let b1 = T(0.9)
+                let b2 = T(0.999)
+                let c1 = 1 - b1
+                let c2 = 1 - b2
+                let stepSize = T(lr / (1 - pow(0.9, t)))
+                let inv = T(1 / (1 - pow(0.999, t)).squareRoot())
+                let e = T(1e-8)
                 for i in 0..<n {
                     m[i] = b1 * m[i] + c1 * g[i]
                     v[i] = b2 * v[i] + c2 * g[i] * g[i]
@@ -67,7 +80,9 @@ import Testing
             }
             let fusedDiffers = (0..<n).filter { whole.values[$0] != p[$0] }
             let splitDiffers = (0..<n).filter { store.values[$0] != p[$0] }
-            #expect(fusedDiffers.isEmpty, "\(T.precisionName): \(fusedDiffers.count) parameters differ, first \(fusedDiffers.prefix(3))")
+            #expect(
+                fusedDiffers.isEmpty,
+                "\(T.precisionName): \(fusedDiffers.count) parameters differ, first \(fusedDiffers.prefix(3))")
             #expect(splitDiffers.isEmpty, "\(T.precisionName): \(splitDiffers.count) parameters differ (split update)")
         }
         check(Float.self)
@@ -90,7 +105,9 @@ import Testing
 
     @Test func cosineAndEarlyStopping() {
         let c = CosineAnnealing(base: 2, periods: 4)
-        #expect(c.learningRate(after: 0) == 2 && abs(c.learningRate(after: 2) - 1) < 1e-15 && abs(c.learningRate(after: 4)) < 1e-15)
+        #expect(
+            c.learningRate(after: 0) == 2 && abs(c.learningRate(after: 2) - 1) < 1e-15
+                && abs(c.learningRate(after: 4)) < 1e-15)
         var e = EarlyStopping(patience: 2)
         #expect(!e.step(5) && !e.step(4) && !e.step(4.5) && e.step(4.2))
         var n = EarlyStopping(patience: 10)
@@ -106,11 +123,13 @@ import Testing
         o.warmup = 0
         func train() -> (GCN<Double>, [EpochRecord]) {
             let g = GCN<Double>(config: .init(layers: 2, hidden: 16), seed: 3)
-            let h = try! RegressionTrainer<Double>(options: o).train(g, train: cells, trainTargets: targets, valid: cells,
-                                                                 validTargets: targets, seed: 9)
+            let h = try! RegressionTrainer<Double>(options: o).train(
+                g, train: cells, trainTargets: targets, valid: cells,
+                validTargets: targets, seed: 9)
             return (g, h)
         }
-        let (a, ha) = train(), (b, _) = train()
+        let (a, ha) = train()
+        let (b, _) = train()
         #expect(a.store.snapshot() == b.store.snapshot())
         let plan = EvaluationPlan(cells, layers: 2)
         let best = ha.map(\.validLoss).min()!
@@ -128,8 +147,9 @@ import Testing
         o.learningRate = 1e30
         let g = GCN<Float>(config: .init(layers: 2, hidden: 16), seed: 3)
         #expect {
-            _ = try RegressionTrainer<Float>(options: o).train(g, train: cells, trainTargets: targets, valid: cells,
-                                                           validTargets: targets, seed: 9)
+            _ = try RegressionTrainer<Float>(options: o).train(
+                g, train: cells, trainTargets: targets, valid: cells,
+                validTargets: targets, seed: 9)
         } throws: { error in
             "\(error)".contains("training diverged at epoch")
         }
@@ -137,7 +157,7 @@ import Testing
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The per-epoch share of validation models within 1 / 5 / 10 % of their actual value (Figure S4's y-axis).

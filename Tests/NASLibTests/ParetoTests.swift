@@ -1,5 +1,6 @@
-@testable import NASLib
 import Testing
+
+@testable import NASLib
 
 @Suite struct ParetoTests {
     /// Points on a small integer grid, so that ties and duplicates occur.
@@ -89,8 +90,10 @@ import Testing
 
     @Test func exactFrontOfTheSyntheticWorld() throws {
         let pool = Array(NB201Arch.all.prefix(1500))
-        let problem = try ParetoProblem(accuracy: SyntheticWorld.accuracy, costs: [SyntheticWorld.latency], models: pool)
-        let acc = SyntheticWorld.accuracy, lat = SyntheticWorld.latency
+        let problem = try ParetoProblem(
+            accuracy: SyntheticWorld.accuracy, costs: [SyntheticWorld.latency], models: pool)
+        let acc = SyntheticWorld.accuracy
+        let lat = SyntheticWorld.latency
         let brute = pool.filter { a in
             !pool.contains { b in acc[b]! >= acc[a]! && lat[b]! <= lat[a]! && (acc[b]! > acc[a]! || lat[b]! < lat[a]!) }
         }

@@ -8,7 +8,8 @@ import Testing
 /// reads back; every case must read the same here. Skipped, with the reason, where python3 cannot run.
 @Suite struct PickleDifferentialTests {
     static let generated: Result<[(name: String, bytes: [UInt8], expected: String)], Error> = Result {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("pickle_cases.py")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "pickle_cases.py")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script.path]
@@ -18,7 +19,9 @@ import Testing
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw NASLibError("python3 pickle_cases.py exited \(p.terminationStatus)") }
+        guard p.terminationStatus == 0 else {
+            throw NASLibError("python3 pickle_cases.py exited \(p.terminationStatus)")
+        }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             return (String(f[0]), hexBytes(f[1]), String(f[2]))
@@ -31,7 +34,9 @@ import Testing
 
     static func hexBytes(_ s: Substring) -> [UInt8] {
         let u = Array(s.utf8)
-        return stride(from: 0, to: u.count, by: 2).map { UInt8(String(decoding: u[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+        return stride(from: 0, to: u.count, by: 2).map {
+            UInt8(String(decoding: u[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+        }
     }
 
     /// The canonical form `pickle_cases.py` writes.
@@ -79,7 +84,8 @@ import Testing
     @Test func deepNestingIsRefused() {
         let bytes: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: 3_000_000) + [0x2E]
         #expect(throws: NASLibError.self) { try SafeUnpickler.load(bytes) }
-        let lists: [UInt8] = [0x80, 0x02] + [UInt8](repeating: 0x5D, count: 5000)
+        let lists: [UInt8] =
+            [0x80, 0x02] + [UInt8](repeating: 0x5D, count: 5000)
             + [UInt8](repeating: 0x61, count: 4999) + [0x2E]  // [[[...]]] by EMPTY_LIST and APPEND
         #expect(throws: NASLibError.self) { try SafeUnpickler.load(lists) }
     }
@@ -92,7 +98,10 @@ import Testing
         b += u("numpy._core.multiarray") + u("scalar") + [0x93, 0x94]  // memo 0: the scalar global
         b += u("numpy") + u("dtype") + [0x93, 0x94]  // memo 1: numpy.dtype
         b += u("f8") + [0x89, 0x88, 0x87, 0x52, 0x94]  // dtype('f8', False, True), memo 2 (before BUILD)
-        b += [0x28, 0x4B, 0x03] + u(">") + [0x4E, 0x4E, 0x4E, 0x4A, 0xFF, 0xFF, 0xFF, 0xFF, 0x4A, 0xFF, 0xFF, 0xFF, 0xFF]
+        b +=
+            [0x28, 0x4B, 0x03] + u(">") + [
+                0x4E, 0x4E, 0x4E, 0x4A, 0xFF, 0xFF, 0xFF, 0xFF, 0x4A, 0xFF, 0xFF, 0xFF, 0xFF,
+            ]
         b += [0x4B, 0x00, 0x74, 0x62]  // BUILD: big-endian
         b += [0x43, 0x08] + big + [0x86, 0x52]  // scalar(dtype, bytes)
         b += [0x68, 0x00, 0x68, 0x02, 0x43, 0x08] + big + [0x86, 0x52]  // again, the dtype from memo 2

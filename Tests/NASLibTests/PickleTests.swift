@@ -1,8 +1,8 @@
 import Foundation
 import NASLib
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PickleTests {
     /// Hand-assembled protocol-2 pickle of {(1, 2): 0.5, "k": [True, None, 300]}.
@@ -17,24 +17,33 @@ import TestSupport
 
     @Test func readsDataOpcodes() throws {
         let v = try SafeUnpickler.load(Self.small)
-        #expect(v == .dict([(.tuple([.int(1), .int(2)]), .float(0.5)), (.string("k"), .list([.bool(true), .none, .int(300)]))]))
+        #expect(
+            v
+                == .dict([
+                    (.tuple([.int(1), .int(2)]), .float(0.5)), (.string("k"), .list([.bool(true), .none, .int(300)])),
+                ]))
     }
 
     @Test func refusesCodeExecution() {
         // cos\nsystem\n(S'ls'\ntR. — protocol 0 GLOBAL os.system then REDUCE.
-        let evil: [UInt8] = [0x80, 0x02] + Array("cos\nsystem\n".utf8) + [0x58, 2, 0, 0, 0] + Array("ls".utf8) + [0x85, 0x52, 0x2E]
+        let evil: [UInt8] =
+            [0x80, 0x02] + Array("cos\nsystem\n".utf8) + [0x58, 2, 0, 0, 0] + Array("ls".utf8) + [0x85, 0x52, 0x2E]
         do {
             _ = try SafeUnpickler.load(evil, source: "evil.pickle")
             Issue.record("os.system was accepted")
         } catch let e as NASLibError {
-            #expect(e.message == "evil.pickle: global 'os.system' is not allowed (only numpy scalars and dtypes are read) at byte 2")
+            #expect(
+                e.message
+                    == "evil.pickle: global 'os.system' is not allowed (only numpy scalars and dtypes are read) at byte 2"
+            )
         } catch {}
         #expect(throws: NASLibError.self) { try SafeUnpickler.load([0x80, 0x02, 0x53, 0x2E]) }  // STRING (protocol 0)
     }
 
     @Test func truncatedAndMutatedBytesNeverTrap() async {
         let base = Self.small
-        await propertyCheck(count: 500, input: Gen.int(in: 0...(base.count - 1)), Gen.uint8(), Gen.bool) { pos, byte, truncate in
+        await propertyCheck(count: 500, input: Gen.int(in: 0...(base.count - 1)), Gen.uint8(), Gen.bool) {
+            pos, byte, truncate in
             var bytes = base
             if truncate { bytes = Array(bytes[..<pos]) } else { bytes[pos] = byte }
             _ = try? SafeUnpickler.load(bytes)
@@ -42,7 +51,8 @@ import TestSupport
     }
 
     @Test(.needsData) func latbenchFileMutationsNeverTrap() async throws {
-        let path = try TestData.directory!.locate(DataFile("latbench/desktop-cpu-core-i7-7820x-fp32.pickle", origin: ""))
+        let path = try TestData.directory!.locate(
+            DataFile("latbench/desktop-cpu-core-i7-7820x-fp32.pickle", origin: ""))
         let bytes = [UInt8](FileManager.default.contents(atPath: path)!.prefix(4000)) + [0x2E]
         await propertyCheck(count: 300, input: Gen.int(in: 0...3999), Gen.uint8()) { pos, byte in
             var b = bytes
@@ -60,7 +70,10 @@ import TestSupport
         for i in 0..<n { b += [0x4B, UInt8(i % 256), 0x61] }  // BININT1 i, APPEND
         b += [0x2E]
         let start = DispatchTime.now().uptimeNanoseconds
-        guard case .list(let xs) = try SafeUnpickler.load(b) else { Issue.record("not a list"); return }
+        guard case .list(let xs) = try SafeUnpickler.load(b) else {
+            Issue.record("not a list")
+            return
+        }
         #expect(xs.count == n && xs[257] == .int(1))
         // Reported, not asserted as a timing: linear reading takes milliseconds; the quadratic one took minutes.
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -101,7 +114,9 @@ import TestSupport
             #expect(e.message.contains("/nonexistent-brpsh-data"))
             #expect(e.message.contains("github.com/SamsungLabs/eagle"))
         }
-        #expect(throws: NASLibError.self) { try DataLocation.resolve(environment: ["BRPSH_DATA": "/nonexistent-brpsh-data"]) }
+        #expect(throws: NASLibError.self) {
+            try DataLocation.resolve(environment: ["BRPSH_DATA": "/nonexistent-brpsh-data"])
+        }
     }
 
     /// A truncated copy, a CSV given where a pickle is expected, and a truncated CSV.
@@ -112,10 +127,13 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let src = try TestData.directory!.locate(DataFile("latbench/desktop-cpu-core-i7-7820x-fp32.pickle", origin: ""))
         let whole = FileManager.default.contents(atPath: src)!
-        _ = FileManager.default.createFile(atPath: tmp + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle", contents: whole.prefix(whole.count / 2))
-        _ = FileManager.default.createFile(atPath: tmp + "/latbench/desktop-gpu-gtx-1080ti-fp32.pickle", contents: Data("a,b\n1,2\n".utf8))
+        _ = FileManager.default.createFile(
+            atPath: tmp + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle", contents: whole.prefix(whole.count / 2))
+        _ = FileManager.default.createFile(
+            atPath: tmp + "/latbench/desktop-gpu-gtx-1080ti-fp32.pickle", contents: Data("a,b\n1,2\n".utf8))
         let csv = try String(contentsOfFile: TestData.directory!.locate(DataFile.nb201TestAccuracy), encoding: .utf8)
-        _ = FileManager.default.createFile(atPath: tmp + "/nb201/nats_tss_test_acc_200ep.csv", contents: Data(csv.prefix(5000).utf8))
+        _ = FileManager.default.createFile(
+            atPath: tmp + "/nb201/nats_tss_test_acc_200ep.csv", contents: Data(csv.prefix(5000).utf8))
         let b = Benchmark(directory: try DataDirectory(root: tmp))
         for (name, fragment) in [("d-cpu", "truncated pickle"), ("d-gpu", "not a pickle")] {
             do {

@@ -1,6 +1,7 @@
 import Foundation
-@testable import NASLib
 import Testing
+
+@testable import NASLib
 
 /// A device runner's `runs`: numbers of seconds only, each a plausible latency.
 @Suite struct RunnerReplyTests {
@@ -11,7 +12,9 @@ import Testing
 
     @Test func samplesAreNumbersOfSeconds() throws {
         #expect(try Self.runs("[[0.001, 0.002], [0.0015]]").get() == [[0.001, 0.002], [0.0015]])
-        for bad in ["[[true, true]]", "[[false]]", "[[1.7e308]]", "[[0]]", "[[-0.001]]", "[[\"0.1\"]]", "[]", "[[]]", "0.1"] {
+        for bad in [
+            "[[true, true]]", "[[false]]", "[[1.7e308]]", "[[0]]", "[[-0.001]]", "[[\"0.1\"]]", "[]", "[[]]", "0.1",
+        ] {
             guard case .failure = Self.runs(bad) else {
                 Issue.record("\(bad) was read as samples")
                 continue

@@ -1,6 +1,7 @@
 import Foundation
-@testable import NASLib
 import Testing
+
+@testable import NASLib
 
 /// A synthetic, learnable world for the searches (no benchmark files needed): accuracy is a sum
 /// of per-op contributions per edge plus a small code-dependent term that breaks ties; latency
@@ -9,12 +10,17 @@ enum SyntheticWorld {
     static let opValue: [NB201Op: Double] = [.none: 0, .skip: 1.5, .conv1x1: 2.5, .conv3x3: 4, .avgpool: 1]
     static let opCost: [NB201Op: Double] = [.none: 0, .skip: 0.1, .conv1x1: 0.5, .conv3x3: 1.5, .avgpool: 0.3]
 
-    static let accuracy = MetricTable(name: "synthetic-accuracy", values: NB201Arch.all.map { a in
-        50 + a.ops.enumerated().reduce(0) { $0 + opValue[$1.element]! * Double($1.offset + 1) / 3 } + Double(a.code % 97) / 1000
-    })
-    static let latency = MetricTable(name: "synthetic-latency", values: NB201Arch.all.map { a in
-        (1 + a.ops.reduce(0) { $0 + opCost[$1]! }) / 1000
-    })
+    static let accuracy = MetricTable(
+        name: "synthetic-accuracy",
+        values: NB201Arch.all.map { a in
+            50 + a.ops.enumerated().reduce(0) { $0 + opValue[$1.element]! * Double($1.offset + 1) / 3 } + Double(
+                a.code % 97) / 1000
+        })
+    static let latency = MetricTable(
+        name: "synthetic-latency",
+        values: NB201Arch.all.map { a in
+            (1 + a.ops.reduce(0) { $0 + opCost[$1]! }) / 1000
+        })
 }
 
 @Suite struct PairRankingTests {
@@ -22,7 +28,9 @@ enum SyntheticWorld {
     func bruteForceWins(_ f: [Double], _ g: [Double], _ c: Double) -> [Int] {
         let n = f.count
         let wins = (0..<n).map { i in
-            (0..<n).filter { $0 != i }.reduce(0) { w, j in w + (f[i] + g[j] + c > 0 ? 1 : 0) + (f[j] + g[i] + c < 0 ? 1 : 0) }
+            (0..<n).filter { $0 != i }.reduce(0) { w, j in
+                w + (f[i] + g[j] + c > 0 ? 1 : 0) + (f[j] + g[i] + c < 0 ? 1 : 0)
+            }
         }
         return (0..<n).sorted { wins[$0] > wins[$1] || (wins[$0] == wins[$1] && $0 < $1) }
     }
@@ -91,25 +99,34 @@ enum SyntheticWorld {
 
     @Test func agingEvolutionImprovesOnRandomAndCachingNeverRetrains() {
         let budget = 300
-        var evolved = 0.0, random = 0.0
+        var evolved = 0.0
+        var random = 0.0
         for seed in 1...5 {
-            let e = Baselines.evolution(space, fitness, problem, budget: budget, population: 20, sample: 5, cached: false, seed: seed)
+            let e = Baselines.evolution(
+                space, fitness, problem, budget: budget, population: 20, sample: 5, cached: false, seed: seed)
             checkTrace(e, budget: budget)
             evolved += e.best!.accuracy
             random += Baselines.random(space, fitness, problem, budget: budget, seed: seed).best!.accuracy
-            let c = Baselines.evolution(space, fitness, problem, budget: budget, population: 20, sample: 5, cached: true, seed: seed)
+            let c = Baselines.evolution(
+                space, fitness, problem, budget: budget, population: 20, sample: 5, cached: true, seed: seed)
             checkTrace(c, budget: budget)
             #expect(Set(c.steps.map(\.arch)).count == budget)
         }
         #expect(evolved > random)
-        let once = Baselines.evolution(space, fitness, problem, budget: 100, population: 20, sample: 5, cached: false, seed: 9)
-        #expect(once.steps == Baselines.evolution(space, fitness, problem, budget: 100, population: 20, sample: 5, cached: false, seed: 9).steps)
+        let once = Baselines.evolution(
+            space, fitness, problem, budget: 100, population: 20, sample: 5, cached: false, seed: 9)
+        #expect(
+            once.steps
+                == Baselines.evolution(
+                    space, fitness, problem, budget: 100, population: 20, sample: 5, cached: false, seed: 9
+                ).steps)
     }
 
     @Test func mutationChangesExactlyOneOp() {
         var rng = SeededRandom(seed: 2)
         for code in stride(from: 0, to: NB201Arch.count, by: 311) {
-            let a = NB201Arch(code: code), m = Baselines.mutate(a, &rng)
+            let a = NB201Arch(code: code)
+            let m = Baselines.mutate(a, &rng)
             #expect(zip(a.ops, m.ops).filter { $0 != $1 }.count == 1)
         }
     }
@@ -118,21 +135,28 @@ enum SyntheticWorld {
         // At lr 0.001 the first 100 samples are close to uniform; by 500 the policy has
         // concentrated near the constrained optimum (67.55 in this world; random ≈ 62).
         let budget = 600
-        let t = Baselines.reinforce(space, fitness, problem, budget: budget, learningRate: 0.001, hidden: 32, baselineDecay: 0.9, seed: 3)
+        let t = Baselines.reinforce(
+            space, fitness, problem, budget: budget, learningRate: 0.001, hidden: 32, baselineDecay: 0.9, seed: 3)
         checkTrace(t, budget: budget)
         let acc = t.steps.map(\.accuracy)
-        let first = acc.prefix(100).reduce(0, +) / 100, last = acc.suffix(100).reduce(0, +) / 100
+        let first = acc.prefix(100).reduce(0, +) / 100
+        let last = acc.suffix(100).reduce(0, +) / 100
         #expect(last > first + 3, "mean accuracy of the first 100 samples \(first), of the last 100 \(last)")
-        let again = Baselines.reinforce(space, fitness, problem, budget: 100, learningRate: 0.001, hidden: 32, baselineDecay: 0.9, seed: 3)
+        let again = Baselines.reinforce(
+            space, fitness, problem, budget: 100, learningRate: 0.001, hidden: 32, baselineDecay: 0.9, seed: 3)
         #expect(again.steps == Array(t.steps.prefix(100)))
     }
 
     @Test func perSeedFitnessDrawsFromTheGivenSeeds() {
         // The search sees a noisy accuracy, but reports the table's.
-        let noisy = Baselines.Fitness(SyntheticWorld.accuracy, perSeed: Dictionary(uniqueKeysWithValues: NB201Arch.all.map {
-            ($0.code, [SyntheticWorld.accuracy[$0]! - 1, SyntheticWorld.accuracy[$0]! + 1])
-        }))
-        let t = Baselines.evolution(space, noisy, problem, budget: 60, population: 10, sample: 3, cached: false, seed: 1)
+        let noisy = Baselines.Fitness(
+            SyntheticWorld.accuracy,
+            perSeed: Dictionary(
+                uniqueKeysWithValues: NB201Arch.all.map {
+                    ($0.code, [SyntheticWorld.accuracy[$0]! - 1, SyntheticWorld.accuracy[$0]! + 1])
+                }))
+        let t = Baselines.evolution(
+            space, noisy, problem, budget: 60, population: 10, sample: 3, cached: false, seed: 1)
         #expect(t.steps.allSatisfy { $0.accuracy == SyntheticWorld.accuracy[$0.arch] })
     }
 
@@ -166,7 +190,9 @@ enum SyntheticWorld {
         let candidates = Array(NB201Arch.all.prefix(3000))
         let search = BRPNAS(options: options())
         var epochs: [Int: Int] = [:]
-        let a = try search.run(candidates: candidates, signal: signal, problem: problem, seed: 7) { i, _ in epochs[i, default: 0] += 1 }
+        let a = try search.run(candidates: candidates, signal: signal, problem: problem, seed: 7) { i, _ in
+            epochs[i, default: 0] += 1
+        }
         #expect(a.steps.count == 40)
         #expect(Set(a.steps.map(\.arch)).count == 40)
         #expect(a.steps.allSatisfy { candidates.contains($0.arch) })
@@ -198,15 +224,17 @@ enum SyntheticWorld {
         let candidates = Array(NB201Arch.all.prefix(3000))
         let o = options()
         let t = try BRPNAS(options: o).run(candidates: candidates, signal: signal, problem: problem, seed: 7)
-        let s = try BRPNASSession(options: o, predictor: PairPredictor(spec: o.predictor, seed: SeededRandom.subseed(7, 1)),
-                                  base: o.predictor.options, candidates: candidates, seed: 7, normalizeBy: signal)
+        let s = try BRPNASSession(
+            options: o, predictor: PairPredictor(spec: o.predictor, seed: SeededRandom.subseed(7, 1)),
+            base: o.predictor.options, candidates: candidates, seed: 7, normalizeBy: signal)
         var proposed: [NB201Arch] = []
         while !s.finished {
             let asked = s.ask(batch)
             #expect(!asked.isEmpty)
             if asked.isEmpty { break }
             proposed += asked
-            for a in asked.reversed() { try s.tell(a, SyntheticWorld.accuracy[a]!) }  // results may come back in any order
+            // results may come back in any order
+            for a in asked.reversed() { try s.tell(a, SyntheticWorld.accuracy[a]!) }
         }
         #expect(proposed == t.steps.map(\.arch))
         #expect(s.history.count == 40 && s.ask(5).isEmpty)
@@ -217,8 +245,9 @@ enum SyntheticWorld {
     /// Normalised by what it was told (a real search), the session still completes its budget with distinct models.
     @Test func askTellWithoutTheBenchmarkNormalisation() throws {
         let o = options()
-        let s = try BRPNASSession(options: o, predictor: PairPredictor(spec: o.predictor, seed: 1), base: o.predictor.options,
-                                  candidates: Array(NB201Arch.all.prefix(500)), seed: 3, normalizeBy: nil)
+        let s = try BRPNASSession(
+            options: o, predictor: PairPredictor(spec: o.predictor, seed: 1), base: o.predictor.options,
+            candidates: Array(NB201Arch.all.prefix(500)), seed: 3, normalizeBy: nil)
         while !s.finished {
             let asked = s.ask(7)
             if asked.isEmpty { break }
@@ -232,7 +261,8 @@ enum SyntheticWorld {
     /// they are told in (what a resumed search relies on).
     @Test func dartsSessionOnGraphs() throws {
         var rng = SeededRandom(seed: 5)
-        var pool: [DartsGenotype] = [], seen = Set<DartsGenotype>()
+        var pool: [DartsGenotype] = []
+        var seen = Set<DartsGenotype>()
         while pool.count < 300 {
             let g = DartsGenotype.random(&rng)
             if seen.insert(g).inserted { pool.append(g) }
@@ -246,8 +276,9 @@ enum SyntheticWorld {
         var o = options()
         o.predictor.config = GCNConfig(features: 10, layers: 2, hidden: 16, dropout: 0.2)
         func drive(reversed: Bool, failing: DartsGenotype?) throws -> BRPNASSession<DartsGenotype> {
-            let s = try BRPNASSession(options: o, ranker: SessionRanker(PairPredictor(spec: o.predictor, seed: 3)),
-                                      base: o.predictor.options, candidates: pool, seed: 3, normalizeBy: nil)
+            let s = try BRPNASSession(
+                options: o, ranker: SessionRanker(PairPredictor(spec: o.predictor, seed: 3)),
+                base: o.predictor.options, candidates: pool, seed: 3, normalizeBy: nil)
             while !s.finished {
                 let asked = s.ask(100)
                 if asked.isEmpty { break }
@@ -257,11 +288,14 @@ enum SyntheticWorld {
             }
             return s
         }
-        let a = try drive(reversed: false, failing: nil), b = try drive(reversed: true, failing: nil)
-        let orderA: [DartsGenotype] = a.order, orderB: [DartsGenotype] = b.order
+        let a = try drive(reversed: false, failing: nil)
+        let b = try drive(reversed: true, failing: nil)
+        let orderA: [DartsGenotype] = a.order
+        let orderB: [DartsGenotype] = b.order
         #expect(orderA == orderB)
         #expect(Set(orderA).count == 40)
-        let historyA: [DartsGenotype] = a.history.map(\.arch), historyB: [DartsGenotype] = b.history.map(\.arch)
+        let historyA: [DartsGenotype] = a.history.map(\.arch)
+        let historyB: [DartsGenotype] = b.history.map(\.arch)
         #expect(historyA != historyB)
         #expect(a.best?.accuracy == a.history.compactMap(\.accuracy).max())
         let failing = a.order[3]
@@ -274,8 +308,9 @@ enum SyntheticWorld {
         let last: Double = orderA.suffix(20).map(accuracy).reduce(0, +) / 20
         #expect(last > first)
         // A predictor built for 6 features refuses the DARTS encoding.
-        let wrong = try BRPNASSession(options: options(), ranker: SessionRanker(PairPredictor(spec: options().predictor, seed: 3)),
-                                      base: o.predictor.options, candidates: pool, seed: 3, normalizeBy: nil)
+        let wrong = try BRPNASSession(
+            options: options(), ranker: SessionRanker(PairPredictor(spec: options().predictor, seed: 3)),
+            base: o.predictor.options, candidates: pool, seed: 3, normalizeBy: nil)
         #expect(throws: NASLibError.self) { for g in wrong.ask(100) { try wrong.tell(g, accuracy(g)) } }
     }
 
@@ -284,7 +319,8 @@ enum SyntheticWorld {
     @Test func oneModelPerIterationDoesNotCrash() throws {
         var o = options(K: 5, M: 10)
         o.iterations = 5
-        let t = try BRPNAS(options: o).run(candidates: Array(NB201Arch.all.prefix(500)), signal: signal, problem: problem, seed: 2)
+        let t = try BRPNAS(options: o).run(
+            candidates: Array(NB201Arch.all.prefix(500)), signal: signal, problem: problem, seed: 2)
         #expect(t.steps.count == 10 && Set(t.steps.map(\.arch)).count == 10)
     }
 
@@ -295,26 +331,31 @@ enum SyntheticWorld {
         let candidates = Array(NB201Arch.all.prefix(3000))
         let search = BRPNAS(options: options(K: 20, M: 60))
         let trained = try search.run(candidates: candidates, signal: signal, problem: limited, seed: 4)
-        let skipping = try search.run(candidates: candidates, signal: signal, problem: limited, seed: 4, skipOverLimit: true)
+        let skipping = try search.run(
+            candidates: candidates, signal: signal, problem: limited, seed: 4, skipOverLimit: true)
         #expect(trained.steps.count == 60 && trained.extras["skipped"] == nil)
         #expect(Array(skipping.steps.prefix(20)) == Array(trained.steps.prefix(20)))
         let final = trained.steps.dropFirst(20)
         let over = final.filter { !$0.feasible }.count
-        #expect(over > 0 && over < 40)  // the synthetic accuracy rewards costly ops, so the top ranks reach over the limit
+        // The synthetic accuracy rewards costly ops, so the top ranks reach over the limit.
+        #expect(over > 0 && over < 40)
         #expect(skipping.steps.dropFirst(20).map(\.arch) == final.filter(\.feasible).map(\.arch))
         #expect(skipping.steps.count == 60 - over && skipping.extras["skipped"] == Double(over))
         #expect(skipping.best?.accuracy == trained.best?.accuracy)  // nothing feasible was lost
         // Without a limit there is nothing to skip.
-        let free = try search.run(candidates: candidates, signal: signal, problem: problem, seed: 4, skipOverLimit: true)
+        let free = try search.run(
+            candidates: candidates, signal: signal, problem: problem, seed: 4, skipOverLimit: true)
         #expect(free.steps.count == 60 && free.extras["skipped"] == nil)
     }
 
     @Test func invalidBudgetsAreErrors() {
         #expect(throws: NASLibError.self) {
-            try BRPNAS(options: options(K: 20, M: 10)).run(candidates: NB201Arch.all, signal: signal, problem: problem, seed: 1)
+            try BRPNAS(options: options(K: 20, M: 10)).run(
+                candidates: NB201Arch.all, signal: signal, problem: problem, seed: 1)
         }
         #expect(throws: NASLibError.self) {
-            try BRPNAS(options: options()).run(candidates: Array(NB201Arch.all.prefix(30)), signal: signal, problem: problem, seed: 1)
+            try BRPNAS(options: options()).run(
+                candidates: Array(NB201Arch.all.prefix(30)), signal: signal, problem: problem, seed: 1)
         }
     }
 }
@@ -325,13 +366,18 @@ enum SyntheticWorld {
         var report = [Double](repeating: .nan, count: NB201Arch.count)
         var valid = [Double](repeating: .nan, count: NB201Arch.count)
         // Model 0: best test, worst validation; model 1: best validation; model 2: no validation accuracy.
-        report[0] = 95; valid[0] = 80
-        report[1] = 90; valid[1] = 85
+        report[0] = 95
+        valid[0] = 80
+        report[1] = 90
+        valid[1] = 85
         report[2] = 99
-        report[3] = 91; valid[3] = 85  // ties with model 1 on validation: the smaller code (1) is picked
+        report[3] = 91
+        valid[3] = 85  // ties with model 1 on validation: the smaller code (1) is picked
         let byReport = SearchProblem(report: MetricTable(name: "test", values: report))
-        let bySignal = SearchProblem(report: MetricTable(name: "test", values: report), selection: MetricTable(name: "valid", values: valid))
-        var a = SearchTrace(seed: 1), b = SearchTrace(seed: 1)
+        let bySignal = SearchProblem(
+            report: MetricTable(name: "test", values: report), selection: MetricTable(name: "valid", values: valid))
+        var a = SearchTrace(seed: 1)
+        var b = SearchTrace(seed: 1)
         for code in [0, 1, 2, 3] {
             a.train(NB201Arch(code: code), byReport)
             b.train(NB201Arch(code: code), bySignal)
@@ -359,7 +405,8 @@ enum SyntheticWorld {
         var h = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(h["numerics"] as? String == BLAS.numerics)
         h["numerics"] = "OpenBLAS 0.0 | OtherKernel"
-        lines[0] = String(decoding: try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys]), as: UTF8.self)
+        lines[0] = String(
+            decoding: try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys]), as: UTF8.self)
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 

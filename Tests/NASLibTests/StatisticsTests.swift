@@ -16,11 +16,18 @@ import Testing
         var rng = SeededRandom(seed: 7)
         let x = (0..<300).map { _ in Double(rng.int(below: 20)) }
         let y = (0..<300).map { _ in Double(rng.int(below: 15)) }
-        var c = 0.0, d = 0.0, tx = 0.0, ty = 0.0
+        var c = 0.0
+        var d = 0.0
+        var tx = 0.0
+        var ty = 0.0
         for i in 0..<300 {
             for j in (i + 1)..<300 {
                 let s = (x[i] - x[j]) * (y[i] - y[j])
-                if s > 0 { c += 1 } else if s < 0 { d += 1 } else {
+                if s > 0 {
+                    c += 1
+                } else if s < 0 {
+                    d += 1
+                } else {
                     if x[i] == x[j] && y[i] != y[j] { tx += 1 }
                     if y[i] == y[j] && x[i] != x[j] { ty += 1 }
                 }

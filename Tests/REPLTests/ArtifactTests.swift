@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Reproducible runs end to end, with the built binary: --out bundles, check, notebooks,
 /// determinism across thread counts, the result cache.
@@ -9,7 +9,9 @@ import TestSupport
 
     /// Runs brpsh; returns (status, stdout, stderr).
     @discardableResult
-    static func brpsh(_ args: [String], env: [String: String] = [:], cwd: String? = nil) throws -> (Int32, String, String) {
+    static func brpsh(_ args: [String], env: [String: String] = [:], cwd: String? = nil) throws -> (
+        Int32, String, String
+    ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -17,11 +19,13 @@ import TestSupport
         for (k, v) in env { e[k] = v }
         p.environment = e
         if let d = cwd { p.currentDirectoryURL = URL(fileURLWithPath: d) }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let r = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
     }
@@ -49,14 +53,20 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let source = try #require(TestData.directory).root + "/latbench/desktop-cpu-core-i7-7820x-fp32.pickle"
         try FileManager.default.createDirectory(atPath: dir + "/data/latbench", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: source, toPath: dir + "/data/latbench/desktop-cpu-core-i7-7820x-fp32.pickle")
+        try FileManager.default.copyItem(
+            atPath: source, toPath: dir + "/data/latbench/desktop-cpu-core-i7-7820x-fp32.pickle")
         try "".write(toFile: dir + "/data/sha256sums.txt", atomically: true, encoding: .utf8)  // lists nothing
-        try "p = layerwise(device: \"d-cpu\", n: 20)\nprint(\"done\")\n".write(toFile: dir + "/u.brp", atomically: true, encoding: .utf8)
-        let (status, out, err) = try Self.brpsh(["u.brp", "--out", "b", "--no-cache"], env: ["BRPSH_DATA": dir + "/data"], cwd: dir)
+        try "p = layerwise(device: \"d-cpu\", n: 20)\nprint(\"done\")\n".write(
+            toFile: dir + "/u.brp", atomically: true, encoding: .utf8)
+        let (status, out, err) = try Self.brpsh(
+            ["u.brp", "--out", "b", "--no-cache"], env: ["BRPSH_DATA": dir + "/data"], cwd: dir)
         #expect(status == 0 && out.contains("done"), "\(err)")
-        let said = "data file \(dir)/data/latbench/desktop-cpu-core-i7-7820x-fp32.pickle is unverified (sha256sums.txt does not list it)"
+        let said =
+            "data file \(dir)/data/latbench/desktop-cpu-core-i7-7820x-fp32.pickle is unverified (sha256sums.txt does not list it)"
         #expect(err.contains("warning: " + said), "\(err)")
-        let prov = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/provenance.json"))) as! [String: Any]
+        let prov =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/provenance.json")))
+            as! [String: Any]
         let warnings = try #require(prov["warnings"] as? [String])
         #expect(warnings.count == 1 && warnings[0].hasPrefix(said), "\(warnings)")
         let files = (prov["data"] as? [String: Any])?["files"] as? [[String: Any]]
@@ -73,8 +83,13 @@ import TestSupport
         for f in ["provenance.json", "transcript.txt", "results.json", "xs.csv", "total.json", "r.svg"] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/bundle/\(f)"), "missing \(f)")
         }
-        let prov = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/bundle/provenance.json"))) as! [String: Any]
-        for key in ["brpsh", "script", "data", "seed", "overrides", "blas", "machine", "start", "end", "outputs", "calls", "warnings"] {
+        let prov =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: dir + "/bundle/provenance.json"))) as! [String: Any]
+        for key in [
+            "brpsh", "script", "data", "seed", "overrides", "blas", "machine", "start", "end", "outputs", "calls",
+            "warnings",
+        ] {
             #expect(prov[key] != nil, "provenance lacks \(key)")
         }
         #expect((prov["overrides"] as? [String: String])?["n"] == "4")
@@ -108,7 +123,9 @@ import TestSupport
         try Self.script.write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
         let (status, _, err) = try Self.brpsh(["--notebook", "s.ipynb", "s.brp"], cwd: dir)
         #expect(status == 0, "\(err)")
-        let nb = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.ipynb"))) as! [String: Any]
+        let nb =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/s.ipynb")))
+            as! [String: Any]
         #expect(nb["nbformat"] as? Int == 4)
         let cells = nb["cells"] as! [[String: Any]]
         #expect(cells.count == 7)
@@ -119,7 +136,10 @@ import TestSupport
         // Validated by the nbformat package.
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", dir + "/s.ipynb"]
+        check.arguments = [
+            "python3", "-c", "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))",
+            dir + "/s.ipynb",
+        ]
         let err2 = Pipe()
         check.standardError = err2
         try check.run()
@@ -133,7 +153,8 @@ import TestSupport
     @Test(.needsData) func deterministicAndCached() throws {
         let cache = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: cache) }
-        let code = "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 3, hidden: 32, seed: 5); print(json(p.predict([0, 1, 2, 3])))"
+        let code =
+            "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 3, hidden: 32, seed: 5); print(json(p.predict([0, 1, 2, 3])))"
         let (_, serial, e1) = try Self.brpsh(["--no-cache", "-c", code], env: ["BRPSH_THREADS": "1"])
         let (_, parallel, e2) = try Self.brpsh(["--no-cache", "-c", code], env: ["BRPSH_THREADS": "2"])
         #expect(!serial.isEmpty && serial == parallel, "\(e1)\(e2)")
@@ -161,7 +182,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func search(_ device: String, _ out: String) throws -> [[String: Any]] {
             let code = "r = random_search(budget: 40, limit: 12ms, latency: truth(\"\(device)\"), seed: 5)\nr.best"
-            let (status, _, err) = try ArtifactTests.brpsh(["-c", code, "--out", dir + "/" + out], env: ["BRPSH_CACHE": cache])
+            let (status, _, err) = try ArtifactTests.brpsh(
+                ["-c", code, "--out", dir + "/" + out], env: ["BRPSH_CACHE": cache])
             #expect(status == 0, "\(err)")
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + out + "/provenance.json"))
             let provenance = try JSONSerialization.jsonObject(with: data) as! [String: Any]
@@ -182,9 +204,12 @@ import TestSupport
     @Test func savesStayInsideTheBundleAndOffItsOwnFiles() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for (path, fragment) in [("results.json", "one of the files brpsh writes"), ("transcript.txt", "one of the files brpsh writes"),
-                                 ("../x.csv", "leads out of the --out bundle"), ("/tmp/x.csv", "outside the --out bundle")] {
-            let (status, _, err) = try ArtifactTests.brpsh(["-c", "save([{a: 1}], \"\(path)\")", "--out", "b"], cwd: dir)
+        for (path, fragment) in [
+            ("results.json", "one of the files brpsh writes"), ("transcript.txt", "one of the files brpsh writes"),
+            ("../x.csv", "leads out of the --out bundle"), ("/tmp/x.csv", "outside the --out bundle"),
+        ] {
+            let (status, _, err) = try ArtifactTests.brpsh(
+                ["-c", "save([{a: 1}], \"\(path)\")", "--out", "b"], cwd: dir)
             #expect(status == 70 && err.contains(fragment), "\(path): \(status) \(err)")
         }
         let (ok, _, err) = try ArtifactTests.brpsh(["-c", "save([{a: 1}], \"sub/../t.csv\")", "--out", "b"], cwd: dir)

@@ -1,7 +1,8 @@
-@testable import App
 import Foundation
 import NASLib
 import Testing
+
+@testable import App
 
 /// The binary names the sources it was built from: provenance.json's `brpsh.sources` is the SHA-256 the build plugin
 /// computes, recomputed here over Sources/ (each Swift file's path relative to Sources/, its size and its bytes, in
@@ -25,6 +26,8 @@ import Testing
         #expect(try ArtifactTests.brpsh(["-c", "print(1)", "--out", "b"], cwd: dir).0 == 0)
         let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
         let recorded = (provenance["brpsh"] as? [String: Any])?["sources"] as? String
-        #expect(recorded == SHA256.hex(bytes), "the binary records \(recorded ?? "nothing"), the sources hash to \(SHA256.hex(bytes))")
+        #expect(
+            recorded == SHA256.hex(bytes),
+            "the binary records \(recorded ?? "nothing"), the sources hash to \(SHA256.hex(bytes))")
     }
 }

@@ -1,8 +1,8 @@
 import Builtins
 import Foundation
 import NASLib
-import Testing
 import TestSupport
+import Testing
 
 /// A cached result is used only while every file its call read is unchanged: the files are recorded as they are
 /// read, never listed by hand. Each test works on a copy of the data (without its checksum list, so a changed file
@@ -32,7 +32,8 @@ import TestSupport
         let dir = try Self.copyOfTheData()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let env = ["BRPSH_DATA": dir + "/data", "BRPSH_CACHE": dir + "/cache"]
-        let code = "p = gcn(device: \"help-fpga\", n: 20, valid: 5, epochs: 1, hidden: 8, seed: 1); print(p.predict([0]))"
+        let code =
+            "p = gcn(device: \"help-fpga\", n: 20, valid: 5, epochs: 1, hidden: 8, seed: 1); print(p.predict([0]))"
         let (status, first, err) = try ArtifactTests.brpsh(["-c", code], env: env)
         #expect(status == 0, "\(err)")
         let files = try Self.recordedFiles(dir + "/cache")
@@ -57,7 +58,8 @@ import TestSupport
         var rows = "index,accuracy\n"
         for i in 0..<15625 { rows += "\(i),\(Double(i % 97))\n" }
         try rows.write(toFile: dir + "/seeds.csv", atomically: true, encoding: .utf8)
-        let code = "r = evolve(pool: 5, sample: 2, budget: 40, per_seed: \"seeds.csv\", select: \"signal\", seed: 3); print(r.runs[0].best_arch)"
+        let code =
+            "r = evolve(pool: 5, sample: 2, budget: 40, per_seed: \"seeds.csv\", select: \"signal\", seed: 3); print(r.runs[0].best_arch)"
         let (s1, first, e1) = try ArtifactTests.brpsh(["-c", code], env: env, cwd: dir)
         #expect(s1 == 0, "\(e1)")
         let (_, _, cachedNote) = try ArtifactTests.brpsh(["-c", code], env: env, cwd: dir)
@@ -81,7 +83,9 @@ import TestSupport
         fm.createFile(atPath: dir + "/\(key).bin", contents: Data("x".utf8))
         let cache = ResultCache(directory: dir)
         #expect(throws: NASLibError.self) { try cache.clear() }
-        #expect(fm.fileExists(atPath: dir + "/thesis.tex") && fm.fileExists(atPath: dir + "/sub") && fm.fileExists(atPath: dir + "/\(key).bin"))
+        #expect(
+            fm.fileExists(atPath: dir + "/thesis.tex") && fm.fileExists(atPath: dir + "/sub")
+                && fm.fileExists(atPath: dir + "/\(key).bin"))
         cache.write(String(repeating: "cd", count: 32), "bin", Data("y".utf8))  // marks the folder
         #expect(try cache.clear() == 2)
         #expect(fm.fileExists(atPath: dir + "/thesis.tex") && fm.fileExists(atPath: dir + "/sub"))
@@ -91,6 +95,8 @@ import TestSupport
         defer { try? fm.removeItem(atPath: old) }
         fm.createFile(atPath: old + "/\(key).bin", contents: Data("x".utf8))
         #expect(try ResultCache(directory: old).clear() == 1)
-        #expect(ResultCache.isEntry("\(key).bin.tmp123") && !ResultCache.isEntry("\(key).bin.tmp") && !ResultCache.isEntry("thesis.tex"))
+        #expect(
+            ResultCache.isEntry("\(key).bin.tmp123") && !ResultCache.isEntry("\(key).bin.tmp")
+                && !ResultCache.isEntry("thesis.tex"))
     }
 }

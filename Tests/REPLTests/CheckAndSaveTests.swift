@@ -1,17 +1,22 @@
-@testable import App
 import Foundation
 import Testing
+
+@testable import App
 
 /// `brpsh check` compares kinds as well as values; `save` writes only where the bundle says.
 @Suite(.serialized) struct CheckAndSaveTests {
     static func differences(_ want: String, _ got: String) throws -> [String] {
         var check = ResultCheck(rtol: 1e-9, atol: 0)
-        check.compare(try JSONSerialization.jsonObject(with: Data(want.utf8)), try JSONSerialization.jsonObject(with: Data(got.utf8)))
+        check.compare(
+            try JSONSerialization.jsonObject(with: Data(want.utf8)),
+            try JSONSerialization.jsonObject(with: Data(got.utf8)))
         return check.differences
     }
 
     @Test func aNumberThatBecameAStringDiffers() throws {
-        #expect(try Self.differences("[85.2]", "[\"85.2\"]").first?.contains("expected a number 85.2, got a string") == true)
+        #expect(
+            try Self.differences("[85.2]", "[\"85.2\"]").first?.contains("expected a number 85.2, got a string") == true
+        )
         #expect(try !Self.differences("[\"85.2\"]", "[85.2]").isEmpty)
         #expect(try !Self.differences("[1]", "[true]").isEmpty)
         #expect(try !Self.differences("[true]", "[1]").isEmpty)
@@ -25,17 +30,23 @@ import Testing
         let text = "search,runs,best,note\n\"GCN, K = 100\",10,72.97,\"said \"\"so\"\"\"\nK = 50,10,nan,\n"
         let rows = ResultsFile.csvRows(text, source: "t.csv")
         #expect(rows.count == 3 && rows.allSatisfy { $0.count == 4 })
-        #expect(rows[1][0] as? String == "GCN, K = 100" && rows[1][1] as? Double == 10 && rows[1][2] as? Double == 72.97)
+        #expect(
+            rows[1][0] as? String == "GCN, K = 100" && rows[1][1] as? Double == 10 && rows[1][2] as? Double == 72.97)
         #expect(rows[1][3] as? String == "said \"so\"" && rows[2][2] as? String == "nan" && rows[2][3] as? String == "")
         #expect(rows[0].compactMap { $0 as? String } == ["search", "runs", "best", "note"])
         // End to end: what `save` writes comes back whole.
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (status, _, err) = try ArtifactTests.brpsh(["-c", "save([{name: \"GCN, K = 25\", v: 1.5}], \"t.csv\")", "--out", "b"], cwd: dir)
+        let (status, _, err) = try ArtifactTests.brpsh(
+            ["-c", "save([{name: \"GCN, K = 25\", v: 1.5}], \"t.csv\")", "--out", "b"], cwd: dir)
         #expect(status == 0, "\(err)")
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/results.json"))) as? [String: Any]
+        let results =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/results.json")))
+            as? [String: Any]
         let table = (results?["outputs"] as? [String: Any])?["t.csv"] as? [[Any]]
-        #expect(table?.count == 2 && table?[1].first as? String == "GCN, K = 25" && table?[1].last as? Double == 1.5, "\(String(describing: table))")
+        #expect(
+            table?.count == 2 && table?[1].first as? String == "GCN, K = 25" && table?[1].last as? Double == 1.5,
+            "\(String(describing: table))")
     }
 
     @Test func saveRefusesLinksOutOfTheBundleAndNulNames() throws {
@@ -44,7 +55,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/outside", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/b/link", withDestinationPath: "../outside")
-        let (status, _, err) = try ArtifactTests.brpsh(["-c", "save([{a: 1}], \"link/x.csv\")", "--out", "b"], cwd: dir)
+        let (status, _, err) = try ArtifactTests.brpsh(
+            ["-c", "save([{a: 1}], \"link/x.csv\")", "--out", "b"], cwd: dir)
         #expect(status == 70 && err.contains("goes through the symbolic link"), "\(err)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/outside/x.csv"))
         let (nul, _, err2) = try ArtifactTests.brpsh(["-c", "save([{a: 1}], \"x\\u{0}y.csv\")"], cwd: dir)
@@ -69,12 +81,15 @@ import Testing
         #expect(made == 0, "\(e1)")
         for args in [["check", "b61"], ["check", "small.brp", "b61"], ["check", "small.brp", "b61/results.json"]] {
             let (status, out, err) = try ArtifactTests.brpsh(args, cwd: dir)
-            #expect(status == 0 && out.contains("with the recorded --set n=61") && out.contains("agree"), "\(args) \(out) \(err)")
+            #expect(
+                status == 0 && out.contains("with the recorded --set n=61") && out.contains("agree"),
+                "\(args) \(out) \(err)")
         }
         // The transcript counts: a recorded printed line that changed is a difference.
         let transcript = dir + "/b61/transcript.txt"
         let text = try String(contentsOfFile: transcript, encoding: .utf8)
-        try text.replacingOccurrences(of: "n is 61", with: "n is 62").write(toFile: transcript, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "n is 61", with: "n is 62").write(
+            toFile: transcript, atomically: true, encoding: .utf8)
         let (differs, out, _) = try ArtifactTests.brpsh(["check", "b61"], cwd: dir)
         #expect(differs == 1 && out.contains("transcript line 1"), "\(out)")
     }
@@ -96,9 +111,11 @@ import Testing
         // Recorded on another kernel, with a mean the rerun does not reproduce exactly (30.5 ± 1 against 30).
         var provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
         provenance["blas"] = ["kernel": "OtherKernel"]
-        try JSONSerialization.data(withJSONObject: provenance).write(to: URL(fileURLWithPath: dir + "/b/provenance.json"))
+        try JSONSerialization.data(withJSONObject: provenance).write(
+            to: URL(fileURLWithPath: dir + "/b/provenance.json"))
         let results = try String(contentsOfFile: dir + "/b/results.json", encoding: .utf8)
-        try results.replacingOccurrences(of: "30", with: "30.5").write(toFile: dir + "/b/results.json", atomically: true, encoding: .utf8)
+        try results.replacingOccurrences(of: "30", with: "30.5").write(
+            toFile: dir + "/b/results.json", atomically: true, encoding: .utf8)
         let (strict, out1, _) = try ArtifactTests.brpsh(["check", "b"], cwd: dir)
         #expect(strict == 1 && out1.contains("recorded with OpenBLAS's OtherKernel kernel"), "\(out1)")
         let (lenient, out2, _) = try ArtifactTests.brpsh(["check", "b", "--within-std", "1"], cwd: dir)

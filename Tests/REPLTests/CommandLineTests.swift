@@ -1,11 +1,13 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The command line as users call it (swift-argument-parser behind it): every way to run code, every exit status,
 /// the subcommands, generated help and completion.
 @Suite struct CommandLineTests {
-    static func brpsh(_ args: [String], stdin: String? = nil, env: [String: String] = [:], cwd: String? = nil) throws -> (Int32, String, String) {
+    static func brpsh(_ args: [String], stdin: String? = nil, env: [String: String] = [:], cwd: String? = nil) throws
+        -> (Int32, String, String)
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
         p.arguments = args
@@ -13,14 +15,17 @@ import TestSupport
         for (k, v) in env { e[k] = v }
         p.environment = e
         if let d = cwd { p.currentDirectoryURL = URL(fileURLWithPath: d) }
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = input
         try p.run()
         if let s = stdin { input.fileHandleForWriting.write(Data(s.utf8)) }
         try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let r = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
     }
@@ -39,9 +44,12 @@ import TestSupport
         #expect(try Self.brpsh([], stdin: "x = 5\nx * 2\n").1 == "10\n")  // the REPL on a pipe
         #expect(try Self.brpsh(["--seed", "9", "-c", "print(seed())"]).0 != 64)
         // A #!/usr/bin/env brpsh script, run directly.
-        try "#!/usr/bin/env brpsh\nprint(\"shebang\")\n".write(toFile: dir + "/x.brp", atomically: true, encoding: .utf8)
+        try "#!/usr/bin/env brpsh\nprint(\"shebang\")\n".write(
+            toFile: dir + "/x.brp", atomically: true, encoding: .utf8)
         chmod(dir + "/x.brp", 0o755)
-        let path = URL(fileURLWithPath: ArtifactTests.binary).deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        let path =
+            URL(fileURLWithPath: ArtifactTests.binary).deletingLastPathComponent().path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: dir + "/x.brp")
         p.environment = ["PATH": path]
@@ -64,7 +72,9 @@ import TestSupport
         #expect(try Self.brpsh(["-c", "gcn(devise: \"d-cpu\")"]).0 == 65)  // the static check
         #expect(try Self.brpsh(["-c", "1 / 0"]).0 == 70)
         let (status, _, err) = try Self.brpsh(["-c", "y = 1 +"])
-        #expect(status == 65 && err.contains("-c:1:7: error: expected an expression after '+', found end of input"), "\(err)")
+        #expect(
+            status == 65 && err.contains("-c:1:7: error: expected an expression after '+', found end of input"),
+            "\(err)")
     }
 
     @Test func helpVersionAndCompletion() throws {
@@ -96,7 +106,9 @@ import TestSupport
         bytes[5000] ^= 1
         try bytes.write(to: URL(fileURLWithPath: pickle))
         let (bad, report, _) = try Self.brpsh(["data", "verify"], env: ["BRPSH_DATA": copy])
-        #expect(bad == 1 && report.contains("FAILED: latbench/mobile-gpu-snapdragon-675-adreno-612-int8.pickle"), "\(report)")
+        #expect(
+            bad == 1 && report.contains("FAILED: latbench/mobile-gpu-snapdragon-675-adreno-612-int8.pickle"),
+            "\(report)")
         let (refused, _, why) = try Self.brpsh(["-c", "truth(\"m-gpu\").predict(0)"], env: ["BRPSH_DATA": copy])
         #expect(refused == 70 && why.contains("fails verification"), "\(why)")
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Journals have one writer: a search or measurement directory another process is using is refused, and a journal
 /// that is not a regular file is an error, never a hang or a silent exit 0.
@@ -21,7 +21,8 @@ import TestSupport
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // The first search's evaluation never ends: it holds the directory until it is killed.
-        let first = try Self.start(["-c", "r = random_search(budget: 3, seed: 1, dir: \"s\", evaluate: fn(a) { while true {} })"], cwd: dir)
+        let first = try Self.start(
+            ["-c", "r = random_search(budget: 3, seed: 1, dir: \"s\", evaluate: fn(a) { while true {} })"], cwd: dir)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: dir + "/s/journal.jsonl"), Date() < deadline { usleep(50_000) }
@@ -59,7 +60,8 @@ import TestSupport
         }
         let (m, _, e1) = try ArtifactTests.brpsh(["-c", "t = measure(n: 1, dir: \"m\")"], cwd: dir)
         #expect(m == 70 && e1.contains("is not a regular file"), "\(m) \(e1)")
-        let (s, _, e2) = try ArtifactTests.brpsh(["-c", "r = random_search(budget: 2, dir: \"s\", evaluate: fn(a) { 1 })"], cwd: dir)
+        let (s, _, e2) = try ArtifactTests.brpsh(
+            ["-c", "r = random_search(budget: 2, dir: \"s\", evaluate: fn(a) { 1 })"], cwd: dir)
         #expect(s == 70 && e2.contains("is not a regular file"), "\(s) \(e2)")
     }
 }

@@ -7,7 +7,9 @@ import Testing
 /// nbclient. The kernelspec is installed into a scratch prefix first (`brpsh kernel install --prefix`). Skipped,
 /// with the reason, when the Python packages are missing (scripts/deps test installs them).
 @Suite(.serialized) struct KernelTests {
-    static let pythonProblem = missingPython(["jupyter_client", "jupyter_kernel_test", "nbclient", "nbformat", "papermill"])
+    static let pythonProblem = missingPython([
+        "jupyter_client", "jupyter_kernel_test", "nbclient", "nbformat", "papermill",
+    ])
 
     /// Runs a Python unittest file from the repository root with `env`; returns its exit status and its output.
     static func unittest(_ file: String, env: [String: String]) throws -> (Int32, String) {
@@ -33,7 +35,8 @@ import Testing
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return "python3 is not installed" }
         p.waitUntilExit()
-        return p.terminationStatus == 0 ? nil
+        return p.terminationStatus == 0
+            ? nil
             : "Python's \(modules.joined(separator: ", ")) (one of them) is missing (scripts/deps test installs them)"
     }
 
@@ -54,10 +57,12 @@ import Testing
         env["BRPSH_CACHE"] = prefix + "/cache"  // never the user's cache
         let (status, log) = try Self.unittest("Tests/Kernel/test_kernel.py", env: env)
         #expect(status == 0, "\(log)")
-        for name in ["test_example_notebook_runs_headless", "test_interrupt_a_long_cell", "test_replayed_message_runs_once",
-                     "test_cursor_positions_out_of_range", "test_repl_commands_in_cells", "test_one_execute_result_per_cell",
-                     "test_figure_text_is_the_terminal_chart", "test_exit_asks_the_frontend_to_leave", "test_display_data",
-                     "test_parameters_of_every_kind"] {
+        for name in [
+            "test_example_notebook_runs_headless", "test_interrupt_a_long_cell", "test_replayed_message_runs_once",
+            "test_cursor_positions_out_of_range", "test_repl_commands_in_cells", "test_one_execute_result_per_cell",
+            "test_figure_text_is_the_terminal_chart", "test_exit_asks_the_frontend_to_leave", "test_display_data",
+            "test_parameters_of_every_kind",
+        ] {
             #expect(log.contains(name), "\(name) did not run: \(log)")  // exit 0: every test that ran passed
         }
     }

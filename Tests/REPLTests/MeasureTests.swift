@@ -69,7 +69,8 @@ import Testing
         p.standardError = FileHandle.nullDevice
         guard (try? p.run()) != nil else { return "python3 is not installed" }
         p.waitUntilExit()
-        return p.terminationStatus == 0 ? nil : "Python's onnx or onnxruntime is missing (scripts/deps test installs them)"
+        return p.terminationStatus == 0
+            ? nil : "Python's onnx or onnxruntime is missing (scripts/deps test installs them)"
     }()
 
     @Test(.enabled(if: onnxProblem == nil, Comment(rawValue: onnxProblem ?? "")))
@@ -124,9 +125,11 @@ import Testing
         #expect(again == 0 && againOut.hasPrefix("4 2\n"))
         #expect(try String(contentsOfFile: dir + "/count.txt", encoding: .utf8) == "6")
         // A runner that can never answer stops the measurement after three failures in a row.
-        let (dead, _, deadErr) = try CommandLineTests.brpsh(["-c", "measure(n: 5, runner: \"exit 1\", dir: \"dead\")", "-q"], cwd: dir)
+        let (dead, _, deadErr) = try CommandLineTests.brpsh(
+            ["-c", "measure(n: 5, runner: \"exit 1\", dir: \"dead\")", "-q"], cwd: dir)
         #expect(dead == 70 && deadErr.contains("failed 3 models in a row"), "\(deadErr)")
-        #expect(MeasureTests.journalLines(dir + "/dead/journal.jsonl").count == 1 + 2)  // the two failures before are kept
+        // the two failures before are kept
+        #expect(MeasureTests.journalLines(dir + "/dead/journal.jsonl").count == 1 + 2)
     }
 
     /// Two runners (devices) measured at once: a record of two tables, each with its own journal.
@@ -134,12 +137,12 @@ import Testing
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try """
-            import json, sys
-            k = float(sys.argv[1])
-            for line in sys.stdin:
-                r = json.loads(line)
-                print(json.dumps({"id": r["id"], "runs": [[0.001 * k * (1 + r["vector"][5])]]}), flush=True)
-            """.write(toFile: dir + "/fixed.py", atomically: true, encoding: .utf8)
+        import json, sys
+        k = float(sys.argv[1])
+        for line in sys.stdin:
+            r = json.loads(line)
+            print(json.dumps({"id": r["id"], "runs": [[0.001 * k * (1 + r["vector"][5])]]}), flush=True)
+        """.write(toFile: dir + "/fixed.py", atomically: true, encoding: .utf8)
         let code = """
             ts = measure(n: 7, seed: 5, runner: {slow: "python3 fixed.py 2", fast: "python3 fixed.py 1"}, runs: 1, per_run: 1, warmup: 0)
             print(ts.slow.count, ts.fast.count, ts.slow.name, ts.fast.name)

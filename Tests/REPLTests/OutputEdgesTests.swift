@@ -1,6 +1,7 @@
-@testable import App
 import Foundation
 import Testing
+
+@testable import App
 
 /// How results and notes read: a driven search's summary, the resume note, the in-session cache hint, --help.
 @Suite(.serialized) struct OutputEdgesTests {
@@ -9,13 +10,17 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let code = "random_search(budget: 8, seed: 1, evaluate: fn(a) { 90 + a.index % 7 }, dir: \"d\")"
         let (s1, out1, err1) = try ArtifactTests.brpsh(["-c", code], cwd: dir)
-        #expect(s1 == 0 && out1.hasPrefix("random (nb201): 8 models evaluated; best 96.00 (model #5)"), "\(out1)\(err1)")
+        #expect(
+            s1 == 0 && out1.hasPrefix("random (nb201): 8 models evaluated; best 96.00 (model #5)"), "\(out1)\(err1)")
         #expect(out1.contains("#5 ") && out1.contains("the best 5 of 8") && !out1.contains("history: ["), "\(out1)")
         let (s2, out2, err2) = try ArtifactTests.brpsh(["-c", code], cwd: dir)
-        #expect(s2 == 0 && err2.contains("(resuming: 8 results from d/journal.jsonl are answered from the journal)"), "\(err2)")
+        #expect(
+            s2 == 0 && err2.contains("(resuming: 8 results from d/journal.jsonl are answered from the journal)"),
+            "\(err2)")
         #expect(out2.contains("8 models evaluated, 8 from the journal"), "\(out2)")
         // The fields scripts read are the same.
-        let (_, fields, _) = try ArtifactTests.brpsh(["-c", "r = " + code + "\nprint(r.best, r.evaluated, r.from_journal, len(r.history))"], cwd: dir)
+        let (_, fields, _) = try ArtifactTests.brpsh(
+            ["-c", "r = " + code + "\nprint(r.best, r.evaluated, r.from_journal, len(r.history))"], cwd: dir)
         #expect(fields == "96.0 8 8 8\n", "\(fields)")
     }
 
@@ -26,9 +31,13 @@ import Testing
         let call = "p = gcn(device: \"d-cpu\", n: 30, valid: 10, epochs: 2, hidden: 8, seed: 3)\n"
         let (_, _, first) = try CommandLineTests.brpsh([], stdin: call, env: ["BRPSH_CACHE": dir])
         #expect(!first.contains("from cache"), "\(first)")
-        let (_, _, again) = try CommandLineTests.brpsh([], stdin: call + ":cache off\n" + call, env: ["BRPSH_CACHE": dir])
-        #expect(again.contains("(gcn from cache") && again.contains(":cache off recomputes") && !again.contains("--no-cache"), "\(again)")
-        #expect(again.components(separatedBy: "from cache").count == 2, "after :cache off the call recomputed: \(again)")
+        let (_, _, again) = try CommandLineTests.brpsh(
+            [], stdin: call + ":cache off\n" + call, env: ["BRPSH_CACHE": dir])
+        #expect(
+            again.contains("(gcn from cache") && again.contains(":cache off recomputes")
+                && !again.contains("--no-cache"), "\(again)")
+        #expect(
+            again.components(separatedBy: "from cache").count == 2, "after :cache off the call recomputed: \(again)")
         let (_, _, script) = try CommandLineTests.brpsh(["-c", call], env: ["BRPSH_CACHE": dir])
         #expect(script.contains("--no-cache recomputes"), "\(script)")
     }
@@ -43,9 +52,12 @@ import Testing
 
     /// What a result offers: `?p`, `help(p)`, `p.predict?` and `?gcn`.
     @Test(.needsData) func helpForObjectsAndMembers() throws {
-        let session = "p = gcn(device: \"d-cpu\", n: 30, valid: 10, epochs: 2, hidden: 8, seed: 1)\n?p\np.predict?\nhelp(p)\n?gcn\n"
+        let session =
+            "p = gcn(device: \"d-cpu\", n: 30, valid: 10, epochs: 2, hidden: 8, seed: 1)\n?p\np.predict?\nhelp(p)\n?gcn\n"
         let (_, out, _) = try CommandLineTests.brpsh(["--no-cache"], stdin: session)
-        #expect(out.contains("gcn (gcn(d-cpu)): fields and methods") && out.contains("  test_archs  its test archs"), "\(out)")
+        #expect(
+            out.contains("gcn (gcn(d-cpu)): fields and methods") && out.contains("  test_archs  its test archs"),
+            "\(out)")
         #expect(out.contains("p.predict: gcn member — p.predict(archs): predicted latencies"), "\(out)")
         #expect(out.contains("Gives a gcn with: device, test, metrics"), "\(out)")
     }
@@ -62,6 +74,8 @@ import Testing
         let (_, _, cached) = try ArtifactTests.brpsh(["-c", code, "--out", "b"], env: env, cwd: dir)
         #expect(cached.contains("(gcn from cache") && !cached.contains("used all 2 epochs"), "\(cached)")
         let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
-        #expect((provenance["warnings"] as? [String])?.contains { $0.contains("used all 2 epochs") } == true, "\(provenance["warnings"] ?? "")")
+        #expect(
+            (provenance["warnings"] as? [String])?.contains { $0.contains("used all 2 epochs") } == true,
+            "\(provenance["warnings"] ?? "")")
     }
 }

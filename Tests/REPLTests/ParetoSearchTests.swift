@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Multi-objective searches with real evaluations: an evaluator that reports both objectives
 /// (`{"accuracy": ..., "latency_ms": ...}`), killed mid-search and resumed through `dir:`, ends with the same front
@@ -30,7 +30,9 @@ import TestSupport
         """
     }
 
-    static func front(_ out: String) -> [String] { out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("from journal") } }
+    static func front(_ out: String) -> [String] {
+        out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("from journal") }
+    }
 
     @Test(.needsData) func killedMidSearchResumesToTheSameFront() throws {
         let dir = ArtifactTests.scratch()
@@ -39,29 +41,36 @@ import TestSupport
         try Self.evaluator.write(toFile: eval, atomically: true, encoding: .utf8)
         try Self.script(dir + "/a", eval).write(toFile: dir + "/a.brp", atomically: true, encoding: .utf8)
         try Self.script(dir + "/b", eval).write(toFile: dir + "/b.brp", atomically: true, encoding: .utf8)
-        let (s1, reference, e1) = try CommandLineTests.brpsh([dir + "/a.brp", "--quiet"], env: ["EVAL_LOG": dir + "/a.log"])
+        let (s1, reference, e1) = try CommandLineTests.brpsh(
+            [dir + "/a.brp", "--quiet"], env: ["EVAL_LOG": dir + "/a.log"])
         #expect(s1 == 0, "\(e1)")
         #expect(reference.contains("[\"accuracy\", \"latency_ms\"] 30 true"))
         #expect(Self.front(reference).count >= 3, "\(reference)")
 
-        let journaled = try SearchDriverTests.killed(script: dir + "/b.brp", journal: dir + "/b", after: 12,
-                                                      env: ["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.2"])
+        let journaled = try SearchDriverTests.killed(
+            script: dir + "/b.brp", journal: dir + "/b", after: 12,
+            env: ["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.2"])
         #expect(journaled.count >= 12 && journaled.count < 30, "\(journaled.count) results journaled when killed")
         sleep(1)
 
-        let (s2, resumed, e2) = try CommandLineTests.brpsh([dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b2.log"])
+        let (s2, resumed, e2) = try CommandLineTests.brpsh(
+            [dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b2.log"])
         #expect(s2 == 0, "\(e2)")
         #expect(Self.front(resumed) == Self.front(reference))
         #expect(resumed.contains("from journal \(journaled.count)"))
-        let again = (try? String(contentsOfFile: dir + "/b2.log", encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        let again =
+            (try? String(contentsOfFile: dir + "/b2.log", encoding: .utf8))?.split(separator: "\n").map(String.init)
+            ?? []
         #expect(Set(again).isDisjoint(with: journaled), "a journaled model was evaluated again")
     }
 
     @Test(.needsData) func anEvaluatorWithoutTheCostIsAClearError() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "import json\nprint(json.dumps({\"accuracy\": 60}))\n".write(toFile: dir + "/eval.py", atomically: true, encoding: .utf8)
-        let script = "r = random_search(objectives: [\"accuracy\", \"latency_ms\"], evaluate: run(\"python3 \(dir)/eval.py {arch}\"), budget: 3, seed: 1)\n"
+        try "import json\nprint(json.dumps({\"accuracy\": 60}))\n".write(
+            toFile: dir + "/eval.py", atomically: true, encoding: .utf8)
+        let script =
+            "r = random_search(objectives: [\"accuracy\", \"latency_ms\"], evaluate: run(\"python3 \(dir)/eval.py {arch}\"), budget: 3, seed: 1)\n"
         try script.write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
         let (status, _, err) = try CommandLineTests.brpsh([dir + "/s.brp", "--quiet"])
         #expect(status == 70)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The documentation's recorded tables are rendered from `reproductions/`: the pages as committed agree with their
 /// recordings, and a number edited by hand is caught with its page and line.
@@ -20,7 +20,8 @@ import TestSupport
         try fm.copyItem(atPath: Self.repo + "/reproductions", toPath: dir + "/reproductions")
         var page = try String(contentsOfFile: Self.repo + "/docs/search.md", encoding: .utf8)
         #expect(page.contains("| d-gpu | brp-nas | 0.9458 ± 0.0069 |"))
-        page = page.replacingOccurrences(of: "| d-gpu | brp-nas | 0.9458 ± 0.0069 |", with: "| d-gpu | brp-nas | 0.9558 ± 0.0069 |")
+        page = page.replacingOccurrences(
+            of: "| d-gpu | brp-nas | 0.9458 ± 0.0069 |", with: "| d-gpu | brp-nas | 0.9558 ± 0.0069 |")
         try page.write(toFile: dir + "/docs/search.md", atomically: true, encoding: .utf8)
         let (status, _, err) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
         #expect(status == 1)
@@ -36,10 +37,12 @@ import TestSupport
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
-        try "a\n<!-- recorded nothing out.csv columns=a -->\n\n<!-- end recorded -->\n".write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        try "a\n<!-- recorded nothing out.csv columns=a -->\n\n<!-- end recorded -->\n".write(
+            toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
         let (status, _, err) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
         #expect(status == 1 && err.contains("p.md:2") && err.contains("reproductions/nothing"), "\(err)")
-        try "<!-- recorded x out.csv columns=a -->\n| a |\n".write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        try "<!-- recorded x out.csv columns=a -->\n| a |\n".write(
+            toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
         let (s2, _, e2) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
         #expect(s2 == 1 && e2.contains("without <!-- end recorded -->"), "\(e2)")
     }
@@ -64,7 +67,8 @@ import TestSupport
         _ = try CommandLineTests.brpsh(["reproduce", "write", "--root", dir])
         let two = try String(contentsOfFile: dir + "/docs/p.md", encoding: .utf8)
         #expect(two.contains("3.5") && !two.contains("2.5"), "\(two)")
-        try "<!-- recorded x o.csv columns=v where=k:1 -->\n<!-- end recorded -->\n".write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        try "<!-- recorded x o.csv columns=v where=k:1 -->\n<!-- end recorded -->\n".write(
+            toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
         let (s3, _, e3) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
         #expect(s3 == 1 && e3.contains("no column k"), "\(e3)")
     }

@@ -1,12 +1,13 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// BRP-NAS as a driver of real evaluations : the DARTS space with an external evaluator command, killed
 /// halfway and resumed without repeating a finished evaluation, ending exactly as the uninterrupted run; the same
 /// search with each evaluation a Slurm job.
 @Suite(.serialized) struct SearchDriverTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let eval = repo.appendingPathComponent("examples/darts/eval.py").path
 
     /// A small search (small predictor so the test is quick) that prints every evaluation and the best result.
@@ -20,14 +21,19 @@ import TestSupport
         """
     }
 
-    static func results(_ out: String) -> [String] { out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("from journal") } }
+    static func results(_ out: String) -> [String] {
+        out.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("from journal") }
+    }
 
     static func journalResults(_ dir: String) -> Set<String> {
         let text = (try? String(contentsOfFile: dir + "/journal.jsonl", encoding: .utf8)) ?? ""
-        return Set(text.split(separator: "\n").compactMap { line -> String? in
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["event"] as? String == "result" else { return nil }
-            return o["model"] as? String
-        })
+        return Set(
+            text.split(separator: "\n").compactMap { line -> String? in
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    o["event"] as? String == "result"
+                else { return nil }
+                return o["model"] as? String
+            })
     }
 
     /// Runs a script and kills it (SIGKILL: no chance to clean up) once its journal has `after` results; the results
@@ -52,19 +58,22 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SearchDriverTests.script(dir: dir + "/a").write(toFile: dir + "/a.brp", atomically: true, encoding: .utf8)
         try SearchDriverTests.script(dir: dir + "/b").write(toFile: dir + "/b.brp", atomically: true, encoding: .utf8)
-        let (s1, reference, e1) = try CommandLineTests.brpsh([dir + "/a.brp", "--quiet"], env: ["EVAL_LOG": dir + "/a.log"])
+        let (s1, reference, e1) = try CommandLineTests.brpsh(
+            [dir + "/a.brp", "--quiet"], env: ["EVAL_LOG": dir + "/a.log"])
         #expect(s1 == 0, "\(e1)")
         #expect(reference.contains("from journal 0 failed 0"))
         let all = try String(contentsOfFile: dir + "/a.log", encoding: .utf8).split(separator: "\n")
         #expect(all.count == 30 && Set(all).count == 30)
 
         // The same search, slowed down, killed (SIGKILL: no chance to clean up) once 12 results are journaled.
-        let journaled = try SearchDriverTests.killed(script: dir + "/b.brp", journal: dir + "/b", after: 12,
-                                                      env: ["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.3"])
+        let journaled = try SearchDriverTests.killed(
+            script: dir + "/b.brp", journal: dir + "/b", after: 12,
+            env: ["EVAL_LOG": dir + "/b1.log", "EVAL_SLEEP": "0.3"])
         #expect(journaled.count >= 12 && journaled.count < 30, "\(journaled.count) results journaled when killed")
         sleep(1)  // evaluations that were running finish on their own (their results were never journaled)
 
-        let (s2, resumed, e2) = try CommandLineTests.brpsh([dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b2.log"])
+        let (s2, resumed, e2) = try CommandLineTests.brpsh(
+            [dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b2.log"])
         #expect(s2 == 0, "\(e2)")
         #expect(SearchDriverTests.results(resumed) == SearchDriverTests.results(reference))
         #expect(resumed.contains("from journal \(journaled.count) failed 0"))
@@ -73,12 +82,14 @@ import TestSupport
         #expect(again.count == 30 - journaled.count)
 
         // Run a third time: everything comes from the journal, nothing is evaluated.
-        let (s3, third, _) = try CommandLineTests.brpsh([dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b3.log"])
+        let (s3, third, _) = try CommandLineTests.brpsh(
+            [dir + "/b.brp", "--quiet"], env: ["EVAL_LOG": dir + "/b3.log"])
         #expect(s3 == 0 && third.contains("from journal 30 failed 0"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/b3.log"))
 
         // Another search in the same directory is refused, naming what differs.
-        try SearchDriverTests.script(dir: dir + "/b", K: 12).write(toFile: dir + "/c.brp", atomically: true, encoding: .utf8)
+        try SearchDriverTests.script(dir: dir + "/b", K: 12).write(
+            toFile: dir + "/c.brp", atomically: true, encoding: .utf8)
         let (s4, _, e4) = try CommandLineTests.brpsh([dir + "/c.brp", "--quiet"])
         #expect(s4 == 70 && e4.contains("holds another search") && e4.contains("K"), "\(e4)")
     }
@@ -89,14 +100,16 @@ import TestSupport
     @Test func askTellSessionResumesFromItsJournal() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let make = #"s = search("brp", space: "darts", K: 6, M: 12, iters: 2, epochs: 5, hidden: 16, pool: 100, seed: 4, dir: "j")"#
+        let make =
+            #"s = search("brp", space: "darts", K: 6, M: 12, iters: 2, epochs: 5, hidden: 16, pool: 100, seed: 4, dir: "j")"#
         let score = #"fn score(g) { len(g) % 7 + 90 }"#
         let finish = """
             while not s.finished { for g in s.ask(4) { s.tell(g, score(g)) } }
             print(s.best.accuracy, len(s.history))
             for h in s.history { print(h.accuracy, h.arch) }
             """
-        try [make, score, finish].joined(separator: "\n").write(toFile: dir + "/whole.brp", atomically: true, encoding: .utf8)
+        try [make, score, finish].joined(separator: "\n").write(
+            toFile: dir + "/whole.brp", atomically: true, encoding: .utf8)
         try [make, score, "for g in s.ask(5) { s.tell(g, score(g)) }", "x = s.ask(1)", "print(len(s.history))"]
             .joined(separator: "\n").write(toFile: dir + "/part.brp", atomically: true, encoding: .utf8)
         let (s0, whole, e0) = try CommandLineTests.brpsh(["whole.brp"], cwd: dir)
@@ -118,19 +131,27 @@ import TestSupport
         var lines: [String] = []
         var state: UInt64 = 12345
         func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(n))
         }
         let names = ["conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"]
         var seen = Set<String>()
         while lines.count < 400 {
-            let k = 1 + next(5), n = k + 2
+            let k = 1 + next(5)
+            let n = k + 2
             var m = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
             for i in 0..<(n - 1) { m[i][i + 1] = 1 }
             var edges = n - 1
-            for i in 0..<n { for j in (i + 2)..<max(i + 2, n) where edges < 9 && next(4) == 0 { m[i][j] = 1; edges += 1 } }
+            for i in 0..<n {
+                for j in (i + 2)..<max(i + 2, n) where edges < 9 && next(4) == 0 {
+                    m[i][j] = 1
+                    edges += 1
+                }
+            }
             let ops = ["input"] + (0..<k).map { _ in names[next(3)] } + ["output"]
-            let acc = 85 + Double(ops.filter { $0 == "conv3x3-bn-relu" }.count) * 1.5 + Double(edges) * 0.3 + Double(next(100)) / 100
+            let acc =
+                85 + Double(ops.filter { $0 == "conv3x3-bn-relu" }.count) * 1.5 + Double(edges) * 0.3 + Double(
+                    next(100)) / 100
             let rows = m.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
             let cell = "\"adjacency\": [\(rows)], \"ops\": [" + ops.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
             if seen.insert(cell).inserted { lines.append("{" + cell + ", \"metrics\": {\"accuracy\": \(acc)}}") }
@@ -148,13 +169,16 @@ import TestSupport
         let (_, out2, _) = try CommandLineTests.brpsh(["s.brp", "--quiet"], cwd: dir)
         #expect(out1 == out2 && out1.hasPrefix("30 0 "))
         let best = Double(out1.split(separator: "\n")[0].split(separator: " ")[2]) ?? 0
-        let accuracies = lines.compactMap { Double($0.split(separator: ":").last!.dropLast(2).trimmingCharacters(in: .whitespaces)) }
+        let accuracies = lines.compactMap {
+            Double($0.split(separator: ":").last!.dropLast(2).trimmingCharacters(in: .whitespaces))
+        }
         #expect(accuracies.contains(best) && best > accuracies.sorted()[accuracies.count * 3 / 4], "best \(best)")
         #expect(out1.contains("10 {\"adjacency\": [["), "\(out1)")
         // A results file without an accuracy is an error naming the line.
         try "{\"adjacency\": [[0,1],[0,0]], \"ops\": [\"input\", \"output\"], \"metrics\": {\"loss\": 1}}".write(
             toFile: dir + "/bad.jsonl", atomically: true, encoding: .utf8)
-        let (s3, _, e3) = try CommandLineTests.brpsh(["-c", #"brp(space: "nb101", K: 2, iters: 1, evaluate: "bad.jsonl")"#], cwd: dir)
+        let (s3, _, e3) = try CommandLineTests.brpsh(
+            ["-c", #"brp(space: "nb101", K: 2, iters: 1, evaluate: "bad.jsonl")"#], cwd: dir)
         #expect(s3 == 70 && e3.contains("bad.jsonl:1: no numeric \"accuracy\""), "\(e3)")
     }
 
@@ -174,8 +198,10 @@ import TestSupport
         let journal = try String(contentsOfFile: dir + "/t/journal.jsonl", encoding: .utf8)
         #expect(journal.contains("timed out after 0.3 s"))
 
-        try SearchDriverTests.script(dir: dir + "/i", evaluator: "parallel: 2").replacingOccurrences(of: "{arch}", with: "{arch} \(marker)")
-            .write(toFile: dir + "/i.brp", atomically: true, encoding: .utf8)
+        try SearchDriverTests.script(dir: dir + "/i", evaluator: "parallel: 2").replacingOccurrences(
+            of: "{arch}", with: "{arch} \(marker)"
+        )
+        .write(toFile: dir + "/i.brp", atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
         p.arguments = [dir + "/i.brp"]
@@ -187,7 +213,9 @@ import TestSupport
         func running() -> Int {
             let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
             return pids.filter { pid in
-                guard pid.allSatisfy(\.isNumber), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                guard pid.allSatisfy(\.isNumber),
+                    let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+                else { return false }
                 return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(marker)
             }.count
         }
@@ -209,12 +237,16 @@ import TestSupport
     @Test func changedEvaluatorFunctionIsAnotherSearch() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let call = #"brp(space: "darts", K: 2, M: 3, iters: 1, epochs: 2, hidden: 8, pool: 10, evaluate: fn(g) { EXPR }, dir: "j").best"#
-        let (s1, o1, e1) = try CommandLineTests.brpsh(["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "90") + ")"], cwd: dir)
+        let call =
+            #"brp(space: "darts", K: 2, M: 3, iters: 1, epochs: 2, hidden: 8, pool: 10, evaluate: fn(g) { EXPR }, dir: "j").best"#
+        let (s1, o1, e1) = try CommandLineTests.brpsh(
+            ["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "90") + ")"], cwd: dir)
         #expect(s1 == 0 && o1 == "90.0\n", "\(o1) \(e1)")
-        let (s2, o2, _) = try CommandLineTests.brpsh(["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "90") + ")"], cwd: dir)
+        let (s2, o2, _) = try CommandLineTests.brpsh(
+            ["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "90") + ")"], cwd: dir)
         #expect(s2 == 0 && o2 == "90.0\n")
-        let (s3, _, e3) = try CommandLineTests.brpsh(["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "91") + ")"], cwd: dir)
+        let (s3, _, e3) = try CommandLineTests.brpsh(
+            ["-c", "print(" + call.replacingOccurrences(of: "EXPR", with: "91") + ")"], cwd: dir)
         #expect(s3 == 70 && e3.contains("holds another search (it differs in evaluator)"), "\(e3)")
     }
 
@@ -224,12 +256,17 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SearchDriverTests.script(dir: dir + "/s", evaluator: "retries: 1", K: 6, M: 10)
             .write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
-        let (status, out, err) = try CommandLineTests.brpsh([dir + "/s.brp", "--quiet"], env: ["EVAL_FAIL_IF": "max_pool_3x3', 0"])
+        let (status, out, err) = try CommandLineTests.brpsh(
+            [dir + "/s.brp", "--quiet"], env: ["EVAL_FAIL_IF": "max_pool_3x3', 0"])
         #expect(status == 0, "\(err)")
-        let failed = Int(out.split(separator: "\n").last { $0.hasPrefix("from journal") }?.split(separator: " ").last ?? "") ?? -1
+        let failed =
+            Int(out.split(separator: "\n").last { $0.hasPrefix("from journal") }?.split(separator: " ").last ?? "")
+            ?? -1
         #expect(failed > 0 && failed < 10, "\(out)")
         let journal = try String(contentsOfFile: dir + "/s/journal.jsonl", encoding: .utf8)
-        #expect(journal.contains("\"event\":\"failed\"") && journal.contains("simulated training failure") && journal.contains("\"attempts\":2"))
+        #expect(
+            journal.contains("\"event\":\"failed\"") && journal.contains("simulated training failure")
+                && journal.contains("\"attempts\":2"))
     }
 
     /// Each evaluation a Slurm job on the local test cluster: the same results as evaluating here.
@@ -237,12 +274,16 @@ import TestSupport
     func evaluationsAsSlurmJobs() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try SearchDriverTests.script(dir: dir + "/local", K: 5, M: 8).write(toFile: dir + "/local.brp", atomically: true, encoding: .utf8)
-        try SearchDriverTests.script(dir: dir + "/slurm", evaluator: "parallel: 4, slurm: true, timeout: 300s", K: 5, M: 8)
-            .write(toFile: dir + "/slurm.brp", atomically: true, encoding: .utf8)
+        try SearchDriverTests.script(dir: dir + "/local", K: 5, M: 8).write(
+            toFile: dir + "/local.brp", atomically: true, encoding: .utf8)
+        try SearchDriverTests.script(
+            dir: dir + "/slurm", evaluator: "parallel: 4, slurm: true, timeout: 300s", K: 5, M: 8
+        )
+        .write(toFile: dir + "/slurm.brp", atomically: true, encoding: .utf8)
         let (s1, local, e1) = try CommandLineTests.brpsh([dir + "/local.brp", "--quiet"])
         #expect(s1 == 0, "\(e1)")
-        let (s2, slurm, e2) = try CommandLineTests.brpsh([dir + "/slurm.brp", "--quiet"], env: ["SLURM_CONF": SlurmCluster.conf!], cwd: dir)
+        let (s2, slurm, e2) = try CommandLineTests.brpsh(
+            [dir + "/slurm.brp", "--quiet"], env: ["SLURM_CONF": SlurmCluster.conf!], cwd: dir)
         #expect(s2 == 0, "\(e2)")
         #expect(SearchDriverTests.results(slurm) == SearchDriverTests.results(local))
         #expect(FileManager.default.fileExists(atPath: dir + "/slurm/evals/1/sbatch.out"))

@@ -1,7 +1,8 @@
-import Builtins
-import Lang
-import Interpreter
 import App
+import Builtins
+import Foundation
+import Interpreter
+import Lang
 import REPL
 import Testing
 
@@ -12,7 +13,10 @@ final class SessionHarness {
     let session: Session
 
     init() {
-        session = Session(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)), output: out, errors: err)
+        session = Session(
+            interpreter: Builtins.makeInterpreter(
+                output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)), output: out,
+            errors: err)
     }
 
     @discardableResult
@@ -32,7 +36,10 @@ final class SessionHarness {
 
     @Test func continuationLines() {
         let h = SessionHarness()
-        #expect(h.push("xs = [1,", "2]", "fn f(a) {", "a * 2", "}", "f(len(xs))") == [.needMore, .ran, .needMore, .needMore, .ran, .ran])
+        #expect(
+            h.push("xs = [1,", "2]", "fn f(a) {", "a * 2", "}", "f(len(xs))") == [
+                .needMore, .ran, .needMore, .needMore, .ran, .ran,
+            ])
         #expect(h.out.text == "Out[3]: 4\n")
     }
 
@@ -94,8 +101,12 @@ final class SessionHarness {
     }
 
     @Test func plainLoopReportsErrorsInExitStatus() {
-        let out = StringSink(), err = StringSink()
-        let s = Session(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)), output: out, errors: err, numbered: false)
+        let out = StringSink()
+        let err = StringSink()
+        let s = Session(
+            interpreter: Builtins.makeInterpreter(
+                output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment)), output: out,
+            errors: err, numbered: false)
         let status = App.loop(s, reader: ScriptedLineReader(["print(1 + 1)", "x = ", "1", "x"]), showPrompts: false)
         #expect(out.text == "2\n1\n")
         #expect(status == .ok)
@@ -103,8 +114,6 @@ final class SessionHarness {
         #expect(status2 == .runtime)
     }
 }
-
-import Foundation
 
 /// What an IPython user types first, and `:save` files that run as scripts with the same outputs.
 @Suite struct SessionHabitsTests {
@@ -148,7 +157,10 @@ import Foundation
         let script = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!script.contains("1 / 0") && !script.contains("nope"))
         let out = StringSink()
-        let failure = Pipeline(interpreter: Builtins.makeInterpreter(output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))).run(SourceFile(name: path, text: script))
+        let failure = Pipeline(
+            interpreter: Builtins.makeInterpreter(
+                output: out, settings: SessionSettings(environment: ProcessInfo.processInfo.environment))
+        ).run(SourceFile(name: path, text: script))
         #expect(failure == nil, "\(failure?.description ?? "")\n\(script)")
         let scriptShown = out.text.split(separator: "\n").map(String.init)
         #expect(scriptShown == Self.shown(h.out.text), "script:\n\(script)")

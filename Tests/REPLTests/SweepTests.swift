@@ -1,7 +1,8 @@
-@testable import App
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import App
 
 /// `brpsh sweep` and `brpsh merge`: grids, durable task states, resuming, refusing mixed results, merging, and
 /// the same sweep on a real one-node Slurm (scripts/slurm-local) giving bit-identical merged results.
@@ -33,7 +34,9 @@ import TestSupport
 
     /// A task's recorded state, or nil before it has one.
     static func peek(_ dir: String, _ name: String) -> [String: Any]? {
-        FileManager.default.contents(atPath: "\(dir)/tasks/\(name).json").flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        FileManager.default.contents(atPath: "\(dir)/tasks/\(name).json").flatMap {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: Any]
+        }
     }
 
     static func state(_ dir: String, _ name: String) throws -> [String: Any] {
@@ -49,23 +52,30 @@ import TestSupport
         for bad in ["seed", "=1", "1x=2", "s=3..1", "s=1,,2", "s=[1,2", "s=\"a", "s=1,1", "s=0..100000000"] {
             #expect(throws: (any Error).self, "\(bad)") { try SweepVariable(parsing: bad) }
         }
-        let points = try SweepGrid.points([SweepVariable(name: "a", values: ["1", "2"]), SweepVariable(name: "b", values: ["x", "y"])])
-        #expect(points.map { $0.map(\.value).joined() } == ["1x", "1y", "2x", "2y"])  // the first variable varies slowest
+        let points = try SweepGrid.points([
+            SweepVariable(name: "a", values: ["1", "2"]), SweepVariable(name: "b", values: ["x", "y"]),
+        ])
+        // the first variable varies slowest
+        #expect(points.map { $0.map(\.value).joined() } == ["1x", "1y", "2x", "2y"])
         #expect(SweepGrid.taskName(index: 3, points[1]) == "0003_a=1,b=y")
         #expect(SweepGrid.taskName(index: 0, [Assignment(name: "d", value: "[\"m/gpu\"]")]) == "0000_d=__m_gpu__")
         #expect(SlurmBackend.ranges([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
         #expect(throws: (any Error).self) {
-            try SweepGrid.points([SweepVariable(name: "a", values: (0..<1000).map(String.init)),
-                                  SweepVariable(name: "b", values: (0..<1000).map(String.init))])
+            try SweepGrid.points([
+                SweepVariable(name: "a", values: (0..<1000).map(String.init)),
+                SweepVariable(name: "b", values: (0..<1000).map(String.init)),
+            ])
         }
     }
 
     @Test func mergeRules() {
         var w = SweepMerge.Walker(group: "g")
-        let merged = w.merge([["v": 1, "s": "x", "b": true, "l": [1]], ["v": 3, "s": "x", "b": true, "l": [1, 2]]], path: "")
+        let merged = w.merge(
+            [["v": 1, "s": "x", "b": true, "l": [1]], ["v": 3, "s": "x", "b": true, "l": [1, 2]]], path: "")
         let m = merged as! [String: Any]
         let v = m["v"] as! [String: Any]
-        #expect(v["mean"] as? Double == 2 && v["n"] as? Int == 2 && v["min"] as? Double == 1 && v["max"] as? Double == 3)
+        #expect(
+            v["mean"] as? Double == 2 && v["n"] as? Int == 2 && v["min"] as? Double == 1 && v["max"] as? Double == 3)
         #expect(abs((v["std"] as! Double) - 2.0.squareRoot()) < 1e-15)  // n − 1
         #expect(m["s"] as? String == "x")
         #expect(m["b"] as? Bool == true)  // booleans are not numbers
@@ -102,12 +112,17 @@ import TestSupport
         let svg = try String(contentsOfFile: dir + "/s/merged/scale=2/f.svg", encoding: .utf8)
         #expect(svg.contains("line (n = 3)"))
         // summary.csv is tidy: a column per grouping variable, numbers as numbers, the unit in its own column.
-        let csv = try String(contentsOfFile: dir + "/s/merged/summary.csv", encoding: .utf8).split(separator: "\n").map {
+        let csv = try String(contentsOfFile: dir + "/s/merged/summary.csv", encoding: .utf8).split(separator: "\n").map
+        {
             $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         }
         #expect(csv.first == ["scale", "value", "unit", "mean", "std", "n", "min", "max"], "\(csv.first ?? [])")
-        #expect(csv.contains { $0.count == 8 && $0[0] == "3" && $0[1].hasSuffix("total") && $0[3] == "34" && $0[4] == "2" && $0[5] == "3" },
-                "\(csv)")
+        #expect(
+            csv.contains {
+                $0.count == 8 && $0[0] == "3" && $0[1].hasSuffix("total") && $0[3] == "34" && $0[4] == "2"
+                    && $0[5] == "3"
+            },
+            "\(csv)")
         // Every task's provenance is in the merged one.
         let provenance = try SweepMerge.readJSON(dir + "/s/merged/provenance.json")
         #expect((provenance["tasks"] as? [Any])?.count == 6)
@@ -117,7 +132,8 @@ import TestSupport
         // Tasks that warned (seed 2 of each scale) are counted, named and quoted; their provenance keeps the warnings.
         let plain = try Self.brpsh(["merge", "s"], cwd: dir).2
         #expect(!plain.contains("OpenBLAS kernels"), "\(plain)")
-        #expect(plain.contains("2 of 6 tasks warned while they ran (0002_seed=2,scale=2, 0003_seed=2,scale=3)")
+        #expect(
+            plain.contains("2 of 6 tasks warned while they ran (0002_seed=2,scale=2, 0003_seed=2,scale=3)")
                 && plain.contains("\"seed 2 is odd\""), "\(plain)")
         let warned = (provenance["tasks"] as? [[String: Any]])?.compactMap { $0["warnings"] as? [String] }
         #expect(warned == [[], [], ["seed 2 is odd"], ["seed 2 is odd"], [], []], "\(warned ?? [])")
@@ -127,10 +143,13 @@ import TestSupport
         otherKernel["blas"] = ["kernel": "OtherKernel"]
         try JSONSerialization.data(withJSONObject: otherKernel).write(to: URL(fileURLWithPath: pointProvenance))
         let mixed = try Self.brpsh(["merge", "s"], cwd: dir)
-        #expect(mixed.0 == 0 && mixed.2.contains("2 OpenBLAS kernels") && mixed.2.contains("OtherKernel: 1 task"), "\(mixed.2)")
+        #expect(
+            mixed.0 == 0 && mixed.2.contains("2 OpenBLAS kernels") && mixed.2.contains("OtherKernel: 1 task"),
+            "\(mixed.2)")
         try original.write(to: URL(fileURLWithPath: pointProvenance))
         // Two point directories swapped (scale=2 <-> scale=3) are refused, not merged under each other's values.
-        let a = dir + "/s/points/0000_seed=1,scale=2", b = dir + "/s/points/0001_seed=1,scale=3"
+        let a = dir + "/s/points/0000_seed=1,scale=2"
+        let b = dir + "/s/points/0001_seed=1,scale=3"
         try FileManager.default.moveItem(atPath: a, toPath: a + ".tmp")
         try FileManager.default.moveItem(atPath: b, toPath: a)
         try FileManager.default.moveItem(atPath: a + ".tmp", toPath: b)
@@ -149,7 +168,8 @@ import TestSupport
         #expect(try Self.brpsh(["merge", "s"], cwd: dir).0 == 0)
 
         // Running it again runs nothing.
-        let again = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--over", "scale=2,3", "--out", "s", "--local", "2"], cwd: dir)
+        let again = try Self.brpsh(
+            ["sweep", "t.brp", "--over", "seed=1..3", "--over", "scale=2,3", "--out", "s", "--local", "2"], cwd: dir)
         #expect(again.0 == 0 && again.2.contains("0 tasks to run"))
         #expect(try Self.state(dir + "/s", "0000_seed=1,scale=2")["attempts"] as? Int == 1)
         // Another grid, or a changed script, is refused for the same directory.
@@ -162,10 +182,16 @@ import TestSupport
         try FileManager.default.removeItem(atPath: dir + "/s/tasks/0001_seed=1,scale=3.json")
         let task = try Self.brpsh(["sweep", "run-task", "s", "1"], cwd: dir)
         #expect(task.0 == 1)
-        #expect((try Self.state(dir + "/s", "0001_seed=1,scale=3")["reason"] as? String)?.contains("changed since the sweep was created") == true)
+        #expect(
+            (try Self.state(dir + "/s", "0001_seed=1,scale=3")["reason"] as? String)?.contains(
+                "changed since the sweep was created") == true)
         // Usage errors.
-        #expect(try Self.brpsh(["sweep", "t.brp", "--over", "nope=1,2", "--out", "u"], cwd: dir).2.contains("no top-level assignment 'nope"))
-        #expect(try Self.brpsh(["sweep", "t.brp", "--over", "seed=1", "--out", "u", "--local", "2", "--slurm"], cwd: dir).0 == 64)
+        #expect(
+            try Self.brpsh(["sweep", "t.brp", "--over", "nope=1,2", "--out", "u"], cwd: dir).2.contains(
+                "no top-level assignment 'nope"))
+        #expect(
+            try Self.brpsh(["sweep", "t.brp", "--over", "seed=1", "--out", "u", "--local", "2", "--slurm"], cwd: dir).0
+                == 64)
         #expect(try Self.brpsh(["merge", "nowhere"], cwd: dir).2.contains("not a sweep directory"))
     }
 
@@ -195,7 +221,8 @@ import TestSupport
     @Test func interruptedSweepResumesWithoutRerunningFinishedTasks() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let script = Self.slow.replacingOccurrences(of: "\(Self.slowLoop)", with: "1000000").replacingOccurrences(of: "seed != 3", with: "seed != 99")
+        let script = Self.slow.replacingOccurrences(of: "\(Self.slowLoop)", with: "1000000").replacingOccurrences(
+            of: "seed != 3", with: "seed != 99")
         try script.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
         let args = ["sweep", "slow.brp", "--over", "seed=1..4", "--out", "s", "--local", "1", "-q"]
         let p = Process()
@@ -209,7 +236,10 @@ import TestSupport
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if Self.peek(dir + "/s", "0000_seed=1")?["state"] as? String == "done",
-               Self.peek(dir + "/s", "0001_seed=2")?["state"] as? String == "running" { break }
+                Self.peek(dir + "/s", "0001_seed=2")?["state"] as? String == "running"
+            {
+                break
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         kill(p.processIdentifier, SIGTERM)
@@ -220,14 +250,18 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: dir + "/s/tasks/0002_seed=3.json"))  // never started
         // Reported with the word the docs use: killed, not failed.
         let status = try Self.brpsh(["sweep", "status", "s"], cwd: dir)
-        #expect(status.1.contains("0001_seed=2: killed") && status.1.contains("1 killed") && !status.1.contains("failed"), "\(status.1)")
+        #expect(
+            status.1.contains("0001_seed=2: killed") && status.1.contains("1 killed") && !status.1.contains("failed"),
+            "\(status.1)")
         let resumed = try Self.brpsh(args, cwd: dir)
         #expect(resumed.0 == 0, "\(resumed.2)")
         #expect(try Self.state(dir + "/s", "0000_seed=1")["attempts"] as? Int == 1)  // not run again
         #expect(try Self.state(dir + "/s", "0001_seed=2")["attempts"] as? Int == 2)
-        let whole = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..4", "--out", "w", "--local", "2", "-q"], cwd: dir)
+        let whole = try Self.brpsh(
+            ["sweep", "slow.brp", "--over", "seed=1..4", "--out", "w", "--local", "2", "-q"], cwd: dir)
         #expect(whole.0 == 0)
-        #expect(FileManager.default.contents(atPath: dir + "/s/merged/results.json")
+        #expect(
+            FileManager.default.contents(atPath: dir + "/s/merged/results.json")
                 == FileManager.default.contents(atPath: dir + "/w/merged/results.json"))
     }
 
@@ -237,9 +271,12 @@ import TestSupport
     @Test func signalToTheRunOnlyIsRecordedAsKilled() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let script = Self.slow.replacingOccurrences(of: "\(Self.slowLoop)", with: "3000000").replacingOccurrences(of: "seed != 3", with: "seed != 99")
+        let script = Self.slow.replacingOccurrences(of: "\(Self.slowLoop)", with: "3000000").replacingOccurrences(
+            of: "seed != 3", with: "seed != 99")
         try script.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
-        #expect(try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1", "--out", "s", "--print-commands"], cwd: dir).0 == 0)
+        #expect(
+            try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1", "--out", "s", "--print-commands"], cwd: dir).0 == 0
+        )
         let runner = Process()
         runner.executableURL = URL(fileURLWithPath: ArtifactTests.binary)
         runner.arguments = ["sweep", "run-task", "s", "0"]
@@ -277,10 +314,12 @@ import TestSupport
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "load latbench\nseed = 1\nprint(seed)\n".write(toFile: dir + "/load.brp", atomically: true, encoding: .utf8)
-        let (ok, out, err) = try Self.brpsh(["sweep", "load.brp", "--over", "seed=1..2", "--out", "s", "--dry-run"], cwd: dir)
+        let (ok, out, err) = try Self.brpsh(
+            ["sweep", "load.brp", "--over", "seed=1..2", "--out", "s", "--dry-run"], cwd: dir)
         #expect(ok == 0 && out.contains("2 of 2 tasks would run"), "\(out)\(err)")
         try "seed = 1\np = gcn(device: \"m-gpx\")\n".write(toFile: dir + "/bad.brp", atomically: true, encoding: .utf8)
-        let (bad, _, err2) = try Self.brpsh(["sweep", "bad.brp", "--over", "seed=1..2", "--out", "b", "--dry-run"], cwd: dir)
+        let (bad, _, err2) = try Self.brpsh(
+            ["sweep", "bad.brp", "--over", "seed=1..2", "--out", "b", "--dry-run"], cwd: dir)
         #expect(bad != 0 && err2.contains("unknown device \"m-gpx\""), "\(err2)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/b/tasks"))
     }
@@ -289,15 +328,22 @@ import TestSupport
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.script.write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
-        let dry = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--dry-run", "--partition", "gpu",
-                                  "--time", "1:00:00", "--mem", "4G", "--cpus-per-task", "4", "--account", "lab", "--sbatch", "--qos=short"], cwd: dir)
+        let dry = try Self.brpsh(
+            [
+                "sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--dry-run", "--partition", "gpu",
+                "--time", "1:00:00", "--mem", "4G", "--cpus-per-task", "4", "--account", "lab", "--sbatch",
+                "--qos=short",
+            ], cwd: dir)
         #expect(dry.0 == 0)
-        for line in ["#SBATCH --array=0-2", "#SBATCH --cpus-per-task=4", "#SBATCH --partition=gpu", "#SBATCH --time=1:00:00",
-                     "#SBATCH --mem=4G", "#SBATCH --account=lab", "#SBATCH --qos=short", "sweep run-task", " merge "] {
+        for line in [
+            "#SBATCH --array=0-2", "#SBATCH --cpus-per-task=4", "#SBATCH --partition=gpu", "#SBATCH --time=1:00:00",
+            "#SBATCH --mem=4G", "#SBATCH --account=lab", "#SBATCH --qos=short", "sweep run-task", " merge ",
+        ] {
             #expect(dry.1.contains(line), "\(line)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/s"))  // a dry run writes nothing
-        let commands = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--print-commands"], cwd: dir)
+        let commands = try Self.brpsh(
+            ["sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--print-commands"], cwd: dir)
         let lines = commands.1.split(separator: "\n")
         #expect(lines.count == 3 && lines[2].hasSuffix("sweep run-task \(OutputBundle.canonical(dir))/s 2"))
         // What xargs -P would do: run them, then merge.
@@ -313,7 +359,8 @@ import TestSupport
 /// needed); when it cannot start, the Slurm tests are skipped with the reason.
 enum SlurmCluster {
     static let started: Result<String, SlurmUnavailable> = {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let log = NSTemporaryDirectory() + "brpsh-slurm-local-\(getpid())"
         defer { for s in ["out", "err"] { try? FileManager.default.removeItem(atPath: "\(log).\(s)") } }
         for s in ["out", "err"] { _ = FileManager.default.createFile(atPath: "\(log).\(s)", contents: nil) }
@@ -322,7 +369,9 @@ enum SlurmCluster {
         p.arguments = [repo.appendingPathComponent("scripts/slurm-local").path, "start"]
         p.standardOutput = FileHandle(forWritingAtPath: "\(log).out")
         p.standardError = FileHandle(forWritingAtPath: "\(log).err")
-        do { try p.run() } catch { return .failure(SlurmUnavailable(reason: "cannot run scripts/slurm-local: \(error)")) }
+        do { try p.run() } catch {
+            return .failure(SlurmUnavailable(reason: "cannot run scripts/slurm-local: \(error)"))
+        }
         // Bounded: a start that does not finish is reported, never waited on forever.
         let deadline = Date().addingTimeInterval(180)
         while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
@@ -332,8 +381,11 @@ enum SlurmCluster {
         }
         let o = (try? String(contentsOfFile: "\(log).out", encoding: .utf8)) ?? ""
         let e = (try? String(contentsOfFile: "\(log).err", encoding: .utf8)) ?? ""
-        guard p.terminationStatus == 0, let line = o.split(separator: "\n").first(where: { $0.hasPrefix("SLURM_CONF=") }) else {
-            return .failure(SlurmUnavailable(reason: "Slurm did not start: " + e.trimmingCharacters(in: .whitespacesAndNewlines)))
+        guard p.terminationStatus == 0,
+            let line = o.split(separator: "\n").first(where: { $0.hasPrefix("SLURM_CONF=") })
+        else {
+            return .failure(
+                SlurmUnavailable(reason: "Slurm did not start: " + e.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
         return .success(String(line.dropFirst("SLURM_CONF=".count)))
     }()
@@ -359,10 +411,13 @@ struct SlurmSweepTests {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SweepTests.script.write(toFile: dir + "/t.brp", atomically: true, encoding: .utf8)
-        let slurm = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "slurm", "--slurm", "--wait", "--wait-timeout", "300"], cwd: dir)
+        let slurm = try Self.brpsh(
+            ["sweep", "t.brp", "--over", "seed=1..4", "--out", "slurm", "--slurm", "--wait", "--wait-timeout", "300"],
+            cwd: dir)
         #expect(slurm.0 == 0, "\(slurm.2)")
         #expect(slurm.2.contains("submitted job array"))
-        let local = try Self.brpsh(["sweep", "t.brp", "--over", "seed=1..4", "--out", "local", "--local", "2", "-q"], cwd: dir)
+        let local = try Self.brpsh(
+            ["sweep", "t.brp", "--over", "seed=1..4", "--out", "local", "--local", "2", "-q"], cwd: dir)
         #expect(local.0 == 0)
         let a = FileManager.default.contents(atPath: dir + "/slurm/merged/results.json")
         #expect(a != nil && a == FileManager.default.contents(atPath: dir + "/local/merged/results.json"))
@@ -396,15 +451,19 @@ struct SlurmSweepTests {
         try p.run()
         p.waitUntilExit()
         // Wait for the array and the merge job to end.
-        while Date() < deadline, try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("RUNNING") ||
-                (try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("PENDING")) {
+        while Date() < deadline,
+            try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("RUNNING")
+                || (try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("PENDING"))
+        {
             Thread.sleep(forTimeInterval: 0.5)
         }
         let killed = try SweepTests.state(dir + "/s", "0001_seed=2")
         #expect(killed["state"] as? String == "failed" && killed["cause"] as? String == "killed", "\(killed)")
         #expect(try Self.brpsh(["sweep", "status", "s"], cwd: dir).1.contains("runs again with the next sweep"))
         // The next sweep call resubmits only that task, and the sweep completes.
-        let again = try Self.brpsh(["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--wait", "--wait-timeout", "300"], cwd: dir)
+        let again = try Self.brpsh(
+            ["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "--wait", "--wait-timeout", "300"],
+            cwd: dir)
         #expect(again.0 == 0, "\(again.2)")
         #expect(again.2.contains("(1 task)"))
         #expect(try SweepTests.state(dir + "/s", "0000_seed=1")["attempts"] as? Int == 1)
@@ -460,7 +519,8 @@ struct SlurmSweepTests {
     @Test(.needsData) func progressLinesAndProvenanceCalls() throws {
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let code = "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 30, hidden: 32, patience: 0)\nl = layerwise(device: \"d-cpu\", n: 50)"
+        let code =
+            "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 30, hidden: 32, patience: 0)\nl = layerwise(device: \"d-cpu\", n: 50)"
         let env = ["BRPSH_PROGRESS_SECONDS": "0.01", "BRPSH_CACHE": dir + "/cache"]
         let (status, _, err) = try CommandLineTests.brpsh(["-c", code, "--out", "b"], env: env, cwd: dir)
         #expect(status == 0, "\(err)")

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built `brpsh` binary in a real pseudo-terminal (tmux): prompts, history across two
 /// sessions, completion, carets and Ctrl-C. CI installs tmux; without it the test is skipped.
 @Suite(.serialized) struct TerminalEndToEndTests {
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("brpsh").path
-    static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     final class Pane {
         let name = "brpsh-e2e-\(UInt32.random(in: 0...UInt32.max))"
@@ -15,8 +17,10 @@ import TestSupport
 
         init(tmux: String, history: String) throws {
             self.tmux = tmux
-            try run(["new-session", "-d", "-s", name, "-x", "150", "-y", "50",
-                     "env BRPSH_HISTORY=\(history) \(TerminalEndToEndTests.binary); sleep 30"])
+            try run([
+                "new-session", "-d", "-s", name, "-x", "150", "-y", "50",
+                "env BRPSH_HISTORY=\(history) \(TerminalEndToEndTests.binary); sleep 30",
+            ])
             try wait(for: "In [1]:")
         }
 
@@ -210,7 +214,9 @@ import TestSupport
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let fd = stdin { posix_spawn_file_actions_adddup2(&actions, fd, 0) } else {
+        if let fd = stdin {
+            posix_spawn_file_actions_adddup2(&actions, fd, 0)
+        } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)

@@ -15,7 +15,9 @@ let testAccuracy: Data? = DataLocation.builtIn().flatMap {
 let scratch: String = {
     var template = Array((NSTemporaryDirectory() + "brpsh-fuzz-csv-XXXXXX").utf8CString)
     let dir = String(cString: mkdtemp(&template)!)
-    for sub in ["nb201", "hw-nas-bench"] { try? FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+    for sub in ["nb201", "hw-nas-bench"] {
+        try? FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+    }
     return dir
 }()
 

@@ -1,8 +1,8 @@
+import Builtins
 import CFuzzerDriver
 import Foundation
 import Interpreter
 import Lang
-import Builtins
 import Synchronization
 
 /// Small programs through the whole pipeline (parse, static check, run) with the core builtins (no files, no
@@ -33,10 +33,13 @@ public func fuzzInterpreter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
     // sized for it).
     let done = DispatchSemaphore(value: 0)
     let worker = Thread {
-        let interpreter = Builtins.makeInterpreter(output: Discard(), settings: SessionSettings(environment: [:]), builtins: Builtins.core())
+        let interpreter = Builtins.makeInterpreter(
+            output: Discard(), settings: SessionSettings(environment: [:]), builtins: Builtins.core())
         Interrupt.clear()
         started.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
-        if let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "fuzz", text: text)) { _ = failure.description }
+        if let failure = Pipeline(interpreter: interpreter).run(SourceFile(name: "fuzz", text: text)) {
+            _ = failure.description
+        }
         started.store(0, ordering: .relaxed)
         Interrupt.clear()
         done.signal()

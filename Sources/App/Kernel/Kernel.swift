@@ -71,7 +71,8 @@ final class Kernel: @unchecked Sendable {
         heartbeat = try ZMQSocket(.rep, bind: connection.endpoint("hb_port"))
         signer = KernelMessage.Signer(key: connection.key)
         sink = KernelSink()
-        let interpreter = Builtins.makeInterpreter(output: sink, settings: App.sessionSettings(App.Settings(), repl: true))
+        let interpreter = Builtins.makeInterpreter(
+            output: sink, settings: App.sessionSettings(App.Settings(), repl: true))
         session = Session(interpreter: interpreter, output: sink, errors: sink.errors)
         App.attachCommands(session)
         session.output = sink  // attachCommands records for :notebook; the kernel streams instead
@@ -125,11 +126,15 @@ final class Kernel: @unchecked Sendable {
     }
 
     func reply(_ socket: ZMQSocket, to request: KernelMessage, _ type: String, _ content: [String: Any]) {
-        send(socket, KernelMessage.make(type, content: content, parent: request, session: sessionID, identities: request.identities))
+        send(
+            socket,
+            KernelMessage.make(
+                type, content: content, parent: request, session: sessionID, identities: request.identities))
     }
 
     func publish(_ type: String, _ content: [String: Any], parent: KernelMessage?) {
-        let m = KernelMessage.make(type, content: content, parent: parent, session: sessionID, identities: [Data(type.utf8)])
+        let m = KernelMessage.make(
+            type, content: content, parent: parent, session: sessionID, identities: [Data(type.utf8)])
         iopubLock.withLock { send(iopub, m) }
     }
 
@@ -200,7 +205,8 @@ final class Kernel: @unchecked Sendable {
         var entries = session.inputs.filter { $0.number > 0 }.map { ($0.number, $0.text) }
         switch c["hist_access_type"] as? String ?? "tail" {
         case "range":
-            let start = c["start"] as? Int ?? 0, stop = c["stop"] as? Int ?? Int.max
+            let start = c["start"] as? Int ?? 0
+            let stop = c["stop"] as? Int ?? Int.max
             entries = entries.filter { $0.0 >= start && $0.0 < stop }
         case "search":
             let pattern = c["pattern"] as? String ?? "*"
@@ -219,8 +225,12 @@ final class Kernel: @unchecked Sendable {
 
     /// Shell-style glob: `*` any run, `?` one character, the rest literal.
     static func glob(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern), s = Array(text)
-        var pi = 0, si = 0, star = -1, mark = 0
+        let p = Array(pattern)
+        let s = Array(text)
+        var pi = 0
+        var si = 0
+        var star = -1
+        var mark = 0
         while si < s.count {
             if pi < p.count, p[pi] == "?" || p[pi] == s[si] {
                 pi += 1
@@ -269,12 +279,15 @@ final class Kernel: @unchecked Sendable {
             let ename = lines.first.map(Kernel.errorName) ?? "Error"
             let error: [String: Any] = ["ename": ename, "evalue": lines.first ?? text, "traceback": lines]
             if !silent { publish("error", error, parent: m) }
-            reply(shell, to: m, "execute_reply", error.merging(["status": "error", "execution_count": count]) { a, _ in a })
+            reply(
+                shell, to: m, "execute_reply",
+                error.merging(["status": "error", "execution_count": count]) { a, _ in a })
         } else {
             // `exit` / `:quit`: ask the frontend to leave (jupyter console does; a notebook keeps the kernel).
             let payload: [Any] = result == .quit ? [["source": "ask_exit", "keepkernel": false] as [String: Any]] : []
-            reply(shell, to: m, "execute_reply",
-                  ["status": "ok", "execution_count": count, "user_expressions": [String: Any](), "payload": payload])
+            reply(
+                shell, to: m, "execute_reply",
+                ["status": "ok", "execution_count": count, "user_expressions": [String: Any](), "payload": payload])
         }
         publish("status", ["execution_state": "idle"], parent: m)
     }
@@ -298,8 +311,11 @@ final class Kernel: @unchecked Sendable {
         let cursorBytes = String(String.UnicodeScalarView(scalars[lineStart..<cursor])).utf8.count
         let result = Completer(session: session).complete(line: line, cursor: cursorBytes)
         let startScalars = String(decoding: Array(line.utf8.prefix(result.start)), as: UTF8.self).unicodeScalars.count
-        return ["status": "ok", "matches": result.candidates, "cursor_start": lineStart + startScalars, "cursor_end": cursor,
-                "metadata": [String: Any]()]
+        return [
+            "status": "ok", "matches": result.candidates, "cursor_start": lineStart + startScalars,
+            "cursor_end": cursor,
+            "metadata": [String: Any](),
+        ]
     }
 
     /// A request's `cursor_pos` (code points), clamped to the code: a negative, too large or missing position is
@@ -315,12 +331,15 @@ final class Kernel: @unchecked Sendable {
         var cursor = Kernel.cursor(content, length: code.count)
         func isWord(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s == "_" || ("0"..."9").contains(s) }
         if cursor > 0, code[cursor - 1] == "(" { cursor -= 1 }  // Shift-Tab right after `gcn(`
-        var start = cursor, end = cursor
+        var start = cursor
+        var end = cursor
         while start > 0, isWord(code[start - 1]) { start -= 1 }
         while end < code.count, isWord(code[end]) { end += 1 }
         let name = String(String.UnicodeScalarView(code[start..<end]))
-        guard !name.isEmpty, session.interpreter.builtins[name] != nil || session.interpreter.globals.lookup(name) != nil,
-              let text = session.helpText?(name) else {
+        guard !name.isEmpty,
+            session.interpreter.builtins[name] != nil || session.interpreter.globals.lookup(name) != nil,
+            let text = session.helpText?(name)
+        else {
             return ["status": "ok", "found": false, "data": [String: Any](), "metadata": [String: Any]()]
         }
         return ["status": "ok", "found": true, "data": ["text/plain": text], "metadata": [String: Any]()]
@@ -374,7 +393,8 @@ final class KernelSink: OutputSink {
     func end() -> String? {
         defer { parent = nil }
         if let data = pending, let kernel, !silent {
-            kernel.publish("execute_result", ["execution_count": count, "data": data, "metadata": [String: Any]()], parent: parent)
+            kernel.publish(
+                "execute_result", ["execution_count": count, "data": data, "metadata": [String: Any]()], parent: parent)
         }
         pending = nil
         return errorText
@@ -408,13 +428,21 @@ final class KernelSink: OutputSink {
                     progressID = nil
                     return
                 }
-                kernel.publish("update_display_data", ["data": ["text/plain": line], "metadata": [String: Any](),
-                                                       "transient": ["display_id": id]], parent: parent)
+                kernel.publish(
+                    "update_display_data",
+                    [
+                        "data": ["text/plain": line], "metadata": [String: Any](),
+                        "transient": ["display_id": id],
+                    ], parent: parent)
             } else if !line.isEmpty {
                 let id = UUID().uuidString.lowercased()
                 progressID = id
-                kernel.publish("display_data", ["data": ["text/plain": line], "metadata": [String: Any](),
-                                                "transient": ["display_id": id]], parent: parent)
+                kernel.publish(
+                    "display_data",
+                    [
+                        "data": ["text/plain": line], "metadata": [String: Any](),
+                        "transient": ["display_id": id],
+                    ], parent: parent)
             }
             return
         }
@@ -431,8 +459,12 @@ final class KernelSink: OutputSink {
     func showSaved(_ value: Value, path: String) {
         guard let kernel, !silent, let svg = RichDisplay.svg(value) else { return }
         flush()
-        kernel.publish("display_data", ["data": ["image/svg+xml": svg, "text/plain": "saved \(path)"],
-                                        "metadata": [String: Any]()], parent: parent)
+        kernel.publish(
+            "display_data",
+            [
+                "data": ["image/svg+xml": svg, "text/plain": "saved \(path)"],
+                "metadata": [String: Any](),
+            ], parent: parent)
     }
 
     /// The MIME bundle of a value: text/plain (a figure as the terminal draws it, without colour), text/html for

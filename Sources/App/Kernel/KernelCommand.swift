@@ -6,16 +6,19 @@ import NASLib
 struct KernelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernel",
-        abstract: "The Jupyter kernel: 'brpsh kernel install' writes the kernelspec; Jupyter runs 'brpsh kernel -f FILE'.",
+        abstract:
+            "The Jupyter kernel: 'brpsh kernel install' writes the kernelspec; Jupyter runs 'brpsh kernel -f FILE'.",
         subcommands: [Start.self, Install.self],
         defaultSubcommand: Start.self)
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "start", abstract: "Serve the Jupyter messaging protocol with the ports and key of a connection file.")
+            commandName: "start",
+            abstract: "Serve the Jupyter messaging protocol with the ports and key of a connection file.")
 
-        @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter writes.", valueName: "file"),
-                completion: .file(extensions: ["json"]))
+        @Option(
+            name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter writes.", valueName: "file"),
+            completion: .file(extensions: ["json"]))
         var connectionFile: String
 
         func run() throws {
@@ -63,12 +66,16 @@ struct KernelCommand: ParsableCommand {
                 base = (try Install.pythonPrefix() as NSString).appendingPathComponent("share/jupyter")
             } else {
                 let env = App.environment
-                base = env["JUPYTER_DATA_DIR"]
-                    ?? ((env["XDG_DATA_HOME"] ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")) as NSString)
-                        .appendingPathComponent("jupyter")
+                base =
+                    env["JUPYTER_DATA_DIR"]
+                    ?? ((env["XDG_DATA_HOME"] ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share"))
+                    as NSString)
+                    .appendingPathComponent("jupyter")
             }
             let dir = (base as NSString).appendingPathComponent("kernels/brpsh")
-            guard let exe = DataLocation.currentExecutable() else { throw ValidationError("cannot tell where brpsh is") }
+            guard let exe = DataLocation.currentExecutable() else {
+                throw ValidationError("cannot tell where brpsh is")
+            }
             let spec: [String: Any] = [
                 "argv": [exe, "kernel", "-f", "{connection_file}"],
                 "display_name": "brpsh",
@@ -81,7 +88,8 @@ struct KernelCommand: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
                 try data.write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("kernel.json")))
             } catch {
-                FileHandle.standardError.write(Data("brpsh: cannot write the kernelspec into \(dir): \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("brpsh: cannot write the kernelspec into \(dir): \(error.localizedDescription)\n".utf8))
                 throw ExitCode(73)
             }
             print("installed the brpsh kernelspec in \(dir)")
@@ -97,7 +105,9 @@ struct KernelCommand: ParsableCommand {
             p.waitUntilExit()
             let s = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard p.terminationStatus == 0, !s.isEmpty else { throw ValidationError("--sys-prefix: python3 did not say its sys.prefix") }
+            guard p.terminationStatus == 0, !s.isEmpty else {
+                throw ValidationError("--sys-prefix: python3 did not say its sys.prefix")
+            }
             return s
         }
     }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `--local N`: the tasks as N concurrent `brpsh sweep run-task` processes on this machine, each with
@@ -21,7 +22,9 @@ enum LocalBackend {
         var done = 0
         var seconds: [Double] = []
         let start = Date()
-        log("sweep: \(tasks.count) task\(tasks.count == 1 ? "" : "s") to run, \(jobs) at a time, \(threads) thread\(threads == 1 ? "" : "s") each")
+        log(
+            "sweep: \(tasks.count) task\(tasks.count == 1 ? "" : "s") to run, \(jobs) at a time, \(threads) thread\(threads == 1 ? "" : "s") each"
+        )
         while !queue.isEmpty || running.count > 0 {
             while forwarder.received == nil, running.count < jobs, let t = queue.popFirst() {
                 let p = Process()
@@ -112,25 +115,30 @@ struct SlurmBackend {
 
     func arrayScript(_ store: SweepStore, tasks: [Int]) -> String {
         let exe = TaskRunner.executable
-        return (["#!/bin/bash",
-                 "# brpsh sweep \(store.spec.script): \(tasks.count) task(s) of \(store.dir)",
-                 "#SBATCH --job-name=\(jobName)",
-                 "#SBATCH --array=\(SlurmBackend.ranges(tasks))",
-                 "#SBATCH --cpus-per-task=\(cpusPerTask)",
-                 "#SBATCH --output=\(store.path("slurm", "%A_%a.out"))"] + common + [
-                    "export BRPSH_THREADS=\"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
-                    "exec \(Shell.quote(exe)) sweep run-task \(Shell.quote(store.dir)) \"$SLURM_ARRAY_TASK_ID\"",
-                 ]).joined(separator: "\n") + "\n"
+        return
+            ([
+                "#!/bin/bash",
+                "# brpsh sweep \(store.spec.script): \(tasks.count) task(s) of \(store.dir)",
+                "#SBATCH --job-name=\(jobName)",
+                "#SBATCH --array=\(SlurmBackend.ranges(tasks))",
+                "#SBATCH --cpus-per-task=\(cpusPerTask)",
+                "#SBATCH --output=\(store.path("slurm", "%A_%a.out"))",
+            ] + common + [
+                "export BRPSH_THREADS=\"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
+                "exec \(Shell.quote(exe)) sweep run-task \(Shell.quote(store.dir)) \"$SLURM_ARRAY_TASK_ID\"",
+            ]).joined(separator: "\n") + "\n"
     }
 
     func mergeScript(_ store: SweepStore) -> String {
-        (["#!/bin/bash",
-          "# brpsh merge \(store.dir), once the sweep's job array has ended",
-          "#SBATCH --job-name=\(jobName)-merge",
-          "#SBATCH --cpus-per-task=1",
-          "#SBATCH --output=\(store.path("slurm", "merge-%j.out"))"] + common + [
-            "exec \(Shell.quote(TaskRunner.executable)) merge \(Shell.quote(store.dir))",
-          ]).joined(separator: "\n") + "\n"
+        ([
+            "#!/bin/bash",
+            "# brpsh merge \(store.dir), once the sweep's job array has ended",
+            "#SBATCH --job-name=\(jobName)-merge",
+            "#SBATCH --cpus-per-task=1",
+            "#SBATCH --output=\(store.path("slurm", "merge-%j.out"))",
+        ] + common + [
+            "exec \(Shell.quote(TaskRunner.executable)) merge \(Shell.quote(store.dir))"
+        ]).joined(separator: "\n") + "\n"
     }
 
     /// `0-3,7,9-10`: Slurm's array syntax for task numbers.
@@ -149,7 +157,8 @@ struct SlurmBackend {
 
     /// Submits the array and the merge job; returns their job ids.
     func submit(_ store: SweepStore, tasks: [Int]) throws -> (array: String, merge: String) {
-        let arrayPath = store.path("slurm", "array.sbatch"), mergePath = store.path("slurm", "merge.sbatch")
+        let arrayPath = store.path("slurm", "array.sbatch")
+        let mergePath = store.path("slurm", "merge.sbatch")
         try DurableFile.write(arrayScript(store, tasks: tasks), to: arrayPath)
         try DurableFile.write(mergeScript(store), to: mergePath)
         let array = try Slurm.sbatch([arrayPath])
@@ -162,9 +171,12 @@ struct SlurmBackend {
             try store.write(s, t)
         }
         let merge = try Slurm.sbatch(["--dependency=afterany:\(array)", mergePath])
-        try DurableFile.write(try SweepJSON.object(["array": array, "merge": merge, "tasks": tasks,
-                                                    "submitted": ISO8601DateFormatter().string(from: Date())]),
-                              to: store.path("slurm", "jobs.json"))
+        try DurableFile.write(
+            try SweepJSON.object([
+                "array": array, "merge": merge, "tasks": tasks,
+                "submitted": ISO8601DateFormatter().string(from: Date()),
+            ]),
+            to: store.path("slurm", "jobs.json"))
         return (array, merge)
     }
 }
@@ -181,22 +193,30 @@ enum Slurm {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [name] + args
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         do { try p.run() } catch { throw CommandFailure("cannot run \(name): \(error.localizedDescription)") }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        if p.terminationStatus == 127 { throw CommandFailure("\(name) is not installed (Slurm's commands are needed for --slurm)") }
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        if p.terminationStatus == 127 {
+            throw CommandFailure("\(name) is not installed (Slurm's commands are needed for --slurm)")
+        }
+        return Result(
+            status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
+            err: String(decoding: e, as: UTF8.self))
     }
 
     static func sbatch(_ args: [String]) throws -> String {
         let r = try command("sbatch", ["--parsable"] + args)
-        let id = r.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
+        let id =
+            r.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
         guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            throw CommandFailure("sbatch failed (exit status \(r.status)): \(r.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw CommandFailure(
+                "sbatch failed (exit status \(r.status)): \(r.err.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return id
     }
@@ -205,7 +225,8 @@ enum Slurm {
     static func queued(_ jobs: [String]) -> [String: String]? {
         guard !jobs.isEmpty else { return [:] }
         guard let r = try? command("squeue", ["-h", "-r", "-j", jobs.joined(separator: ","), "-o", "%i %T"]),
-              r.status == 0 || r.err.contains("Invalid job id") else { return nil }
+            r.status == 0 || r.err.contains("Invalid job id")
+        else { return nil }
         var out: [String: String] = [:]
         for line in r.out.split(separator: "\n") {
             let f = line.split(separator: " ")
@@ -217,14 +238,17 @@ enum Slurm {
     /// sacct's record of jobs (state, exit code, elapsed), or its error when accounting is not set up.
     static func accounting(_ jobs: [String]) -> Result? {
         guard !jobs.isEmpty else { return nil }
-        return try? command("sacct", ["-n", "-P", "-j", jobs.joined(separator: ","), "-o", "JobID,State,ExitCode,Elapsed"])
+        return try? command(
+            "sacct", ["-n", "-P", "-j", jobs.joined(separator: ","), "-o", "JobID,State,ExitCode,Elapsed"])
     }
 }
 
 /// Quoting for the shell (batch scripts, --print-commands).
 enum Shell {
     static func quote(_ s: String) -> String {
-        if !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+=,:@".contains($0)) }) { return s }
+        if !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+=,:@".contains($0)) }) {
+            return s
+        }
         return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

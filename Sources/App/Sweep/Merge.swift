@@ -38,7 +38,8 @@ enum SweepMerge {
         let shown = example.first.count > 240 ? example.first.prefix(240) + "…" : Substring(example.first)
         let names = warned.prefix(8).map(\.task).joined(separator: ", ") + (warned.count > 8 ? ", ..." : "")
         let total = warned.reduce(0) { $0 + $1.count }
-        return "\(warned.count) of \(provenances.count) tasks warned while they ran (\(names)), \(total) warning\(total == 1 ? "" : "s") "
+        return
+            "\(warned.count) of \(provenances.count) tasks warned while they ran (\(names)), \(total) warning\(total == 1 ? "" : "s") "
             + "in all; the first, from \(example.task): \"\(shown)\"; every task's warnings are in merged/provenance.json "
             + "(tasks[].warnings)"
     }
@@ -61,7 +62,8 @@ enum SweepMerge {
         let done = store.spec.tasks.indices.filter { store.state($0).state == .done }
         summary.missing = store.spec.tasks.indices.filter { !done.contains($0) }.map { store.spec.tasks[$0].name }
         if !summary.missing.isEmpty && !partial {
-            throw CommandFailure("""
+            throw CommandFailure(
+                """
                 \(summary.missing.count) of \(store.spec.tasks.count) tasks are not done (\(summary.missing.prefix(5).joined(separator: ", "))\
                 \(summary.missing.count > 5 ? ", ..." : "")); run the sweep again to finish them, see `brpsh sweep status \(store.dir)`, \
                 or merge what is done with --partial
@@ -79,14 +81,17 @@ enum SweepMerge {
             results[t] = try readJSON((point as NSString).appendingPathComponent("results.json"))
             var p = try readJSON((point as NSString).appendingPathComponent("provenance.json"))
             p["task"] = store.spec.tasks[t].name
-            p["assignments"] = Dictionary(uniqueKeysWithValues: store.spec.tasks[t].assignments.map { ($0.name, $0.value) })
+            p["assignments"] = Dictionary(
+                uniqueKeysWithValues: store.spec.tasks[t].assignments.map { ($0.name, $0.value) })
             provenances.append(p)
         }
         try checkConsistent(provenances, store.spec)
         let kernels = blasKernels(provenances)
         if kernels.count > 1 {
-            let counts = kernels.map { "\($0.kernel): \($0.tasks.count) task\($0.tasks.count == 1 ? "" : "s")" }.joined(separator: ", ")
-            summary.warnings.append("""
+            let counts = kernels.map { "\($0.kernel): \($0.tasks.count) task\($0.tasks.count == 1 ? "" : "s")" }.joined(
+                separator: ", ")
+            summary.warnings.append(
+                """
                 the tasks ran on \(kernels.count) OpenBLAS kernels (\(counts)); a seed's training repeats bit for bit \
                 only on one kernel (docs/predictors.md, "Determinism"), so this merge is not the one a single machine type \
                 gives; merged/provenance.json names every task's kernel
@@ -105,37 +110,48 @@ enum SweepMerge {
             let runs = tasks.map { results[$0]! }
             var walker = Walker(group: g.name)
             let displays = walker.merge(runs.map { $0["displays"] ?? [] }, path: "")
-            let outputs = walker.merge(runs.map { ($0["outputs"] as? [String: Any] ?? [:]).filter { !$0.key.hasSuffix(".svg") } }, path: "")
+            let outputs = walker.merge(
+                runs.map { ($0["outputs"] as? [String: Any] ?? [:]).filter { !$0.key.hasSuffix(".svg") } }, path: "")
             // Tidy rows: the group's variables as columns (seed merged over), then the value and its statistics.
             let point = nonSeed.map { v in g.point.first { $0.name == v }.map { plainLiteral($0.value) } ?? "" }
             summary.rows += walker.rows.map { point + $0 }
-            summary.text += "\(g.name) (n = \(tasks.count)\(replicates(store.spec, tasks)))\n" + walker.lines.joined() + "\n"
+            summary.text +=
+                "\(g.name) (n = \(tasks.count)\(replicates(store.spec, tasks)))\n" + walker.lines.joined() + "\n"
             // Figures: every saved SVG whose data all runs recorded.
             var figureEntries: [String: Any] = [:]
-            let names = Set(runs.flatMap { ($0["outputs"] as? [String: Any] ?? [:]).keys.filter { $0.hasSuffix(".svg") } }).sorted()
+            let names = Set(
+                runs.flatMap { ($0["outputs"] as? [String: Any] ?? [:]).keys.filter { $0.hasSuffix(".svg") } }
+            ).sorted()
             for name in names {
-                let figures = runs.compactMap { (($0["outputs"] as? [String: Any])?[name] as? [String: Any])?["figure"] as? [String: Any] }
+                let figures = runs.compactMap {
+                    (($0["outputs"] as? [String: Any])?[name] as? [String: Any])?["figure"] as? [String: Any]
+                }
                 guard figures.count == runs.count, let svg = Figures.mergedSVG(figures) else {
-                    figureEntries[name] = ["merged": false, "why": "not every run recorded this figure with the same layout"]
+                    figureEntries[name] = [
+                        "merged": false, "why": "not every run recorded this figure with the same layout",
+                    ]
                     continue
                 }
-                let relative = allGroups.count == 1 ? name : (GroupPath.directory(g.name) as NSString).appendingPathComponent(name)
+                let relative =
+                    allGroups.count == 1 ? name : (GroupPath.directory(g.name) as NSString).appendingPathComponent(name)
                 let path = (mergedDir as NSString).appendingPathComponent(relative)
-                try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                    withIntermediateDirectories: true)
                 try DurableFile.write(svg, to: path)
                 figureEntries[name] = ["merged": relative, "sha256": SHA256Hex.file(path)]
                 summary.figures.append(path)
             }
             var outputsWithFigures = outputs as? [String: Any] ?? [:]
             for (k, v) in figureEntries { outputsWithFigures[k] = v }
-            mergedGroups.append([
-                "point": Dictionary(uniqueKeysWithValues: g.point.map { ($0.name, $0.value) }),
-                "n": tasks.count,
-                "tasks": tasks.map { store.spec.tasks[$0].name },
-                "displays": displays,
-                "outputs": outputsWithFigures,
-            ] as [String: Any])
+            mergedGroups.append(
+                [
+                    "point": Dictionary(uniqueKeysWithValues: g.point.map { ($0.name, $0.value) }),
+                    "n": tasks.count,
+                    "tasks": tasks.map { store.spec.tasks[$0].name },
+                    "displays": displays,
+                    "outputs": outputsWithFigures,
+                ] as [String: Any])
         }
         let merged: [String: Any] = [
             "brpsh": Provenance.version,
@@ -145,7 +161,8 @@ enum SweepMerge {
             "missing": summary.missing,
             "groups": mergedGroups,
         ]
-        try DurableFile.write(try SweepJSON.object(merged), to: (mergedDir as NSString).appendingPathComponent("results.json"))
+        try DurableFile.write(
+            try SweepJSON.object(merged), to: (mergedDir as NSString).appendingPathComponent("results.json"))
         let provenance: [String: Any] = [
             "sweep": try ExactJSON.object(with: Data(try SweepJSON.encode(store.spec).utf8)),
             "merged_at": ISO8601DateFormatter().string(from: Date()),
@@ -153,7 +170,8 @@ enum SweepMerge {
             "blas_kernels": Dictionary(uniqueKeysWithValues: kernels.map { ($0.kernel, $0.tasks) }),
             "tasks": provenances,
         ]
-        try DurableFile.write(try SweepJSON.object(provenance), to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
+        try DurableFile.write(
+            try SweepJSON.object(provenance), to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
         // summary.csv is tidy (long format): one row per merged number, a column per variable the sweep grouped by,
         // numbers as numbers, the unit in a column of its own (docs/python.md).
         let header = nonSeed + ["value", "unit", "mean", "std", "n", "min", "max"]
@@ -166,7 +184,9 @@ enum SweepMerge {
     static func replicates(_ spec: SweepSpec, _ tasks: [Int]) -> String {
         let seeds = tasks.compactMap { spec.tasks[$0].assignments.first { $0.name == SweepVariable.replicate }?.value }
         guard !seeds.isEmpty else { return "" }
-        return "; seed " + (seeds.count > 6 ? "\(seeds[0]), \(seeds[1]), ..., \(seeds[seeds.count - 1])" : seeds.joined(separator: ", "))
+        return "; seed "
+            + (seeds.count > 6
+                ? "\(seeds[0]), \(seeds[1]), ..., \(seeds[seeds.count - 1])" : seeds.joined(separator: ", "))
     }
 
     /// The OpenBLAS kernels the tasks' provenance names, each with its tasks, in order of first appearance.
@@ -175,7 +195,11 @@ enum SweepMerge {
         for p in provenances {
             let kernel = (p["blas"] as? [String: Any])?["kernel"] as? String ?? "unknown"
             let task = p["task"] as? String ?? "?"
-            if let i = out.firstIndex(where: { $0.kernel == kernel }) { out[i].tasks.append(task) } else { out.append((kernel, [task])) }
+            if let i = out.firstIndex(where: { $0.kernel == kernel }) {
+                out[i].tasks.append(task)
+            } else {
+                out.append((kernel, [task]))
+            }
         }
         return out
     }
@@ -198,20 +222,26 @@ enum SweepMerge {
                 throw CommandFailure("task \(task): its provenance.json records no script; it is not this sweep's run")
             }
             guard sha == spec.scriptSHA256 else {
-                throw CommandFailure("task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))")
+                throw CommandFailure(
+                    "task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))"
+                )
             }
             try checkPoint(p, spec)
             let b = p["brpsh"] as? [String: Any]
             // The sources' SHA-256 (a run's record before it named the git commit: read too).
             let id = "\(b?["version"] as? String ?? "?") \(b?["sources"] as? String ?? b?["commit"] as? String ?? "")"
             if let (first, firstTask) = commit, first != id {
-                throw CommandFailure("tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged")
+                throw CommandFailure(
+                    "tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged"
+                )
             }
             commit = commit ?? (id, task)
             for f in (p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? [] {
                 guard let file = f["file"] as? String, let sha = f["sha256"] as? String else { continue }
                 if let (other, otherTask) = dataHashes[file], other != sha {
-                    throw CommandFailure("tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))")
+                    throw CommandFailure(
+                        "tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))"
+                    )
                 }
                 dataHashes[file] = dataHashes[file] ?? (sha, task)
             }
@@ -229,12 +259,15 @@ enum SweepMerge {
         for a in spec.fixed + t.assignments { expected[a.name] = a.value }
         if spec.seedBy == "option", let seed = expected.removeValue(forKey: SweepVariable.replicate) {
             guard let ran = p["seed"] as? Int, String(ran) == seed else {
-                throw CommandFailure("task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")")
+                throw CommandFailure(
+                    "task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")"
+                )
             }
         }
         for (name, value) in expected.sorted(by: { $0.key < $1.key }) where (recorded[name] as? String) != value {
             let got = (recorded[name] as? String).map { "\(name)=\($0)" } ?? "no \(name)"
-            throw CommandFailure("""
+            throw CommandFailure(
+                """
                 task \(task) should have run with \(name)=\(value), but its provenance.json records \(got) (a point \
                 directory swapped or copied from another sweep?); rerun the task (remove its point directory and run the sweep \
                 again) instead of merging it
@@ -246,12 +279,14 @@ enum SweepMerge {
     /// (numbers stay numbers; a list stays its literal).
     static func plainLiteral(_ v: String) -> String {
         guard v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\""), let data = v.data(using: .utf8),
-              let s = try? ExactJSON.object(with: data) as? String else { return v }
+            let s = try? ExactJSON.object(with: data) as? String
+        else { return v }
         return s
     }
 
     static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// Merges the runs' values at the same place, collecting a summary line per number.
@@ -272,7 +307,10 @@ enum SweepMerge {
                     row[1] = unit
                     rows.append(row)
                 }
-                lines += inner.lines.map { $0.replacingOccurrences(of: "\(path.isEmpty ? "value" : path):", with: "\(path.isEmpty ? "value" : path) (\(unit)):") }
+                lines += inner.lines.map {
+                    $0.replacingOccurrences(
+                        of: "\(path.isEmpty ? "value" : path):", with: "\(path.isEmpty ? "value" : path) (\(unit)):")
+                }
                 var out: [String: Any] = [:]
                 for (k, v) in stats {
                     if k == "n" { out[k] = v } else if let d = v as? Double { out[k] = Walker.plain(d) + unit }
@@ -283,11 +321,15 @@ enum SweepMerge {
             if !numbers.isEmpty && numbers.count == values.count {
                 let n = Double(numbers.count)
                 let mean = numbers.reduce(0, +) / n
-                let std = numbers.count > 1 ? (numbers.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
-                let lo = numbers.min()!, hi = numbers.max()!
+                let std =
+                    numbers.count > 1
+                    ? (numbers.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : 0
+                let lo = numbers.min()!
+                let hi = numbers.max()!
                 let label = path.isEmpty ? "value" : path
-                lines.append("  \(label): \(Walker.show(mean)) ± \(Walker.show(std))"
-                             + (numbers.count > 1 ? "  (min \(Walker.show(lo)), max \(Walker.show(hi)))" : "") + "\n")
+                lines.append(
+                    "  \(label): \(Walker.show(mean)) ± \(Walker.show(std))"
+                        + (numbers.count > 1 ? "  (min \(Walker.show(lo)), max \(Walker.show(hi)))" : "") + "\n")
                 rows.append([label, ""] + [mean, std, n, lo, hi].map { Walker.plain($0) })
                 return ["mean": mean, "std": std, "n": numbers.count, "min": lo, "max": hi] as [String: Any]
             }
@@ -318,7 +360,9 @@ enum SweepMerge {
             guard let s = v as? String else { return nil }
             for unit in ["ms", "us", "ns", "mJ", "uJ", "s", "%", "J"] where s.hasSuffix(unit) {
                 let number = s.dropLast(unit.count)
-                guard let d = Double(number), d.isFinite, number.first.map({ $0.isNumber || $0 == "-" }) == true else { continue }
+                guard let d = Double(number), d.isFinite, number.first.map({ $0.isNumber || $0 == "-" }) == true else {
+                    continue
+                }
                 return (d, unit)
             }
             return nil
@@ -326,7 +370,8 @@ enum SweepMerge {
 
         static func same(_ a: Any, _ b: Any) -> Bool {
             guard let x = try? JSONSerialization.data(withJSONObject: [a], options: .sortedKeys),
-                  let y = try? JSONSerialization.data(withJSONObject: [b], options: .sortedKeys) else { return false }
+                let y = try? JSONSerialization.data(withJSONObject: [b], options: .sortedKeys)
+            else { return false }
             return x == y
         }
 
@@ -335,7 +380,8 @@ enum SweepMerge {
         static func label(_ items: [Any], index: Int) -> String {
             if let records = items as? [[String: Any]], let first = records.first {
                 let names = first.keys.sorted().compactMap { k -> String? in
-                    guard let s = first[k] as? String, quantity(s) == nil, records.allSatisfy({ $0[k] as? String == s }) else { return nil }
+                    guard let s = first[k] as? String, quantity(s) == nil, records.allSatisfy({ $0[k] as? String == s })
+                    else { return nil }
                     return "\(k)=\(s)"
                 }
                 if !names.isEmpty { return "[" + names.joined(separator: " ") + "]" }

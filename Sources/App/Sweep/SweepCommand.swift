@@ -24,18 +24,23 @@ struct SweepStartCommand: ParsableCommand {
             The directory refuses results of another script, data or brpsh version.
             """)
 
-    @ArgumentParser.Argument(help: ArgumentHelp("The script.", valueName: "script.brp"), completion: .file(extensions: ["brp"]))
+    @ArgumentParser.Argument(
+        help: ArgumentHelp("The script.", valueName: "script.brp"), completion: .file(extensions: ["brp"]))
     var script: String
 
-    @Option(name: .customLong("over"), help: ArgumentHelp(
-        "A variable and its values: name=1..10 (integers, both ends) or name=a,b,c (brpsh literals). Repeatable.",
-        valueName: "name=values"))
+    @Option(
+        name: .customLong("over"),
+        help: ArgumentHelp(
+            "A variable and its values: name=1..10 (integers, both ends) or name=a,b,c (brpsh literals). Repeatable.",
+            valueName: "name=values"))
     var over: [String] = []
 
     @Option(help: ArgumentHelp("The sweep's directory.", valueName: "DIR"))
     var out: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("An override every point shares (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("An override every point shares (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
     @Option(help: ArgumentHelp("Run N tasks at a time on this machine (the default, N = 1).", valueName: "N"))
@@ -47,23 +52,34 @@ struct SweepStartCommand: ParsableCommand {
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Slurm time limit per task (e.g. 1:00:00).") var time: String?
     @Option(help: "Slurm memory per task (e.g. 4G).") var mem: String?
-    @Option(name: .customLong("cpus-per-task"), help: "Slurm CPUs per task (BRPSH_THREADS in the task).") var cpusPerTask = 1
+    @Option(name: .customLong("cpus-per-task"), help: "Slurm CPUs per task (BRPSH_THREADS in the task).")
+    var cpusPerTask = 1
     @Option(help: "Slurm account.") var account: String?
-    @Option(name: .customLong("sbatch"), parsing: .unconditionalSingleValue, help: ArgumentHelp("An extra #SBATCH line (repeatable), e.g. --sbatch '--qos=short'.",
-                                                             valueName: "option"))
+    @Option(
+        name: .customLong("sbatch"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "An extra #SBATCH line (repeatable), e.g. --sbatch '--qos=short'.",
+            valueName: "option"))
     var sbatchLines: [String] = []
 
-    @Flag(name: .customLong("dry-run"), help: "Print the batch scripts (with --slurm) or the plan, and submit or run nothing.")
+    @Flag(
+        name: .customLong("dry-run"),
+        help: "Print the batch scripts (with --slurm) or the plan, and submit or run nothing.")
     var dryRun = false
 
-    @Flag(name: .customLong("print-commands"), help: "Print one shell command per task to run (for GNU parallel or xargs -P) and run nothing.")
+    @Flag(
+        name: .customLong("print-commands"),
+        help: "Print one shell command per task to run (for GNU parallel or xargs -P) and run nothing.")
     var printCommands = false
 
     @Flag(help: "With --slurm: wait until the jobs have ended, then report.")
     var wait = false
 
-    @Option(name: .customLong("wait-timeout"), help: ArgumentHelp("With --wait: give up waiting after this many seconds (exit 1; the jobs go on).",
-                                                                  valueName: "seconds"))
+    @Option(
+        name: .customLong("wait-timeout"),
+        help: ArgumentHelp(
+            "With --wait: give up waiting after this many seconds (exit 1; the jobs go on).",
+            valueName: "seconds"))
     var waitTimeout: Double?
 
     @Flag(name: .customLong("retry-failed"), help: "Also rerun tasks whose script failed with an error.")
@@ -74,7 +90,9 @@ struct SweepStartCommand: ParsableCommand {
 
     func validate() throws {
         if local != nil && slurm { throw ValidationError("--local and --slurm exclude each other") }
-        if let n = local, n < 1 || n > 1024 { throw ValidationError("--local needs a number of processes from 1 to 1024, got \(n)") }
+        if let n = local, n < 1 || n > 1024 {
+            throw ValidationError("--local needs a number of processes from 1 to 1024, got \(n)")
+        }
         if cpusPerTask < 1 { throw ValidationError("--cpus-per-task needs at least 1") }
         if !slurm && (partition != nil || time != nil || mem != nil || account != nil || !sbatchLines.isEmpty) {
             throw ValidationError("--partition, --time, --mem, --account and --sbatch go with --slurm")
@@ -86,8 +104,9 @@ struct SweepStartCommand: ParsableCommand {
     func run() throws { try SweepFailure.reporting(start) }
 
     func start() throws {
-        let store = try SweepStart.prepare(script: script, over: over, overrides: overrides, out: out,
-                                          preview: dryRun)
+        let store = try SweepStart.prepare(
+            script: script, over: over, overrides: overrides, out: out,
+            preview: dryRun)
         let log: (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         if printCommands {
             let exe = Shell.quote(TaskRunner.executable)
@@ -97,8 +116,9 @@ struct SweepStartCommand: ParsableCommand {
             return
         }
         if slurm {
-            let backend = SlurmBackend(partition: partition, time: time, mem: mem, cpusPerTask: cpusPerTask, account: account,
-                                       extra: sbatchLines)
+            let backend = SlurmBackend(
+                partition: partition, time: time, mem: mem, cpusPerTask: cpusPerTask, account: account,
+                extra: sbatchLines)
             let queued = Set((Slurm.queued(SweepStatus.jobs(store)) ?? [:]).keys)
             let tasks = store.toRun(retryFailed: retryFailed, queued: queued)
             if dryRun {
@@ -112,7 +132,9 @@ struct SweepStartCommand: ParsableCommand {
                 return try SweepStart.finish(store, log: log)
             }
             let (array, merge) = try backend.submit(store, tasks: tasks)
-            log("sweep: submitted job array \(array) (\(tasks.count) task\(tasks.count == 1 ? "" : "s")) and merge job \(merge); `brpsh sweep status \(out)` shows progress")
+            log(
+                "sweep: submitted job array \(array) (\(tasks.count) task\(tasks.count == 1 ? "" : "s")) and merge job \(merge); `brpsh sweep status \(out)` shows progress"
+            )
             if wait {
                 try SweepStatus.waitForSlurm(store, timeout: waitTimeout, log: log)
                 try SweepStart.finish(store, log: log)
@@ -121,7 +143,9 @@ struct SweepStartCommand: ParsableCommand {
         }
         let tasks = store.toRun(retryFailed: retryFailed)
         if dryRun {
-            print("\(tasks.count) of \(store.spec.tasks.count) tasks would run: " + tasks.map { store.spec.tasks[$0].name }.joined(separator: " "))
+            print(
+                "\(tasks.count) of \(store.spec.tasks.count) tasks would run: "
+                    + tasks.map { store.spec.tasks[$0].name }.joined(separator: " "))
             return
         }
         if !LocalBackend.run(store, tasks: tasks, jobs: local ?? 1, log: log) {
@@ -134,7 +158,9 @@ struct SweepStartCommand: ParsableCommand {
 
 enum SweepStart {
     /// The sweep's directory for this command: created, or the existing one when it is the same sweep.
-    static func prepare(script: String, over: [String], overrides: [String], out: String, preview: Bool = false) throws -> SweepStore {
+    static func prepare(script: String, over: [String], overrides: [String], out: String, preview: Bool = false) throws
+        -> SweepStore
+    {
         guard let text = App.readScript(script) else { throw ExitCode(ExitStatus.noInput.rawValue) }
         let variables = try over.map(SweepVariable.init(parsing:))
         guard !variables.isEmpty else { throw ValidationError("give at least one --over name=values") }
@@ -146,17 +172,21 @@ enum SweepStart {
         // The script must prepare as `brpsh run` prepares it (the Pipeline: commands such as `load latbench`, the
         // static check) and assign every swept name (seed may instead be brpsh's default seed).
         let program: Program
-        switch Pipeline(interpreter: App.makeInterpreter(App.Settings(), interactive: false)).prepare(SourceFile(name: script, text: text)) {
+        switch Pipeline(interpreter: App.makeInterpreter(App.Settings(), interactive: false)).prepare(
+            SourceFile(name: script, text: text))
+        {
         case .ready(let p): program = p
         case .failed(let failure): throw ValidationError("\(script) does not run: \(failure.description)")
         case .incomplete: throw ValidationError("\(script) ends inside an open bracket or block")
         }
         let assigned = Set(Overrides.assignedNames(program))
         var seedBy = "set"
-        for v in variables + fixed.map({ SweepVariable(name: $0.name, values: [$0.value]) }) where !assigned.contains(v.name) {
+        for v in variables + fixed.map({ SweepVariable(name: $0.name, values: [$0.value]) })
+        where !assigned.contains(v.name) {
             if v.name == SweepVariable.replicate {
                 guard v.values.allSatisfy({ Int($0) != nil }) else {
-                    throw ValidationError("\(script) assigns no 'seed', so seed values go to --seed and must be integers")
+                    throw ValidationError(
+                        "\(script) assigns no 'seed', so seed values go to --seed and must be integers")
                 }
                 seedBy = "option"
                 continue
@@ -165,9 +195,12 @@ enum SweepStart {
         }
         let data = SweepIdentity.data()
         let spec = SweepSpec(
-            script: OutputBundle.canonical(script), scriptSHA256: SweepIdentity.sha256(text), brpsh: SweepIdentity.brpsh,
+            script: OutputBundle.canonical(script), scriptSHA256: SweepIdentity.sha256(text),
+            brpsh: SweepIdentity.brpsh,
             dataDirectory: data.directory, data: data.fingerprint, fixed: fixed, variables: variables, seedBy: seedBy,
-            tasks: points.enumerated().map { SweepSpec.Task(name: SweepGrid.taskName(index: $0.offset, $0.element), assignments: $0.element) })
+            tasks: points.enumerated().map {
+                SweepSpec.Task(name: SweepGrid.taskName(index: $0.offset, $0.element), assignments: $0.element)
+            })
         return try SweepStore.create(out, spec: spec, preview: preview)
     }
 
@@ -176,7 +209,9 @@ enum SweepStart {
         let failed = store.spec.tasks.indices.filter { store.state($0).state != .done }
         guard failed.isEmpty else {
             for t in failed { log(SweepStatus.describe(store, t)) }
-            log("sweep: \(SweepStatus.counts(store)); rerun the command (with --retry-failed for failed scripts) or `brpsh merge --partial \(store.dir)`")
+            log(
+                "sweep: \(SweepStatus.counts(store)); rerun the command (with --retry-failed for failed scripts) or `brpsh merge --partial \(store.dir)`"
+            )
             throw ExitCode(1)
         }
         let summary = try SweepMerge.run(store, partial: false)
@@ -220,7 +255,8 @@ struct SweepTaskCommand: ParsableCommand {
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge a sweep's results: mean, std, n, min and max of every number per group, figures with error bands.")
+        abstract:
+            "Merge a sweep's results: mean, std, n, min and max of every number per group, figures with error bands.")
 
     @ArgumentParser.Argument(help: ArgumentHelp("The sweep's directory.", valueName: "DIR"))
     var dir: String
@@ -251,8 +287,10 @@ enum SweepStatus {
     static func counts(_ store: SweepStore) -> String {
         var c: [String: Int] = [:]
         for t in store.spec.tasks.indices { c[word(store.state(t)), default: 0] += 1 }
-        return ["done", "running", "submitted", "killed", "failed", "pending"].compactMap { w in c[w].map { "\($0) \(w)" } }
-            .joined(separator: ", ")
+        return ["done", "running", "submitted", "killed", "failed", "pending"].compactMap { w in
+            c[w].map { "\($0) \(w)" }
+        }
+        .joined(separator: ", ")
     }
 
     static func describe(_ store: SweepStore, _ t: Int) -> String {
@@ -263,7 +301,8 @@ enum SweepStatus {
         if s.state == .failed {
             line += s.cause == .killed ? " [runs again with the next sweep]" : " [runs again with --retry-failed]"
             if let tail = s.stderrTail, !tail.isEmpty {
-                line += "\n    stderr (\(store.logPath(t, "err"))):\n" + tail.map { "      " + $0 }.joined(separator: "\n")
+                line +=
+                    "\n    stderr (\(store.logPath(t, "err"))):\n" + tail.map { "      " + $0 }.joined(separator: "\n")
             }
         }
         return line
@@ -272,26 +311,32 @@ enum SweepStatus {
     /// The Slurm jobs this sweep submitted (the array and the merge job).
     static func jobs(_ store: SweepStore) -> [String] {
         guard let data = FileManager.default.contents(atPath: store.path("slurm", "jobs.json")),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [] }
         return ["array", "merge"].compactMap { obj[$0] as? String }
     }
 
     static func report(_ store: SweepStore) -> String {
         var out = "sweep \(store.dir): \(store.spec.script)\n"
-        out += "  over " + store.spec.variables.map { "\($0.name) (\($0.values.count))" }.joined(separator: " × ")
+        out +=
+            "  over " + store.spec.variables.map { "\($0.name) (\($0.values.count))" }.joined(separator: " × ")
             + " = \(store.spec.tasks.count) tasks: \(counts(store))\n"
         let jobs = jobs(store)
         if !jobs.isEmpty {
             if let q = Slurm.queued(jobs) {
                 out += "  Slurm jobs \(jobs.joined(separator: ", ")): "
-                out += q.isEmpty ? "none queued or running\n"
+                out +=
+                    q.isEmpty
+                    ? "none queued or running\n"
                     : q.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
             } else {
                 out += "  Slurm: squeue is not available here\n"
             }
             if let acct = Slurm.accounting(jobs) {
                 if acct.status == 0 {
-                    out += acct.out.split(separator: "\n").map { "  sacct " + $0.replacingOccurrences(of: "|", with: " ") }.joined(separator: "\n") + "\n"
+                    out +=
+                        acct.out.split(separator: "\n").map { "  sacct " + $0.replacingOccurrences(of: "|", with: " ") }
+                        .joined(separator: "\n") + "\n"
                 } else {
                     out += "  sacct: \(acct.err.trimmingCharacters(in: .whitespacesAndNewlines))\n"
                 }
@@ -313,11 +358,18 @@ enum SweepStatus {
         let deadline = timeout.map { Date().addingTimeInterval($0) }
         while true {
             if let d = deadline, Date() > d {
-                throw ValidationError("the Slurm jobs \(jobs.joined(separator: ", ")) have not ended after \(Int(timeout!)) s; they go on (see `brpsh sweep status \(store.dir)`)")
+                throw ValidationError(
+                    "the Slurm jobs \(jobs.joined(separator: ", ")) have not ended after \(Int(timeout!)) s; they go on (see `brpsh sweep status \(store.dir)`)"
+                )
             }
-            guard let q = Slurm.queued(jobs) else { throw ValidationError("squeue is not available; cannot wait for the jobs") }
+            guard let q = Slurm.queued(jobs) else {
+                throw ValidationError("squeue is not available; cannot wait for the jobs")
+            }
             let now = counts(store)
-            if now != last { log("sweep: \(now)"); last = now }
+            if now != last {
+                log("sweep: \(now)")
+                last = now
+            }
             if q.isEmpty { return }
             Thread.sleep(forTimeInterval: 1)
         }

@@ -35,7 +35,8 @@ struct SweepVariable: Codable, Equatable {
     static func values(_ text: String, name: String) throws -> [String] {
         let parts = text.components(separatedBy: "..")
         if parts.count == 2, let a = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-           let b = Int(parts[1].trimmingCharacters(in: .whitespaces)) {
+            let b = Int(parts[1].trimmingCharacters(in: .whitespaces))
+        {
             guard a <= b else { throw CommandFailure("--over \(name)=\(text): the range is empty (\(a) > \(b))") }
             guard !b.subtractingReportingOverflow(a).overflow, b - a < maxPoints else {
                 throw CommandFailure("--over \(name)=\(text): more than \(maxPoints) values")
@@ -54,9 +55,15 @@ struct SweepVariable: Codable, Equatable {
                 continue
             }
             switch ch {
-            case "\"": quote = ch; current.append(ch)
-            case "[", "{", "(": depth += 1; current.append(ch)
-            case "]", "}", ")": depth -= 1; current.append(ch)
+            case "\"":
+                quote = ch
+                current.append(ch)
+            case "[", "{", "(":
+                depth += 1
+                current.append(ch)
+            case "]", "}", ")":
+                depth -= 1
+                current.append(ch)
             case "," where depth == 0:
                 values.append(current.trimmingCharacters(in: .whitespaces))
                 current = ""
@@ -64,7 +71,9 @@ struct SweepVariable: Codable, Equatable {
             }
         }
         values.append(current.trimmingCharacters(in: .whitespaces))
-        guard quote == nil, depth == 0 else { throw CommandFailure("--over \(name)=\(text): unbalanced quotes or brackets") }
+        guard quote == nil, depth == 0 else {
+            throw CommandFailure("--over \(name)=\(text): unbalanced quotes or brackets")
+        }
         if let i = values.firstIndex(where: \.isEmpty) {
             throw CommandFailure("--over \(name)=\(text): value \(i + 1) is empty")
         }
@@ -85,8 +94,11 @@ enum SweepGrid {
             throw CommandFailure("--over \(v.name) is given twice")
         }
         // Multiplied with a cap, never wrapped: four variables of 65,536 values make 2^64 points, which wraps to 0.
-        let count = variables.reduce(1) { Swift.min($0, SweepVariable.maxPoints + 1) * Swift.min($1.values.count, SweepVariable.maxPoints + 1) }
-        guard count <= SweepVariable.maxPoints, variables.allSatisfy({ $0.values.count <= SweepVariable.maxPoints }) else {
+        let count = variables.reduce(1) {
+            Swift.min($0, SweepVariable.maxPoints + 1) * Swift.min($1.values.count, SweepVariable.maxPoints + 1)
+        }
+        guard count <= SweepVariable.maxPoints, variables.allSatisfy({ $0.values.count <= SweepVariable.maxPoints })
+        else {
             throw CommandFailure("the sweep has more than \(SweepVariable.maxPoints) points")
         }
         var points: [[Assignment]] = [[]]
@@ -101,7 +113,8 @@ enum SweepGrid {
     static func taskName(index: Int, _ point: [Assignment]) -> String {
         let number = String(repeating: "0", count: max(0, 4 - String(index).count)) + String(index)
         let body = point.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
-        let safe = String(body.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".-+=,".contains($0)) ? $0 : "_" }.prefix(80))
+        let safe = String(
+            body.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".-+=,".contains($0)) ? $0 : "_" }.prefix(80))
         return safe.isEmpty ? number : number + "_" + safe
     }
 }

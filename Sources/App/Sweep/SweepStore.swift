@@ -1,10 +1,11 @@
 import ArgumentParser
 import Builtins
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import NASLib
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a sweep is: the script, the brpsh and the data it runs with, and its tasks. Written once to
 /// `DIR/sweep.json`; a later `brpsh sweep` on the same directory must describe the same sweep.
@@ -35,11 +36,15 @@ struct SweepSpec: Codable, Equatable {
     func difference(from other: SweepSpec) -> String? {
         var what: [String] = []
         if script != other.script || scriptSHA256 != other.scriptSHA256 {
-            what.append("the script (\(other.script) sha256 \(other.scriptSHA256.prefix(12)) then, \(script) sha256 \(scriptSHA256.prefix(12)) now)")
+            what.append(
+                "the script (\(other.script) sha256 \(other.scriptSHA256.prefix(12)) then, \(script) sha256 \(scriptSHA256.prefix(12)) now)"
+            )
         }
         if brpsh != other.brpsh { what.append("brpsh (\(other.brpsh) then, \(brpsh) now)") }
         if data != other.data {
-            what.append("the data (\(other.dataDirectory) sha256 \(other.data.prefix(12)) then, \(dataDirectory) sha256 \(data.prefix(12)) now)")
+            what.append(
+                "the data (\(other.dataDirectory) sha256 \(other.data.prefix(12)) then, \(dataDirectory) sha256 \(data.prefix(12)) now)"
+            )
         }
         if fixed != other.fixed { what.append("the --set options") }
         if variables != other.variables { what.append("the --over grid") }
@@ -99,7 +104,8 @@ final class SweepStore {
         if FileManager.default.fileExists(atPath: (absolute as NSString).appendingPathComponent("sweep.json")) {
             let store = try open(absolute)
             if let what = spec.difference(from: store.spec) {
-                throw CommandFailure("""
+                throw CommandFailure(
+                    """
                     \(dir) holds a sweep of a different experiment: \(what). Its results must not be mixed; \
                     give another --out (or remove \(dir) to start over)
                     """)
@@ -107,7 +113,8 @@ final class SweepStore {
             return store
         }
         if let items = try? FileManager.default.contentsOfDirectory(atPath: absolute), !items.isEmpty {
-            throw CommandFailure("\(dir) exists and is not a sweep directory (no sweep.json); give an empty or new --out")
+            throw CommandFailure(
+                "\(dir) exists and is not a sweep directory (no sweep.json); give an empty or new --out")
         }
         let store = SweepStore(dir: absolute, spec: spec)
         if preview { return store }
@@ -127,7 +134,9 @@ final class SweepStore {
         }
         do {
             let spec = try JSONDecoder().decode(SweepSpec.self, from: data)
-            guard spec.format == 1 else { throw CommandFailure("\(specPath): sweep format \(spec.format) is not known to this brpsh") }
+            guard spec.format == 1 else {
+                throw CommandFailure("\(specPath): sweep format \(spec.format) is not known to this brpsh")
+            }
             return SweepStore(dir: absolute, spec: spec)
         } catch let e as CommandFailure {
             throw e
@@ -139,7 +148,8 @@ final class SweepStore {
     /// A task's recorded state (pending when none is recorded yet).
     func recorded(_ t: Int) -> TaskState {
         guard let data = FileManager.default.contents(atPath: statePath(t)),
-              let s = try? JSONDecoder().decode(TaskState.self, from: data) else { return TaskState() }
+            let s = try? JSONDecoder().decode(TaskState.self, from: data)
+        else { return TaskState() }
         return s
     }
 
@@ -149,7 +159,8 @@ final class SweepStore {
         if s.state == .running, !isLocked(t) {
             s.state = .failed
             s.cause = .killed
-            s.reason = "its runner stopped without recording an end (killed with SIGKILL, out of memory, or the machine went down)"
+            s.reason =
+                "its runner stopped without recording an end (killed with SIGKILL, out of memory, or the machine went down)"
         }
         return s
     }
@@ -182,7 +193,6 @@ final class SweepStore {
     }
 }
 
-
 /// Files that survive a crash: written to a temporary name, flushed to disk, then renamed over the old one.
 enum DurableFile {
     static func write(_ text: String, to path: String) throws {
@@ -197,7 +207,10 @@ enum DurableFile {
             while offset < buf.count {
                 let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { ok = false; return }
+                guard n > 0 else {
+                    ok = false
+                    return
+                }
                 offset += n
             }
         }
@@ -207,7 +220,8 @@ enum DurableFile {
             unlink(tmp)
             throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
         }
-        let dirFD = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let dirFD = open(
+            URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)
@@ -224,8 +238,10 @@ enum SweepJSON {
     }
 
     static func object(_ v: Any) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
-               as: UTF8.self)
+        String(
+            decoding: try JSONSerialization.data(
+                withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
+            as: UTF8.self)
     }
 }
 
@@ -236,7 +252,9 @@ enum SweepIdentity {
     /// The data directory brpsh would read and a SHA-256 over every file's relative path and SHA-256.
     static func data() -> (directory: String, fingerprint: String) {
         let directory: DataDirectory
-        do { directory = try DataSetup.resolve(environment: App.environment) } catch { return ("none", "no data directory: \(error)") }
+        do { directory = try DataSetup.resolve(environment: App.environment) } catch {
+            return ("none", "no data directory: \(error)")
+        }
         var h = NASLib.SHA256()
         for relative in DataInventory.dataFiles(under: directory.root) {
             let path = (directory.root as NSString).appendingPathComponent(relative)

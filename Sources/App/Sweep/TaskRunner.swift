@@ -2,10 +2,11 @@ import ArgumentParser
 import Builtins
 import Dispatch
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import NASLib
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs one task of a sweep (`brpsh sweep run-task DIR N`, what every backend starts): checks that the script,
 /// brpsh and data are still the sweep's, takes the task's lock, records it as running, runs
@@ -26,7 +27,8 @@ enum TaskRunner {
             throw CommandFailure("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")
         }
         guard let lock = store.lock(t) else {
-            FileHandle.standardError.write(Data("brpsh: task \(store.spec.tasks[t].name) is running elsewhere; not started twice\n".utf8))
+            FileHandle.standardError.write(
+                Data("brpsh: task \(store.spec.tasks[t].name) is running elsewhere; not started twice\n".utf8))
             return .busy
         }
         // Signals from here on stop the task cleanly (recorded as killed), also before the child starts.
@@ -46,13 +48,16 @@ enum TaskRunner {
             state.attempts += 1
             state.host = ProcessInfo.processInfo.hostName
             state.pid = getpid()
-            state.slurmJob = environment["SLURM_ARRAY_JOB_ID"].map { "\($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "")" }
+            state.slurmJob =
+                environment["SLURM_ARRAY_JOB_ID"].map { "\($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "")" }
                 ?? environment["SLURM_JOB_ID"]
             let start = Date()
             state.started = ISO8601DateFormatter().string(from: start)
             try store.write(state, t)
 
-            func finish(_ outcome: Outcome, cause: TaskState.Cause? = nil, status: Int32? = nil, reason: String? = nil) throws -> Outcome {
+            func finish(_ outcome: Outcome, cause: TaskState.Cause? = nil, status: Int32? = nil, reason: String? = nil)
+                throws -> Outcome
+            {
                 state.state = outcome == .done ? .done : .failed
                 state.cause = cause
                 state.exitStatus = status
@@ -65,7 +70,8 @@ enum TaskRunner {
             }
 
             if let changed = try changedSince(store.spec) {
-                return try finish(.failed, cause: .exit, reason: "not run: \(changed) changed since the sweep was created")
+                return try finish(
+                    .failed, cause: .exit, reason: "not run: \(changed) changed since the sweep was created")
             }
             let point = store.pointDir(t)
             try? FileManager.default.removeItem(atPath: point)
@@ -73,11 +79,13 @@ enum TaskRunner {
                 _ = FileManager.default.createFile(atPath: store.logPath(t, stream), contents: nil)
             }
             guard let out = FileHandle(forWritingAtPath: store.logPath(t, "out")),
-                  let err = FileHandle(forWritingAtPath: store.logPath(t, "err")) else {
+                let err = FileHandle(forWritingAtPath: store.logPath(t, "err"))
+            else {
                 return try finish(.failed, cause: .exit, reason: "cannot write the logs in \(store.path("logs"))")
             }
             if let sig = stopper.received {
-                return try finish(.killed, cause: .killed, reason: "stopped by \(SignalForwarder.name(sig)) before it started")
+                return try finish(
+                    .killed, cause: .killed, reason: "stopped by \(SignalForwarder.name(sig)) before it started")
             }
             child.executableURL = URL(fileURLWithPath: executable)
             child.arguments = arguments(store.spec, task: t, out: point)
@@ -87,15 +95,19 @@ enum TaskRunner {
             do {
                 try child.run()
             } catch {
-                return try finish(.failed, cause: .exit, reason: "cannot start \(executable): \(error.localizedDescription)")
+                return try finish(
+                    .failed, cause: .exit, reason: "cannot start \(executable): \(error.localizedDescription)")
             }
-            if let sig = stopper.received, child.isRunning { kill(child.processIdentifier, sig) }  // a signal during the start
+            // a signal during the start
+            if let sig = stopper.received, child.isRunning { kill(child.processIdentifier, sig) }
             child.waitUntilExit()
             let signal = stopper.received
             try? out.close()
             try? err.close()
             if let sig = signal {
-                return try finish(.killed, cause: .killed, reason: "stopped by \(SignalForwarder.name(sig)) (Ctrl-C, kill, scancel or a time limit)")
+                return try finish(
+                    .killed, cause: .killed,
+                    reason: "stopped by \(SignalForwarder.name(sig)) (Ctrl-C, kill, scancel or a time limit)")
             }
             if child.terminationReason == .uncaughtSignal {
                 let sig = child.terminationStatus
@@ -105,12 +117,16 @@ enum TaskRunner {
             // A signal sent to the whole job (scancel, a time limit) reaches the child too, which stops, writes its
             // bundle and exits before this process's handler may have run: the child's own record says so.
             if status != 0, let by = Self.stoppedBy(point) {
-                return try finish(.killed, cause: .killed, status: status, reason: "stopped by \(by) (Ctrl-C, kill, scancel or a time limit)")
+                return try finish(
+                    .killed, cause: .killed, status: status,
+                    reason: "stopped by \(by) (Ctrl-C, kill, scancel or a time limit)")
             }
             guard status == 0 else {
-                return try finish(.failed, cause: .exit, status: status, reason: "the script failed (exit status \(status))")
+                return try finish(
+                    .failed, cause: .exit, status: status, reason: "the script failed (exit status \(status))")
             }
-            guard FileManager.default.fileExists(atPath: (point as NSString).appendingPathComponent("results.json")) else {
+            guard FileManager.default.fileExists(atPath: (point as NSString).appendingPathComponent("results.json"))
+            else {
                 return try finish(.failed, cause: .exit, status: status, reason: "the run wrote no results.json")
             }
             return try finish(.done, status: 0)
@@ -122,7 +138,8 @@ enum TaskRunner {
     static func stoppedBy(_ point: String) -> String? {
         let path = (point as NSString).appendingPathComponent("provenance.json")
         guard let data = FileManager.default.contents(atPath: path),
-              let p = try? ExactJSON.object(with: data) as? [String: Any] else { return nil }
+            let p = try? ExactJSON.object(with: data) as? [String: Any]
+        else { return nil }
         return p["stopped_by"] as? String
     }
 
@@ -143,8 +160,12 @@ enum TaskRunner {
 
     /// What changed since the sweep was created (the script, brpsh, the data), or nil.
     static func changedSince(_ spec: SweepSpec) throws -> String? {
-        guard let text = FileManager.default.contents(atPath: spec.script) else { return "the script \(spec.script) (it is gone)" }
-        if SweepIdentity.sha256(String(decoding: text, as: UTF8.self)) != spec.scriptSHA256 { return "the script \(spec.script)" }
+        guard let text = FileManager.default.contents(atPath: spec.script) else {
+            return "the script \(spec.script) (it is gone)"
+        }
+        if SweepIdentity.sha256(String(decoding: text, as: UTF8.self)) != spec.scriptSHA256 {
+            return "the script \(spec.script)"
+        }
         if SweepIdentity.brpsh != spec.brpsh { return "brpsh (\(SweepIdentity.brpsh), the sweep has \(spec.brpsh))" }
         let data = SweepIdentity.data()
         if data.fingerprint != spec.data { return "the data (\(data.directory))" }

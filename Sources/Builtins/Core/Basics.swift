@@ -14,16 +14,20 @@ extension CoreBuiltins {
                 }),
             BuiltinFunction(
                 "warn", variadic: BuiltinParameter("values", .any, "values to say, separated by spaces"),
-                doc: "Says \"warning: \" and the values on standard error (in Jupyter, the cell's stderr stream), then a newline, and records them in the run's provenance.json (`warnings`); the script goes on.",
+                doc:
+                    "Says \"warning: \" and the values on standard error (in Jupyter, the cell's stderr stream), then a newline, and records them in the run's provenance.json (`warnings`); the script goes on.",
                 body: { c in
                     Caching.warn(c, c.rest.map(Format.str).joined(separator: " "))
                     return .nil
                 }),
             BuiltinFunction(
                 "display", variadic: BuiltinParameter("values", .any, "values to show"),
-                doc: "Shows each value as a cell's result is shown (in Jupyter: a table as HTML, a figure as SVG), so one cell can show several.",
+                doc:
+                    "Shows each value as a cell's result is shown (in Jupyter: a table as HTML, a figure as SVG), so one cell can show several.",
                 body: { c in
-                    for v in c.rest { c.output.displayData(v, text: Format.display(v, terminal: c.output.isInteractive)) }
+                    for v in c.rest {
+                        c.output.displayData(v, text: Format.display(v, terminal: c.output.isInteractive))
+                    }
                     return .nil
                 }),
             BuiltinFunction(
@@ -41,11 +45,15 @@ extension CoreBuiltins {
                 }),
             BuiltinFunction(
                 "type", [BuiltinParameter("x", .any)],
-                doc: "The type name of a value: int, number, quantity(time), string, list, record, range, function, ...",
+                doc:
+                    "The type name of a value: int, number, quantity(time), string, list, record, range, function, ...",
                 body: { c in .string(c["x"].typeName) }),
             BuiltinFunction(
                 "assert",
-                [BuiltinParameter("condition", .bool), BuiltinParameter("message", .string, default: .string("assertion failed"))],
+                [
+                    BuiltinParameter("condition", .bool),
+                    BuiltinParameter("message", .string, default: .string("assertion failed")),
+                ],
                 doc: "Stops with a runtime error (exit status 70) when the condition is false.",
                 body: { c in
                     if try c.bool("condition") { return .nil }
@@ -71,8 +79,11 @@ extension CoreBuiltins {
                 body: { c in .string(Format.repr(c["x"])) }),
             BuiltinFunction(
                 "format",
-                [BuiltinParameter("x", .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)])),
-                 BuiltinParameter("digits", .int, default: .int(2), "digits after the decimal point")],
+                [
+                    BuiltinParameter(
+                        "x", .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)])),
+                    BuiltinParameter("digits", .int, default: .int(2), "digits after the decimal point"),
+                ],
                 doc: "A number or quantity with a fixed number of decimals: format(85.234, 1) is \"85.2\".",
                 body: { c in
                     let digits = try c.int("digits", min: 0, max: 17)

@@ -12,8 +12,10 @@ extension CoreBuiltins {
                 body: { c in .list(try elements(c, "x")) }),
             BuiltinFunction(
                 "range",
-                [BuiltinParameter("start", .int), BuiltinParameter("end", .optional(.int), default: .nil),
-                 BuiltinParameter("step", .int, default: .int(1))],
+                [
+                    BuiltinParameter("start", .int), BuiltinParameter("end", .optional(.int), default: .nil),
+                    BuiltinParameter("step", .int, default: .int(1)),
+                ],
                 doc: "Integers from start up to but excluding end (range(5) is 0..4), like Python's range.",
                 body: { c in
                     var start = try c.int("start")
@@ -22,7 +24,8 @@ extension CoreBuiltins {
                     let step = try c.int("step")
                     guard step != 0 else { throw c.fail("step", "must not be zero") }
                     // Excluding `end` (checked: at Int.min / Int.max the range is empty anyway).
-                    let (last, overflow) = step > 0 ? end.subtractingReportingOverflow(1) : end.addingReportingOverflow(1)
+                    let (last, overflow) =
+                        step > 0 ? end.subtractingReportingOverflow(1) : end.addingReportingOverflow(1)
                     if start == end || overflow { return .range(try RangeValue.integers(0, -1)) }
                     end = last
                     do {
@@ -49,12 +52,13 @@ extension CoreBuiltins {
             BuiltinFunction(
                 "filter", [seq, fnParam], doc: "The elements for which f returns true.",
                 body: { c in
-                    .list(try elements(c, "xs").filter { x in
-                        guard case .bool(let b) = try c.call(c["f"], [x]) else {
-                            throw c.fail("f", "must return true or false")
-                        }
-                        return b
-                    })
+                    .list(
+                        try elements(c, "xs").filter { x in
+                            guard case .bool(let b) = try c.call(c["f"], [x]) else {
+                                throw c.fail("f", "must return true or false")
+                            }
+                            return b
+                        })
                 }),
             BuiltinFunction(
                 "reduce", [seq, fnParam, BuiltinParameter("initial", .any)],
@@ -62,8 +66,12 @@ extension CoreBuiltins {
                 body: { c in try elements(c, "xs").reduce(c["initial"]) { try c.call(c["f"], [$0, $1]) } }),
             BuiltinFunction(
                 "sort",
-                [seq, BuiltinParameter("key", .optional(.function), default: .nil, "a function giving each element's sort key"),
-                 BuiltinParameter("reverse", .bool, default: .bool(false))],
+                [
+                    seq,
+                    BuiltinParameter(
+                        "key", .optional(.function), default: .nil, "a function giving each element's sort key"),
+                    BuiltinParameter("reverse", .bool, default: .bool(false)),
+                ],
                 doc: "A sorted copy (stable; numbers, quantities, strings, or lists of them; by key when given).",
                 body: { c in .list(try sortValues(c, try elements(c, "xs"))) }),
             BuiltinFunction(
@@ -132,10 +140,12 @@ extension CoreBuiltins {
     static func mergeSort(_ xs: [Int], _ less: (Int, Int) throws -> Bool) throws -> [Int] {
         if xs.count <= 1 { return xs }
         let mid = xs.count / 2
-        let a = try mergeSort(Array(xs[..<mid]), less), b = try mergeSort(Array(xs[mid...]), less)
+        let a = try mergeSort(Array(xs[..<mid]), less)
+        let b = try mergeSort(Array(xs[mid...]), less)
         var out: [Int] = []
         out.reserveCapacity(xs.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count && j < b.count {
             if try less(b[j], a[i]) {
                 out.append(b[j])

@@ -36,12 +36,15 @@ extension CoreBuiltins {
         let xs = BuiltinParameter("xs", .any, "a list or range of numbers or quantities of one unit")
         let x = BuiltinParameter("x", .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)]))
         return [
-            BuiltinFunction("sum", [xs], doc: "The sum (0 for an empty list; quantities keep their unit).",
-                            body: { c in try sum(try numbers(c)) }),
-            BuiltinFunction("mean", [xs], doc: "The arithmetic mean.",
-                            body: { c in try mean(try numbers(c, nonEmpty: true), c) }),
             BuiltinFunction(
-                "std", [xs, BuiltinParameter("ddof", .int, default: .int(1), "1: sample (n-1) std, 0: population std")],
+                "sum", [xs], doc: "The sum (0 for an empty list; quantities keep their unit).",
+                body: { c in try sum(try numbers(c)) }),
+            BuiltinFunction(
+                "mean", [xs], doc: "The arithmetic mean.",
+                body: { c in try mean(try numbers(c, nonEmpty: true), c) }),
+            BuiltinFunction(
+                "std",
+                [xs, BuiltinParameter("ddof", .int, default: .int(1), "1: sample (n-1) std, 0: population std")],
                 doc: "The standard deviation (sample, n-1, by default).",
                 body: { c in try std(try numbers(c, nonEmpty: true), ddof: try c.int("ddof", min: 0), c) }),
             BuiltinFunction(
@@ -52,11 +55,13 @@ extension CoreBuiltins {
                     return n % 2 == 1 ? v[n / 2] : try mean([v[n / 2 - 1], v[n / 2]], c)
                 }),
             BuiltinFunction(
-                "min", [BuiltinParameter("xs", .any, "a list, or several values")], variadic: BuiltinParameter("more", .any),
+                "min", [BuiltinParameter("xs", .any, "a list, or several values")],
+                variadic: BuiltinParameter("more", .any),
                 doc: "The smallest value: min(xs) or min(a, b, ...).",
                 body: { c in try extreme(c, smallest: true) }),
             BuiltinFunction(
-                "max", [BuiltinParameter("xs", .any, "a list, or several values")], variadic: BuiltinParameter("more", .any),
+                "max", [BuiltinParameter("xs", .any, "a list, or several values")],
+                variadic: BuiltinParameter("more", .any),
                 doc: "The largest value: max(xs) or max(a, b, ...).",
                 body: { c in try extreme(c, smallest: false) }),
             BuiltinFunction(
@@ -92,7 +97,9 @@ extension CoreBuiltins {
                         return .int(i)
                     }
                     let d = try c.double("x")
-                    guard d.isFinite, abs(d) < 9e18 else { throw c.fail("x", "\(Format.number(d)) is not a finite integer") }
+                    guard d.isFinite, abs(d) < 9e18 else {
+                        throw c.fail("x", "\(Format.number(d)) is not a finite integer")
+                    }
                     return .int(Int(d))
                 }),
             BuiltinFunction(
@@ -110,8 +117,11 @@ extension CoreBuiltins {
         ]
     }
 
-    static func unary(_ name: String, _ doc: String, _ f: @escaping (Double) -> Double, keepsUnit: Bool = false) -> BuiltinFunction {
-        let type: ParamType = keepsUnit
+    static func unary(_ name: String, _ doc: String, _ f: @escaping (Double) -> Double, keepsUnit: Bool = false)
+        -> BuiltinFunction
+    {
+        let type: ParamType =
+            keepsUnit
             ? .oneOf([.number, .quantity(.time), .quantity(.percentage), .quantity(.energy)]) : .number
         return BuiltinFunction(name, [BuiltinParameter("x", type)], doc: doc) { c in
             switch c["x"] {

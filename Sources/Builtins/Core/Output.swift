@@ -9,7 +9,8 @@ enum Output {
         let path = try RunContext.of(c.interpreter).resolve(requested)
         do {
             let url = URL(fileURLWithPath: path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         } catch {
             throw c.fail("file", "cannot write '\(path)': \(error.localizedDescription)")
@@ -51,7 +52,8 @@ enum Output {
     }
 
     static func field(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// Rows for CSV: a list of records, an object's plain list, or a record as one row.
@@ -66,10 +68,13 @@ enum Output {
 
     static let save = BuiltinFunction(
         "save",
-        [BuiltinParameter("x", .any, "a table, list of records, record, figure or any plain value"),
-         BuiltinParameter("file", .string, "ends in .csv, .json, .svg or .txt")],
+        [
+            BuiltinParameter("x", .any, "a table, list of records, record, figure or any plain value"),
+            BuiltinParameter("file", .string, "ends in .csv, .json, .svg or .txt"),
+        ],
         doc: "Writes a value to a file by its extension: CSV (records), JSON, SVG (figures) or text.",
-        category: "Basics") { c in
+        category: "Basics"
+    ) { c in
         let path = try c.string("file")
         let ext = (path as NSString).pathExtension.lowercased()
         let x = c["x"]
@@ -84,7 +89,9 @@ enum Output {
             text = SVGRenderer().render(figure)
             figureSaved = figure
         case "json":
-            do { text = try JSON.encode(x, pretty: true) + "\n" } catch let e as JSON.Failure { throw c.fail("x", e.message) }
+            do { text = try JSON.encode(x, pretty: true) + "\n" } catch let e as JSON.Failure {
+                throw c.fail("x", e.message)
+            }
         case "csv":
             guard let rows = rows(x) else { throw c.fail("x", "CSV needs records, got \(x.describeForError)") }
             do { text = try csv(rows) } catch let e as JSON.Failure { throw c.fail("x", e.message) }
@@ -109,5 +116,7 @@ public final class OutputLog {
     var figures: [String: FigureBox] = [:]
     func record(_ p: String) { if !paths.contains(p) { paths.append(p) } }
     /// The data of the figure saved at `path`, as JSON-ready values.
-    public static func figureData(_ i: Interpreter, path: String) -> [String: Any]? { of(i).figures[path]?.figure.plainData }
+    public static func figureData(_ i: Interpreter, path: String) -> [String: Any]? {
+        of(i).figures[path]?.figure.plainData
+    }
 }

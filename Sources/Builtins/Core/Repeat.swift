@@ -6,10 +6,15 @@ extension CoreBuiltins {
 
     static let repeatBuiltin = BuiltinFunction(
         "repeat",
-        [BuiltinParameter("n", .int, "how many runs"), BuiltinParameter("seed", .optional(.int), default: .nil, "first seed (default: session seed)"),
-         BuiltinParameter("f", .function, "called with seeds seed, seed+1, ...")],
-        doc: "Runs f(seed + i) for i in 0..<n: repeat(10, seed: 1) { s -> gcn(device: \"d-cpu\", seed: s) }; shows mean ± std of every metric.",
-        category: "Experiments") { c in
+        [
+            BuiltinParameter("n", .int, "how many runs"),
+            BuiltinParameter("seed", .optional(.int), default: .nil, "first seed (default: session seed)"),
+            BuiltinParameter("f", .function, "called with seeds seed, seed+1, ..."),
+        ],
+        doc:
+            "Runs f(seed + i) for i in 0..<n: repeat(10, seed: 1) { s -> gcn(device: \"d-cpu\", seed: s) }; shows mean ± std of every metric.",
+        category: "Experiments"
+    ) { c in
         let n = try c.int("n", min: 1, max: 1_000_000)
         let first = try c.seed()
         var results: [Value] = []
@@ -22,7 +27,8 @@ extension CoreBuiltins {
 
     static let summarize = BuiltinFunction(
         "summary", [BuiltinParameter("xs", .any, "a list of records, predictors or runs")],
-        doc: "Mean, std (n−1), min and max of every numeric field over a list of results.", category: "Experiments") { c in
+        doc: "Mean, std (n−1), min and max of every numeric field over a list of results.", category: "Experiments"
+    ) { c in
         let xs: [Value]
         switch c["xs"] {
         case .object(let r as RunsObject): xs = r.results
@@ -56,10 +62,14 @@ final class RunsObject: HostObject, DocumentedMembers {
         case "seeds": return .list(seeds.map(Value.int))
         case "summary": return .list(RunsObject.summaryRows(results))
         case "mean", "std":
-            return .record(Record(RunsObject.summaryRows(results).compactMap { row in
-                guard case .record(let r) = row, case .string(let k)? = r["metric"], let v = r[name] else { return nil }
-                return (k, v)
-            }))
+            return .record(
+                Record(
+                    RunsObject.summaryRows(results).compactMap { row in
+                        guard case .record(let r) = row, case .string(let k)? = r["metric"], let v = r[name] else {
+                            return nil
+                        }
+                        return (k, v)
+                    }))
         default: return nil
         }
     }
@@ -69,7 +79,9 @@ final class RunsObject: HostObject, DocumentedMembers {
         switch v {
         case .record(let r): return r.pairs.filter { isNumeric($0.1) }
         case .object(let o):
-            if let t = (try? o.member("test")) ?? nil, case .record(let r) = t { return r.pairs.filter { isNumeric($0.1) } }
+            if let t = (try? o.member("test")) ?? nil, case .record(let r) = t {
+                return r.pairs.filter { isNumeric($0.1) }
+            }
             if let p = o.plainValue(), case .record(let r) = p { return r.pairs.filter { isNumeric($0.1) } }
             return []
         case .int, .number, .quantity: return [("value", v)]
@@ -95,16 +107,22 @@ final class RunsObject: HostObject, DocumentedMembers {
         }
         return order.map { k in
             let vs = columns[k]!
-            let unit: PhysicalUnit? = vs.compactMap { if case .quantity(let q) = $0 { return q.unit } else { return nil } }.first
+            let unit: PhysicalUnit? = vs.compactMap {
+                if case .quantity(let q) = $0 { return q.unit } else { return nil }
+            }.first
             let xs = vs.map { v -> Double in
                 if case .quantity(let q) = v, let u = unit { return q.unit.convert(q.value, to: u) }
                 return v.asDouble ?? .nan
             }
             let mean = xs.reduce(0, +) / Double(xs.count)
-            let std = xs.count > 1 ? (xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count - 1)).squareRoot() : 0
+            let std =
+                xs.count > 1 ? (xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count - 1)).squareRoot() : 0
             func wrap(_ d: Double) -> Value { unit.map { .quantity(Quantity(d, $0)) } ?? .number(d) }
-            return .record(Record([("metric", .string(k)), ("mean", wrap(mean)), ("std", wrap(std)),
-                                   ("min", wrap(xs.min()!)), ("max", wrap(xs.max()!)), ("n", .int(xs.count))]))
+            return .record(
+                Record([
+                    ("metric", .string(k)), ("mean", wrap(mean)), ("std", wrap(std)),
+                    ("min", wrap(xs.min()!)), ("max", wrap(xs.max()!)), ("n", .int(xs.count)),
+                ]))
         }
     }
 
@@ -130,7 +148,7 @@ final class RecordsObject: HostObject, DocumentedMembers {
     init(_ rows: [Value]) { self.rows = rows }
     var typeName: String { "records" }
     static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "the records, as a list"),
+        ("rows", "the records, as a list")
     ]
     func member(_ name: String) throws -> Value? { name == "rows" ? .list(rows) : nil }
     func display() -> String { Table(records: rows)?.render() ?? "(empty table)" }

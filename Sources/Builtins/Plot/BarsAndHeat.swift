@@ -7,22 +7,34 @@ import Lang
 enum BarsAndHeat {
     static let bars = BuiltinFunction(
         "bars",
-        [BuiltinParameter("rows", .list, "records, one bar each"),
-         BuiltinParameter("x", .string, "the field naming the group (a category on the x axis)"),
-         BuiltinParameter("y", .string, "the field with the bar's height"),
-         BuiltinParameter("by", .optional(.string), default: .nil, "the field naming the bar within its group (one colour each)"),
-         BuiltinParameter("err", .optional(.string), default: .nil, "the field with an error bar's half length (e.g. a std)"),
-         BuiltinParameter("title", .string, default: .string("")), BuiltinParameter("ylabel", .string, default: .string("")),
-         BuiltinParameter("ylim", .any, default: .nil, "[low, high] of the y axis")],
-        doc: "A grouped bar chart from records: bars(rows, x: \"device\", y: \"within1\", by: \"predictor\", err: \"std\").") { c in
+        [
+            BuiltinParameter("rows", .list, "records, one bar each"),
+            BuiltinParameter("x", .string, "the field naming the group (a category on the x axis)"),
+            BuiltinParameter("y", .string, "the field with the bar's height"),
+            BuiltinParameter(
+                "by", .optional(.string), default: .nil, "the field naming the bar within its group (one colour each)"),
+            BuiltinParameter(
+                "err", .optional(.string), default: .nil, "the field with an error bar's half length (e.g. a std)"),
+            BuiltinParameter("title", .string, default: .string("")),
+            BuiltinParameter("ylabel", .string, default: .string("")),
+            BuiltinParameter("ylim", .any, default: .nil, "[low, high] of the y axis"),
+        ],
+        doc:
+            "A grouped bar chart from records: bars(rows, x: \"device\", y: \"within1\", by: \"predictor\", err: \"std\")."
+    ) { c in
         let rows = try c.list("rows").map { v -> Record in
             guard case .record(let r) = v else { throw c.fail("rows", "records expected, got \(v.describeForError)") }
             return r
         }
         guard !rows.isEmpty else { throw c.fail("rows", "no rows to draw") }
-        let xKey = try c.string("x"), yKey = try c.string("y"), byKey = try c.optionalString("by"), errKey = try c.optionalString("err")
+        let xKey = try c.string("x")
+        let yKey = try c.string("y")
+        let byKey = try c.optionalString("by")
+        let errKey = try c.optionalString("err")
         func field(_ r: Record, _ k: String) throws -> Value {
-            guard let v = r[k] else { throw c.fail("rows", "a row has no field '\(k)' (fields: \(r.keys.joined(separator: ", ")))") }
+            guard let v = r[k] else {
+                throw c.fail("rows", "a row has no field '\(k)' (fields: \(r.keys.joined(separator: ", ")))")
+            }
             return v
         }
         func number(_ v: Value, _ k: String) throws -> Double {
@@ -33,11 +45,13 @@ enum BarsAndHeat {
             default: throw c.fail("rows", "field '\(k)' must be a number, got \(v.describeForError)")
             }
         }
-        var categories: [String] = [], groups: [String] = []
+        var categories: [String] = []
+        var groups: [String] = []
         var cells: [String: (Double, Double)] = [:]
         var unit: String? = nil
         for r in rows {
-            let cat = Format.str(try field(r, xKey)), group = try byKey.map { Format.str(try field(r, $0)) } ?? ""
+            let cat = Format.str(try field(r, xKey))
+            let group = try byKey.map { Format.str(try field(r, $0)) } ?? ""
             if !categories.contains(cat) { categories.append(cat) }
             if !groups.contains(group) { groups.append(group) }
             let yv = try field(r, yKey)
@@ -45,7 +59,9 @@ enum BarsAndHeat {
             guard cells["\(cat)\u{0}\(group)"] == nil else {
                 throw c.fail("rows", "two rows for \(xKey) \(cat)\(byKey.map { " and \($0) \(group)" } ?? "")")
             }
-            cells["\(cat)\u{0}\(group)"] = (try number(yv, yKey), try errKey.map { try number(try field(r, $0), $0) } ?? 0)
+            cells["\(cat)\u{0}\(group)"] = (
+                try number(yv, yKey), try errKey.map { try number(try field(r, $0), $0) } ?? 0
+            )
         }
         var panel = Figure.Panel()
         panel.title = try c.string("title")
@@ -67,15 +83,21 @@ enum BarsAndHeat {
 
     static let heatmap = BuiltinFunction(
         "heatmap",
-        [BuiltinParameter("values", .list, "a list of rows, each a list of numbers (nil: an empty cell)"),
-         BuiltinParameter("rows", .list, "row labels"), BuiltinParameter("cols", .optional(.list), default: .nil, "column labels (default: the row labels)"),
-         BuiltinParameter("title", .string, default: .string("")),
-         BuiltinParameter("digits", .int, default: .int(3), "decimals shown in the cells")],
-        doc: "A heat map of a matrix with its values in the cells (e.g. Table S4's correlations).") { c in
+        [
+            BuiltinParameter("values", .list, "a list of rows, each a list of numbers (nil: an empty cell)"),
+            BuiltinParameter("rows", .list, "row labels"),
+            BuiltinParameter("cols", .optional(.list), default: .nil, "column labels (default: the row labels)"),
+            BuiltinParameter("title", .string, default: .string("")),
+            BuiltinParameter("digits", .int, default: .int(3), "decimals shown in the cells"),
+        ],
+        doc: "A heat map of a matrix with its values in the cells (e.g. Table S4's correlations)."
+    ) { c in
         let rowLabels = try c.list("rows").map(Format.str)
         let colLabels = try c.isNil("cols") ? rowLabels : c.list("cols").map(Format.str)
         let values = try c.list("values").map { row -> [Double] in
-            guard case .list(let xs) = row else { throw c.fail("values", "each row must be a list of numbers, got \(row.describeForError)") }
+            guard case .list(let xs) = row else {
+                throw c.fail("values", "each row must be a list of numbers, got \(row.describeForError)")
+            }
             return try xs.map { v in
                 switch v {
                 case .int, .number: return v.asDouble!
@@ -85,12 +107,16 @@ enum BarsAndHeat {
             }
         }
         guard values.count == rowLabels.count, values.allSatisfy({ $0.count == colLabels.count }) else {
-            throw c.fail("values", "a \(values.count)×\(values.first?.count ?? 0) matrix for \(rowLabels.count) row and \(colLabels.count) column labels")
+            throw c.fail(
+                "values",
+                "a \(values.count)×\(values.first?.count ?? 0) matrix for \(rowLabels.count) row and \(colLabels.count) column labels"
+            )
         }
         guard !values.isEmpty, !colLabels.isEmpty else { throw c.fail("values", "an empty matrix") }
         var panel = Figure.Panel()
         panel.title = try c.string("title")
-        panel.heat = Figure.Heat(rows: rowLabels, cols: colLabels, values: values, digits: try c.int("digits", min: 0, max: 8))
+        panel.heat = Figure.Heat(
+            rows: rowLabels, cols: colLabels, values: values, digits: try c.int("digits", min: 0, max: 8))
         return .object(FigureObject(Figure(panels: [panel], columns: 1)))
     }
 }
@@ -98,31 +124,41 @@ enum BarsAndHeat {
 extension SVGRenderer {
     /// Bars in groups over the categories, with error bars; the y axis starts at 0 unless limited.
     func renderBars(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double) -> String {
-        let px = ox + margin.left, py = oy + margin.top, pw = plotWidth, ph = plotHeight
+        let px = ox + margin.left
+        let py = oy + margin.top
+        let pw = plotWidth
+        let ph = plotHeight
         let cats = p.categories ?? []
         let ay = Axis(p.yValues).limited(p.yMin, p.yMax)
         func sy(_ v: Double) -> Double { py + (1 - min(1, max(0, ay.fraction(v)))) * ph }
         var s = "<g class=\"panel bars\" id=\"panel-\(index)\">\n" + panelTitle(p.title, x: px + pw / 2, y: oy + 18)
         for t in ay.ticks {
             let y = sy(t)
-            s += "<line x1=\"\(fmt(px))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px + pw))\" y2=\"\(fmt(y))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
-            s += "<text class=\"tick\" x=\"\(fmt(px - 7))\" y=\"\(fmt(y + 3.5))\" text-anchor=\"end\" font-size=\"10\">\(Axis.label(t))</text>\n"
+            s +=
+                "<line x1=\"\(fmt(px))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px + pw))\" y2=\"\(fmt(y))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
+            s +=
+                "<text class=\"tick\" x=\"\(fmt(px - 7))\" y=\"\(fmt(y + 3.5))\" text-anchor=\"end\" font-size=\"10\">\(Axis.label(t))</text>\n"
         }
-        let group = pw / Double(max(1, cats.count)), bar = group * 0.8 / Double(max(1, p.series.count))
+        let group = pw / Double(max(1, cats.count))
+        let bar = group * 0.8 / Double(max(1, p.series.count))
         let base = sy(max(ay.lo, min(ay.hi, 0)))
         let colors = SVGRenderer.colors(p.series)
         for (j, series) in p.series.enumerated() {
             for (i, v) in series.y.enumerated() where v.isFinite {
-                let x = px + Double(i) * group + group * 0.1 + Double(j) * bar, top = sy(v)
-                s += "<rect class=\"bar\" data-label=\"\(escape(series.label))\" x=\"\(fmt(x))\" y=\"\(fmt(min(top, base)))\" width=\"\(fmt(bar * 0.92))\" height=\"\(fmt(abs(base - top)))\" fill=\"\(colors[j])\"/>\n"
+                let x = px + Double(i) * group + group * 0.1 + Double(j) * bar
+                let top = sy(v)
+                s +=
+                    "<rect class=\"bar\" data-label=\"\(escape(series.label))\" x=\"\(fmt(x))\" y=\"\(fmt(min(top, base)))\" width=\"\(fmt(bar * 0.92))\" height=\"\(fmt(abs(base - top)))\" fill=\"\(colors[j])\"/>\n"
                 if let e = series.err?[i], e > 0 {
                     let cx = x + bar * 0.46
-                    s += "<path class=\"err\" d=\"M\(fmt(cx)),\(fmt(sy(v - e)))V\(fmt(sy(v + e)))M\(fmt(cx - 3)),\(fmt(sy(v - e)))h6M\(fmt(cx - 3)),\(fmt(sy(v + e)))h6\" stroke=\"black\" stroke-width=\"1\" fill=\"none\"/>\n"
+                    s +=
+                        "<path class=\"err\" d=\"M\(fmt(cx)),\(fmt(sy(v - e)))V\(fmt(sy(v + e)))M\(fmt(cx - 3)),\(fmt(sy(v - e)))h6M\(fmt(cx - 3)),\(fmt(sy(v + e)))h6\" stroke=\"black\" stroke-width=\"1\" fill=\"none\"/>\n"
                 }
             }
         }
         for (i, name) in cats.enumerated() {
-            s += "<text class=\"tick\" x=\"\(fmt(px + (Double(i) + 0.5) * group))\" y=\"\(fmt(py + ph + 16))\" text-anchor=\"middle\" font-size=\"10\">\(escape(name))</text>\n"
+            s +=
+                "<text class=\"tick\" x=\"\(fmt(px + (Double(i) + 0.5) * group))\" y=\"\(fmt(py + ph + 16))\" text-anchor=\"middle\" font-size=\"10\">\(escape(name))</text>\n"
         }
         s += frame(p, ox: ox, px: px, py: py)
         let named = p.series.enumerated().filter { !$0.element.label.isEmpty }
@@ -136,26 +172,34 @@ extension SVGRenderer {
 
     /// Shaded cells (white to blue from the smallest value to the largest) with their values, labels left and top.
     func renderHeat(_ h: Figure.Heat, title: String, index: Int, x ox: Double, y oy: Double) -> String {
-        let top = oy + margin.top + 14, left = ox + margin.left
+        let top = oy + margin.top + 14
+        let left = ox + margin.left
         let cell = min(plotWidth / Double(h.cols.count), (plotHeight - 14) / Double(h.rows.count))
-        var s = "<g class=\"panel heatmap\" id=\"panel-\(index)\">\n" + panelTitle(title, x: left + cell * Double(h.cols.count) / 2, y: oy + 18)
+        var s =
+            "<g class=\"panel heatmap\" id=\"panel-\(index)\">\n"
+            + panelTitle(title, x: left + cell * Double(h.cols.count) / 2, y: oy + 18)
         for (j, name) in h.cols.enumerated() {
-            s += "<text class=\"col\" x=\"\(fmt(left + (Double(j) + 0.5) * cell))\" y=\"\(fmt(top - 4))\" text-anchor=\"middle\" font-size=\"9\">\(escape(name))</text>\n"
+            s +=
+                "<text class=\"col\" x=\"\(fmt(left + (Double(j) + 0.5) * cell))\" y=\"\(fmt(top - 4))\" text-anchor=\"middle\" font-size=\"9\">\(escape(name))</text>\n"
         }
         for (i, name) in h.rows.enumerated() {
             let y = top + Double(i) * cell
-            s += "<text class=\"row\" x=\"\(fmt(left - 4))\" y=\"\(fmt(y + cell / 2 + 3))\" text-anchor=\"end\" font-size=\"9\">\(escape(name))</text>\n"
+            s +=
+                "<text class=\"row\" x=\"\(fmt(left - 4))\" y=\"\(fmt(y + cell / 2 + 3))\" text-anchor=\"end\" font-size=\"9\">\(escape(name))</text>\n"
             for (j, v) in h.values[i].enumerated() {
                 let x = left + Double(j) * cell
                 guard v.isFinite else {
-                    s += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(cell))\" height=\"\(fmt(cell))\" fill=\"#f4f4f4\" stroke=\"white\"/>\n"
+                    s +=
+                        "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(cell))\" height=\"\(fmt(cell))\" fill=\"#f4f4f4\" stroke=\"white\"/>\n"
                     continue
                 }
                 let f = h.shade(v)
                 let (r, g, b) = (255 - f * (255 - 31), 255 - f * (255 - 119), 255 - f * (255 - 180))
                 let fill = String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
-                s += "<rect class=\"cell\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(cell))\" height=\"\(fmt(cell))\" fill=\"\(fill)\" stroke=\"white\"/>\n"
-                s += "<text x=\"\(fmt(x + cell / 2))\" y=\"\(fmt(y + cell / 2 + 3))\" text-anchor=\"middle\" font-size=\"\(fmt(min(10, cell / 4)))\" fill=\"\(f > 0.6 ? "white" : "black")\">\(h.text(v))</text>\n"
+                s +=
+                    "<rect class=\"cell\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(cell))\" height=\"\(fmt(cell))\" fill=\"\(fill)\" stroke=\"white\"/>\n"
+                s +=
+                    "<text x=\"\(fmt(x + cell / 2))\" y=\"\(fmt(y + cell / 2 + 3))\" text-anchor=\"middle\" font-size=\"\(fmt(min(10, cell / 4)))\" fill=\"\(f > 0.6 ? "white" : "black")\">\(h.text(v))</text>\n"
             }
         }
         return s + "</g>\n"
@@ -167,13 +211,18 @@ extension TerminalRenderer {
     func renderBars(_ p: Figure.Panel, width: Int) -> [String] {
         let cats = p.categories ?? []
         var lines: [String] = p.title.isEmpty ? [] : [p.title]
-        let catWidth = cats.map(\.count).max() ?? 0, labelWidth = p.series.map(\.label.count).max() ?? 0
-        let top = p.series.flatMap { s in zip(s.y, s.err ?? s.y.map { _ in 0 }).map { $0 + $1 } }.filter(\.isFinite).max() ?? 1
+        let catWidth = cats.map(\.count).max() ?? 0
+        let labelWidth = p.series.map(\.label.count).max() ?? 0
+        let top =
+            p.series.flatMap { s in zip(s.y, s.err ?? s.y.map { _ in 0 }).map { $0 + $1 } }.filter(\.isFinite).max()
+            ?? 1
         let room = max(8, width - catWidth - labelWidth - 20)
         for (i, cat) in cats.enumerated() {
             for (k, s) in p.series.enumerated() {
                 let v = s.y[i]
-                let head = (k == 0 ? cat : "").padding(toLength: catWidth, withPad: " ", startingAt: 0) + "  " + s.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                let head =
+                    (k == 0 ? cat : "").padding(toLength: catWidth, withPad: " ", startingAt: 0) + "  "
+                    + s.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
                 guard v.isFinite else {
                     lines.append(head + "  –")
                     continue
@@ -198,7 +247,9 @@ extension TerminalRenderer {
         let rowWidth = h.rows.map(\.count).max() ?? 0
         let cellWidth = max(h.digits + 5, (h.cols.map(\.count).max() ?? 0) + 1)
         var lines: [String] = title.isEmpty ? [] : [title]
-        lines.append(String(repeating: " ", count: rowWidth) + h.cols.map { " " + String(repeating: " ", count: max(0, cellWidth - $0.count)) + $0 }.joined())
+        lines.append(
+            String(repeating: " ", count: rowWidth)
+                + h.cols.map { " " + String(repeating: " ", count: max(0, cellWidth - $0.count)) + $0 }.joined())
         for (i, name) in h.rows.enumerated() {
             var line = name.padding(toLength: rowWidth, withPad: " ", startingAt: 0)
             for v in h.values[i] {

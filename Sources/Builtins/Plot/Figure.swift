@@ -24,7 +24,8 @@ struct Figure {
         var heat: Heat? = nil
 
         static func within(_ values: [Double], _ lo: Double?, _ hi: Double?) -> [Double] {
-            let low = lo ?? -.infinity, high = hi ?? .infinity
+            let low = lo ?? -.infinity
+            let high = hi ?? .infinity
             return values.filter { $0 >= low && $0 <= high } + [lo, hi].compactMap { $0 }
         }
 
@@ -48,7 +49,10 @@ struct Figure {
 
         /// Data points (of series that are not reference lines) outside the limits.
         var clipped: Int {
-            let x0 = xMin ?? -.infinity, x1 = xMax ?? .infinity, y0 = yMin ?? -.infinity, y1 = yMax ?? .infinity
+            let x0 = xMin ?? -.infinity
+            let x1 = xMax ?? .infinity
+            let y0 = yMin ?? -.infinity
+            let y1 = yMax ?? .infinity
             var n = 0
             for s in series where !s.reference {
                 for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite {
@@ -102,7 +106,9 @@ struct Figure {
         var reference = false
     }
 
-    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+    static let palette = [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    ]
 }
 
 /// Axis scales: data bounds and "nice" ticks (steps of 1, 2 or 5 × 10^k); on a logarithmic
@@ -117,16 +123,20 @@ struct Axis {
         self.log = log
         if log {
             let positive = values.filter { $0.isFinite && $0 > 0 }
-            let a = floor(log10(positive.min() ?? 1)), b = max(a + 1, ceil(log10(positive.max() ?? 10)))
+            let a = floor(log10(positive.min() ?? 1))
+            let b = max(a + 1, ceil(log10(positive.max() ?? 10)))
             let top = pow10(b)
             let mantissas: [Double] = b - a <= 2 ? [1, 2, 5] : [1]
             lo = pow10(a)
             hi = top
-            ticks = stride(from: a, through: b, by: 1).flatMap { e in mantissas.map { $0 * pow10(e) } }.filter { $0 <= top * (1 + 1e-9) }
+            ticks = stride(from: a, through: b, by: 1).flatMap { e in mantissas.map { $0 * pow10(e) } }.filter {
+                $0 <= top * (1 + 1e-9)
+            }
             return
         }
         let finite = values.filter(\.isFinite)
-        var lo = finite.min() ?? 0, hi = finite.max() ?? 1
+        var lo = finite.min() ?? 0
+        var hi = finite.max() ?? 1
         if lo == hi {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1
             lo -= pad
@@ -135,7 +145,8 @@ struct Axis {
         let raw = (hi - lo) / 5
         let magnitude = pow10(floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        let first = (lo / step).rounded(.down) * step, last = (hi / step).rounded(.up) * step
+        let first = (lo / step).rounded(.down) * step
+        let last = (hi / step).rounded(.up) * step
         var ticks: [Double] = []
         var t = first
         while t <= last + step * 1e-9 {
@@ -156,13 +167,17 @@ struct Axis {
 
     /// The axis with the given ends exactly (a limit the user set), its ticks inside them.
     func limited(_ low: Double?, _ high: Double?) -> Axis {
-        let l = low ?? lo, h = high ?? hi
+        let l = low ?? lo
+        let h = high ?? hi
         guard l < h, !log || l > 0 else { return self }
-        return Axis(lo: l, hi: h, ticks: ticks.filter { $0 >= l - 1e-12 * abs(l) && $0 <= h + 1e-12 * abs(h) }, log: log)
+        return Axis(
+            lo: l, hi: h, ticks: ticks.filter { $0 >= l - 1e-12 * abs(l) && $0 <= h + 1e-12 * abs(h) }, log: log)
     }
 
     /// Position of v in [0, 1].
-    func fraction(_ v: Double) -> Double { log ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : (v - lo) / (hi - lo) }
+    func fraction(_ v: Double) -> Double {
+        log ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : (v - lo) / (hi - lo)
+    }
 
     static func label(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
@@ -172,6 +187,6 @@ struct Axis {
 }
 
 #if canImport(Glibc)
-import Glibc
-func pow10(_ x: Double) -> Double { Glibc.pow(10, x) }
+    import Glibc
+    func pow10(_ x: Double) -> Double { Glibc.pow(10, x) }
 #endif

@@ -19,8 +19,10 @@ extension Figure {
 
 extension Figure.Panel {
     var plainData: [String: Any] {
-        var d: [String: Any] = ["title": title, "xlabel": xlabel, "ylabel": ylabel, "ylog": yLog,
-                                "series": series.map(\.plainData)]
+        var d: [String: Any] = [
+            "title": title, "xlabel": xlabel, "ylabel": ylabel, "ylog": yLog,
+            "series": series.map(\.plainData),
+        ]
         for (k, v) in [("ymin", yMin), ("ymax", yMax), ("xmin", xMin), ("xmax", xMax)] { if let v { d[k] = v } }
         return d
     }
@@ -29,17 +31,20 @@ extension Figure.Panel {
         guard let series = d["series"] as? [[String: Any]] else { return nil }
         let ss = series.compactMap(Figure.Series.init(plainData:))
         guard ss.count == series.count else { return nil }
-        self.init(title: d["title"] as? String ?? "", xlabel: d["xlabel"] as? String ?? "",
-                  ylabel: d["ylabel"] as? String ?? "", series: ss, yMin: FigureNumbers.double(d["ymin"]),
-                  yMax: FigureNumbers.double(d["ymax"]), xMin: FigureNumbers.double(d["xmin"]),
-                  xMax: FigureNumbers.double(d["xmax"]), yLog: d["ylog"] as? Bool ?? false)
+        self.init(
+            title: d["title"] as? String ?? "", xlabel: d["xlabel"] as? String ?? "",
+            ylabel: d["ylabel"] as? String ?? "", series: ss, yMin: FigureNumbers.double(d["ymin"]),
+            yMax: FigureNumbers.double(d["ymax"]), xMin: FigureNumbers.double(d["xmin"]),
+            xMax: FigureNumbers.double(d["xmax"]), yLog: d["ylog"] as? Bool ?? false)
     }
 }
 
 extension Figure.Series {
     var plainData: [String: Any] {
-        var d: [String: Any] = ["label": label, "kind": kind.rawValue, "x": x.map(FigureNumbers.plain),
-                                "y": y.map(FigureNumbers.plain), "reference": reference]
+        var d: [String: Any] = [
+            "label": label, "kind": kind.rawValue, "x": x.map(FigureNumbers.plain),
+            "y": y.map(FigureNumbers.plain), "reference": reference,
+        ]
         if let l = lower { d["lower"] = l.map(FigureNumbers.plain) }
         if let u = upper { d["upper"] = u.map(FigureNumbers.plain) }
         return d
@@ -47,10 +52,12 @@ extension Figure.Series {
 
     init?(plainData d: [String: Any]) {
         guard let kind = (d["kind"] as? String).flatMap(Kind.init(rawValue:)),
-              let x = FigureNumbers.doubles(d["x"]), let y = FigureNumbers.doubles(d["y"]), x.count == y.count else { return nil }
-        self.init(label: d["label"] as? String ?? "", kind: kind, x: x, y: y,
-                  lower: FigureNumbers.doubles(d["lower"]), upper: FigureNumbers.doubles(d["upper"]),
-                  reference: d["reference"] as? Bool ?? false)
+            let x = FigureNumbers.doubles(d["x"]), let y = FigureNumbers.doubles(d["y"]), x.count == y.count
+        else { return nil }
+        self.init(
+            label: d["label"] as? String ?? "", kind: kind, x: x, y: y,
+            lower: FigureNumbers.doubles(d["lower"]), upper: FigureNumbers.doubles(d["upper"]),
+            reference: d["reference"] as? Bool ?? false)
     }
 }
 
@@ -77,15 +84,20 @@ extension Figures {
                 for f in figures {
                     guard p < f.panels.count, s < f.panels[p].series.count else { return nil }
                     let other = f.panels[p].series[s]
-                    guard other.x == series.x || zip(other.x, series.x).allSatisfy({ $0.isNaN && $1.isNaN || $0 == $1 }),
-                          other.x.count == series.x.count else { return nil }
+                    guard
+                        other.x == series.x || zip(other.x, series.x).allSatisfy({ $0.isNaN && $1.isNaN || $0 == $1 }),
+                        other.x.count == series.x.count
+                    else { return nil }
                     ys.append(other.y)
                 }
-                var mean = [Double](), lower = [Double](), upper = [Double]()
+                var mean = [Double]()
+                var lower = [Double]()
+                var upper = [Double]()
                 for i in series.x.indices {
                     let column = ys.map { $0[i] }
                     let m = column.reduce(0, +) / Double(column.count)
-                    let sd = column.count > 1
+                    let sd =
+                        column.count > 1
                         ? (column.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(column.count - 1)).squareRoot() : 0
                     mean.append(m)
                     lower.append(m - sd)
@@ -94,7 +106,10 @@ extension Figures {
                 merged.panels[p].series[s].y = mean
                 merged.panels[p].series[s].lower = figures.count > 1 ? lower : series.lower
                 merged.panels[p].series[s].upper = figures.count > 1 ? upper : series.upper
-                if figures.count > 1 { merged.panels[p].series[s].label = series.label.isEmpty ? "" : "\(series.label) (n = \(figures.count))" }
+                if figures.count > 1 {
+                    merged.panels[p].series[s].label =
+                        series.label.isEmpty ? "" : "\(series.label) (n = \(figures.count))"
+                }
             }
         }
         return SVGRenderer().render(merged)

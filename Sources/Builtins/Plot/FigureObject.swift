@@ -25,11 +25,12 @@ final class FigureObject: HostObject, DocumentedMembers, Plottable {
         case "svg": return .string(SVGRenderer().render(value))
         case "panels": return .int(value.panels.count)
         case "save":
-            return .builtin(BuiltinFunction("save", [BuiltinParameter("file", .string)], doc: "Writes the figure as SVG.") { c in
-                let path = try Output.write(SVGRenderer().render(self.value), to: try c.string("file"), c)
-                OutputLog.of(c.interpreter).figures[path] = FigureBox(self.value)
-                return .nil
-            })
+            return .builtin(
+                BuiltinFunction("save", [BuiltinParameter("file", .string)], doc: "Writes the figure as SVG.") { c in
+                    let path = try Output.write(SVGRenderer().render(self.value), to: try c.string("file"), c)
+                    OutputLog.of(c.interpreter).figures[path] = FigureBox(self.value)
+                    return .nil
+                })
         default: return nil
         }
     }

@@ -8,10 +8,13 @@ enum PlotBuiltins {
     }
 
     static let labelParams = [
-        BuiltinParameter("title", .string, default: .string("")), BuiltinParameter("xlabel", .string, default: .string("")),
+        BuiltinParameter("title", .string, default: .string("")),
+        BuiltinParameter("xlabel", .string, default: .string("")),
         BuiltinParameter("ylabel", .string, default: .string("")),
         BuiltinParameter("ylog", .bool, default: .bool(false), "a logarithmic y axis (y values must be positive)"),
-        BuiltinParameter("xlim", .any, default: .nil, "[low, high] of the x axis, in its unit (points outside are not drawn, and counted)"),
+        BuiltinParameter(
+            "xlim", .any, default: .nil,
+            "[low, high] of the x axis, in its unit (points outside are not drawn, and counted)"),
         BuiltinParameter("ylim", .any, default: .nil, "[low, high] of the y axis, in its unit"),
     ]
 
@@ -27,42 +30,61 @@ enum PlotBuiltins {
             case .int(let i): return Double(i)
             case .number(let d) where d.isFinite: return d
             case .quantity(let q):
-                guard let symbol = unit, let u = PhysicalUnit.allCases.first(where: { $0.symbol == symbol }), u.dimension == q.unit.dimension else {
-                    throw c.fail(name, "\(q) does not match the axis's unit\(unit.map { " (\($0))" } ?? " (the axis has none)")")
+                guard let symbol = unit, let u = PhysicalUnit.allCases.first(where: { $0.symbol == symbol }),
+                    u.dimension == q.unit.dimension
+                else {
+                    throw c.fail(
+                        name, "\(q) does not match the axis's unit\(unit.map { " (\($0))" } ?? " (the axis has none)")")
                 }
                 return q.unit.convert(q.value, to: u)
             default: throw c.fail(name, "limits are numbers or quantities, got \(v.describeForError)")
             }
         }
-        if let lo = ends[0], let hi = ends[1], !(lo < hi) { throw c.fail(name, "the low end must be below the high end") }
+        if let lo = ends[0], let hi = ends[1], !(lo < hi) {
+            throw c.fail(name, "the low end must be below the high end")
+        }
         return (ends[0], ends[1])
     }
 
     static let plot = BuiltinFunction(
         "plot",
-        [BuiltinParameter("data", .any, default: .nil, "a list of series records {x, y, label, kind}, a list of records to plot by field, or an object (an oracle result, a training history, a search)"),
-         BuiltinParameter("x", .any, default: .nil, "x values (numbers or quantities)"),
-         BuiltinParameter("y", .any, default: .nil, "y values"),
-         BuiltinParameter("label", .string, default: .string("")),
-         BuiltinParameter("kind", .string, default: .string("line"), "line or scatter")] + labelParams,
-        doc: "A figure: line or scatter series with a legend, drawn on the terminal and saved as SVG with save(fig, \"f.svg\").") { c in
+        [
+            BuiltinParameter(
+                "data", .any, default: .nil,
+                "a list of series records {x, y, label, kind}, a list of records to plot by field, or an object (an oracle result, a training history, a search)"
+            ),
+            BuiltinParameter("x", .any, default: .nil, "x values (numbers or quantities)"),
+            BuiltinParameter("y", .any, default: .nil, "y values"),
+            BuiltinParameter("label", .string, default: .string("")),
+            BuiltinParameter("kind", .string, default: .string("line"), "line or scatter"),
+        ] + labelParams,
+        doc:
+            "A figure: line or scatter series with a legend, drawn on the terminal and saved as SVG with save(fig, \"f.svg\")."
+    ) { c in
         .object(FigureObject(try figure(c, kind: try c.string("kind"))))
     }
 
     static let scatter = BuiltinFunction(
         "scatter",
-        [BuiltinParameter("data", .any, default: .nil, "a list of series records or of records"),
-         BuiltinParameter("x", .any, default: .nil), BuiltinParameter("y", .any, default: .nil),
-         BuiltinParameter("label", .string, default: .string(""))] + labelParams,
-        doc: "A scatter plot (like plot with kind: \"scatter\").") { c in
+        [
+            BuiltinParameter("data", .any, default: .nil, "a list of series records or of records"),
+            BuiltinParameter("x", .any, default: .nil), BuiltinParameter("y", .any, default: .nil),
+            BuiltinParameter("label", .string, default: .string("")),
+        ] + labelParams,
+        doc: "A scatter plot (like plot with kind: \"scatter\")."
+    ) { c in
         .object(FigureObject(try figure(c, kind: "scatter")))
     }
 
     static let grid = BuiltinFunction(
         "grid",
-        [BuiltinParameter("figures", .list, "figures (their panels are laid out in order)"),
-         BuiltinParameter("cols", .int, default: .int(3)), BuiltinParameter("title", .optional(.string), default: .nil)],
-        doc: "Lays the panels of several figures out in a grid.") { c in
+        [
+            BuiltinParameter("figures", .list, "figures (their panels are laid out in order)"),
+            BuiltinParameter("cols", .int, default: .int(3)),
+            BuiltinParameter("title", .optional(.string), default: .nil),
+        ],
+        doc: "Lays the panels of several figures out in a grid."
+    ) { c in
         var panels: [Figure.Panel] = []
         for v in try c.list("figures") {
             guard case .object(let o) = v, let p = o as? Plottable else {
@@ -70,12 +92,17 @@ enum PlotBuiltins {
             }
             panels += try p.figure().panels
         }
-        return .object(FigureObject(Figure(panels: panels, columns: try c.int("cols", min: 1, max: 64), title: try c.optionalString("title"))))
+        return .object(
+            FigureObject(
+                Figure(
+                    panels: panels, columns: try c.int("cols", min: 1, max: 64), title: try c.optionalString("title"))))
     }
 
     static func figure(_ c: BuiltinCall, kind: String) throws -> Figure {
         guard let k = Figure.Series.Kind(rawValue: kind), k != .bar else {
-            throw c.fail("kind", "use line or scatter, got \"\(kind)\"\(kind == "bar" ? " (bar charts: bars(rows, x:, y:, by:))" : "")")
+            throw c.fail(
+                "kind",
+                "use line or scatter, got \"\(kind)\"\(kind == "bar" ? " (bar charts: bars(rows, x:, y:, by:))" : "")")
         }
         var f: Figure
         if case .object(let o) = c["data"] {
@@ -85,7 +112,8 @@ enum PlotBuiltins {
             f = try fromList(try c.list("data"), kind: k, c)
         } else {
             guard !c.isNil("x"), !c.isNil("y") else { throw c.fail("plot needs data, or x: and y:") }
-            let (xs, xu) = try numbers(c["x"], c, "x"), (ys, yu) = try numbers(c["y"], c, "y")
+            let (xs, xu) = try numbers(c["x"], c, "x")
+            let (ys, yu) = try numbers(c["y"], c, "y")
             guard xs.count == ys.count else { throw c.fail("y", "\(ys.count) y values for \(xs.count) x values") }
             var panel = Figure.Panel()
             panel.xlabel = withUnit("", xu)
@@ -96,8 +124,12 @@ enum PlotBuiltins {
         // Explicit labels override the ones the data brought (single-panel figures).
         if f.panels.count == 1 {
             if case .string(let t) = c["title"], !t.isEmpty { f.panels[0].title = t }
-            if case .string(let t) = c["xlabel"], !t.isEmpty { f.panels[0].xlabel = withUnit(t, unitOf(f.panels[0].xlabel)) }
-            if case .string(let t) = c["ylabel"], !t.isEmpty { f.panels[0].ylabel = withUnit(t, unitOf(f.panels[0].ylabel)) }
+            if case .string(let t) = c["xlabel"], !t.isEmpty {
+                f.panels[0].xlabel = withUnit(t, unitOf(f.panels[0].xlabel))
+            }
+            if case .string(let t) = c["ylabel"], !t.isEmpty {
+                f.panels[0].ylabel = withUnit(t, unitOf(f.panels[0].ylabel))
+            }
         } else if case .string(let t) = c["title"], !t.isEmpty {
             f.title = t
         }
@@ -130,7 +162,8 @@ enum PlotBuiltins {
         guard records.count == items.count, !records.isEmpty else { throw c.fail("data", "a list of records expected") }
         if let x = records[0]["x"], records[0]["y"] != nil, isSequence(x) {
             for r in records {
-                let (xs, xu) = try numbers(r["x"]!, c, "data"), (ys, yu) = try numbers(r["y"]!, c, "data")
+                let (xs, xu) = try numbers(r["x"]!, c, "data")
+                let (ys, yu) = try numbers(r["y"]!, c, "data")
                 var s = Figure.Series(label: r["label"].map(Format.str) ?? "", kind: kind, x: xs, y: ys)
                 if case .string(let k)? = r["kind"], let kk = Figure.Series.Kind(rawValue: k) { s.kind = kk }
                 if let lo = r["lower"], let hi = r["upper"] {
@@ -145,9 +178,13 @@ enum PlotBuiltins {
         }
         // A training history.
         if ["epoch", "train_loss", "valid_loss", "lr"].allSatisfy({ records[0][$0] != nil }) {
-            return TrainingCurves.figure(records.map { r in
-                (Int(r["epoch"]!.asDouble ?? 0), r["train_loss"]!.asDouble ?? .nan, r["valid_loss"]!.asDouble ?? .nan, r["lr"]!.asDouble ?? .nan)
-            }, title: "training")
+            return TrainingCurves.figure(
+                records.map { r in
+                    (
+                        Int(r["epoch"]!.asDouble ?? 0), r["train_loss"]!.asDouble ?? .nan,
+                        r["valid_loss"]!.asDouble ?? .nan, r["lr"]!.asDouble ?? .nan
+                    )
+                }, title: "training")
         }
         // Records as rows: x is the first numeric field.
         let keys = records[0].keys.filter { k in records.allSatisfy { r in r[k].map(isNumber) ?? false } }
@@ -195,7 +232,9 @@ enum PlotBuiltins {
             case .nil: return .nan
             case .quantity(let q):
                 if unit == nil { unit = q.unit }
-                guard q.unit.dimension == unit!.dimension else { throw c.fail(name, "mixes units '\(unit!.symbol)' and '\(q.unit.symbol)'") }
+                guard q.unit.dimension == unit!.dimension else {
+                    throw c.fail(name, "mixes units '\(unit!.symbol)' and '\(q.unit.symbol)'")
+                }
                 return q.unit.convert(q.value, to: unit!)
             default: throw c.fail(name, "numbers expected, found \(x.describeForError)")
             }

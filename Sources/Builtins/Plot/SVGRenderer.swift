@@ -31,7 +31,8 @@ struct SVGRenderer {
         let titleHeight = f.title == nil ? 0.0 : 26
         let legendColumn = outsideLegendWidth(f)
         let cellWidth = panelWidth + legendColumn
-        let width = Double(cols) * cellWidth, height = Double(rows) * panelHeight + titleHeight
+        let width = Double(cols) * cellWidth
+        let height = Double(rows) * panelHeight + titleHeight
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
@@ -39,10 +40,12 @@ struct SVGRenderer {
 
             """
         if let t = f.title {
-            out += "<text class=\"figure-title\" x=\"\(fmt(width / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(escape(t))</text>\n"
+            out +=
+                "<text class=\"figure-title\" x=\"\(fmt(width / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(escape(t))</text>\n"
         }
         for (i, panel) in f.panels.enumerated() {
-            let ox = Double(i % cols) * cellWidth, oy = Double(i / cols) * panelHeight + titleHeight
+            let ox = Double(i % cols) * cellWidth
+            let oy = Double(i / cols) * panelHeight + titleHeight
             out += renderPanel(panel, index: i, x: ox, y: oy, legendOutside: legendColumn > 0)
         }
         return out + "</svg>\n"
@@ -51,11 +54,14 @@ struct SVGRenderer {
     func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false) -> String {
         if let h = p.heat { return renderHeat(h, title: p.title, index: index, x: ox, y: oy) }
         if p.categories != nil { return renderBars(p, index: index, x: ox, y: oy) }
-        let px = ox + margin.left, py = oy + margin.top
-        let pw = plotWidth, ph = plotHeight
+        let px = ox + margin.left
+        let py = oy + margin.top
+        let pw = plotWidth
+        let ph = plotHeight
         let xs = p.xValues
         let ys = p.yValues
-        let ax = Axis(xs).limited(p.xMin, p.xMax), ay = Axis(ys, log: p.yLog).limited(p.yMin, p.yMax)
+        let ax = Axis(xs).limited(p.xMin, p.xMax)
+        let ay = Axis(ys, log: p.yLog).limited(p.yMin, p.yMax)
         func sx(_ v: Double) -> Double { px + ax.fraction(v) * pw }
         func sy(_ v: Double) -> Double { py + (1 - ay.fraction(v)) * ph }
         var s = "<g class=\"panel\" id=\"panel-\(index)\">\n"
@@ -63,34 +69,48 @@ struct SVGRenderer {
         // Grid and ticks.
         for t in ax.ticks {
             let x = sx(t)
-            s += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(py))\" x2=\"\(fmt(x))\" y2=\"\(fmt(py + ph))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
-            s += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(py + ph))\" x2=\"\(fmt(x))\" y2=\"\(fmt(py + ph + 4))\" stroke=\"black\"/>\n"
-            s += "<text class=\"tick\" x=\"\(fmt(x))\" y=\"\(fmt(py + ph + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Axis.label(t))</text>\n"
+            s +=
+                "<line x1=\"\(fmt(x))\" y1=\"\(fmt(py))\" x2=\"\(fmt(x))\" y2=\"\(fmt(py + ph))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
+            s +=
+                "<line x1=\"\(fmt(x))\" y1=\"\(fmt(py + ph))\" x2=\"\(fmt(x))\" y2=\"\(fmt(py + ph + 4))\" stroke=\"black\"/>\n"
+            s +=
+                "<text class=\"tick\" x=\"\(fmt(x))\" y=\"\(fmt(py + ph + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Axis.label(t))</text>\n"
         }
         for t in ay.ticks {
             let y = sy(t)
-            s += "<line x1=\"\(fmt(px))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px + pw))\" y2=\"\(fmt(y))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
+            s +=
+                "<line x1=\"\(fmt(px))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px + pw))\" y2=\"\(fmt(y))\" stroke=\"#e6e6e6\" stroke-width=\"0.8\"/>\n"
             s += "<line x1=\"\(fmt(px - 4))\" y1=\"\(fmt(y))\" x2=\"\(fmt(px))\" y2=\"\(fmt(y))\" stroke=\"black\"/>\n"
-            s += "<text class=\"tick\" x=\"\(fmt(px - 7))\" y=\"\(fmt(y + 3.5))\" text-anchor=\"end\" font-size=\"10\">\(Axis.label(t))</text>\n"
+            s +=
+                "<text class=\"tick\" x=\"\(fmt(px - 7))\" y=\"\(fmt(y + 3.5))\" text-anchor=\"end\" font-size=\"10\">\(Axis.label(t))</text>\n"
         }
         s += frame(p, ox: ox, px: px, py: py)
         if let note = p.clippedNote {
-            s += "<text class=\"clipped\" x=\"\(fmt(px + pw - 4))\" y=\"\(fmt(py + ph - 5))\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">\(escape(note))</text>\n"
+            s +=
+                "<text class=\"clipped\" x=\"\(fmt(px + pw - 4))\" y=\"\(fmt(py + ph - 5))\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">\(escape(note))</text>\n"
         }
         // Series, clipped to the plot area.
-        s += "<clipPath id=\"clip-\(index)\"><rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\"/></clipPath>\n"
+        s +=
+            "<clipPath id=\"clip-\(index)\"><rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\"/></clipPath>\n"
         s += "<g clip-path=\"url(#clip-\(index))\">\n"
         let colors = SVGRenderer.colors(p.series)
         // References first, so the data is drawn over them.
-        for k in p.series.indices.sorted(by: { (p.series[$0].reference ? 0 : 1, $0) < (p.series[$1].reference ? 0 : 1, $1) }) {
+        for k in p.series.indices.sorted(by: {
+            (p.series[$0].reference ? 0 : 1, $0) < (p.series[$1].reference ? 0 : 1, $1)
+        }) {
             let series = p.series[k]
             let color = colors[k]
             let dash = SVGRenderer.dash(series)
             let label = escape(series.label)
             if let lo = series.lower, let hi = series.upper {
-                let upper = zip(series.x, hi).filter { $0.0.isFinite && $0.1.isFinite }.map { "\(fmt(sx($0.0))),\(fmt(sy($0.1)))" }
-                let lower = zip(series.x, lo).filter { $0.0.isFinite && $0.1.isFinite }.reversed().map { "\(fmt(sx($0.0))),\(fmt(sy($0.1)))" }
-                s += "<polygon class=\"band\" data-label=\"\(label)\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
+                let upper = zip(series.x, hi).filter { $0.0.isFinite && $0.1.isFinite }.map {
+                    "\(fmt(sx($0.0))),\(fmt(sy($0.1)))"
+                }
+                let lower = zip(series.x, lo).filter { $0.0.isFinite && $0.1.isFinite }.reversed().map {
+                    "\(fmt(sx($0.0))),\(fmt(sy($0.1)))"
+                }
+                s +=
+                    "<polygon class=\"band\" data-label=\"\(label)\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
             }
             switch series.kind {
             case .line:
@@ -104,7 +124,8 @@ struct SVGRenderer {
                     }
                 }
                 for seg in segments where !seg.isEmpty {
-                    s += "<polyline class=\"series\" data-label=\"\(label)\" points=\"\(seg.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(series.reference ? "1.2" : "1.6")\"\(dash)/>\n"
+                    s +=
+                        "<polyline class=\"series\" data-label=\"\(label)\" points=\"\(seg.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(series.reference ? "1.2" : "1.6")\"\(dash)/>\n"
                 }
             case .scatter, .bar:
                 s += "<g class=\"series\" data-label=\"\(label)\" fill=\"\(color)\" fill-opacity=\"0.55\">\n"
@@ -119,22 +140,33 @@ struct SVGRenderer {
         // corner of the frame that covers the fewest data points.
         let named = p.series.enumerated().filter { !$0.element.label.isEmpty }
         if let (lw, lh) = legendSize(p) {
-            let lx: Double, ly: Double
+            let lx: Double
+            let ly: Double
             if legendOutside {
                 (lx, ly) = (px + pw + 10, py)
             } else {
-                let points = p.series.flatMap { sr in zip(sr.x, sr.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (sx($0.0), sy($0.1)) } }
-                let corners = [(px + 6, py + 6), (px + pw - lw - 6, py + 6), (px + 6, py + ph - lh - 6), (px + pw - lw - 6, py + ph - lh - 6)]
-                let covered = corners.map { c in points.filter { $0.0 >= c.0 && $0.0 <= c.0 + lw && $0.1 >= c.1 && $0.1 <= c.1 + lh }.count }
+                let points = p.series.flatMap { sr in
+                    zip(sr.x, sr.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (sx($0.0), sy($0.1)) }
+                }
+                let corners = [
+                    (px + 6, py + 6), (px + pw - lw - 6, py + 6), (px + 6, py + ph - lh - 6),
+                    (px + pw - lw - 6, py + ph - lh - 6),
+                ]
+                let covered = corners.map { c in
+                    points.filter { $0.0 >= c.0 && $0.0 <= c.0 + lw && $0.1 >= c.1 && $0.1 <= c.1 + lh }.count
+                }
                 (lx, ly) = corners[covered.firstIndex(of: covered.min()!)!]
             }
-            s += "<g class=\"legend\">\n<rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
+            s +=
+                "<g class=\"legend\">\n<rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n"
             for (row, (k, series)) in named.enumerated() {
-                let color = colors[k], y = ly + 13 + Double(row) * 15
+                let color = colors[k]
+                let y = ly + 13 + Double(row) * 15
                 if series.kind == .scatter {
                     s += "<circle cx=\"\(fmt(lx + 14))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
                 } else {
-                    s += "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(SVGRenderer.dash(series))/>\n"
+                    s +=
+                        "<line x1=\"\(fmt(lx + 6))\" y1=\"\(fmt(y - 4))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(SVGRenderer.dash(series))/>\n"
                 }
                 s += "<text x=\"\(fmt(lx + 27))\" y=\"\(fmt(y))\" font-size=\"10\">\(escape(series.label))</text>\n"
             }
@@ -151,8 +183,10 @@ struct SVGRenderer {
 
     /// The plot area's frame and the axis labels.
     func frame(_ p: Figure.Panel, ox: Double, px: Double, py: Double) -> String {
-        let pw = plotWidth, ph = plotHeight
-        return "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
+        let pw = plotWidth
+        let ph = plotHeight
+        return
+            "<rect x=\"\(fmt(px))\" y=\"\(fmt(py))\" width=\"\(fmt(pw))\" height=\"\(fmt(ph))\" fill=\"none\" stroke=\"black\"/>\n"
             + "<text class=\"xlabel\" x=\"\(fmt(px + pw / 2))\" y=\"\(fmt(py + ph + 34))\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.xlabel))</text>\n"
             + "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
     }

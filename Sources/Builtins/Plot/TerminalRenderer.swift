@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Renders a figure as compact Unicode charts (Braille dots, 2×4 per character), one per panel, as wide as the
 /// terminal and side by side when it has room; each axis labelled at its ticks, a legend, the number of points
@@ -41,10 +42,12 @@ struct TerminalRenderer {
             let row = panels.map { renderPanel($0, width: panelWidth, titleLine: titled) }
             let tallest = row.map(\.count).max() ?? 0
             for line in 0..<tallest {
-                out.append(row.map { lines in
-                    let text = line < lines.count ? lines[line] : ""
-                    return text + String(repeating: " ", count: max(0, panelWidth - TerminalRenderer.visibleWidth(text)))
-                }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+                out.append(
+                    row.map { lines in
+                        let text = line < lines.count ? lines[line] : ""
+                        return text
+                            + String(repeating: " ", count: max(0, panelWidth - TerminalRenderer.visibleWidth(text)))
+                    }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
             }
             i += perRow
         }
@@ -59,7 +62,8 @@ struct TerminalRenderer {
     func renderPanel(_ p: Figure.Panel, width total: Int, titleLine: Bool = false) -> [String] {
         if let h = p.heat { return renderHeat(h, title: p.title) }
         if p.categories != nil { return renderBars(p, width: total) }
-        let ax = Axis(p.xValues).limited(p.xMin, p.xMax), ay = Axis(p.yValues, log: p.yLog).limited(p.yMin, p.yMax)
+        let ax = Axis(p.xValues).limited(p.xMin, p.xMax)
+        let ay = Axis(p.yValues, log: p.yLog).limited(p.yMin, p.yMax)
         // Tick labels on the y axis: every tick that gets a row of its own.
         var yLabels: [Int: String] = [:]
         for t in ay.ticks {
@@ -68,14 +72,17 @@ struct TerminalRenderer {
         }
         let pad = yLabels.values.map(\.count).max() ?? 1
         let width = max(10, total - pad - 1)
-        let dw = width * 2, dh = height * 4
+        let dw = width * 2
+        let dh = height * 4
         var dots = [UInt8](repeating: 0, count: width * height)
         var owner = [Int](repeating: -1, count: width * height)
         func plot(_ x: Double, _ y: Double, _ k: Int) {
             guard x.isFinite, y.isFinite else { return }
-            let fx = ax.fraction(x), fy = ay.fraction(y)
+            let fx = ax.fraction(x)
+            let fy = ay.fraction(y)
             guard fx >= -1e-9, fx <= 1 + 1e-9, fy >= -1e-9, fy <= 1 + 1e-9 else { return }  // outside the limits
-            let dx = Int((fx * Double(dw - 1)).rounded()), dy = Int(((1 - fy) * Double(dh - 1)).rounded())
+            let dx = Int((fx * Double(dw - 1)).rounded())
+            let dy = Int(((1 - fy) * Double(dh - 1)).rounded())
             guard dx >= 0, dx < dw, dy >= 0, dy < dh else { return }
             let bits: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
             let cell = (dy / 4) * width + dx / 2
@@ -110,10 +117,12 @@ struct TerminalRenderer {
                 }
             }
             let label = yLabels[r] ?? ""
-            lines.append(String(repeating: " ", count: pad - label.count) + label + (yLabels[r] == nil ? "│" : "┤") + row)
+            lines.append(
+                String(repeating: " ", count: pad - label.count) + label + (yLabels[r] == nil ? "│" : "┤") + row)
         }
         // The x axis: a tick mark and a label at each tick whose label fits without touching the previous one.
-        var axis = [Character](repeating: "─", count: width), text = [Character](repeating: " ", count: width)
+        var axis = [Character](repeating: "─", count: width)
+        var text = [Character](repeating: " ", count: width)
         var free = 0
         for t in ax.ticks {
             let c = Int((ax.fraction(t) * Double(width - 1)).rounded())
@@ -132,7 +141,8 @@ struct TerminalRenderer {
         if !caption.isEmpty { lines.append(indent + caption) }
         if let note = p.clippedNote { lines.append(indent + "(" + note + ")") }
         let legend = p.series.enumerated().filter { !$0.element.label.isEmpty }.map { k, s -> String in
-            let mark = color ? TerminalRenderer.ansi[k % TerminalRenderer.ansi.count] + "━━" + "\u{1B}[0m" : "series \(k + 1)"
+            let mark =
+                color ? TerminalRenderer.ansi[k % TerminalRenderer.ansi.count] + "━━" + "\u{1B}[0m" : "series \(k + 1)"
             return "\(mark) \(s.label)"
         }
         if !legend.isEmpty { lines.append(indent + legend.joined(separator: "   ")) }

@@ -22,7 +22,9 @@ final class BuiltinsState: HostState {
 
     static func of(_ interpreter: Interpreter) -> BuiltinsState {
         guard let s = interpreter.host as? BuiltinsState else {
-            preconditionFailure("an interpreter with brpsh's builtins is made by Builtins.makeInterpreter, which gives it its session state")
+            preconditionFailure(
+                "an interpreter with brpsh's builtins is made by Builtins.makeInterpreter, which gives it its session state"
+            )
         }
         return s
     }

@@ -24,7 +24,9 @@ struct Progress {
     /// Nanoseconds between plain progress lines off a terminal: 10 s, or the session environment's
     /// BRPSH_PROGRESS_SECONDS.
     var logInterval: UInt64 {
-        if let s = RunContext.of(call.interpreter).environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0, s < 1e6 {
+        if let s = RunContext.of(call.interpreter).environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0,
+            s < 1e6
+        {
             return UInt64(s * 1e9)
         }
         return 10_000_000_000
@@ -63,9 +65,11 @@ struct Progress {
         }
     }
 
-
     static func duration(_ s: Double) -> String {
-        s < 60 ? String(format: "%.0fs", s) : s < 3600 ? String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
-            : String(format: "%dh%02dm", Int(s) / 3600, Int(s) % 3600 / 60)
+        s < 60
+            ? String(format: "%.0fs", s)
+            : s < 3600
+                ? String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
+                : String(format: "%dh%02dm", Int(s) / 3600, Int(s) % 3600 / 60)
     }
 }

@@ -31,7 +31,9 @@ public struct ResultCache {
 
     /// The key of a call: SHA-256 over the builtin, its arguments as JSON, the data hashes, the version, the
     /// sources' SHA-256 and the numeric platform (`numerics`).
-    public static func key(_ builtin: String, _ arguments: Value, dataHashes: [String], numerics: String = ResultCache.numerics) -> String {
+    public static func key(
+        _ builtin: String, _ arguments: Value, dataHashes: [String], numerics: String = ResultCache.numerics
+    ) -> String {
         var s = SHA256()
         s.update("\(version)\n\(brpshVersion)\n\(numerics)\n\(builtin)\n")
         s.update((try? JSON.encode(arguments)) ?? "?")
@@ -45,7 +47,9 @@ public struct ResultCache {
     /// kernel's training to another machine, whose provenance would then name the wrong kernel.
     public static var numerics: String { BLAS.numerics }
 
-    func path(_ key: String, _ ext: String) -> String { (directory as NSString).appendingPathComponent("\(key).\(ext)") }
+    func path(_ key: String, _ ext: String) -> String {
+        (directory as NSString).appendingPathComponent("\(key).\(ext)")
+    }
 
     public func read(_ key: String, _ ext: String) -> Data? { FileManager.default.contents(atPath: path(key, ext)) }
 
@@ -57,12 +61,16 @@ public struct ResultCache {
         let markerPath = (directory as NSString).appendingPathComponent(Self.marker)
         if !FileManager.default.fileExists(atPath: markerPath) {
             _ = FileManager.default.createFile(
-                atPath: markerPath, contents: Data("brpsh result cache: entries are <sha256>.bin; brpsh removes only those\n".utf8))
+                atPath: markerPath,
+                contents: Data("brpsh result cache: entries are <sha256>.bin; brpsh removes only those\n".utf8))
         }
         let tmp = path(key, ext) + ".tmp\(getpid())"
         if FileManager.default.createFile(atPath: tmp, contents: data) {
-            _ = try? FileManager.default.replaceItemAt(URL(fileURLWithPath: path(key, ext)), withItemAt: URL(fileURLWithPath: tmp))
-            if FileManager.default.fileExists(atPath: tmp) { try? FileManager.default.moveItem(atPath: tmp, toPath: path(key, ext)) }
+            _ = try? FileManager.default.replaceItemAt(
+                URL(fileURLWithPath: path(key, ext)), withItemAt: URL(fileURLWithPath: tmp))
+            if FileManager.default.fileExists(atPath: tmp) {
+                try? FileManager.default.moveItem(atPath: tmp, toPath: path(key, ext))
+            }
         }
     }
 
@@ -71,7 +79,9 @@ public struct ResultCache {
     /// Whether a file name is one brpsh's cache writes: `<64 hex digits>.bin`, or a temporary `<...>.bin.tmp<pid>`.
     public static func isEntry(_ name: String) -> Bool {
         let u = Array(name.utf8)
-        guard u.count >= 68, u[0..<64].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }
+        guard u.count >= 68, u[0..<64].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            return false
+        }
         let rest = String(decoding: u[64...], as: UTF8.self)
         if rest == ".bin" { return true }
         guard rest.hasPrefix(".bin.tmp") else { return false }
@@ -93,7 +103,8 @@ public struct ResultCache {
         var bytes = 0
         let names = entries()
         for f in names {
-            let attrs = try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(f))
+            let attrs = try? FileManager.default.attributesOfItem(
+                atPath: (directory as NSString).appendingPathComponent(f))
             bytes += (attrs?[.size] as? Int) ?? 0
         }
         return (names.count, bytes)
@@ -107,13 +118,16 @@ public struct ResultCache {
         guard !listing.isEmpty else { return 0 }
         let marked = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Self.marker))
         guard marked || listing.allSatisfy(Self.isEntry) else {
-            throw NASLibError("""
+            throw NASLibError(
+                """
                 \(directory) is not a brpsh cache (it has no \(Self.marker) file); nothing was removed. Point \
                 BRPSH_CACHE at a folder of its own
                 """)
         }
         var removed = 0
-        for name in entries() where (try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))) != nil {
+        for name in entries()
+        where (try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))) != nil
+        {
             removed += 1
         }
         return removed
@@ -189,8 +203,10 @@ enum Caching {
     /// Runs `compute` or loads its result: `encode`/`decode` turn results into cache bytes.
     /// `ignoring`: parameters that cannot change the stored payload because `decode` applies them afresh (a
     /// search's `select` and `name`: the cached traces are its trained models, re-scored on decoding).
-    static func cached<T>(_ c: BuiltinCall, files: [DataFile], ignoring: Set<String> = [], encode: (T) throws -> Data,
-                          decode: (Data) throws -> T, compute: () throws -> T) throws -> T {
+    static func cached<T>(
+        _ c: BuiltinCall, files: [DataFile], ignoring: Set<String> = [], encode: (T) throws -> Data,
+        decode: (Data) throws -> T, compute: () throws -> T
+    ) throws -> T {
         let run = RunContext.of(c.interpreter)
         let args = try arguments(c)  // what provenance records: every argument
         let keyed = ignoring.isEmpty ? args : try arguments(c, ignoring: ignoring)
@@ -207,15 +223,18 @@ enum Caching {
         if let data = cache.read(key, "bin") {
             do {
                 guard data.count > envelope.count, data.prefix(envelope.count) == envelope,
-                      let filesEnd = data[envelope.count...].firstIndex(of: 0x0A)
+                    let filesEnd = data[envelope.count...].firstIndex(of: 0x0A)
                 else { throw NASLibError("not an entry for this call") }
                 guard let read = try? ExactJSON.object(with: data[envelope.count..<filesEnd]) as? [String: String]
                 else { throw NASLibError("no list of the files it read") }
                 let rest = data[(filesEnd + 1)...]
                 guard rest.count >= 65 else { throw NASLibError("truncated") }
-                let sum = String(decoding: rest.prefix(64), as: UTF8.self), payload = rest.dropFirst(65)
+                let sum = String(decoding: rest.prefix(64), as: UTF8.self)
+                let payload = rest.dropFirst(65)
                 guard SHA256.hex(Array(payload)) == sum else { throw NASLibError("checksum mismatch") }
-                if let changed = ReadRecorder.firstChanged(read, hash: { directory.recordedHash($0) ?? (try? SHA256.file($0)) }) {
+                if let changed = ReadRecorder.firstChanged(
+                    read, hash: { directory.recordedHash($0) ?? (try? SHA256.file($0)) })
+                {
                     throw Stale(path: changed)
                 }
                 let started = DispatchTime.now().uptimeNanoseconds
@@ -223,12 +242,15 @@ enum Caching {
                 run.logCall(c.function.name, args, cached: true)
                 if !run.quiet {
                     let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                    c.output.warn(String(format: "(%@ from cache, %.0f ms; %@)\n", c.function.name, ms, run.recomputeHint))
+                    c.output.warn(
+                        String(format: "(%@ from cache, %.0f ms; %@)\n", c.function.name, ms, run.recomputeHint))
                 }
                 return value
             } catch let stale as Stale {
                 if !run.quiet {
-                    c.output.warn("(\(c.function.name): the cached result was computed from another \(stale.path); recomputing)\n")
+                    c.output.warn(
+                        "(\(c.function.name): the cached result was computed from another \(stale.path); recomputing)\n"
+                    )
                 }
                 cache.remove(key, "bin")
             } catch {
@@ -239,8 +261,11 @@ enum Caching {
         let value = try compute()
         let read = NASContext.of(c).reads.current()  // everything this call has read, its checks included
         if let data = try? encode(value),
-           let list = try? JSONSerialization.data(withJSONObject: read, options: [.sortedKeys, .withoutEscapingSlashes]) {
-            cache.write(key, "bin", envelope + list + Data("\n".utf8) + Data((SHA256.hex(Array(data)) + "\n").utf8) + data)
+            let list = try? JSONSerialization.data(
+                withJSONObject: read, options: [.sortedKeys, .withoutEscapingSlashes])
+        {
+            cache.write(
+                key, "bin", envelope + list + Data("\n".utf8) + Data((SHA256.hex(Array(data)) + "\n").utf8) + data)
         }
         run.logCall(c.function.name, args, cached: false)
         return value

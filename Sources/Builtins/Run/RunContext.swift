@@ -46,11 +46,13 @@ public final class RunContext {
     /// inside the bundle (no absolute path, no `..` out of it) and must not name one of the bundle's own files.
     func resolve(_ path: String) throws -> String {
         guard !path.utf8.contains(0) else {
-            throw BuiltinError("a file name cannot contain a NUL character (\(Format.repr(.string(path))))", argument: "file")
+            throw BuiltinError(
+                "a file name cannot contain a NUL character (\(Format.repr(.string(path))))", argument: "file")
         }
         guard let dir = outDir else { return path }
         guard !(path as NSString).isAbsolutePath else {
-            throw BuiltinError("'\(path)' is outside the --out bundle \(dir): save into it with a relative path", argument: "file")
+            throw BuiltinError(
+                "'\(path)' is outside the --out bundle \(dir): save into it with a relative path", argument: "file")
         }
         var parts: [String] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -58,7 +60,9 @@ public final class RunContext {
             case ".": continue
             case "..":
                 guard !parts.isEmpty else {
-                    throw BuiltinError("'\(path)' leads out of the --out bundle \(dir): save into it with a relative path", argument: "file")
+                    throw BuiltinError(
+                        "'\(path)' leads out of the --out bundle \(dir): save into it with a relative path",
+                        argument: "file")
                 }
                 parts.removeLast()
             default: parts.append(String(component))
@@ -66,7 +70,9 @@ public final class RunContext {
         }
         guard !parts.isEmpty else { throw BuiltinError("'\(path)' names no file", argument: "file") }
         if parts.count == 1, RunContext.bundleFiles.contains(parts[0]) {
-            throw BuiltinError("'\(path)' is one of the files brpsh writes into the --out bundle (\(RunContext.bundleFiles.sorted().joined(separator: ", "))); give it another name", argument: "file")
+            throw BuiltinError(
+                "'\(path)' is one of the files brpsh writes into the --out bundle (\(RunContext.bundleFiles.sorted().joined(separator: ", "))); give it another name",
+                argument: "file")
         }
         // Lexically inside is not enough: a symbolic link planted in the bundle would lead out of it.
         var walked = dir
@@ -74,7 +80,8 @@ public final class RunContext {
             walked = (walked as NSString).appendingPathComponent(part)
             var st = stat()
             if lstat(walked, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
-                throw BuiltinError("""
+                throw BuiltinError(
+                    """
                     '\(path)' goes through the symbolic link \(walked) inside the --out bundle; brpsh writes only plain \
                     files and folders there
                     """, argument: "file")

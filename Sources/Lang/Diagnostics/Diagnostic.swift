@@ -59,10 +59,12 @@ public struct DiagnosticRenderer: Sendable {
             width = max(1, lineLength - loc.column + 1)
         }
         // A very long line is shown as a window around the caret, marked with '…' where it is cut.
-        var shown = text, column = loc.column
+        var shown = text
+        var column = loc.column
         if lineLength > DiagnosticRenderer.maxLine {
             let scalars = Array(text.unicodeScalars)
-            let from = max(0, min(loc.column - 1 - DiagnosticRenderer.maxLine / 2, lineLength - DiagnosticRenderer.maxLine))
+            let from = max(
+                0, min(loc.column - 1 - DiagnosticRenderer.maxLine / 2, lineLength - DiagnosticRenderer.maxLine))
             let to = min(lineLength, from + DiagnosticRenderer.maxLine)
             var view = String(String.UnicodeScalarView(scalars[from..<to]))
             column = loc.column - from

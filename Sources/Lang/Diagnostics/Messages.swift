@@ -22,7 +22,9 @@ public enum Messages {
         "note: the parser gave up at \(line):\(column): \(what)"
     }
     /// A binary operator with nothing after it, reported at the operator.
-    public static func danglingOperator(_ op: String) -> String { "expected an expression after \(op), found end of input" }
+    public static func danglingOperator(_ op: String) -> String {
+        "expected an expression after \(op), found end of input"
+    }
     public static func tooDeep(_ limit: Int) -> String { "expression nested too deeply (more than \(limit) levels)" }
     public static func chainTooLong(_ limit: Int) -> String {
         "expression too long (more than \(limit) operands in one chain of operators; split it with variables or sum())"

@@ -31,10 +31,11 @@ extension Lexer {
         let unitStart = position
         if peekByte() == UInt8(ascii: "%") {
             let after = peekByte(1)
-            let operandFollows = after.map {
-                Lexer.isIdentContinue($0) || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[")
-                    || $0 == UInt8(ascii: "\"")
-            } ?? false
+            let operandFollows =
+                after.map {
+                    Lexer.isIdentContinue($0) || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[")
+                        || $0 == UInt8(ascii: "\"")
+                } ?? false
             if !operandFollows {
                 position += 1
                 return .number(NumberLiteral(value: value, integer: nil, unit: .percent, text: text))

@@ -68,8 +68,9 @@ extension Parser {
         // Resume ordinary lexing after the words.
         lexer.reset(to: i)
         lookahead.removeAll()
-        previous = Token(.identifier(name), start: nameToken.start, end: words.last?.range.end ?? nameToken.end,
-                         atLineStart: false)
+        previous = Token(
+            .identifier(name), start: nameToken.start, end: words.last?.range.end ?? nameToken.end,
+            atLineStart: false)
         current = lexer.next()
         return Stmt(.command(name: name, nameRange: range(nameToken), words: words), range(from: nameToken.start))
     }

@@ -232,13 +232,15 @@ extension Parser {
             }
             try expect(.arrow, "after the closure's parameters")
             let body = try parseFunctionBody { p in try p.parseClosureBody(start: start) }
-            return Expr(.function(FunctionDecl(name: nil, parameters: params, body: body, range: range(from: start))),
-                        range(from: start))
+            return Expr(
+                .function(FunctionDecl(name: nil, parameters: params, body: body, range: range(from: start))),
+                range(from: start))
         }
         advance()  // {
         let body = try parseFunctionBody { p in try p.parseClosureBody(start: start) }
-        return Expr(.function(FunctionDecl(name: nil, parameters: [], body: body, range: range(from: start))),
-                    range(from: start))
+        return Expr(
+            .function(FunctionDecl(name: nil, parameters: [], body: body, range: range(from: start))),
+            range(from: start))
     }
 
     mutating func parseClosureBody(start: Int) throws -> Block {

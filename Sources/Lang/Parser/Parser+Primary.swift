@@ -123,7 +123,8 @@ extension Parser {
                 do {
                     e = try sub.parseExpression()
                     if !sub.atEnd {
-                        throw sub.error(Messages.expected("')'", "to end the interpolation", found: sub.current.describe))
+                        throw sub.error(
+                            Messages.expected("')'", "to end the interpolation", found: sub.current.describe))
                     }
                 } catch {
                     diagnostics.append(contentsOf: sub.diagnostics)

@@ -80,8 +80,10 @@ extension Parser {
     /// parameter  := IDENT (':' expression)?
     mutating func parseFunctionRest(name: String?, start: Int) throws -> FunctionDecl {
         guard current.isPunct(.lparen) else {
-            throw error(Messages.expected("'('", "to start the parameter list of " + (name.map { "'\($0)'" } ?? "the function"),
-                                          found: current.describe))
+            throw error(
+                Messages.expected(
+                    "'('", "to start the parameter list of " + (name.map { "'\($0)'" } ?? "the function"),
+                    found: current.describe))
         }
         openBracket()
         var params: [Parameter] = []
@@ -126,8 +128,9 @@ extension Parser {
         }
         let sequence = try parseCondition()
         let body = try parseLoopBody("the 'for' loop")
-        return Stmt(.forLoop(variables: variables, variableRange: vrange, sequence: sequence, body: body),
-                    range(from: start))
+        return Stmt(
+            .forLoop(variables: variables, variableRange: vrange, sequence: sequence, body: body),
+            range(from: start))
     }
 
     /// whileStmt := 'while' expression block

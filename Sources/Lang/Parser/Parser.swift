@@ -96,8 +96,10 @@ public struct Parser {
             let gaveUp = Messages.expected("'\(p.rawValue)'", context, found: current.describe)
             if diagnostics.isEmpty && atEnd { incomplete = true }
             if diagnostics.count < 50 {
-                diagnostics.append(Diagnostic(.error, Messages.neverClosed(o.describe), at: range(o),
-                                              notes: [Messages.gaveUpNote(line: here.line, column: here.column, gaveUp)]))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, Messages.neverClosed(o.describe), at: range(o),
+                        notes: [Messages.gaveUpNote(line: here.line, column: here.column, gaveUp)]))
             }
             throw Failure()
         }
@@ -106,7 +108,8 @@ public struct Parser {
 
     /// Whether `current` starts a later line no further right than the indentation of the opener's line.
     func wentBackToStatementLevel(from opener: Token) -> Bool {
-        let o = file.location(of: opener.start), c = file.location(of: current.start)
+        let o = file.location(of: opener.start)
+        let c = file.location(of: current.start)
         guard c.line > o.line, current.atLineStart else { return false }
         let indent = file.lineText(o.line).prefix { $0 == " " || $0 == "\t" }.count
         return c.column <= indent + 1

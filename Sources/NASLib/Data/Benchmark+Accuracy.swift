@@ -63,8 +63,11 @@ extension Benchmark {
         for (dataset, name) in columns {
             let c = try csv.column(name)
             var values = [Double](repeating: .nan, count: NB201Arch.count)
-            for i in 0..<csv.rows.count { values[index.codes[i]] = try csv.number(i, c, allowed: 0...100, what: "accuracy (%)") }
-            accuracies["\(dataset.rawValue)-test"] = MetricTable(name: "\(dataset.rawValue) test accuracy", values: values)
+            for i in 0..<csv.rows.count {
+                values[index.codes[i]] = try csv.number(i, c, allowed: 0...100, what: "accuracy (%)")
+            }
+            accuracies["\(dataset.rawValue)-test"] = MetricTable(
+                name: "\(dataset.rawValue) test accuracy", values: values)
         }
         cachedIndex = index
     }
@@ -78,7 +81,9 @@ extension Benchmark {
         switch dataset {
         case .cifar10: return DataFile("nb201/cifar10_valid_acc.csv", origin: DataFile.zcOrigin)
         case .imagenet16: return DataFile("nb201/imagenet16-120_valid_acc.csv", origin: DataFile.zcOrigin)
-        case .cifar100: throw NASLibError("no validation accuracies for cifar100 in the data (cifar10 and imagenet16-120 have them)")
+        case .cifar100:
+            throw NASLibError(
+                "no validation accuracies for cifar100 in the data (cifar10 and imagenet16-120 have them)")
         }
     }
 
@@ -86,20 +91,26 @@ extension Benchmark {
         switch dataset {
         case .cifar10: return DataFile("nb201/cifar10_zc_proxies.csv", origin: DataFile.zcOrigin)
         case .imagenet16: return DataFile("nb201/imagenet16-120_zc_proxies.csv", origin: DataFile.zcOrigin)
-        case .cifar100: throw NASLibError("no zero-cost proxies for cifar100 in the data (cifar10 and imagenet16-120 have them)")
+        case .cifar100:
+            throw NASLibError("no zero-cost proxies for cifar100 in the data (cifar10 and imagenet16-120 have them)")
         }
     }
 
     /// Rows keyed by arch string (`net_str`) or, without one, by NASLib tuple (`net`):
     /// the value of `column` per arch code.
     /// Every arch may appear once; the files brpsh ships list exactly `expectedRows` archs.
-    func keyedColumn(_ csv: CSVTable, _ column: String, allowed: ClosedRange<Double>? = nil, what: String = "value",
-                     expectedRows: Int = Benchmark.noDanglingCount) throws -> [Double] {
+    func keyedColumn(
+        _ csv: CSVTable, _ column: String, allowed: ClosedRange<Double>? = nil, what: String = "value",
+        expectedRows: Int = Benchmark.noDanglingCount
+    ) throws -> [Double] {
         guard csv.rows.count == expectedRows else {
-            throw NASLibError("\(csv.source): \(csv.rows.count) rows, expected \(expectedRows) (one per NB201 model without a dangling operation; truncated or edited file?)")
+            throw NASLibError(
+                "\(csv.source): \(csv.rows.count) rows, expected \(expectedRows) (one per NB201 model without a dangling operation; truncated or edited file?)"
+            )
         }
         let byString = csv.header.contains("net_str")
-        let key = try csv.column(byString ? "net_str" : "net"), c = try csv.column(column)
+        let key = try csv.column(byString ? "net_str" : "net")
+        let c = try csv.column(column)
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         var rowOf = [Int](repeating: -1, count: NB201Arch.count)
         for i in 0..<csv.rows.count {
@@ -111,7 +122,8 @@ extension Benchmark {
                 throw NASLibError("\(csv.source):\(i + 2): \(e.message)")
             }
             guard rowOf[arch.code] < 0 else {
-                throw NASLibError("\(csv.source):\(i + 2): \(arch.string) appears twice (also on line \(rowOf[arch.code] + 2))")
+                throw NASLibError(
+                    "\(csv.source):\(i + 2): \(arch.string) appears twice (also on line \(rowOf[arch.code] + 2))")
             }
             rowOf[arch.code] = i
             values[arch.code] = try csv.number(i, c, allowed: allowed, what: what)
@@ -131,7 +143,8 @@ extension Benchmark {
         let (path, bytes) = try directory.read(try Benchmark.validFile(dataset))
         let csv = try CSVTable(text: String(decoding: bytes, as: UTF8.self), source: path)
         let values = try keyedColumn(csv, "val_accs", allowed: 0...100, what: "accuracy (%)")
-        accuracies["\(dataset.rawValue)-valid"] = MetricTable(name: "\(dataset.rawValue) validation accuracy", values: values)
+        accuracies["\(dataset.rawValue)-valid"] = MetricTable(
+            name: "\(dataset.rawValue) validation accuracy", values: values)
     }
 
     /// FLOPs, params and zero-cost proxy columns of `nb201/<dataset>_zc_proxies.csv`.

@@ -62,7 +62,9 @@ public final class Benchmark: @unchecked Sendable {
                     try loading(keys) { try loadHWNASBench(device.file) }
                 case .help:
                     try loading([key]) {
-                        if helpPositions == nil { try loading(["help-positions"]) { helpPositions = try HELPReader.positions(directory) } }
+                        if helpPositions == nil {
+                            try loading(["help-positions"]) { helpPositions = try HELPReader.positions(directory) }
+                        }
                         served("help-positions")
                         tables[device.name] = try HELPReader.read(device, directory, positions: helpPositions!)
                     }
@@ -84,7 +86,9 @@ public final class Benchmark: @unchecked Sendable {
     /// HELP's ten reference architectures (`hardware_embedding_index.pt`), in the file's order.
     public func helpReferences() throws -> [NB201Arch] {
         try locked {
-            if helpPositions == nil { try loading(["help-positions"]) { helpPositions = try HELPReader.positions(directory) } }
+            if helpPositions == nil {
+                try loading(["help-positions"]) { helpPositions = try HELPReader.positions(directory) }
+            }
             served("help-positions")
             return try HELPReader.references(directory, positions: helpPositions!)
         }
@@ -125,7 +129,9 @@ public final class Benchmark: @unchecked Sendable {
                 let v = try csv.number(i, c)
                 if v == -1 { continue }  // -1 marks a missing measurement (NaN: unknown)
                 guard v > 0 else {
-                    throw NASLibError("\(path):\(i + 2): column '\(device.column!)': \(csv.rows[i][c]) is not a \(device.measure.rawValue) (positive, or -1 for missing)")
+                    throw NASLibError(
+                        "\(path):\(i + 2): column '\(device.column!)': \(csv.rows[i][c]) is not a \(device.measure.rawValue) (positive, or -1 for missing)"
+                    )
                 }
                 values[index.codes[i]] = v * scale
             }

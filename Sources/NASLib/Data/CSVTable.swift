@@ -21,14 +21,17 @@ public struct CSVTable: Sendable {
         self.header = header
         self.rows = Array(records.dropFirst())
         for (i, row) in rows.enumerated() where row.count != header.count {
-            throw NASLibError("\(source):\(i + 2): \(row.count) fields, the header has \(header.count) (truncated or corrupt file?)")
+            throw NASLibError(
+                "\(source):\(i + 2): \(row.count) fields, the header has \(header.count) (truncated or corrupt file?)")
         }
     }
 
     /// The index of a column, or an error naming the columns the file has.
     public func column(_ name: String) throws -> Int {
         guard let i = header.firstIndex(of: name) else {
-            throw NASLibError("\(source): no column '\(name)' (columns: \(Printable.escaped(header.joined(separator: ", "), limit: 400)))")
+            throw NASLibError(
+                "\(source): no column '\(name)' (columns: \(Printable.escaped(header.joined(separator: ", "), limit: 400)))"
+            )
         }
         return i
     }
@@ -36,13 +39,19 @@ public struct CSVTable: Sendable {
     /// A numeric field; `row` is 0-based over data rows (the file line is row + 2). Only plain finite decimals
     /// are numbers (`-12.5`, `3e-4`): `inf`, `nan`, hex floats and values that overflow to infinity are errors
     /// naming the file, line and column. `allowed`, when given, is the range the value must lie in.
-    public func number(_ row: Int, _ column: Int, allowed: ClosedRange<Double>? = nil, what: String = "value") throws -> Double {
+    public func number(_ row: Int, _ column: Int, allowed: ClosedRange<Double>? = nil, what: String = "value") throws
+        -> Double
+    {
         let text = rows[row][column]
         guard CSVTable.isDecimal(text), let v = Double(text), v.isFinite else {
-            throw NASLibError("\(source):\(row + 2): column '\(Printable.escaped(header[column]))' is not a finite decimal number: '\(Printable.escaped(text))'")
+            throw NASLibError(
+                "\(source):\(row + 2): column '\(Printable.escaped(header[column]))' is not a finite decimal number: '\(Printable.escaped(text))'"
+            )
         }
         if let r = allowed, !r.contains(v) {
-            throw NASLibError("\(source):\(row + 2): column '\(Printable.escaped(header[column]))': \(text) is not a valid \(what) (\(r.lowerBound)...\(r.upperBound))")
+            throw NASLibError(
+                "\(source):\(row + 2): column '\(Printable.escaped(header[column]))': \(text) is not a valid \(what) (\(r.lowerBound)...\(r.upperBound))"
+            )
         }
         return v
     }

@@ -82,7 +82,8 @@ public final class DataDirectory: @unchecked Sendable {
         let full = (root as NSString).appendingPathComponent(file.path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue else {
-            throw NASLibError("""
+            throw NASLibError(
+                """
                 missing data file \(file.path): looked for \(full) (\(reason)); it is \(file.origin), shipped in \
                 brpsh's data/ folder (data/README.md says where it was published)
                 """)
@@ -110,7 +111,8 @@ public final class DataDirectory: @unchecked Sendable {
         var status = DataFileRecord.Status.unlisted
         if let expected = manifest?.entries[relative] {
             guard expected == hash else {
-                throw NASLibError("""
+                throw NASLibError(
+                    """
                     data file \(path) fails verification: its SHA-256 is \(hash) but \(manifest!.source) lists \
                     \(expected) (the file was modified or truncated; restore it, e.g. with git checkout, or run \
                     'brpsh data verify')
@@ -119,10 +121,15 @@ public final class DataDirectory: @unchecked Sendable {
             status = .verified
         } else if manifest == nil, reference?.entries[relative] == hash {
             status = .verified
-        } else if let list = manifest, let missing = list.paths.first(where: { !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent($0)) }) {
+        } else if let list = manifest,
+            let missing = list.paths.first(where: {
+                !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent($0))
+            })
+        {
             // The list does not name this file and names one that is not here: it does not describe this directory
             // (a list with other line endings or paths), so it vouches for nothing and nothing is read unverified.
-            throw NASLibError("""
+            throw NASLibError(
+                """
                 \(list.source) does not describe \(root): it does not list \(relative) and lists \(Printable.escaped(missing)), \
                 which is not there; fix the list (or remove it to read the files as unverified data)
                 """)

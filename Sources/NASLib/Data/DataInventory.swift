@@ -44,19 +44,24 @@ public struct DataInventory: Sendable {
         for relative in listed {
             let full = (root as NSString).appendingPathComponent(relative)
             guard let data = FileManager.default.contents(atPath: full) else {
-                entries.append(Entry(relative: relative, size: nil, status: .missing, provides: DataInventory.provides(relative)))
+                entries.append(
+                    Entry(relative: relative, size: nil, status: .missing, provides: DataInventory.provides(relative)))
                 continue
             }
-            let actual = SHA256.hex([UInt8](data)), expected = manifest!.entries[relative]!
+            let actual = SHA256.hex([UInt8](data))
+            let expected = manifest!.entries[relative]!
             let status: Entry.Status = actual == expected ? .verified : .mismatch(expected: expected, actual: actual)
-            entries.append(Entry(relative: relative, size: data.count, status: status, provides: DataInventory.provides(relative)))
+            entries.append(
+                Entry(relative: relative, size: data.count, status: status, provides: DataInventory.provides(relative)))
         }
         let known = Set(listed)
         for relative in DataInventory.dataFiles(under: root) where !known.contains(relative) {
             let full = (root as NSString).appendingPathComponent(relative)
             guard let data = FileManager.default.contents(atPath: full) else { continue }
-            entries.append(Entry(relative: relative, size: data.count, status: .unlisted(sha256: SHA256.hex([UInt8](data))),
-                                 provides: DataInventory.provides(relative)))
+            entries.append(
+                Entry(
+                    relative: relative, size: data.count, status: .unlisted(sha256: SHA256.hex([UInt8](data))),
+                    provides: DataInventory.provides(relative)))
         }
         self.entries = entries
     }
@@ -89,7 +94,9 @@ public struct DataInventory: Sendable {
     public static func provides(_ relative: String) -> String {
         let devices = DeviceCatalog.all.filter { $0.file.path == relative }
         if !devices.isEmpty {
-            let names = devices.map { d in d.source == .latbench ? d.aliases.first.map { "\($0) (\(d.name))" } ?? d.name : d.name }
+            let names = devices.map { d in
+                d.source == .latbench ? d.aliases.first.map { "\($0) (\(d.name))" } ?? d.name : d.name
+            }
             if devices.count <= 2 { return "device " + names.joined(separator: ", ") }
             return "\(devices.count) devices: " + DataInventory.braced(devices.map(\.name))
         }
@@ -100,7 +107,8 @@ public struct DataInventory: Sendable {
         case "nb201/imagenet16-120_valid_acc.csv": return "validation accuracy (imagenet16)"
         case "nb201/cifar10_zc_proxies.csv": return "FLOPs, params, zero-cost proxies (cifar10)"
         case "nb201/imagenet16-120_zc_proxies.csv": return "FLOPs, params, zero-cost proxies (imagenet16)"
-        case "help-latency/str_arch2idx.pt": return "HELP arch string → position in its latency lists (joins them to archs)"
+        case "help-latency/str_arch2idx.pt":
+            return "HELP arch string → position in its latency lists (joins them to archs)"
         case "help-latency/hardware_embedding_index.pt": return "HELP hardware embedding index (not read)"
         default: return "(not read by brpsh)"
         }

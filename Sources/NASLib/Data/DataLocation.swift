@@ -13,11 +13,14 @@ public enum DataLocation {
     public static let variable = "BRPSH_DATA"
 
     /// The data directory to use, with the reason it was chosen.
-    public static func resolve(environment: [String: String], executable: String? = currentExecutable()) throws -> DataDirectory {
+    public static func resolve(environment: [String: String], executable: String? = currentExecutable()) throws
+        -> DataDirectory
+    {
         if let root = environment[variable], !root.isEmpty {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
-                throw NASLibError("""
+                throw NASLibError(
+                    """
                     \(variable)=\(root) is not a directory (it should hold latbench/, nb201/, hw-nas-bench/, \
                     help-latency/); unset \(variable) to use the data brpsh ships
                     """)
@@ -26,7 +29,8 @@ public enum DataLocation {
         }
         guard let root = builtIn(executable: executable) else {
             let tried = candidates(executable: executable).map { "  " + $0 }.joined(separator: "\n")
-            throw NASLibError("""
+            throw NASLibError(
+                """
                 brpsh's built-in data was not found (looked for \(DataManifest.fileName) in:
                 \(tried)
                 ); reinstall brpsh with its data/ folder, or set \(variable) to a data directory
@@ -46,7 +50,8 @@ public enum DataLocation {
     static func candidates(executable: String?) -> [String] {
         var out: [String] = []
         if let exe = executable {
-            var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent().standardizedFileURL
+            var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
+                .standardizedFileURL
             out.append(dir.deletingLastPathComponent().appendingPathComponent("share/brpsh/data").path)
             while dir.path != "/" {
                 if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {

@@ -29,8 +29,9 @@ public struct Device: Hashable, Sendable {
     /// A user's table: `fingerprint` (the SHA-256 of its values) stands in for a data file's hash in cache keys, so
     /// two tables under one name never share a cached result.
     public static func measured(name: String, summary: String, fingerprint: String) -> Device {
-        Device(name: name, aliases: [], source: .measured, measure: .latency,
-               file: DataFile("measured/\(fingerprint)", origin: measuredOrigin), column: nil, summary: summary)
+        Device(
+            name: name, aliases: [], source: .measured, measure: .latency,
+            file: DataFile("measured/\(fingerprint)", origin: measuredOrigin), column: nil, summary: summary)
     }
 
     /// The chip a table was measured on, shared by its batch sizes, precisions, input sizes and by the same chip in
@@ -51,7 +52,9 @@ public struct Device: Hashable, Sendable {
             return ["edgegpu": "jetson-tx2", "edgetpu": "edge-tpu"][target] ?? target
         case .help:
             let stem = String(file.path.dropFirst("help-latency/".count).dropLast(".pt".count))
-            if let cut = stem.lastIndex(of: "_"), ["1080ti", "2080ti", "titanx", "titanxp", "titan_rtx"].contains(String(stem[..<cut])) {
+            if let cut = stem.lastIndex(of: "_"),
+                ["1080ti", "2080ti", "titanx", "titanxp", "titan_rtx"].contains(String(stem[..<cut]))
+            {
                 let gpu = String(stem[..<cut])  // drop the batch size
                 return gpu == "1080ti" ? "gtx-1080ti" : gpu
             }
@@ -73,17 +76,27 @@ public enum DeviceCatalog {
         ("embedded-gpu-jetson-nano-fp32", ["e-gpu", "jetson-nano"], "Embedded GPU Jetson Nano, fp32"),
         ("embedded-gpu-jetson-nano-fp16", ["jetson-nano-fp16"], "Embedded GPU Jetson Nano, fp16"),
         ("embedded-tpu-edge-tpu-int8", ["e-tpu", "edge-tpu"], "Embedded TPU EdgeTPU, TFLite, int8"),
-        ("mobile-gpu-snapdragon-675-adreno-612-int8", ["m-gpu", "adreno-612"], "Mobile GPU Adreno 612 (Snapdragon 675), SNPE, int8"),
-        ("mobile-dsp-snapdragon-855-hexagon-690-int8", ["m-dsp", "hexagon-690"], "Mobile DSP Hexagon 690 (Snapdragon 855), SNPE, int8"),
+        (
+            "mobile-gpu-snapdragon-675-adreno-612-int8", ["m-gpu", "adreno-612"],
+            "Mobile GPU Adreno 612 (Snapdragon 675), SNPE, int8"
+        ),
+        (
+            "mobile-dsp-snapdragon-855-hexagon-690-int8", ["m-dsp", "hexagon-690"],
+            "Mobile DSP Hexagon 690 (Snapdragon 855), SNPE, int8"
+        ),
         ("mobile-gpu-snapdragon-450-adreno-506-int8", ["adreno-506"], "Mobile GPU Adreno 506 (Snapdragon 450), int8"),
         ("mobile-gpu-snapdragon-855-adreno-640-int8", ["adreno-640"], "Mobile GPU Adreno 640 (Snapdragon 855), int8"),
-        ("mobile-dsp-snapdragon-675-hexagon-685-int8", ["hexagon-685"], "Mobile DSP Hexagon 685 (Snapdragon 675), int8"),
+        (
+            "mobile-dsp-snapdragon-675-hexagon-685-int8", ["hexagon-685"],
+            "Mobile DSP Hexagon 685 (Snapdragon 675), int8"
+        ),
         ("mobile-cpu-snapdragon-450-cortex-a53-int8", ["cortex-a53"], "Mobile CPU Cortex-A53 (Snapdragon 450), int8"),
         ("mobile-cpu-snapdragon-675-kryo-460-int8", ["kryo-460"], "Mobile CPU Kryo 460 (Snapdragon 675), int8"),
         ("mobile-cpu-snapdragon-855-kryo-485-int8", ["kryo-485"], "Mobile CPU Kryo 485 (Snapdragon 855), int8"),
     ].map { name, aliases, summary in
-        Device(name: name, aliases: aliases, source: .latbench, measure: .latency,
-               file: DataFile("latbench/\(name).pickle", origin: DataFile.latbenchOrigin), column: nil, summary: summary)
+        Device(
+            name: name, aliases: aliases, source: .latbench, measure: .latency,
+            file: DataFile("latbench/\(name).pickle", origin: DataFile.latbenchOrigin), column: nil, summary: summary)
     }
 
     /// HW-NAS-Bench: per dataset (input size), latency on 6 targets and energy on 3.
@@ -95,17 +108,21 @@ public enum DeviceCatalog {
             ("eyeriss_energy", .energy, "Eyeriss ASIC"), ("fpga_latency", .latency, "FPGA"),
             ("fpga_energy", .energy, "FPGA"),
         ]
-        let datasets = [("cifar10", "hw_cifar10.csv"), ("cifar100", "hw_cifar100.csv"), ("imagenet16", "hw_ImageNet16-120.csv")]
+        let datasets = [
+            ("cifar10", "hw_cifar10.csv"), ("cifar100", "hw_cifar100.csv"), ("imagenet16", "hw_ImageNet16-120.csv"),
+        ]
         var out: [Device] = []
         for (dataset, fileName) in datasets {
             for (column, measure, what) in targets {
-                let target = column.replacingOccurrences(of: "_latency", with: "").replacingOccurrences(of: "_", with: "-")
+                let target = column.replacingOccurrences(of: "_latency", with: "").replacingOccurrences(
+                    of: "_", with: "-")
                 let name = "hwnas-\(target)-\(dataset)"
                 let aliases = dataset == "cifar10" ? ["hwnas-\(target)"] : []
-                out.append(Device(
-                    name: name, aliases: aliases, source: .hwnasbench, measure: measure,
-                    file: DataFile("hw-nas-bench/\(fileName)", origin: DataFile.hwOrigin), column: column,
-                    summary: "\(what), HW-NAS-Bench, \(dataset) input, \(measure.rawValue)"))
+                out.append(
+                    Device(
+                        name: name, aliases: aliases, source: .hwnasbench, measure: measure,
+                        file: DataFile("hw-nas-bench/\(fileName)", origin: DataFile.hwOrigin), column: column,
+                        summary: "\(what), HW-NAS-Bench, \(dataset) input, \(measure.rawValue)"))
             }
         }
         return out
@@ -122,9 +139,10 @@ public enum DeviceCatalog {
         }
         stems += [("raspi4", "Raspberry Pi 4"), ("eyeriss", "Eyeriss ASIC"), ("fpga", "FPGA")]
         return stems.map { stem, what in
-            Device(name: "help-\(stem.replacingOccurrences(of: "_", with: "-"))", aliases: ["help-\(stem)"], source: .help,
-                   measure: .latency, file: DataFile("help-latency/\(stem).pt", origin: DataFile.helpOrigin), column: nil,
-                   summary: "\(what), HELP")
+            Device(
+                name: "help-\(stem.replacingOccurrences(of: "_", with: "-"))", aliases: ["help-\(stem)"], source: .help,
+                measure: .latency, file: DataFile("help-latency/\(stem).pt", origin: DataFile.helpOrigin), column: nil,
+                summary: "\(what), HELP")
         }
     }()
 
@@ -135,7 +153,8 @@ public enum DeviceCatalog {
             return d
         }
         let names = all.flatMap { [$0.name] + $0.aliases }
-        throw NASLibError("unknown device \"\(name)\" (the paper's devices: d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp; \(all.count) tables in all)",
-                          unknown: name, kind: "device", candidates: names)
+        throw NASLibError(
+            "unknown device \"\(name)\" (the paper's devices: d-cpu, d-gpu, e-gpu, e-tpu, m-gpu, m-dsp; \(all.count) tables in all)",
+            unknown: name, kind: "device", candidates: names)
     }
 }

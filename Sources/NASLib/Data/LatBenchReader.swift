@@ -13,7 +13,9 @@ public enum LatBenchReader {
         }
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for (k, v) in entries {
-            guard case .tuple(let items) = k else { throw NASLibError("\(path): a key is a \(k.kind), not an arch tuple") }
+            guard case .tuple(let items) = k else {
+                throw NASLibError("\(path): a key is a \(k.kind), not an arch tuple")
+            }
             let codes = try items.map { item -> Int in
                 guard case .int(let c) = item else { throw NASLibError("\(path): arch tuple holds a \(item.kind)") }
                 return c
@@ -25,7 +27,8 @@ public enum LatBenchReader {
                 throw NASLibError("\(path): \(e.message)")
             }
             guard let seconds = v.number, LatencyStatistic.isPlausible(seconds) else {
-                throw NASLibError("""
+                throw NASLibError(
+                    """
                     \(path): latency of \(codes) is not a positive number of seconds of at most \
                     \(Int(LatencyStatistic.maxSeconds)) (\(v.number.map { "\($0)" } ?? v.kind))
                     """)
@@ -55,7 +58,9 @@ enum HELPReader {
                 throw NASLibError("\(path): an entry is \(k.kind) → \(v.kind), not arch string → position")
             }
             let arch: NB201Arch
-            do { arch = try NB201Arch(string: s) } catch let e as NASLibError { throw NASLibError("\(path): \(e.message)") }
+            do { arch = try NB201Arch(string: s) } catch let e as NASLibError {
+                throw NASLibError("\(path): \(e.message)")
+            }
             guard i >= 0, i < NB201Arch.count, codes[i] < 0 else {
                 throw NASLibError("\(path): position \(i) of \(Printable.escaped(s)) is out of range or taken twice")
             }
@@ -79,7 +84,8 @@ enum HELPReader {
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for (i, item) in items.enumerated() {
             guard let ms = item.number, ms >= 0, ms * 1e-3 <= LatencyStatistic.maxSeconds else {
-                throw NASLibError("\(path): entry \(i) is not a latency in ms (\(item.number.map { "\($0)" } ?? item.kind))")
+                throw NASLibError(
+                    "\(path): entry \(i) is not a latency in ms (\(item.number.map { "\($0)" } ?? item.kind))")
             }
             values[positions[i]] = ms * 1e-3
         }
@@ -101,7 +107,9 @@ enum HELPReader {
             }
             return positions[p]
         }
-        guard Set(codes).count == codes.count, !codes.isEmpty else { throw NASLibError("\(path): reference architectures repeat or are missing") }
+        guard Set(codes).count == codes.count, !codes.isEmpty else {
+            throw NASLibError("\(path): reference architectures repeat or are missing")
+        }
         return codes.map(NB201Arch.init(code:))
     }
 }

@@ -25,7 +25,8 @@ public indirect enum PickleValue: Equatable, Sendable {
         case (.string(let x), .string(let y)): return x == y
         case (.bytes(let x), .bytes(let y)): return x == y
         case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)): return x == y
-        case (.dict(let x), .dict(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.dict(let x), .dict(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         case (.numpyScalar(let x), .numpyScalar(let y)): return x == y
         case (.dtype(let x), .dtype(let y)): return x == y
         case (.global(let m1, let n1), .global(let m2, let n2)): return m1 == m2 && n1 == n2

@@ -30,7 +30,8 @@ extension SafeUnpickler {
             let (items, d) = try popMarkWithDepths(at: start)
             try append(items, depths: d, at: start)
         case 0x73:  // SETITEM
-            let v = try popWithDepth(at: start), k = try popWithDepth(at: start)
+            let v = try popWithDepth(at: start)
+            let k = try popWithDepth(at: start)
             try setItems([(k.value, v.value)], depths: [k.depth, v.depth], at: start)
         case 0x75:  // SETITEMS
             let (items, d) = try popMarkWithDepths(at: start)
@@ -59,16 +60,19 @@ extension SafeUnpickler {
         case 0x68: try recall(Int(try byte()), at: start)  // BINGET
         case 0x6A: try recall(Int(try unsigned(4)), at: start)  // LONG_BINGET
         case 0x63:  // GLOBAL "module\nname\n"
-            let module = try line(), name = try line()
+            let module = try line()
+            let name = try line()
             try push(try global(module, name, at: start), depth: 0, at: start)
         case 0x93:  // STACK_GLOBAL
-            let n = try pop(at: start), m = try pop(at: start)
+            let n = try pop(at: start)
+            let m = try pop(at: start)
             guard case .string(let module) = m, case .string(let name) = n else {
                 throw fail("STACK_GLOBAL needs two strings", at: start)
             }
             try push(try global(module, name, at: start), depth: 0, at: start)
         case 0x52:  // REDUCE
-            let args = try pop(at: start), callable = try pop(at: start)
+            let args = try pop(at: start)
+            let callable = try pop(at: start)
             try push(try reduce(callable, args, at: start), depth: 0, at: start)
         case 0x62:  // BUILD
             let state = try pop(at: start)
@@ -124,7 +128,8 @@ extension SafeUnpickler {
     func global(_ module: String, _ name: String, at start: Int) throws -> PickleValue {
         guard SafeUnpickler.allowedGlobals.contains("\(module) \(name)") else {
             if module == "numpy" || module.hasPrefix("numpy.") {
-                throw fail("""
+                throw fail(
+                    """
                     global '\(module).\(name)' is not read: brpsh reads numpy scalars, not numpy arrays or other numpy \
                     objects (store plain Python numbers: float(x), or x.tolist() for an array)
                     """, at: start)
@@ -140,7 +145,9 @@ extension SafeUnpickler {
         }
         switch (module, name) {
         case ("numpy", "dtype"):
-            guard let first = a.first, case .string(let code) = first else { throw fail("numpy.dtype needs a type code", at: start) }
+            guard let first = a.first, case .string(let code) = first else {
+                throw fail("numpy.dtype needs a type code", at: start)
+            }
             return .dtype(NumpyDType(code: code))
         case (_, "scalar"):
             guard a.count == 2, case .dtype(let dt) = a[0], case .bytes(let raw) = a[1] else {
@@ -149,17 +156,24 @@ extension SafeUnpickler {
             return .numpyScalar(try scalar(dt, raw, at: start))
         case ("__builtin__", "bytes"), ("builtins", "bytes"):
             // Protocol 2 writes an empty bytes object as bytes().
-            guard a.isEmpty else { throw fail("bytes(...) is read only without arguments, as protocol 2 writes b''", at: start) }
+            guard a.isEmpty else {
+                throw fail("bytes(...) is read only without arguments, as protocol 2 writes b''", at: start)
+            }
             return .bytes([])
         case ("_codecs", "encode"):
             // Protocol 2 has no bytes opcode: Python writes bytes as _codecs.encode(text, "latin1"), one code point
             // (0...255) per byte.
             guard a.count == 2, case .string(let text) = a[0], case .string(let encoding) = a[1],
                 ["latin1", "latin-1", "iso-8859-1"].contains(encoding.lowercased())
-            else { throw fail("_codecs.encode is read only as (text, 'latin1'), the form protocol 2 writes bytes in", at: start) }
+            else {
+                throw fail(
+                    "_codecs.encode is read only as (text, 'latin1'), the form protocol 2 writes bytes in", at: start)
+            }
             var raw: [UInt8] = []
             for u in text.unicodeScalars {
-                guard u.value <= 0xFF else { throw fail("_codecs.encode: a character beyond latin-1 in the bytes", at: start) }
+                guard u.value <= 0xFF else {
+                    throw fail("_codecs.encode: a character beyond latin-1 in the bytes", at: start)
+                }
                 raw.append(UInt8(u.value))
             }
             return .bytes(raw)
@@ -195,7 +209,9 @@ extension SafeUnpickler {
         case ("u8", 8): return Double(v)
         case ("u4", 4), ("u2", 2), ("u1", 1): return Double(v)
         default:
-            throw fail("numpy scalar of dtype '\(dt.code)' with \(raw.count) bytes is not supported (floats and integers are)", at: start)
+            throw fail(
+                "numpy scalar of dtype '\(dt.code)' with \(raw.count) bytes is not supported (floats and integers are)",
+                at: start)
         }
     }
 }

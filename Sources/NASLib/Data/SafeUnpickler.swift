@@ -99,7 +99,9 @@ public struct SafeUnpickler {
     }
 
     mutating func line() throws -> String {
-        guard let nl = bytes[pos...].firstIndex(of: 0x0A) else { throw fail("truncated pickle (unterminated line)", at: pos) }
+        guard let nl = bytes[pos...].firstIndex(of: 0x0A) else {
+            throw fail("truncated pickle (unterminated line)", at: pos)
+        }
         defer { pos = nl + 1 }
         return String(decoding: bytes[pos..<nl], as: UTF8.self)
     }
@@ -107,7 +109,9 @@ public struct SafeUnpickler {
     mutating func utf8(_ n: Int) throws -> String {
         let start = pos
         let slice = try take(n)
-        guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in a string", at: start) }
+        guard let s = String(validating: slice, as: UTF8.self) else {
+            throw fail("invalid UTF-8 in a string", at: start)
+        }
         return s
     }
 
@@ -152,7 +156,8 @@ public struct SafeUnpickler {
 
     mutating func popMarkWithDepths(at offset: Int) throws -> (items: [PickleValue], depths: [Int]) {
         guard let m = marks.popLast(), m <= stack.count else { throw fail("malformed pickle (no MARK)", at: offset) }
-        let items = Array(stack[m...]), itemDepths = Array(depths[m...])
+        let items = Array(stack[m...])
+        let itemDepths = Array(depths[m...])
         for (k, v) in items.enumerated() { settle(m + k, v, depth: itemDepths[k]) }
         stack.removeSubrange(m...)
         depths.removeSubrange(m...)

@@ -43,7 +43,9 @@ public struct StoredZip {
         func fail(_ what: String) -> NASLibError { NASLibError("\(source): not a PyTorch zip archive (\(what))") }
         guard b.count >= 22 else { throw fail("\(b.count) bytes is too short") }
         let end = try endRecord(b, source)
-        let count = u16(b, end + 10), size = u32(b, end + 12), offset = u32(b, end + 16)
+        let count = u16(b, end + 10)
+        let size = u32(b, end + 12)
+        let offset = u32(b, end + 16)
         if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
             throw fail("zip64 archive: archives over 4 GiB are not supported")
         }
@@ -55,16 +57,26 @@ public struct StoredZip {
         var members: [Member] = []
         var at = offset
         for _ in 0..<count {
-            guard at + 46 <= offset + size, u32(b, at) == 0x0201_4B50 else { throw fail("bad central directory entry at byte \(at)") }
-            let flags = u16(b, at + 8), method = u16(b, at + 10), crc = UInt32(u32(b, at + 16))
-            let packed = u32(b, at + 20), unpacked = u32(b, at + 24)
-            let nameLength = u16(b, at + 28), extraLength = u16(b, at + 30), commentLength = u16(b, at + 32)
-            let mode = u32(b, at + 38) >> 16, local = u32(b, at + 42)
+            guard at + 46 <= offset + size, u32(b, at) == 0x0201_4B50 else {
+                throw fail("bad central directory entry at byte \(at)")
+            }
+            let flags = u16(b, at + 8)
+            let method = u16(b, at + 10)
+            let crc = UInt32(u32(b, at + 16))
+            let packed = u32(b, at + 20)
+            let unpacked = u32(b, at + 24)
+            let nameLength = u16(b, at + 28)
+            let extraLength = u16(b, at + 30)
+            let commentLength = u16(b, at + 32)
+            let mode = u32(b, at + 38) >> 16
+            let local = u32(b, at + 42)
             let next = at + 46 + nameLength + extraLength + commentLength
             guard next <= offset + size else { throw fail("a central directory entry runs past the directory") }
             let name = String(decoding: b[(at + 46)..<(at + 46 + nameLength)], as: UTF8.self)
             guard flags & 1 == 0 else { throw fail("member \(name) is encrypted") }
-            guard method == 0 else { throw fail("member \(name) is compressed (method \(method)); torch.save stores members") }
+            guard method == 0 else {
+                throw fail("member \(name) is compressed (method \(method)); torch.save stores members")
+            }
             guard packed == unpacked else { throw fail("member \(name) is stored with two different sizes") }
             guard mode & 0o170000 != 0o120000 else { throw fail("member \(name) is a symbolic link") }
             guard local < offset, unpacked <= offset - local else { throw fail("member \(name) lies outside the file") }
@@ -76,16 +88,20 @@ public struct StoredZip {
 
     /// A member's bytes, after checking its local header and CRC-32.
     public func contents(_ member: Member) throws -> ArraySlice<UInt8> {
-        let b = bytes, at = member.localHeader
+        let b = bytes
+        let at = member.localHeader
         guard at + 30 <= b.count, StoredZip.u32(b, at) == 0x0403_4B50 else {
             throw fail("bad local header of \(member.name) at byte \(at)")
         }
         let start = at + 30 + StoredZip.u16(b, at + 26) + StoredZip.u16(b, at + 28)
-        guard start <= b.count, member.size <= b.count - start else { throw fail("member \(member.name) runs past the end of the file") }
+        guard start <= b.count, member.size <= b.count - start else {
+            throw fail("member \(member.name) runs past the end of the file")
+        }
         let data = b[start..<(start + member.size)]
         let crc = CRC32.checksum(data)
         guard crc == member.crc else {
-            throw NASLibError("""
+            throw NASLibError(
+                """
                 \(source): member \(member.name) is corrupt (CRC-32 \(String(crc, radix: 16)), the archive records \
                 \(String(member.crc, radix: 16)))
                 """)

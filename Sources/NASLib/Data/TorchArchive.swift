@@ -8,7 +8,9 @@ public enum TorchArchive {
         }
         let data = try zip.contents(entry)
         let value = try SafeUnpickler.load(Array(data), source: "\(source) (\(entry.name))")
-        if case .list(let items) = value, items.contains(where: { if case .global = $0 { return true } else { return false } }) {
+        if case .list(let items) = value,
+            items.contains(where: { if case .global = $0 { return true } else { return false } })
+        {
             throw NASLibError("\(source): data.pkl holds objects, not plain data")
         }
         return value

@@ -33,13 +33,16 @@ public final class DeviceRunner {
     /// Starts `/bin/sh -c command` in a process group of its own (so a stop reaches whatever it started), its
     /// standard input and output on pipes, its standard error appended to the log.
     func start() throws {
-        var toRunner: [Int32] = [0, 0], fromRunner: [Int32] = [0, 0]
+        var toRunner: [Int32] = [0, 0]
+        var fromRunner: [Int32] = [0, 0]
         guard pipe(&toRunner) == 0, pipe(&fromRunner) == 0 else {
             throw NASLibError("runner \"\(command)\": cannot create pipes")
         }
         // Not inherited by anything else brpsh starts; the runner gets its ends as 0, 1, 2.
         for fd in toRunner + fromRunner { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        let errFD = log.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) } ?? open("/dev/null", O_WRONLY | O_CLOEXEC)
+        let errFD =
+            log.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
+            ?? open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer {
             close(toRunner[0])
             close(fromRunner[1])
@@ -47,7 +50,8 @@ public final class DeviceRunner {
         }
         let child: pid_t
         do {
-            child = try Spawn.shell(command, stdin: toRunner[0], stdout: fromRunner[1], stderr: errFD >= 0 ? errFD : fromRunner[1])
+            child = try Spawn.shell(
+                command, stdin: toRunner[0], stdout: fromRunner[1], stderr: errFD >= 0 ? errFD : fromRunner[1])
         } catch {
             close(toRunner[1])
             close(fromRunner[0])
@@ -83,7 +87,8 @@ public final class DeviceRunner {
             stop()
             failuresInARow += 1
             if failuresInARow >= Self.maxFailuresInARow {
-                throw NASLibError("runner \"\(command)\" failed \(failuresInARow) models in a row; the last: \(e.message)")
+                throw NASLibError(
+                    "runner \"\(command)\" failed \(failuresInARow) models in a row; the last: \(e.message)")
             }
         }
         return result
@@ -107,7 +112,9 @@ public final class DeviceRunner {
             switch readLine(until: deadline) {
             case .line(let l): reply = l
             case .eof: return .failure(NASLibError("the runner exited (\(tail()))"))
-            case .timeout: return .failure(NASLibError("no reply within \(String(format: "%g", timeout)) s (the runner was killed)"))
+            case .timeout:
+                return .failure(
+                    NASLibError("no reply within \(String(format: "%g", timeout)) s (the runner was killed)"))
             }
             guard let o = try? ExactJSON.object(with: Data(reply)) as? [String: Any] else {
                 ignored.append(String(decoding: reply.prefix(200), as: UTF8.self))
@@ -137,12 +144,15 @@ public final class DeviceRunner {
             var run: [Double] = []
             for item in items {
                 guard let s = JSONNumber.of(item) else {
-                    return .failure(NASLibError("reply \(id): a sample in \"runs\" is not a number of seconds (\(item))"))
+                    return .failure(
+                        NASLibError("reply \(id): a sample in \"runs\" is not a number of seconds (\(item))"))
                 }
                 guard LatencyStatistic.isPlausible(s) else {
-                    return .failure(NASLibError("""
-                        reply \(id): a sample of \(s) s is not a latency (positive, at most \(Int(LatencyStatistic.maxSeconds)) s)
-                        """))
+                    return .failure(
+                        NASLibError(
+                            """
+                            reply \(id): a sample of \(s) s is not a latency (positive, at most \(Int(LatencyStatistic.maxSeconds)) s)
+                            """))
                 }
                 run.append(s)
             }
@@ -155,7 +165,10 @@ public final class DeviceRunner {
         ignored.isEmpty ? "no other output" : "last output: " + ignored.suffix(2).joined(separator: " | ")
     }
 
-    enum Read { case line([UInt8]), eof, timeout }
+    enum Read {
+        case line([UInt8])
+        case eof, timeout
+    }
 
     /// The next line of the runner's output, waiting at most until `deadline` (a monotonic time).
     private func readLine(until deadline: Double) -> Read {

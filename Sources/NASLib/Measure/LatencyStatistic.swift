@@ -31,13 +31,15 @@ public enum LatencyStatistic: String, CaseIterable, Sendable {
         precondition(!xs.isEmpty, "percentile of no values")
         let s = xs.sorted()
         let pos = q / 100 * Double(s.count - 1)
-        let lo = Int(pos.rounded(.down)), hi = Swift.min(lo + 1, s.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = Swift.min(lo + 1, s.count - 1)
         return s[lo] + (s[hi] - s[lo]) * (pos - Double(lo))
     }
 
     /// The mean of the values within [25th, 75th] percentile.
     public static func middleMean(_ xs: [Double]) -> Double {
-        let lo = percentile(xs, 25), hi = percentile(xs, 75)
+        let lo = percentile(xs, 25)
+        let hi = percentile(xs, 75)
         let mid = xs.filter { $0 >= lo && $0 <= hi }
         return mid.isEmpty ? percentile(xs, 50) : mid.reduce(0, +) / Double(mid.count)
     }
@@ -54,7 +56,8 @@ public enum LatencyStatistic: String, CaseIterable, Sendable {
         guard !runs.isEmpty, runs.allSatisfy({ !$0.isEmpty }) else { throw NASLibError("no timing samples") }
         guard runs.allSatisfy({ $0.allSatisfy(isPlausible) }) else {
             let bad = runs.joined().first { !isPlausible($0) }!
-            throw NASLibError("a timing sample (\(bad) s) is not a positive number of seconds of at most \(Int(maxSeconds)) (a day)")
+            throw NASLibError(
+                "a timing sample (\(bad) s) is not a positive number of seconds of at most \(Int(maxSeconds)) (a day)")
         }
         return middleMean(runs.map(middleMean))
     }

@@ -50,8 +50,12 @@ public enum LatencyTableFile {
 
     /// Reads a table written by `write` (or any LatBench pickle) by extension.
     public static func read(_ path: String, name: String) throws -> MetricTable {
-        guard let data = FileManager.default.contents(atPath: path) else { throw NASLibError("\(path): cannot read the file") }
-        guard data.count <= 64 << 20 else { throw NASLibError("\(path): \(data.count) bytes is too large for a latency table") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NASLibError("\(path): cannot read the file")
+        }
+        guard data.count <= 64 << 20 else {
+            throw NASLibError("\(path): \(data.count) bytes is too large for a latency table")
+        }
         switch (path as NSString).pathExtension.lowercased() {
         case "pickle", "pkl": return try LatBenchReader.parse([UInt8](data), path: path, name: name)
         case "csv": return try parseCSV(String(decoding: data, as: UTF8.self), path: path, name: name)
@@ -61,13 +65,18 @@ public enum LatencyTableFile {
 
     static func parseCSV(_ text: String, path: String, name: String) throws -> MetricTable {
         let csv = try CSVTable(text: text, source: path)
-        let arch = try csv.column("arch"), latency = try csv.column("latency_s")
+        let arch = try csv.column("arch")
+        let latency = try csv.column("latency_s")
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for (i, row) in csv.rows.enumerated() {
             let a: NB201Arch
-            do { a = try NB201Arch(string: row[arch]) } catch let e as NASLibError { throw NASLibError("\(path):\(i + 2): \(e.message)") }
+            do { a = try NB201Arch(string: row[arch]) } catch let e as NASLibError {
+                throw NASLibError("\(path):\(i + 2): \(e.message)")
+            }
             let v = try csv.number(i, latency)
-            guard v.isFinite, v > 0 else { throw NASLibError("\(path):\(i + 2): latency \(row[latency]) is not a positive number of seconds") }
+            guard v.isFinite, v > 0 else {
+                throw NASLibError("\(path):\(i + 2): latency \(row[latency]) is not a positive number of seconds")
+            }
             guard values[a.code].isNaN else { throw NASLibError("\(path):\(i + 2): \(a) appears twice") }
             values[a.code] = v
         }

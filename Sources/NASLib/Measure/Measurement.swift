@@ -24,9 +24,12 @@ public struct MeasureSettings: Hashable, Sendable {
     public init() {}
 
     public var json: [String: Any] {
-        var j: [String: Any] = ["backend": backend, "dataset": dataset.rawValue, "runs": runs, "per_run": perRun, "warmup": warmup,
-                                "threads": threads, "seed": seed]
-        if interleave > 0 { j["interleave"] = interleave }  // absent for one-at-a-time, as in journals written before it
+        var j: [String: Any] = [
+            "backend": backend, "dataset": dataset.rawValue, "runs": runs, "per_run": perRun, "warmup": warmup,
+            "threads": threads, "seed": seed,
+        ]
+        // absent for one-at-a-time, as in journals written before it
+        if interleave > 0 { j["interleave"] = interleave }
         return j
     }
 }
@@ -94,17 +97,23 @@ public final class MeasurementJournal: @unchecked Sendable {
             var keep = data.count
             if !complete { keep = lines.reduce(0) { $0 + $1.count + 1 } }
             guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
-                  h["format"] as? String == Self.format else {
+                h["format"] as? String == Self.format
+            else {
                 throw NASLibError("\(path): not a brpsh measurement journal")
             }
             let old = h["settings"] as? [String: Any] ?? [:]
             guard Self.canonical(old) == Self.canonical(settings.json) else {
-                throw NASLibError("\(path): taken with other settings (\(Self.describe(old))); this call asks for \(Self.describe(settings.json)). Use another dir: or the same settings")
+                throw NASLibError(
+                    "\(path): taken with other settings (\(Self.describe(old))); this call asks for \(Self.describe(settings.json)). Use another dir: or the same settings"
+                )
             }
-            let oldCPU = (h["machine"] as? [String: Any])?["cpu"] as? String, newCPU = machine["cpu"] as? String
+            let oldCPU = (h["machine"] as? [String: Any])?["cpu"] as? String
+            let newCPU = machine["cpu"] as? String
             // The native backend times this machine; a runner times its device, whichever machine drives it.
             guard oldCPU == newCPU || settings.backend != "native" else {
-                throw NASLibError("\(path): measured on \"\(oldCPU ?? "?")\", this machine is \"\(newCPU ?? "?")\"; latencies of two machines are not one table. Use another dir:")
+                throw NASLibError(
+                    "\(path): measured on \"\(oldCPU ?? "?")\", this machine is \"\(newCPU ?? "?")\"; latencies of two machines are not one table. Use another dir:"
+                )
             }
             header = h
             for (i, line) in lines.enumerated().dropFirst() {
@@ -124,37 +133,49 @@ public final class MeasurementJournal: @unchecked Sendable {
             }
         }
         self.header = header
-        guard let h = FileHandle(forWritingAtPath: path) else { throw NASLibError("\(path): cannot open for appending") }
+        guard let h = FileHandle(forWritingAtPath: path) else {
+            throw NASLibError("\(path): cannot open for appending")
+        }
         h.seekToEndOfFile()
         handle = h
     }
 
     deinit { try? handle.close() }
 
-    static func canonical(_ o: [String: Any]) -> Data? { try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]) }
+    static func canonical(_ o: [String: Any]) -> Data? {
+        try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+    }
 
     static func describe(_ s: [String: Any]) -> String {
         s.keys.sorted().map { "\($0) \(s[$0].map { "\($0)" } ?? "?")" }.joined(separator: ", ")
     }
 
     static func truncate(_ path: String, to size: Int) throws {
-        guard Glibc.truncate(path, off_t(size)) == 0 else { throw NASLibError("\(path): cannot drop the incomplete last line") }
+        guard Glibc.truncate(path, off_t(size)) == 0 else {
+            throw NASLibError("\(path): cannot drop the incomplete last line")
+        }
     }
 
     /// Records a model (appended and synced before returning).
     public func append(_ m: MeasuredModel) throws {
         // JSON has no NaN or infinity (a `-nan` line made the journal unreadable): never write one.
         guard m.seconds.isFinite, m.latency?.isFinite ?? true, m.runs.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
-            throw NASLibError("\(path): a measurement of \(m.arch) holds a number that is not finite; it is not recorded")
+            throw NASLibError(
+                "\(path): a measurement of \(m.arch) holds a number that is not finite; it is not recorded")
         }
         // Written by hand so every number keeps all its digits (Double's description reads back to the same bits).
-        var fields = ["\"arch\":\"\(m.arch.description)\"", "\"seconds\":\(m.seconds)",
-                      "\"vector\":[\(m.arch.vector.map(String.init).joined(separator: ","))]"]
+        var fields = [
+            "\"arch\":\"\(m.arch.description)\"", "\"seconds\":\(m.seconds)",
+            "\"vector\":[\(m.arch.vector.map(String.init).joined(separator: ","))]",
+        ]
         if let l = m.latency {
             fields.append("\"latency\":\(l)")
-            fields.append("\"runs\":[" + m.runs.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]")
+            fields.append(
+                "\"runs\":["
+                    + m.runs.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]")
         }
-        if let e = m.error, let quoted = String(data: try JSONSerialization.data(withJSONObject: [e]), encoding: .utf8) {
+        if let e = m.error, let quoted = String(data: try JSONSerialization.data(withJSONObject: [e]), encoding: .utf8)
+        {
             fields.append("\"error\":" + quoted.dropFirst().dropLast())
         }
         let line = Data(("{" + fields.sorted().joined(separator: ",") + "}\n").utf8)
@@ -169,7 +190,9 @@ public final class MeasurementJournal: @unchecked Sendable {
     }
 
     static func decode(_ line: Data) throws -> MeasuredModel {
-        guard let o = try? ExactJSON.object(with: line) as? [String: Any] else { throw NASLibError("not a JSON object") }
+        guard let o = try? ExactJSON.object(with: line) as? [String: Any] else {
+            throw NASLibError("not a JSON object")
+        }
         guard let v = o["vector"] as? [Int] else { throw NASLibError("no arch vector") }
         let arch = try NB201Arch(vector: v)
         let seconds = (o["seconds"] as? Double) ?? 0
@@ -212,8 +235,10 @@ extension MeasurementJournal {
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
             let lines = data.split(separator: UInt8(ascii: "\n"))
             guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
-                  h["format"] as? String == format else { return nil }
-            var measured = 0, failed = 0
+                h["format"] as? String == format
+            else { return nil }
+            var measured = 0
+            var failed = 0
             for line in lines.dropFirst() {
                 guard let o = try? ExactJSON.object(with: Data(line)) as? [String: Any] else { continue }
                 if o["error"] != nil { failed += 1 } else { measured += 1 }
@@ -221,8 +246,9 @@ extension MeasurementJournal {
             let settings = h["settings"] as? [String: Any] ?? [:]
             let cpu = (h["machine"] as? [String: Any])?["cpu"] as? String ?? "?"
             let backend = settings["backend"] as? String ?? "?"
-            return Summary(path: path, backend: backend, device: backend == "native" ? cpu : backend,
-                           measured: measured, failed: failed)
+            return Summary(
+                path: path, backend: backend, device: backend == "native" ? cpu : backend,
+                measured: measured, failed: failed)
         }
     }
 }

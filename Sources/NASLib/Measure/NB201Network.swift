@@ -57,8 +57,10 @@ public final class NB201Network: @unchecked Sendable {
     public let classifierBias: [Float]
 
     public init(_ arch: NB201Arch, shape: Shape, seed: Int = 0) {
-        precondition(shape.channels > 0 && shape.cellsPerStack >= 0 && shape.inputSize >= 4 && shape.inputSize % 4 == 0 && shape.classes > 0,
-                     "NB201Network: bad shape \(shape)")
+        precondition(
+            shape.channels > 0 && shape.cellsPerStack >= 0 && shape.inputSize >= 4 && shape.inputSize % 4 == 0
+                && shape.classes > 0,
+            "NB201Network: bad shape \(shape)")
         var rng = SeededRandom(seed: seed)
         self.arch = arch
         self.shape = shape
@@ -68,17 +70,19 @@ public final class NB201Network: @unchecked Sendable {
         for stage in 0..<3 {
             if stage > 0 {
                 let next = 2 * c
-                blocks.append(.reduction(
-                    a: Conv2D(cin: c, cout: next, k: 3, stride: 2, relu: true, bn: true, rng: &rng),
-                    b: Conv2D(cin: next, cout: next, k: 3, stride: 1, relu: true, bn: true, rng: &rng),
-                    shortcut: Conv2D(cin: c, cout: next, k: 1, stride: 1, relu: false, bn: false, rng: &rng)))
+                blocks.append(
+                    .reduction(
+                        a: Conv2D(cin: c, cout: next, k: 3, stride: 2, relu: true, bn: true, rng: &rng),
+                        b: Conv2D(cin: next, cout: next, k: 3, stride: 1, relu: true, bn: true, rng: &rng),
+                        shortcut: Conv2D(cin: c, cout: next, k: 1, stride: 1, relu: false, bn: false, rng: &rng)))
                 c = next
             }
             for _ in 0..<shape.cellsPerStack {
                 let edges = arch.ops.enumerated().map { e, op -> Edge in
                     let (from, to) = NB201Arch.edges[e]
                     let k = op == .conv3x3 ? 3 : 1
-                    let conv = op == .conv1x1 || op == .conv3x3
+                    let conv =
+                        op == .conv1x1 || op == .conv3x3
                         ? Conv2D(cin: c, cout: c, k: k, stride: 1, relu: true, bn: true, rng: &rng) : nil
                     return Edge(from: from, to: to, op: op, conv: conv)
                 }
@@ -105,7 +109,8 @@ public final class NB201Network: @unchecked Sendable {
     /// ones `NB201Cost` uses): a conv k·k·C_in·C_out per output position, a BN 2 per element (a folded BN
     /// included), global pooling 1 per input element, the classifier in·out.
     public func forward(_ x: FeatureMap, flops: inout Int) -> [Float] {
-        precondition(x.c == 3 && x.h == shape.inputSize && x.w == shape.inputSize, "NB201Network: input \(x.c)×\(x.h)×\(x.w)")
+        precondition(
+            x.c == 3 && x.h == shape.inputSize && x.w == shape.inputSize, "NB201Network: input \(x.c)×\(x.h)×\(x.w)")
         var scratch: [Float] = []
         var h = stem.apply(x, scratch: &scratch, flops: &flops)
         for block in blocks {
@@ -119,7 +124,8 @@ public final class NB201Network: @unchecked Sendable {
                 h = side
             }
         }
-        let c = h.c, hw = h.h * h.w
+        let c = h.c
+        let hw = h.h * h.w
         var pooled = [Float](repeating: 0, count: c)
         for ch in 0..<c {
             let (s, t) = (finalScale[ch], finalShift[ch])
@@ -192,9 +198,11 @@ public struct FeatureMap: Equatable, Sendable {
         var out = [Float](repeating: 0, count: data.count)
         for ch in 0..<c {
             for y in 0..<h {
-                let y0 = max(0, y - 1), y1 = min(h - 1, y + 1)
+                let y0 = max(0, y - 1)
+                let y1 = min(h - 1, y + 1)
                 for x in 0..<w {
-                    let x0 = max(0, x - 1), x1 = min(w - 1, x + 1)
+                    let x0 = max(0, x - 1)
+                    let x1 = min(w - 1, x + 1)
                     var sum: Float = 0
                     for yy in y0...y1 { for xx in x0...x1 { sum += data[(ch * h + yy) * w + xx] } }
                     out[(ch * h + y) * w + x] = sum / Float((y1 - y0 + 1) * (x1 - x0 + 1))
@@ -206,13 +214,15 @@ public struct FeatureMap: Equatable, Sendable {
 
     /// 2×2 average pool, stride 2 (odd trailing rows and columns dropped, as PyTorch does).
     public func averagePool2x2() -> FeatureMap {
-        let oh = h / 2, ow = w / 2
+        let oh = h / 2
+        let ow = w / 2
         var out = [Float](repeating: 0, count: c * oh * ow)
         for ch in 0..<c {
             for y in 0..<oh {
                 for x in 0..<ow {
                     let base = (ch * h + 2 * y) * w + 2 * x
-                    out[(ch * oh + y) * ow + x] = (data[base] + data[base + 1] + data[base + w] + data[base + w + 1]) / 4
+                    out[(ch * oh + y) * ow + x] =
+                        (data[base] + data[base + 1] + data[base + w] + data[base + w + 1]) / 4
                 }
             }
         }
@@ -229,7 +239,8 @@ public struct BatchNorm: Sendable {
     public let variance: [Float]
 
     public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float]) {
-        precondition(Set([gamma.count, beta.count, mean.count, variance.count]).count == 1, "BatchNorm: parameter counts differ")
+        precondition(
+            Set([gamma.count, beta.count, mean.count, variance.count]).count == 1, "BatchNorm: parameter counts differ")
         self.gamma = gamma
         self.beta = beta
         self.mean = mean
@@ -269,8 +280,9 @@ public struct Conv2D: Sendable {
         let fanIn = cin * k * k
         let std = (2 / Double(fanIn)).squareRoot()
         let weight = (0..<(cout * fanIn)).map { _ in Float(std * rng.normal()) }
-        self.init(cin: cin, cout: cout, k: k, stride: stride, relu: relu, weight: weight,
-                  bn: bn ? BatchNorm(channels: cout, rng: &rng) : nil)
+        self.init(
+            cin: cin, cout: cout, k: k, stride: stride, relu: relu, weight: weight,
+            bn: bn ? BatchNorm(channels: cout, rng: &rng) : nil)
     }
 
     public init(cin: Int, cout: Int, k: Int, stride: Int, relu: Bool, weight: [Float], bn: BatchNorm?) {
@@ -283,7 +295,8 @@ public struct Conv2D: Sendable {
         self.weight = weight
         self.bn = bn
         if let bn {
-            let scale = bn.scale, fanIn = cin * k * k
+            let scale = bn.scale
+            let fanIn = cin * k * k
             folded = weight.enumerated().map { i, w in w * scale[i / fanIn] }
             bias = bn.shift
         } else {
@@ -297,7 +310,10 @@ public struct Conv2D: Sendable {
     /// The layer on one feature map; `scratch` is reused for the im2col matrix.
     public func apply(_ x: FeatureMap, scratch: inout [Float], flops: inout Int) -> FeatureMap {
         precondition(x.c == cin, "Conv2D: \(x.c) input channels, expected \(cin)")
-        let oh = outputSize(x.h), ow = outputSize(x.w), p = oh * ow, rows = cin * k * k
+        let oh = outputSize(x.h)
+        let ow = outputSize(x.w)
+        let p = oh * ow
+        let rows = cin * k * k
         if scratch.count < rows * p { scratch = [Float](repeating: 0, count: rows * p) }
         let pad = k / 2
         x.data.withUnsafeBufferPointer { src in
@@ -329,7 +345,8 @@ public struct Conv2D: Sendable {
         folded.withUnsafeBufferPointer { a in
             scratch.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { c in
-                    Float.gemm(false, false, cout, p, rows, 1, a.baseAddress!, rows, b.baseAddress!, p, 0, c.baseAddress!, p)
+                    Float.gemm(
+                        false, false, cout, p, rows, 1, a.baseAddress!, rows, b.baseAddress!, p, 0, c.baseAddress!, p)
                 }
             }
         }

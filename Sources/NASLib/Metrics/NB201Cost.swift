@@ -21,7 +21,8 @@ public struct NB201Cost: Equatable, Sendable {
     }
 
     public init(_ arch: NB201Arch, dataset: Benchmark.Dataset) {
-        var flops = 0, params = 0
+        var flops = 0
+        var params = 0
         func conv(_ cin: Int, _ cout: Int, _ k: Int, _ hw: Int) {
             params += cin * cout * k * k
             flops += k * k * cin * cout * hw * hw

@@ -22,7 +22,8 @@ public struct PredictionMetrics: Sendable, Equatable, Codable {
     public let n: Int
 
     public init(predicted: [Double], truth: [Double], rule: Rule = .eagle) {
-        precondition(predicted.count == truth.count, "metrics: \(predicted.count) predictions, \(truth.count) measurements")
+        precondition(
+            predicted.count == truth.count, "metrics: \(predicted.count) predictions, \(truth.count) measurements")
         self.rule = rule
         let count = truth.count
         n = count
@@ -42,7 +43,8 @@ public struct PredictionMetrics: Sendable, Equatable, Codable {
         within5 = within(0.05)
         within10 = within(0.10)
         within20 = within(0.20)
-        var absSum = 0.0, sqSum = 0.0
+        var absSum = 0.0
+        var sqSum = 0.0
         for (p, t) in zip(predicted, truth) {
             absSum += abs(p - t)
             sqSum += (p - t) * (p - t)

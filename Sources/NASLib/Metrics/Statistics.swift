@@ -14,10 +14,14 @@ public enum Statistics {
     /// Pearson's r.
     public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         precondition(x.count == y.count, "pearson: \(x.count) vs \(y.count) values")
-        let mx = mean(x), my = mean(y)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        let mx = mean(x)
+        let my = mean(y)
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
         for i in x.indices {
-            let dx = x[i] - mx, dy = y[i] - my
+            let dx = x[i] - mx
+            let dy = y[i] - my
             sxy += dx * dy
             sxx += dx * dx
             syy += dy * dy
@@ -50,7 +54,8 @@ public enum Statistics {
         guard n > 1 else { return .nan }
         let order = (0..<n).sorted { x[$0] < x[$1] || (x[$0] == x[$1] && y[$0] < y[$1]) }
         let n0 = Double(n) * Double(n - 1) / 2
-        var tiesX = 0.0, tiesXY = 0.0
+        var tiesX = 0.0
+        var tiesXY = 0.0
         var i = 0
         while i < n {
             var j = i
@@ -88,7 +93,9 @@ public enum Statistics {
         if hi - lo < 2 { return 0 }
         let mid = (lo + hi) / 2
         var swaps = mergeCountingSwaps(&a, &buf, lo, mid) + mergeCountingSwaps(&a, &buf, mid, hi)
-        var i = lo, j = mid, k = lo
+        var i = lo
+        var j = mid
+        var k = lo
         while i < mid && j < hi {
             if a[j] < a[i] {
                 buf[k] = a[j]
@@ -100,8 +107,16 @@ public enum Statistics {
             }
             k += 1
         }
-        while i < mid { buf[k] = a[i]; i += 1; k += 1 }
-        while j < hi { buf[k] = a[j]; j += 1; k += 1 }
+        while i < mid {
+            buf[k] = a[i]
+            i += 1
+            k += 1
+        }
+        while j < hi {
+            buf[k] = a[j]
+            j += 1
+            k += 1
+        }
         for t in lo..<hi { a[t] = buf[t] }
         return swaps
     }

@@ -58,7 +58,9 @@ public struct EvaluationPlan: Sendable {
 extension GCN {
     /// The global-node embeddings of every graph of a plan (graphs × hidden), evaluation mode.
     public func embed(_ plan: EvaluationPlan) -> Matrix<T> {
-        precondition(plan.levels.count == config.layers + 1, "plan for \(plan.levels.count - 1) layers, GCN has \(config.layers)")
+        precondition(
+            plan.levels.count == config.layers + 1, "plan for \(plan.levels.count - 1) layers, GCN has \(config.layers)"
+        )
         var e = Matrix<T>(zeros: plan.levels[0].count, config.features)
         for (c, entry) in plan.levels[0].enumerated() where entry[0] >= 0 { e[c, Int(entry[0])] = 1 }
         do {
@@ -68,7 +70,8 @@ extension GCN {
                 convs[l].multiply(e, p + convs[l].weight.offset, into: &s)
                 let entries = plan.levels[l + 1]
                 var y = Matrix<T>(zeros: entries.count, config.hidden)
-                let b = p + convs[l].bias.offset, h = config.hidden
+                let b = p + convs[l].bias.offset
+                let h = config.hidden
                 s.data.withUnsafeBufferPointer { sp in
                     y.data.withUnsafeMutableBufferPointer { yp in
                         for (c, members) in entries.enumerated() {

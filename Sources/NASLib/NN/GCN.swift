@@ -1,3 +1,5 @@
+import Foundation
+
 public struct GCNConfig: Sendable, Equatable, Codable {
     public var features = 6
     public var layers = 4
@@ -41,17 +43,21 @@ public final class GCN<T: Real>: @unchecked Sendable {
     public init(config: Config, head: Head = .regression, seed: Int) {
         self.config = config
         self.head = head
-        var convs: [GraphConvolution<T>] = [], norms: [LayerNorm<T>] = []
+        var convs: [GraphConvolution<T>] = []
+        var norms: [LayerNorm<T>] = []
         for l in 0..<config.layers {
             let inputs = l == 0 ? config.features : config.hidden
-            let w = store.add("gc\(l).weight", inputs, config.hidden), b = store.add("gc\(l).bias", 1, config.hidden)
+            let w = store.add("gc\(l).weight", inputs, config.hidden)
+            let b = store.add("gc\(l).bias", 1, config.hidden)
             convs.append(GraphConvolution(inputs: inputs, outputs: config.hidden, weight: w, bias: b))
-            let g = store.add("ln\(l).gamma", 1, config.hidden), be = store.add("ln\(l).beta", 1, config.hidden)
+            let g = store.add("ln\(l).gamma", 1, config.hidden)
+            let be = store.add("ln\(l).beta", 1, config.hidden)
             norms.append(LayerNorm(features: config.hidden, gamma: g, beta: be))
         }
         let headInputs = head == .regression ? config.hidden : 2 * config.hidden
         let headOutputs = head == .pairwise ? 2 : 1
-        let hw = store.add("head.weight", headInputs, headOutputs), hb = store.add("head.bias", 1, headOutputs)
+        let hw = store.add("head.weight", headInputs, headOutputs)
+        let hb = store.add("head.bias", 1, headOutputs)
         linear = Linear(inputs: headInputs, outputs: headOutputs, weight: hw, bias: hb)
         self.convs = convs
         blocks = norms.map { NormReLUDropout(norm: $0, p: config.dropout) }
@@ -112,10 +118,13 @@ public final class GCN<T: Real>: @unchecked Sendable {
     /// starts with `beginStep()`. `layerDone(range)` is called as soon as a layer's gradients are
     /// final and its weights are no longer needed by the pass (an optimiser may update it then,
     /// while its data is still in cache).
-    func backwardBody(_ dEmbedding: Matrix<T>, _ cache: BodyCache, _ g: GraphBatch, accumulate: Bool = false,
-                      layerDone: ((Range<Int>) -> Void)? = nil) {
+    func backwardBody(
+        _ dEmbedding: Matrix<T>, _ cache: BodyCache, _ g: GraphBatch, accumulate: Bool = false,
+        layerDone: ((Range<Int>) -> Void)? = nil
+    ) {
         var dx = dEmbedding
-        let p = UnsafePointer(store.values), grad = store.grads
+        let p = UnsafePointer(store.values)
+        let grad = store.grads
         for l in stride(from: config.layers - 1, through: 0, by: -1) {
             let dy = blocks[l].backward(dx, cache.blocks[l], p, grad)
             let next = convs[l].backward(dy, cache.convs[l], g, p, grad, needInput: l > 0, accumulate: accumulate)
@@ -143,8 +152,10 @@ public final class GCN<T: Real>: @unchecked Sendable {
     /// One regression step: loss and gradients (the step's own, from `beginStep()`): L1 (sum) or
     /// MSE (sum). With `update`, each part of the model is handed to it as soon as its gradients
     /// are final (head first, then layers from the last).
-    public func regressionStep(_ g: GraphBatch, targets: [T], mse: Bool = false, _ rng: inout SeededRandom,
-                               update: ((Range<Int>) -> Void)? = nil) -> T {
+    public func regressionStep(
+        _ g: GraphBatch, targets: [T], mse: Bool = false, _ rng: inout SeededRandom,
+        update: ((Range<Int>) -> Void)? = nil
+    ) -> T {
         precondition(head == .regression, "regression step on a \(head) GCN")
         beginStep()
         let (emb, bc) = embedTraining(g, &rng)
@@ -188,7 +199,9 @@ extension GCN {
         for (i, j) in pairs {
             switch loss {
             case .pairwise:
-                let m = max(a[i], a[j]), e1 = Foundation.exp(a[i] - m), e2 = Foundation.exp(a[j] - m)
+                let m = max(a[i], a[j])
+                let e1 = Foundation.exp(a[i] - m)
+                let e2 = Foundation.exp(a[j] - m)
                 t += [T(e1 / (e1 + e2)), T(e2 / (e1 + e2))]
             case .soft: t.append(T((a[i] - a[j] + 1) / 2))
             case .hard: t.append(a[i] > a[j] ? 1 : 0)
@@ -216,8 +229,10 @@ extension GCN {
     /// One step on pairs of graphs of a batch: the batch's graphs are embedded once (each row its
     /// own forward pass and dropout), every pair (i, j) feeds [e_i, e_j] to the head, and the
     /// gradients of the shared embeddings are summed. `accuracies` are aligned with the batch.
-    public func pairStep(_ g: GraphBatch, pairs: [(Int, Int)], accuracies: [Double], loss: PairLoss,
-                         _ rng: inout SeededRandom, update: ((Range<Int>) -> Void)? = nil) -> T {
+    public func pairStep(
+        _ g: GraphBatch, pairs: [(Int, Int)], accuracies: [Double], loss: PairLoss,
+        _ rng: inout SeededRandom, update: ((Range<Int>) -> Void)? = nil
+    ) -> T {
         beginStep()
         let (emb, bc) = embedTraining(g, &rng)
         let (l, hc, dlogits) = pairHead(pairInputs(emb, pairs), GCN.pairTargets(accuracies, pairs, loss), loss)
@@ -228,7 +243,9 @@ extension GCN {
         dc.data.withUnsafeBufferPointer { dp in
             de.data.withUnsafeMutableBufferPointer { ep in
                 for (p, (i, j)) in pairs.enumerated() {
-                    let src = dp.baseAddress! + p * 2 * h, a = ep.baseAddress! + i * h, b = ep.baseAddress! + j * h
+                    let src = dp.baseAddress! + p * 2 * h
+                    let a = ep.baseAddress! + i * h
+                    let b = ep.baseAddress! + j * h
                     for k in 0..<h {
                         a[k] += src[k]
                         b[k] += src[h + k]
@@ -244,7 +261,9 @@ extension GCN {
     /// logit0 − logit1 of (i, j) = first[i] + second[j] + bias (positive: i is better); for the
     /// one-way head, the logit itself. Linear in the embeddings, so ranking needs no pair forward.
     public func pairScoreParts(_ e: Matrix<T>) -> (first: [Double], second: [Double], bias: Double) {
-        let h = config.hidden, w = store.values + linear.weight.offset, b = store.values + linear.bias.offset
+        let h = config.hidden
+        let w = store.values + linear.weight.offset
+        let b = store.values + linear.bias.offset
         let outs = linear.outputs
         func column(_ offset: Int) -> [Double] {
             (0..<e.rows).map { r in
@@ -261,5 +280,3 @@ extension GCN {
         return (column(0), column(h), bias)
     }
 }
-
-import Foundation

@@ -16,13 +16,16 @@ public struct GraphBatch: Sendable {
     let colNeighbors: [Int32]
 
     public init(_ cells: [CellGraph]) {
-        let n = cells.first?.nodes ?? 9, fc = cells.first?.featureCount ?? 6
-        precondition(cells.allSatisfy { $0.nodes == n && $0.featureCount == fc }, "GraphBatch: graphs of different sizes")
+        let n = cells.first?.nodes ?? 9
+        let fc = cells.first?.featureCount ?? 6
+        precondition(
+            cells.allSatisfy { $0.nodes == n && $0.featureCount == fc }, "GraphBatch: graphs of different sizes")
         graphs = cells.count
         nodes = n
         featureCount = fc
         var types = [Int8](repeating: -1, count: cells.count * n)
-        var rowStart: [Int32] = [0], rowNeighbors: [Int32] = []
+        var rowStart: [Int32] = [0]
+        var rowNeighbors: [Int32] = []
         var incoming = [[Int32]](repeating: [], count: cells.count * n)
         for (g, cell) in cells.enumerated() {
             for i in 0..<n {
@@ -39,7 +42,8 @@ public struct GraphBatch: Sendable {
         self.types = types
         self.rowStart = rowStart
         self.rowNeighbors = rowNeighbors
-        var colStart: [Int32] = [0], colNeighbors: [Int32] = []
+        var colStart: [Int32] = [0]
+        var colNeighbors: [Int32] = []
         for list in incoming {
             colNeighbors += list
             colStart.append(Int32(colNeighbors.count))
@@ -65,7 +69,8 @@ public struct GraphBatch: Sendable {
         var out = Matrix<T>(uninitialized: outRows, width)
         s.data.withUnsafeBufferPointer { sp in
             out.data.withUnsafeMutableBufferPointer { op in
-                let src0 = sp.baseAddress!, dst0 = op.baseAddress!
+                let src0 = sp.baseAddress!
+                let dst0 = op.baseAddress!
                 Parallel.forEachPart { part in
                     for o in Parallel.range(part, of: outRows) {
                         let r = globalOnly ? o * nodes : o
@@ -103,7 +108,8 @@ public struct GraphBatch: Sendable {
                         }
                     }
                 } else {
-                    let src0 = dp.baseAddress!, dst0 = op.baseAddress!
+                    let src0 = dp.baseAddress!
+                    let dst0 = op.baseAddress!
                     Parallel.forEachPart { part in
                         for c in Parallel.range(part, of: rows) {
                             let dst = dst0 + c * width

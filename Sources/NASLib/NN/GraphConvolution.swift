@@ -18,7 +18,8 @@ struct GraphConvolution<T: Real> {
     }
 
     func forward(_ x: Matrix<T>, _ g: GraphBatch, _ p: UnsafePointer<T>, globalOnly: Bool) -> (Matrix<T>, Cache) {
-        precondition(x.cols == inputs && x.rows == g.rows, "GraphConvolution: input \(x.shape), expected \(g.rows)×\(inputs)")
+        precondition(
+            x.cols == inputs && x.rows == g.rows, "GraphConvolution: input \(x.shape), expected \(g.rows)×\(inputs)")
         if globalOnly {
             // (A X) on the global rows, then one GEMM, then the bias.
             let ax = g.aggregate(x, bias: nil, globalOnly: true)
@@ -36,8 +37,10 @@ struct GraphConvolution<T: Real> {
     // dY → dW (Xᵀ dS), db (Σ dY), dX (dS Wᵀ), where dS = Aᵀ dY.
     /// Weight gradients overwrite (or, with `accumulate`, add to) the gradient buffer; the bias
     /// gradient is always added.
-    func backward(_ dy: Matrix<T>, _ cache: Cache, _ g: GraphBatch, _ p: UnsafePointer<T>,
-                  _ grad: UnsafeMutablePointer<T>, needInput: Bool, accumulate: Bool = false) -> Matrix<T>? {
+    func backward(
+        _ dy: Matrix<T>, _ cache: Cache, _ g: GraphBatch, _ p: UnsafePointer<T>,
+        _ grad: UnsafeMutablePointer<T>, needInput: Bool, accumulate: Bool = false
+    ) -> Matrix<T>? {
         sumRows(dy, into: grad + bias.offset)
         if cache.globalOnly {
             // Y = (A X)_global W + b: dW += (A X)ᵀ dY; d(A X) = dY Wᵀ; dX = Aᵀ d(A X).
@@ -59,8 +62,9 @@ struct GraphConvolution<T: Real> {
     func multiply(_ x: Matrix<T>, _ w: UnsafePointer<T>, into out: inout Matrix<T>) {
         x.data.withUnsafeBufferPointer { xp in
             out.data.withUnsafeMutableBufferPointer { op in
-                BLAS.gemm(m: x.rows, n: outputs, k: inputs, xp.baseAddress!, lda: inputs, w, ldb: outputs,
-                          op.baseAddress!, ldc: outputs)
+                BLAS.gemm(
+                    m: x.rows, n: outputs, k: inputs, xp.baseAddress!, lda: inputs, w, ldb: outputs,
+                    op.baseAddress!, ldc: outputs)
             }
         }
     }
@@ -69,8 +73,9 @@ struct GraphConvolution<T: Real> {
     func multiplyTransposed(_ d: Matrix<T>, _ w: UnsafePointer<T>, into out: inout Matrix<T>) {
         d.data.withUnsafeBufferPointer { dp in
             out.data.withUnsafeMutableBufferPointer { op in
-                BLAS.gemm(transB: true, m: d.rows, n: inputs, k: outputs, dp.baseAddress!, lda: outputs, w, ldb: outputs,
-                          op.baseAddress!, ldc: inputs)
+                BLAS.gemm(
+                    transB: true, m: d.rows, n: inputs, k: outputs, dp.baseAddress!, lda: outputs, w, ldb: outputs,
+                    op.baseAddress!, ldc: inputs)
             }
         }
     }
@@ -79,8 +84,9 @@ struct GraphConvolution<T: Real> {
     func weightGradient(_ x: Matrix<T>, _ d: Matrix<T>, _ dw: UnsafeMutablePointer<T>, accumulate: Bool) {
         x.data.withUnsafeBufferPointer { xp in
             d.data.withUnsafeBufferPointer { dp in
-                BLAS.gemm(transA: true, m: inputs, n: outputs, k: x.rows, xp.baseAddress!, lda: inputs, dp.baseAddress!,
-                          ldb: outputs, beta: accumulate ? 1 : 0, dw, ldc: outputs)
+                BLAS.gemm(
+                    transA: true, m: inputs, n: outputs, k: x.rows, xp.baseAddress!, lda: inputs, dp.baseAddress!,
+                    ldb: outputs, beta: accumulate ? 1 : 0, dw, ldc: outputs)
             }
         }
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A single-cell LSTM controller that emits a sequence of categorical decisions (the 6 ops of an
@@ -50,7 +50,8 @@ public struct LSTMController: Sendable {
     public func forward(_ rng: inout SeededRandom, forced: [Int]? = nil) -> Tape {
         let H = hidden
         var tape = Tape()
-        var h = [Double](repeating: 0, count: H), c = [Double](repeating: 0, count: H)
+        var h = [Double](repeating: 0, count: H)
+        var c = [Double](repeating: 0, count: H)
         tape.hs.append(h)
         tape.cs.append(c)
         var prev = choices  // start token
@@ -111,10 +112,17 @@ public struct LSTMController: Sendable {
     public func gradLogProb(_ tape: Tape) -> [Double] {
         let H = hidden
         var g = [Double](repeating: 0, count: count)
-        var dh = [Double](repeating: 0, count: H), dc = [Double](repeating: 0, count: H)
+        var dh = [Double](repeating: 0, count: H)
+        var dc = [Double](repeating: 0, count: H)
         for t in stride(from: steps - 1, through: 0, by: -1) {
-            let h = tape.hs[t + 1], cPrev = tape.cs[t], c = tape.cs[t + 1], hPrev = tape.hs[t], x = tape.xs[t]
-            let gate = tape.gates[t], p = tape.probs[t], a = tape.actions[t]
+            let h = tape.hs[t + 1]
+            let cPrev = tape.cs[t]
+            let c = tape.cs[t + 1]
+            let hPrev = tape.hs[t]
+            let x = tape.xs[t]
+            let gate = tape.gates[t]
+            let p = tape.probs[t]
+            let a = tape.actions[t]
             // d log p_a / d logits = onehot(a) − p
             for j in 0..<choices {
                 let dl = (j == a ? 1 : 0) - p[j]
@@ -129,7 +137,10 @@ public struct LSTMController: Sendable {
             var dcPrev = [Double](repeating: 0, count: H)
             for k in 0..<H {
                 let tc = tanh(c[k])
-                let i = gate[k], f = gate[H + k], gg = gate[2 * H + k], o = gate[3 * H + k]
+                let i = gate[k]
+                let f = gate[H + k]
+                let gg = gate[2 * H + k]
+                let o = gate[3 * H + k]
                 let dct = dc[k] + dh[k] * o * (1 - tc * tc)
                 dz[3 * H + k] = dh[k] * tc * o * (1 - o)
                 dz[k] = dct * gg * i * (1 - i)
@@ -138,7 +149,8 @@ public struct LSTMController: Sendable {
                 dcPrev[k] = dct * f
             }
             // z = W·[x; h_prev] + b
-            var dx = [Double](repeating: 0, count: H), dhPrev = [Double](repeating: 0, count: H)
+            var dx = [Double](repeating: 0, count: H)
+            var dhPrev = [Double](repeating: 0, count: H)
             for r in 0..<(4 * H) {
                 g[bOff + r] += dz[r]
                 let row = wOff + r * 2 * H

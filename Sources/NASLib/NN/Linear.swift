@@ -14,8 +14,9 @@ struct Linear<T: Real> {
         var y = Matrix<T>(uninitialized: x.rows, outputs)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                BLAS.gemm(m: x.rows, n: outputs, k: inputs, xp.baseAddress!, lda: inputs, p + weight.offset, ldb: outputs,
-                          yp.baseAddress!, ldc: outputs)
+                BLAS.gemm(
+                    m: x.rows, n: outputs, k: inputs, xp.baseAddress!, lda: inputs, p + weight.offset, ldb: outputs,
+                    yp.baseAddress!, ldc: outputs)
             }
         }
         addBias(&y, p + bias.offset)
@@ -23,17 +24,21 @@ struct Linear<T: Real> {
     }
 
     // dW = xᵀ dy (+= with `accumulate`); db += Σ dy; dx = dy Wᵀ.
-    func backward(_ dy: Matrix<T>, _ cache: Cache, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
-                  accumulate: Bool = false) -> Matrix<T> {
+    func backward(
+        _ dy: Matrix<T>, _ cache: Cache, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
+        accumulate: Bool = false
+    ) -> Matrix<T> {
         sumRows(dy, into: grad + bias.offset)
         var dx = Matrix<T>(uninitialized: dy.rows, inputs)
         cache.x.data.withUnsafeBufferPointer { xp in
             dy.data.withUnsafeBufferPointer { dp in
-                BLAS.gemm(transA: true, m: inputs, n: outputs, k: dy.rows, xp.baseAddress!, lda: inputs, dp.baseAddress!,
-                          ldb: outputs, beta: accumulate ? 1 : 0, grad + weight.offset, ldc: outputs)
+                BLAS.gemm(
+                    transA: true, m: inputs, n: outputs, k: dy.rows, xp.baseAddress!, lda: inputs, dp.baseAddress!,
+                    ldb: outputs, beta: accumulate ? 1 : 0, grad + weight.offset, ldc: outputs)
                 dx.data.withUnsafeMutableBufferPointer { xg in
-                    BLAS.gemm(transB: true, m: dy.rows, n: inputs, k: outputs, dp.baseAddress!, lda: outputs,
-                              p + weight.offset, ldb: outputs, xg.baseAddress!, ldc: inputs)
+                    BLAS.gemm(
+                        transB: true, m: dy.rows, n: inputs, k: outputs, dp.baseAddress!, lda: outputs,
+                        p + weight.offset, ldb: outputs, xg.baseAddress!, ldc: inputs)
                 }
             }
         }

@@ -17,9 +17,11 @@ struct NormReLUDropout<T: Real> {
     }
 
     func forward(_ x: Matrix<T>, _ params: UnsafePointer<T>, _ rng: inout SeededRandom?) -> (Matrix<T>, Cache) {
-        let h = norm.features, rows = x.rows
+        let h = norm.features
+        let rows = x.rows
         precondition(x.cols == h, "NormReLUDropout: input \(x.shape), expected \(h) columns")
-        var y = Matrix<T>(uninitialized: rows, h), xhat = Matrix<T>(uninitialized: rows, h)
+        var y = Matrix<T>(uninitialized: rows, h)
+        var xhat = Matrix<T>(uninitialized: rows, h)
         // The gate starts as the dropout scale (1 without dropout).
         var gate = Matrix<T>(rows: rows, cols: h, data: [T](repeating: 1, count: rows * h))
         if p > 0, rng != nil {
@@ -34,13 +36,17 @@ struct NormReLUDropout<T: Real> {
             }
         }
         var rstd = [T](repeating: 0, count: rows)
-        let g = params + norm.gamma.offset, b = params + norm.beta.offset
+        let g = params + norm.gamma.offset
+        let b = params + norm.beta.offset
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 xhat.data.withUnsafeMutableBufferPointer { hp in
                     gate.data.withUnsafeMutableBufferPointer { gp in
                         rstd.withUnsafeMutableBufferPointer { sp in
-                            let x0 = xp.baseAddress!, y0 = yp.baseAddress!, h0 = hp.baseAddress!, g0 = gp.baseAddress!
+                            let x0 = xp.baseAddress!
+                            let y0 = yp.baseAddress!
+                            let h0 = hp.baseAddress!
+                            let g0 = gp.baseAddress!
                             let s0 = sp.baseAddress!
                             Parallel.forEachPart { part in
                                 for r in Parallel.range(part, of: rows) {
@@ -49,7 +55,9 @@ struct NormReLUDropout<T: Real> {
                                     let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
                                     let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
                                     s0[r] = s
-                                    let hr = h0 + r * h, yr = y0 + r * h, gr = g0 + r * h
+                                    let hr = h0 + r * h
+                                    let yr = y0 + r * h
+                                    let gr = g0 + r * h
                                     for k in 0..<h {
                                         let xh = (row[k] - mean) * s
                                         hr[k] = xh
@@ -69,8 +77,12 @@ struct NormReLUDropout<T: Real> {
     }
 
     // dz = dy·gate; dγ += Σ dz·x̂; dβ += Σ dz; dx = rstd/N·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), dx̂ = dz·γ.
-    func backward(_ dy: Matrix<T>, _ cache: Cache, _ params: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>) -> Matrix<T> {
-        let h = norm.features, n = T(h), rows = dy.rows
+    func backward(_ dy: Matrix<T>, _ cache: Cache, _ params: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>)
+        -> Matrix<T>
+    {
+        let h = norm.features
+        let n = T(h)
+        let rows = dy.rows
         var dx = Matrix<T>(uninitialized: rows, h)
         let g = params + norm.gamma.offset
         // Each part sums its rows' dγ, dβ; the parts are added in order afterwards.
@@ -80,12 +92,19 @@ struct NormReLUDropout<T: Real> {
                 cache.gate.data.withUnsafeBufferPointer { gp in
                     dx.data.withUnsafeMutableBufferPointer { xp in
                         partial.withUnsafeMutableBufferPointer { pp in
-                            let d0 = dp.baseAddress!, h0 = hp.baseAddress!, g0 = gp.baseAddress!, x0 = xp.baseAddress!
+                            let d0 = dp.baseAddress!
+                            let h0 = hp.baseAddress!
+                            let g0 = gp.baseAddress!
+                            let x0 = xp.baseAddress!
                             let p0 = pp.baseAddress!
                             Parallel.forEachPart { part in
-                                let dg = p0 + part * 2 * h, db = dg + h
+                                let dg = p0 + part * 2 * h
+                                let db = dg + h
                                 for r in Parallel.range(part, of: rows) {
-                                    let d = d0 + r * h, xh = h0 + r * h, gt = g0 + r * h, out = x0 + r * h
+                                    let d = d0 + r * h
+                                    let xh = h0 + r * h
+                                    let gt = g0 + r * h
+                                    let out = x0 + r * h
                                     // out holds dx̂ until the row's sums are known.
                                     for k in 0..<h {
                                         let dz = d[k] * gt[k]
@@ -93,7 +112,8 @@ struct NormReLUDropout<T: Real> {
                                         db[k] += dz
                                         out[k] = dz * g[k]
                                     }
-                                    let sum = Vector.sum(out, h), dot = Vector.dot(out, xh, h)
+                                    let sum = Vector.sum(out, h)
+                                    let dot = Vector.dot(out, xh, h)
                                     let s = cache.rstd[r] / n
                                     for k in 0..<h { out[k] = s * (n * out[k] - sum - xh[k] * dot) }
                                 }
@@ -103,7 +123,8 @@ struct NormReLUDropout<T: Real> {
                 }
             }
         }
-        let dg = grad + norm.gamma.offset, db = grad + norm.beta.offset
+        let dg = grad + norm.gamma.offset
+        let db = grad + norm.beta.offset
         for part in 0..<Parallel.parts {
             for k in 0..<h {
                 dg[k] += partial[part * 2 * h + k]
@@ -137,7 +158,9 @@ enum Vector {
         var acc = SIMD8<T>(repeating: 0)
         var i = 0
         while i + 8 <= n {
-            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self) * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<T>.self)
+            acc +=
+                UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self)
+                * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<T>.self)
             i += 8
         }
         var s = acc.sum()

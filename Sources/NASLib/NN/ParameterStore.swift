@@ -37,8 +37,10 @@ public final class ParameterStore<T: Real>: @unchecked Sendable {
         let newCount = count + s.count
         if newCount > capacity {
             let cap = max(newCount, capacity * 2)
-            for (old, assign) in [(values, { (p: UnsafeMutablePointer<T>) in self.values = p }),
-                                  (grads, { (p: UnsafeMutablePointer<T>) in self.grads = p })] {
+            for (old, assign) in [
+                (values, { (p: UnsafeMutablePointer<T>) in self.values = p }),
+                (grads, { (p: UnsafeMutablePointer<T>) in self.grads = p }),
+            ] {
                 let fresh = UnsafeMutablePointer<T>.allocate(capacity: cap)
                 fresh.initialize(from: old, count: count)
                 old.deallocate()

@@ -20,8 +20,10 @@ public struct AdamW<T: Real>: Sendable {
     var m: [T]
     var v: [T]
 
-    public init(parameters: Int, learningRate: Double, weightDecay: Double, beta1: Double = 0.9, beta2: Double = 0.999,
-                eps: Double = 1e-8) {
+    public init(
+        parameters: Int, learningRate: Double, weightDecay: Double, beta1: Double = 0.9, beta2: Double = 0.999,
+        eps: Double = 1e-8
+    ) {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
         self.beta1 = beta1
@@ -36,29 +38,40 @@ public struct AdamW<T: Real>: Sendable {
 
     /// Updates the parameters in `range` from their gradients (call after `beginStep()`; a step
     /// may update its ranges separately, e.g. layer by layer while their gradients are fresh).
-    @_specialize(exported: true, where T == Double)
-    @_specialize(exported: true, where T == Float)
+    @_specialize(exported:true,where T == Double)
+    @_specialize(exported:true,where T == Float)
     public mutating func update(_ store: ParameterStore<T>, range: Range<Int>? = nil) {
         let r = range ?? 0..<store.count
-        precondition(r.upperBound <= m.count && stepCount > 0, "AdamW: update of \(r) with state for \(m.count), step \(stepCount)")
+        precondition(
+            r.upperBound <= m.count && stepCount > 0,
+            "AdamW: update of \(r) with state for \(m.count), step \(stepCount)")
         let t = Double(stepCount)
         let decay = T(1 - learningRate * weightDecay)
-        let b1 = T(beta1), b2 = T(beta2), c1 = 1 - b1, c2 = 1 - b2
+        let b1 = T(beta1)
+        let b2 = T(beta2)
+        let c1 = 1 - b1
+        let c2 = 1 - b2
         let stepSize = T(learningRate / (1 - pow(beta1, t)))
         let invSqrtBC2 = T(1 / (1 - pow(beta2, t)).squareRoot())
         let e = T(eps)
-        let p = store.values, g = UnsafePointer(store.grads)
+        let p = store.values
+        let g = UnsafePointer(store.grads)
         m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
-                let mm = mp.baseAddress!, vv = vp.baseAddress!
+                let mm = mp.baseAddress!
+                let vv = vp.baseAddress!
                 // Memory-bound: large ranges are cut in the fixed parts of `Parallel`; each part
                 // runs 8 lanes at a time (SIMD square roots and divisions), then its tail.
                 // Elementwise, so the split cannot change the result.
                 let update = { (lo: Int, hi: Int) in
-                    let sb1 = SIMD8<T>(repeating: b1), sc1 = SIMD8<T>(repeating: c1)
-                    let sb2 = SIMD8<T>(repeating: b2), sc2 = SIMD8<T>(repeating: c2)
-                    let sdecay = SIMD8<T>(repeating: decay), sstep = SIMD8<T>(repeating: stepSize)
-                    let sinv = SIMD8<T>(repeating: invSqrtBC2), se = SIMD8<T>(repeating: e)
+                    let sb1 = SIMD8<T>(repeating: b1)
+                    let sc1 = SIMD8<T>(repeating: c1)
+                    let sb2 = SIMD8<T>(repeating: b2)
+                    let sc2 = SIMD8<T>(repeating: c2)
+                    let sdecay = SIMD8<T>(repeating: decay)
+                    let sstep = SIMD8<T>(repeating: stepSize)
+                    let sinv = SIMD8<T>(repeating: invSqrtBC2)
+                    let se = SIMD8<T>(repeating: e)
                     var i = lo
                     while i + 8 <= hi {
                         let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<T>.self)
@@ -95,5 +108,5 @@ public struct AdamW<T: Real>: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -72,4 +72,3 @@ public struct EarlyStopping: Sendable, Equatable {
         return badSteps >= patience
     }
 }
-

@@ -34,8 +34,9 @@ public protocol ModelRanker: AnyObject {
 /// A predictor a search retrains as it learns more models (the weights carry over).
 public protocol IterativeRanker: ModelRanker {
     /// Trains (further) on these models; `targets` are their accuracies normalised to [0, 1].
-    func retrain(_ archs: [NB201Arch], targets: [Double], options: TrainingOptions, seed: Int,
-                 observe: (EpochRecord) throws -> Void) throws
+    func retrain(
+        _ archs: [NB201Arch], targets: [Double], options: TrainingOptions, seed: Int,
+        observe: (EpochRecord) throws -> Void) throws
 }
 
 /// A regression GCN retrained on the models a search has trained (validated on them, as eagle
@@ -50,10 +51,13 @@ public final class RegressionRanker: IterativeRanker, @unchecked Sendable {
         }
     }
 
-    public func retrain(_ archs: [NB201Arch], targets t: [Double], options: TrainingOptions, seed: Int,
-                        observe: (EpochRecord) throws -> Void) throws {
+    public func retrain(
+        _ archs: [NB201Arch], targets t: [Double], options: TrainingOptions, seed: Int,
+        observe: (EpochRecord) throws -> Void
+    ) throws {
         let g = archs.map(\.graph)
-        _ = try model.train(train: g, trainTargets: t, valid: g, validTargets: t, options: options, seed: seed, observe: observe)
+        _ = try model.train(
+            train: g, trainTargets: t, valid: g, validTargets: t, options: options, seed: seed, observe: observe)
     }
 
     public func rank(_ archs: [NB201Arch]) -> [NB201Arch] {
@@ -103,18 +107,21 @@ public final class AccuracyRegressor: ModelRanker, @unchecked Sendable {
     }
 
     /// Trains on `train` (validated on `valid`, or on the training set itself when empty).
-    public static func train(_ signal: AccuracySignal, train: [NB201Arch], valid: [NB201Arch], config: GCNConfig,
-                             options: TrainingOptions, precision: AnyGCN.Precision, seed: Int, initFrom: AnyGCN? = nil,
-                             observe: (EpochRecord) throws -> Void = { _ in }) throws -> AccuracyRegressor {
+    public static func train(
+        _ signal: AccuracySignal, train: [NB201Arch], valid: [NB201Arch], config: GCNConfig,
+        options: TrainingOptions, precision: AnyGCN.Precision, seed: Int, initFrom: AnyGCN? = nil,
+        observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws -> AccuracyRegressor {
         let model = AnyGCN(precision: precision, config: config, seed: SeededRandom.subseed(seed, 1))
         if let source = initFrom, !model.copyBody(from: source) {
             throw NASLibError("cannot transfer: the source predictor's GCN has another shape (layers/hidden)")
         }
         let v = valid.isEmpty ? train : valid
-        let history = try model.train(train: train.map(\.graph), trainTargets: train.map(signal.normalized), valid: v.map(\.graph),
-                                      validTargets: v.map(signal.normalized), options: options,
-                                      seed: SeededRandom.subseed(seed, 2),
-                                      actual: { signal.low + $0 * (signal.high - signal.low) }, observe: observe)
+        let history = try model.train(
+            train: train.map(\.graph), trainTargets: train.map(signal.normalized), valid: v.map(\.graph),
+            validTargets: v.map(signal.normalized), options: options,
+            seed: SeededRandom.subseed(seed, 2),
+            actual: { signal.low + $0 * (signal.high - signal.low) }, observe: observe)
         return AccuracyRegressor(model: model, train: train, history: history)
     }
 
@@ -145,28 +152,36 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
 
     public init(spec: Spec, seed: Int) {
         self.spec = spec
-        model = AnyGCN(precision: spec.precision, config: spec.config, head: spec.loss == .pairwise ? .pairwise : .oneway,
-                       seed: seed)
+        model = AnyGCN(
+            precision: spec.precision, config: spec.config, head: spec.loss == .pairwise ? .pairwise : .oneway,
+            seed: seed)
     }
 
     /// Trains (further) on these models with these options; the weights carry over between calls.
-    public func train(_ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
-                      observe: (EpochRecord) throws -> Void = { _ in }) throws {
+    public func train(
+        _ archs: [NB201Arch], _ signal: AccuracySignal, options: TrainingOptions, seed: Int,
+        observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws {
         try retrain(archs, targets: archs.map(signal.normalized), options: options, seed: seed, observe: observe)
     }
 
-    public func retrain(_ archs: [NB201Arch], targets: [Double], options: TrainingOptions, seed: Int,
-                        observe: (EpochRecord) throws -> Void) throws {
+    public func retrain(
+        _ archs: [NB201Arch], targets: [Double], options: TrainingOptions, seed: Int,
+        observe: (EpochRecord) throws -> Void
+    ) throws {
         try train(graphs: archs.map(\.graph), targets: targets, options: options, seed: seed, observe: observe)
         trainArchs = archs
     }
 
     /// Trains (further) on graph-encoded models of any space (the GCN's `features` must match the encoding's).
-    public func train(graphs: [CellGraph], targets: [Double], options: TrainingOptions, seed: Int,
-                      observe: (EpochRecord) throws -> Void = { _ in }) throws {
+    public func train(
+        graphs: [CellGraph], targets: [Double], options: TrainingOptions, seed: Int,
+        observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws {
         try checkEncoding(graphs)
-        history += try model.trainPairs(models: graphs, accuracies: targets, options: options,
-                                        mode: spec.mode, loss: spec.loss, seed: seed, observe: observe)
+        history += try model.trainPairs(
+            models: graphs, accuracies: targets, options: options,
+            mode: spec.mode, loss: spec.loss, seed: seed, observe: observe)
     }
 
     /// Indices of graph-encoded models, best first (the predictor's ranking order).
@@ -177,7 +192,8 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
 
     func checkEncoding(_ graphs: [CellGraph]) throws {
         guard let g = graphs.first(where: { $0.featureCount != model.config.features }) else { return }
-        throw NASLibError("the predictor reads \(model.config.features) node features, the models have \(g.featureCount)")
+        throw NASLibError(
+            "the predictor reads \(model.config.features) node features, the models have \(g.featureCount)")
     }
 
     public func rank(_ archs: [NB201Arch]) -> [NB201Arch] { rank(archs, order: spec.order) }

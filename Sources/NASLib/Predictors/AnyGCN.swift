@@ -38,16 +38,20 @@ public enum AnyGCN: @unchecked Sendable {
     }
 
     /// Trains a regression GCN (see `RegressionTrainer`).
-    public func train(train: [CellGraph], trainTargets: [Double], valid: [CellGraph], validTargets: [Double],
-                      options: TrainingOptions, seed: Int, actual: ((Double) -> Double)? = nil,
-                      observe: (EpochRecord) throws -> Void) throws -> [EpochRecord] {
+    public func train(
+        train: [CellGraph], trainTargets: [Double], valid: [CellGraph], validTargets: [Double],
+        options: TrainingOptions, seed: Int, actual: ((Double) -> Double)? = nil,
+        observe: (EpochRecord) throws -> Void
+    ) throws -> [EpochRecord] {
         switch self {
         case .float32(let g):
-            return try RegressionTrainer<Float>(options: options, actual: actual).train(g, train: train, trainTargets: trainTargets, valid: valid,
-                                                                        validTargets: validTargets, seed: seed, observe: observe)
+            return try RegressionTrainer<Float>(options: options, actual: actual).train(
+                g, train: train, trainTargets: trainTargets, valid: valid,
+                validTargets: validTargets, seed: seed, observe: observe)
         case .float64(let g):
-            return try RegressionTrainer<Double>(options: options, actual: actual).train(g, train: train, trainTargets: trainTargets, valid: valid,
-                                                                         validTargets: validTargets, seed: seed, observe: observe)
+            return try RegressionTrainer<Double>(options: options, actual: actual).train(
+                g, train: train, trainTargets: trainTargets, valid: valid,
+                validTargets: validTargets, seed: seed, observe: observe)
         }
     }
 
@@ -83,16 +87,20 @@ public enum AnyGCN: @unchecked Sendable {
 
 extension AnyGCN {
     /// Trains a pair-head GCN (see `PairwiseTrainer`).
-    public func trainPairs(models: [CellGraph], accuracies: [Double], options: TrainingOptions, mode: PairwiseTrainer<Float>.Mode,
-                           loss: GCN<Float>.PairLoss, seed: Int, observe: (EpochRecord) throws -> Void) throws -> [EpochRecord] {
+    public func trainPairs(
+        models: [CellGraph], accuracies: [Double], options: TrainingOptions, mode: PairwiseTrainer<Float>.Mode,
+        loss: GCN<Float>.PairLoss, seed: Int, observe: (EpochRecord) throws -> Void
+    ) throws -> [EpochRecord] {
         switch self {
         case .float32(let g):
             return try PairwiseTrainer<Float>(options: options, mode: mode, loss: loss)
                 .train(g, models: models, accuracies: accuracies, seed: seed, observe: observe)
         case .float64(let g):
-            return try PairwiseTrainer<Double>(options: options, mode: PairwiseTrainer<Double>.Mode(rawValue: mode.rawValue)!,
-                                               loss: GCN<Double>.PairLoss(rawValue: loss.rawValue)!)
-                .train(g, models: models, accuracies: accuracies, seed: seed, observe: observe)
+            return try PairwiseTrainer<Double>(
+                options: options, mode: PairwiseTrainer<Double>.Mode(rawValue: mode.rawValue)!,
+                loss: GCN<Double>.PairLoss(rawValue: loss.rawValue)!
+            )
+            .train(g, models: models, accuracies: accuracies, seed: seed, observe: observe)
         }
     }
 
@@ -125,7 +133,8 @@ extension AnyGCN {
 extension GCN {
     func copyBody(from other: GCN<T>) -> Bool {
         guard other.config.layers == config.layers, other.config.hidden == config.hidden,
-              other.config.features == config.features else { return false }
+            other.config.features == config.features
+        else { return false }
         store.values.update(from: other.store.values, count: bodyCount)
         return true
     }

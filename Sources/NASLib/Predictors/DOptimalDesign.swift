@@ -20,7 +20,8 @@ struct DOptimalDesign {
     /// The next model to read (nil when the pool is exhausted).
     mutating func next() -> NB201Arch? {
         guard let chol = try? Cholesky(a, dim, shift: 0) else { return nil }
-        var best = -1, bestGain = -Double.infinity
+        var best = -1
+        var bestGain = -Double.infinity
         for (i, arch) in pool.enumerated() where !tried.contains(i) {
             let v = x(arch)
             let s = chol.solve(v)

@@ -88,8 +88,10 @@ public final class FewShotPredictor: @unchecked Sendable {
     public let predictions: [Double]
     public let seconds: Double
 
-    init(spec: FewShotSpec, samples: [(arch: NB201Arch, latency: Double)], unavailable: [NB201Arch], choice: Choice,
-         ridge: Ridge, predictions: [Double], seconds: Double) {
+    init(
+        spec: FewShotSpec, samples: [(arch: NB201Arch, latency: Double)], unavailable: [NB201Arch], choice: Choice,
+        ridge: Ridge, predictions: [Double], seconds: Double
+    ) {
         self.spec = spec
         self.samples = samples
         self.unavailable = unavailable
@@ -115,8 +117,10 @@ public final class FewShotPredictor: @unchecked Sendable {
     /// Reads target models in the order the selection rule proposes them until `spec.n` were read.
     /// `space`: the models the selection may propose, in code order (nil: all of NB201; a table the user measured
     /// offers its measured models, since the others cannot be read).
-    static func select(_ spec: FewShotSpec, _ target: TargetReads, space: [NB201Arch]?,
-                       reference: () throws -> [NB201Arch]) throws {
+    static func select(
+        _ spec: FewShotSpec, _ target: TargetReads, space: [NB201Arch]?,
+        reference: () throws -> [NB201Arch]
+    ) throws {
         var rng = SeededRandom(seed: spec.seed).derived(7)
         let all = space ?? NB201Arch.all
         switch spec.select {
@@ -138,17 +142,24 @@ public final class FewShotPredictor: @unchecked Sendable {
     }
 
     /// Selects and reads `spec.n` target models, then fits. `sources` are the source tables in `spec.sources` order.
-    public static func fit(spec: FewShotSpec, target: TargetReads, sources: [MetricTable], space: [NB201Arch]? = nil,
-                           reference: () throws -> [NB201Arch] = { [] }) throws -> FewShotPredictor {
-        guard spec.n >= 3 else { throw NASLibError("fewshot needs n ≥ 3 target measurements (leave-one-out), got \(spec.n)") }
+    public static func fit(
+        spec: FewShotSpec, target: TargetReads, sources: [MetricTable], space: [NB201Arch]? = nil,
+        reference: () throws -> [NB201Arch] = { [] }
+    ) throws -> FewShotPredictor {
+        guard spec.n >= 3 else {
+            throw NASLibError("fewshot needs n ≥ 3 target measurements (leave-one-out), got \(spec.n)")
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         try select(spec, target, space: space, reference: reference)
         guard target.count == spec.n else {
-            throw NASLibError("fewshot: only \(target.count) of the \(spec.n) models the \(spec.select.rawValue) selection asked for are measured on \(spec.target)")
+            throw NASLibError(
+                "fewshot: only \(target.count) of the \(spec.n) models the \(spec.select.rawValue) selection asked for are measured on \(spec.target)"
+            )
         }
         let sourceColumns = try sources.map(FewShotFeatures.source)
-        return try fitted(spec: spec, samples: target.samples, unavailable: target.unavailable,
-                          sourceColumns: sourceColumns, start: start)
+        return try fitted(
+            spec: spec, samples: target.samples, unavailable: target.unavailable,
+            sourceColumns: sourceColumns, start: start)
     }
 
     static func features(_ code: Int, _ sourceColumns: [[Double]], scale: Double) -> [Double] {
@@ -158,8 +169,10 @@ public final class FewShotPredictor: @unchecked Sendable {
     }
 
     /// Fits the model to given samples (used again when a saved predictor is read back).
-    static func fitted(spec: FewShotSpec, samples: [(arch: NB201Arch, latency: Double)], unavailable: [NB201Arch],
-                       sourceColumns: [[Double]], start: UInt64) throws -> FewShotPredictor {
+    static func fitted(
+        spec: FewShotSpec, samples: [(arch: NB201Arch, latency: Double)], unavailable: [NB201Arch],
+        sourceColumns: [[Double]], start: UInt64
+    ) throws -> FewShotPredictor {
         // Latency is additive over a network's layers: the regression is on the latency itself, in units of the
         // samples' median; the leave-one-out error is measured on log latencies (relative error), and a candidate
         // whose leave-one-out prediction of a sample is not positive is out.
@@ -168,7 +181,8 @@ public final class FewShotPredictor: @unchecked Sendable {
         let logs = y.map { log($0) }
         let codes = samples.map(\.arch.code)
         func loo(_ scale: Double, _ penalty: Double) throws -> Double {
-            let r = try Ridge.leaveOneOutResiduals(codes.map { features($0, sourceColumns, scale: scale) }, y, penalty: penalty)
+            let r = try Ridge.leaveOneOutResiduals(
+                codes.map { features($0, sourceColumns, scale: scale) }, y, penalty: penalty)
             var e = 0.0
             for i in y.indices {
                 let predicted = y[i] - r[i]
@@ -193,16 +207,25 @@ public final class FewShotPredictor: @unchecked Sendable {
             }
         }
         let useSources = best.error.isFinite && best.error <= FewShotSpec.sourceMargin * structure.error
-        let choice = useSources
-            ? FewShotPredictor.Choice(sourceScale: best.scale, penalty: best.penalty, leaveOneOut: best.error, structureOnlyLeaveOneOut: structure.error)
-            : FewShotPredictor.Choice(sourceScale: 0, penalty: structure.penalty, leaveOneOut: structure.error, structureOnlyLeaveOneOut: structure.error)
-        let ridge = try Ridge.fit(codes.map { features($0, sourceColumns, scale: choice.sourceScale) }, y, penalty: choice.penalty)
+        let choice =
+            useSources
+            ? FewShotPredictor.Choice(
+                sourceScale: best.scale, penalty: best.penalty, leaveOneOut: best.error,
+                structureOnlyLeaveOneOut: structure.error)
+            : FewShotPredictor.Choice(
+                sourceScale: 0, penalty: structure.penalty, leaveOneOut: structure.error,
+                structureOnlyLeaveOneOut: structure.error)
+        let ridge = try Ridge.fit(
+            codes.map { features($0, sourceColumns, scale: choice.sourceScale) }, y, penalty: choice.penalty)
         // A linear model can extrapolate below zero: no prediction goes below a tenth of the fastest sample.
         let floor = 0.1 * samples.map(\.latency).min()!
-        let predictions = (0..<NB201Arch.count).map { max(floor, unit * ridge.predict(features($0, sourceColumns, scale: choice.sourceScale))) }
+        let predictions = (0..<NB201Arch.count).map {
+            max(floor, unit * ridge.predict(features($0, sourceColumns, scale: choice.sourceScale)))
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return FewShotPredictor(spec: spec, samples: samples, unavailable: unavailable, choice: choice, ridge: ridge,
-                                predictions: predictions, seconds: seconds)
+        return FewShotPredictor(
+            spec: spec, samples: samples, unavailable: unavailable, choice: choice, ridge: ridge,
+            predictions: predictions, seconds: seconds)
     }
 }
 
@@ -210,7 +233,8 @@ extension FewShotPredictor {
     /// The models a selection reads, in order, from a target that has a latency for every one of them: what to
     /// measure on a new device before fitting (nothing is read).
     public static func plannedModels(_ spec: FewShotSpec, reference: () throws -> [NB201Arch]) throws -> [NB201Arch] {
-        let everything = TargetReads(MetricTable(name: spec.target, values: [Double](repeating: 1, count: NB201Arch.count)))
+        let everything = TargetReads(
+            MetricTable(name: spec.target, values: [Double](repeating: 1, count: NB201Arch.count)))
         try select(spec, everything, space: nil, reference: reference)
         return everything.samples.map(\.arch)
     }

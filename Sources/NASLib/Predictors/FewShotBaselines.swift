@@ -6,9 +6,12 @@ public enum FewShotBaselines {
 
     /// A baseline's prediction of every NB201 arch (seconds), by code. `sources`: (name, table) in the predictor's
     /// source order. The returned string names what was used (the chosen source, for `best_source`).
-    public static func predictions(_ name: String, _ p: FewShotPredictor, sources: [(String, MetricTable)],
-                                   seed: Int, observe: (EpochRecord) throws -> Void = { _ in }) throws -> (values: [Double], note: String) {
-        let archs = p.samples.map(\.arch), y = p.samples.map(\.latency)
+    public static func predictions(
+        _ name: String, _ p: FewShotPredictor, sources: [(String, MetricTable)],
+        seed: Int, observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws -> (values: [Double], note: String) {
+        let archs = p.samples.map(\.arch)
+        let y = p.samples.map(\.latency)
         /// A cost scaled to time by the median ratio latency / cost over the samples.
         func scaled(_ cost: [Double]) -> [Double] {
             let median = LatencyStatistic.percentile(zip(archs, y).map { $1 / cost[$0.code] }, 50)
@@ -17,14 +20,20 @@ public enum FewShotBaselines {
         switch name {
         case "gcn":
             let model = AnyGCN(precision: .float32, config: GCNConfig(), seed: SeededRandom.subseed(seed, 1))
-            _ = try model.train(train: archs.map(\.graph), trainTargets: y, valid: [], validTargets: [], options: TrainingOptions(),
-                                seed: SeededRandom.subseed(seed, 2), observe: observe)
-            return (model.predict(EvaluationPlan(NB201Arch.all.map(\.graph), layers: GCNConfig().layers)), "trained on the samples alone")
+            _ = try model.train(
+                train: archs.map(\.graph), trainTargets: y, valid: [], validTargets: [], options: TrainingOptions(),
+                seed: SeededRandom.subseed(seed, 2), observe: observe)
+            return (
+                model.predict(EvaluationPlan(NB201Arch.all.map(\.graph), layers: GCNConfig().layers)),
+                "trained on the samples alone"
+            )
         case "layerwise":
             let l = try LayerwisePredictor.fit(samples: p.samples, device: p.spec.target)
             return (NB201Arch.all.map(l.predict), "one cost per op and edge position")
         case "flops":
-            return (scaled(NB201Arch.all.map { Double(NB201Cost($0, dataset: .cifar10).flops) }), "CIFAR-10 multiply-adds")
+            return (
+                scaled(NB201Arch.all.map { Double(NB201Cost($0, dataset: .cifar10).flops) }), "CIFAR-10 multiply-adds"
+            )
         case "best_source":
             guard !sources.isEmpty else { throw NASLibError("best_source needs at least one source") }
             var best = (rho: -Double.infinity, index: 0)

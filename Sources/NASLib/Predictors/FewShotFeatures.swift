@@ -11,7 +11,9 @@ public enum FewShotFeatures {
         var fromInput = [true, false, false, false]
         for (e, (u, v)) in NB201Arch.edges.enumerated() where a.op(e) != .none && fromInput[u] { fromInput[v] = true }
         var toOutput = [false, false, false, true]
-        for (e, (u, v)) in NB201Arch.edges.enumerated().reversed() where a.op(e) != .none && toOutput[v] { toOutput[u] = true }
+        for (e, (u, v)) in NB201Arch.edges.enumerated().reversed() where a.op(e) != .none && toOutput[v] {
+            toOutput[u] = true
+        }
         return NB201Arch.edges.enumerated().map { e, uv in a.op(e) != .none && fromInput[uv.0] && toOutput[uv.1] }
     }
 
@@ -59,7 +61,8 @@ public enum FewShotFeatures {
         var logs = table.values.map { $0.isNaN ? Double.nan : log($0) }
         let measured = logs.indices.filter { !logs[$0].isNaN }
         guard measured.count >= 10 else {
-            throw NASLibError("source \(table.name) has \(measured.count) models measured; a source needs a (nearly) complete table")
+            throw NASLibError(
+                "source \(table.name) has \(measured.count) models measured; a source needs a (nearly) complete table")
         }
         if measured.count < logs.count {
             let fit = try Ridge.fit(measured.map { structural[$0] }, measured.map { logs[$0] }, penalty: 1e-3)

@@ -17,8 +17,9 @@ public struct FewShotFile: Codable, Sendable {
     public let penalty: String
 
     public static func encode(_ p: FewShotPredictor) throws -> Data {
-        let file = FewShotFile(spec: p.spec, samples: p.samples.map { Sample(arch: $0.arch.string, latency_s: "\($0.latency)") },
-                               source_scale: "\(p.choice.sourceScale)", penalty: "\(p.choice.penalty)")
+        let file = FewShotFile(
+            spec: p.spec, samples: p.samples.map { Sample(arch: $0.arch.string, latency_s: "\($0.latency)") },
+            source_scale: "\(p.choice.sourceScale)", penalty: "\(p.choice.penalty)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(file)
@@ -30,7 +31,8 @@ public struct FewShotFile: Codable, Sendable {
             throw NASLibError("\(source): not a saved few-shot predictor (\(error))")
         }
         guard file.format == "brpsh-fewshot", file.version == 1 else {
-            throw NASLibError("\(source): format \(file.format) version \(file.version); expected brpsh-fewshot version 1")
+            throw NASLibError(
+                "\(source): format \(file.format) version \(file.version); expected brpsh-fewshot version 1")
         }
         return file
     }
@@ -38,14 +40,23 @@ public struct FewShotFile: Codable, Sendable {
     /// Refits from the stored samples; `sources` in the spec's order.
     public static func refit(_ file: FewShotFile, sources: [MetricTable], source: String) throws -> FewShotPredictor {
         let samples = try file.samples.enumerated().map { i, s -> (arch: NB201Arch, latency: Double) in
-            guard let v = Double(s.latency_s), v > 0, v.isFinite else { throw NASLibError("\(source): sample \(i + 1): latency_s \(s.latency_s) is not a positive number") }
-            do { return (try NB201Arch(string: s.arch), v) } catch let e as NASLibError { throw NASLibError("\(source): sample \(i + 1): \(e.message)") }
+            guard let v = Double(s.latency_s), v > 0, v.isFinite else {
+                throw NASLibError("\(source): sample \(i + 1): latency_s \(s.latency_s) is not a positive number")
+            }
+            do { return (try NB201Arch(string: s.arch), v) } catch let e as NASLibError {
+                throw NASLibError("\(source): sample \(i + 1): \(e.message)")
+            }
         }
-        guard samples.count == file.spec.n else { throw NASLibError("\(source): \(samples.count) samples, but n is \(file.spec.n)") }
-        let p = try FewShotPredictor.fitted(spec: file.spec, samples: samples, unavailable: [],
-                                            sourceColumns: try sources.map(FewShotFeatures.source), start: DispatchTime.now().uptimeNanoseconds)
+        guard samples.count == file.spec.n else {
+            throw NASLibError("\(source): \(samples.count) samples, but n is \(file.spec.n)")
+        }
+        let p = try FewShotPredictor.fitted(
+            spec: file.spec, samples: samples, unavailable: [],
+            sourceColumns: try sources.map(FewShotFeatures.source), start: DispatchTime.now().uptimeNanoseconds)
         guard "\(p.choice.sourceScale)" == file.source_scale, "\(p.choice.penalty)" == file.penalty else {
-            throw NASLibError("\(source): refitting gives source scale \(p.choice.sourceScale), penalty \(p.choice.penalty); the file says \(file.source_scale), \(file.penalty) (different source tables?)")
+            throw NASLibError(
+                "\(source): refitting gives source scale \(p.choice.sourceScale), penalty \(p.choice.penalty); the file says \(file.source_scale), \(file.penalty) (different source tables?)"
+            )
         }
         return p
     }

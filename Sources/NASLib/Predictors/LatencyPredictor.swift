@@ -31,8 +31,10 @@ public final class LatencyPredictor: @unchecked Sendable {
     private var allPredictions: [Double]?
     private let lock = NSLock()
 
-    init(spec: GCNPredictorSpec, model: AnyGCN, train: [NB201Arch], valid: [NB201Arch], test: [NB201Arch],
-         history: [EpochRecord], seconds: Double) {
+    init(
+        spec: GCNPredictorSpec, model: AnyGCN, train: [NB201Arch], valid: [NB201Arch], test: [NB201Arch],
+        history: [EpochRecord], seconds: Double
+    ) {
         self.spec = spec
         self.model = model
         trainArchs = train
@@ -43,10 +45,13 @@ public final class LatencyPredictor: @unchecked Sendable {
     }
 
     /// The random split: the device's measured models in code order, permuted by the seed.
-    public static func split(_ table: MetricTable, n: Int, valid: Int, seed: Int) throws -> ([NB201Arch], [NB201Arch], [NB201Arch]) {
+    public static func split(_ table: MetricTable, n: Int, valid: Int, seed: Int) throws -> (
+        [NB201Arch], [NB201Arch], [NB201Arch]
+    ) {
         let models = table.measured
         guard n >= 1, valid >= 0, n + valid <= models.count else {
-            throw NASLibError("n + valid = \(n + valid) exceeds the \(models.count) models measured on \(table.name) (n ≥ 1)")
+            throw NASLibError(
+                "n + valid = \(n + valid) exceeds the \(models.count) models measured on \(table.name) (n ≥ 1)")
         }
         var rng = SeededRandom(seed: seed).derived(0)
         let order = rng.permutation(models.count).map { models[$0] }
@@ -54,8 +59,10 @@ public final class LatencyPredictor: @unchecked Sendable {
     }
 
     /// Trains a predictor on a device table. `observe` sees every epoch and may throw to stop.
-    public static func train(_ table: MetricTable, spec: GCNPredictorSpec,
-                             observe: (EpochRecord) throws -> Void = { _ in }) throws -> LatencyPredictor {
+    public static func train(
+        _ table: MetricTable, spec: GCNPredictorSpec,
+        observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws -> LatencyPredictor {
         let (train, valid, test) = try split(table, n: spec.n, valid: spec.valid, seed: spec.seed)
         let model = AnyGCN(precision: spec.precision, config: spec.config, seed: SeededRandom.subseed(spec.seed, 1))
         let start = DispatchTime.now().uptimeNanoseconds
@@ -64,7 +71,8 @@ public final class LatencyPredictor: @unchecked Sendable {
             validTargets: valid.map { table[$0]! }, options: spec.options,
             seed: SeededRandom.subseed(spec.seed, 2), observe: observe)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return LatencyPredictor(spec: spec, model: model, train: train, valid: valid, test: test, history: history, seconds: seconds)
+        return LatencyPredictor(
+            spec: spec, model: model, train: train, valid: valid, test: test, history: history, seconds: seconds)
     }
 
     /// Predicted latency (seconds) of every NB201 arch, by code (computed once).
@@ -114,8 +122,9 @@ public final class LatencyPredictor: @unchecked Sendable {
         let truth = validArchs.map { table[$0]! }
         let median = LatencyStatistic.percentile(trainArchs.map { table[$0]! }, 50)
         func mae(_ p: [Double]) -> Double { zip(p, truth).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(truth.count) }
-        return ValidationFit(count: truth.count, spearman: Statistics.spearman(predicted, truth), mae: mae(predicted),
-                             constantMAE: mae(Array(repeating: median, count: truth.count)))
+        return ValidationFit(
+            count: truth.count, spearman: Statistics.spearman(predicted, truth), mae: mae(predicted),
+            constantMAE: mae(Array(repeating: median, count: truth.count)))
     }
 
     /// Accuracy on the held-out test models.

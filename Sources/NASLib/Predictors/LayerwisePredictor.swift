@@ -28,10 +28,13 @@ public struct LayerwisePredictor: Sendable {
     }
 
     /// Fits on given models and latencies (seconds).
-    public static func fit(samples: [(arch: NB201Arch, latency: Double)], device: String, test: [NB201Arch] = []) throws -> LayerwisePredictor {
+    public static func fit(samples: [(arch: NB201Arch, latency: Double)], device: String, test: [NB201Arch] = []) throws
+        -> LayerwisePredictor
+    {
         let train = samples.map(\.arch)
         // Normal equations (XᵀX) c = Xᵀy with a tiny ridge for positions whose op never occurs.
-        var xtx = [Double](repeating: 0, count: unknowns * unknowns), xty = [Double](repeating: 0, count: unknowns)
+        var xtx = [Double](repeating: 0, count: unknowns * unknowns)
+        var xty = [Double](repeating: 0, count: unknowns)
         for (a, y) in samples {
             let f = features(a)
             for i in 0..<unknowns where f[i] != 0 {

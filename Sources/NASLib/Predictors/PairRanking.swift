@@ -18,7 +18,8 @@ public enum PairRanking {
         switch order {
         case .wins:
             // i beats j (as first argument) when f[i] + g[j] + c > 0; as second when f[j] + g[i] + c < 0.
-            let gs = g.sorted(), fs = f.sorted()
+            let gs = g.sorted()
+            let fs = f.sorted()
             let wins = (0..<n).map { i -> Int in
                 let asFirst = n - upperBound(gs, -f[i] - c) - (f[i] + g[i] + c > 0 ? 1 : 0)
                 let asSecond = lowerBound(fs, -g[i] - c) - (f[i] + g[i] + c < 0 ? 1 : 0)
@@ -32,7 +33,8 @@ public enum PairRanking {
 
     /// First index with xs[k] > v.
     static func upperBound(_ xs: [Double], _ v: Double) -> Int {
-        var lo = 0, hi = xs.count
+        var lo = 0
+        var hi = xs.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if xs[mid] <= v { lo = mid + 1 } else { hi = mid }
@@ -42,7 +44,8 @@ public enum PairRanking {
 
     /// First index with xs[k] >= v.
     static func lowerBound(_ xs: [Double], _ v: Double) -> Int {
-        var lo = 0, hi = xs.count
+        var lo = 0
+        var hi = xs.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if xs[mid] < v { lo = mid + 1 } else { hi = mid }
@@ -54,10 +57,12 @@ public enum PairRanking {
     static func mergeSort(_ xs: [Int], _ better: (Int, Int) -> Bool) -> [Int] {
         if xs.count <= 1 { return xs }
         let mid = xs.count / 2
-        let a = mergeSort(Array(xs[..<mid]), better), b = mergeSort(Array(xs[mid...]), better)
+        let a = mergeSort(Array(xs[..<mid]), better)
+        let b = mergeSort(Array(xs[mid...]), better)
         var out: [Int] = []
         out.reserveCapacity(xs.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count && j < b.count {
             if better(b[j], a[i]) {
                 out.append(b[j])

@@ -31,12 +31,15 @@ public struct PairwiseTrainer<T: Real> {
     }
 
     /// Trains in place; `accuracies` are the models' (normalised) training targets.
-    public func train(_ gcn: GCN<T>, models: [CellGraph], accuracies: [Double], seed: Int,
-                      observe: (EpochRecord) throws -> Void = { _ in }) throws -> [EpochRecord] {
+    public func train(
+        _ gcn: GCN<T>, models: [CellGraph], accuracies: [Double], seed: Int,
+        observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws -> [EpochRecord] {
         let n = models.count
         precondition(n >= 2, "pair training needs at least two models")
         var rng = SeededRandom(seed: seed)
-        var optimizer = AdamW<T>(parameters: gcn.store.count, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        var optimizer = AdamW<T>(
+            parameters: gcn.store.count, learningRate: options.learningRate, weightDecay: options.weightDecay)
         var stopping = EarlyStopping(patience: options.patience)
         let cosine = CosineAnnealing(base: options.learningRate, periods: options.epochs)
         let plan = EvaluationPlan(models, layers: gcn.config.layers)
@@ -48,13 +51,15 @@ public struct PairwiseTrainer<T: Real> {
             var sum = 0.0
             for (graphs, pairs, acc) in batches(models, accuracies, allPairs, &rng) {
                 optimizer.beginStep()
-                sum += Double(gcn.pairStep(GraphBatch(graphs), pairs: pairs, accuracies: acc, loss: loss, &rng) {
-                    optimizer.update(gcn.store, range: $0)
-                })
+                sum += Double(
+                    gcn.pairStep(GraphBatch(graphs), pairs: pairs, accuracies: acc, loss: loss, &rng) {
+                        optimizer.update(gcn.store, range: $0)
+                    })
             }
             let valid = evaluationLoss(gcn, plan, accuracies, allPairs)
             if valid < best.loss { best = (valid, gcn.store.snapshot()) }
-            let record = EpochRecord(epoch: epoch, trainLoss: sum / Double(allPairs.count), validLoss: valid, learningRate: lr)
+            let record = EpochRecord(
+                epoch: epoch, trainLoss: sum / Double(allPairs.count), validLoss: valid, learningRate: lr)
             try record.checkFinite()
             history.append(record)
             try observe(record)
@@ -69,8 +74,10 @@ public struct PairwiseTrainer<T: Real> {
     }
 
     /// The epoch's steps: graphs to embed, pairs among them, and their accuracies.
-    func batches(_ models: [CellGraph], _ acc: [Double], _ allPairs: [(Int, Int)],
-                 _ rng: inout SeededRandom) -> [([CellGraph], [(Int, Int)], [Double])] {
+    func batches(
+        _ models: [CellGraph], _ acc: [Double], _ allPairs: [(Int, Int)],
+        _ rng: inout SeededRandom
+    ) -> [([CellGraph], [(Int, Int)], [Double])] {
         switch mode {
         case .faithful:
             var order = allPairs

@@ -65,8 +65,10 @@ public enum PredictorFile {
         }
         let header = Header(
             kind: "latency", spec: p.spec, encoding: encoding,
-            tensors: p.model.slices.map { Header.Tensor(name: $0.name, rows: $0.rows, cols: $0.cols) }, count: values.count,
-            checksum: fnv1a(payload), train: p.trainArchs.map(\.code), valid: p.validArchs.map(\.code), history: p.history,
+            tensors: p.model.slices.map { Header.Tensor(name: $0.name, rows: $0.rows, cols: $0.cols) },
+            count: values.count,
+            checksum: fnv1a(payload), train: p.trainArchs.map(\.code), valid: p.validArchs.map(\.code),
+            history: p.history,
             seconds: timing ? p.trainingSeconds : 0)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -81,19 +83,28 @@ public enum PredictorFile {
 
     /// Reads a predictor; the test set is the device's other measured models.
     public static func load(_ path: String, table: (String) throws -> MetricTable) throws -> LatencyPredictor {
-        guard let data = FileManager.default.contents(atPath: path) else { throw NASLibError("cannot read predictor file '\(path)'") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NASLibError("cannot read predictor file '\(path)'")
+        }
         return try decode([UInt8](data), source: path, table: table)
     }
 
     /// Reads a predictor from bytes (`source` names them in errors).
-    public static func decode(_ bytes: [UInt8], source path: String, table: (String) throws -> MetricTable) throws -> LatencyPredictor {
+    public static func decode(_ bytes: [UInt8], source path: String, table: (String) throws -> MetricTable) throws
+        -> LatencyPredictor
+    {
         func fail(_ m: String) -> NASLibError { NASLibError("\(path): \(m)") }
-        guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("not a brpsh predictor file (bad magic)") }
-        let version = bytes[8..<12].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        guard bytes.count >= 16, Array(bytes[0..<8]) == magic else {
+            throw fail("not a brpsh predictor file (bad magic)")
+        }
+        let version = bytes[8..<12].enumerated().reduce(UInt32(0)) {
+            $0 | UInt32($1.element) << (8 * UInt32($1.offset))
+        }
         guard version == PredictorFile.version else {
             throw fail("predictor file version \(version); this brpsh reads version \(PredictorFile.version)")
         }
-        let headerLength = Int(bytes[12..<16].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) })
+        let headerLength = Int(
+            bytes[12..<16].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) })
         guard bytes.count >= 16 + headerLength else { throw fail("truncated header") }
         let header: Header
         do {
@@ -124,9 +135,10 @@ public enum PredictorFile {
         let t = try table(header.spec.device)
         let used = Set(header.train + header.valid)
         let test = t.measured.filter { !used.contains($0.code) }
-        return LatencyPredictor(spec: header.spec, model: model, train: header.train.map(NB201Arch.init(code:)),
-                                valid: header.valid.map(NB201Arch.init(code:)), test: test, history: header.history,
-                                seconds: header.seconds ?? 0)
+        return LatencyPredictor(
+            spec: header.spec, model: model, train: header.train.map(NB201Arch.init(code:)),
+            valid: header.valid.map(NB201Arch.init(code:)), test: test, history: header.history,
+            seconds: header.seconds ?? 0)
     }
 
     static func fnv1a(_ bytes: [UInt8]) -> String {

@@ -25,13 +25,17 @@ public struct RegressionTrainer<T: Real> {
     }
 
     /// Trains `gcn` in place. `observe` sees every epoch and may throw to stop (Ctrl-C).
-    public func train(_ gcn: GCN<T>, train: [CellGraph], trainTargets: [Double], valid: [CellGraph],
-                      validTargets: [Double], seed: Int, observe: (EpochRecord) throws -> Void = { _ in }) throws -> [EpochRecord] {
-        precondition(train.count == trainTargets.count && valid.count == validTargets.count, "targets do not match graphs")
+    public func train(
+        _ gcn: GCN<T>, train: [CellGraph], trainTargets: [Double], valid: [CellGraph],
+        validTargets: [Double], seed: Int, observe: (EpochRecord) throws -> Void = { _ in }
+    ) throws -> [EpochRecord] {
+        precondition(
+            train.count == trainTargets.count && valid.count == validTargets.count, "targets do not match graphs")
         precondition(!train.isEmpty, "no training graphs")
         var rng = SeededRandom(seed: seed)
-        var optimizer = AdamW<T>(parameters: gcn.store.count, learningRate: options.learningRate,
-                                 weightDecay: options.weightDecay)
+        var optimizer = AdamW<T>(
+            parameters: gcn.store.count, learningRate: options.learningRate,
+            weightDecay: options.weightDecay)
         var plateau = ReduceLROnPlateau(patience: options.lrPatience)
         var stopping = EarlyStopping(patience: options.patience)
         let cosine = CosineAnnealing(base: options.learningRate, periods: options.epochs)
@@ -49,8 +53,11 @@ public struct RegressionTrainer<T: Real> {
                 optimizer.beginStep()
                 // AdamW updates each layer as soon as its gradients are final (same result as one
                 // update after the whole backward pass; cheaper, the data is still in cache).
-                lossSum += Double(gcn.regressionStep(GraphBatch(idx.map { train[$0] }), targets: idx.map { targets[$0] },
-                                                     mse: options.loss == .mse, &rng) { optimizer.update(gcn.store, range: $0) })
+                lossSum += Double(
+                    gcn.regressionStep(
+                        GraphBatch(idx.map { train[$0] }), targets: idx.map { targets[$0] },
+                        mse: options.loss == .mse, &rng
+                    ) { optimizer.update(gcn.store, range: $0) })
             }
             // The epoch's mean mini-batch loss (training mode). eagle evaluates the training set
             // again after the epoch; that pass informs nothing, so it is not repeated here.

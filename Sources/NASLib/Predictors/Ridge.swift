@@ -15,7 +15,8 @@ public struct Ridge: Sendable, Equatable, Codable {
 
     /// Centers the data and returns (centered rows, mean row, mean target, centered targets, Gram matrix K = X Xᵀ).
     static func centered(_ x: [[Double]], _ y: [Double]) -> ([[Double]], [Double], Double, [Double], [Double]) {
-        let n = x.count, d = x[0].count
+        let n = x.count
+        let d = x[0].count
         var mean = [Double](repeating: 0, count: d)
         for r in x { for j in 0..<d { mean[j] += r[j] } }
         for j in 0..<d { mean[j] /= Double(n) }
@@ -36,7 +37,8 @@ public struct Ridge: Sendable, Equatable, Codable {
 
     public static func fit(_ x: [[Double]], _ y: [Double], penalty: Double) throws -> Ridge {
         guard !x.isEmpty, x.count == y.count else { throw NASLibError("ridge: no samples") }
-        let n = x.count, d = x[0].count
+        let n = x.count
+        let d = x[0].count
         if n > d { return try primal(x, y, penalty: penalty) }
         let (xc, mean, ym, yc, k) = centered(x, y)
         let chol = try Cholesky(k, n, shift: penalty)
@@ -48,12 +50,14 @@ public struct Ridge: Sendable, Equatable, Codable {
 
     /// The same fit in the primal (d × d) form, for many samples: w = (XcᵀXc + λI)⁻¹ Xcᵀyc.
     static func primal(_ x: [[Double]], _ y: [Double], penalty: Double) throws -> Ridge {
-        let n = x.count, d = x[0].count
+        let n = x.count
+        let d = x[0].count
         var mean = [Double](repeating: 0, count: d)
         for r in x { for j in 0..<d { mean[j] += r[j] } }
         for j in 0..<d { mean[j] /= Double(n) }
         let ym = y.reduce(0, +) / Double(n)
-        var a = [Double](repeating: 0, count: d * d), b = [Double](repeating: 0, count: d)
+        var a = [Double](repeating: 0, count: d * d)
+        var b = [Double](repeating: 0, count: d)
         for (r, t) in zip(x, y) {
             let xc = (0..<d).map { r[$0] - mean[$0] }
             for i in 0..<d {
@@ -81,7 +85,8 @@ public struct Ridge: Sendable, Equatable, Codable {
             var unit = [Double](repeating: 0, count: n)
             unit[i] = 1
             let col = chol.solve(unit)  // (K + λI)⁻¹ e_i
-            var hii = 1 / Double(n), fitted = 0.0
+            var hii = 1 / Double(n)
+            var fitted = 0.0
             for t in 0..<n {
                 hii += k[i * n + t] * col[t]
                 fitted += k[i * n + t] * alpha[t]

@@ -70,8 +70,9 @@ extension EpochRecord {
     /// prediction would be silently wrong, so training stops with an error instead.
     func checkFinite() throws {
         guard trainLoss.isFinite && validLoss.isFinite else {
-            throw NASLibError("training diverged at epoch \(epoch + 1): training loss \(trainLoss), validation loss \(validLoss) "
-                + "(learning rate \(learningRate)); try a smaller learning rate (lr:) or precision: \"float64\"")
+            throw NASLibError(
+                "training diverged at epoch \(epoch + 1): training loss \(trainLoss), validation loss \(validLoss) "
+                    + "(learning rate \(learningRate)); try a smaller learning rate (lr:) or precision: \"float64\"")
         }
     }
 }

@@ -28,27 +28,35 @@ public struct BRPNAS: Sendable {
     /// One run. `candidates`: the models the latency predictor puts under the limit (or all);
     /// `signal`: the accuracy the predictor learns from. `observe` sees (iteration, epoch record). `skipOverLimit`:
     /// the final phase passes over the models truly over the problem's limit without training them (Algorithm 1).
-    public func run(candidates: [NB201Arch], signal: AccuracySignal, problem: SearchProblem, seed: Int,
-                    observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
-                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skipOverLimit: Bool = false) throws -> SearchTrace {
+    public func run(
+        candidates: [NB201Arch], signal: AccuracySignal, problem: SearchProblem, seed: Int,
+        observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
+        reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skipOverLimit: Bool = false
+    ) throws -> SearchTrace {
         let predictor = PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1))
-        return try run(predictor, options: options.predictor.options, candidates: candidates, signal: signal, problem: problem,
-                       seed: seed, observe: observe, reorder: reorder, skipOverLimit: skipOverLimit)
+        return try run(
+            predictor, options: options.predictor.options, candidates: candidates, signal: signal, problem: problem,
+            seed: seed, observe: observe, reorder: reorder, skipOverLimit: skipOverLimit)
     }
 
     /// One run with any iteratively retrained predictor; `base` are its training options (their
     /// epochs and batch are scaled per iteration from `options.epochs` and `options.batch`). The ask/tell loop of
     /// `BRPNASSession` with the benchmark as the evaluator: every proposed model is looked up at once.
-    public func run(_ predictor: IterativeRanker, options base: TrainingOptions, candidates: [NB201Arch], signal: AccuracySignal,
-                    problem: SearchProblem, seed: Int, observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
-                    reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skipOverLimit: Bool = false) throws -> SearchTrace {
+    public func run(
+        _ predictor: IterativeRanker, options base: TrainingOptions, candidates: [NB201Arch], signal: AccuracySignal,
+        problem: SearchProblem, seed: Int, observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
+        reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skipOverLimit: Bool = false
+    ) throws -> SearchTrace {
         let skip: ((NB201Arch) -> Bool)? = skipOverLimit && problem.limit != nil ? { !problem.feasible($0) } : nil
-        let session = try BRPNASSession(options: options, predictor: predictor, base: base, candidates: candidates, seed: seed,
-                                        normalizeBy: signal, observe: observe, reorder: reorder, skip: skip)
+        let session = try BRPNASSession(
+            options: options, predictor: predictor, base: base, candidates: candidates, seed: seed,
+            normalizeBy: signal, observe: observe, reorder: reorder, skip: skip)
         var trace = SearchTrace(seed: seed)
         while !session.finished {
             let asked = session.ask(options.M)
-            guard !asked.isEmpty else { throw NASLibError("BRP-NAS proposed no model before its budget (internal error)") }
+            guard !asked.isEmpty else {
+                throw NASLibError("BRP-NAS proposed no model before its budget (internal error)")
+            }
             for a in asked {
                 trace.train(a, problem)
                 try session.tell(a, signal.table[a]!)
@@ -63,8 +71,10 @@ public struct BRPNAS: Sendable {
 
     /// Iteration i ≥ 1: alpha·count best by the ranking, the rest at random among the top
     /// |C| / 2^i not yet trained (topped up from the ranking if that pool runs out).
-    func select<Model: Hashable>(_ count: Int, ranking: [Model], iteration i: Int, trained: Set<Model>,
-                                 _ rng: inout SeededRandom) -> [Model] {
+    func select<Model: Hashable>(
+        _ count: Int, ranking: [Model], iteration i: Int, trained: Set<Model>,
+        _ rng: inout SeededRandom
+    ) -> [Model] {
         let best = min(count, Int((options.alpha * Double(count) + 1e-9).rounded(.down)))
         var picked: [Model] = []
         var taken = trained

@@ -7,8 +7,10 @@ public struct SessionRanker<Model> {
     /// predictor keeps its weights until there is something to learn from.
     public let minimumModels: Int
 
-    public init(retrain: @escaping ([Model], [Double], TrainingOptions, Int, (EpochRecord) throws -> Void) throws -> Void,
-                rank: @escaping ([Model]) -> [Model], minimumModels: Int = 1) {
+    public init(
+        retrain: @escaping ([Model], [Double], TrainingOptions, Int, (EpochRecord) throws -> Void) throws -> Void,
+        rank: @escaping ([Model]) -> [Model], minimumModels: Int = 1
+    ) {
         self.retrain = retrain
         self.rank = rank
         self.minimumModels = minimumModels
@@ -18,18 +20,21 @@ public struct SessionRanker<Model> {
 extension SessionRanker where Model == NB201Arch {
     /// An NB201 predictor (binary relation or regression GCN).
     public init(_ p: IterativeRanker) {
-        self.init(retrain: { archs, targets, options, seed, observe in
-            try p.retrain(archs, targets: targets, options: options, seed: seed, observe: observe)
-        }, rank: p.rank, minimumModels: p is PairPredictor ? 2 : 1)
+        self.init(
+            retrain: { archs, targets, options, seed, observe in
+                try p.retrain(archs, targets: targets, options: options, seed: seed, observe: observe)
+            }, rank: p.rank, minimumModels: p is PairPredictor ? 2 : 1)
     }
 }
 
 extension SessionRanker where Model: GraphEncodable {
     /// A binary relation predictor over any graph-encoded space (DARTS, NAS-Bench-101).
     public init(_ p: PairPredictor) {
-        self.init(retrain: { models, targets, options, seed, observe in
-            try p.train(graphs: models.map(\.cellGraph), targets: targets, options: options, seed: seed, observe: observe)
-        }, rank: { models in p.rank(graphs: models.map(\.cellGraph)).map { models[$0] } }, minimumModels: 2)
+        self.init(
+            retrain: { models, targets, options, seed, observe in
+                try p.train(
+                    graphs: models.map(\.cellGraph), targets: targets, options: options, seed: seed, observe: observe)
+            }, rank: { models in p.rank(graphs: models.map(\.cellGraph)).map { models[$0] } }, minimumModels: 2)
     }
 }
 
@@ -77,18 +82,23 @@ public final class BRPNASSession<Model: Hashable> {
     /// The results in the order they were told (accuracy nil: the evaluation failed).
     public private(set) var history: [(arch: Model, accuracy: Double?)] = []
 
-    public init(options: BRPNAS.Options, ranker: SessionRanker<Model>, base: TrainingOptions, candidates: [Model],
-                seed: Int, normalizeBy: (low: Double, high: Double)?,
-                observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }, reorder: (([Model]) -> [Model])? = nil,
-                skip: ((Model) -> Bool)? = nil) throws {
+    public init(
+        options: BRPNAS.Options, ranker: SessionRanker<Model>, base: TrainingOptions, candidates: [Model],
+        seed: Int, normalizeBy: (low: Double, high: Double)?,
+        observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in }, reorder: (([Model]) -> [Model])? = nil,
+        skip: ((Model) -> Bool)? = nil
+    ) throws {
         let o = options
         guard o.K >= o.iterations, o.iterations >= 1, o.M >= o.K else {
-            throw NASLibError("BRP-NAS needs M ≥ K ≥ iterations ≥ 1 (M = \(o.M), K = \(o.K), iterations = \(o.iterations))")
+            throw NASLibError(
+                "BRP-NAS needs M ≥ K ≥ iterations ≥ 1 (M = \(o.M), K = \(o.K), iterations = \(o.iterations))")
         }
         guard candidates.count >= o.M else {
             throw NASLibError("only \(candidates.count) candidate models, fewer than the budget M = \(o.M)")
         }
-        guard Set(candidates).count == candidates.count else { throw NASLibError("the candidate models are not distinct") }
+        guard Set(candidates).count == candidates.count else {
+            throw NASLibError("the candidate models are not distinct")
+        }
         self.options = options
         self.ranker = ranker
         self.base = base
@@ -194,11 +204,14 @@ public final class BRPNASSession<Model: Hashable> {
 
 extension BRPNASSession where Model == NB201Arch {
     /// An NB201 session normalised like a benchmark signal (or, nil, by the accuracies told).
-    public convenience init(options: BRPNAS.Options, predictor: IterativeRanker, base: TrainingOptions, candidates: [NB201Arch],
-                            seed: Int, normalizeBy signal: AccuracySignal?,
-                            observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
-                            reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skip: ((NB201Arch) -> Bool)? = nil) throws {
-        try self.init(options: options, ranker: SessionRanker(predictor), base: base, candidates: candidates, seed: seed,
-                      normalizeBy: signal.map { ($0.low, $0.high) }, observe: observe, reorder: reorder, skip: skip)
+    public convenience init(
+        options: BRPNAS.Options, predictor: IterativeRanker, base: TrainingOptions, candidates: [NB201Arch],
+        seed: Int, normalizeBy signal: AccuracySignal?,
+        observe: @escaping (Int, EpochRecord) throws -> Void = { _, _ in },
+        reorder: (([NB201Arch]) -> [NB201Arch])? = nil, skip: ((NB201Arch) -> Bool)? = nil
+    ) throws {
+        try self.init(
+            options: options, ranker: SessionRanker(predictor), base: base, candidates: candidates, seed: seed,
+            normalizeBy: signal.map { ($0.low, $0.high) }, observe: observe, reorder: reorder, skip: skip)
     }
 }

@@ -44,7 +44,9 @@ public class BaselineSession<Model: Hashable> {
 
     /// Removes `a` from the outstanding models (an error if it was not asked for) and records the answer.
     func answer(_ a: Model, _ accuracy: Double?) throws {
-        guard let i = outstanding.firstIndex(of: a) else { throw NASLibError("\(a) was not asked for (or was told already)") }
+        guard let i = outstanding.firstIndex(of: a) else {
+            throw NASLibError("\(a) was not asked for (or was told already)")
+        }
         if let v = accuracy, !v.isFinite { throw NASLibError("the accuracy of \(a) is not a number") }
         outstanding.remove(at: i)
         history.append((a, accuracy))
@@ -112,8 +114,12 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
     var stalls = 0
     var evolving = false
 
-    public init(budget: Int, population: Int, sample: Int, cached: Bool, seed: Int, draw: @escaping (inout SeededRandom) -> Model,
-                mutate: @escaping (Model, inout SeededRandom) -> Model?, first: @escaping (Model, Model) -> Bool, costs: Costs? = nil) {
+    public init(
+        budget: Int, population: Int, sample: Int, cached: Bool, seed: Int,
+        draw: @escaping (inout SeededRandom) -> Model,
+        mutate: @escaping (Model, inout SeededRandom) -> Model?, first: @escaping (Model, Model) -> Bool,
+        costs: Costs? = nil
+    ) {
         self.population = population
         self.sample = sample
         self.cached = cached
@@ -127,10 +133,13 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
     /// The tournament's winner among population indices `picks`.
     func fittest(_ picks: [Int]) -> (arch: Model, fit: [Double]) {
         guard costs != nil else {
-            return picks.map { pop[$0] }.max { $0.fit[0] < $1.fit[0] || ($0.fit[0] == $1.fit[0] && first($0.arch, $1.arch)) }!
+            return picks.map { pop[$0] }.max {
+                $0.fit[0] < $1.fit[0] || ($0.fit[0] == $1.fit[0] && first($0.arch, $1.arch))
+            }!
         }
         let points = pop.map { [-$0.fit[0]] + $0.fit.dropFirst() }
-        var rank = [Int](repeating: 0, count: pop.count), crowd = [Double](repeating: 0, count: pop.count)
+        var rank = [Int](repeating: 0, count: pop.count)
+        var crowd = [Double](repeating: 0, count: pop.count)
         for (k, f) in Pareto.sortFronts(points).enumerated() {
             for (i, d) in zip(f, Pareto.crowding(points, f)) {
                 rank[i] = k
@@ -138,7 +147,8 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
             }
         }
         let winner = picks.max { a, b in
-            rank[a] != rank[b] ? rank[a] > rank[b] : crowd[a] != crowd[b] ? crowd[a] < crowd[b] : first(pop[a].arch, pop[b].arch)
+            rank[a] != rank[b]
+                ? rank[a] > rank[b] : crowd[a] != crowd[b] ? crowd[a] < crowd[b] : first(pop[a].arch, pop[b].arch)
         }!
         return pop[winner]
     }
@@ -179,7 +189,9 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
         return []
     }
 
-    public func tell(_ a: Model, _ accuracy: Double) throws { try tell(a, outcome: SearchJournal.Outcome(accuracy: accuracy)) }
+    public func tell(_ a: Model, _ accuracy: Double) throws {
+        try tell(a, outcome: SearchJournal.Outcome(accuracy: accuracy))
+    }
 
     public func tell(_ a: Model, outcome: SearchJournal.Outcome) throws {
         guard let accuracy = outcome.accuracy else { return try fail(a) }
@@ -204,19 +216,22 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
 extension EvolutionSession where Model == NB201Arch {
     /// NB201: the initial population drawn from the space's models, one op of one edge mutated (retried up to 1000
     /// times until the child is in the space), ties to the smaller arch.
-    public convenience init(_ space: Baselines.Space, budget: Int, population: Int, sample: Int, cached: Bool, seed: Int,
-                            costs: Costs? = nil) {
-        self.init(budget: budget, population: population, sample: sample, cached: cached, seed: seed,
-                  draw: { rng in space.candidates[rng.int(below: space.candidates.count)] },
-                  mutate: { parent, rng in
-                      var child = Baselines.mutate(parent, &rng)
-                      var tries = 0
-                      while !space.contains(child) && tries < 1000 {
-                          child = Baselines.mutate(parent, &rng)
-                          tries += 1
-                      }
-                      return space.contains(child) ? child : nil
-                  }, first: { $0 > $1 }, costs: costs)
+    public convenience init(
+        _ space: Baselines.Space, budget: Int, population: Int, sample: Int, cached: Bool, seed: Int,
+        costs: Costs? = nil
+    ) {
+        self.init(
+            budget: budget, population: population, sample: sample, cached: cached, seed: seed,
+            draw: { rng in space.candidates[rng.int(below: space.candidates.count)] },
+            mutate: { parent, rng in
+                var child = Baselines.mutate(parent, &rng)
+                var tries = 0
+                while !space.contains(child) && tries < 1000 {
+                    child = Baselines.mutate(parent, &rng)
+                    tries += 1
+                }
+                return space.contains(child) ? child : nil
+            }, first: { $0 > $1 }, costs: costs)
     }
 }
 
@@ -232,7 +247,9 @@ public final class ReinforceSession: BaselineSession<NB201Arch>, AskTellSession 
     var rejections = 0
     var tape: LSTMController.Tape?
 
-    public init(_ space: Baselines.Space, budget: Int, learningRate: Double, hidden: Int, baselineDecay: Double, seed: Int) {
+    public init(
+        _ space: Baselines.Space, budget: Int, learningRate: Double, hidden: Int, baselineDecay: Double, seed: Int
+    ) {
         controller = LSTMController(hidden: hidden, seed: SeededRandom.subseed(seed, 1))
         adam = AdamState(count: controller.count)
         self.learningRate = learningRate

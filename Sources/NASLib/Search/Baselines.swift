@@ -31,28 +31,38 @@ public enum Baselines {
 
     /// The one-call form of a baseline session: ask one model at a time, look its accuracy up (drawing a training
     /// seed from the search's own random stream when per-seed accuracies are given, as it always has), tell it.
-    static func drive<S: BaselineSession<NB201Arch> & AskTellSession>(_ session: S, _ fitness: Fitness, _ problem: SearchProblem,
-                                                                       seed: Int) -> SearchTrace where S.Model == NB201Arch {
+    static func drive<S: BaselineSession<NB201Arch> & AskTellSession>(
+        _ session: S, _ fitness: Fitness, _ problem: SearchProblem,
+        seed: Int
+    ) -> SearchTrace where S.Model == NB201Arch {
         var trace = SearchTrace(seed: seed)
         while !session.finished {
             guard let a = session.ask(1).first else { break }
             let f = fitness.observe(a, &session.rng)
             trace.train(a, problem)
-            do { try session.tell(a, f) } catch { preconditionFailure("a baseline rejected its own proposal: \(error)") }
+            do { try session.tell(a, f) } catch {
+                preconditionFailure("a baseline rejected its own proposal: \(error)")
+            }
         }
         return trace
     }
 
     /// Random search (`RandomSearchSession`) with the benchmark as evaluator.
-    public static func random(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, seed: Int) -> SearchTrace {
+    public static func random(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, seed: Int)
+        -> SearchTrace
+    {
         drive(RandomSearchSession(space, budget: budget, seed: seed), fitness, problem, seed: seed)
     }
 
     /// Aging evolution (`EvolutionSession`) with the benchmark as evaluator.
-    public static func evolution(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, population: Int,
-                                 sample: Int, cached: Bool, seed: Int, costs: EvolutionSession<NB201Arch>.Costs? = nil) -> SearchTrace {
-        drive(EvolutionSession(space, budget: budget, population: population, sample: sample, cached: cached, seed: seed, costs: costs),
-              fitness, problem, seed: seed)
+    public static func evolution(
+        _ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, population: Int,
+        sample: Int, cached: Bool, seed: Int, costs: EvolutionSession<NB201Arch>.Costs? = nil
+    ) -> SearchTrace {
+        drive(
+            EvolutionSession(
+                space, budget: budget, population: population, sample: sample, cached: cached, seed: seed, costs: costs),
+            fitness, problem, seed: seed)
     }
 
     /// One op of one edge changed to a different op, uniformly.
@@ -65,10 +75,15 @@ public enum Baselines {
     }
 
     /// REINFORCE (`ReinforceSession`) with the benchmark as evaluator.
-    public static func reinforce(_ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, learningRate: Double,
-                                 hidden: Int, baselineDecay: Double, seed: Int) -> SearchTrace {
-        drive(ReinforceSession(space, budget: budget, learningRate: learningRate, hidden: hidden, baselineDecay: baselineDecay, seed: seed),
-              fitness, problem, seed: seed)
+    public static func reinforce(
+        _ space: Space, _ fitness: Fitness, _ problem: SearchProblem, budget: Int, learningRate: Double,
+        hidden: Int, baselineDecay: Double, seed: Int
+    ) -> SearchTrace {
+        drive(
+            ReinforceSession(
+                space, budget: budget, learningRate: learningRate, hidden: hidden, baselineDecay: baselineDecay,
+                seed: seed),
+            fitness, problem, seed: seed)
     }
 }
 
@@ -83,7 +98,8 @@ struct AdamState: Sendable {
     }
     mutating func step(_ p: inout [Double], _ g: [Double], learningRate lr: Double) {
         t += 1
-        let c1 = 1 - pow(0.9, Double(t)), c2 = 1 - pow(0.999, Double(t))
+        let c1 = 1 - pow(0.9, Double(t))
+        let c2 = 1 - pow(0.999, Double(t))
         for i in p.indices {
             m[i] = 0.9 * m[i] + 0.1 * g[i]
             v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
@@ -93,5 +109,5 @@ struct AdamState: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

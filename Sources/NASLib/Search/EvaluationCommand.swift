@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An external evaluation per model (docs/search.md, "Evaluators"): a shell command line in which `{arch}` becomes
@@ -46,7 +47,8 @@ public struct EvaluationCommand: Sendable, Equatable {
 
     /// Evaluates one model (retrying as configured). nil when `cancelled` turned true: the attempt in flight was
     /// stopped and nothing is recorded, so a resumed search evaluates the model again.
-    public func evaluate(model: String, dir: String, id: Int, cancelled: @escaping () -> Bool) -> SearchJournal.Outcome? {
+    public func evaluate(model: String, dir: String, id: Int, cancelled: @escaping () -> Bool) -> SearchJournal.Outcome?
+    {
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let start = Date()
         var reason = ""
@@ -55,7 +57,8 @@ public struct EvaluationCommand: Sendable, Equatable {
             switch result {
             case .cancelled: return nil
             case .success(let accuracy, let metrics):
-                return .init(accuracy: accuracy, metrics: metrics, seconds: Date().timeIntervalSince(start), attempts: attempt)
+                return .init(
+                    accuracy: accuracy, metrics: metrics, seconds: Date().timeIntervalSince(start), attempts: attempt)
             case .failure(let why):
                 reason = why
             }
@@ -70,22 +73,29 @@ public struct EvaluationCommand: Sendable, Equatable {
     }
 
     func attemptOnce(model: String, dir: String, id: Int, cancelled: () -> Bool) -> Attempt {
-        let out = (dir as NSString).appendingPathComponent("stdout.log"), err = (dir as NSString).appendingPathComponent("stderr.log")
+        let out = (dir as NSString).appendingPathComponent("stdout.log")
+        let err = (dir as NSString).appendingPathComponent("stderr.log")
         var line = commandLine(model: model, dir: dir, id: id)
         var jobFile: String? = nil
         if case .slurm(let options) = backend {
             let job = (dir as NSString).appendingPathComponent("sbatch.out")
             jobFile = job
-            var args = ["sbatch", "--wait", "--parsable", "--job-name=brpsh-eval-\(id)", "--output=\(out)", "--error=\(err)",
-                        "--chdir=\(FileManager.default.currentDirectoryPath)"]
+            var args = [
+                "sbatch", "--wait", "--parsable", "--job-name=brpsh-eval-\(id)", "--output=\(out)", "--error=\(err)",
+                "--chdir=\(FileManager.default.currentDirectoryPath)",
+            ]
             if let t = timeout { args.append("--time=\(max(1, Int((t / 60).rounded(.up))))") }
             args += options
             args.append("--wrap=\(line)")
             line = args.map(Spawn.quote).joined(separator: " ") + " >" + Spawn.quote(job) + " 2>&1"
         }
         let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        let o = jobFile == nil ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
-        let e = jobFile == nil ? open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
+        let o =
+            jobFile == nil
+            ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
+        let e =
+            jobFile == nil
+            ? open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { for fd in [devnull, o, e] where fd >= 0 { close(fd) } }
         guard devnull >= 0, o >= 0, e >= 0 else { return .failure("cannot open the logs in \(dir)") }
         let pid: pid_t
@@ -95,7 +105,9 @@ public struct EvaluationCommand: Sendable, Equatable {
         while true {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
-            if r < 0 && errno != EINTR { return .failure("lost the evaluation process (\(String(cString: strerror(errno))))") }
+            if r < 0 && errno != EINTR {
+                return .failure("lost the evaluation process (\(String(cString: strerror(errno))))")
+            }
             if cancelled() {
                 Spawn.kill(pid)
                 cancelSlurmJob(jobFile)
@@ -126,7 +138,8 @@ public struct EvaluationCommand: Sendable, Equatable {
         var lastObject: String? = nil
         for line in TextLines.of(stdout, keepEmpty: false).reversed() {
             let t = line.trimmingCharacters(in: .whitespaces)
-            guard t.hasPrefix("{"), let fields = try? JSONDecoder().decode([String: JSONField].self, from: Data(t.utf8)) else {
+            guard t.hasPrefix("{"), let fields = try? JSONDecoder().decode([String: JSONField].self, from: Data(t.utf8))
+            else {
                 continue
             }
             guard case .number(let a)? = fields["accuracy"], a.isFinite else {
@@ -140,7 +153,10 @@ public struct EvaluationCommand: Sendable, Equatable {
             return .success((a, metrics))
         }
         if let o = lastObject {
-            return .failure(NASLibError("no JSON line with a numeric \"accuracy\" on standard output (the last JSON line: \(o.prefix(200)))"))
+            return .failure(
+                NASLibError(
+                    "no JSON line with a numeric \"accuracy\" on standard output (the last JSON line: \(o.prefix(200)))"
+                ))
         }
         return .failure(NASLibError("no JSON line with an \"accuracy\" on standard output"))
     }
@@ -164,8 +180,9 @@ public struct EvaluationCommand: Sendable, Equatable {
 
     func cancelSlurmJob(_ file: String?) {
         guard let f = file, let text = try? String(contentsOfFile: f, encoding: .utf8),
-              let job = text.split(whereSeparator: \.isNewline).first.map({ String($0.split(separator: ";")[0]) }),
-              !job.isEmpty, job.allSatisfy(\.isNumber) else { return }
+            let job = text.split(whereSeparator: \.isNewline).first.map({ String($0.split(separator: ";")[0]) }),
+            !job.isEmpty, job.allSatisfy(\.isNumber)
+        else { return }
         let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(devnull) }
         if let pid = try? Spawn.shell("scancel \(job)", stdin: devnull, stdout: devnull, stderr: devnull) {

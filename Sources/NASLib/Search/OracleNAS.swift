@@ -26,16 +26,23 @@ public enum OracleNAS {
     }
 
     /// One row per threshold. `predicted`, `measured` and `accuracy` are aligned with `archs`.
-    public static func run(archs: [NB201Arch], predicted: [Double], measured: [Double], accuracy: [Double],
-                           thresholds: [Double]) -> [Row] {
-        precondition(archs.count == predicted.count && archs.count == measured.count && archs.count == accuracy.count,
-                     "oracle: inputs of different lengths")
+    public static func run(
+        archs: [NB201Arch], predicted: [Double], measured: [Double], accuracy: [Double],
+        thresholds: [Double]
+    ) -> [Row] {
+        precondition(
+            archs.count == predicted.count && archs.count == measured.count && archs.count == accuracy.count,
+            "oracle: inputs of different lengths")
         // Models by decreasing accuracy (ties: smaller code first).
-        let order = archs.indices.sorted { accuracy[$0] > accuracy[$1] || (accuracy[$0] == accuracy[$1] && archs[$0] < archs[$1]) }
+        let order = archs.indices.sorted {
+            accuracy[$0] > accuracy[$1] || (accuracy[$0] == accuracy[$1] && archs[$0] < archs[$1])
+        }
         return thresholds.map { l in
-            var fp = 0, fn = 0
+            var fp = 0
+            var fn = 0
             for i in archs.indices {
-                let p = predicted[i] <= l, t = measured[i] <= l
+                let p = predicted[i] <= l
+                let t = measured[i] <= l
                 if p && !t { fp += 1 }
                 if !p && t { fn += 1 }
             }
@@ -44,14 +51,24 @@ public enum OracleNAS {
             let truth = order.first { measured[$0] <= l }
             func acc(_ i: Int?) -> Double? { i.map { accuracy[$0] } }
             func error(_ i: Int?) -> Double? { i.map { predicted[$0] - measured[$0] } }
-            var missed: Double? = nil, missedError: Double? = nil, over: Double? = nil, overError: Double? = nil
+            var missed: Double? = nil
+            var missedError: Double? = nil
+            var over: Double? = nil
+            var overError: Double? = nil
             if let s = acc(effective) {
-                if let t = acc(truth) { missed = t - s; missedError = truth == effective ? 0 : error(truth) }
-                if let a = acc(assumed) { over = a - s; overError = assumed == effective ? 0 : error(assumed) }
+                if let t = acc(truth) {
+                    missed = t - s
+                    missedError = truth == effective ? 0 : error(truth)
+                }
+                if let a = acc(assumed) {
+                    over = a - s
+                    overError = assumed == effective ? 0 : error(assumed)
+                }
             }
-            return Row(threshold: l, falsePositives: fp, falseNegatives: fn, missedAccuracy: missed, missedError: missedError,
-                       overclaimedAccuracy: over, overclaimedError: overError, assumedBest: assumed.map { archs[$0] },
-                       effectiveBest: effective.map { archs[$0] }, truthBest: truth.map { archs[$0] })
+            return Row(
+                threshold: l, falsePositives: fp, falseNegatives: fn, missedAccuracy: missed, missedError: missedError,
+                overclaimedAccuracy: over, overclaimedError: overError, assumedBest: assumed.map { archs[$0] },
+                effectiveBest: effective.map { archs[$0] }, truthBest: truth.map { archs[$0] })
         }
     }
 }

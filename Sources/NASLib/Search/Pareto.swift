@@ -19,7 +19,8 @@ public enum Pareto {
     public static func front(_ points: [[Double]]) -> [Int] {
         guard let d = points.first?.count else { return [] }
         if d == 2 { return front2(points) }
-        return points.indices.filter { i in !points.indices.contains { j in j != i && dominates(points[j], points[i]) } }
+        return points.indices.filter { i in !points.indices.contains { j in j != i && dominates(points[j], points[i]) }
+        }
     }
 
     /// Two objectives in O(n log n): sorted by the first coordinate then the second, a point is on the front when its
@@ -126,7 +127,8 @@ public enum Pareto {
         guard m > 2, let d = points.first?.count else { return [Double](repeating: .infinity, count: m) }
         for k in 0..<d {
             let order = (0..<m).sorted { (points[members[$0]][k], members[$0]) < (points[members[$1]][k], members[$1]) }
-            let low = points[members[order[0]]][k], high = points[members[order[m - 1]]][k]
+            let low = points[members[order[0]]][k]
+            let high = points[members[order[m - 1]]][k]
             dist[order[0]] = .infinity
             dist[order[m - 1]] = .infinity
             let range = high - low
@@ -152,7 +154,8 @@ public enum Pareto {
         if d == 1 { return r[0] - points.map { $0[0] }.min()! }
         if d == 2 {
             let sorted = points.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
-            var area = 0.0, bestY = r[1]
+            var area = 0.0
+            var bestY = r[1]
             for p in sorted where p[1] < bestY {
                 area += (r[0] - p[0]) * (bestY - p[1])
                 bestY = p[1]

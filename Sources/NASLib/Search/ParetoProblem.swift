@@ -22,27 +22,35 @@ public struct ParetoProblem: Sendable {
 
     /// `models`: restrict to these (nil: every model with all values). `reference`: in minimisation form (nil: the
     /// worst values, above).
-    public init(accuracy: MetricTable, costs: [MetricTable], models restrict: [NB201Arch]? = nil, reference: [Double]? = nil) throws {
+    public init(
+        accuracy: MetricTable, costs: [MetricTable], models restrict: [NB201Arch]? = nil, reference: [Double]? = nil
+    ) throws {
         guard !costs.isEmpty else { throw NASLibError("a trade-off needs at least one cost") }
         self.accuracy = accuracy
         self.costs = costs
         let pool = restrict ?? accuracy.measured
         models = pool.filter { a in accuracy[a] != nil && costs.allSatisfy { $0[a] != nil } }.sorted()
         guard !models.isEmpty else {
-            throw NASLibError("no model has both an accuracy (\(accuracy.name)) and every cost (\(costs.map(\.name).joined(separator: ", ")))")
+            throw NASLibError(
+                "no model has both an accuracy (\(accuracy.name)) and every cost (\(costs.map(\.name).joined(separator: ", ")))"
+            )
         }
         let points = models.map { a in [-accuracy[a]!] + costs.map { $0[a]! } }
         if let r = reference {
             guard r.count == costs.count + 1, r.allSatisfy(\.isFinite) else {
-                throw NASLibError("the reference point needs \(costs.count + 1) finite values (the accuracy, then each cost)")
+                throw NASLibError(
+                    "the reference point needs \(costs.count + 1) finite values (the accuracy, then each cost)")
             }
             self.reference = r
         } else {
             self.reference = (0...costs.count).map { k in points.map { $0[k] }.max()! }
         }
-        let onFront = Pareto.front(points), all = models
-        front = onFront.sorted { i, j in (points[i][1], points[i][0], all[i].code) < (points[j][1], points[j][0], all[j].code) }
-            .map { all[$0] }
+        let onFront = Pareto.front(points)
+        let all = models
+        front = onFront.sorted { i, j in
+            (points[i][1], points[i][0], all[i].code) < (points[j][1], points[j][0], all[j].code)
+        }
+        .map { all[$0] }
         hypervolume = Pareto.hypervolume(onFront.map { points[$0] }, reference: self.reference)
     }
 

@@ -36,8 +36,10 @@ public struct SearchDriver<Session: AskTellSession> {
     /// Where the search is, for progress lines.
     public let stage: () -> String
 
-    public init(session: Session, key: @escaping (Model) -> String, journal: SearchJournal?, parallel: Int,
-                stage: @escaping () -> String = { "" }) {
+    public init(
+        session: Session, key: @escaping (Model) -> String, journal: SearchJournal?, parallel: Int,
+        stage: @escaping () -> String = { "" }
+    ) {
         self.session = session
         self.key = key
         self.journal = journal
@@ -49,8 +51,10 @@ public struct SearchDriver<Session: AskTellSession> {
     /// thread (a brpsh function, which runs on the interpreter's thread); otherwise on `parallel` worker threads. `wait(done, detail)` is called on this
     /// thread at least every 0.2 s while evaluations run; it throws to stop (Ctrl-C): running evaluations are
     /// cancelled, finished ones are already journaled, and the error is rethrown.
-    public func run(inline: Bool, evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?,
-                    wait: (Int, String) throws -> Void) throws -> [Step] {
+    public func run(
+        inline: Bool, evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?,
+        wait: (Int, String) throws -> Void
+    ) throws -> [Step] {
         var steps: [Step] = []
         var proposed = 0
         // What earlier runs journaled, and what this run has answered (a model is evaluated once per search).
@@ -59,7 +63,9 @@ public struct SearchDriver<Session: AskTellSession> {
         while !session.finished {
             let detail = stage()
             let batch = session.ask(Int.max)
-            guard !batch.isEmpty else { throw NASLibError("the search proposed no model before its budget (internal error)") }
+            guard !batch.isEmpty else {
+                throw NASLibError("the search proposed no model before its budget (internal error)")
+            }
             let keys = batch.map(key)
             try journal?.proposed(keys)
             let ids = batch.indices.map { proposed + $0 + 1 }
@@ -77,7 +83,9 @@ public struct SearchDriver<Session: AskTellSession> {
             try wait(steps.count + batch.count - todo.count, detail)
             if inline {
                 for i in todo {
-                    guard let o = try evaluate(batch[i], ids[i], { false }) else { throw NASLibError("evaluation cancelled") }
+                    guard let o = try evaluate(batch[i], ids[i], { false }) else {
+                        throw NASLibError("evaluation cancelled")
+                    }
                     try journal?.finished(keys[i], o)
                     outcomes[i] = o
                     try wait(steps.count + batch.count - todo.count + todo.firstIndex(of: i)! + 1, detail)
@@ -97,11 +105,14 @@ public struct SearchDriver<Session: AskTellSession> {
         return steps
     }
 
-    private func concurrently(_ todo: [Int], _ batch: [Model], _ ids: [Int], _ keys: [String], _ start: [SearchJournal.Outcome?],
-                              evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?,
-                              wait: (Int) throws -> Void) throws -> [SearchJournal.Outcome?] {
-        let work = ConcurrentEvaluations(todo: todo, batch: batch, ids: ids, keys: keys, outcomes: start, journal: journal,
-                                         evaluate: evaluate)
+    private func concurrently(
+        _ todo: [Int], _ batch: [Model], _ ids: [Int], _ keys: [String], _ start: [SearchJournal.Outcome?],
+        evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?,
+        wait: (Int) throws -> Void
+    ) throws -> [SearchJournal.Outcome?] {
+        let work = ConcurrentEvaluations(
+            todo: todo, batch: batch, ids: ids, keys: keys, outcomes: start, journal: journal,
+            evaluate: evaluate)
         let group = DispatchGroup()
         let job = WorkerJob(work.work)  // not generic: a thread's closure captures no generic type
         for _ in 0..<min(parallel, todo.count) {
@@ -142,8 +153,11 @@ final class ConcurrentEvaluations<Model>: @unchecked Sendable {
     private(set) var outcomes: [SearchJournal.Outcome?]
     private(set) var error: Error?
 
-    init(todo: [Int], batch: [Model], ids: [Int], keys: [String], outcomes: [SearchJournal.Outcome?], journal: SearchJournal?,
-         evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?) {
+    init(
+        todo: [Int], batch: [Model], ids: [Int], keys: [String], outcomes: [SearchJournal.Outcome?],
+        journal: SearchJournal?,
+        evaluate: @escaping (Model, Int, @escaping () -> Bool) throws -> SearchJournal.Outcome?
+    ) {
         self.todo = todo
         self.batch = batch
         self.ids = ids

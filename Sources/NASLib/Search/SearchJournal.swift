@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A search on disk (`DIR/journal.jsonl`): a header line with everything that determines the search (space, budgets,
@@ -25,7 +26,10 @@ public final class SearchJournal: @unchecked Sendable {
         public var error: String?
         public var seconds: Double = 0
         public var attempts: Int = 1
-        public init(accuracy: Double?, metrics: [String: Double] = [:], error: String? = nil, seconds: Double = 0, attempts: Int = 1) {
+        public init(
+            accuracy: Double?, metrics: [String: Double] = [:], error: String? = nil, seconds: Double = 0,
+            attempts: Int = 1
+        ) {
             self.accuracy = accuracy
             self.metrics = metrics
             self.error = error
@@ -59,7 +63,9 @@ public final class SearchJournal: @unchecked Sendable {
         }
         let path = (directory as NSString).appendingPathComponent("journal.jsonl")
         guard let held = try FileLock.forProcess(directory: directory) else {
-            throw NASLibError("\(directory) is in use by another brpsh process running this search; wait for it to end (or use another dir:)")
+            throw NASLibError(
+                "\(directory) is in use by another brpsh process running this search; wait for it to end (or use another dir:)"
+            )
         }
         dirLock = held
         try FileLock.requireRegularOrAbsent(path, what: "a search journal")
@@ -75,7 +81,8 @@ public final class SearchJournal: @unchecked Sendable {
             let complete = data.last == UInt8(ascii: "\n")
             lines.removeLast()
             guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
-                  h["format"] as? String == Self.format else {
+                h["format"] as? String == Self.format
+            else {
                 throw NASLibError("\(path): not a brpsh search journal")
             }
             recordedNumerics = h["numerics"] as? String
@@ -84,17 +91,24 @@ public final class SearchJournal: @unchecked Sendable {
                     (try? JSONSerialization.data(withJSONObject: [wanted[k]!], options: [.sortedKeys]))
                         != h[k].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
                 }.sorted()
-                throw NASLibError("\(path) holds another search (it differs in \(differs.joined(separator: ", "))); use another dir: or the same settings")
+                throw NASLibError(
+                    "\(path) holds another search (it differs in \(differs.joined(separator: ", "))); use another dir: or the same settings"
+                )
             }
-            var proposals: [String] = [], outcomes: [String: Outcome] = [:]
+            var proposals: [String] = []
+            var outcomes: [String: Outcome] = [:]
             for (i, line) in lines.enumerated().dropFirst() {
-                do { try Self.record(Data(line), &proposals, &outcomes) } catch { throw NASLibError("\(path):\(i + 1): \(error)") }
+                do { try Self.record(Data(line), &proposals, &outcomes) } catch {
+                    throw NASLibError("\(path):\(i + 1): \(error)")
+                }
             }
             self.proposals = proposals
             self.outcomes = outcomes
             if !complete {
                 let keep = lines.reduce(0) { $0 + $1.count + 1 }
-                guard truncate(path, off_t(keep)) == 0 else { throw NASLibError("\(path): cannot drop the incomplete last line") }
+                guard truncate(path, off_t(keep)) == 0 else {
+                    throw NASLibError("\(path): cannot drop the incomplete last line")
+                }
             }
         } else {
             recordedNumerics = BLAS.numerics
@@ -102,7 +116,9 @@ public final class SearchJournal: @unchecked Sendable {
                 throw NASLibError("\(path): cannot write the search journal")
             }
         }
-        guard let h = FileHandle(forWritingAtPath: path) else { throw NASLibError("\(path): cannot open for appending") }
+        guard let h = FileHandle(forWritingAtPath: path) else {
+            throw NASLibError("\(path): cannot open for appending")
+        }
         h.seekToEndOfFile()
         handle = h
     }
@@ -121,7 +137,9 @@ public final class SearchJournal: @unchecked Sendable {
             guard let model = o["model"] as? String else { throw NASLibError("a \(event) without its model") }
             var out = Outcome(accuracy: nil)
             if event == "result" {
-                guard let a = JSONNumber.of(o["accuracy"]), a.isFinite else { throw NASLibError("a result without a finite accuracy") }
+                guard let a = JSONNumber.of(o["accuracy"]), a.isFinite else {
+                    throw NASLibError("a result without a finite accuracy")
+                }
                 out.accuracy = a
             }
             out.error = o["error"] as? String
@@ -140,10 +158,13 @@ public final class SearchJournal: @unchecked Sendable {
         case let d as Double: return d.isFinite ? "\(d)" : "null"
         case let i as Int: return "\(i)"
         case let s as String:
-            let quoted = (try? JSONSerialization.data(withJSONObject: [s])).flatMap { String(data: $0, encoding: .utf8) } ?? "[\"?\"]"
+            let quoted =
+                (try? JSONSerialization.data(withJSONObject: [s])).flatMap { String(data: $0, encoding: .utf8) }
+                ?? "[\"?\"]"
             return String(quoted.dropFirst().dropLast())
         case let xs as [Any]: return "[" + xs.map(encode).joined(separator: ",") + "]"
-        case let o as [String: Any]: return "{" + o.keys.sorted().map { encode($0) + ":" + encode(o[$0]!) }.joined(separator: ",") + "}"
+        case let o as [String: Any]:
+            return "{" + o.keys.sorted().map { encode($0) + ":" + encode(o[$0]!) }.joined(separator: ",") + "}"
         default: return "null"
         }
     }
@@ -166,9 +187,11 @@ public final class SearchJournal: @unchecked Sendable {
         for m in models {
             if replayed < proposals.count {
                 guard proposals[replayed] == m else {
-                    let found = "\(path): the search now proposes \(m) as model \(replayed + 1), the journal recorded \(proposals[replayed])"
+                    let found =
+                        "\(path): the search now proposes \(m) as model \(replayed + 1), the journal recorded \(proposals[replayed])"
                     if let recorded = recordedNumerics, recorded != BLAS.numerics {
-                        throw NASLibError("""
+                        throw NASLibError(
+                            """
                             \(found): the journal was written with OpenBLAS \(recorded), this machine uses \(BLAS.numerics), \
                             and the search's predictor trains differently on another kernel (docs/predictors.md, "Determinism"); \
                             resume it on a machine of the first kind, or start it again in another dir:
@@ -191,8 +214,10 @@ public final class SearchJournal: @unchecked Sendable {
     public func finished(_ model: String, _ out: Outcome) throws {
         lock.lock()
         defer { lock.unlock() }
-        var o: [String: Any] = ["event": out.accuracy == nil ? "failed" : "result", "model": model, "seconds": out.seconds,
-                                "attempts": out.attempts]
+        var o: [String: Any] = [
+            "event": out.accuracy == nil ? "failed" : "result", "model": model, "seconds": out.seconds,
+            "attempts": out.attempts,
+        ]
         if let a = out.accuracy { o["accuracy"] = a }
         if !out.metrics.isEmpty { o["metrics"] = out.metrics }
         if let e = out.error { o["error"] = e }

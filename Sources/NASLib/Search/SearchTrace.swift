@@ -53,7 +53,8 @@ public struct SearchTrace: Sendable {
     public init(seed: Int) { self.seed = seed }
 
     public mutating func train(_ a: NB201Arch, _ problem: SearchProblem) {
-        var step = Step(arch: a, accuracy: problem.report[a] ?? .nan, latency: problem.latency?[a], feasible: problem.feasible(a))
+        var step = Step(
+            arch: a, accuracy: problem.report[a] ?? .nan, latency: problem.latency?[a], feasible: problem.feasible(a))
         if let sel = problem.selection { step.selectedBy = sel[a] ?? .nan }
         steps.append(step)
     }
@@ -61,7 +62,8 @@ public struct SearchTrace: Sendable {
     /// The pick among steps: the highest reported accuracy, or (with a selection table) the highest selection
     /// value; ties go to the smaller arch code. Only feasible steps with both values count.
     static func better(_ x: Step, than y: Step) -> Bool {
-        let kx = x.selectedBy ?? x.accuracy, ky = y.selectedBy ?? y.accuracy
+        let kx = x.selectedBy ?? x.accuracy
+        let ky = y.selectedBy ?? y.accuracy
         return kx > ky || (kx == ky && x.arch < y.arch)
     }
 

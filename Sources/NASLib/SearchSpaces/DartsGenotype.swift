@@ -46,23 +46,30 @@ public struct DartsGenotype: Hashable, Sendable, CustomStringConvertible {
 
     static func check(_ cell: [Edge], _ name: String) throws {
         guard cell.count == 2 * intermediateNodes else {
-            throw NASLibError("the \(name) cell has \(cell.count) edges; a DARTS cell has 8 (two per intermediate node)")
+            throw NASLibError(
+                "the \(name) cell has \(cell.count) edges; a DARTS cell has 8 (two per intermediate node)")
         }
         for node in 0..<intermediateNodes {
             let (a, b) = (cell[2 * node], cell[2 * node + 1])
             for e in [a, b] where !(0..<(node + 2)).contains(e.input) {
-                throw NASLibError("the \(name) cell's node \(node + 2) reads node \(e.input); it can read nodes 0...\(node + 1)")
+                throw NASLibError(
+                    "the \(name) cell's node \(node + 2) reads node \(e.input); it can read nodes 0...\(node + 1)")
             }
             guard a.input != b.input else {
-                throw NASLibError("the \(name) cell's node \(node + 2) reads node \(a.input) twice; its two edges come from two different nodes")
+                throw NASLibError(
+                    "the \(name) cell's node \(node + 2) reads node \(a.input) twice; its two edges come from two different nodes"
+                )
             }
         }
     }
 
     public var description: String {
-        func cell(_ edges: [Edge]) -> String { "[" + edges.map { "('\($0.op.rawValue)', \($0.input))" }.joined(separator: ", ") + "]" }
+        func cell(_ edges: [Edge]) -> String {
+            "[" + edges.map { "('\($0.op.rawValue)', \($0.input))" }.joined(separator: ", ") + "]"
+        }
         let concat = "[" + Self.concat.map(String.init).joined(separator: ", ") + "]"
-        return "Genotype(normal=\(cell(normal)), normal_concat=\(concat), reduce=\(cell(reduce)), reduce_concat=\(concat))"
+        return
+            "Genotype(normal=\(cell(normal)), normal_concat=\(concat), reduce=\(cell(reduce)), reduce_concat=\(concat))"
     }
 
     /// A random genotype as eagle draws one: every op uniform over the seven, each node's two inputs two different
@@ -76,7 +83,8 @@ public struct DartsGenotype: Hashable, Sendable, CustomStringConvertible {
             }
             return edges
         }
-        let n = cell(), r = cell()
+        let n = cell()
+        let r = cell()
         return try! DartsGenotype(normal: n, reduce: r)  // valid by construction
     }
 
@@ -85,8 +93,11 @@ public struct DartsGenotype: Hashable, Sendable, CustomStringConvertible {
     /// the time, falling back to an op change when no other input exists (node 2 reads 0 and 1).
     public func mutated(_ rng: inout SeededRandom) -> DartsGenotype {
         var cells = [normal, reduce]
-        let c = rng.int(below: 2), e = rng.int(below: 2 * Self.intermediateNodes)
-        let node = e / 2, sibling = cells[c][e ^ 1].input, edge = cells[c][e]
+        let c = rng.int(below: 2)
+        let e = rng.int(below: 2 * Self.intermediateNodes)
+        let node = e / 2
+        let sibling = cells[c][e ^ 1].input
+        let edge = cells[c][e]
         let inputs = (0..<(node + 2)).filter { $0 != edge.input && $0 != sibling }
         if rng.int(below: 2) == 0 || inputs.isEmpty {
             let ops = Op.allCases.filter { $0 != edge.op }
@@ -103,7 +114,9 @@ extension DartsGenotype {
     public init(string: String) throws {
         func cell(_ key: String) throws -> [Edge] {
             guard let start = string.range(of: "\(key)=[") else { throw NASLibError("no \(key)=[...] in the genotype") }
-            guard let end = string[start.upperBound...].firstIndex(of: "]") else { throw NASLibError("\(key)=[ is not closed") }
+            guard let end = string[start.upperBound...].firstIndex(of: "]") else {
+                throw NASLibError("\(key)=[ is not closed")
+            }
             let body = string[start.upperBound..<end]
             var edges: [Edge] = []
             for part in body.split(separator: ")") {
@@ -113,15 +126,21 @@ extension DartsGenotype {
                     throw NASLibError("\(key): expected ('op', input), found \(Printable.escaped(String(t)))")
                 }
                 let fields = t.dropFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard fields.count == 2, fields[0].count >= 2, let q = fields[0].first, q == "'" || q == "\"", fields[0].last == q else {
+                guard fields.count == 2, fields[0].count >= 2, let q = fields[0].first, q == "'" || q == "\"",
+                    fields[0].last == q
+                else {
                     throw NASLibError("\(key): expected ('op', input), found \(Printable.escaped(String(t)))")
                 }
                 let name = String(fields[0].dropFirst().dropLast())
                 guard let op = Op(rawValue: name) else {
                     let hint = name == "none" ? " (a derived DARTS genotype has no none edges)" : ""
-                    throw NASLibError("\(key): unknown op '\(name)'\(hint); DARTS ops: \(Op.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw NASLibError(
+                        "\(key): unknown op '\(name)'\(hint); DARTS ops: \(Op.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
-                guard let input = Int(fields[1]) else { throw NASLibError("\(key): input \(Printable.escaped(fields[1])) is not a node number") }
+                guard let input = Int(fields[1]) else {
+                    throw NASLibError("\(key): input \(Printable.escaped(fields[1])) is not a node number")
+                }
                 edges.append(Edge(op, input))
             }
             return edges
@@ -156,7 +175,8 @@ extension DartsGenotype {
             case .dilConv5x5: return 7
             }
         }
-        var labels: [Int?] = [], edges = Set<[Int]>()
+        var labels: [Int?] = []
+        var edges = Set<[Int]>()
         for edgesOfCell in [normal, reduce] {
             let shift = labels.count
             labels += [9, 9]
@@ -177,7 +197,8 @@ extension DartsGenotype {
         }
         // Pruning, in node order: a skip node's predecessors connect to its successors, and it loses its edges.
         for n in labels.indices where labels[n] == 1 {
-            let preds = edges.filter { $0[1] == n }.map { $0[0] }, succs = edges.filter { $0[0] == n }.map { $0[1] }
+            let preds = edges.filter { $0[1] == n }.map { $0[0] }
+            let succs = edges.filter { $0[0] == n }.map { $0[1] }
             for p in preds { for s in succs { edges.insert([p, s]) } }
             edges = edges.filter { $0[0] != n && $0[1] != n }
             labels[n] = nil
@@ -198,7 +219,8 @@ extension DartsGenotype: GraphEncodable {
     /// The graph encoding as the GCN predictors read it (31 nodes, 10 features).
     public var cellGraph: CellGraph {
         let g = graph
-        return CellGraph(nodes: g.nodes, adjacency: g.adjacency.flatMap { $0 }, features: g.features.flatMap { $0 },
-                         featureCount: g.features.first?.count ?? 10)
+        return CellGraph(
+            nodes: g.nodes, adjacency: g.adjacency.flatMap { $0 }, features: g.features.flatMap { $0 },
+            featureCount: g.features.first?.count ?? 10)
     }
 }

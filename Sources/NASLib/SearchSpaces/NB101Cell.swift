@@ -37,8 +37,12 @@ public struct NB101Cell: Hashable, Sendable {
         guard n >= 2 && n <= NB101Cell.maxNodes else {
             throw NASLibError("an NB101 cell has 2 to 7 nodes, got \(n)")
         }
-        guard adjacency.allSatisfy({ $0.count == n }) else { throw NASLibError("the NB101 adjacency must be square (\(n)×\(n))") }
-        guard ops.count == n else { throw NASLibError("an NB101 cell with \(n) nodes needs \(n) ops, got \(ops.count)") }
+        guard adjacency.allSatisfy({ $0.count == n }) else {
+            throw NASLibError("the NB101 adjacency must be square (\(n)×\(n))")
+        }
+        guard ops.count == n else {
+            throw NASLibError("an NB101 cell with \(n) nodes needs \(n) ops, got \(ops.count)")
+        }
         guard ops.first == .input, ops.last == .output else {
             throw NASLibError("an NB101 cell's first op must be input and its last output")
         }
@@ -49,16 +53,21 @@ public struct NB101Cell: Hashable, Sendable {
         for i in 0..<n {
             for j in 0..<n {
                 let v = adjacency[i][j]
-                guard v == 0 || v == 1 else { throw NASLibError("NB101 adjacency entries are 0 or 1, got \(v) at [\(i)][\(j)]") }
+                guard v == 0 || v == 1 else {
+                    throw NASLibError("NB101 adjacency entries are 0 or 1, got \(v) at [\(i)][\(j)]")
+                }
                 if v == 1 {
                     guard j > i else {
-                        throw NASLibError("the NB101 adjacency must be strictly upper-triangular (a DAG): edge \(i)→\(j)")
+                        throw NASLibError(
+                            "the NB101 adjacency must be strictly upper-triangular (a DAG): edge \(i)→\(j)")
                     }
                     edges += 1
                 }
             }
         }
-        guard limitAfterPruning || edges <= NB101Cell.maxEdges else { throw NASLibError("an NB101 cell has at most 9 edges, got \(edges)") }
+        guard limitAfterPruning || edges <= NB101Cell.maxEdges else {
+            throw NASLibError("an NB101 cell has at most 9 edges, got \(edges)")
+        }
         let m = adjacency.map { $0.map(UInt8.init) }
         let forward = CellGraph.reachable(from: 0, m, backward: false)
         let backward = CellGraph.reachable(from: n - 1, m, backward: true)
@@ -67,7 +76,9 @@ public struct NB101Cell: Hashable, Sendable {
         self.adjacency = keep.map { i in keep.map { adjacency[i][$0] } }
         self.ops = keep.map { ops[$0] }
         let kept = self.adjacency.reduce(0) { $0 + $1.reduce(0, +) }
-        guard kept <= NB101Cell.maxEdges else { throw NASLibError("an NB101 cell has at most 9 edges, got \(kept) after pruning") }
+        guard kept <= NB101Cell.maxEdges else {
+            throw NASLibError("an NB101 cell has at most 9 edges, got \(kept) after pruning")
+        }
     }
 
     /// The 8-node encoding (seed S1.1): nodes padded to 7 before the output (as eagle pads),

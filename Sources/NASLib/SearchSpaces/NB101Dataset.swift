@@ -58,10 +58,13 @@ public struct NB101Dataset: Sendable {
                 return n.intValue
             }
         }
-        guard let opNames = object["ops"] as? [String] else { throw NASLibError("missing \"ops\" (a list of op names)") }
+        guard let opNames = object["ops"] as? [String] else {
+            throw NASLibError("missing \"ops\" (a list of op names)")
+        }
         let ops = try opNames.map { name -> NB101Cell.Op in
             guard let op = NB101Cell.Op(name: name) else {
-                throw NASLibError("unknown NB101 op '\(name)' (ops: input, conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3, output)")
+                throw NASLibError(
+                    "unknown NB101 op '\(name)' (ops: input, conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3, output)")
             }
             return op
         }

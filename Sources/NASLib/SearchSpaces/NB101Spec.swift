@@ -41,9 +41,12 @@ public struct NB101Spec: Hashable, Sendable {
     /// 1/5, on the original matrix, repeated until the result is valid.
     public func mutated(_ rng: inout SeededRandom) -> NB101Spec {
         while true {
-            var m = matrix, o = ops
+            var m = matrix
+            var o = ops
             for i in 0..<(Self.vertices - 1) {
-                for j in (i + 1)..<Self.vertices where rng.uniform() < 1 / Double(Self.vertices) { m[i][j] = 1 - m[i][j] }
+                for j in (i + 1)..<Self.vertices where rng.uniform() < 1 / Double(Self.vertices) {
+                    m[i][j] = 1 - m[i][j]
+                }
             }
             for k in 1..<(Self.vertices - 1) where rng.uniform() < 1 / Double(Self.vertices - 2) {
                 let others = Self.middleOps.filter { $0 != o[k] }

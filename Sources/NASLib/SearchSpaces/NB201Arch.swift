@@ -50,7 +50,8 @@ public struct NB201Arch: Hashable, Sendable, Comparable, CustomStringConvertible
         var ops: [NB201Op] = []
         for (i, v) in vector.enumerated() {
             guard let op = NB201Op(rawValue: v) else {
-                throw NASLibError("LatBench op code \(v) at position \(i) is not 0...4 (none, skip, conv1x1, conv3x3, avgpool)")
+                throw NASLibError(
+                    "LatBench op code \(v) at position \(i) is not 0...4 (none, skip, conv1x1, conv3x3, avgpool)")
             }
             ops.append(op)
         }
@@ -90,16 +91,21 @@ public struct NB201Arch: Hashable, Sendable, Comparable, CustomStringConvertible
     public init(string: String) throws {
         let nodes = string.split(separator: "+", omittingEmptySubsequences: false)
         guard nodes.count == 3 else {
-            throw NASLibError("an NB201 arch string has 3 nodes separated by '+', got \(nodes.count): \(Printable.escaped(string))")
+            throw NASLibError(
+                "an NB201 arch string has 3 nodes separated by '+', got \(nodes.count): \(Printable.escaped(string))")
         }
         var ops: [NB201Op] = []
         for (n, node) in nodes.enumerated() {
             guard node.hasPrefix("|"), node.hasSuffix("|"), node.count >= 2 else {
-                throw NASLibError("node \(n + 1) of the arch string must be written |op~i|...|, got '\(Printable.escaped(String(node)))'")
+                throw NASLibError(
+                    "node \(n + 1) of the arch string must be written |op~i|...|, got '\(Printable.escaped(String(node)))'"
+                )
             }
             let items = node.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
             guard items.count == n + 1 else {
-                throw NASLibError("node \(n + 1) of the arch string has \(n + 1) inputs, got \(items.count) in '\(Printable.escaped(String(node)))'")
+                throw NASLibError(
+                    "node \(n + 1) of the arch string has \(n + 1) inputs, got \(items.count) in '\(Printable.escaped(String(node)))'"
+                )
             }
             for (i, item) in items.enumerated() {
                 let parts = item.split(separator: "~", omittingEmptySubsequences: false)

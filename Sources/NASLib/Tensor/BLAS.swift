@@ -81,17 +81,23 @@ public enum BLAS {
 
     static func order(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
-    static func sgemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
-                      _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>,
-                      _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, order(ta), order(tb), blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b,
-                    blasint(ldb), beta, c, blasint(ldc))
+    static func sgemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
+        _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>,
+        _ ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, order(ta), order(tb), blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b,
+            blasint(ldb), beta, c, blasint(ldc))
     }
 
-    static func dgemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double, _ a: UnsafePointer<Double>,
-                      _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double, _ c: UnsafeMutablePointer<Double>,
-                      _ ldc: Int) {
-        cblas_dgemm(CblasRowMajor, order(ta), order(tb), blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b,
-                    blasint(ldb), beta, c, blasint(ldc))
+    static func dgemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double, _ a: UnsafePointer<Double>,
+        _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double, _ c: UnsafeMutablePointer<Double>,
+        _ ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, order(ta), order(tb), blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b,
+            blasint(ldb), beta, c, blasint(ldc))
     }
 }

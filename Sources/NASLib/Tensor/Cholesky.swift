@@ -11,7 +11,9 @@ struct Cholesky {
                 var s = a[i * n + j] + (i == j ? shift : 0)
                 for t in 0..<j { s -= l[i * n + t] * l[j * n + t] }
                 if i == j {
-                    guard s > 0 else { throw NASLibError("ridge: the system is not positive definite (penalty \(shift))") }
+                    guard s > 0 else {
+                        throw NASLibError("ridge: the system is not positive definite (penalty \(shift))")
+                    }
                     l[i * n + i] = s.squareRoot()
                 } else {
                     l[i * n + j] = s / l[j * n + j]

@@ -32,15 +32,21 @@ public struct Matrix<T: Real>: Equatable, Sendable {
 
     /// self · other (through BLAS).
     public func matmul(_ other: Matrix<T>, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix<T> {
-        let m = transposeSelf ? cols : rows, k = transposeSelf ? rows : cols
-        let k2 = transposeOther ? other.cols : other.rows, n = transposeOther ? other.rows : other.cols
-        precondition(k == k2, "matmul: inner sizes differ (\(shape)\(transposeSelf ? "ᵀ" : "") · \(other.shape)\(transposeOther ? "ᵀ" : ""))")
+        let m = transposeSelf ? cols : rows
+        let k = transposeSelf ? rows : cols
+        let k2 = transposeOther ? other.cols : other.rows
+        let n = transposeOther ? other.rows : other.cols
+        precondition(
+            k == k2,
+            "matmul: inner sizes differ (\(shape)\(transposeSelf ? "ᵀ" : "") · \(other.shape)\(transposeOther ? "ᵀ" : ""))"
+        )
         var out = Matrix(zeros: m, n)
         data.withUnsafeBufferPointer { a in
             other.data.withUnsafeBufferPointer { b in
                 out.data.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k, a.baseAddress!, lda: cols,
-                              b.baseAddress!, ldb: other.cols, c.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k, a.baseAddress!, lda: cols,
+                        b.baseAddress!, ldb: other.cols, c.baseAddress!, ldc: n)
                 }
             }
         }

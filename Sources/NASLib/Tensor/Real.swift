@@ -1,14 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The element types of NASLib's tensors: Float and Double, each with its BLAS GEMM.
 public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where Self.RawSignificand: FixedWidthInteger {
     /// The precision's name (`float32`, `float64`).
     static var precisionName: String { get }
-    static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
-                     _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self, _ c: UnsafeMutablePointer<Self>,
-                     _ ldc: Int)
+    static func gemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
+        _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self, _ c: UnsafeMutablePointer<Self>,
+        _ ldc: Int)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func cos(_ x: Self) -> Self
@@ -17,9 +18,11 @@ public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where S
 extension Float: Real {
     public static var precisionName: String { "float32" }
     @inline(__always)
-    public static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
-                            _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
-                            _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    public static func gemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
+        _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
         BLAS.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
@@ -30,9 +33,11 @@ extension Float: Real {
 extension Double: Real {
     public static var precisionName: String { "float64" }
     @inline(__always)
-    public static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
-                            _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
-                            _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+    public static func gemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+        _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
+        _ c: UnsafeMutablePointer<Double>, _ ldc: Int
+    ) {
         BLAS.dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }

@@ -38,12 +38,16 @@ public enum ExactJSON {
         func fail(_ reason: String) -> Failure { Failure(offset: i, reason: reason) }
 
         mutating func skipSpace() {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+            }
         }
 
         mutating func literal(_ word: String, _ v: Any) throws -> Any {
             let w = Array(word.utf8)
-            guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("unexpected character") }
+            guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else {
+                throw fail("unexpected character")
+            }
             i += w.count
             return v
         }
@@ -141,7 +145,9 @@ public enum ExactJSON {
                 i += 1
                 switch c {
                 case UInt8(ascii: "\""):
-                    guard let s = String(validating: out, as: UTF8.self) else { throw fail("a string is not valid UTF-8") }
+                    guard let s = String(validating: out, as: UTF8.self) else {
+                        throw fail("a string is not valid UTF-8")
+                    }
                     return s
                 case UInt8(ascii: "\\"):
                     guard i < bytes.count else { throw fail("a string is not closed") }
@@ -157,12 +163,16 @@ public enum ExactJSON {
                     case UInt8(ascii: "u"):
                         var code = try hex4()
                         if (0xD800..<0xDC00).contains(code) {
-                            guard i + 2 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                            guard i + 2 <= bytes.count, bytes[i] == UInt8(ascii: "\\"),
+                                bytes[i + 1] == UInt8(ascii: "u")
+                            else {
                                 throw fail("a lone surrogate in a \\u escape")
                             }
                             i += 2
                             let low = try hex4()
-                            guard (0xDC00..<0xE000).contains(low) else { throw fail("a lone surrogate in a \\u escape") }
+                            guard (0xDC00..<0xE000).contains(low) else {
+                                throw fail("a lone surrogate in a \\u escape")
+                            }
                             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         } else if (0xDC00..<0xE000).contains(code) {
                             throw fail("a lone surrogate in a \\u escape")

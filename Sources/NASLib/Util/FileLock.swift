@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An exclusive, non-blocking `flock` on a file or a directory, held while the object lives and released when the
@@ -22,7 +23,9 @@ public final class FileLock: @unchecked Sendable {  // Sendable, unchecked: the 
     /// Locks the directory itself. Throws when it cannot be opened; nil when another process holds it.
     public init?(directory: String) throws {
         fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw NASLibError("cannot open the directory '\(directory)' (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else {
+            throw NASLibError("cannot open the directory '\(directory)' (\(String(cString: strerror(errno))))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             return nil
@@ -58,7 +61,8 @@ public final class FileLock: @unchecked Sendable {  // Sendable, unchecked: the 
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw NASLibError("\(path) is not a regular file, so it cannot be \(what); remove it or use another directory")
+            throw NASLibError(
+                "\(path) is not a regular file, so it cannot be \(what); remove it or use another directory")
         }
     }
 }

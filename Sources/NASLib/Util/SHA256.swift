@@ -9,7 +9,9 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        if let done = bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
+        if let done = bytes.withContiguousStorageIfAvailable({
+            hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+        }) {
             return done
         }
         hasher.update(data: Array(bytes))
@@ -44,7 +46,9 @@ public struct SHA256 {
 
     /// The hash of a file, read in chunks.
     public static func file(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw NASLibError("cannot read '\(path)' to hash it") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw NASLibError("cannot read '\(path)' to hash it")
+        }
         defer { try? handle.close() }
         var s = SHA256()
         while true {

@@ -101,13 +101,13 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
-private func _log(_ x: Double) -> Double { Glibc.log(x) }
-private func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
-private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+    import Glibc
+    private func _log(_ x: Double) -> Double { Glibc.log(x) }
+    private func _log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+    private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
 #else
-import Darwin
-private func _log(_ x: Double) -> Double { Darwin.log(x) }
-private func _log1p(_ x: Double) -> Double { Darwin.log1p(x) }
-private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+    import Darwin
+    private func _log(_ x: Double) -> Double { Darwin.log(x) }
+    private func _log1p(_ x: Double) -> Double { Darwin.log1p(x) }
+    private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif

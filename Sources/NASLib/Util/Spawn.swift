@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starting commands brpsh does not wait on through Foundation's Process (which learns of a child's exit through a
@@ -19,9 +20,11 @@ enum Spawn {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -69,7 +72,8 @@ enum Spawn {
         }
         for name in entries where name.first?.isNumber == true {
             guard let data = FileManager.default.contents(atPath: "/proc/\(name)/stat"),
-                  let close = data.lastIndex(of: UInt8(ascii: ")")) else { continue }
+                let close = data.lastIndex(of: UInt8(ascii: ")"))
+            else { continue }
             // After "pid (comm) ": state ppid pgrp ...
             let fields = data[(close + 1)...].split(separator: UInt8(ascii: " "))
             guard fields.count > 2, let pgrp = Int32(String(decoding: fields[2], as: UTF8.self)) else { continue }

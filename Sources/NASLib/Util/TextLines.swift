@@ -21,5 +21,7 @@ public enum TextLines {
     }
 
     /// The lines of `text` (see `of(_:)` for bytes).
-    public static func of(_ text: String, keepEmpty: Bool = true) -> [String] { of(Array(text.utf8), keepEmpty: keepEmpty) }
+    public static func of(_ text: String, keepEmpty: Bool = true) -> [String] {
+        of(Array(text.utf8), keepEmpty: keepEmpty)
+    }
 }

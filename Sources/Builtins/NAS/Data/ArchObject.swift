@@ -54,15 +54,23 @@ final class ArchObject: HostObject, DocumentedMembers {
     }
 
     static func graphValue(_ g: CellGraph) -> Value {
-        .record(Record([
-            ("adjacency", .list(g.adjacencyRows.map { .list($0.map(Value.int)) })),
-            ("features", .list(g.featureRows.map { .list($0.map(Value.int)) })),
-        ]))
+        .record(
+            Record([
+                ("adjacency", .list(g.adjacencyRows.map { .list($0.map(Value.int)) })),
+                ("features", .list(g.featureRows.map { .list($0.map(Value.int)) })),
+            ]))
     }
 
     var latencyMethod: BuiltinFunction {
-        BuiltinFunction("latency", [BuiltinParameter("device", .oneOf([.string, .object("latency table")]), "a device name or alias, e.g. \"m-gpu\", or a latency table")],
-                        doc: "The measured latency of this arch on a device (nil if not measured).") { c in
+        BuiltinFunction(
+            "latency",
+            [
+                BuiltinParameter(
+                    "device", .oneOf([.string, .object("latency table")]),
+                    "a device name or alias, e.g. \"m-gpu\", or a latency table")
+            ],
+            doc: "The measured latency of this arch on a device (nil if not measured)."
+        ) { c in
             let d = try self.context.device(c, "device")
             return try nas {
                 let t = try self.context.benchmark().table(d)
@@ -74,9 +82,13 @@ final class ArchObject: HostObject, DocumentedMembers {
     var accuracyMethod: BuiltinFunction {
         BuiltinFunction(
             "accuracy",
-            [BuiltinParameter("dataset", .string, default: .string("cifar100"), "cifar10, cifar100 or imagenet16-120"),
-             BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds) or valid")],
-            doc: "The benchmark accuracy (%) of this arch (nil where the table has none).") { c in
+            [
+                BuiltinParameter(
+                    "dataset", .string, default: .string("cifar100"), "cifar10, cifar100 or imagenet16-120"),
+                BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds) or valid"),
+            ],
+            doc: "The benchmark accuracy (%) of this arch (nil where the table has none)."
+        ) { c in
             let (dataset, split) = try datasetAndSplit(c)
             return try nas {
                 let t = try self.context.benchmark().accuracy(dataset, split)
@@ -86,8 +98,10 @@ final class ArchObject: HostObject, DocumentedMembers {
     }
 
     var costMethod: BuiltinFunction {
-        BuiltinFunction("cost", [BuiltinParameter("dataset", .string, default: .string("cifar10"))],
-                        doc: "FLOPs and parameters of the network for a dataset's input size and classes.") { c in
+        BuiltinFunction(
+            "cost", [BuiltinParameter("dataset", .string, default: .string("cifar10"))],
+            doc: "FLOPs and parameters of the network for a dataset's input size and classes."
+        ) { c in
             let dataset = try datasetArgument(c, "dataset")
             let cost = NB201Cost(self.arch, dataset: dataset)
             return .record(Record([("flops", .int(cost.flops)), ("params", .int(cost.params))]))
@@ -128,7 +142,10 @@ func datasetArgument(_ c: BuiltinCall, _ name: String) throws -> Benchmark.Datas
     let s = try c.string(name)
     guard let d = Benchmark.Dataset(name: s) else {
         let names = ["cifar10", "cifar100", "imagenet16-120"]
-        throw c.fail(name, "unknown dataset \"\(s)\"\(Suggest.didYouMean(s, names, quote: "\"")); use cifar10, cifar100 or imagenet16-120")
+        throw c.fail(
+            name,
+            "unknown dataset \"\(s)\"\(Suggest.didYouMean(s, names, quote: "\"")); use cifar10, cifar100 or imagenet16-120"
+        )
     }
     return d
 }

@@ -21,10 +21,16 @@ extension DataBuiltins {
 
     static let correlation = BuiltinFunction(
         "correlation",
-        [BuiltinParameter("devices", .list, default: .list(["d-cpu", "d-gpu", "e-gpu", "e-tpu", "m-gpu", "m-dsp"].map(Value.string)),
-                          "device names or aliases")],
-        doc: "Latency correlation between devices (Pearson and Spearman over the archs all of them measured), next to the paper's Table S4.",
-        category: "Data") { c in
+        [
+            BuiltinParameter(
+                "devices", .list,
+                default: .list(["d-cpu", "d-gpu", "e-gpu", "e-tpu", "m-gpu", "m-dsp"].map(Value.string)),
+                "device names or aliases")
+        ],
+        doc:
+            "Latency correlation between devices (Pearson and Spearman over the archs all of them measured), next to the paper's Table S4.",
+        category: "Data"
+    ) { c in
         let items = try c.list("devices")
         guard items.count >= 2 else { throw c.fail("devices", "needs at least two devices") }
         let b = try nas { try NASContext.of(c).benchmark() }
@@ -39,12 +45,14 @@ extension DataBuiltins {
         var rows: [Value] = []
         for i in 0..<devices.count {
             for j in (i + 1)..<devices.count {
-                rows.append(.record(Record([
-                    ("a", .string(names[i])), ("b", .string(names[j])), ("n", .int(shared.count)),
-                    ("pearson", .number(Statistics.pearson(columns[i], columns[j]))),
-                    ("spearman", .number(Statistics.spearman(columns[i], columns[j]))),
-                    ("paper", paperValue(devices[i], devices[j]).map(Value.number) ?? .nil),
-                ])))
+                rows.append(
+                    .record(
+                        Record([
+                            ("a", .string(names[i])), ("b", .string(names[j])), ("n", .int(shared.count)),
+                            ("pearson", .number(Statistics.pearson(columns[i], columns[j]))),
+                            ("spearman", .number(Statistics.spearman(columns[i], columns[j]))),
+                            ("paper", paperValue(devices[i], devices[j]).map(Value.number) ?? .nil),
+                        ])))
             }
         }
         return .object(TableObject(rows))

@@ -11,7 +11,9 @@ extension NASContext {
         switch v {
         case .string(let s): return try nas { try DeviceCatalog.resolve(s) }
         case .object(let t as MeasuredTableObject): return try t.registered()
-        default: throw c.fail(name, "a device name or a latency table (measure, latency_table) expected, got \(v.describeForError)")
+        default:
+            throw c.fail(
+                name, "a device name or a latency table (measure, latency_table) expected, got \(v.describeForError)")
         }
     }
 }

@@ -57,7 +57,9 @@ func nas<T>(_ body: () throws -> T) throws -> T {
 /// Finds the benchmark data for a session: `BRPSH_DATA` when set, else the data brpsh ships.
 public enum DataSetup {
     /// `warn` says a data warning (without "warning: "); nil writes it to standard error.
-    public static func resolve(environment: [String: String], warn: (@Sendable (String) -> Void)? = nil) throws -> DataDirectory {
+    public static func resolve(environment: [String: String], warn: (@Sendable (String) -> Void)? = nil) throws
+        -> DataDirectory
+    {
         let directory = try DataLocation.resolve(environment: environment)
         if directory.manifest == nil, let builtIn = DataLocation.builtIn() {
             directory.reference = (try? DataDirectory(root: builtIn))?.manifest

@@ -38,10 +38,13 @@ final class SpaceObject: HostObject, DocumentedMembers {
     var sampleMethod: BuiltinFunction {
         BuiltinFunction(
             "sample",
-            [BuiltinParameter("n", .int, "how many distinct archs"),
-             BuiltinParameter("seed", .optional(.int), default: .nil, "default: the session seed"),
-             BuiltinParameter("connected", .bool, default: .bool(false), "only archs whose output is reachable")],
-            doc: "n distinct archs drawn uniformly at random (reproducible from the seed).") { c in
+            [
+                BuiltinParameter("n", .int, "how many distinct archs"),
+                BuiltinParameter("seed", .optional(.int), default: .nil, "default: the session seed"),
+                BuiltinParameter("connected", .bool, default: .bool(false), "only archs whose output is reachable"),
+            ],
+            doc: "n distinct archs drawn uniformly at random (reproducible from the seed)."
+        ) { c in
             var pool = try self.archs()
             if try c.bool("connected") { pool = pool.filter(\.connected) }
             let n = try c.int("n", min: 0, max: pool.count)

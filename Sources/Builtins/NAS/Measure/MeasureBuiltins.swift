@@ -13,22 +13,43 @@ enum MeasureBuiltins {
 
     static let measure = BuiltinFunction(
         "measure",
-        [BuiltinParameter("n", .int, default: .int(100), "random connected NB201 models (drawn by seed), unless archs: is given"),
-         BuiltinParameter("archs", .optional(.any), default: .nil, "the models to measure: archs, indices or arch strings"),
-         BuiltinParameter("seed", .optional(.int), default: .nil, "which random models (default: session seed)"),
-         BuiltinParameter("name", .string, default: .string("local-cpu"), "the table's name"),
-         BuiltinParameter("dir", .optional(.string), default: .nil, "where the journal lives (default: measurements/NAME); a rerun resumes it"),
-         BuiltinParameter("runs", .int, default: .int(10), "timed runs per model (eagle: 100)"),
-         BuiltinParameter("per_run", .int, default: .int(10), "inferences per run (eagle: 10)"),
-         BuiltinParameter("warmup", .int, default: .int(5), "untimed inferences first"),
-         BuiltinParameter("threads", .int, default: .int(1), "BLAS threads while timing"),
-         BuiltinParameter("statistic", .string, default: .string("robust"), "robust (LatBench's mean of the middle runs), min or median of the samples; the journal keeps every sample, so this never needs a new measurement"),
-         BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network's input size and classes: cifar10, cifar100, imagenet16-120"),
-         BuiltinParameter("runner", .optional(.oneOf([.string, .record])), default: .nil, "a device runner command (docs/measure.md) instead of the native backend, or a record {name: command} of runners measured in parallel (the result: a record of tables)"),
-         BuiltinParameter("timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)), "a runner's limit per model (it is killed and restarted)"),
-         BuiltinParameter("interleave", .int, default: .int(0), "0: each model timed start to finish; k: blocks of k models timed in rounds, so drift hits them alike (native backend)")],
-        doc: "Measures batch-1 inference latency of NB201 networks on this machine, each model recorded on disk as it is timed (a rerun resumes); the latency is LatBench's robust mean of the middle runs.",
-        category: "Data") { c in
+        [
+            BuiltinParameter(
+                "n", .int, default: .int(100), "random connected NB201 models (drawn by seed), unless archs: is given"),
+            BuiltinParameter(
+                "archs", .optional(.any), default: .nil, "the models to measure: archs, indices or arch strings"),
+            BuiltinParameter("seed", .optional(.int), default: .nil, "which random models (default: session seed)"),
+            BuiltinParameter("name", .string, default: .string("local-cpu"), "the table's name"),
+            BuiltinParameter(
+                "dir", .optional(.string), default: .nil,
+                "where the journal lives (default: measurements/NAME); a rerun resumes it"),
+            BuiltinParameter("runs", .int, default: .int(10), "timed runs per model (eagle: 100)"),
+            BuiltinParameter("per_run", .int, default: .int(10), "inferences per run (eagle: 10)"),
+            BuiltinParameter("warmup", .int, default: .int(5), "untimed inferences first"),
+            BuiltinParameter("threads", .int, default: .int(1), "BLAS threads while timing"),
+            BuiltinParameter(
+                "statistic", .string, default: .string("robust"),
+                "robust (LatBench's mean of the middle runs), min or median of the samples; the journal keeps every sample, so this never needs a new measurement"
+            ),
+            BuiltinParameter(
+                "dataset", .string, default: .string("cifar10"),
+                "the network's input size and classes: cifar10, cifar100, imagenet16-120"),
+            BuiltinParameter(
+                "runner", .optional(.oneOf([.string, .record])), default: .nil,
+                "a device runner command (docs/measure.md) instead of the native backend, or a record {name: command} of runners measured in parallel (the result: a record of tables)"
+            ),
+            BuiltinParameter(
+                "timeout", .quantity(.time), default: .quantity(Quantity.seconds(600)),
+                "a runner's limit per model (it is killed and restarted)"),
+            BuiltinParameter(
+                "interleave", .int, default: .int(0),
+                "0: each model timed start to finish; k: blocks of k models timed in rounds, so drift hits them alike (native backend)"
+            ),
+        ],
+        doc:
+            "Measures batch-1 inference latency of NB201 networks on this machine, each model recorded on disk as it is timed (a rerun resumes); the latency is LatBench's robust mean of the middle runs.",
+        category: "Data"
+    ) { c in
         let context = NASContext.of(c)
         var settings = MeasureSettings()
         settings.runs = try c.int("runs", min: 1, max: 10_000)
@@ -38,7 +59,8 @@ enum MeasureBuiltins {
         settings.dataset = try datasetArgument(c, "dataset")
         settings.interleave = try c.int("interleave", min: 0, max: 1000)
         guard settings.interleave == 0 || c.isNil("runner") else {
-            throw c.fail("interleave", "interleaved timing is the native backend's; a runner times each model on its own")
+            throw c.fail(
+                "interleave", "interleaved timing is the native backend's; a runner times each model on its own")
         }
         let timeout = try c.quantity("timeout", .time).base
         guard timeout > 0 else { throw c.fail("timeout", "must be positive") }
@@ -53,11 +75,15 @@ enum MeasureBuiltins {
         case .string(let r): targets = [(try c.string("name"), r)]
         case .record(let r):
             targets = try zip(r.keys, r.values).map { k, v in
-                guard case .string(let cmd) = v else { throw c.fail("runner", "a record of runner commands expected, \(k) is \(v.describeForError)") }
+                guard case .string(let cmd) = v else {
+                    throw c.fail("runner", "a record of runner commands expected, \(k) is \(v.describeForError)")
+                }
                 return (k, cmd)
             }
             guard !targets.isEmpty else { throw c.fail("runner", "no runners") }
-        default: throw c.fail("runner", "a command or a record {name: command} expected, got \(c["runner"].describeForError)")
+        default:
+            throw c.fail(
+                "runner", "a command or a record {name: command} expected, got \(c["runner"].describeForError)")
         }
         var many = false
         if case .record = c["runner"] { many = true }
@@ -68,32 +94,47 @@ enum MeasureBuiltins {
             try MeasuredTableObject.checkName(t.name, c)
             var s = settings
             if let cmd = t.command {
-                guard !cmd.trimmingCharacters(in: .whitespaces).isEmpty else { throw c.fail("runner", "an empty command") }
+                guard !cmd.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw c.fail("runner", "an empty command")
+                }
                 s.backend = "runner: " + cmd
             }
-            let dir = try c.optionalString("dir").map { many ? ($0 as NSString).appendingPathComponent(t.name) : $0 }
+            let dir =
+                try c.optionalString("dir").map { many ? ($0 as NSString).appendingPathComponent(t.name) : $0 }
                 ?? "measurements/\(t.name)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let lock = try nas { try FileLock.forProcess(directory: dir) }
             guard let lock else {
-                throw c.fail("dir", "\(dir) is in use by another brpsh process measuring there; wait for it to end (or use another dir:)")
+                throw c.fail(
+                    "dir",
+                    "\(dir) is in use by another brpsh process measuring there; wait for it to end (or use another dir:)"
+                )
             }
             locks.append(lock)
-            let journal = try nas { try MeasurementJournal(directory: dir, settings: s, machine: MeasuredTableObject.machine()) }
-            let runner = t.command.map { DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log")) }
-            jobs.append(Job(name: t.name, journal: journal, runner: runner, todo: archs.filter { journal.models[$0] == nil }))
+            let journal = try nas {
+                try MeasurementJournal(directory: dir, settings: s, machine: MeasuredTableObject.machine())
+            }
+            let runner = t.command.map {
+                DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log"))
+            }
+            jobs.append(
+                Job(name: t.name, journal: journal, runner: runner, todo: archs.filter { journal.models[$0] == nil }))
         }
         defer { for j in jobs { j.runner?.stop() } }
         for j in jobs where j.todo.count < archs.count && !RunContext.of(c.interpreter).quiet {
-            c.output.warn("measure: \(archs.count - j.todo.count) of \(archs.count) models already in \(j.journal.path); measuring \(j.todo.count)\n")
+            c.output.warn(
+                "measure: \(archs.count - j.todo.count) of \(archs.count) models already in \(j.journal.path); measuring \(j.todo.count)\n"
+            )
         }
         let index = try? context.benchmark().index()
         if jobs.count == 1 { try run(jobs[0], c, index: index) } else { try runInParallel(jobs, c, index: index) }
         RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
         let tables = try jobs.map { j -> Value in
             let what = j.runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
-            return .object(try MeasuredTableObject(journal: j.journal, archs: archs, name: j.name, backend: what,
-                                                   statistic: statistic, context: context))
+            return .object(
+                try MeasuredTableObject(
+                    journal: j.journal, archs: archs, name: j.name, backend: what,
+                    statistic: statistic, context: context))
         }
         return many ? .record(Record(zip(jobs.map(\.name), tables).map { ($0, $1) })) : tables[0]
     }
@@ -132,7 +173,9 @@ enum MeasureBuiltins {
             for start in stride(from: 0, to: job.todo.count, by: k) {
                 let block = Array(job.todo[start..<min(start + k, job.todo.count)])
                 let measured: [MeasuredModel]
-                do { measured = try NativeTimer.measureInterleaved(block, job.journal.settings) } catch let e as NASLibError {
+                do { measured = try NativeTimer.measureInterleaved(block, job.journal.settings) } catch let e
+                    as NASLibError
+                {
                     measured = block.map { MeasuredModel(arch: $0, error: e.message, seconds: 0) }
                 }
                 for m in measured { try nas { try job.journal.append(m) } }
@@ -170,7 +213,8 @@ enum MeasureBuiltins {
                 }
             }
         }
-        var progress = Progress(c, "measure \(jobs.map(\.name).joined(separator: ", "))", total: jobs.map(\.todo.count).reduce(0, +))
+        var progress = Progress(
+            c, "measure \(jobs.map(\.name).joined(separator: ", "))", total: jobs.map(\.todo.count).reduce(0, +))
         defer { progress.finish() }
         while group.wait(timeout: .now() + 0.2) == .timedOut {
             do { try progress.update(shared.done, "\(jobs.count) runners") } catch {
@@ -183,7 +227,9 @@ enum MeasureBuiltins {
     }
 
     /// One model, natively or through the runner; a failure is a recorded result, not an error.
-    static func measureOne(_ a: NB201Arch, _ s: MeasureSettings, runner: DeviceRunner?, index: NB201Index?) throws -> MeasuredModel {
+    static func measureOne(_ a: NB201Arch, _ s: MeasureSettings, runner: DeviceRunner?, index: NB201Index?) throws
+        -> MeasuredModel
+    {
         let started = NativeTimer.now()
         do {
             guard let runner else { return try NativeTimer.measure(a, s) }
@@ -199,16 +245,23 @@ enum MeasureBuiltins {
 
     static let latencyTable = BuiltinFunction(
         "latency_table",
-        [BuiltinParameter("file", .string, "a LatBench-format .pickle or a .csv written by t.save(file)"),
-         BuiltinParameter("name", .optional(.string), default: .nil, "the table's name (default: the file's name)")],
-        doc: "Reads a latency table (LatBench's pickle format or brpsh's CSV) as a device for gcn, oracle and the searches.",
-        category: "Data") { c in
+        [
+            BuiltinParameter("file", .string, "a LatBench-format .pickle or a .csv written by t.save(file)"),
+            BuiltinParameter("name", .optional(.string), default: .nil, "the table's name (default: the file's name)"),
+        ],
+        doc:
+            "Reads a latency table (LatBench's pickle format or brpsh's CSV) as a device for gcn, oracle and the searches.",
+        category: "Data"
+    ) { c in
         let path = try c.string("file")
-        let name = try c.optionalString("name") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name =
+            try c.optionalString("name") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         try MeasuredTableObject.checkName(name, c)
         let table = try nas { try LatencyTableFile.read(path, name: name) }
-        return .object(MeasuredTableObject(table: table, name: name, summary: "read from \(path)", journal: nil,
-                                           context: NASContext.of(c)))
+        return .object(
+            MeasuredTableObject(
+                table: table, name: name, summary: "read from \(path)", journal: nil,
+                context: NASContext.of(c)))
     }
 }
 
@@ -243,8 +296,10 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
     /// The models asked for, in order (a measurement), or the table's models.
     let archs: [NB201Arch]
 
-    init(table: MetricTable, name: String, summary: String, journal: MeasurementJournal?, archs: [NB201Arch]? = nil,
-         context: NASContext) {
+    init(
+        table: MetricTable, name: String, summary: String, journal: MeasurementJournal?, archs: [NB201Arch]? = nil,
+        context: NASContext
+    ) {
         self.table = table
         self.journal = journal
         self.context = context
@@ -252,22 +307,28 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
         device = Device.measured(name: name, summary: summary, fingerprint: LatencyTableFile.fingerprint(table))
     }
 
-    convenience init(journal: MeasurementJournal, archs: [NB201Arch], name: String, backend: String?,
-                     statistic: LatencyStatistic, context: NASContext) throws {
+    convenience init(
+        journal: MeasurementJournal, archs: [NB201Arch], name: String, backend: String?,
+        statistic: LatencyStatistic, context: NASContext
+    ) throws {
         // The table holds what this call asked for (a journal may hold more, from a call with other models).
         let all = journal.table(name: name, statistic: statistic)
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for a in archs { values[a.code] = all.values[a.code] }
         let s = journal.settings
         let cpu = (journal.header["machine"] as? [String: Any])?["cpu"] as? String ?? "?"
-        self.init(table: MetricTable(name: name, values: values), name: name,
-                  summary: "\(backend ?? "\(cpu), native") NB201 \(s.dataset.rawValue) network, \(s.threads) thread(s), \(s.runs)×\(s.perRun) timed, \(statistic.rawValue)",
-                  journal: journal, archs: archs, context: context)
+        self.init(
+            table: MetricTable(name: name, values: values), name: name,
+            summary:
+                "\(backend ?? "\(cpu), native") NB201 \(s.dataset.rawValue) network, \(s.threads) thread(s), \(s.runs)×\(s.perRun) timed, \(statistic.rawValue)",
+            journal: journal, archs: archs, context: context)
     }
 
     /// A measured table may not take a shipped device's name (one name, one table).
     static func checkName(_ name: String, _ c: BuiltinCall) throws {
-        guard !name.isEmpty, name.count <= 100, !name.contains("/") else { throw c.fail("name", "a short name without '/' expected") }
+        guard !name.isEmpty, name.count <= 100, !name.contains("/") else {
+            throw c.fail("name", "a short name without '/' expected")
+        }
         if (try? DeviceCatalog.resolve(name)) != nil {
             throw c.fail("name", "\"\(name)\" is a shipped device; give the measured table a name of its own")
         }
@@ -275,8 +336,10 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
 
     static func machine() -> [String: Any] {
         let m = Machine.current
-        return ["cpu": m.cpu, "cores": m.cores, "os": m.os, "arch": m.arch, "hostname": m.hostname,
-                "blas": BLAS.configuration, "blas_kernel": BLAS.coreName]
+        return [
+            "cpu": m.cpu, "cores": m.cores, "os": m.os, "arch": m.arch, "hostname": m.hostname,
+            "blas": BLAS.configuration, "blas_kernel": BLAS.coreName,
+        ]
     }
 
     /// The device, with its table made available to this session's benchmark.
@@ -324,15 +387,19 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
 
     func records() -> [Value] {
         archs.map { a in
-            var fields: [(String, Value)] = [("arch", .object(ArchObject(a, context))), ("latency", measureValue(table[a], device))]
+            var fields: [(String, Value)] = [
+                ("arch", .object(ArchObject(a, context))), ("latency", measureValue(table[a], device)),
+            ]
             if let e = journal?.models[a]?.error { fields.append(("error", .string(e))) }
             return .record(Record(fields))
         }
     }
 
     var saveMethod: BuiltinFunction {
-        BuiltinFunction("save", [BuiltinParameter("file", .string, "a .pickle (LatBench's format) or .csv file")],
-                        doc: "Writes the table; latency_table(file) reads it back.") { c in
+        BuiltinFunction(
+            "save", [BuiltinParameter("file", .string, "a .pickle (LatBench's format) or .csv file")],
+            doc: "Writes the table; latency_table(file) reads it back."
+        ) { c in
             try nas { try LatencyTableFile.write(self.table, to: try c.string("file")) }
             return .nil
         }
@@ -343,12 +410,15 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
         var s = "latency table \"\(device.name)\": \(table.count) models"
         if !failed.isEmpty { s += " (\(failed.count) failed)" }
         if let lo = values.first, let hi = values.last {
-            s += String(format: ", %.3g–%.3g ms (median %.3g ms)", lo * 1000, hi * 1000, values[values.count / 2] * 1000)
+            s += String(
+                format: ", %.3g–%.3g ms (median %.3g ms)", lo * 1000, hi * 1000, values[values.count / 2] * 1000)
         }
         return s + "\n  " + device.summary + (journal.map { "\n  journal: \($0.path)" } ?? "")
     }
 
     func inlineDisplay() -> String { "<latency table \(device.name)>" }
     func plainValue() -> Value? { .list(records()) }
-    var cacheIdentity: Value? { .record(Record([("name", .string(device.name)), ("sha256", .string(device.fingerprint ?? ""))])) }
+    var cacheIdentity: Value? {
+        .record(Record([("name", .string(device.name)), ("sha256", .string(device.fingerprint ?? ""))]))
+    }
 }

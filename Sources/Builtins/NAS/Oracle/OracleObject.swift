@@ -36,8 +36,10 @@ final class OracleObject: HostObject, DocumentedMembers, Plottable {
         var fields: [(String, Value)] = name.map { [("predictor", .string($0))] } ?? []
         fields += [
             ("threshold", .quantity(Quantity.seconds(r.threshold))), ("false_positives", .int(r.falsePositives)),
-            ("false_negatives", .int(r.falseNegatives)), ("missed_accuracy", r.missedAccuracy.map(Value.number) ?? .nil),
-            ("missed_error", t(r.missedError)), ("overclaimed_accuracy", r.overclaimedAccuracy.map(Value.number) ?? .nil),
+            ("false_negatives", .int(r.falseNegatives)),
+            ("missed_accuracy", r.missedAccuracy.map(Value.number) ?? .nil),
+            ("missed_error", t(r.missedError)),
+            ("overclaimed_accuracy", r.overclaimedAccuracy.map(Value.number) ?? .nil),
             ("overclaimed_error", t(r.overclaimedError)), ("assumed_best", arch(r.assumedBest)),
             ("effective_best", arch(r.effectiveBest)), ("truth_best", arch(r.truthBest)),
         ]
@@ -50,16 +52,24 @@ final class OracleObject: HostObject, DocumentedMembers, Plottable {
 
     var summary: [Value] {
         results.map { res in
-            let missed = res.rows.compactMap(\.missedAccuracy), over = res.rows.compactMap(\.overclaimedAccuracy)
+            let missed = res.rows.compactMap(\.missedAccuracy)
+            let over = res.rows.compactMap(\.overclaimedAccuracy)
             func mean(_ xs: [Double]) -> Value { xs.isEmpty ? .nil : .number(xs.reduce(0, +) / Double(xs.count)) }
-            return .record(Record([
-                ("predictor", .string(res.name)), ("device", .string(res.device.aliases.first ?? res.device.name)),
-                ("archs", .int(res.space)), ("thresholds", .int(res.rows.count)),
-                ("with_miss", .int(missed.filter { $0 > 0 }.count)), ("mean_missed", mean(missed)),
-                ("max_missed", missed.max().map(Value.number) ?? .nil), ("mean_overclaimed", mean(over)),
-                ("mean_false_pos", .number(Double(res.rows.map(\.falsePositives).reduce(0, +)) / Double(res.rows.count))),
-                ("mean_false_neg", .number(Double(res.rows.map(\.falseNegatives).reduce(0, +)) / Double(res.rows.count))),
-            ]))
+            return .record(
+                Record([
+                    ("predictor", .string(res.name)), ("device", .string(res.device.aliases.first ?? res.device.name)),
+                    ("archs", .int(res.space)), ("thresholds", .int(res.rows.count)),
+                    ("with_miss", .int(missed.filter { $0 > 0 }.count)), ("mean_missed", mean(missed)),
+                    ("max_missed", missed.max().map(Value.number) ?? .nil), ("mean_overclaimed", mean(over)),
+                    (
+                        "mean_false_pos",
+                        .number(Double(res.rows.map(\.falsePositives).reduce(0, +)) / Double(res.rows.count))
+                    ),
+                    (
+                        "mean_false_neg",
+                        .number(Double(res.rows.map(\.falseNegatives).reduce(0, +)) / Double(res.rows.count))
+                    ),
+                ]))
         }
     }
 
@@ -74,7 +84,8 @@ final class OracleObject: HostObject, DocumentedMembers, Plottable {
     }
 
     func display() -> String {
-        "oracle NAS (\(accuracy) accuracy), \(results.first?.rows.count ?? 0) thresholds\n" + (Table(records: summary)?.render() ?? "")
+        "oracle NAS (\(accuracy) accuracy), \(results.first?.rows.count ?? 0) thresholds\n"
+            + (Table(records: summary)?.render() ?? "")
     }
 
     func inlineDisplay() -> String { "oracle" }
@@ -93,9 +104,13 @@ final class OracleObject: HostObject, DocumentedMembers, Plottable {
             ("Latency error of the over-claimed model", "pred − true (ms)", { $0.overclaimedError.map { $0 * 1000 } }),
         ]
         let fig = panels.map { title, ylabel, f in
-            Figure.Panel(title: title, xlabel: "latency limit on \(device) (ms)", ylabel: ylabel, series: results.map { res in
-                Figure.Series(label: res.name, kind: .line, x: res.rows.map { $0.threshold * 1000 }, y: res.rows.map { f($0) ?? .nan })
-            })
+            Figure.Panel(
+                title: title, xlabel: "latency limit on \(device) (ms)", ylabel: ylabel,
+                series: results.map { res in
+                    Figure.Series(
+                        label: res.name, kind: .line, x: res.rows.map { $0.threshold * 1000 },
+                        y: res.rows.map { f($0) ?? .nan })
+                })
         }
         return Figure(panels: fig, columns: 3, title: "Oracle NAS on \(device) (\(accuracy) accuracy)")
     }

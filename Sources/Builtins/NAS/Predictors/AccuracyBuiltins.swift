@@ -17,15 +17,21 @@ enum AccuracyBuiltins {
     }
 
     static let accuracyParams = [
-        BuiltinParameter("accuracy", .string, default: .string("cifar100"), "training signal dataset: cifar10, cifar100, imagenet16-120"),
-        BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds; all 15625 archs) or valid (9445 archs)"),
+        BuiltinParameter(
+            "accuracy", .string, default: .string("cifar100"),
+            "training signal dataset: cifar10, cifar100, imagenet16-120"),
+        BuiltinParameter(
+            "split", .string, default: .string("test"), "test (mean over seeds; all 15625 archs) or valid (9445 archs)"),
     ]
 
     /// The batch defaults, in words, as the code sets them (TrainingOptions.accuracyDefaults, PairwiseTrainer.defaultBatch).
     static let regressionBatch = "default: 50 / 32 / 16 models for n ≥ 100 / ≥ 50 / less (Table S3)"
-    static let pairBatch = "default: fast mode 20 models per step (all their pairs); faithful mode 64 pairs for K ≥ 100, else 32 (eagle); predictor: \"gcn\" as gcn_acc"
+    static let pairBatch =
+        "default: fast mode 20 models per step (all their pairs); faithful mode 64 pairs for K ≥ 100, else 32 (eagle); predictor: \"gcn\" as gcn_acc"
 
-    static func commonParams(epochs: Int, lr: Double, dropout: Double, batch: String = regressionBatch) -> [BuiltinParameter] {
+    static func commonParams(epochs: Int, lr: Double, dropout: Double, batch: String = regressionBatch)
+        -> [BuiltinParameter]
+    {
         [
             BuiltinParameter("seed", .optional(.int), default: .nil),
             BuiltinParameter("epochs", .int, default: .int(epochs)),
@@ -54,7 +60,9 @@ enum AccuracyBuiltins {
         config.layers = try c.int("layers", min: 1, max: 16)
         config.hidden = try c.int("hidden", min: 1, max: 8192)
         let p = try c.string("precision")
-        guard let precision = AnyGCN.Precision(rawValue: p) else { throw c.fail("precision", "use float32 or float64, got \"\(p)\"") }
+        guard let precision = AnyGCN.Precision(rawValue: p) else {
+            throw c.fail("precision", "use float32 or float64, got \"\(p)\"")
+        }
         return (config, o, precision)
     }
 
@@ -64,30 +72,46 @@ enum AccuracyBuiltins {
         case .nil: return nil
         case .object(let o as GCNObject): return o.predictor.model
         case .object(let o as AccuracyObject): return o.predictor.model
-        case let v: throw c.fail("init", "a trained GCN predictor expected (gcn, flops_predictor, gcn_acc), got \(v.describeForError)")
+        case let v:
+            throw c.fail(
+                "init", "a trained GCN predictor expected (gcn, flops_predictor, gcn_acc), got \(v.describeForError)")
         }
     }
 
     static let gcnAcc = BuiltinFunction(
         "gcn_acc",
-        [BuiltinParameter("n", .int, default: .int(100), "training models"),
-         BuiltinParameter("valid", .int, default: .int(100), "validation models for early stopping (0: validate on the training set)")]
+        [
+            BuiltinParameter("n", .int, default: .int(100), "training models"),
+            BuiltinParameter(
+                "valid", .int, default: .int(100),
+                "validation models for early stopping (0: validate on the training set)"),
+        ]
             + accuracyParams + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2)
-            + [BuiltinParameter("init", .any, default: .nil, "a trained predictor whose GCN body to start from (transfer, Figure S4)")],
-        doc: "The standard GCN accuracy predictor (Table S3): regression on normalised accuracy of n random models.") { c in
+            + [
+                BuiltinParameter(
+                    "init", .any, default: .nil,
+                    "a trained predictor whose GCN body to start from (transfer, Figure S4)")
+            ],
+        doc: "The standard GCN accuracy predictor (Table S3): regression on normalised accuracy of n random models."
+    ) { c in
         let (signal, name) = try signal(c)
-        let n = try c.int("n", min: 2, max: NB201Arch.count), nv = try c.int("valid", min: 0, max: NB201Arch.count)
+        let n = try c.int("n", min: 2, max: NB201Arch.count)
+        let nv = try c.int("valid", min: 0, max: NB201Arch.count)
         let (config, options, precision) = try options(c, models: n)
         let seed = try c.seed()
-        guard n + nv <= signal.models.count else { throw c.fail("n", "n + valid = \(n + nv) exceeds the \(signal.models.count) models") }
+        guard n + nv <= signal.models.count else {
+            throw c.fail("n", "n + valid = \(n + nv) exceeds the \(signal.models.count) models")
+        }
         var rng = SeededRandom(seed: seed).derived(0)
         let order = rng.sample(signal.models, n + nv)
         let source = try initModel(c)
         var progress = Progress(c, "gcn_acc", total: options.epochs)
         defer { progress.finish() }
         let p = try nas {
-            try AccuracyRegressor.train(signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
-                                        precision: precision, seed: seed, initFrom: source) { e in
+            try AccuracyRegressor.train(
+                signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
+                precision: precision, seed: seed, initFrom: source
+            ) { e in
                 try progress.update(e.epoch + 1, String(format: "loss %.3g/%.3g", e.trainLoss, e.validLoss))
             }
         }
@@ -97,15 +121,19 @@ enum AccuracyBuiltins {
 
     static let flopsPredictor = BuiltinFunction(
         "flops_predictor",
-        [BuiltinParameter("n", .int, default: .int(900)), BuiltinParameter("valid", .int, default: .int(100)),
-         BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network whose FLOPs are learned")]
+        [
+            BuiltinParameter("n", .int, default: .int(900)), BuiltinParameter("valid", .int, default: .int(100)),
+            BuiltinParameter("dataset", .string, default: .string("cifar10"), "the network whose FLOPs are learned"),
+        ]
             + commonParams(epochs: 250, lr: 8e-4, dropout: 0.002, batch: "default: 10 models"),
-        doc: "A GCN trained to predict (normalised) FLOPs of n random models, e.g. to initialise an accuracy predictor.") { c in
+        doc: "A GCN trained to predict (normalised) FLOPs of n random models, e.g. to initialise an accuracy predictor."
+    ) { c in
         let dataset = try datasetArgument(c, "dataset")
         var values = [Double](repeating: .nan, count: NB201Arch.count)
         for a in NB201Arch.all { values[a.code] = Double(NB201Cost(a, dataset: dataset).flops) }
         let signal = AccuracySignal(MetricTable(name: "flops", values: values))
-        let n = try c.int("n", min: 2, max: NB201Arch.count), nv = try c.int("valid", min: 0, max: NB201Arch.count)
+        let n = try c.int("n", min: 2, max: NB201Arch.count)
+        let nv = try c.int("valid", min: 0, max: NB201Arch.count)
         var (config, options, precision) = try options(c, models: n)
         if !c.isGiven("batch") { options.batch = 10 }
         options.schedule = .plateau
@@ -114,11 +142,14 @@ enum AccuracyBuiltins {
         var progress = Progress(c, "flops_predictor", total: options.epochs)
         defer { progress.finish() }
         let p = try nas {
-            try AccuracyRegressor.train(signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
-                                        precision: precision, seed: try c.seed()) { e in try progress.update(e.epoch + 1, "") }
+            try AccuracyRegressor.train(
+                signal, train: Array(order[..<n]), valid: Array(order[n...]), config: config, options: options,
+                precision: precision, seed: try c.seed()
+            ) { e in try progress.update(e.epoch + 1, "") }
         }
         EpochCap.check(c, p.history, cap: options.epochs, what: "flops_predictor")
-        return .object(AccuracyObject(p, signal: signal, name: "FLOPs (\(dataset.rawValue))", context: NASContext.of(c)))
+        return .object(
+            AccuracyObject(p, signal: signal, name: "FLOPs (\(dataset.rawValue))", context: NASContext.of(c)))
     }
 
     static func pairSpec(_ c: BuiltinCall, models: Int) throws -> (PairPredictor.Spec, Int) {
@@ -127,10 +158,18 @@ enum AccuracyBuiltins {
         spec.config = config
         spec.options = options
         spec.precision = precision
-        let mode = try c.string("mode"), loss = try c.string("loss"), order = try c.string("order")
-        guard let m = PairwiseTrainer<Float>.Mode(rawValue: mode) else { throw c.fail("mode", "use fast or faithful, got \"\(mode)\"") }
-        guard let l = GCN<Float>.PairLoss(rawValue: loss) else { throw c.fail("loss", "use pairwise, soft or hard, got \"\(loss)\"") }
-        guard let o = PairRanking.Order(rawValue: order) else { throw c.fail("order", "use wins or mergesort, got \"\(order)\"") }
+        let mode = try c.string("mode")
+        let loss = try c.string("loss")
+        let order = try c.string("order")
+        guard let m = PairwiseTrainer<Float>.Mode(rawValue: mode) else {
+            throw c.fail("mode", "use fast or faithful, got \"\(mode)\"")
+        }
+        guard let l = GCN<Float>.PairLoss(rawValue: loss) else {
+            throw c.fail("loss", "use pairwise, soft or hard, got \"\(loss)\"")
+        }
+        guard let o = PairRanking.Order(rawValue: order) else {
+            throw c.fail("order", "use wins or mergesort, got \"\(order)\"")
+        }
         spec.mode = m
         spec.loss = l
         spec.order = o
@@ -139,22 +178,32 @@ enum AccuracyBuiltins {
     }
 
     static let pairParams = [
-        BuiltinParameter("mode", .string, default: .string("fast"), "fast (models embedded once per step, all their pairs) or faithful (eagle: every pair its own forward passes)"),
-        BuiltinParameter("loss", .string, default: .string("pairwise"), "pairwise (2 logits, KL), soft or hard (1-way sigmoid)"),
-        BuiltinParameter("order", .string, default: .string("wins"), "how the non-transitive relation ranks models: wins or mergesort"),
+        BuiltinParameter(
+            "mode", .string, default: .string("fast"),
+            "fast (models embedded once per step, all their pairs) or faithful (eagle: every pair its own forward passes)"
+        ),
+        BuiltinParameter(
+            "loss", .string, default: .string("pairwise"), "pairwise (2 logits, KL), soft or hard (1-way sigmoid)"),
+        BuiltinParameter(
+            "order", .string, default: .string("wins"),
+            "how the non-transitive relation ranks models: wins or mergesort"),
     ]
 
     static let brpPredictor = BuiltinFunction(
         "brp_predictor",
         [BuiltinParameter("n", .int, default: .int(100), "training models (all their ordered pairs)")] + accuracyParams
             + commonParams(epochs: 250, lr: 3.5e-4, dropout: 0.2, batch: pairBatch) + pairParams,
-        doc: "The binary relation predictor trained on n random models (non-iterative); rank_corr(bp) measures its ranking.") { c in
+        doc:
+            "The binary relation predictor trained on n random models (non-iterative); rank_corr(bp) measures its ranking."
+    ) { c in
         let (signal, name) = try signal(c)
         let n = try c.int("n", min: 2, max: NB201Arch.count)
         var (spec, batch) = try pairSpec(c, models: n)
         spec.options.batch = batch
         let seed = try c.seed()
-        guard n <= signal.models.count else { throw c.fail("n", "only \(signal.models.count) models have this accuracy") }
+        guard n <= signal.models.count else {
+            throw c.fail("n", "only \(signal.models.count) models have this accuracy")
+        }
         var rng = SeededRandom(seed: seed).derived(0)
         let train = rng.sample(signal.models, n)
         let p = PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1))
@@ -170,11 +219,16 @@ enum AccuracyBuiltins {
 
     static let rankCorr = BuiltinFunction(
         "rank_corr",
-        [BuiltinParameter("predictor", .any, "an accuracy predictor (gcn_acc, brp_predictor)"),
-         BuiltinParameter("k", .list, default: .list([.int(10), .int(50), .int(100)]), "top-k sizes for precision"),
-         BuiltinParameter("order", .optional(.string), default: .nil,
-                          "binary relation predictors only: rank by wins or mergesort instead of the predictor's own order")],
-        doc: "How well a predictor ranks all models: Spearman ρ and Kendall τ-b against the truth, precision of the top k.") { c in
+        [
+            BuiltinParameter("predictor", .any, "an accuracy predictor (gcn_acc, brp_predictor)"),
+            BuiltinParameter("k", .list, default: .list([.int(10), .int(50), .int(100)]), "top-k sizes for precision"),
+            BuiltinParameter(
+                "order", .optional(.string), default: .nil,
+                "binary relation predictors only: rank by wins or mergesort instead of the predictor's own order"),
+        ],
+        doc:
+            "How well a predictor ranks all models: Spearman ρ and Kendall τ-b against the truth, precision of the top k."
+    ) { c in
         guard case .object(let o) = c["predictor"], let r = o as? RankedObject else {
             throw c.fail("predictor", "an accuracy predictor expected, got \(c["predictor"].describeForError)")
         }
@@ -237,18 +291,25 @@ final class AccuracyObject: HostObject, DocumentedMembers, RankedObject {
         case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
         case "history": return historyValue(predictor.history)
         case "predict":
-            return .builtin(BuiltinFunction("predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units).") { c in
-                let (archs, single) = try archList(c["x"], self.context, c, "x")
-                let v = self.predictor.model.predict(EvaluationPlan(archs.map(\.graph), layers: self.predictor.model.config.layers))
+            return .builtin(
+                BuiltinFunction(
+                    "predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units)."
+                ) { c in
+                    let (archs, single) = try archList(c["x"], self.context, c, "x")
+                    let v = self.predictor.model.predict(
+                        EvaluationPlan(archs.map(\.graph), layers: self.predictor.model.config.layers)
+                    )
                     .map { Value.number($0 * (self.signal.high - self.signal.low) + self.signal.low) }
-                return single ? v[0] : .list(v)
-            })
+                    return single ? v[0] : .list(v)
+                })
         case "rank": return rankMethod(predictor, context)
         default: return nil
         }
     }
 
-    func display() -> String { "gcn_acc(\(name): \(predictor.trainArchs.count) training models, \(predictor.history.count) epochs)" }
+    func display() -> String {
+        "gcn_acc(\(name): \(predictor.trainArchs.count) training models, \(predictor.history.count) epochs)"
+    }
     func inlineDisplay() -> String { "gcn_acc" }
 }
 
@@ -282,14 +343,17 @@ final class PairObject: HostObject, DocumentedMembers, RankedObject {
         case "history": return historyValue(predictor.history)
         case "rank": return rankMethod(predictor, context)
         case "compare":
-            return .builtin(BuiltinFunction("compare", [BuiltinParameter("a", .any, "an arch"), BuiltinParameter("b", .any, "an arch")],
-                                            doc: "The predicted probability that a is more accurate than b.") { c in
-                let (a, single) = try archList(c["a"], self.context, c, "a")
-                let (b, singleB) = try archList(c["b"], self.context, c, "b")
-                guard single else { throw c.fail("a", "one arch expected") }
-                guard singleB else { throw c.fail("b", "one arch expected") }
-                return .number(self.predictor.probability(a[0], betterThan: b[0]))
-            })
+            return .builtin(
+                BuiltinFunction(
+                    "compare", [BuiltinParameter("a", .any, "an arch"), BuiltinParameter("b", .any, "an arch")],
+                    doc: "The predicted probability that a is more accurate than b."
+                ) { c in
+                    let (a, single) = try archList(c["a"], self.context, c, "a")
+                    let (b, singleB) = try archList(c["b"], self.context, c, "b")
+                    guard single else { throw c.fail("a", "one arch expected") }
+                    guard singleB else { throw c.fail("b", "one arch expected") }
+                    return .number(self.predictor.probability(a[0], betterThan: b[0]))
+                })
         default: return nil
         }
     }
@@ -302,8 +366,11 @@ final class PairObject: HostObject, DocumentedMembers, RankedObject {
 
 /// `p.rank(archs)`: the archs, best first.
 func rankMethod(_ r: ModelRanker, _ context: NASContext) -> Value {
-    .builtin(BuiltinFunction("rank", [BuiltinParameter("x", .any, "archs, indices or a space")], doc: "The archs ranked best first.") { c in
-        let (archs, _) = try archList(c["x"], context, c, "x")
-        return .list(r.rank(archs).map { .object(ArchObject($0, context)) })
-    })
+    .builtin(
+        BuiltinFunction(
+            "rank", [BuiltinParameter("x", .any, "archs, indices or a space")], doc: "The archs ranked best first."
+        ) { c in
+            let (archs, _) = try archList(c["x"], context, c, "x")
+            return .list(r.rank(archs).map { .object(ArchObject($0, context)) })
+        })
 }

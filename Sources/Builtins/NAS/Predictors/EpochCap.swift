@@ -39,28 +39,34 @@ enum EpochCap {
 enum FailedTraining {
     static let threshold = 0.5
 
-    static func message(_ fit: LatencyPredictor.ValidationFit?, epochs: Int, cap: Int, precision: String, what: String) -> String? {
+    static func message(_ fit: LatencyPredictor.ValidationFit?, epochs: Int, cap: Int, precision: String, what: String)
+        -> String?
+    {
         guard let fit, fit.spearman.isFinite, fit.mae.isFinite else { return nil }
         let symptom: String
         if fit.spearman < threshold {
-            symptom = "ranks its own \(fit.count) validation models poorly (Spearman ρ \(String(format: "%.2f", fit.spearman)) < \(threshold)"
+            symptom =
+                "ranks its own \(fit.count) validation models poorly (Spearman ρ \(String(format: "%.2f", fit.spearman)) < \(threshold)"
         } else if fit.mae >= fit.constantMAE {
-            symptom = "predicts its own \(fit.count) validation models' latencies no better than a constant (mean absolute error "
+            symptom =
+                "predicts its own \(fit.count) validation models' latencies no better than a constant (mean absolute error "
                 + "\(ms(fit.mae)) against \(ms(fit.constantMAE)) for the training models' median"
         } else {
             return nil
         }
         let stopped = epochs < cap ? "it stopped early, at epoch \(epochs) of \(cap)" : "it ran all \(cap) epochs"
         let other = precision == "float32" ? "float64" : "float32"
-        return "\(what) \(symptom); \(stopped)): this training failed, and its predictions are not usable; small training sets "
+        return
+            "\(what) \(symptom); \(stopped)): this training failed, and its predictions are not usable; small training sets "
             + "are unstable with Table S1's settings (docs/predictors.md, \"Small trainings\"); try another seed, or precision: \"\(other)\""
     }
 
     private static func ms(_ seconds: Double) -> String { String(format: "%.3g ms", seconds * 1000) }
 
     static func check(_ c: BuiltinCall, _ p: LatencyPredictor, _ table: MetricTable, what: String) {
-        let m = message(p.validationFit(table), epochs: p.history.count, cap: p.spec.options.epochs,
-                        precision: p.spec.precision.rawValue, what: what)
+        let m = message(
+            p.validationFit(table), epochs: p.history.count, cap: p.spec.options.epochs,
+            precision: p.spec.precision.rawValue, what: what)
         if let m { Caching.warn(c, m) }
     }
 }

@@ -41,7 +41,9 @@ final class GCNObject: HostObject, DocumentedMembers {
         case "test": return metricsRecord(try testMetrics ?? predictor.testMetrics(table()))
         case "metrics": return .builtin(metricsMethod)
         case "history": return historyValue(predictor.history)
-        case "predict": return latencyPredictMethod(context, "Predicted latency (a time quantity, or a list of them).", predictor.predict)
+        case "predict":
+            return latencyPredictMethod(
+                context, "Predicted latency (a time quantity, or a list of them).", predictor.predict)
         case "save": return .builtin(saveMethod)
         case "spec": return GCNObject.specRecord(spec)
         case "epochs": return .int(predictor.history.count)
@@ -54,27 +56,35 @@ final class GCNObject: HostObject, DocumentedMembers {
     }
 
     static func specRecord(_ s: GCNPredictorSpec) -> Value {
-        .record(Record([
-            ("device", .string(s.device)), ("n", .int(s.n)), ("valid", .int(s.valid)), ("seed", .int(s.seed)),
-            ("layers", .int(s.config.layers)), ("hidden", .int(s.config.hidden)), ("dropout", .number(s.config.dropout)),
-            ("epochs", .int(s.options.epochs)), ("batch", .int(s.options.batch)), ("lr", .number(s.options.learningRate)),
-            ("weight_decay", .number(s.options.weightDecay)), ("schedule", .string(s.options.schedule.rawValue)),
-            ("lr_patience", .int(s.options.lrPatience)), ("patience", .int(s.options.patience)),
-            ("warmup", .int(s.options.warmup)), ("restore_best", .bool(s.options.restoreBest)),
-            ("loss", .string(s.options.loss.rawValue)), ("precision", .string(s.precision.rawValue)),
-        ]))
+        .record(
+            Record([
+                ("device", .string(s.device)), ("n", .int(s.n)), ("valid", .int(s.valid)), ("seed", .int(s.seed)),
+                ("layers", .int(s.config.layers)), ("hidden", .int(s.config.hidden)),
+                ("dropout", .number(s.config.dropout)),
+                ("epochs", .int(s.options.epochs)), ("batch", .int(s.options.batch)),
+                ("lr", .number(s.options.learningRate)),
+                ("weight_decay", .number(s.options.weightDecay)), ("schedule", .string(s.options.schedule.rawValue)),
+                ("lr_patience", .int(s.options.lrPatience)), ("patience", .int(s.options.patience)),
+                ("warmup", .int(s.options.warmup)), ("restore_best", .bool(s.options.restoreBest)),
+                ("loss", .string(s.options.loss.rawValue)), ("precision", .string(s.precision.rawValue)),
+            ]))
     }
 
     var metricsMethod: BuiltinFunction {
-        BuiltinFunction("metrics", [BuiltinParameter("rule", .string, default: .string("eagle"), "\"eagle\" or \"paper\"")],
-                        doc: "Test metrics under a within-x rule: eagle's (1−x)·pred ≤ true ≤ (1+x)·pred or the paper's |pred − true| ≤ x·true.") { c in
+        BuiltinFunction(
+            "metrics", [BuiltinParameter("rule", .string, default: .string("eagle"), "\"eagle\" or \"paper\"")],
+            doc:
+                "Test metrics under a within-x rule: eagle's (1−x)·pred ≤ true ≤ (1+x)·pred or the paper's |pred − true| ≤ x·true."
+        ) { c in
             metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
         }
     }
 
     var saveMethod: BuiltinFunction {
-        BuiltinFunction("save", [BuiltinParameter("file", .string, "the file to write")],
-                        doc: "Saves the predictor (docs/formats.md); gcn_load(file) reads it back.") { c in
+        BuiltinFunction(
+            "save", [BuiltinParameter("file", .string, "the file to write")],
+            doc: "Saves the predictor (docs/formats.md); gcn_load(file) reads it back."
+        ) { c in
             try nas { try PredictorFile.save(self.predictor, to: try c.string("file")) }
             return .nil
         }
@@ -82,9 +92,11 @@ final class GCNObject: HostObject, DocumentedMembers {
 
     func display() -> String {
         let m = testMetrics
-        let within = m.map { String(format: "within 1/5/10%%: %.1f / %.1f / %.1f", $0.within1, $0.within5, $0.within10) } ?? ""
+        let within =
+            m.map { String(format: "within 1/5/10%%: %.1f / %.1f / %.1f", $0.within1, $0.within5, $0.within10) } ?? ""
         let s = predictor.spec
-        return "gcn(\(device.aliases.first ?? device.name): \(s.n) train, \(s.valid) valid, \(predictor.testArchs.count) test; "
+        return
+            "gcn(\(device.aliases.first ?? device.name): \(s.n) train, \(s.valid) valid, \(predictor.testArchs.count) test; "
             + "\(within); \(predictor.history.count) epochs, \(s.precision.rawValue))"
     }
 
@@ -93,8 +105,11 @@ final class GCNObject: HostObject, DocumentedMembers {
     /// The training spec and the SHA-256 of the whole trained predictor (weights, split, history; not its timing).
     var cacheIdentity: Value? {
         guard let hash = try? PredictorFile.contentHash(predictor) else { return nil }
-        return .record(Record([("kind", .string("gcn")), ("spec", GCNObject.specRecord(predictor.spec)),
-                               ("sha256", .string(hash))]))
+        return .record(
+            Record([
+                ("kind", .string("gcn")), ("spec", GCNObject.specRecord(predictor.spec)),
+                ("sha256", .string(hash)),
+            ]))
     }
 
     func plainValue() -> Value? {
@@ -133,18 +148,30 @@ final class LayerwiseObject: HostObject, DocumentedMembers {
         case "device": return .string(device.name)
         case "test": return metricsRecord(predictor.testMetrics(try table()))
         case "metrics":
-            return .builtin(BuiltinFunction("metrics", [BuiltinParameter("rule", .string, default: .string("eagle"))],
-                                            doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\").") { c in
-                metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
-            })
+            return .builtin(
+                BuiltinFunction(
+                    "metrics", [BuiltinParameter("rule", .string, default: .string("eagle"))],
+                    doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\")."
+                ) { c in
+                    metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
+                })
         case "predict": return latencyPredictMethod(context, "Predicted latency.") { $0.map(self.predictor.predict) }
         case "costs":
-            var rows: [Value] = [.record(Record([("position", .string("constant")), ("op", .string("-")),
-                                                 ("cost", .quantity(Quantity.seconds(predictor.constant)))]))]
+            var rows: [Value] = [
+                .record(
+                    Record([
+                        ("position", .string("constant")), ("op", .string("-")),
+                        ("cost", .quantity(Quantity.seconds(predictor.constant))),
+                    ]))
+            ]
             for (pos, costs) in predictor.costs.enumerated() {
                 for op in NB201Op.allCases where op != .none {
-                    rows.append(.record(Record([("position", .string("e\(NB201Arch.edges[pos].0)\(NB201Arch.edges[pos].1)")),
-                                                ("op", .string(op.name)), ("cost", .quantity(Quantity.seconds(costs[op.rawValue])))])))
+                    rows.append(
+                        .record(
+                            Record([
+                                ("position", .string("e\(NB201Arch.edges[pos].0)\(NB201Arch.edges[pos].1)")),
+                                ("op", .string(op.name)), ("cost", .quantity(Quantity.seconds(costs[op.rawValue]))),
+                            ])))
                 }
             }
             return .object(TableObject(rows))
@@ -154,8 +181,10 @@ final class LayerwiseObject: HostObject, DocumentedMembers {
 
     func display() -> String {
         let m = try? predictor.testMetrics(table())
-        let within = m.map { String(format: "within 1/5/10%%: %.1f / %.1f / %.1f", $0.within1, $0.within5, $0.within10) } ?? ""
-        return "layerwise(\(device.aliases.first ?? device.name): \(predictor.trainArchs.count) train, \(predictor.testArchs.count) test; \(within))"
+        let within =
+            m.map { String(format: "within 1/5/10%%: %.1f / %.1f / %.1f", $0.within1, $0.within5, $0.within10) } ?? ""
+        return
+            "layerwise(\(device.aliases.first ?? device.name): \(predictor.trainArchs.count) train, \(predictor.testArchs.count) test; \(within))"
     }
 
     func inlineDisplay() -> String { "layerwise(\(device.aliases.first ?? device.name))" }
@@ -166,27 +195,38 @@ final class LayerwiseObject: HostObject, DocumentedMembers {
         var h = SHA256()
         h.update(predictor.trainArchs.map(\.code).map(String.init).joined(separator: ","))
         for x in [predictor.constant] + predictor.costs.flatMap({ $0 }) { h.update(",\(x.bitPattern)") }
-        return .record(Record([("kind", .string("layerwise")), ("device", .string(device.name)),
-                               ("sha256", .string(h.hexDigest()))]))
+        return .record(
+            Record([
+                ("kind", .string("layerwise")), ("device", .string(device.name)),
+                ("sha256", .string(h.hexDigest())),
+            ]))
     }
 }
 
 extension GCNObject: Plottable {
     /// Training curves: losses and learning rate per epoch.
-    func figure() throws -> Figure { TrainingCurves.figure(predictor.history.map { ($0.epoch, $0.trainLoss, $0.validLoss, $0.learningRate) }, title: "gcn on \(device.aliases.first ?? device.name)") }
+    func figure() throws -> Figure {
+        TrainingCurves.figure(
+            predictor.history.map { ($0.epoch, $0.trainLoss, $0.validLoss, $0.learningRate) },
+            title: "gcn on \(device.aliases.first ?? device.name)")
+    }
 }
 
 /// Figures of training histories (`plot(p)`, `plot(p.history)`).
 enum TrainingCurves {
     static func figure(_ h: [(Int, Double, Double, Double)], title: String) -> Figure {
         let epochs = h.map { Double($0.0) }
-        let loss = Figure.Panel(title: "\(title): loss", xlabel: "epoch", ylabel: "mean L1 loss (s)", series: [
-            Figure.Series(label: "training (mini-batches)", kind: .line, x: epochs, y: h.map(\.1)),
-            Figure.Series(label: "validation", kind: .line, x: epochs, y: h.map(\.2)),
-        ])
-        let lr = Figure.Panel(title: "\(title): learning rate", xlabel: "epoch", ylabel: "learning rate", series: [
-            Figure.Series(label: "", kind: .line, x: epochs, y: h.map(\.3)),
-        ])
+        let loss = Figure.Panel(
+            title: "\(title): loss", xlabel: "epoch", ylabel: "mean L1 loss (s)",
+            series: [
+                Figure.Series(label: "training (mini-batches)", kind: .line, x: epochs, y: h.map(\.1)),
+                Figure.Series(label: "validation", kind: .line, x: epochs, y: h.map(\.2)),
+            ])
+        let lr = Figure.Panel(
+            title: "\(title): learning rate", xlabel: "epoch", ylabel: "learning rate",
+            series: [
+                Figure.Series(label: "", kind: .line, x: epochs, y: h.map(\.3))
+            ])
         return Figure(panels: [loss, lr], columns: 2)
     }
 }

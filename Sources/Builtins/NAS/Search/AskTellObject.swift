@@ -7,27 +7,40 @@ import NASLib
 /// records one (`s.fail(a)` a failed evaluation), `s.best`, `s.history`, `s.finished`, `plot(s)`. With `dir:` every
 /// proposal and answer is journaled, and the same `search(...)` call later resumes where it stopped.
 enum AskTellBuiltins {
-    static let dropped: Set<String> = ["evaluate", "runs", "name", "select", "report", "limit", "latency", "predictor", "init"]
+    static let dropped: Set<String> = [
+        "evaluate", "runs", "name", "select", "report", "limit", "latency", "predictor", "init",
+    ]
 
     static let search = BuiltinFunction(
         "search",
         [BuiltinParameter("method", .string, "brp (BRP-NAS)")]
             + SearchBuiltins.brp.parameters.filter { !dropped.contains($0.name) && $0.name != "dir" }
-            + [BuiltinParameter("dir", .optional(.string), default: .nil, "journal every proposal and answer here; the same call resumes")],
-        doc: "An ask/tell search: s.ask(n) proposes models, s.tell(a, accuracy) records results; s.best, s.history, plot(s). On nb201 telling the benchmark's accuracies reproduces brp(...) exactly.",
-        category: "Search") { c in
+            + [
+                BuiltinParameter(
+                    "dir", .optional(.string), default: .nil,
+                    "journal every proposal and answer here; the same call resumes")
+            ],
+        doc:
+            "An ask/tell search: s.ask(n) proposes models, s.tell(a, accuracy) records results; s.best, s.history, plot(s). On nb201 telling the benchmark's accuracies reproduces brp(...) exactly.",
+        category: "Search"
+    ) { c in
         let method = try c.string("method")
         guard method == "brp" else {
-            throw c.fail("method", "search(...) makes BRP-NAS sessions; for the baselines use evolve(..., ask: true), reinforce(..., ask: true) or random_search(..., ask: true) (got \"\(method)\")")
+            throw c.fail(
+                "method",
+                "search(...) makes BRP-NAS sessions; for the baselines use evolve(..., ask: true), reinforce(..., ask: true) or random_search(..., ask: true) (got \"\(method)\")"
+            )
         }
         var (o, spec, _) = try SearchBuiltins.brpOptions(c)
         let space = try c.string("space")
         let seed = try c.seed()
         let dir = try c.optionalString("dir")
         if space == "darts" { spec.config.features = 10 }
-        var header: [String: Any] = ["method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
-                                     "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
-                                     "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec))]
+        var header: [String: Any] = [
+            "method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
+            "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
+            "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec)),
+        ]
         switch space {
         case "nb201":
             let (signal, _) = try AccuracyBuiltins.signal(c)
@@ -40,7 +53,9 @@ enum AskTellBuiltins {
             if !c.isNil("objectives") {
                 // Multi-objective BRP-NAS: the candidates' costs come from tables or predictors (docs/search.md).
                 let s = try MultiObjectiveBuiltins.setup(c, pool: candidates, report: nil, metrics: false)
-                guard s.candidates.count >= o.M else { throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)") }
+                guard s.candidates.count >= o.M else {
+                    throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)")
+                }
                 candidates = s.candidates
                 header["objectives"] = ["accuracy"] + s.costs.map(\.name)
                 objectives = s.objectives
@@ -49,23 +64,38 @@ enum AskTellBuiltins {
             let context = NASContext.of(c)
             let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
             let session = try nas {
-                try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed,
-                                  normalizeBy: (signal.low, signal.high), reorder: reorder)
+                try BRPNASSession(
+                    options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed,
+                    normalizeBy: (signal.low, signal.high), reorder: reorder)
             }
-            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage }, key: \.string,
-                                             value: { .object(ArchObject($0, context)) }, parse: parseArch, objectives: objectives))
+            return .object(
+                try AskTellObject(
+                    session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage },
+                    key: \.string,
+                    value: { .object(ArchObject($0, context)) }, parse: parseArch, objectives: objectives))
         case "darts":
-            guard c.isNil("objectives") else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
+            guard c.isNil("objectives") else {
+                throw c.fail("objectives", "multi-objective searches run over the NB201 space")
+            }
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try DriverBuiltins.dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
-            let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
+            let session = try nas {
+                try BRPNASSession(
+                    options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil
+                )
+            }
             let form = BaselineBuiltins.dartsForm
-            return .object(try AskTellObject(session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage },
-                                             key: form.key, value: form.value, parse: form.parse))
+            return .object(
+                try AskTellObject(
+                    session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage },
+                    key: form.key, value: form.value, parse: form.parse))
         default:
-            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (search(\"brp\") searches nb201 and darts)")
+            throw c.fail(
+                "space",
+                "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (search(\"brp\") searches nb201 and darts)"
+            )
         }
     }
 }
@@ -91,9 +121,11 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
     let method: String
     let budget: Int
 
-    init<S: AskTellSession>(_ session: S, method: String, budget: Int, header: [String: Any], dir: String?, stage: @escaping () -> String,
-                            key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
-                            parse: @escaping (Value) throws -> S.Model, objectives: DriverBuiltins.Objectives<S.Model>? = nil) throws {
+    init<S: AskTellSession>(
+        _ session: S, method: String, budget: Int, header: [String: Any], dir: String?, stage: @escaping () -> String,
+        key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
+        parse: @escaping (Value) throws -> S.Model, objectives: DriverBuiltins.Objectives<S.Model>? = nil
+    ) throws {
         typealias Model = S.Model
         self.method = method
         self.budget = budget
@@ -129,12 +161,18 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 guard !batch.isEmpty else { break }
                 var unanswered: [Model] = []
                 for m in batch {
-                    if let o = j.outcome(key(m)), unanswered.isEmpty { try tell(m, o, record: false) } else { unanswered.append(m) }
+                    if let o = j.outcome(key(m)), unanswered.isEmpty {
+                        try tell(m, o, record: false)
+                    } else {
+                        unanswered.append(m)
+                    }
                 }
                 if !unanswered.isEmpty {
                     // Answers recorded after an unanswered model of the same batch are told too (any order is fine).
                     pending = unanswered.filter { j.outcome(key($0)) == nil }
-                    for m in unanswered where j.outcome(key(m)) != nil { try tell(m, j.outcome(key(m))!, record: false) }
+                    for m in unanswered where j.outcome(key(m)) != nil {
+                        try tell(m, j.outcome(key(m))!, record: false)
+                    }
                     break replay
                 }
             }
@@ -145,10 +183,18 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
             let m: Model
             if case .string(let text) = v, let asked = outstanding[text] { m = asked } else { m = try parse(v) }
             guard outstanding[key(m)] != nil else {
-                throw BuiltinError(session.history.contains { $0.arch == m } ? "\(key(m)) was told already" : "\(key(m)) was not asked for (s.ask(n) proposes models)")
+                throw BuiltinError(
+                    session.history.contains { $0.arch == m }
+                        ? "\(key(m)) was told already" : "\(key(m)) was not asked for (s.ask(n) proposes models)")
             }
-            if let a = accuracy, !a.isFinite { throw BuiltinError("the accuracy must be a finite number", argument: "accuracy") }
-            try tell(m, SearchJournal.Outcome(accuracy: accuracy, metrics: metrics, error: accuracy == nil ? "told as failed" : nil), record: true)
+            if let a = accuracy, !a.isFinite {
+                throw BuiltinError("the accuracy must be a finite number", argument: "accuracy")
+            }
+            try tell(
+                m,
+                SearchJournal.Outcome(
+                    accuracy: accuracy, metrics: metrics, error: accuracy == nil ? "told as failed" : nil), record: true
+            )
         }
         state = { (session.history.map { (value($0.arch), key($0.arch), $0.accuracy) }, session.finished, stage()) }
         front = objectives.map { o in
@@ -158,8 +204,13 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 let costs = try ok.map { t in try nas { try o.costs(t.model, t.outcome) } }
                 let points = zip(ok, costs).map { [-$0.outcome.accuracy!] + $1 }
                 return Pareto.front(points).sorted { (costs[$0][0], $0) < (costs[$1][0], $1) }.map { i in
-                    .record(Record([("arch", value(ok[i].model)), ("accuracy", .number(ok[i].outcome.accuracy!)), ("cost", .number(costs[i][0]))]
-                                   + zip(o.names, costs[i]).map { ($0, .number($1)) }))
+                    .record(
+                        Record(
+                            [
+                                ("arch", value(ok[i].model)), ("accuracy", .number(ok[i].outcome.accuracy!)),
+                                ("cost", .number(costs[i][0])),
+                            ]
+                                + zip(o.names, costs[i]).map { ($0, .number($1)) }))
                 }
             }
         }
@@ -181,38 +232,57 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
     func member(_ name: String) throws -> Value? {
         switch name {
         case "ask":
-            return .builtin(BuiltinFunction("ask", [BuiltinParameter("n", .int, default: .int(1), "how many models at most")],
-                                            doc: "Up to n models to evaluate (fewer, or none, while the iteration waits for results).") { c in
-                .list(try self.ask(try c.int("n", min: 0, max: 1_000_000)))
-            })
+            return .builtin(
+                BuiltinFunction(
+                    "ask", [BuiltinParameter("n", .int, default: .int(1), "how many models at most")],
+                    doc: "Up to n models to evaluate (fewer, or none, while the iteration waits for results)."
+                ) { c in
+                    .list(try self.ask(try c.int("n", min: 0, max: 1_000_000)))
+                })
         case "tell":
-            return .builtin(BuiltinFunction("tell", [BuiltinParameter("a", .any, "a model from ask"), BuiltinParameter("accuracy", .number),
-                                                     BuiltinParameter("metrics", .optional(.record), default: .nil,
-                                                                      "other numbers measured, e.g. {latency_ms: 3.2} (a multi-objective search's costs)")],
-                                            doc: "Records a model's accuracy (%) and any other metrics.") { c in
-                var metrics: [String: Double] = [:]
-                if case .record(let r) = c["metrics"] {
-                    for (k, v) in zip(r.keys, r.values) {
-                        guard let d = v.asDouble, d.isFinite else { throw c.fail("metrics", "\(k): a finite number expected, got \(v.describeForError)") }
-                        metrics[k] = d
+            return .builtin(
+                BuiltinFunction(
+                    "tell",
+                    [
+                        BuiltinParameter("a", .any, "a model from ask"), BuiltinParameter("accuracy", .number),
+                        BuiltinParameter(
+                            "metrics", .optional(.record), default: .nil,
+                            "other numbers measured, e.g. {latency_ms: 3.2} (a multi-objective search's costs)"),
+                    ],
+                    doc: "Records a model's accuracy (%) and any other metrics."
+                ) { c in
+                    var metrics: [String: Double] = [:]
+                    if case .record(let r) = c["metrics"] {
+                        for (k, v) in zip(r.keys, r.values) {
+                            guard let d = v.asDouble, d.isFinite else {
+                                throw c.fail("metrics", "\(k): a finite number expected, got \(v.describeForError)")
+                            }
+                            metrics[k] = d
+                        }
                     }
-                }
-                try self.answer(c["a"], try c.double("accuracy"), metrics)
-                return .nil
-            })
+                    try self.answer(c["a"], try c.double("accuracy"), metrics)
+                    return .nil
+                })
         case "fail":
-            return .builtin(BuiltinFunction("fail", [BuiltinParameter("a", .any, "a model from ask")],
-                                            doc: "Records that a model's evaluation failed (it uses budget, the predictor does not train on it).") { c in
-                try self.answer(c["a"], nil, [:])
-                return .nil
-            })
+            return .builtin(
+                BuiltinFunction(
+                    "fail", [BuiltinParameter("a", .any, "a model from ask")],
+                    doc:
+                        "Records that a model's evaluation failed (it uses budget, the predictor does not train on it)."
+                ) { c in
+                    try self.answer(c["a"], nil, [:])
+                    return .nil
+                })
         case "best":
             let told = state().history.filter { $0.2 != nil }
             guard let b = told.max(by: { $0.2! < $1.2! }) else { return .nil }
             let first = told.first { $0.2 == b.2 }!
             return .record(Record([("arch", first.0), ("accuracy", .number(first.2!))]))
         case "history":
-            return .list(state().history.map { h in .record(Record([("arch", h.0), ("accuracy", h.2.map(Value.number) ?? .nil)])) })
+            return .list(
+                state().history.map { h in
+                    .record(Record([("arch", h.0), ("accuracy", h.2.map(Value.number) ?? .nil)]))
+                })
         case "finished": return .bool(state().finished)
         case "stage": return .string(state().stage)
         case "curve": return .list(curve().map { $0.isFinite ? .number($0) : .nil })
@@ -234,7 +304,8 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
         let s = state()
         let told = s.history.compactMap(\.2)
         let best = told.max().map { String(format: "%.2f", $0) } ?? "-"
-        return "search(\(method): \(s.history.count)/\(budget) answered\(s.stage.isEmpty ? "" : ", " + s.stage)\(s.finished ? ", finished" : ""), best \(best))"
+        return
+            "search(\(method): \(s.history.count)/\(budget) answered\(s.stage.isEmpty ? "" : ", " + s.stage)\(s.finished ? ", finished" : ""), best \(best))"
     }
 
     func inlineDisplay() -> String { "<search>" }
@@ -243,7 +314,8 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
         let c = curve()
         let xs = c.indices.filter { c[$0].isFinite }
         var panel = Figure.Panel(title: "Best accuracy found", xlabel: "evaluated models", ylabel: "best accuracy (%)")
-        panel.series.append(Figure.Series(label: method, kind: .line, x: xs.map { Double($0 + 1) }, y: xs.map { c[$0] }))
+        panel.series.append(
+            Figure.Series(label: method, kind: .line, x: xs.map { Double($0 + 1) }, y: xs.map { c[$0] }))
         return Figure(panels: [panel], columns: 1)
     }
 }

@@ -15,10 +15,14 @@ final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
 
     /// The round budgets below the longest run, and always the longest run's own budget (a search of 60 models
     /// reports "best after 60 models"; its last column is best@60).
-    var budgets: [Int] { ComparisonObject.budgets(longest: searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0) }
+    var budgets: [Int] {
+        ComparisonObject.budgets(longest: searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0)
+    }
 
     /// The round budgets below the longest run's, then the longest run's own.
-    static func budgets(longest n: Int) -> [Int] { [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 < n } + (n > 0 ? [n] : []) }
+    static func budgets(longest n: Int) -> [Int] {
+        [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 < n } + (n > 0 ? [n] : [])
+    }
 
     static func cell(_ m: Double, _ s: Double) -> String { String(format: "%.2f ± %.2f", m, s) }
 
@@ -28,11 +32,19 @@ final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
             var fields: [(String, Value)] = [("search", .string(s.name)), ("runs", .int(s.runs.count))]
             // Every row has every column (a shorter search shows nil), so the table's columns keep their order.
             for b in budgets {
-                fields.append(("best@\(b)", b <= stats.count ? .string(ComparisonObject.cell(stats[b - 1].mean, stats[b - 1].std)) : .nil))
+                fields.append(
+                    (
+                        "best@\(b)",
+                        b <= stats.count ? .string(ComparisonObject.cell(stats[b - 1].mean, stats[b - 1].std)) : .nil
+                    ))
             }
             let hits = s.runs.compactMap { $0.modelsToOptimum(s.problem) }
-            let toOpt = hits.isEmpty ? "never" : String(format: "%.0f (%d/%d runs)", Double(hits.reduce(0, +)) / Double(hits.count),
-                                                         hits.count, s.runs.count)
+            let toOpt =
+                hits.isEmpty
+                ? "never"
+                : String(
+                    format: "%.0f (%d/%d runs)", Double(hits.reduce(0, +)) / Double(hits.count),
+                    hits.count, s.runs.count)
             fields.append(("to_optimum", .string(toOpt)))
             return .record(Record(fields))
         }
@@ -61,16 +73,23 @@ final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
         searches.flatMap { s -> [Value] in
             let stats = s.curveStats()
             let hits = s.runs.compactMap { $0.modelsToOptimum(s.problem) }
-            let curves = s.runs.map(\.curve), optimum = s.problem.optimum
+            let curves = s.runs.map(\.curve)
+            let optimum = s.problem.optimum
             return budgets.filter { $0 <= stats.count }.map { b in
                 // A shorter run keeps its last pick, as in the curve's mean.
-                let atOptimum = curves.filter { c in (b <= c.count ? c[b - 1] : c.last ?? nil).map { $0 == optimum } ?? false }.count
-                return .record(Record([
-                    ("search", .string(s.name)), ("runs", .int(s.runs.count)), ("models", .int(b)),
-                    ("best_mean", .number(stats[b - 1].mean)), ("best_std", .number(stats[b - 1].std)),
-                    ("at_optimum", .int(atOptimum)), ("runs_at_optimum", .int(hits.count)),
-                    ("models_to_optimum_mean", hits.isEmpty ? .nil : .number(Double(hits.reduce(0, +)) / Double(hits.count))),
-                ]))
+                let atOptimum = curves.filter { c in
+                    (b <= c.count ? c[b - 1] : c.last ?? nil).map { $0 == optimum } ?? false
+                }.count
+                return .record(
+                    Record([
+                        ("search", .string(s.name)), ("runs", .int(s.runs.count)), ("models", .int(b)),
+                        ("best_mean", .number(stats[b - 1].mean)), ("best_std", .number(stats[b - 1].std)),
+                        ("at_optimum", .int(atOptimum)), ("runs_at_optimum", .int(hits.count)),
+                        (
+                            "models_to_optimum_mean",
+                            hits.isEmpty ? .nil : .number(Double(hits.reduce(0, +)) / Double(hits.count))
+                        ),
+                    ]))
             }
         }
     }

@@ -45,7 +45,9 @@ final class DrivenSearchObject: HostObject {
         if int("from_journal") > 0 { head += ", \(int("from_journal")) from the journal" }
         guard case .list(let history)? = record["history"] else { return head }
         let ranked = history.compactMap { v -> (id: Int, accuracy: Double, row: Record)? in
-            guard case .record(let r) = v, case .int(let id)? = r["id"], let a = r["accuracy"]?.asDouble else { return nil }
+            guard case .record(let r) = v, case .int(let id)? = r["id"], let a = r["accuracy"]?.asDouble else {
+                return nil
+            }
             return (id, a, r)
         }.sorted { $0.accuracy > $1.accuracy || ($0.accuracy == $1.accuracy && $0.id < $1.id) }
         guard let best = ranked.first else { return head + "; none succeeded" }
@@ -53,10 +55,13 @@ final class DrivenSearchObject: HostObject {
         let rows = ranked.prefix(5).map { m -> Value in
             var arch = m.row["arch"].map { Format.str($0) } ?? ""
             if arch.count > 72 { arch = String(arch.prefix(71)) + "…" }
-            return .record(Record([("model", .string("#\(m.id)")), ("accuracy", .number(m.accuracy)), ("arch", .string(arch))]))
+            return .record(
+                Record([("model", .string("#\(m.id)")), ("accuracy", .number(m.accuracy)), ("arch", .string(arch))]))
         }
         let table = Table(records: rows)?.render() ?? ""
-        let more = ranked.count > 5 ? "\n(the best 5 of \(ranked.count); r.history has every model, r.best_arch the best in full)" : ""
+        let more =
+            ranked.count > 5
+            ? "\n(the best 5 of \(ranked.count); r.history has every model, r.best_arch the best in full)" : ""
         return head + "\n" + table + more
     }
 }

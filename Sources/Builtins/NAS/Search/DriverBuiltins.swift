@@ -10,17 +10,32 @@ enum DriverBuiltins {
 
     static let run = BuiltinFunction(
         "run",
-        [BuiltinParameter("command", .string, "shell command per model: {arch} is the model (quoted), {dir} its directory, {id} its number"),
-         BuiltinParameter("timeout", .optional(.quantity(.time)), default: .nil, "a longer attempt is killed (on Slurm: the job's --time)"),
-         BuiltinParameter("retries", .int, default: .int(0), "more attempts after a failed one"),
-         BuiltinParameter("parallel", .int, default: .int(1), "evaluations at a time (processes here, or jobs in the Slurm queue)"),
-         BuiltinParameter("slurm", .bool, default: .bool(false), "each attempt is a Slurm job (sbatch --wait)"),
-         BuiltinParameter("sbatch", .list, default: .list([]), "extra sbatch options, e.g. [\"--partition=gpu\", \"--gres=gpu:1\"]"),
-         BuiltinParameter("max_processes", .optional(.int), default: .nil,
-                          "limit on processes per evaluation (RLIMIT_NPROC; binds users other than root)")],
-        doc: "An external evaluator for brp(evaluate:): the last JSON line of the command's output gives the accuracy ({\"accuracy\": 94.1, ...}).") { c in
+        [
+            BuiltinParameter(
+                "command", .string,
+                "shell command per model: {arch} is the model (quoted), {dir} its directory, {id} its number"),
+            BuiltinParameter(
+                "timeout", .optional(.quantity(.time)), default: .nil,
+                "a longer attempt is killed (on Slurm: the job's --time)"),
+            BuiltinParameter("retries", .int, default: .int(0), "more attempts after a failed one"),
+            BuiltinParameter(
+                "parallel", .int, default: .int(1), "evaluations at a time (processes here, or jobs in the Slurm queue)"
+            ),
+            BuiltinParameter("slurm", .bool, default: .bool(false), "each attempt is a Slurm job (sbatch --wait)"),
+            BuiltinParameter(
+                "sbatch", .list, default: .list([]),
+                "extra sbatch options, e.g. [\"--partition=gpu\", \"--gres=gpu:1\"]"),
+            BuiltinParameter(
+                "max_processes", .optional(.int), default: .nil,
+                "limit on processes per evaluation (RLIMIT_NPROC; binds users other than root)"),
+        ],
+        doc:
+            "An external evaluator for brp(evaluate:): the last JSON line of the command's output gives the accuracy ({\"accuracy\": 94.1, ...})."
+    ) { c in
         let template = try c.string("command")
-        guard template.contains("{arch}") else { throw c.fail("command", "the command must contain {arch}, where the model goes") }
+        guard template.contains("{arch}") else {
+            throw c.fail("command", "the command must contain {arch}, where the model goes")
+        }
         var e = EvaluationCommand(template)
         if !c.isNil("timeout") {
             let t = try c.quantity("timeout", .time).base
@@ -30,10 +45,14 @@ enum DriverBuiltins {
         e.retries = try c.int("retries", min: 0, max: 100)
         e.parallel = try c.int("parallel", min: 1, max: 4096)
         e.maxProcesses = try c.optionalInt("max_processes")
-        if let n = e.maxProcesses, n < 1 || n > 1_000_000 { throw c.fail("max_processes", "must be between 1 and 1000000, got \(n)") }
+        if let n = e.maxProcesses, n < 1 || n > 1_000_000 {
+            throw c.fail("max_processes", "must be between 1 and 1000000, got \(n)")
+        }
         if try c.bool("slurm") {
             let options = try c.list("sbatch").map { v -> String in
-                guard case .string(let s) = v, s.hasPrefix("-") else { throw c.fail("sbatch", "options are strings like \"--partition=gpu\"") }
+                guard case .string(let s) = v, s.hasPrefix("-") else {
+                    throw c.fail("sbatch", "options are strings like \"--partition=gpu\"")
+                }
                 return s
             }
             e.backend = .slurm(options: options)
@@ -52,31 +71,51 @@ enum DriverBuiltins {
     }
 
     /// The brp(...) call with `evaluate:` or a space other than NB201's benchmark.
-    static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value {
+    static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value
+    {
         let space = try c.string("space")
         guard spaces.contains(space) else {
-            throw c.fail("space", "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201, darts and nb101)")
+            throw c.fail(
+                "space",
+                "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201, darts and nb101)")
         }
-        guard kind == "brp" else { throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")") }
+        guard kind == "brp" else {
+            throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")")
+        }
         if !c.isNil("objectives") { try MultiObjectiveBuiltins.noLimit(c) }
-        guard c.isNil("limit") else { throw c.fail("limit", "a latency limit applies to NB201 benchmark searches (without evaluate:)") }
-        guard !c.isNil("evaluate") else {
-            throw c.fail("evaluate", "the \(space) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")")
+        guard c.isNil("limit") else {
+            throw c.fail("limit", "a latency limit applies to NB201 benchmark searches (without evaluate:)")
         }
-        guard space == "nb201" || c.isNil("objectives") else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
+        guard !c.isNil("evaluate") else {
+            throw c.fail(
+                "evaluate",
+                "the \(space) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")"
+            )
+        }
+        guard space == "nb201" || c.isNil("objectives") else {
+            throw c.fail("objectives", "multi-objective searches run over the NB201 space")
+        }
         let seed = try c.seed()
         var spec = spec
         if space == "darts" { spec.config.features = 10 }
-        var header: [String: Any] = ["method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
-                                     "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
-                                     "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec))]
+        var header: [String: Any] = [
+            "method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
+            "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
+            "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec)),
+        ]
         if space == "darts" {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try dartsPool(pool, seed: seed, c)
             let ranker = SessionRanker<DartsGenotype>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
-            let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil) }
-            return try drive(c, session, header: header, stage: { session.stage }, key: \.description, value: { .string($0.description) })
+            let session = try nas {
+                try BRPNASSession(
+                    options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil
+                )
+            }
+            return try drive(
+                c, session, header: header, stage: { session.stage }, key: \.description,
+                value: { .string($0.description) })
         }
         if space == "nb101" { return try nb101(c, o, spec, header: header, seed: seed) }
         var candidates = NB201Arch.all
@@ -84,8 +123,14 @@ enum DriverBuiltins {
         var reorder: (([NB201Arch]) -> [NB201Arch])? = nil
         if !c.isNil("objectives") {
             let s = try MultiObjectiveBuiltins.setup(c, pool: NB201Arch.all, report: nil, metrics: false)
-            guard s.costsKnown else { throw c.fail("objectives", "BRP-NAS orders candidates by cost before evaluating them: give devices or predictors") }
-            guard s.candidates.count >= o.M else { throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)") }
+            guard s.costsKnown else {
+                throw c.fail(
+                    "objectives", "BRP-NAS orders candidates by cost before evaluating them: give devices or predictors"
+                )
+            }
+            guard s.candidates.count >= o.M else {
+                throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)")
+            }
             candidates = s.candidates
             header["objectives"] = ["accuracy"] + s.costs.map(\.name)
             objectives = s.objectives
@@ -93,16 +138,22 @@ enum DriverBuiltins {
         }
         let ranker = SessionRanker<NB201Arch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
         let session = try nas {
-            try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil, reorder: reorder)
+            try BRPNASSession(
+                options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil,
+                reorder: reorder)
         }
         let context = NASContext.of(c)
-        return try drive(c, session, header: header, stage: { session.stage }, key: \.string, value: { .object(ArchObject($0, context)) },
-                         objectives: objectives)
+        return try drive(
+            c, session, header: header, stage: { session.stage }, key: \.string,
+            value: { .object(ArchObject($0, context)) },
+            objectives: objectives)
     }
 
     /// BRP-NAS over NAS-Bench-101 cells: a pool of random valid cells (NAS-Bench-101's random_spec, pruned, distinct)
     /// with an evaluator, or the cells of a user's NB101 results file with their `accuracy` looked up.
-    static func nb101(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, header: [String: Any], seed: Int) throws -> Value {
+    static func nb101(
+        _ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, header: [String: Any], seed: Int
+    ) throws -> Value {
         var header = header
         var candidates: [NB101Cell] = []
         var lookup: [NB101Cell: Double]? = nil
@@ -111,7 +162,9 @@ enum DriverBuiltins {
             var table: [NB101Cell: Double] = [:]
             for m in data.models {
                 guard let a = m.metrics["accuracy"], a.isFinite else {
-                    throw c.fail("evaluate", "\(path):\(m.line): no numeric \"accuracy\" in \"metrics\" (the value the search looks up)")
+                    throw c.fail(
+                        "evaluate",
+                        "\(path):\(m.line): no numeric \"accuracy\" in \"metrics\" (the value the search looks up)")
                 }
                 if table[m.cell] == nil { candidates.append(m.cell) }
                 table[m.cell] = table[m.cell] ?? a  // a cell listed twice: its first line counts
@@ -121,21 +174,31 @@ enum DriverBuiltins {
         } else {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
-            candidates = try distinctPool(pool, seed: seed, c) { NB101Spec.random(&$0).cell! }  // random specs are valid
+            // random specs are valid
+            candidates = try distinctPool(pool, seed: seed, c) { NB101Spec.random(&$0).cell! }
         }
         // Normalised like a benchmark by the file's range when there is one, else by the accuracies told.
         let range = lookup.map { t in (t.values.min()!, t.values.max()!) }
         let ranker = SessionRanker<NB101Cell>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
-        let session = try nas { try BRPNASSession(options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: range) }
-        return try drive(c, session, header: header, stage: { session.stage }, key: \.description, value: { .string($0.description) },
-                         lookup: lookup.map { t in { t[$0] } })
+        let session = try nas {
+            try BRPNASSession(
+                options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: range)
+        }
+        return try drive(
+            c, session, header: header, stage: { session.stage }, key: \.description,
+            value: { .string($0.description) },
+            lookup: lookup.map { t in { t[$0] } })
     }
 
     /// Runs a session to the end with the call's `evaluate:` (and journal in `dir:`); the result record.
-    static func drive<S: AskTellSession>(_ c: BuiltinCall, _ session: S, header: [String: Any], stage: @escaping () -> String,
-                                         key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
-                                         lookup: ((S.Model) -> Double?)? = nil, objectives: Objectives<S.Model>? = nil) throws -> Value {
-        guard try c.int("runs", min: 1) == 1 else { throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more") }
+    static func drive<S: AskTellSession>(
+        _ c: BuiltinCall, _ session: S, header: [String: Any], stage: @escaping () -> String,
+        key: @escaping (S.Model) -> String, value: @escaping (S.Model) -> Value,
+        lookup: ((S.Model) -> Double?)? = nil, objectives: Objectives<S.Model>? = nil
+    ) throws -> Value {
+        guard try c.int("runs", min: 1) == 1 else {
+            throw c.fail("runs", "a search with evaluate: is one run; sweep the seed for more")
+        }
         let dir = try c.optionalString("dir")
         var header = header
         var command: EvaluationCommand? = nil
@@ -150,7 +213,8 @@ enum DriverBuiltins {
             header["evaluator"] = "function " + f.declaration.range.text
         case .builtin(let b):
             header["evaluator"] = "builtin " + b.name
-        case let v: throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
+        case let v:
+            throw c.fail("evaluate", "run(\"command {arch}\") or a function expected, got \(v.describeForError)")
         }
         let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
         if let j = journal, !j.outcomes.isEmpty, !RunContext.of(c.interpreter).quiet {
@@ -159,25 +223,33 @@ enum DriverBuiltins {
         let total = session.history.count + (header["M"] as? Int ?? header["budget"] as? Int ?? 0)
         var progress = Progress(c, header["method"] as? String ?? "search", total: total)
         defer { progress.finish() }
-        let driver = SearchDriver(session: session, key: key, journal: journal, parallel: command?.parallel ?? 1, stage: stage)
-        let evalRoot = dir.map { ($0 as NSString).appendingPathComponent("evals") } ?? NSTemporaryDirectory() + "brpsh-evals-\(getpid())"
+        let driver = SearchDriver(
+            session: session, key: key, journal: journal, parallel: command?.parallel ?? 1, stage: stage)
+        let evalRoot =
+            dir.map { ($0 as NSString).appendingPathComponent("evals") } ?? NSTemporaryDirectory()
+            + "brpsh-evals-\(getpid())"
         let steps = try nas {
-            try driver.run(inline: command == nil, evaluate: { model, id, cancelled in
-                if let cmd = command {
-                    return cmd.evaluate(model: key(model), dir: (evalRoot as NSString).appendingPathComponent(String(id)), id: id,
-                                        cancelled: cancelled)
-                }
-                let start = Date()
-                if let l = lookup {
-                    guard let a = l(model) else { throw NASLibError("no accuracy for \(key(model))") }
-                    return SearchJournal.Outcome(accuracy: a)
-                }
-                let v = try c.call(c["evaluate"], [value(model)])
-                guard let a = v.asDouble, a.isFinite else {
-                    throw BuiltinError("the evaluate function returned \(v.describeForError) for \(key(model)), a number expected", argument: "evaluate")
-                }
-                return SearchJournal.Outcome(accuracy: a, seconds: Date().timeIntervalSince(start))
-            }, wait: { done, detail in try progress.update(done, detail) })
+            try driver.run(
+                inline: command == nil,
+                evaluate: { model, id, cancelled in
+                    if let cmd = command {
+                        return cmd.evaluate(
+                            model: key(model), dir: (evalRoot as NSString).appendingPathComponent(String(id)), id: id,
+                            cancelled: cancelled)
+                    }
+                    let start = Date()
+                    if let l = lookup {
+                        guard let a = l(model) else { throw NASLibError("no accuracy for \(key(model))") }
+                        return SearchJournal.Outcome(accuracy: a)
+                    }
+                    let v = try c.call(c["evaluate"], [value(model)])
+                    guard let a = v.asDouble, a.isFinite else {
+                        throw BuiltinError(
+                            "the evaluate function returned \(v.describeForError) for \(key(model)), a number expected",
+                            argument: "evaluate")
+                    }
+                    return SearchJournal.Outcome(accuracy: a, seconds: Date().timeIntervalSince(start))
+                }, wait: { done, detail in try progress.update(done, detail) })
         }
         let label = (header["method"] as? String ?? "search") + ((header["space"] as? String).map { " (\($0))" } ?? "")
         guard case .record(var r) = result(steps, value: value, key: key, dir: journal?.directory) else { return .nil }
@@ -188,26 +260,39 @@ enum DriverBuiltins {
     /// A multi-objective result: each history row gains the model's costs by name, and `front` lists the
     /// non-dominated evaluated models (accuracy maximised, costs minimised; each model once, by its first
     /// evaluation), by the first cost.
-    static func front<Model>(_ r: Record, _ steps: [SearchStep<Model>], _ o: Objectives<Model>, value: (Model) -> Value,
-                             key: (Model) -> String) throws -> Record {
+    static func front<Model>(
+        _ r: Record, _ steps: [SearchStep<Model>], _ o: Objectives<Model>, value: (Model) -> Value,
+        key: (Model) -> String
+    ) throws -> Record {
         var costs: [[Double]?] = []
         for s in steps { costs.append(s.outcome.accuracy == nil ? nil : try nas { try o.costs(s.model, s.outcome) }) }
         var fields = Array(zip(r.keys, r.values))
         if let i = fields.firstIndex(where: { $0.0 == "history" }), case .list(let rows) = fields[i].1 {
-            fields[i].1 = .list(zip(rows, costs).map { row, cs in
-                guard case .record(let h) = row, let cs else { return row }
-                let extra = zip(o.names, cs).filter { h[$0.0] == nil }.map { ($0.0, Value.number($0.1)) }
-                return .record(Record(Array(zip(h.keys, h.values)) + extra))
-            })
+            fields[i].1 = .list(
+                zip(rows, costs).map { row, cs in
+                    guard case .record(let h) = row, let cs else { return row }
+                    let extra = zip(o.names, cs).filter { h[$0.0] == nil }.map { ($0.0, Value.number($0.1)) }
+                    return .record(Record(Array(zip(h.keys, h.values)) + extra))
+                })
         }
         var seen = Set<String>()
         let candidates = steps.indices.filter { costs[$0] != nil && seen.insert(key(steps[$0].model)).inserted }
         let points = candidates.map { [-steps[$0].outcome.accuracy!] + costs[$0]! }
         let onFront = Pareto.front(points).map { candidates[$0] }.sorted { (costs[$0]![0], $0) < (costs[$1]![0], $1) }
-        fields.append(("front", .list(onFront.map { i in
-            .record(Record([("id", .int(steps[i].id)), ("arch", value(steps[i].model)), ("accuracy", .number(steps[i].outcome.accuracy!)),
-                            ("cost", .number(costs[i]![0]))] + zip(o.names, costs[i]!).map { ($0, .number($1)) }))
-        })))
+        fields.append(
+            (
+                "front",
+                .list(
+                    onFront.map { i in
+                        .record(
+                            Record(
+                                [
+                                    ("id", .int(steps[i].id)), ("arch", value(steps[i].model)),
+                                    ("accuracy", .number(steps[i].outcome.accuracy!)),
+                                    ("cost", .number(costs[i]![0])),
+                                ] + zip(o.names, costs[i]!).map { ($0, .number($1)) }))
+                    })
+            ))
         fields.append(("objectives", .list([.string("accuracy")] + o.names.map(Value.string))))
         return Record(fields)
     }
@@ -219,9 +304,12 @@ enum DriverBuiltins {
 
     /// `pool` distinct models drawn in order from the seed's stream 1 (the candidates BRP-NAS ranks in a space with
     /// no benchmark).
-    static func distinctPool<M: Hashable>(_ pool: Int, seed: Int, _ c: BuiltinCall, draw: (inout SeededRandom) -> M) throws -> [M] {
+    static func distinctPool<M: Hashable>(_ pool: Int, seed: Int, _ c: BuiltinCall, draw: (inout SeededRandom) -> M)
+        throws -> [M]
+    {
         var rng = SeededRandom(seed: seed).derived(1)
-        var seen = Set<M>(), candidates: [M] = []
+        var seen = Set<M>()
+        var candidates: [M] = []
         var draws = 0
         while candidates.count < pool {
             let m = draw(&rng)
@@ -233,34 +321,42 @@ enum DriverBuiltins {
     }
 
     /// The search's result: best accuracy and model, every evaluation in proposal order.
-    static func result<Model>(_ steps: [SearchStep<Model>], value: (Model) -> Value, key: (Model) -> String, dir: String?) -> Value {
+    static func result<Model>(
+        _ steps: [SearchStep<Model>], value: (Model) -> Value, key: (Model) -> String, dir: String?
+    ) -> Value {
         let ok = steps.filter { $0.outcome.accuracy != nil }
-        let best = ok.max { a, b in a.outcome.accuracy! < b.outcome.accuracy! || (a.outcome.accuracy! == b.outcome.accuracy! && a.id > b.id) }
+        let best = ok.max { a, b in
+            a.outcome.accuracy! < b.outcome.accuracy! || (a.outcome.accuracy! == b.outcome.accuracy! && a.id > b.id)
+        }
         let history = steps.map { s -> Value in
-            var r: [(String, Value)] = [("id", .int(s.id)), ("arch", .string(key(s.model))),
-                                        ("accuracy", s.outcome.accuracy.map(Value.number) ?? .nil),
-                                        ("status", .string(s.outcome.accuracy == nil ? "failed" : s.source.rawValue)),
-                                        ("seconds", .number(s.outcome.seconds)), ("attempts", .int(s.outcome.attempts))]
+            var r: [(String, Value)] = [
+                ("id", .int(s.id)), ("arch", .string(key(s.model))),
+                ("accuracy", s.outcome.accuracy.map(Value.number) ?? .nil),
+                ("status", .string(s.outcome.accuracy == nil ? "failed" : s.source.rawValue)),
+                ("seconds", .number(s.outcome.seconds)), ("attempts", .int(s.outcome.attempts)),
+            ]
             if let e = s.outcome.error { r.append(("error", .string(e))) }
             for k in s.outcome.metrics.keys.sorted() { r.append((k, .number(s.outcome.metrics[k]!))) }
             return .record(Record(r))
         }
-        var curve: [Value] = [], running = -Double.infinity
+        var curve: [Value] = []
+        var running = -Double.infinity
         for s in steps {
             if let a = s.outcome.accuracy { running = max(running, a) }
             curve.append(running.isFinite ? .number(running) : .nil)
         }
-        return .record(Record([
-            ("best", best.map { .number($0.outcome.accuracy!) } ?? .nil),
-            ("best_arch", best.map { value($0.model) } ?? .nil),
-            ("evaluated", .int(steps.count)),
-            ("failed", .int(steps.count - ok.count)),
-            ("from_journal", .int(steps.filter(\.resumed).count)),
-            ("repeats", .int(steps.filter { $0.source == .repeated }.count)),
-            ("curve", .list(curve)),
-            ("history", .list(history)),
-            ("dir", dir.map(Value.string) ?? .nil),
-        ]))
+        return .record(
+            Record([
+                ("best", best.map { .number($0.outcome.accuracy!) } ?? .nil),
+                ("best_arch", best.map { value($0.model) } ?? .nil),
+                ("evaluated", .int(steps.count)),
+                ("failed", .int(steps.count - ok.count)),
+                ("from_journal", .int(steps.filter(\.resumed).count)),
+                ("repeats", .int(steps.filter { $0.source == .repeated }.count)),
+                ("curve", .list(curve)),
+                ("history", .list(history)),
+                ("dir", dir.map(Value.string) ?? .nil),
+            ]))
     }
 }
 

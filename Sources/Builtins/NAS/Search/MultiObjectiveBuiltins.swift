@@ -7,8 +7,9 @@ import NASLib
 /// together (docs/search.md, "Accuracy and cost together"). On the benchmark every run is scored against the exact
 /// front; with `evaluate:`, `dir:` or `ask: true` the same sessions run through the search driver.
 enum MultiObjectiveBuiltins {
-    static let objectivesParam = BuiltinParameter("objectives", .optional(.list), default: .nil,
-                                                  "multi-objective: " + ParetoBuiltins.objectivesDoc)
+    static let objectivesParam = BuiltinParameter(
+        "objectives", .optional(.list), default: .nil,
+        "multi-objective: " + ParetoBuiltins.objectivesDoc)
 
     /// What the search is told and scored with: the costs, the models it may train, what it believes each model
     /// costs (a table's truth or a predictor's values), and the exact front over the benchmark.
@@ -22,8 +23,11 @@ enum MultiObjectiveBuiltins {
         /// For a driven search's result: the costs' names, and each told model's costs as shown (ms, mJ, or a
         /// metric as reported).
         var objectives: DriverBuiltins.Objectives<NB201Arch> {
-            let reader = MultiObjectiveBuiltins.costReader(self, key: \.string), scales = costs.map(\.scale)
-            return DriverBuiltins.Objectives(names: costs.map(\.name)) { a, outcome in zip(try reader(a, outcome), scales).map { $0 * $1 } }
+            let reader = MultiObjectiveBuiltins.costReader(self, key: \.string)
+            let scales = costs.map(\.scale)
+            return DriverBuiltins.Objectives(names: costs.map(\.name)) { a, outcome in
+                zip(try reader(a, outcome), scales).map { $0 * $1 }
+            }
         }
 
         /// Whether every cost is known before a model is evaluated (what BRP-NAS's candidate order needs).
@@ -39,7 +43,8 @@ enum MultiObjectiveBuiltins {
         func paretoOrder(_ ranking: [NB201Arch]) -> [NB201Arch] {
             let points = ranking.enumerated().map { [Double($0.offset)] + cost($0.element) }
             let pareto = Pareto.preferenceOrder(points).map { ranking[$0] }
-            var out: [NB201Arch] = [], placed = Set<NB201Arch>()
+            var out: [NB201Arch] = []
+            var placed = Set<NB201Arch>()
             for (a, b) in zip(pareto, ranking) {
                 if placed.insert(a).inserted { out.append(a) }
                 if placed.insert(b).inserted { out.append(b) }
@@ -50,7 +55,10 @@ enum MultiObjectiveBuiltins {
 
     static func noLimit(_ c: BuiltinCall) throws {
         guard c.isNil("limit") else {
-            throw c.fail("limit", "a multi-objective search has no latency limit: the cost is an objective (put the device in objectives:)")
+            throw c.fail(
+                "limit",
+                "a multi-objective search has no latency limit: the cost is an objective (put the device in objectives:)"
+            )
         }
     }
 
@@ -63,7 +71,9 @@ enum MultiObjectiveBuiltins {
         let measured = pool.filter { a in truths.allSatisfy { $0 == nil || $0![a] != nil } }
         let believed = try costs.map { try $0.table(context, over: measured) }
         var candidates = measured
-        if believed.allSatisfy({ $0 != nil }) { candidates = measured.filter { a in believed.allSatisfy { $0![a] != nil } } }
+        if believed.allSatisfy({ $0 != nil }) {
+            candidates = measured.filter { a in believed.allSatisfy { $0![a] != nil } }
+        }
         guard !candidates.isEmpty else { throw c.fail("objectives", "no model has an accuracy and every cost") }
         var exact: ParetoProblem? = nil
         if let r = report, truths.allSatisfy({ $0 != nil }) {
@@ -78,7 +88,9 @@ enum MultiObjectiveBuiltins {
             try zip(s.costs, s.believed).map { cost, table in
                 if case .metric(let m) = cost.source {
                     guard let v = outcome.metrics[m] else {
-                        throw NASLibError("the evaluation of \(key(a)) reported no \"\(m)\" (the evaluator's JSON line needs {\"accuracy\": ..., \"\(m)\": ...})")
+                        throw NASLibError(
+                            "the evaluation of \(key(a)) reported no \"\(m)\" (the evaluator's JSON line needs {\"accuracy\": ..., \"\(m)\": ...})"
+                        )
                     }
                     return v
                 }
@@ -95,42 +107,66 @@ enum MultiObjectiveBuiltins {
         case "brp": return try brp(c)
         default:
             let (problem, space, fitness, seeds, budget, _) = try BaselineBuiltins.setup(c)
-            let s = try setup(c, pool: space.candidates, report: problem.report, metrics: !c.isNil("evaluate") || (try c.bool("ask")))
+            let s = try setup(
+                c, pool: space.candidates, report: problem.report, metrics: !c.isNil("evaluate") || (try c.bool("ask")))
             let allowed = Baselines.Space(s.candidates)
             let name = method == "evolve" ? "evolution" : "random"
             if method == "evolve" {
                 let pool = try c.int("pool", min: 1, max: NB201Arch.count)
-                let sample = try c.int("sample", min: 1, max: NB201Arch.count), cached = try c.bool("cached")
-                if let v = try driven(c, method, s, budget: budget, ["pool": pool, "sample": sample, "cached": cached], {
-                    EvolutionSession(allowed, budget: budget, population: pool, sample: sample, cached: cached, seed: $0,
-                                     costs: costReader(s, key: \.string))
-                }) { return v }
+                let sample = try c.int("sample", min: 1, max: NB201Arch.count)
+                let cached = try c.bool("cached")
+                if let v = try driven(
+                    c, method, s, budget: budget, ["pool": pool, "sample": sample, "cached": cached],
+                    {
+                        EvolutionSession(
+                            allowed, budget: budget, population: pool, sample: sample, cached: cached, seed: $0,
+                            costs: costReader(s, key: \.string))
+                    })
+                {
+                    return v
+                }
                 return try finish(c, name, problem, s, seeds) {
-                    Baselines.evolution(allowed, fitness, problem, budget: budget, population: pool, sample: sample, cached: cached, seed: $0) { a, _ in
+                    Baselines.evolution(
+                        allowed, fitness, problem, budget: budget, population: pool, sample: sample, cached: cached,
+                        seed: $0
+                    ) { a, _ in
                         s.cost(a)
                     }
                 }
             }
-            if let v = try driven(c, "random", s, budget: budget, [:], { RandomSearchSession(allowed, budget: budget, seed: $0) }) { return v }
-            return try finish(c, name, problem, s, seeds) { Baselines.random(allowed, fitness, problem, budget: budget, seed: $0) }
+            if let v = try driven(
+                c, "random", s, budget: budget, [:], { RandomSearchSession(allowed, budget: budget, seed: $0) })
+            {
+                return v
+            }
+            return try finish(c, name, problem, s, seeds) {
+                Baselines.random(allowed, fitness, problem, budget: budget, seed: $0)
+            }
         }
     }
 
     /// A baseline's ask/tell or driven form, with the objectives in its identity and its front in the result.
-    static func driven<S: AskTellSession>(_ c: BuiltinCall, _ method: String, _ s: Setup, budget: Int, _ settings: [String: Any],
-                                          _ make: (Int) -> S) throws -> Value? where S.Model == NB201Arch {
+    static func driven<S: AskTellSession>(
+        _ c: BuiltinCall, _ method: String, _ s: Setup, budget: Int, _ settings: [String: Any],
+        _ make: (Int) -> S
+    ) throws -> Value? where S.Model == NB201Arch {
         var settings = settings
         settings["objectives"] = ["accuracy"] + s.costs.map(\.name)
-        return try BaselineBuiltins.nb201Session(c, method, Baselines.Space(s.candidates), budget: budget, settings, objectives: s.objectives, make)
+        return try BaselineBuiltins.nb201Session(
+            c, method, Baselines.Space(s.candidates), budget: budget, settings, objectives: s.objectives, make)
     }
 
-    static func finish(_ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ s: Setup, _ seeds: [Int],
-                       _ run: (Int) -> SearchTrace) throws -> Value {
+    static func finish(
+        _ c: BuiltinCall, _ name: String, _ problem: SearchProblem, _ s: Setup, _ seeds: [Int],
+        _ run: (Int) -> SearchTrace
+    ) throws -> Value {
         try BaselineBuiltins.finish(c, name, problem, seeds, nil, result: { try result(c, name, $0, s) }, run)
     }
 
     static func result(_ c: BuiltinCall, _ name: String, _ traces: [SearchTrace], _ s: Setup) throws -> Value {
-        guard let exact = s.exact else { throw c.fail("objectives", "a benchmark search needs costs with measured tables") }
+        guard let exact = s.exact else {
+            throw c.fail("objectives", "a benchmark search needs costs with measured tables")
+        }
         let label = try c.optionalString("name") ?? name
         let (_, accName) = try ParetoBuiltins.accuracyTable(c)
         // Scored at measured costs: the exact front is labelled by the devices whose tables hold them.
@@ -149,9 +185,14 @@ enum MultiObjectiveBuiltins {
         let source = try AccuracyBuiltins.initModel(c)
         if source != nil && kind != "gcn" { throw c.fail("init", "transfer applies to predictor: \"gcn\"") }
         let (problem, _, _) = try SearchBuiltins.problem(c, reportName: c.isNil("report") ? "accuracy" : "report")
-        let s = try setup(c, pool: try SearchBuiltins.candidates(signal, problem, nil), report: problem.report, metrics: false)
-        guard s.candidates.count >= o.M else { throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)") }
-        let first = try c.seed(), runs = try c.int("runs", min: 1, max: Limits.runs), iters = o.iterations
+        let s = try setup(
+            c, pool: try SearchBuiltins.candidates(signal, problem, nil), report: problem.report, metrics: false)
+        guard s.candidates.count >= o.M else {
+            throw c.fail("M", "only \(s.candidates.count) models have every cost, fewer than M = \(o.M)")
+        }
+        let first = try c.seed()
+        let runs = try c.int("runs", min: 1, max: Limits.runs)
+        let iters = o.iterations
         let totalEpochs = (1...iters).reduce(0) { $0 + max(1, o.epochs * $1 / iters) } * runs
         var progress = Progress(c, "brp", total: totalEpochs)
         defer { progress.finish() }
@@ -165,13 +206,16 @@ enum MultiObjectiveBuiltins {
                 }
                 return try nas {
                     if kind == "gcn" {
-                        let ranker = try RegressionRanker(config: spec.config, precision: spec.precision, seed: SeededRandom.subseed(seed, 1),
-                                                          initFrom: source)
-                        return try BRPNAS(options: o).run(ranker, options: spec.options, candidates: s.candidates, signal: signal, problem: problem,
-                                                          seed: seed, observe: observe, reorder: s.paretoOrder)
+                        let ranker = try RegressionRanker(
+                            config: spec.config, precision: spec.precision, seed: SeededRandom.subseed(seed, 1),
+                            initFrom: source)
+                        return try BRPNAS(options: o).run(
+                            ranker, options: spec.options, candidates: s.candidates, signal: signal, problem: problem,
+                            seed: seed, observe: observe, reorder: s.paretoOrder)
                     }
-                    return try BRPNAS(options: o).run(candidates: s.candidates, signal: signal, problem: problem, seed: seed, observe: observe,
-                                                      reorder: s.paretoOrder)
+                    return try BRPNAS(options: o).run(
+                        candidates: s.candidates, signal: signal, problem: problem, seed: seed, observe: observe,
+                        reorder: s.paretoOrder)
                 }
             }
         }
@@ -199,7 +243,10 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     var typeName: String { "pareto search" }
     static let memberTable: [(name: String, doc: String)] = [
         ("name", "the search's label"),
-        ("runs", "one record per run: seed, models trained, hypervolume ratio, models on its front, exact front models found"),
+        (
+            "runs",
+            "one record per run: seed, models trained, hypervolume ratio, models on its front, exact front models found"
+        ),
         ("front", "the non-dominated models found (one run: rows arch, accuracy, cost; several: a list per run)"),
         ("history", "every trained model in order with its accuracy and costs (several runs: a list per run)"),
         ("hv_ratio", "hypervolume of the models found over the exact front's, after the whole budget: mean over runs"),
@@ -217,7 +264,9 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
         var seen = Set<NB201Arch>()
         let mine = archs(t).filter { problem.point($0) != nil && seen.insert($0).inserted }
         let pts = mine.map { problem.point($0)! }
-        return Pareto.front(pts).map { mine[$0] }.sorted { problem.costs[0][$0]! < problem.costs[0][$1]! || (problem.costs[0][$0]! == problem.costs[0][$1]! && $0 < $1) }
+        return Pareto.front(pts).map { mine[$0] }.sorted {
+            problem.costs[0][$0]! < problem.costs[0][$1]! || (problem.costs[0][$0]! == problem.costs[0][$1]! && $0 < $1)
+        }
     }
 
     func curveStats() -> [(k: Int, mean: Double, std: Double, n: Int)] {
@@ -240,8 +289,11 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     var summaryRows: [Value] {
         let st = curveStats()
         return checkpoints.map { k in
-            .record(Record([("search", .string(name)), ("models", .int(k)), ("hv_ratio", .number(st[k - 1].mean)),
-                            ("std", .number(st[k - 1].std)), ("runs", .int(st[k - 1].n))]))
+            .record(
+                Record([
+                    ("search", .string(name)), ("models", .int(k)), ("hv_ratio", .number(st[k - 1].mean)),
+                    ("std", .number(st[k - 1].std)), ("runs", .int(st[k - 1].n)),
+                ]))
         }
     }
 
@@ -249,8 +301,12 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
         let t = runs[k]
         let f = found(t)
         let exactSet = Set(problem.front)
-        return .record(Record([("seed", .int(t.seed)), ("trained", .int(t.steps.count)), ("hv_ratio", .number(ratioCurves[k].last ?? 0)),
-                               ("front", .int(f.count)), ("on_exact_front", .int(f.filter { exactSet.contains($0) }.count))]))
+        return .record(
+            Record([
+                ("seed", .int(t.seed)), ("trained", .int(t.steps.count)),
+                ("hv_ratio", .number(ratioCurves[k].last ?? 0)),
+                ("front", .int(f.count)), ("on_exact_front", .int(f.filter { exactSet.contains($0) }.count)),
+            ]))
     }
 
     func historyValue(_ t: SearchTrace) -> Value {
@@ -266,11 +322,16 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
         switch name {
         case "name": return .string(self.name)
         case "runs": return .list(runs.indices.map(runRecord))
-        case "front": return runs.count == 1 ? .list(found(runs[0]).map(exact.row)) : .list(runs.map { .list(found($0).map(exact.row)) })
+        case "front":
+            return runs.count == 1
+                ? .list(found(runs[0]).map(exact.row)) : .list(runs.map { .list(found($0).map(exact.row)) })
         case "history": return runs.count == 1 ? historyValue(runs[0]) : .list(runs.map(historyValue))
         case "hv_ratio": return .number(hvRatio)
         case "hv_curve":
-            return .list(curveStats().map { .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))])) })
+            return .list(
+                curveStats().map {
+                    .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))]))
+                })
         case "summary": return .list(summaryRows)
         case "exact": return .object(exact)
         case "objectives": return .list([.string("accuracy")] + exact.costs.map { .string($0.name) })
@@ -281,19 +342,29 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     func display() -> String {
         let finals = ratioCurves.map { $0.last ?? 0 }
         let m = hvRatio
-        let sd = finals.count > 1 ? (finals.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(finals.count - 1)).squareRoot() : 0
+        let sd =
+            finals.count > 1
+            ? (finals.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(finals.count - 1)).squareRoot() : 0
         var objectives = (["accuracy"] + exact.costs.map(\.name)).joined(separator: " × ")
-        if searched != exact.costs.map(\.name) { objectives += ", searched by " + searched.joined(separator: ", ") + ", scored at measured cost" }
-        let head = String(format: "%@ (%@): %d run%@, hypervolume ratio %.4f ± %.4f after %d models (exact front: %d models)", name, objectives,
-                          runs.count, runs.count == 1 ? "" : "s", m, sd, runs.map(\.steps.count).max() ?? 0, problem.front.count)
+        if searched != exact.costs.map(\.name) {
+            objectives += ", searched by " + searched.joined(separator: ", ") + ", scored at measured cost"
+        }
+        let head = String(
+            format: "%@ (%@): %d run%@, hypervolume ratio %.4f ± %.4f after %d models (exact front: %d models)", name,
+            objectives,
+            runs.count, runs.count == 1 ? "" : "s", m, sd, runs.map(\.steps.count).max() ?? 0, problem.front.count)
         let table = runs.count == 1 ? Table(records: [runRecord(0)]) : Table(records: summaryRows)
         return head + "\n" + (table?.render() ?? "")
     }
 
     func inlineDisplay() -> String { "pareto search(\(name))" }
     func plainValue() -> Value? {
-        .record(Record([("name", .string(name)), ("objectives", .list([.string("accuracy")] + exact.costs.map { .string($0.name) })),
-                        ("runs", .list(runs.indices.map(runRecord))), ("summary", .list(summaryRows))]))
+        .record(
+            Record([
+                ("name", .string(name)),
+                ("objectives", .list([.string("accuracy")] + exact.costs.map { .string($0.name) })),
+                ("runs", .list(runs.indices.map(runRecord))), ("summary", .list(summaryRows)),
+            ]))
     }
 
     /// One row per trained model of every run: search, seed, model number, NB201 index, accuracy, each cost by
@@ -303,11 +374,15 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
         return zip(runs, ratioCurves).flatMap { t, hv -> [Value] in
             return t.steps.enumerated().map { i, s in
                 let costs = problem.point(s.arch).map { Array($0.dropFirst()) } ?? []
-                return .record(Record([("search", .string(name)), ("seed", .int(t.seed)), ("model", .int(i + 1)),
-                                       ("arch", index.map { .int($0.index(of: s.arch)) } ?? .string(s.arch.string)),
-                                       ("accuracy", problem.accuracy[s.arch].map(Value.number) ?? .nil)]
-                                      + zip(exact.costs, costs).map { ($0.name, .number($1 * $0.scale)) }
-                                      + [("hv_ratio", .number(hv[i]))]))
+                return .record(
+                    Record(
+                        [
+                            ("search", .string(name)), ("seed", .int(t.seed)), ("model", .int(i + 1)),
+                            ("arch", index.map { .int($0.index(of: s.arch)) } ?? .string(s.arch.string)),
+                            ("accuracy", problem.accuracy[s.arch].map(Value.number) ?? .nil),
+                        ]
+                            + zip(exact.costs, costs).map { ($0.name, .number($1 * $0.scale)) }
+                            + [("hv_ratio", .number(hv[i]))]))
             }
         }
     }
@@ -318,15 +393,20 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     static func figure(_ searches: [ParetoSearchObject]) throws -> Figure {
         guard let first = searches.first else { return Figure(panels: [], columns: 1) }
         let fronts = searches.map { s in (label: "\(s.name) (seed \(s.runs[0].seed))", archs: s.found(s.runs[0])) }
-        var panels = try ParetoObject.figure(first.exact, found: fronts, title: "Found fronts against the exact front").panels
+        var panels = try ParetoObject.figure(first.exact, found: fronts, title: "Found fronts against the exact front")
+            .panels
         var curve = Figure.Panel(title: "Hypervolume ratio", xlabel: "trained models", ylabel: "hypervolume / exact")
         for s in searches {
             let st = s.curveStats()
-            curve.series.append(Figure.Series(label: "\(s.name) (\(s.runs.count) runs)", kind: .line, x: st.map { Double($0.k) }, y: st.map(\.mean),
-                                              lower: st.map { $0.mean - $0.std }, upper: st.map { $0.mean + $0.std }))
+            curve.series.append(
+                Figure.Series(
+                    label: "\(s.name) (\(s.runs.count) runs)", kind: .line, x: st.map { Double($0.k) },
+                    y: st.map(\.mean),
+                    lower: st.map { $0.mean - $0.std }, upper: st.map { $0.mean + $0.std }))
         }
         if let n = searches.map({ $0.runs.map(\.steps.count).max() ?? 0 }).max() {
-            curve.series.append(Figure.Series(label: "exact front", kind: .line, x: [1, Double(n)], y: [1, 1], reference: true))
+            curve.series.append(
+                Figure.Series(label: "exact front", kind: .line, x: [1, Double(n)], y: [1, 1], reference: true))
         }
         let late = searches.flatMap { $0.curveStats().dropFirst(9).map { $0.mean - $0.std } }.filter(\.isFinite)
         if let lo = late.min() { curve.yMin = max(0, lo - 0.01) }
@@ -346,14 +426,20 @@ final class ParetoComparisonObject: HostObject, DocumentedMembers, Plottable {
         ("searches", "the searches compared"),
     ]
 
-    var budgets: [Int] { ComparisonObject.budgets(longest: searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0) }
+    var budgets: [Int] {
+        ComparisonObject.budgets(longest: searches.map { $0.runs.map(\.steps.count).max() ?? 0 }.max() ?? 0)
+    }
 
     var rows: [Value] {
         searches.map { s in
             let st = s.curveStats()
             var fields: [(String, Value)] = [("search", .string(s.name)), ("runs", .int(s.runs.count))]
             for b in budgets {
-                fields.append(("hv@\(b)", b <= st.count ? .string(String(format: "%.4f ± %.4f", st[b - 1].mean, st[b - 1].std)) : .nil))
+                fields.append(
+                    (
+                        "hv@\(b)",
+                        b <= st.count ? .string(String(format: "%.4f ± %.4f", st[b - 1].mean, st[b - 1].std)) : .nil
+                    ))
             }
             return .record(Record(fields))
         }
@@ -368,8 +454,10 @@ final class ParetoComparisonObject: HostObject, DocumentedMembers, Plottable {
     }
 
     func display() -> String {
-        let objectives = searches.first.map { (["accuracy"] + $0.exact.costs.map(\.name)).joined(separator: " × ") } ?? ""
-        return "hypervolume ratio to the exact front (mean ± std over runs), \(objectives)\n" + (Table(records: rows)?.render() ?? "")
+        let objectives =
+            searches.first.map { (["accuracy"] + $0.exact.costs.map(\.name)).joined(separator: " × ") } ?? ""
+        return "hypervolume ratio to the exact front (mean ± std over runs), \(objectives)\n"
+            + (Table(records: rows)?.render() ?? "")
     }
 
     func inlineDisplay() -> String { "pareto comparison" }
@@ -379,8 +467,11 @@ final class ParetoComparisonObject: HostObject, DocumentedMembers, Plottable {
         searches.flatMap { s -> [Value] in
             let st = s.curveStats()
             return budgets.filter { $0 <= st.count }.map { b in
-                .record(Record([("search", .string(s.name)), ("runs", .int(s.runs.count)), ("models", .int(b)),
-                                ("hv_ratio_mean", .number(st[b - 1].mean)), ("hv_ratio_std", .number(st[b - 1].std))]))
+                .record(
+                    Record([
+                        ("search", .string(s.name)), ("runs", .int(s.runs.count)), ("models", .int(b)),
+                        ("hv_ratio_mean", .number(st[b - 1].mean)), ("hv_ratio_std", .number(st[b - 1].std)),
+                    ]))
             }
         }
     }

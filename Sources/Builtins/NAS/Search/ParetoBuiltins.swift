@@ -62,7 +62,8 @@ struct CostObjective {
 enum ParetoBuiltins {
     static func all() -> [BuiltinFunction] { BuiltinFunction.category("Search", [pareto, hypervolume]) }
 
-    static let objectivesDoc = "[\"accuracy\", cost, ...]: the accuracy (maximised), then each cost (minimised): a device name, a latency table, a predictor (gcn, layerwise, truth), or with evaluate: a metric of the evaluator's JSON (\"latency_ms\")"
+    static let objectivesDoc =
+        "[\"accuracy\", cost, ...]: the accuracy (maximised), then each cost (minimised): a device name, a latency table, a predictor (gcn, layerwise, truth), or with evaluate: a metric of the evaluator's JSON (\"latency_ms\")"
 
     /// One cost from a value: a device name or table, a predictor object, or (`metrics`) a metric name.
     static func cost(_ v: Value, _ c: BuiltinCall, _ argument: String, metrics: Bool) throws -> CostObjective {
@@ -75,8 +76,12 @@ enum ParetoBuiltins {
                 return CostObjective(source: .table(try NASContext.of(c).device(v, c, argument)))
             } catch let e as BuiltinError {
                 guard metrics, s.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                    throw BuiltinError(e.message + (metrics ? "" : "; a metric of the evaluator's JSON line (like \"latency_ms\") is a cost only with evaluate: or ask: true"),
-                                       argument: argument)
+                    throw BuiltinError(
+                        e.message
+                            + (metrics
+                                ? ""
+                                : "; a metric of the evaluator's JSON line (like \"latency_ms\") is a cost only with evaluate: or ask: true"),
+                        argument: argument)
                 }
                 return CostObjective(source: .metric(s))
             }
@@ -89,20 +94,30 @@ enum ParetoBuiltins {
     static func objectives(_ c: BuiltinCall, _ name: String = "objectives", metrics: Bool) throws -> [CostObjective] {
         let items = try c.list(name)
         guard case .string("accuracy")? = items.first else {
-            throw c.fail(name, "the first objective is \"accuracy\" (maximised), then the costs (minimised), e.g. [\"accuracy\", \"d-gpu\"]")
+            throw c.fail(
+                name,
+                "the first objective is \"accuracy\" (maximised), then the costs (minimised), e.g. [\"accuracy\", \"d-gpu\"]"
+            )
         }
-        guard items.count >= 2 else { throw c.fail(name, "give at least one cost after \"accuracy\", e.g. [\"accuracy\", \"d-gpu\"]") }
+        guard items.count >= 2 else {
+            throw c.fail(name, "give at least one cost after \"accuracy\", e.g. [\"accuracy\", \"d-gpu\"]")
+        }
         guard items.count <= 5 else { throw c.fail(name, "at most four costs (the exact hypervolume grows as n^d)") }
         let costs = try items.dropFirst().map { try cost($0, c, name, metrics: metrics) }
         let names = costs.map(\.name)
-        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) { throw c.fail(name, "\(dup) is given twice") }
+        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw c.fail(name, "\(dup) is given twice")
+        }
         return costs
     }
 
     /// The reported accuracy of a trade-off (the test accuracy of `accuracy:`, or `split:`).
     static func accuracyTable(_ c: BuiltinCall) throws -> (MetricTable, String) {
         let (dataset, split) = try datasetAndSplit(c, datasetName: "accuracy")
-        return (try nas { try NASContext.of(c).benchmark().accuracy(dataset, split) }, "\(dataset.rawValue) \(split.rawValue)")
+        return (
+            try nas { try NASContext.of(c).benchmark().accuracy(dataset, split) },
+            "\(dataset.rawValue) \(split.rawValue)"
+        )
     }
 
     /// A reference point given in natural form ([worst accuracy, largest cost, ...], costs in ms/mJ as shown) in
@@ -111,7 +126,8 @@ enum ParetoBuiltins {
         guard !c.isNil("reference") else { return nil }
         let r = try c.list("reference").map { try number($0, c, "reference") }
         guard r.count == costs.count + 1 else {
-            throw c.fail("reference", "give \(costs.count + 1) values: the worst accuracy, then the largest value of each cost")
+            throw c.fail(
+                "reference", "give \(costs.count + 1) values: the worst accuracy, then the largest value of each cost")
         }
         return [-r[0]] + zip(r.dropFirst(), costs).map { $0 / $1.scale }
     }
@@ -132,27 +148,49 @@ enum ParetoBuiltins {
 
     static let pareto = BuiltinFunction(
         "pareto",
-        [BuiltinParameter("device", .any, default: .nil, "the cost: a device name, a latency table, or a predictor (its predicted cost decides the front)"),
-         BuiltinParameter("accuracy", .string, default: .string("cifar100"), "dataset of the accuracy: cifar10, cifar100, imagenet16-120"),
-         BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds) or valid"),
-         BuiltinParameter("objectives", .optional(.list), default: .nil, "instead of device: " + objectivesDoc),
-         BuiltinParameter("reference", .optional(.list), default: .nil, "the hypervolume's reference [accuracy, cost, ...] (default: the worst accuracy and the largest cost of the models)")],
-        doc: "The exact Pareto front of the benchmark: the models no other model beats in accuracy and cost; f.rows, f.hypervolume, plot(f).") { c in
+        [
+            BuiltinParameter(
+                "device", .any, default: .nil,
+                "the cost: a device name, a latency table, or a predictor (its predicted cost decides the front)"),
+            BuiltinParameter(
+                "accuracy", .string, default: .string("cifar100"),
+                "dataset of the accuracy: cifar10, cifar100, imagenet16-120"),
+            BuiltinParameter("split", .string, default: .string("test"), "test (mean over seeds) or valid"),
+            BuiltinParameter("objectives", .optional(.list), default: .nil, "instead of device: " + objectivesDoc),
+            BuiltinParameter(
+                "reference", .optional(.list), default: .nil,
+                "the hypervolume's reference [accuracy, cost, ...] (default: the worst accuracy and the largest cost of the models)"
+            ),
+        ],
+        doc:
+            "The exact Pareto front of the benchmark: the models no other model beats in accuracy and cost; f.rows, f.hypervolume, plot(f)."
+    ) { c in
         let costs: [CostObjective]
         switch (c.isNil("device"), c.isNil("objectives")) {
         case (false, true): costs = [try cost(c["device"], c, "device", metrics: false)]
         case (true, false): costs = try objectives(c, metrics: false)
         case (false, false): throw c.fail("objectives", "give device or objectives:, not both")
-        case (true, true): throw c.fail("device", "give the cost: a device (\"d-gpu\"), a latency table or a predictor, or objectives: [\"accuracy\", ...]")
+        case (true, true):
+            throw c.fail(
+                "device",
+                "give the cost: a device (\"d-gpu\"), a latency table or a predictor, or objectives: [\"accuracy\", ...]"
+            )
         }
         return .object(try ParetoObject.make(c, costs))
     }
 
     static let hypervolume = BuiltinFunction(
         "hypervolume",
-        [BuiltinParameter("points", .any, "a list of [accuracy, cost, ...] lists, or records with accuracy and cost (f.rows, r.front)"),
-         BuiltinParameter("reference", .list, "[worst accuracy, largest cost, ...]: the corner the volume is measured to")],
-        doc: "The exact hypervolume the points dominate up to the reference (accuracy maximised, costs minimised; costs in ms or mJ as rows show them).") { c in
+        [
+            BuiltinParameter(
+                "points", .any,
+                "a list of [accuracy, cost, ...] lists, or records with accuracy and cost (f.rows, r.front)"),
+            BuiltinParameter(
+                "reference", .list, "[worst accuracy, largest cost, ...]: the corner the volume is measured to"),
+        ],
+        doc:
+            "The exact hypervolume the points dominate up to the reference (accuracy maximised, costs minimised; costs in ms or mJ as rows show them)."
+    ) { c in
         let reference = try c.list("reference").map { try number($0, c, "reference") }
         guard reference.count >= 2 else { throw c.fail("reference", "give the worst accuracy and at least one cost") }
         let items: [Value]
@@ -166,7 +204,9 @@ enum ParetoBuiltins {
             switch v {
             case .list(let xs): p = try xs.map { try number($0, c, "points") }
             case .record(let r):
-                guard let a = r["accuracy"] else { throw c.fail("points", "a record point needs accuracy and cost fields") }
+                guard let a = r["accuracy"] else {
+                    throw c.fail("points", "a record point needs accuracy and cost fields")
+                }
                 p = [try number(a, c, "points")]
                 if case .list(let cs)? = r["costs"] {
                     p += try cs.map { try number($0, c, "points") }
@@ -175,7 +215,9 @@ enum ParetoBuiltins {
                 } else {
                     throw c.fail("points", "a record point needs accuracy and cost fields")
                 }
-            default: throw c.fail("points", "each point is a list [accuracy, cost, ...] or a record, got \(v.describeForError)")
+            default:
+                throw c.fail(
+                    "points", "each point is a list [accuracy, cost, ...] or a record, got \(v.describeForError)")
             }
             guard p.count == reference.count else {
                 throw c.fail("points", "a point has \(p.count) values, the reference \(reference.count)")
@@ -197,7 +239,10 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
     /// With a predicted cost: the measured problem (the truth the predicted front is scored against).
     let measured: ParetoProblem?
 
-    init(_ problem: ParetoProblem, _ costs: [CostObjective], accuracy: String, measured: ParetoProblem?, _ context: NASContext) {
+    init(
+        _ problem: ParetoProblem, _ costs: [CostObjective], accuracy: String, measured: ParetoProblem?,
+        _ context: NASContext
+    ) {
         self.problem = problem
         self.costs = costs
         accuracyName = accuracy
@@ -227,15 +272,20 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
         ("size", "models on the front"),
         ("models", "models with an accuracy and every cost (what the front is taken over)"),
         ("objectives", "the objectives' names"),
-        ("hv_ratio", "with a predicted cost: the hypervolume of the predicted front at its measured costs over the exact front's"),
+        (
+            "hv_ratio",
+            "with a predicted cost: the hypervolume of the predicted front at its measured costs over the exact front's"
+        ),
     ]
 
     func costValues(_ a: NB201Arch, _ p: ParetoProblem) -> [Double] { zip(p.costs, costs).map { $0[a]! * $1.scale } }
 
     func row(_ a: NB201Arch) -> Value {
         let cs = costValues(a, problem)
-        var fields: [(String, Value)] = [("arch", .object(ArchObject(a, context))), ("accuracy", .number(problem.accuracy[a]!)),
-                                         ("cost", .number(cs[0]))]
+        var fields: [(String, Value)] = [
+            ("arch", .object(ArchObject(a, context))), ("accuracy", .number(problem.accuracy[a]!)),
+            ("cost", .number(cs[0])),
+        ]
         if costs.count > 1 { fields.append(("costs", .list(cs.map(Value.number)))) }
         if let m = measured { fields.append(("measured", .list(costValues(a, m).map(Value.number)))) }
         return .record(Record(fields))
@@ -244,8 +294,10 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
     var rows: [Value] { problem.front.map(row) }
 
     var referenceValue: Value {
-        .record(Record([("accuracy", .number(-problem.reference[0]))]
-                       + zip(costs, problem.reference.dropFirst()).map { ($0.name, .number($1 * $0.scale)) }))
+        .record(
+            Record(
+                [("accuracy", .number(-problem.reference[0]))]
+                    + zip(costs, problem.reference.dropFirst()).map { ($0.name, .number($1 * $0.scale)) }))
     }
 
     /// The hypervolume in display units (costs in ms or mJ).
@@ -270,56 +322,91 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
     }
 
     func display() -> String {
-        var head = String(format: "Pareto front of %@ accuracy × %@: %d of %d models, hypervolume %.6g", accuracyName,
-                          costs.map(\.name).joined(separator: " × "), problem.front.count, problem.models.count, displayHypervolume)
-        if let r = hvRatio { head += String(format: "; at measured cost the predicted front reaches %.4f of the exact hypervolume", r) }
-        let shown = problem.front.count > 12 ? Array(problem.front.prefix(6)) + Array(problem.front.suffix(6)) : problem.front
-        let table = Table(records: shown.map { a -> Value in
-            let cs = costValues(a, problem)
-            return .record(Record([("arch", .string(a.string)), ("accuracy", .number(problem.accuracy[a]!))]
-                                  + zip(costs, cs).map { ("\($0.name) (\($0.unit.isEmpty ? "value" : $0.unit))", .number($1)) }))
-        })?.render() ?? ""
-        let more = problem.front.count > 12 ? "\n(the 6 cheapest and the 6 most accurate; f.rows has all \(problem.front.count))" : ""
+        var head = String(
+            format: "Pareto front of %@ accuracy × %@: %d of %d models, hypervolume %.6g", accuracyName,
+            costs.map(\.name).joined(separator: " × "), problem.front.count, problem.models.count, displayHypervolume)
+        if let r = hvRatio {
+            head += String(format: "; at measured cost the predicted front reaches %.4f of the exact hypervolume", r)
+        }
+        let shown =
+            problem.front.count > 12 ? Array(problem.front.prefix(6)) + Array(problem.front.suffix(6)) : problem.front
+        let table =
+            Table(
+                records: shown.map { a -> Value in
+                    let cs = costValues(a, problem)
+                    return .record(
+                        Record(
+                            [("arch", .string(a.string)), ("accuracy", .number(problem.accuracy[a]!))]
+                                + zip(costs, cs).map {
+                                    ("\($0.name) (\($0.unit.isEmpty ? "value" : $0.unit))", .number($1))
+                                }))
+                })?.render() ?? ""
+        let more =
+            problem.front.count > 12
+            ? "\n(the 6 cheapest and the 6 most accurate; f.rows has all \(problem.front.count))" : ""
         return head + "\n" + table + more
     }
 
     func inlineDisplay() -> String { "pareto(\(costs.map(\.name).joined(separator: ", ")))" }
     func plainValue() -> Value? {
-        .record(Record([("objectives", .list([.string("accuracy")] + costs.map { .string($0.name) })),
-                        ("hypervolume", .number(displayHypervolume)), ("reference", referenceValue), ("models", .int(problem.models.count)),
-                        ("rows", .list(problem.front.map { a in
-                            .record(Record([("arch", .string(a.string)), ("accuracy", .number(problem.accuracy[a]!)),
-                                            ("cost", .number(costValues(a, problem)[0]))]))
-                        }))]))
+        .record(
+            Record([
+                ("objectives", .list([.string("accuracy")] + costs.map { .string($0.name) })),
+                ("hypervolume", .number(displayHypervolume)), ("reference", referenceValue),
+                ("models", .int(problem.models.count)),
+                (
+                    "rows",
+                    .list(
+                        problem.front.map { a in
+                            .record(
+                                Record([
+                                    ("arch", .string(a.string)), ("accuracy", .number(problem.accuracy[a]!)),
+                                    ("cost", .number(costValues(a, problem)[0])),
+                                ]))
+                        })
+                ),
+            ]))
     }
 
     /// One row per front model: its NB201 index, accuracy and costs by name.
     func csvRows() -> [Value]? {
         let index = try? context.benchmark().index()
         return problem.front.map { a in
-            .record(Record([("arch", index.map { .int($0.index(of: a)) } ?? .string(a.string)), ("accuracy", .number(problem.accuracy[a]!))]
-                           + zip(costs, costValues(a, problem)).map { ($0.name, .number($1)) }))
+            .record(
+                Record(
+                    [
+                        ("arch", index.map { .int($0.index(of: a)) } ?? .string(a.string)),
+                        ("accuracy", .number(problem.accuracy[a]!)),
+                    ]
+                        + zip(costs, costValues(a, problem)).map { ($0.name, .number($1)) }))
         }
     }
 
     func figure() throws -> Figure { try ParetoObject.figure(self, found: []) }
 
     /// Accuracy against the first cost: every model faint, the exact front as a step line, and found fronts.
-    static func figure(_ f: ParetoObject, found: [(label: String, archs: [NB201Arch])], title: String? = nil) throws -> Figure {
-        let p = f.problem, cost = f.costs[0]
-        var panel = Figure.Panel(title: title ?? "Pareto front: \(f.accuracyName) accuracy × \(cost.name)", xlabel: cost.axisLabel,
-                                 ylabel: "accuracy (%)")
+    static func figure(_ f: ParetoObject, found: [(label: String, archs: [NB201Arch])], title: String? = nil) throws
+        -> Figure
+    {
+        let p = f.problem
+        let cost = f.costs[0]
+        var panel = Figure.Panel(
+            title: title ?? "Pareto front: \(f.accuracyName) accuracy × \(cost.name)", xlabel: cost.axisLabel,
+            ylabel: "accuracy (%)")
         // The faint background: every model, or every k-th by arch code when there are more than 2,500 (a figure of
         // 15,000 points is megabytes of SVG); the fronts are always exact.
         let k = (p.models.count + 2499) / 2500
         let shown = stride(from: 0, to: p.models.count, by: k).map { p.models[$0] }
         let label = k == 1 ? "all \(p.models.count) models" : "every \(k)th of \(p.models.count) models"
-        panel.series.append(Figure.Series(label: label, kind: .scatter, x: shown.map { p.costs[0][$0]! * cost.scale },
-                                          y: shown.map { p.accuracy[$0]! }, reference: true))
+        panel.series.append(
+            Figure.Series(
+                label: label, kind: .scatter, x: shown.map { p.costs[0][$0]! * cost.scale },
+                y: shown.map { p.accuracy[$0]! }, reference: true))
         func step(_ archs: [NB201Arch]) -> (x: [Double], y: [Double]) {
             let unsorted: [(Double, Double)] = archs.map { a in (p.costs[0][a]! * cost.scale, p.accuracy[a]!) }
             let pts = unsorted.sorted { (l: (Double, Double), r: (Double, Double)) -> Bool in l < r }
-            var x: [Double] = [], y: [Double] = []
+            var x: [Double] = []
+            var y: [Double] = []
             var best = -Double.infinity
             for (cx, ay) in pts where ay > best {
                 if let last = y.last {

@@ -31,7 +31,8 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
     /// Budgets reported in summaries: 10, 25, 50, 100, 200, 300, ... up to the longest run.
     var checkpoints: [Int] {
         let n = runs.map(\.steps.count).max() ?? 0
-        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 <= n } + (n > 0 && ![10, 25, 50, 100, 150, 200, 300, 500, 1000].contains(n) ? [n] : [])
+        return [10, 25, 50, 100, 150, 200, 300, 500, 1000].filter { $0 <= n }
+            + (n > 0 && ![10, 25, 50, 100, 150, 200, 300, 500, 1000].contains(n) ? [n] : [])
     }
 
     func runRecord(_ t: SearchTrace) -> Value {
@@ -49,10 +50,15 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
     }
 
     func traceValue(_ t: SearchTrace) -> Value {
-        .list(t.steps.map { s in
-            .record(Record([("arch", .object(ArchObject(s.arch, context))), ("accuracy", .number(s.accuracy)),
-                            ("latency", s.latency.map { .quantity(Quantity.seconds($0)) } ?? .nil), ("feasible", .bool(s.feasible))]))
-        })
+        .list(
+            t.steps.map { s in
+                .record(
+                    Record([
+                        ("arch", .object(ArchObject(s.arch, context))), ("accuracy", .number(s.accuracy)),
+                        ("latency", s.latency.map { .quantity(Quantity.seconds($0)) } ?? .nil),
+                        ("feasible", .bool(s.feasible)),
+                    ]))
+            })
     }
 
     /// Mean and std of the best accuracy found after k models, over runs.
@@ -71,8 +77,11 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
         let stats = curveStats()
         return checkpoints.map { k in
             let s = stats[k - 1]
-            return .record(Record([("search", .string(name)), ("models", .int(k)), ("mean", .number(s.mean)),
-                                   ("std", .number(s.std)), ("runs", .int(s.n))]))
+            return .record(
+                Record([
+                    ("search", .string(name)), ("models", .int(k)), ("mean", .number(s.mean)),
+                    ("std", .number(s.std)), ("runs", .int(s.n)),
+                ]))
         }
     }
 
@@ -84,7 +93,10 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
             let b = runs.compactMap { $0.best?.accuracy }
             return b.isEmpty ? .nil : .number(b.reduce(0, +) / Double(b.count))
         case "curve":
-            return .list(curveStats().map { .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))])) })
+            return .list(
+                curveStats().map {
+                    .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))]))
+                })
         case "summary": return .list(summaryRows)
         case "optimum": return problem.optimum.map(Value.number) ?? .nil
         case "trace": return runs.count == 1 ? traceValue(runs[0]) : .list(runs.map(traceValue))
@@ -95,10 +107,14 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
     func display() -> String {
         let bests = runs.compactMap { $0.best?.accuracy }
         let mean = bests.isEmpty ? Double.nan : bests.reduce(0, +) / Double(bests.count)
-        let sd = bests.count > 1 ? (bests.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(bests.count - 1)).squareRoot() : 0
+        let sd =
+            bests.count > 1
+            ? (bests.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(bests.count - 1)).squareRoot() : 0
         let opt = problem.optimum.map { String(format: "%.2f", $0) } ?? "-"
-        let head = String(format: "%@: %d run%@, best %.2f ± %.2f after %d models (optimum %@)", name, runs.count, runs.count == 1 ? "" : "s",
-                          mean, sd, runs.map(\.steps.count).max() ?? 0, opt)
+        let head = String(
+            format: "%@: %d run%@, best %.2f ± %.2f after %d models (optimum %@)", name, runs.count,
+            runs.count == 1 ? "" : "s",
+            mean, sd, runs.map(\.steps.count).max() ?? 0, opt)
         guard runs.count > 1, let t = Table(records: summaryRows) else {
             return head + (runs.count == 1 ? "\n" + (Table(records: [runRecord(runs[0])])?.render() ?? "") : "")
         }
@@ -107,7 +123,8 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
 
     func inlineDisplay() -> String { "search(\(name))" }
     func plainValue() -> Value? {
-        .record(Record([("name", .string(name)), ("runs", .list(runs.map(runRecord))), ("summary", .list(summaryRows))]))
+        .record(
+            Record([("name", .string(name)), ("runs", .list(runs.map(runRecord))), ("summary", .list(summaryRows))]))
     }
 
     func figure() throws -> Figure { SearchObject.figure([self]) }
@@ -122,8 +139,10 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
             let curve = t.curve
             for (i, s) in t.steps.enumerated() {
                 let arch: Value = index.map { .int($0.index(of: s.arch)) } ?? .string(s.arch.description)
-                var fields: [(String, Value)] = [("search", .string(name)), ("seed", .int(t.seed)), ("model", .int(i + 1)),
-                                                 ("arch", arch), ("accuracy", .number(s.accuracy))]
+                var fields: [(String, Value)] = [
+                    ("search", .string(name)), ("seed", .int(t.seed)), ("model", .int(i + 1)),
+                    ("arch", arch), ("accuracy", .number(s.accuracy)),
+                ]
                 fields.append(("latency_ms", s.latency.map { .number($0 * 1000) } ?? .nil))
                 fields.append(("feasible", .bool(s.feasible)))
                 fields.append(("best", curve[i].map(Value.number) ?? .nil))
@@ -138,11 +157,16 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
         var panel = Figure.Panel(title: "Best accuracy found", xlabel: "trained models", ylabel: "best accuracy (%)")
         for s in searches {
             let st = s.curveStats()
-            panel.series.append(Figure.Series(label: "\(s.name) (\(s.runs.count) runs)", kind: .line, x: st.map { Double($0.k) },
-                                              y: st.map(\.mean), lower: st.map { $0.mean - $0.std }, upper: st.map { $0.mean + $0.std }))
+            panel.series.append(
+                Figure.Series(
+                    label: "\(s.name) (\(s.runs.count) runs)", kind: .line, x: st.map { Double($0.k) },
+                    y: st.map(\.mean), lower: st.map { $0.mean - $0.std }, upper: st.map { $0.mean + $0.std }))
         }
-        if let opt = searches.first?.problem.optimum, let n = searches.map({ $0.runs.map(\.steps.count).max() ?? 0 }).max() {
-            panel.series.append(Figure.Series(label: "optimum", kind: .line, x: [1, Double(n)], y: [opt, opt], reference: true))
+        if let opt = searches.first?.problem.optimum,
+            let n = searches.map({ $0.runs.map(\.steps.count).max() ?? 0 }).max()
+        {
+            panel.series.append(
+                Figure.Series(label: "optimum", kind: .line, x: [1, Double(n)], y: [opt, opt], reference: true))
         }
         // Show the range the searches reach after their first 10 models.
         let late = searches.flatMap { $0.curveStats().dropFirst(9).map { $0.mean - $0.std } }.filter(\.isFinite)
