@@ -132,11 +132,7 @@ public struct ResultCheck {
 
     /// "1.25ms" → (1.25, "ms").
     static func quantity(_ s: String) -> (Double, String)? {
-        let units = ["ms", "us", "ns", "mJ", "uJ", "s", "J", "%"]
-        for u in units where s.hasSuffix(u) {
-            if let v = Double(s.dropLast(u.count)) { return (v, u) }
-        }
-        return nil
+        PhysicalUnit.parseQuantity(s).map { ($0.value, $0.unit.symbol) }
     }
 
     static func short(_ s: String) -> String { s.count > 60 ? "\"\(s.prefix(57))...\"" : "\"\(s)\"" }

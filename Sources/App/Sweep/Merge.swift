@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builtins
 import Foundation
+import Lang
 import NASLib
 
 /// `brpsh merge DIR`: one result from a sweep's points. Points that differ only in the `seed` variable form a
@@ -358,14 +359,7 @@ enum SweepMerge {
         /// "85.2%" or "-3.1ms" → (85.2, "%"): a number followed by one of brpsh's units.
         static func quantity(_ v: Any) -> (value: Double, unit: String)? {
             guard let s = v as? String else { return nil }
-            for unit in ["ms", "us", "ns", "mJ", "uJ", "s", "%", "J"] where s.hasSuffix(unit) {
-                let number = s.dropLast(unit.count)
-                guard let d = Double(number), d.isFinite, number.first.map({ $0.isNumber || $0 == "-" }) == true else {
-                    continue
-                }
-                return (d, unit)
-            }
-            return nil
+            return PhysicalUnit.parseQuantity(s).map { ($0.value, $0.unit.symbol) }
         }
 
         static func same(_ a: Any, _ b: Any) -> Bool {

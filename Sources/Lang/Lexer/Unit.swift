@@ -44,6 +44,21 @@ public enum PhysicalUnit: String, CaseIterable, Sendable {
         self.init(rawValue: suffix)
     }
 
+    /// A quantity as brpsh prints it into results (`"85.2%"`, `"-3.1ms"`, `"1e-05s"`): a finite decimal number
+    /// followed directly by a unit symbol; nil for anything else (`"inf ms"`, `"ms"`, `"5 ms"`, `"nan%"`). The one
+    /// reader of that form (`brpsh check` and `brpsh merge` both use it).
+    public static func parseQuantity(_ text: String) -> (value: Double, unit: PhysicalUnit)? {
+        // Longest symbol first, so that "ms" is not read as "s".
+        for unit in allCases.sorted(by: { $0.symbol.count > $1.symbol.count }) where text.hasSuffix(unit.symbol) {
+            let number = text.dropLast(unit.symbol.count)
+            guard let first = number.first, first.isNumber || first == "-" || first == "+" || first == ".",
+                number.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }), let v = Double(number), v.isFinite
+            else { continue }
+            return (v, unit)
+        }
+        return nil
+    }
+
     /// Converts a magnitude in `self` to the same quantity in `other` (same dimension),
     /// with one correctly rounded operation.
     public func convert(_ value: Double, to other: PhysicalUnit) -> Double {
