@@ -72,7 +72,7 @@ public final class MeasurementJournal: @unchecked Sendable {
     /// Models in the order they were measured.
     public private(set) var order: [NB201Arch] = []
     public let header: [String: Any]
-    private let handle: FileHandle
+    private let file: JSONLinesFile
 
     public var path: String { (directory as NSString).appendingPathComponent("journal.jsonl") }
 
@@ -86,61 +86,38 @@ public final class MeasurementJournal: @unchecked Sendable {
         } catch {
             throw NASLibError("\(directory): cannot create the measurement directory (\(error.localizedDescription))")
         }
-        try FileLock.requireRegularOrAbsent(path, what: "a measurement journal")
         let wanted: [String: Any] = ["format": Self.format, "settings": settings.json, "machine": machine]
         var header = wanted
-        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
-            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            // A file always ends in a newline; anything after the last one is a line cut short by a crash.
-            let complete = data.last == UInt8(ascii: "\n")
-            lines.removeLast()
-            var keep = data.count
-            if !complete { keep = lines.reduce(0) { $0 + $1.count + 1 } }
-            guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
-                h["format"] as? String == Self.format
-            else {
-                throw NASLibError("\(path): not a brpsh measurement journal")
-            }
-            let old = h["settings"] as? [String: Any] ?? [:]
-            guard Self.canonical(old) == Self.canonical(settings.json) else {
-                throw NASLibError(
-                    "\(path): taken with other settings (\(Self.describe(old))); this call asks for \(Self.describe(settings.json)). Use another dir: or the same settings"
-                )
-            }
-            let oldCPU = (h["machine"] as? [String: Any])?["cpu"] as? String
-            let newCPU = machine["cpu"] as? String
-            // The native backend times this machine; a runner times its device, whichever machine drives it.
-            guard oldCPU == newCPU || settings.backend != "native" else {
-                throw NASLibError(
-                    "\(path): measured on \"\(oldCPU ?? "?")\", this machine is \"\(newCPU ?? "?")\"; latencies of two machines are not one table. Use another dir:"
-                )
-            }
-            header = h
-            for (i, line) in lines.enumerated().dropFirst() {
-                do {
-                    let m = try Self.decode(Data(line))
-                    if models[m.arch] == nil { order.append(m.arch) }
-                    models[m.arch] = m
-                } catch {
-                    throw NASLibError("\(path):\(i + 1): \(error)")
+        var models: [NB201Arch: MeasuredModel] = [:]
+        var order: [NB201Arch] = []
+        file = try JSONLinesFile(
+            path: path, what: "measurement journal", format: Self.format, header: wanted,
+            accept: { h in
+                let old = h["settings"] as? [String: Any] ?? [:]
+                guard Self.canonical(old) == Self.canonical(settings.json) else {
+                    throw NASLibError(
+                        "\(path): taken with other settings (\(Self.describe(old))); this call asks for \(Self.describe(settings.json)). Use another dir: or the same settings"
+                    )
                 }
-            }
-            if !complete { try Self.truncate(path, to: keep) }
-        } else {
-            let line = try JSONSerialization.data(withJSONObject: wanted, options: [.sortedKeys]) + Data("\n".utf8)
-            guard FileManager.default.createFile(atPath: path, contents: line) else {
-                throw NASLibError("\(path): cannot write the measurement journal")
-            }
-        }
+                let oldCPU = (h["machine"] as? [String: Any])?["cpu"] as? String
+                let newCPU = machine["cpu"] as? String
+                // The native backend times this machine; a runner times its device, whichever machine drives it.
+                guard oldCPU == newCPU || settings.backend != "native" else {
+                    throw NASLibError(
+                        "\(path): measured on \"\(oldCPU ?? "?")\", this machine is \"\(newCPU ?? "?")\"; latencies of two machines are not one table. Use another dir:"
+                    )
+                }
+                header = h
+            },
+            read: { _, line in
+                let m = try Self.decode(line)
+                if models[m.arch] == nil { order.append(m.arch) }
+                models[m.arch] = m
+            })
         self.header = header
-        guard let h = FileHandle(forWritingAtPath: path) else {
-            throw NASLibError("\(path): cannot open for appending")
-        }
-        h.seekToEndOfFile()
-        handle = h
+        self.models = models
+        self.order = order
     }
-
-    deinit { try? handle.close() }
 
     static func canonical(_ o: [String: Any]) -> Data? {
         try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
@@ -148,12 +125,6 @@ public final class MeasurementJournal: @unchecked Sendable {
 
     static func describe(_ s: [String: Any]) -> String {
         s.keys.sorted().map { "\($0) \(s[$0].map { "\($0)" } ?? "?")" }.joined(separator: ", ")
-    }
-
-    static func truncate(_ path: String, to size: Int) throws {
-        guard Glibc.truncate(path, off_t(size)) == 0 else {
-            throw NASLibError("\(path): cannot drop the incomplete last line")
-        }
     }
 
     /// Records a model (appended and synced before returning).
@@ -178,13 +149,7 @@ public final class MeasurementJournal: @unchecked Sendable {
         {
             fields.append("\"error\":" + quoted.dropFirst().dropLast())
         }
-        let line = Data(("{" + fields.sorted().joined(separator: ",") + "}\n").utf8)
-        do {
-            try handle.write(contentsOf: line)
-            try handle.synchronize()
-        } catch {
-            throw NASLibError("\(path): cannot record a measurement (\(error.localizedDescription))")
-        }
+        try file.append("{" + fields.sorted().joined(separator: ",") + "}")
         if models[m.arch] == nil { order.append(m.arch) }
         models[m.arch] = m
     }

@@ -49,7 +49,7 @@ public final class SearchJournal: @unchecked Sendable {
     private var replayed = 0
     /// `BLAS.numerics` of the run that started the journal (nil for journals written before it was recorded).
     public private(set) var recordedNumerics: String?
-    private let handle: FileHandle
+    private let file: JSONLinesFile
     /// Held while the journal is open: another process on the same directory is refused.
     private let dirLock: FileLock
     private let lock = NSLock()
@@ -68,62 +68,36 @@ public final class SearchJournal: @unchecked Sendable {
             )
         }
         dirLock = held
-        try FileLock.requireRegularOrAbsent(path, what: "a search journal")
         var wanted = header
         wanted["format"] = Self.format
         wanted["numerics"] = BLAS.numerics
-        let wantedLine = try JSONSerialization.data(withJSONObject: wanted, options: [.sortedKeys])
         let identity = { (h: [String: Any]) in
             try JSONSerialization.data(withJSONObject: h.filter { $0.key != "numerics" }, options: [.sortedKeys])
         }
-        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
-            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            let complete = data.last == UInt8(ascii: "\n")
-            lines.removeLast()
-            guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
-                h["format"] as? String == Self.format
-            else {
-                throw NASLibError("\(path): not a brpsh search journal")
-            }
-            recordedNumerics = h["numerics"] as? String
-            guard try identity(h) == identity(wanted) else {
-                let differs = wanted.keys.filter { $0 != "numerics" }.filter { k in
-                    (try? JSONSerialization.data(withJSONObject: [wanted[k]!], options: [.sortedKeys]))
-                        != h[k].flatMap { try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys]) }
-                }.sorted()
-                throw NASLibError(
-                    "\(path) holds another search (it differs in \(differs.joined(separator: ", "))); use another dir: or the same settings"
-                )
-            }
-            var proposals: [String] = []
-            var outcomes: [String: Outcome] = [:]
-            for (i, line) in lines.enumerated().dropFirst() {
-                do { try Self.record(Data(line), &proposals, &outcomes) } catch {
-                    throw NASLibError("\(path):\(i + 1): \(error)")
+        var recorded: String?? = nil
+        var proposals: [String] = []
+        var outcomes: [String: Outcome] = [:]
+        file = try JSONLinesFile(
+            path: path, what: "search journal", format: Self.format, header: wanted,
+            accept: { h in
+                recorded = .some(h["numerics"] as? String)
+                guard try identity(h) == identity(wanted) else {
+                    let differs = wanted.keys.filter { $0 != "numerics" }.filter { k in
+                        (try? JSONSerialization.data(withJSONObject: [wanted[k]!], options: [.sortedKeys]))
+                            != h[k].flatMap {
+                                try? JSONSerialization.data(withJSONObject: [$0], options: [.sortedKeys])
+                            }
+                    }.sorted()
+                    throw NASLibError(
+                        "\(path) holds another search (it differs in \(differs.joined(separator: ", "))); use another dir: or the same settings"
+                    )
                 }
-            }
-            self.proposals = proposals
-            self.outcomes = outcomes
-            if !complete {
-                let keep = lines.reduce(0) { $0 + $1.count + 1 }
-                guard truncate(path, off_t(keep)) == 0 else {
-                    throw NASLibError("\(path): cannot drop the incomplete last line")
-                }
-            }
-        } else {
-            recordedNumerics = BLAS.numerics
-            guard FileManager.default.createFile(atPath: path, contents: wantedLine + Data("\n".utf8)) else {
-                throw NASLibError("\(path): cannot write the search journal")
-            }
-        }
-        guard let h = FileHandle(forWritingAtPath: path) else {
-            throw NASLibError("\(path): cannot open for appending")
-        }
-        h.seekToEndOfFile()
-        handle = h
+            },
+            read: { _, line in try Self.record(line, &proposals, &outcomes) })
+        self.proposals = proposals
+        self.outcomes = outcomes
+        recordedNumerics = recorded ?? BLAS.numerics
     }
-
-    deinit { try? handle.close() }
 
     private static func record(_ line: Data, _ proposals: inout [String], _ outcomes: inout [String: Outcome]) throws {
         guard let o = try? ExactJSON.object(with: line) as? [String: Any], let event = o["event"] as? String else {
@@ -169,15 +143,7 @@ public final class SearchJournal: @unchecked Sendable {
         }
     }
 
-    private func append(_ o: [String: Any]) throws {
-        let line = Data((Self.encode(o) + "\n").utf8)
-        do {
-            try handle.write(contentsOf: line)
-            try handle.synchronize()
-        } catch {
-            throw NASLibError("\(path): cannot append to the search journal (\(error.localizedDescription))")
-        }
-    }
+    private func append(_ o: [String: Any]) throws { try file.append(Self.encode(o)) }
 
     /// A batch the search proposed: checked against the recorded proposals while replaying, recorded after them.
     public func proposed(_ models: [String]) throws {
