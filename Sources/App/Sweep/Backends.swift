@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import NASLib
 
 #if canImport(Glibc)
     import Glibc

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interpreter
 import Lang
+import NASLib
 
 /// `brpsh sweep SCRIPT --over name=values ... --out DIR`, `brpsh sweep status DIR`, `brpsh merge DIR`
 /// (docs/scale-out.md).
@@ -386,6 +387,9 @@ enum SweepFailure {
             FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
             throw ExitCode(1)
         } catch let e as CommandFailure {
+            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
+            throw ExitCode(1)
+        } catch let e as NASLibError {
             FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
             throw ExitCode(1)
         }

@@ -193,42 +193,6 @@ final class SweepStore {
     }
 }
 
-/// Files that survive a crash: written to a temporary name, flushed to disk, then renamed over the old one.
-enum DurableFile {
-    static func write(_ text: String, to path: String) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CommandFailure("cannot write \(tmp): \(String(cString: strerror(errno)))") }
-        var ok = true
-        var bytes = Array(text.utf8)
-        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-        bytes.withUnsafeBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    ok = false
-                    return
-                }
-                offset += n
-            }
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        let dirFD = open(
-            URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            fsync(dirFD)
-            close(dirFD)
-        }
-    }
-}
-
 /// JSON of Codable values with sorted keys (stable files, stable diffs).
 enum SweepJSON {
     static func encode<T: Encodable>(_ v: T) throws -> String {

@@ -41,11 +41,7 @@ public enum LatencyTableFile {
         case "csv": data = Data(csv(table).utf8)
         default: throw NASLibError("\(path): save a latency table as .pickle (LatBench's format) or .csv")
         }
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw NASLibError("\(path): cannot write (\(error.localizedDescription))")
-        }
+        try DurableFile.write(data, to: path)
     }
 
     /// Reads a table written by `write` (or any LatBench pickle) by extension.

@@ -233,7 +233,7 @@ final class FewShotObject: HostObject, DocumentedMembers, LatencyModel, Plottabl
                 ) { c in
                     let path = try c.string("file")
                     do {
-                        try FewShotFile.encode(self.predictor).write(to: URL(fileURLWithPath: path), options: .atomic)
+                        try DurableFile.write(FewShotFile.encode(self.predictor), to: path)
                     } catch {
                         throw c.fail("file", "cannot write \(path): \(error.localizedDescription)")
                     }
