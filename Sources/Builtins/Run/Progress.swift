@@ -12,26 +12,26 @@ struct Progress {
     private var lastDraw: UInt64 = 0
     private var drawn = false
 
+    /// Nanoseconds between plain progress lines off a terminal: 10 s, or the session environment's
+    /// BRPSH_PROGRESS_SECONDS (read once, when the work starts).
+    let logInterval: UInt64
+
     init(_ call: BuiltinCall, _ label: String, total: Int) {
         self.call = call
         self.label = label
         self.total = total
+        if let s = RunContext.of(call.interpreter).environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0,
+            s < 1e6
+        {
+            logInterval = UInt64(s * 1e9)
+        } else {
+            logInterval = 10_000_000_000
+        }
     }
 
     var quiet: Bool { RunContext.of(call.interpreter).quiet }
     var visible: Bool { call.output.isInteractive && !quiet }
     private var logged = false
-    /// Nanoseconds between plain progress lines off a terminal: 10 s, or the session environment's
-    /// BRPSH_PROGRESS_SECONDS.
-    var logInterval: UInt64 {
-        if let s = RunContext.of(call.interpreter).environment["BRPSH_PROGRESS_SECONDS"].flatMap(Double.init), s >= 0,
-            s < 1e6
-        {
-            return UInt64(s * 1e9)
-        }
-        return 10_000_000_000
-    }
-
     /// Reports `done` of `total` with a detail text; throws when the user pressed Ctrl-C.
     mutating func update(_ done: Int, _ detail: String) throws {
         try call.checkCancelled()

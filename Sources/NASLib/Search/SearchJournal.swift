@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A search on disk (`DIR/journal.jsonl`): a header line with everything that determines the search (space, budgets,
 /// seed, predictor settings, evaluator), then one line per event, appended and synced before brpsh goes on:
 /// `{"event": "proposed", "models": [...]}` when the search proposes a batch, `{"event": "result", "model": ...,
