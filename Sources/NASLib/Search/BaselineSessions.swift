@@ -57,9 +57,11 @@ public class BaselineSession<Model: Hashable> {
 }
 
 /// Random search: independent random models (repeats allowed); `draw` returns nil for a model the search may not
-/// train (it is drawn again). Proposals do not depend on answers, so `ask(n)` gives n at once.
+/// train (it is drawn again; 100,000 nils in a row end the search). Proposals do not depend on answers, so `ask(n)`
+/// gives n at once.
 public final class RandomSearchSession<Model: Hashable>: BaselineSession<Model>, AskTellSession {
     let draw: (inout SeededRandom) -> Model?
+    var rejections = 0
 
     public init(budget: Int, seed: Int, draw: @escaping (inout SeededRandom) -> Model?) {
         self.draw = draw
@@ -68,8 +70,14 @@ public final class RandomSearchSession<Model: Hashable>: BaselineSession<Model>,
 
     public func ask(_ n: Int) -> [Model] {
         var out: [Model] = []
-        while out.count < min(max(0, n), room) {
-            if let a = draw(&rng) { out.append(a) }
+        while out.count < min(max(0, n), room) && !exhausted {
+            if let a = draw(&rng) {
+                out.append(a)
+                rejections = 0
+            } else {
+                rejections += 1
+                exhausted = rejections >= 100_000
+            }
         }
         outstanding += out
         return out
@@ -93,7 +101,7 @@ extension RandomSearchSession where Model == NB201Arch {
 /// mutates the fittest, trains the child, and drops the oldest. With `cached`, a model is never trained twice (a
 /// repeat reuses its first result). One model at a time: each proposal depends on the last answer. A failed model
 /// does not enter the population (and nothing ages). The space comes as `draw` (a random model for the initial
-/// population) and `mutate` (a child of a parent, nil when no allowed child was found); ties between equally fit
+/// population, nil when none was found: a stall) and `mutate` (a child of a parent, nil when no allowed child was found); ties between equally fit
 /// parents go to the one `first` puts first.
 ///
 /// With `costs` the evolution is multi-objective in the NSGA-II manner (docs/search.md, "Accuracy and cost
@@ -104,7 +112,7 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
     /// A model's costs when it is told (one per cost objective).
     public typealias Costs = (Model, SearchJournal.Outcome) throws -> [Double]
     let population: Int, sample: Int, cached: Bool
-    let draw: (inout SeededRandom) -> Model
+    let draw: (inout SeededRandom) -> Model?
     let mutate: (Model, inout SeededRandom) -> Model?
     let first: (Model, Model) -> Bool
     let costs: Costs?
@@ -116,7 +124,7 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
 
     public init(
         budget: Int, population: Int, sample: Int, cached: Bool, seed: Int,
-        draw: @escaping (inout SeededRandom) -> Model,
+        draw: @escaping (inout SeededRandom) -> Model?,
         mutate: @escaping (Model, inout SeededRandom) -> Model?, first: @escaping (Model, Model) -> Bool,
         costs: Costs? = nil
     ) {
@@ -157,8 +165,7 @@ public final class EvolutionSession<Model: Hashable>: BaselineSession<Model>, As
         guard n > 0, outstanding.isEmpty, !finished else { return [] }
         if !evolving {
             while pop.count < population && history.count < budget && stalls < 100_000 {
-                let a = draw(&rng)
-                if cached && seen[a] != nil {
+                guard let a = draw(&rng), !(cached && seen[a] != nil) else {
                     stalls += 1
                     continue
                 }
