@@ -27,6 +27,9 @@ public protocol HostObject: AnyObject {
     var cacheIdentity: Value? { get }
     /// The elements, when the object is a sequence (`for a in space("nb201")`, `len`).
     func sequence() -> [Value]?
+    /// What `len` gives: by default the sequence's length; an object too large to list (a declared space of
+    /// billions of models) counts itself.
+    func length() throws -> Int?
     /// Equality for `==` (identity unless the object is a value, like an architecture).
     func isEqual(to other: any HostObject) -> Bool
 }
@@ -39,6 +42,7 @@ extension HostObject {
     public func inlineDisplay() -> String { "<\(typeName)>" }
     public func display(terminal: Bool) -> String { display() }
     public func sequence() -> [Value]? { nil }
+    public func length() throws -> Int? { sequence()?.count }
     public func isEqual(to other: any HostObject) -> Bool { self === other }
 }
 

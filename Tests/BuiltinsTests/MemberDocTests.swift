@@ -15,6 +15,7 @@ import Testing
         ("gcn", GCNObject.memberTable), ("layerwise", LayerwiseObject.memberTable), ("truth", TruthObject.memberTable),
         ("search session", AskTellObject.memberTable), ("comparison", ComparisonObject.memberTable),
         ("evaluator", EvaluatorObject.memberTable), ("fewshot", FewShotObject.memberTable),
+        ("declared space", DeclaredSpaceObject.memberTable), ("declared arch", DeclaredArchObject.memberTable),
     ]
 
     @Test func everyMemberHasADoc() {

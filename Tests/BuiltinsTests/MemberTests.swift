@@ -28,6 +28,8 @@ import Testing
         mo = evolve(objectives: ["accuracy", "d-gpu"], budget: 20, pool: 5, sample: 2, seed: 1)
         mc = compare(mo, random_search(objectives: ["accuracy", "d-gpu"], budget: 20, seed: 1))
         fs = fewshot("help-fpga", sources: ["help-pixel3"], n: 5, seed: 1)
+        ds = space(cell: "inputs", nodes: 2, inputs: 2, ops: ["x", "y"], cells: ["normal", "reduce"])
+        da = ds.sample(1, seed: 1)[0]
         """
 
     @Test(.needsData)
@@ -39,7 +41,8 @@ import Testing
         #expect(failure == nil, "\(failure?.description ?? "")")
         var kinds = Set<String>()
         for name in [
-            "a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc", "fs",
+            "a", "s", "p", "lw", "t", "o", "acc", "bp", "b", "e", "c", "tab", "f", "r", "pf", "mo", "mc", "fs", "ds",
+            "da",
         ] {
             guard case .object(let object)? = interpreter.globals.lookup(name) else {
                 Issue.record("\(name) is not an object")
@@ -50,6 +53,6 @@ import Testing
                 #expect(try object.member(member) != nil, "\(object.typeName).\(member) is advertised but missing")
             }
         }
-        #expect(kinds.count == 17, "\(kinds.sorted())")
+        #expect(kinds.count == 19, "\(kinds.sorted())")
     }
 }

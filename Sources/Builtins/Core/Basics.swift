@@ -39,7 +39,11 @@ extension CoreBuiltins {
                     case .string(let s): return .int(s.count)
                     case .range(let r): return .int(r.count)
                     case .record(let r): return .int(r.count)
-                    case .object(let o) where o.sequence() != nil: return .int(o.sequence()!.count)
+                    case .object(let o):
+                        guard let n = try o.length() else {
+                            throw c.fail("x", "list, string, range or record expected, got \(c["x"].describeForError)")
+                        }
+                        return .int(n)
                     case let v: throw c.fail("x", "list, string, range or record expected, got \(v.describeForError)")
                     }
                 }),

@@ -81,18 +81,166 @@ enum DataBuiltins {
     }
 
     static let space = BuiltinFunction(
-        "space", [BuiltinParameter("name", .string, default: .string("nb201"), "the search space (nb201)")],
-        doc: "A search space: len, .all, .sample(n, seed:), iteration in official index order.",
+        "space",
+        [
+            BuiltinParameter(
+                "name", .optional(.string), default: .nil,
+                "a built-in space (nb201), or the label of a declared one"),
+            BuiltinParameter("cell", .optional(.string), default: .nil, "a cell space: edges, inputs or nodes"),
+            BuiltinParameter(
+                "nodes", .optional(.int), default: .nil,
+                "edges: nodes with input and output; inputs: intermediate nodes"),
+            BuiltinParameter(
+                "inputs", .optional(.int), default: .nil, "inputs: how many earlier nodes each node reads"),
+            BuiltinParameter(
+                "max_nodes", .optional(.int), default: .nil, "nodes: the most nodes, input and output included"),
+            BuiltinParameter("max_edges", .optional(.int), default: .nil, "nodes: the most edges"),
+            BuiltinParameter("cell_inputs", .int, default: .int(2), "inputs: the cell's input nodes"),
+            BuiltinParameter("ops", .optional(.list), default: .nil, "a cell space's op names"),
+            BuiltinParameter("cells", .list, default: .list([.string("normal")]), "inputs: the cells' names"),
+            BuiltinParameter(
+                "choices", .optional(.record), default: .nil, "a choice space: {key: [values] or a range}"),
+            BuiltinParameter("blocks", .optional(.int), default: .nil, "a choice space's blocks"),
+            BuiltinParameter(
+                "valid", .optional(.function), default: .nil, "a constraint: fn(a) { ... } true for the models kept"),
+        ],
+        doc:
+            "A search space: space(\"nb201\"), or one declared (docs/spaces.md): space(cell: \"edges\", nodes:, ops:), space(cell: \"inputs\", nodes:, inputs:, ops:, cells:), space(cell: \"nodes\", max_nodes:, max_edges:, ops:), space(choices: {...}, blocks:), with valid:.",
         category: "NAS-Bench-201"
     ) { c in
-        let name = try c.string("name")
-        guard name.lowercased() == "nb201" || name.lowercased() == "nas-bench-201" else {
-            throw c.fail(
-                "name",
-                "unknown space \"\(name)\"\(Suggest.didYouMean(name.lowercased(), ["nb201"], quote: "\"")); nb201 is the space with benchmark data"
-            )
+        if c.isNil("cell") && c.isNil("choices") {
+            let name = try c.optionalString("name") ?? "nb201"
+            for p in ["nodes", "inputs", "max_nodes", "max_edges", "ops", "blocks", "valid"] where !c.isNil(p) {
+                throw c.fail(p, "declares a space: give cell: \"edges\" or \"inputs\", or choices:")
+            }
+            guard name.lowercased() == "nb201" || name.lowercased() == "nas-bench-201" else {
+                throw c.fail(
+                    "name",
+                    "unknown space \"\(name)\"\(Suggest.didYouMean(name.lowercased(), ["nb201"], quote: "\"")); nb201 is the built-in space, and space(cell: ...) or space(choices: ...) declares one"
+                )
+            }
+            return .object(SpaceObject(NASContext.of(c)))
         }
-        return .object(SpaceObject(NASContext.of(c)))
+        return try declare(c)
+    }
+
+    /// A declared space (docs/spaces.md): its kind's parameters checked, the constraint checked to keep a model.
+    static func declare(_ c: BuiltinCall) throws -> Value {
+        func names(_ p: String) throws -> [String] {
+            try c.list(p).map { v in
+                guard case .string(let s) = v else { throw c.fail(p, "names expected, got \(v.describeForError)") }
+                return s
+            }
+        }
+        func refuse(_ ps: [String], _ kind: String) throws {
+            for p in ps where c.isGiven(p) { throw c.fail(p, "does not apply to \(kind)") }
+        }
+        func required(_ p: String, _ kind: String, min: Int, max: Int) throws -> Int {
+            guard !c.isNil(p) else { throw c.fail(p, "\(kind) needs \(p):") }
+            return try c.int(p, min: min, max: max)
+        }
+        func checked(_ p: String, _ what: String) throws -> [String] {
+            let xs = try names(p)
+            try argument(c, p) { try DeclaredSpace.checkNames(xs, what) }
+            return xs
+        }
+        let space: DeclaredSpace
+        var values: [[Value]] = []
+        if !c.isNil("choices") {
+            guard c.isNil("cell") else {
+                throw c.fail("cell", "a space is a cell (cell:) or a choice space (choices:), not both")
+            }
+            try refuse(["nodes", "inputs", "cell_inputs", "max_nodes", "max_edges", "ops", "cells"], "a choice space")
+            guard case .record(let r) = c["choices"] else { throw c.fail("choices", "a record expected") }
+            var pairs: [(key: String, values: [String])] = []
+            for (key, v) in zip(r.keys, r.values) {
+                let list: [Value]
+                switch v {
+                case .list(let xs): list = xs
+                case .range(let range): list = try range.elements()
+                default:
+                    throw c.fail("choices", "the values of \(key) are a list or a range, got \(v.describeForError)")
+                }
+                let texts = try list.map { x -> String in
+                    switch x {
+                    case .int(let i): return String(i)
+                    case .number(let d): return Format.number(d)
+                    case .string(let s): return s
+                    case .bool(let b): return String(b)
+                    default:
+                        throw c.fail(
+                            "choices", "the values of \(key) are numbers or strings, got \(x.describeForError)")
+                    }
+                }
+                values.append(list)
+                pairs.append((key, texts))
+            }
+            let blocks = try required("blocks", "a choice space", min: 1, max: 64)
+            space = try argument(c, "choices") { try DeclaredSpace(choices: pairs, blocks: blocks) }
+        } else {
+            try refuse(["blocks"], "a cell space")
+            guard !c.isNil("ops") else { throw c.fail("ops", "a cell space needs ops:") }
+            let ops = try checked("ops", "op")
+            switch try c.string("cell") {
+            case "edges":
+                try refuse(["inputs", "cell_inputs", "cells", "max_nodes", "max_edges"], "an edges cell")
+                let nodes = try required("nodes", "a cell space", min: 2, max: 12)
+                space = try argument(c, "nodes") { try DeclaredSpace(edges: nodes, ops: ops) }
+            case "nodes":
+                try refuse(
+                    ["nodes", "inputs", "cell_inputs", "cells"], "a nodes cell (it takes max_nodes: and max_edges:)")
+                let maxNodes = try required("max_nodes", "a nodes cell", min: 2, max: DeclaredSpace.maxCellNodes)
+                let maxEdges = try required("max_edges", "a nodes cell", min: 1, max: maxNodes * (maxNodes - 1) / 2)
+                space = try argument(c, "ops") { try DeclaredSpace(nodes: maxNodes, maxEdges: maxEdges, ops: ops) }
+            case "inputs":
+                try refuse(["max_nodes", "max_edges"], "an inputs cell")
+                let nodes = try required("nodes", "a cell space", min: 1, max: 16)
+                let cellInputs = try c.int("cell_inputs", min: 1, max: 4)
+                let k = try required("inputs", "an inputs cell", min: 1, max: cellInputs)
+                let cells = try checked("cells", "cell")
+                space = try argument(c, "inputs") {
+                    try DeclaredSpace(inputs: nodes, inputs: k, cellInputs: cellInputs, ops: ops, cells: cells)
+                }
+            case let other:
+                throw c.fail(
+                    "cell",
+                    "unknown cell \"\(other)\"\(Suggest.didYouMean(other, ["edges", "inputs", "nodes"], quote: "\"")) (edges: an op on every edge; inputs: nodes reading earlier nodes; nodes: a DAG of op nodes)"
+                )
+            }
+        }
+        let label = try c.optionalString("name") ?? "declared"
+        guard !DriverBuiltins.spaces.contains(label.lowercased()) else {
+            throw c.fail("name", "\(label) is a built-in space's name; label a declared space otherwise")
+        }
+        let object = DeclaredSpaceObject(
+            space, values: values, label: label, valid: c.isNil("valid") ? nil : c["valid"], call: c.call)
+        if object.valid != nil {
+            // The constraint must keep something: every model of a small space, else random draws.
+            var found = false
+            if let n = space.count, n <= DeclaredSpaceObject.tries {
+                for i in 0..<n where try object.isValid(space.arch(index: i)) {
+                    found = true
+                    break
+                }
+            } else {
+                var rng = SeededRandom(seed: 0)
+                for _ in 0..<DeclaredSpaceObject.tries where try object.isValid(space.random(&rng)) {
+                    found = true
+                    break
+                }
+            }
+            guard found else {
+                throw c.fail(
+                    "valid",
+                    "no valid architecture after \(min(space.count ?? Int.max, DeclaredSpaceObject.tries)) tries")
+            }
+        }
+        return .object(object)
+    }
+
+    /// Runs a declaration, reporting NASLib's error at `name`.
+    static func argument<T>(_ c: BuiltinCall, _ name: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as NASLibError { throw c.fail(name, e.message) }
     }
 
     static let load = BuiltinFunction(

@@ -32,7 +32,7 @@ enum AskTellBuiltins {
             )
         }
         var (o, spec, _) = try SearchBuiltins.brpOptions(c)
-        let space = try c.string("space")
+        let space = try c.spaceName()
         let seed = try c.seed()
         let dir = try c.optionalString("dir")
         if space == "darts" { spec.config.features = 10 }
@@ -41,6 +41,12 @@ enum AskTellBuiltins {
             "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
             "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec)),
         ]
+        if let s = c.declaredSpace {
+            guard c.isNil("objectives") else {
+                throw c.fail("objectives", "multi-objective searches run over the NB201 space")
+            }
+            return try DeclaredSearch.brp(c, s, o, spec, header: header, seed: seed, ask: true)
+        }
         switch space {
         case "nb201":
             let (signal, _) = try AccuracyBuiltins.signal(c)
@@ -132,7 +138,8 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
         let journal = try dir.map { d in try nas { try SearchJournal(directory: d, header: header) } }
         /// Asked and not yet told, in proposal order (after a resume: what the journal has no answer for).
         var pending: [Model] = []
-        var outstanding: [String: Model] = [:]
+        /// Asked and not yet told, by text, with how many times (random search may propose a model twice at once).
+        var outstanding: [String: (model: Model, count: Int)] = [:]
         func take(_ n: Int) throws -> [Model] {
             var out = Array(pending.prefix(n))
             pending.removeFirst(out.count)
@@ -141,7 +148,7 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 try nas { try journal?.proposed(fresh.map(key)) }
                 out += fresh
             }
-            for m in out { outstanding[key(m)] = m }
+            for m in out { outstanding[key(m), default: (m, 0)].count += 1 }
             return out
         }
         /// Every answer, in the order told (what a multi-objective session's front is taken over).
@@ -152,7 +159,7 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                 if record { try journal?.finished(key(m), outcome) }
             }
             told.append((m, outcome))
-            outstanding[key(m)] = nil
+            if let o = outstanding[key(m)] { outstanding[key(m)] = o.count > 1 ? (o.model, o.count - 1) : nil }
         }
         // Resume: replay the journal's answers, in proposal order, until a model has none.
         if let j = journal {
@@ -181,7 +188,7 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
         answer = { v, accuracy, metrics in
             // A model told back as the very text ask gave (a genotype, an NB101 cell), else parsed.
             let m: Model
-            if case .string(let text) = v, let asked = outstanding[text] { m = asked } else { m = try parse(v) }
+            if case .string(let text) = v, let asked = outstanding[text] { m = asked.model } else { m = try parse(v) }
             guard outstanding[key(m)] != nil else {
                 throw BuiltinError(
                     session.history.contains { $0.arch == m }

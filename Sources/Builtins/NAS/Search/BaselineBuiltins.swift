@@ -35,9 +35,7 @@ enum BaselineBuiltins {
     static let objectivesParam = MultiObjectiveBuiltins.objectivesParam
 
     /// evolve's and random_search's search space.
-    static let spaceParam = BuiltinParameter(
-        "space", .string, default: .string("nb201"),
-        "nb201, darts or nb101 (darts and nb101 need ask: true or evaluate:)")
+    static let spaceParam = DeclaredSearch.parameter("darts and nb101 need ask: true or evaluate:")
 
     /// How a space's models appear in the language: the `{arch}` text, the value, and a told-back value parsed.
     struct SpaceForm<Model> {
@@ -137,7 +135,8 @@ enum BaselineBuiltins {
         _ c: BuiltinCall, _ method: String, _ settings: [String: Any],
         evolution: (population: Int, sample: Int, cached: Bool)?
     ) throws -> Value {
-        let space = try c.string("space")
+        if let s = c.declaredSpace { return try DeclaredSearch.baseline(c, s, method, settings, evolution: evolution) }
+        let space = try c.spaceName()
         let budget = try c.int("budget", min: 1, max: Limits.budget)
         switch space {
         case "darts":
@@ -244,7 +243,7 @@ enum BaselineBuiltins {
             "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies."
     ) { c in
         let c = try SearchProtocol.resolve(c)
-        let isNB201 = try c.string("space") == "nb201"
+        let isNB201 = try c.spaceName() == "nb201"
         if !c.isNil("objectives") {
             guard isNB201 else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
             return try MultiObjectiveBuiltins.benchmark(c, method: "evolve")
@@ -309,12 +308,12 @@ enum BaselineBuiltins {
     ) { c in
         let c = try SearchProtocol.resolve(c)
         if !c.isNil("objectives") {
-            guard try c.string("space") == "nb201" else {
+            guard try c.spaceName() == "nb201" else {
                 throw c.fail("objectives", "multi-objective searches run over the NB201 space")
             }
             return try MultiObjectiveBuiltins.benchmark(c, method: "random")
         }
-        if try c.string("space") != "nb201" { return try otherSpace(c, "random", [:], evolution: nil) }
+        if try c.spaceName() != "nb201" { return try otherSpace(c, "random", [:], evolution: nil) }
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         if let s = try nb201Session(
             c, "random", space, budget: budget, [:], { RandomSearchSession(space, budget: budget, seed: $0) })

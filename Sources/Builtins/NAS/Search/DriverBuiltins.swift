@@ -73,8 +73,8 @@ enum DriverBuiltins {
     /// The brp(...) call with `evaluate:` or a space other than NB201's benchmark.
     static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value
     {
-        let space = try c.string("space")
-        guard spaces.contains(space) else {
+        let space = try c.spaceName()
+        guard spaces.contains(space) || c.declaredSpace != nil else {
             throw c.fail(
                 "space",
                 "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201, darts and nb101)")
@@ -89,7 +89,7 @@ enum DriverBuiltins {
         guard !c.isNil("evaluate") else {
             throw c.fail(
                 "evaluate",
-                "the \(space) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")"
+                "the \(c.declaredSpace == nil ? space : "declared") space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")"
             )
         }
         guard space == "nb201" || c.isNil("objectives") else {
@@ -98,6 +98,13 @@ enum DriverBuiltins {
         let seed = try c.seed()
         var spec = spec
         if space == "darts" { spec.config.features = 10 }
+        if let s = c.declaredSpace {
+            let header: [String: Any] = [
+                "method": "brp", "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha, "iterations": o.iterations,
+                "epochs": o.epochs, "batch": o.batch,
+            ]
+            return try DeclaredSearch.brp(c, s, o, spec, header: header, seed: seed, ask: false)
+        }
         var header: [String: Any] = [
             "method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
             "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
@@ -304,7 +311,7 @@ enum DriverBuiltins {
 
     /// `pool` distinct models drawn in order from the seed's stream 1 (the candidates BRP-NAS ranks in a space with
     /// no benchmark).
-    static func distinctPool<M: Hashable>(_ pool: Int, seed: Int, _ c: BuiltinCall, draw: (inout SeededRandom) -> M)
+    static func distinctPool<M: Hashable>(_ pool: Int, seed: Int, _ c: BuiltinCall, draw: (inout SeededRandom) -> M?)
         throws -> [M]
     {
         var rng = SeededRandom(seed: seed).derived(1)
@@ -314,7 +321,7 @@ enum DriverBuiltins {
         while candidates.count < pool {
             let m = draw(&rng)
             draws += 1
-            if seen.insert(m).inserted { candidates.append(m) }
+            if let m, seen.insert(m).inserted { candidates.append(m) }
             guard draws < 100 * pool else { throw c.fail("pool", "could not draw \(pool) distinct models") }
         }
         return candidates

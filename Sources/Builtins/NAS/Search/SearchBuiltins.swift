@@ -198,9 +198,7 @@ enum SearchBuiltins {
                     "init", .any, default: .nil,
                     "with predictor: \"gcn\", a trained GCN whose body to start from (transfer)"),
                 BuiltinParameter("name", .optional(.string), default: .nil, "the label in tables and plots"),
-                BuiltinParameter(
-                    "space", .string, default: .string("nb201"),
-                    "nb201, darts or nb101 (darts and nb101 need evaluate:)"),
+                DeclaredSearch.parameter("darts and nb101 need evaluate:"),
                 BuiltinParameter(
                     "evaluate", .any, default: .nil,
                     "instead of the benchmark: run(\"cmd {arch}\"), a function of the model returning its accuracy, or (nb101) a results file"
@@ -210,7 +208,8 @@ enum SearchBuiltins {
                     "with evaluate: journal every proposal and result here; the same call resumes"),
                 BuiltinParameter(
                     "pool", .int, default: .int(2000),
-                    "darts, nb101: random distinct models the predictor ranks (drawn from the seed)"),
+                    "darts, nb101, declared spaces: random distinct models the predictor ranks (drawn from the seed; a declared space with no more models ranks them all)"
+                ),
                 MultiObjectiveBuiltins.objectivesParam,
             ],
         doc:
@@ -221,7 +220,7 @@ enum SearchBuiltins {
         var (o, spec, kind) = try brpOptions(c)
         let K = o.K
         let iters = o.iterations
-        let space = try c.string("space")
+        let space = try c.spaceName()
         if !c.isNil("evaluate") || space != "nb201" || !c.isNil("dir") {
             return try DriverBuiltins.search(c, o, spec, kind: kind)
         }

@@ -1,0 +1,361 @@
+import Foundation
+import Interpreter
+import Lang
+import NASLib
+
+/// A search space declared in brpsh (docs/spaces.md): `space(cell: "edges", nodes: 5, ops: [...])`,
+/// `space(cell: "inputs", ...)`, `space(choices: {...}, blocks: 6)`, with an optional `valid:` constraint.
+final class DeclaredSpaceObject: HostObject, DocumentedMembers {
+    let space: DeclaredSpace
+    /// A choice space's values as declared (numbers stay numbers in `a.choices`).
+    let values: [[Value]]
+    let label: String
+    /// The constraint: a function of a model returning true for the models the space keeps.
+    let valid: Value?
+    let call: (Value, [Value]) throws -> Value
+    /// The first error the constraint raised while a search drew or mutated models (reported when the search ends
+    /// or at the next answer it is told).
+    var constraintFailure: Error?
+
+    /// Tries for one valid model by rejection (drawing or mutating) before giving up.
+    static let tries = 10_000
+    /// Spaces up to this size are enumerated for `all`, iteration and counting under a constraint.
+    static let enumerable = 1_000_000
+
+    init(
+        _ space: DeclaredSpace, values: [[Value]], label: String, valid: Value?,
+        call: @escaping (Value, [Value]) throws -> Value
+    ) {
+        self.space = space
+        self.values = values
+        self.label = label
+        self.valid = valid
+        self.call = call
+    }
+
+    var typeName: String { "declared space" }
+
+    static let memberTable: [(name: String, doc: String)] = [
+        ("name", "the space's label (name: in the declaration)"),
+        ("kind", "edges, inputs, nodes or choices"),
+        ("size", "how many models it has (under valid:, counted by enumeration)"),
+        ("ops", "a cell space's ops"),
+        ("keys", "a choice space's keys"),
+        ("features", "the columns of the graph encoding's features"),
+        ("declaration", "the declaration as text (journals and caches hold it)"),
+        ("all", "every (valid) model, in enumeration order"),
+        ("sample", "s.sample(n, seed:): n distinct random models, uniform over the valid ones"),
+        ("mutate", "s.mutate(a, seed:): a valid model one choice away"),
+        ("parse", "s.parse(text): the model a text form names"),
+        ("contains", "s.contains(a): whether a model (or its text) is in the space and valid"),
+        ("encode", "s.encode(a): the graph the predictors read (adjacency, features)"),
+    ]
+
+    /// What identifies the space for journals and caches: the declaration, and the constraint's source text.
+    var identity: String {
+        guard let v = valid else { return space.description }
+        return space.description + " valid: " + Self.functionText(v)
+    }
+
+    static func functionText(_ v: Value) -> String {
+        switch v {
+        case .function(let f): return f.declaration.range.text
+        case .builtin(let b): return "builtin " + b.name
+        default: return v.describeForError
+        }
+    }
+
+    func value(_ a: DeclaredArch) -> Value { .object(DeclaredArchObject(a, self)) }
+
+    /// Whether the constraint keeps `a` (true without one); an error when it does not answer true or false.
+    func isValid(_ a: DeclaredArch) throws -> Bool {
+        guard let f = valid else { return true }
+        let r = try call(f, [value(a)])
+        guard case .bool(let b) = r else {
+            throw BuiltinError(
+                "valid: must return true or false, got \(r.describeForError) for \(space.text(a))", argument: "valid")
+        }
+        return b
+    }
+
+    /// The constraint as a search sees it: an error makes the model invalid and is kept to report.
+    func keeps(_ a: DeclaredArch) -> Bool {
+        do { return try isValid(a) } catch {
+            if constraintFailure == nil { constraintFailure = error }
+            return false
+        }
+    }
+
+    /// Rethrows the constraint's first error during a search.
+    func checkConstraint() throws {
+        if let e = constraintFailure { throw e }
+    }
+
+    /// A uniformly random valid model, or nil after `tries` rejections.
+    func draw(_ rng: inout SeededRandom) -> DeclaredArch? {
+        for _ in 0..<Self.tries {
+            let a = space.random(&rng)
+            if keeps(a) { return a }
+            if constraintFailure != nil { return nil }
+        }
+        return nil
+    }
+
+    /// A valid model one mutation from `a`, or nil after `tries` rejections.
+    func mutate(_ a: DeclaredArch, _ rng: inout SeededRandom) -> DeclaredArch? {
+        for _ in 0..<Self.tries {
+            guard let m = space.mutated(a, &rng) else { return nil }
+            if keeps(m) { return m }
+            if constraintFailure != nil { return nil }
+        }
+        return nil
+    }
+
+    /// Every valid model in enumeration order; an error for a space too large to enumerate.
+    func all(_ what: String) throws -> [DeclaredArch] {
+        guard let n = space.count, n <= Self.enumerable else {
+            throw BuiltinError(
+                "\(what) enumerates the space, which has \(Self.countText(space)) models (at most \(Self.enumerable) are enumerated)"
+            )
+        }
+        var out: [DeclaredArch] = []
+        for i in 0..<n {
+            if i % 4096 == 0 { try Interrupt.check() }
+            let a = space.arch(index: i)
+            if try isValid(a) { out.append(a) }
+        }
+        return out
+    }
+
+    /// A model from a value: a declared arch of this space, or its text form.
+    func model(_ v: Value, _ argument: String) throws -> DeclaredArch {
+        switch v {
+        case .object(let o as DeclaredArchObject):
+            guard o.arch.space == space else {
+                throw BuiltinError("the model belongs to another space (\(o.arch.space))", argument: argument)
+            }
+            return o.arch
+        case .string(let s): return try nas { try space.parse(s) }
+        default:
+            throw BuiltinError(
+                "a model of the space or its text expected, got \(v.describeForError)", argument: argument)
+        }
+    }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "name": return .string(label)
+        case "kind":
+            switch space.kind {
+            case .edges: return .string("edges")
+            case .inputs: return .string("inputs")
+            case .nodes: return .string("nodes")
+            case .choices: return .string("choices")
+            }
+        case "size":
+            if valid != nil { return .int(try all("size under valid:").count) }
+            guard let n = space.count else {
+                throw BuiltinError("the space has \(Self.countText(space)) models, more than an integer holds")
+            }
+            return .int(n)
+        case "ops": return .list(space.ops.map(Value.string))
+        case "keys":
+            guard case .choices(let keys, _, _) = space.kind else { return .list([]) }
+            return .list(keys.map(Value.string))
+        case "features": return .list(space.featureNames.map(Value.string))
+        case "declaration": return .string(identity)
+        case "all": return .list(try all("all").map(value))
+        case "sample": return .builtin(sampleMethod)
+        case "mutate": return .builtin(mutateMethod)
+        case "parse":
+            return .builtin(
+                BuiltinFunction(
+                    "parse", [BuiltinParameter("text", .string, "a model's text form")],
+                    doc: "The model a text form names."
+                ) { c in
+                    self.value(try nas { try self.space.parse(try c.string("text")) })
+                })
+        case "contains":
+            return .builtin(
+                BuiltinFunction(
+                    "contains", [BuiltinParameter("a", .any, "a model or its text")],
+                    doc: "Whether the model is in the space and valid."
+                ) { c in
+                    guard let a = try? self.model(c["a"], "a") else { return .bool(false) }
+                    return .bool(try self.isValid(a))
+                })
+        case "encode":
+            return .builtin(
+                BuiltinFunction(
+                    "encode", [BuiltinParameter("a", .any, "a model or its text")],
+                    doc: "The graph the predictors read."
+                ) { c in
+                    let g = self.space.graph(try self.model(c["a"], "a"))
+                    guard case .record(var r) = ArchObject.graphValue(g) else { return .nil }
+                    r["feature_names"] = .list(self.space.featureNames.map(Value.string))
+                    return .record(r)
+                })
+        default: return nil
+        }
+    }
+
+    var sampleMethod: BuiltinFunction {
+        BuiltinFunction(
+            "sample",
+            [
+                BuiltinParameter("n", .int, "how many distinct models"),
+                BuiltinParameter("seed", .optional(.int), default: .nil, "default: the session seed"),
+            ],
+            doc: "n distinct models drawn uniformly at random among the valid ones (reproducible from the seed)."
+        ) { c in
+            let n = try c.int("n", min: 0, max: Limits.budget)
+            var rng = SeededRandom(seed: try c.seed())
+            var seen = Set<DeclaredArch>()
+            var out: [DeclaredArch] = []
+            var rejected = 0
+            while out.count < n {
+                let a = self.space.random(&rng)
+                if !seen.contains(a), try self.isValid(a) {
+                    seen.insert(a)
+                    out.append(a)
+                    rejected = 0
+                } else {
+                    rejected += 1
+                    guard rejected < Self.tries else {
+                        throw c.fail(
+                            "n",
+                            out.isEmpty
+                                ? "no valid architecture after \(Self.tries) tries"
+                                : "only \(out.count) distinct valid architectures found (\(Self.tries) tries in a row gave no new one)"
+                        )
+                    }
+                }
+            }
+            return .list(out.map(self.value))
+        }
+    }
+
+    var mutateMethod: BuiltinFunction {
+        BuiltinFunction(
+            "mutate",
+            [
+                BuiltinParameter("a", .any, "a model or its text"),
+                BuiltinParameter("seed", .optional(.int), default: .nil, "default: the session seed"),
+            ],
+            doc: "A valid model one choice away from a (the mutation evolve uses)."
+        ) { c in
+            let a = try self.model(c["a"], "a")
+            var rng = SeededRandom(seed: try c.seed())
+            for _ in 0..<Self.tries {
+                guard let m = self.space.mutated(a, &rng) else {
+                    throw c.fail("a", "the model has no neighbour in the space")
+                }
+                if try self.isValid(m) { return self.value(m) }
+            }
+            throw c.fail("a", "no valid architecture one mutation away after \(Self.tries) tries")
+        }
+    }
+
+    func length() throws -> Int? {
+        guard case .int(let n)? = try member("size") else { return nil }
+        return n
+    }
+
+    func display() -> String {
+        let size = valid == nil ? Self.countText(space) + " models" : "a constraint"
+        switch space.kind {
+        case .edges(let nodes):
+            return "space(\(label): edges, \(nodes) nodes, \(space.ops.count) ops, \(size))"
+        case .inputs(let nodes, let k, _, let cells):
+            return
+                "space(\(label): inputs, \(cells.count) cells of \(nodes) nodes reading \(k), \(space.ops.count) ops, \(size))"
+        case .nodes(let maxNodes, let maxEdges):
+            return
+                "space(\(label): nodes, up to \(maxNodes) nodes and \(maxEdges) edges, \(space.ops.count) ops, \(size))"
+        case .choices(let keys, _, let blocks):
+            return "space(\(label): \(blocks) blocks choosing \(keys.joined(separator: ", ")), \(size))"
+        }
+    }
+
+    /// The number of models with thousands separated (1,586,874,322,944), or in scientific form past Int.max.
+    static func countText(_ space: DeclaredSpace) -> String {
+        guard let n = space.count else {
+            return space.approximateCount.isNaN ? "uncounted" : String(format: "%.3g", space.approximateCount)
+        }
+        var digits = Array(String(n))
+        var out = ""
+        while digits.count > 3 {
+            out = "," + String(digits.suffix(3)) + out
+            digits.removeLast(3)
+        }
+        return String(digits) + out
+    }
+
+    func sequence() -> [Value]? {
+        guard let n = space.count, n <= Self.enumerable else { return nil }
+        return (try? all("iteration"))?.map(value)
+    }
+
+    func plainValue() -> Value? { .string(identity) }
+    var cacheIdentity: Value? { .string("space:" + identity) }
+}
+
+/// A model of a declared space; `str(a)` is its text form, which `s.parse` reads back.
+final class DeclaredArchObject: HostObject, DocumentedMembers {
+    let arch: DeclaredArch
+    let owner: DeclaredSpaceObject
+
+    init(_ arch: DeclaredArch, _ owner: DeclaredSpaceObject) {
+        self.arch = arch
+        self.owner = owner
+    }
+
+    var typeName: String { "declared arch" }
+
+    static let memberTable: [(name: String, doc: String)] = [
+        ("str", "the text form ({arch} in evaluators)"),
+        ("codes", "the choice codes, canonical order"),
+        ("ops", "a cell's ops: edge by edge (edges), read by read (inputs), node by node (nodes)"),
+        ("inputs", "an inputs cell's reads: the node each read takes"),
+        ("choices", "a choice space's blocks: one record of key and value per block"),
+        ("graph", "the graph the predictors read (adjacency, features)"),
+        ("space", "the space it belongs to"),
+    ]
+
+    func member(_ name: String) throws -> Value? {
+        let c = arch.codes
+        switch name {
+        case "str": return .string(arch.description)
+        case "codes": return .list(c.map(Value.int))
+        case "ops":
+            switch arch.space.kind {
+            case .edges: return .list(c.map { .string(arch.space.ops[$0]) })
+            case .inputs: return .list(stride(from: 1, to: c.count, by: 2).map { .string(arch.space.ops[c[$0]]) })
+            case .nodes: return .list(arch.space.cellOps(arch).map(Value.string))
+            case .choices: return .list([])
+            }
+        case "inputs":
+            guard case .inputs = arch.space.kind else { return .list([]) }
+            return .list(stride(from: 0, to: c.count, by: 2).map { .int(c[$0]) })
+        case "choices":
+            guard case .choices(let keys, _, let blocks) = arch.space.kind else { return .list([]) }
+            return .list(
+                (0..<blocks).map { b in
+                    .record(Record(keys.indices.map { (keys[$0], owner.values[$0][c[b * keys.count + $0]]) }))
+                })
+        case "graph": return ArchObject.graphValue(arch.cellGraph)
+        case "space": return .object(owner)
+        default: return nil
+        }
+    }
+
+    func display() -> String { arch.description }
+    func inlineDisplay() -> String { Format.quoted(arch.description) }
+    func plainValue() -> Value? { .string(arch.description) }
+    var cacheIdentity: Value? { .string(owner.identity + " " + arch.description) }
+
+    func isEqual(to other: any HostObject) -> Bool {
+        guard let o = other as? DeclaredArchObject else { return false }
+        return o.arch == arch
+    }
+}

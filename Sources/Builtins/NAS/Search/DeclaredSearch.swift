@@ -1,0 +1,121 @@
+import Foundation
+import Interpreter
+import NASLib
+
+extension BuiltinCall {
+    /// The `space:` argument's name: a built-in space's, "nb201" for `space("nb201")`'s object, and
+    /// `DeclaredSearch.declared` for a declared space (not a name a user can write).
+    func spaceName() throws -> String {
+        switch self["space"] {
+        case .object(is SpaceObject): return "nb201"
+        case .object(is DeclaredSpaceObject): return DeclaredSearch.declared
+        default: return try string("space")
+        }
+    }
+
+    /// The declared space of a `space:` argument, if it is one.
+    var declaredSpace: DeclaredSpaceObject? {
+        if case .object(let s as DeclaredSpaceObject) = self["space"] { return s }
+        return nil
+    }
+}
+
+/// Searches over a declared space (docs/spaces.md): evolve, random_search and brp with `evaluate:` (a function,
+/// `run(...)`, Slurm) or `ask: true`, journaled in `dir:` like every other driven search.
+enum DeclaredSearch {
+    static let declared = "declared space"
+
+    /// The `space:` parameter of the searches.
+    static func parameter(_ builtins: String) -> BuiltinParameter {
+        BuiltinParameter(
+            "space", .oneOf([.string, .object("space"), .object("declared space")]), default: .string("nb201"),
+            "nb201, darts or nb101 (\(builtins)), or a space declared with space(...)")
+    }
+
+    /// How a declared space's models appear in the language (named by its label; the declaration itself goes into
+    /// the journal's header as `declaration`); the constraint's first error surfaces when a model is told back.
+    static func form(_ s: DeclaredSpaceObject) -> BaselineBuiltins.SpaceForm<DeclaredArch> {
+        BaselineBuiltins.SpaceForm(
+            name: s.label, key: \.description, value: s.value,
+            parse: { v in
+                try s.checkConstraint()
+                return try s.model(v, "a")
+            })
+    }
+
+    /// evolve / random_search over a declared space.
+    static func baseline(
+        _ c: BuiltinCall, _ s: DeclaredSpaceObject, _ method: String, _ settings: [String: Any],
+        evolution: (population: Int, sample: Int, cached: Bool)?
+    ) throws -> Value {
+        let budget = try c.int("budget", min: 1, max: Limits.budget)
+        let asking = try c.bool("ask")
+        guard !c.isNil("evaluate") || asking else {
+            throw c.fail(
+                "evaluate",
+                "a declared space has no benchmark: give evaluate: run(\"python3 train.py {arch}\"), a function, or ask: true"
+            )
+        }
+        var settings = settings
+        settings["declaration"] = s.identity
+        let value: Value?
+        if let e = evolution {
+            value = try BaselineBuiltins.session(c, method, form(s), budget: budget, settings) { seed in
+                EvolutionSession<DeclaredArch>(
+                    budget: budget, population: e.population, sample: e.sample, cached: e.cached, seed: seed,
+                    draw: s.draw, mutate: s.mutate, first: { $0.codes.lexicographicallyPrecedes($1.codes) })
+            }
+        } else {
+            value = try BaselineBuiltins.session(c, method, form(s), budget: budget, settings) { seed in
+                RandomSearchSession<DeclaredArch>(budget: budget, seed: seed, draw: s.draw)
+            }
+        }
+        try s.checkConstraint()
+        return value!
+    }
+
+    /// The candidates BRP-NAS ranks in a declared space: every valid model when there are at most `pool`, else
+    /// `pool` distinct valid models drawn from the seed's stream 1.
+    static func candidates(_ c: BuiltinCall, _ s: DeclaredSpaceObject, pool: Int, seed: Int) throws -> [DeclaredArch] {
+        if let n = s.space.count, n <= pool {
+            return try s.all("the candidate pool")
+        }
+        let out = try DriverBuiltins.distinctPool(pool, seed: seed, c, draw: s.draw)
+        try s.checkConstraint()
+        return out
+    }
+
+    /// brp(space: s, ...) driven by evaluate: (and search("brp", space: s) asked and told): the binary relation
+    /// predictor over the space's graph encoding.
+    static func brp(
+        _ c: BuiltinCall, _ s: DeclaredSpaceObject, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec,
+        header: [String: Any], seed: Int, ask: Bool
+    ) throws -> Value {
+        var spec = spec
+        spec.config.features = s.space.featureNames.count
+        var header = header
+        header["space"] = s.label
+        header["declaration"] = s.identity
+        header["predictor"] = try ExactJSON.object(with: JSONEncoder().encode(spec))
+        let pool = try c.int("pool", min: o.M, max: 1_000_000)
+        header["pool"] = pool
+        let candidates = try candidates(c, s, pool: pool, seed: seed)
+        guard candidates.count >= o.M else {
+            throw c.fail("M", "the space has \(candidates.count) valid models, fewer than M = \(o.M)")
+        }
+        let ranker = SessionRanker<DeclaredArch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
+        let session = try nas {
+            try BRPNASSession(
+                options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil)
+        }
+        let f = form(s)
+        if ask {
+            return .object(
+                try AskTellObject(
+                    session, method: "brp", budget: o.M, header: header, dir: try c.optionalString("dir"),
+                    stage: { session.stage }, key: f.key, value: f.value, parse: f.parse))
+        }
+        return try DriverBuiltins.drive(
+            c, session, header: header, stage: { session.stage }, key: f.key, value: f.value)
+    }
+}
