@@ -42,9 +42,6 @@ enum AskTellBuiltins {
             "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec)),
         ]
         if let s = c.declaredSpace {
-            guard c.isNil("objectives") else {
-                throw c.fail("objectives", "multi-objective searches run over the NB201 space")
-            }
             return try DeclaredSearch.brp(c, s, o, spec, header: header, seed: seed, ask: true)
         }
         switch space {

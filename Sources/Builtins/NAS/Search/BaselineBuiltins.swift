@@ -244,7 +244,7 @@ enum BaselineBuiltins {
     ) { c in
         let c = try SearchProtocol.resolve(c)
         let isNB201 = try c.spaceName() == "nb201"
-        if !c.isNil("objectives") {
+        if !c.isNil("objectives") && c.declaredSpace == nil {
             guard isNB201 else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
             return try MultiObjectiveBuiltins.benchmark(c, method: "evolve")
         }
@@ -307,7 +307,7 @@ enum BaselineBuiltins {
         doc: "Random search: 6 uniform choices of 5 ops per model."
     ) { c in
         let c = try SearchProtocol.resolve(c)
-        if !c.isNil("objectives") {
+        if !c.isNil("objectives") && c.declaredSpace == nil {
             guard try c.spaceName() == "nb201" else {
                 throw c.fail("objectives", "multi-objective searches run over the NB201 space")
             }

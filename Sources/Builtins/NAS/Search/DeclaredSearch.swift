@@ -43,6 +43,86 @@ enum DeclaredSearch {
             })
     }
 
+    /// The costs of a multi-objective search over a declared space (`objectives: ["accuracy", cost, ...]`): a metric
+    /// of the evaluator's JSON line by name (known once a model is evaluated), or a function of the model (known
+    /// before; what BRP-NAS's candidate order needs).
+    struct Costs {
+        let names: [String]
+        /// What identifies each cost in a journal's header: the metric's name or the function's source.
+        let identity: [String]
+        let functions: [Value?]
+        let space: DeclaredSpaceObject
+        let call: (Value, [Value]) throws -> Value
+
+        var knownBefore: Bool { functions.allSatisfy { $0 != nil } }
+
+        func computed(_ f: Value, _ a: DeclaredArch, _ name: String) throws -> Double {
+            let v = try call(f, [space.value(a)])
+            guard let x = v.asDouble, x.isFinite else {
+                throw BuiltinError(
+                    "the cost \(name) returned \(v.describeForError) for \(a), a number expected",
+                    argument: "objectives")
+            }
+            return x
+        }
+
+        /// Every cost of a model before it is evaluated (all costs functions).
+        func before(_ a: DeclaredArch) throws -> [Double] {
+            try zip(names, functions).map { try computed($1!, a, $0) }
+        }
+
+        /// A told model's costs.
+        func told(_ a: DeclaredArch, _ outcome: SearchJournal.Outcome) throws -> [Double] {
+            try zip(names, functions).map { name, f in
+                if let f { return try computed(f, a, name) }
+                guard let v = outcome.metrics[name] else {
+                    throw NASLibError(
+                        "the evaluation of \(a) reported no \"\(name)\" (the evaluator's JSON line needs {\"accuracy\": ..., \"\(name)\": ...})"
+                    )
+                }
+                return v
+            }
+        }
+
+        var objectives: DriverBuiltins.Objectives<DeclaredArch> { DriverBuiltins.Objectives(names: names, costs: told) }
+    }
+
+    static func costs(_ c: BuiltinCall, _ s: DeclaredSpaceObject) throws -> Costs? {
+        guard !c.isNil("objectives") else { return nil }
+        try MultiObjectiveBuiltins.noLimit(c)
+        let items = try c.list("objectives")
+        guard case .string("accuracy")? = items.first, items.count >= 2, items.count <= 5 else {
+            throw c.fail(
+                "objectives",
+                "[\"accuracy\", cost, ...] with one to four costs: a metric of the evaluator's JSON line (\"params_m\") or a function of the model"
+            )
+        }
+        var names: [String] = []
+        var identity: [String] = []
+        var functions: [Value?] = []
+        for (k, item) in items.dropFirst().enumerated() {
+            switch item {
+            case .string(let m) where m.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil:
+                names.append(m)
+                identity.append(m)
+                functions.append(nil)
+            case .function(let f):
+                names.append(f.declaration.name ?? "cost\(k + 1)")
+                identity.append("function " + f.declaration.range.text)
+                functions.append(item)
+            default:
+                throw c.fail(
+                    "objectives",
+                    "a cost over a declared space is a metric of the evaluator's JSON line (a name like \"params_m\") or a function of the model, got \(item.describeForError) (devices and latency predictors are NB201's)"
+                )
+            }
+        }
+        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw c.fail("objectives", "\(dup) is given twice")
+        }
+        return Costs(names: names, identity: identity, functions: functions, space: s, call: c.call)
+    }
+
     /// evolve / random_search over a declared space.
     static func baseline(
         _ c: BuiltinCall, _ s: DeclaredSpaceObject, _ method: String, _ settings: [String: Any],
@@ -58,15 +138,22 @@ enum DeclaredSearch {
         }
         var settings = settings
         settings["declaration"] = s.identity
+        let costs = try costs(c, s)
+        if let costs { settings["objectives"] = ["accuracy"] + costs.identity }
         let value: Value?
         if let e = evolution {
-            value = try BaselineBuiltins.session(c, method, form(s), budget: budget, settings) { seed in
+            value = try BaselineBuiltins.session(
+                c, method, form(s), budget: budget, settings, objectives: costs?.objectives
+            ) { seed in
                 EvolutionSession<DeclaredArch>(
                     budget: budget, population: e.population, sample: e.sample, cached: e.cached, seed: seed,
-                    draw: s.draw, mutate: s.mutate, first: { $0.codes.lexicographicallyPrecedes($1.codes) })
+                    draw: s.draw, mutate: s.mutate, first: { $0.codes.lexicographicallyPrecedes($1.codes) },
+                    costs: costs?.told)
             }
         } else {
-            value = try BaselineBuiltins.session(c, method, form(s), budget: budget, settings) { seed in
+            value = try BaselineBuiltins.session(
+                c, method, form(s), budget: budget, settings, objectives: costs?.objectives
+            ) { seed in
                 RandomSearchSession<DeclaredArch>(budget: budget, seed: seed, draw: s.draw)
             }
         }
@@ -103,19 +190,37 @@ enum DeclaredSearch {
         guard candidates.count >= o.M else {
             throw c.fail("M", "the space has \(candidates.count) valid models, fewer than M = \(o.M)")
         }
+        var reorder: (([DeclaredArch]) -> [DeclaredArch])? = nil
+        let costs = try costs(c, s)
+        if let costs {
+            guard costs.knownBefore else {
+                throw c.fail(
+                    "objectives",
+                    "BRP-NAS orders candidates by cost before evaluating them: give the costs as functions of the model"
+                )
+            }
+            // Every candidate's costs, computed once (in candidate order, so a function sees them deterministically).
+            var believed: [DeclaredArch: [Double]] = [:]
+            for a in candidates { believed[a] = try costs.before(a) }
+            header["objectives"] = ["accuracy"] + costs.identity
+            reorder = { MultiObjectiveBuiltins.paretoOrder($0) { believed[$0]! } }
+        }
         let ranker = SessionRanker<DeclaredArch>(PairPredictor(spec: spec, seed: SeededRandom.subseed(seed, 1)))
         let session = try nas {
             try BRPNASSession(
-                options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil)
+                options: o, ranker: ranker, base: spec.options, candidates: candidates, seed: seed, normalizeBy: nil,
+                reorder: reorder)
         }
         let f = form(s)
         if ask {
             return .object(
                 try AskTellObject(
                     session, method: "brp", budget: o.M, header: header, dir: try c.optionalString("dir"),
-                    stage: { session.stage }, key: f.key, value: f.value, parse: f.parse))
+                    stage: { session.stage }, key: f.key, value: f.value, parse: f.parse, objectives: costs?.objectives)
+            )
         }
         return try DriverBuiltins.drive(
-            c, session, header: header, stage: { session.stage }, key: f.key, value: f.value)
+            c, session, header: header, stage: { session.stage }, key: f.key, value: f.value,
+            objectives: costs?.objectives)
     }
 }

@@ -92,7 +92,7 @@ enum DriverBuiltins {
                 "the \(c.declaredSpace == nil ? space : "declared") space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")"
             )
         }
-        guard space == "nb201" || c.isNil("objectives") else {
+        guard space == "nb201" || c.declaredSpace != nil || c.isNil("objectives") else {
             throw c.fail("objectives", "multi-objective searches run over the NB201 space")
         }
         let seed = try c.seed()

@@ -40,17 +40,21 @@ enum MultiObjectiveBuiltins {
         /// ranking, each taken unless already placed. The Pareto order alone spreads the budget along the cheap end,
         /// where the predicted front is dense, and misses the accurate end, which is BRP-NAS's own strength: the
         /// most accurate models are the front's expensive end (docs/search.md).
-        func paretoOrder(_ ranking: [NB201Arch]) -> [NB201Arch] {
-            let points = ranking.enumerated().map { [Double($0.offset)] + cost($0.element) }
-            let pareto = Pareto.preferenceOrder(points).map { ranking[$0] }
-            var out: [NB201Arch] = []
-            var placed = Set<NB201Arch>()
-            for (a, b) in zip(pareto, ranking) {
-                if placed.insert(a).inserted { out.append(a) }
-                if placed.insert(b).inserted { out.append(b) }
-            }
-            return out
+        func paretoOrder(_ ranking: [NB201Arch]) -> [NB201Arch] { MultiObjectiveBuiltins.paretoOrder(ranking, cost) }
+    }
+
+    /// BRP-NAS's multi-objective candidate order over any space (`Setup.paretoOrder`): the Pareto order of the
+    /// ranking's positions against the believed costs and the ranking itself, merged in lockstep.
+    static func paretoOrder<Model: Hashable>(_ ranking: [Model], _ cost: (Model) -> [Double]) -> [Model] {
+        let points = ranking.enumerated().map { [Double($0.offset)] + cost($0.element) }
+        let pareto = Pareto.preferenceOrder(points).map { ranking[$0] }
+        var out: [Model] = []
+        var placed = Set<Model>()
+        for (a, b) in zip(pareto, ranking) {
+            if placed.insert(a).inserted { out.append(a) }
+            if placed.insert(b).inserted { out.append(b) }
         }
+        return out
     }
 
     static func noLimit(_ c: BuiltinCall) throws {
