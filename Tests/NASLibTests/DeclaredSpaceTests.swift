@@ -32,7 +32,8 @@ import Testing
             let b = NB201Arch(code: code)
             #expect(a.codes == b.vector)
             #expect(s.text(a) == b.string)
-            #expect(a.cellGraph == b.graph, "graph of \(b.string)")
+            #expect(a.cellGraph == b.referenceGraph, "graph of \(b.string)")
+            #expect(b.graph == b.referenceGraph)
             if code % 997 == 0 { #expect(try s.parse(b.string) == a) }
         }
     }
@@ -109,7 +110,8 @@ import Testing
             let labelled = DeclaredSpace.LabelledCell(
                 n: cell.adjacency.count, adjacency: cell.adjacency.map { $0.map { $0 != 0 } },
                 ops: cell.ops.dropFirst().dropLast().map { op in s.ops.firstIndex(of: op.rawValue)! })
-            #expect(s.cellGraph(labelled) == cell.graph, "\(cell)")
+            #expect(s.cellGraph(labelled) == cell.referenceGraph, "\(cell)")
+            #expect(cell.graph == cell.referenceGraph)
             let a = try s.parse(cell.description)
             #expect(a.codes == s.canonical(labelled).codes)
             // Reverse the order of the intermediate nodes where that keeps the cell upper-triangular.
@@ -129,6 +131,30 @@ import Testing
                 r.ops = (1..<(n - 1)).map { labelled.ops[reversed[$0] - 1] }
                 #expect(DeclaredArch(s, s.codes(r)) == a)
             }
+        }
+    }
+
+    /// DARTS's cells declared as an inputs cell: the encoding of any genotype (its reads in the genotype's order) is
+    /// eagle's DARTS encoding as DartsGenotype wrote it before it was the declaration's.
+    @Test func dartsDeclaredAsAnInputsCellIsDartsExactly() throws {
+        #expect(DeclaredSpace.darts.featureNames.count == 10)
+        var rng = SeededRandom(seed: 8)
+        for _ in 0..<500 {
+            let g = DartsGenotype.random(&rng)
+            let r = g.referenceGraph
+            let c = g.cellGraph
+            #expect(
+                c.nodes == r.nodes && c.adjacency == r.adjacency.flatMap { $0 }
+                    && c.features == r.features.flatMap { $0 })
+            let declared = try DeclaredSpace.darts.parse(
+                zip(["normal", "reduce"], [g.normal, g.reduce]).map { name, edges in
+                    name + "="
+                        + stride(from: 0, to: edges.count, by: 2).map { i in
+                            "\(edges[i].op.rawValue)~\(edges[i].input),\(edges[i + 1].op.rawValue)~\(edges[i + 1].input)"
+                        }.joined(separator: "|")
+                }.joined(separator: ";"))
+            // The declared model is canonical (reads sorted): the same graph up to the order of a node's op nodes.
+            #expect(declared.cellGraph.nodes == c.nodes)
         }
     }
 

@@ -45,7 +45,7 @@ extension NB201Arch: GraphEncodable {
 
 extension NB201Arch {
     /// The eagle graph encoding (`get_matrix_and_ops` with pruning and kept dimensions, then
-    /// `get_adjacency_and_features`):
+    /// `get_adjacency_and_features`), which is the NB201 declaration's edge-cell encoding (`DeclaredSpace.graph`):
     /// 1. op-as-node form: input, the 6 ops (node k+1 is edge k of the vector), output;
     /// 2. in vector order, a `none` node loses all its edges; a `skip` node connects each of its
     ///    predecessors to each of its successors and then loses those edges;
@@ -53,54 +53,11 @@ extension NB201Arch {
     /// 4. a global node 0 points at every node, and every node gets a self-loop;
     /// 5. features: conv1x1, conv3x3, avgpool, input, output, global; input and output keep
     ///    their features even when detached (as in eagle), detached ops have none.
-    public var graph: CellGraph {
-        var m = [[UInt8]](repeating: [UInt8](repeating: 0, count: 8), count: 8)
-        for (a, b) in [(0, 1), (0, 2), (0, 4), (1, 3), (1, 5), (2, 6), (3, 6), (4, 7), (5, 7), (6, 7)] { m[a][b] = 1 }
-        var labels: [NB201Op?] = [nil, nil, nil, nil, nil, nil, nil, nil]
-        for (k, op) in ops.enumerated() {
-            let node = k + 1
-            switch op {
-            case .none:
-                for other in 0..<8 {
-                    m[other][node] = 0
-                    m[node][other] = 0
-                }
-            case .skip:
-                var removed: [Int] = []
-                for other in 0..<8 where m[other][node] != 0 {
-                    for next in 0..<8 where m[node][next] != 0 {
-                        m[other][next] = 1
-                        m[other][node] = 0
-                        removed.append(next)
-                    }
-                }
-                for next in removed { m[node][next] = 0 }
-            case .conv1x1, .conv3x3, .avgpool:
-                labels[node] = op
-            }
-        }
-        let forward = CellGraph.reachable(from: 0, m, backward: false)
-        let backward = CellGraph.reachable(from: 7, m, backward: true)
-        for v in 0..<8 where !(forward[v] && backward[v]) {
-            labels[v] = nil
-            for other in 0..<8 {
-                m[v][other] = 0
-                m[other][v] = 0
-            }
-        }
-        var adjacency = [UInt8](repeating: 0, count: 81)
-        for j in 1..<9 { adjacency[j] = 1 }
-        for i in 0..<8 { for j in 0..<8 { adjacency[(i + 1) * 9 + j + 1] = m[i][j] } }
-        for i in 0..<9 { adjacency[i * 9 + i] = 1 }
-        var features = [UInt8](repeating: 0, count: 54)
-        features[0 * 6 + 5] = 1
-        features[1 * 6 + 3] = 1
-        features[8 * 6 + 4] = 1
-        for (v, label) in labels.enumerated() {
-            guard let op = label else { continue }
-            features[(v + 1) * 6 + (op.rawValue - 2)] = 1
-        }
-        return CellGraph(nodes: 9, adjacency: adjacency, features: features)
+    /// Computed once for all 15,625 models and looked up.
+    public var graph: CellGraph { NB201Arch.graphs[code] }
+
+    static let graphs: [CellGraph] = (0..<NB201Arch.count).map {
+        DeclaredSpace.nb201.graph(DeclaredSpace.nb201.arch(index: $0))
     }
 }
 

@@ -156,71 +156,24 @@ extension DartsGenotype {
     }
 
     /// The graph the GCN predictors see (eagle's `get_matrix_and_ops` with pruning, then
-    /// `get_adjacency_and_features`): per cell, two input nodes, a node per op, an addition node per intermediate
-    /// node and an output node (the normal cell's nodes first, then the reduction cell's, unconnected to each other);
-    /// a skip-connect node passes its edges through (each predecessor to each successor) and is left detached and
-    /// without features; a global node 0 points at every node; every node has a self-loop. Features are one-hot over
-    /// max_pool_3x3, avg_pool_3x3, sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5, addition, input, output,
-    /// global (eagle's labels 2...11). Row = source, as for NB201.
+    /// `get_adjacency_and_features`), the DARTS declaration's (`DeclaredSpace.darts`, reads in the genotype's order):
+    /// per cell, two input nodes, then per intermediate node a node per op and an addition node, then an output node
+    /// (the normal cell's nodes first, then the reduction cell's, unconnected to each other); a skip-connect node
+    /// passes its edges through (each predecessor to each successor) and is left detached and without features; a
+    /// global node 0 points at every node; every node has a self-loop. Features are one-hot over max_pool_3x3,
+    /// avg_pool_3x3, sep_conv_3x3, sep_conv_5x5, dil_conv_3x3, dil_conv_5x5, addition, input, output, global (eagle's
+    /// labels 2...11). Row = source, as for NB201.
     public var graph: (nodes: Int, adjacency: [[UInt8]], features: [[UInt8]]) {
-        // eagle's labels: skip 1, the pools and convs 2...7 in Op order minus skip, addition 8, input 9, output 10.
-        func label(_ op: Op) -> Int {
-            switch op {
-            case .skipConnect: return 1
-            case .maxPool3x3: return 2
-            case .avgPool3x3: return 3
-            case .sepConv3x3: return 4
-            case .sepConv5x5: return 5
-            case .dilConv3x3: return 6
-            case .dilConv5x5: return 7
-            }
-        }
-        var labels: [Int?] = []
-        var edges = Set<[Int]>()
-        for edgesOfCell in [normal, reduce] {
-            let shift = labels.count
-            labels += [9, 9]
-            var outputOf: [Int: Int] = [0: shift, 1: shift + 1]
-            for node in 0..<Self.intermediateNodes {
-                var ops: [Int] = []
-                for e in edgesOfCell[(2 * node)..<(2 * node + 2)] {
-                    labels.append(label(e.op))
-                    edges.insert([outputOf[e.input]!, labels.count - 1])
-                    ops.append(labels.count - 1)
-                }
-                labels.append(8)
-                for o in ops { edges.insert([o, labels.count - 1]) }
-                outputOf[node + 2] = labels.count - 1
-            }
-            labels.append(10)
-            for k in Self.concat { edges.insert([outputOf[k]!, labels.count - 1]) }
-        }
-        // Pruning, in node order: a skip node's predecessors connect to its successors, and it loses its edges.
-        for n in labels.indices where labels[n] == 1 {
-            let preds = edges.filter { $0[1] == n }.map { $0[0] }
-            let succs = edges.filter { $0[0] == n }.map { $0[1] }
-            for p in preds { for s in succs { edges.insert([p, s]) } }
-            edges = edges.filter { $0[0] != n && $0[1] != n }
-            labels[n] = nil
-        }
-        let count = labels.count + 1
-        var adjacency = [[UInt8]](repeating: [UInt8](repeating: 0, count: count), count: count)
-        for e in edges { adjacency[e[0] + 1][e[1] + 1] = 1 }
-        for i in 1..<count { adjacency[0][i] = 1 }
-        for i in 0..<count { adjacency[i][i] = 1 }
-        var features = [[UInt8]](repeating: [UInt8](repeating: 0, count: 10), count: count)
-        features[0][9] = 1
-        for (i, l) in labels.enumerated() { if let l { features[i + 1][l - 2] = 1 } }
-        return (count, adjacency, features)
+        let g = cellGraph
+        return (g.nodes, g.adjacencyRows.map { $0.map(UInt8.init) }, g.featureRows.map { $0.map(UInt8.init) })
     }
 }
 
 extension DartsGenotype: GraphEncodable {
     /// The graph encoding as the GCN predictors read it (31 nodes, 10 features).
     public var cellGraph: CellGraph {
-        let g = graph
-        return CellGraph(
-            nodes: g.nodes, adjacency: g.adjacency.flatMap { $0 }, features: g.features.flatMap { $0 },
-            featureCount: g.features.first?.count ?? 10)
+        let space = DeclaredSpace.darts
+        let codes = (normal + reduce).flatMap { [$0.input, space.ops.firstIndex(of: $0.op.rawValue)!] }
+        return space.inputsGraph(codes)
     }
 }

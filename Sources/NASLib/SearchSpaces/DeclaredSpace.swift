@@ -411,7 +411,7 @@ public final class DeclaredSpace: Sendable, Hashable, CustomStringConvertible {
             return ops.filter { !Self.removingOps.contains($0) && !Self.passingOps.contains($0) }
                 + ["input", "output", "global"]
         case .inputs:
-            return ops + ["input", "sum", "output", "global"]
+            return ops.filter { !Self.passingOps.contains($0) } + ["sum", "input", "output", "global"]
         case .nodes:
             return ops + ["input", "output", "global"]
         case .choices(let keys, let values, _):
@@ -423,8 +423,10 @@ public final class DeclaredSpace: Sendable, Hashable, CustomStringConvertible {
     /// - edges: NAS-Bench-201's op-as-node encoding generalised (input, a node per edge, output; removing ops drop
     ///   their node, passing ops connect their predecessors to their successors; nodes off every input → output
     ///   path detached). The NAS-Bench-201 ops give NB201's encoding exactly (tested on all 15,625 models).
-    /// - inputs: per cell, a node per cell input, a node per read (its op), a sum node per intermediate node and an
-    ///   output node reading every sum node.
+    /// - inputs: eagle's DARTS encoding generalised: per cell, a node per cell input, then per intermediate node a
+    ///   node per read (its op) and a sum node, then an output node reading every sum node (cells side by side,
+    ///   unconnected); passing ops connect their predecessors to their successors, in node order. The DARTS ops give
+    ///   DARTS's encoding exactly (tested).
     /// - choices: input → block 1 → … → block n → output, each block's features one-hot per key.
     public func graph(_ a: DeclaredArch) -> CellGraph {
         let names = featureNames
@@ -451,15 +453,7 @@ public final class DeclaredSpace: Sendable, Hashable, CustomStringConvertible {
                         m[node][other] = 0
                     }
                 } else if Self.passingOps.contains(op) {
-                    var removed: [Int] = []
-                    for other in 0..<n where m[other][node] != 0 {
-                        for next in 0..<n where m[node][next] != 0 {
-                            m[other][next] = 1
-                            m[other][node] = 0
-                            removed.append(next)
-                        }
-                    }
-                    for next in removed { m[node][next] = 0 }
+                    Self.passThrough(&m, node)
                 } else {
                     labels[node] = names.firstIndex(of: op)!
                 }
@@ -476,32 +470,8 @@ public final class DeclaredSpace: Sendable, Hashable, CustomStringConvertible {
             labels[0] = f - 3
             labels[out] = f - 2
             return Self.withGlobal(m, labels.map { $0.map { [$0] } ?? [] }, features: f)
-        case .inputs(let nodes, let k, let cellInputs, let cells):
-            let perCell = cellInputs + nodes * k + nodes + 1
-            let n = perCell * cells.count
-            var m = [[UInt8]](repeating: [UInt8](repeating: 0, count: n), count: n)
-            var labels = [[Int]](repeating: [], count: n)
-            var p = 0
-            for c in cells.indices {
-                let base = c * perCell
-                let sum = { (node: Int) in base + cellInputs + nodes * k + node }
-                let output = base + perCell - 1
-                for i in 0..<cellInputs { labels[base + i] = [ops.count] }
-                for node in 0..<nodes {
-                    labels[sum(node)] = [ops.count + 1]
-                    m[sum(node)][output] = 1
-                    for r in 0..<k {
-                        let opNode = base + cellInputs + node * k + r
-                        let input = a.codes[p]
-                        labels[opNode] = [a.codes[p + 1]]
-                        m[input < cellInputs ? base + input : sum(input - cellInputs)][opNode] = 1
-                        m[opNode][sum(node)] = 1
-                        p += 2
-                    }
-                }
-                labels[output] = [ops.count + 2]
-            }
-            return Self.withGlobal(m, labels, features: f)
+        case .inputs:
+            return inputsGraph(a.codes)
         case .nodes:
             return cellGraph(cell(a.codes))
         case .choices(let keys, let values, let blocks):
@@ -517,6 +487,62 @@ public final class DeclaredSpace: Sendable, Hashable, CustomStringConvertible {
             }
             return Self.withGlobal(m, labels, features: f)
         }
+    }
+
+    /// A passing op's node: each predecessor connects to each successor, and the node loses those edges (eagle's
+    /// pruning of skip connections, NB201 and DARTS alike).
+    static func passThrough(_ m: inout [[UInt8]], _ node: Int) {
+        let n = m.count
+        var removed: [Int] = []
+        for other in 0..<n where m[other][node] != 0 {
+            for next in 0..<n where m[node][next] != 0 {
+                m[other][next] = 1
+                m[other][node] = 0
+                removed.append(next)
+            }
+        }
+        for next in removed { m[node][next] = 0 }
+    }
+
+    /// An `inputs` cell's encoding from its codes in any read order (DARTS genotypes keep the order they are given).
+    func inputsGraph(_ codes: [Int]) -> CellGraph {
+        guard case .inputs(let nodes, let k, let cellInputs, let cells) = kind else {
+            preconditionFailure("not inputs")
+        }
+        let names = featureNames
+        let f = names.count
+        let perCell = cellInputs + nodes * (k + 1) + 1
+        let n = perCell * cells.count
+        var m = [[UInt8]](repeating: [UInt8](repeating: 0, count: n), count: n)
+        var labels = [Int?](repeating: nil, count: n)
+        var passing: [Int] = []
+        var p = 0
+        for c in cells.indices {
+            let base = c * perCell
+            let sum = { (node: Int) in base + cellInputs + node * (k + 1) + k }
+            let output = base + perCell - 1
+            for i in 0..<cellInputs { labels[base + i] = f - 3 }
+            for node in 0..<nodes {
+                labels[sum(node)] = f - 4
+                m[sum(node)][output] = 1
+                for r in 0..<k {
+                    let opNode = base + cellInputs + node * (k + 1) + r
+                    let input = codes[p]
+                    let op = ops[codes[p + 1]]
+                    if Self.passingOps.contains(op) {
+                        passing.append(opNode)
+                    } else {
+                        labels[opNode] = names.firstIndex(of: op)!
+                    }
+                    m[input < cellInputs ? base + input : sum(input - cellInputs)][opNode] = 1
+                    m[opNode][sum(node)] = 1
+                    p += 2
+                }
+            }
+            labels[output] = f - 2
+        }
+        for node in passing { Self.passThrough(&m, node) }
+        return Self.withGlobal(m, labels.map { $0.map { [$0] } ?? [] }, features: f)
     }
 
     /// Adds the global node 0 (pointing at every node, feature `features − 1`) and self-loops to a cell's graph.

@@ -81,36 +81,15 @@ public struct NB101Cell: Hashable, Sendable {
         }
     }
 
-    /// The 8-node encoding (seed S1.1): nodes padded to 7 before the output (as eagle pads),
-    /// a global node 0 pointing at all 7, self-loops; features conv3x3, conv1x1, maxpool,
+    /// The 8-node encoding (seed S1.1), the NB101 declaration's (`DeclaredSpace.nb101`): nodes padded to 7 before
+    /// the output (as eagle pads), a global node 0 pointing at all 7, self-loops; features conv3x3, conv1x1, maxpool,
     /// input, output, global (padding nodes have none).
     public var graph: CellGraph {
-        var m = adjacency
-        var labels: [Op?] = ops
-        while labels.count < 7 {
-            labels.insert(nil, at: labels.count - 1)
-            for r in 0..<m.count { m[r].insert(0, at: m[r].count - 1) }
-            m.insert([Int](repeating: 0, count: m[0].count), at: m.count - 1)
-        }
-        var adjacency = [UInt8](repeating: 0, count: 64)
-        for j in 1..<8 { adjacency[j] = 1 }
-        for i in 0..<7 { for j in 0..<7 { adjacency[(i + 1) * 8 + j + 1] = UInt8(m[i][j]) } }
-        for i in 0..<8 { adjacency[i * 8 + i] = 1 }
-        var features = [UInt8](repeating: 0, count: 48)
-        features[5] = 1
-        for (v, label) in labels.enumerated() {
-            guard let op = label else { continue }
-            let column: Int
-            switch op {
-            case .conv3x3: column = 0
-            case .conv1x1: column = 1
-            case .maxpool: column = 2
-            case .input: column = 3
-            case .output: column = 4
-            }
-            features[(v + 1) * 6 + column] = 1
-        }
-        return CellGraph(nodes: 8, adjacency: adjacency, features: features)
+        let space = DeclaredSpace.nb101
+        return space.cellGraph(
+            DeclaredSpace.LabelledCell(
+                n: adjacency.count, adjacency: adjacency.map { $0.map { $0 != 0 } },
+                ops: ops.dropFirst().dropLast().map { op in space.ops.firstIndex(of: op.rawValue)! }))
     }
 }
 
