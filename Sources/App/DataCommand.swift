@@ -51,7 +51,7 @@ struct DataCommand: ParsableCommand {
 
     /// The user's measured tables: the journals of `measure` under ./measurements (docs/measure.md).
     static func userTables(root: String = "measurements") -> String {
-        let found = MeasurementJournal.summaries(in: root)
+        let found = MeasurementJournals.summaries(in: root)
         guard !found.isEmpty else { return "\nuser tables: none in ./\(root) (measure(...) writes them there)\n" }
         let rows = found.map { s in
             [s.path, "\(s.measured)" + (s.failed > 0 ? " (+\(s.failed) failed)" : ""), s.device]

@@ -89,6 +89,31 @@ import Testing
         #expect(MeasureTests.journalLines(dir + "/onnx/journal.jsonl").count == 21)
     }
 
+    /// A declared space's models through a device runner (examples/spaces/runner.py): the request carries the model's
+    /// text form, the journal resumes, two runners measure in parallel, and the native backend is refused.
+    @Test func declaredSpaceModelsThroughARunner() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let runner = "python3 \(Self.repo)/examples/spaces/runner.py"
+        let code = """
+            s = space(choices: {width: [16, 24, 32], kernel: [3, 5]}, blocks: 3)
+            t = measure(space: s, n: 5, seed: 1, runner: "\(runner)", runs: 3, per_run: 2, warmup: 0, name: "standin")
+            print(len(t.rows), len(filter(t.rows, fn(r) { r.latency_ms > 0 })), str(s.parse(t.rows[0].arch)) == t.rows[0].arch)
+            two = measure(archs: s.sample(4, seed: 2), runner: {a: "\(runner)", b: "\(runner)"}, runs: 2, per_run: 1, warmup: 0)
+            print(len(two.a.rows), two.a.rows == two.b.rows)
+            """
+        let (status, out, err) = try CommandLineTests.brpsh(["-c", code, "-q"], cwd: dir)
+        #expect(status == 0 && out == "5 5 true\n4 true\n", "\(out) \(err)")
+        let lines = MeasureTests.journalLines(dir + "/measurements/standin/journal.jsonl")
+        #expect(lines.count == 6 && lines[0].contains("\"space\":\"space(choices:"), "\(lines.first ?? "")")
+        // The rerun measures nothing (the journal has every model).
+        let (again, _, againErr) = try CommandLineTests.brpsh(["-c", code], cwd: dir)
+        #expect(again == 0 && againErr.contains("5 of 5 models already in"), "\(againErr)")
+        let (native, _, nativeErr) = try CommandLineTests.brpsh(
+            ["-c", "measure(space: space(cell: \"edges\", nodes: 3, ops: [\"a\", \"b\"]), n: 2)", "-q"], cwd: dir)
+        #expect(native == 70 && nativeErr.contains("need a device runner"), "\(nativeErr)")
+    }
+
     /// A stand-in runner that crashes on its second request and hangs on its fourth (it counts requests in a file,
     /// so the count survives restarts), and prints noise between replies.
     static let flaky = """

@@ -211,4 +211,13 @@ extension DeviceRunner {
         if let index { r["index"] = index }
         return r
     }
+
+    /// The request for a model of a declared space: its text form (what a runner builds the network from), the
+    /// space's declaration and the timing settings.
+    public static func request(declared a: DeclaredArch, _ s: MeasureSettings) -> [String: Any] {
+        [
+            "arch": a.description, "space": a.space.description, "runs": s.runs, "per_run": s.perRun,
+            "warmup": s.warmup, "threads": s.threads, "seed": s.seed,
+        ]
+    }
 }

@@ -16,6 +16,8 @@ public struct MeasureSettings: Hashable, Sendable {
     public var threads: Int = 1
     /// Weights and input of the native network.
     public var seed: Int = 0
+    /// The declared space of the measured models (its declaration; nil for NB201).
+    public var space: String? = nil
     /// 0: each model timed on its own, start to finish. k > 0 (native backend): blocks of k models timed in rounds,
     /// one run of each model per round, so that drift over the block (frequency, temperature, other load) reaches
     /// every model of it alike (`NativeTimer.measureInterleaved`).
@@ -30,20 +32,35 @@ public struct MeasureSettings: Hashable, Sendable {
         ]
         // absent for one-at-a-time, as in journals written before it
         if interleave > 0 { j["interleave"] = interleave }
+        if let space { j["space"] = space }
         return j
     }
 }
 
+/// A model a measurement journal records: its text form is the line's `arch`, with any extra fields.
+public protocol MeasurableModel: Hashable, Sendable, CustomStringConvertible {
+    /// Extra fields of the model's journal line, each `"key":value` (NB201: its eagle vector).
+    var journalFields: [String] { get }
+}
+
+extension NB201Arch: MeasurableModel {
+    public var journalFields: [String] { ["\"vector\":[\(vector.map(String.init).joined(separator: ","))]"] }
+}
+
+extension DeclaredArch: MeasurableModel {
+    public var journalFields: [String] { [] }
+}
+
 /// One model's measurement: its timing runs (seconds) and robust latency, or why it failed.
-public struct MeasuredModel: Sendable, Equatable {
-    public let arch: NB201Arch
+public struct MeasuredModel<Model: MeasurableModel>: Sendable, Equatable {
+    public let arch: Model
     public let runs: [[Double]]
     public let latency: Double?
     public let error: String?
     /// Wall time spent on the model (building, warm-up and runs).
     public let seconds: Double
 
-    public init(arch: NB201Arch, runs: [[Double]], seconds: Double) throws {
+    public init(arch: Model, runs: [[Double]], seconds: Double) throws {
         self.arch = arch
         self.runs = runs
         self.latency = try LatencyStatistic.robustMean(runs)
@@ -51,7 +68,7 @@ public struct MeasuredModel: Sendable, Equatable {
         self.seconds = seconds
     }
 
-    public init(arch: NB201Arch, error: String, seconds: Double) {
+    public init(arch: Model, error: String, seconds: Double) {
         self.arch = arch
         self.runs = []
         self.latency = nil
@@ -63,21 +80,26 @@ public struct MeasuredModel: Sendable, Equatable {
 /// A measurement on disk: `journal.jsonl` in its directory, one JSON line per model appended and synced as it is
 /// taken, after a header line with the settings and the machine. Opening an existing journal resumes it: the models
 /// in it are never measured again; a last line cut short by a crash is dropped (that model is measured again). A
-/// journal whose settings differ, or that was taken on another CPU, is refused rather than mixed.
-public final class MeasurementJournal: @unchecked Sendable {
-    public static let format = "brpsh-measurement-1"
+/// journal whose settings differ, or that was taken on another CPU, is refused rather than mixed. NB201 lines carry
+/// the eagle vector the model is read back from; a declared space's lines its text form, parsed by the space.
+public final class MeasurementJournal<Model: MeasurableModel>: @unchecked Sendable {
+    public static var format: String { MeasurementJournals.format }
     public let directory: String
     public let settings: MeasureSettings
-    public private(set) var models: [NB201Arch: MeasuredModel] = [:]
+    public private(set) var models: [Model: MeasuredModel<Model>] = [:]
     /// Models in the order they were measured.
-    public private(set) var order: [NB201Arch] = []
+    public private(set) var order: [Model] = []
     public let header: [String: Any]
     private let file: JSONLinesFile
 
     public var path: String { (directory as NSString).appendingPathComponent("journal.jsonl") }
 
     /// The caller holds the directory's lock (`FileLock.forProcess`) while it measures into the journal.
-    public init(directory: String, settings: MeasureSettings, machine: [String: Any]) throws {
+    /// `model` reads a line's model back (from its `arch` text or extra fields).
+    public init(
+        directory: String, settings: MeasureSettings, machine: [String: Any],
+        model: @escaping ([String: Any]) throws -> Model
+    ) throws {
         self.directory = directory
         self.settings = settings
         let path = (directory as NSString).appendingPathComponent("journal.jsonl")
@@ -88,8 +110,8 @@ public final class MeasurementJournal: @unchecked Sendable {
         }
         let wanted: [String: Any] = ["format": Self.format, "settings": settings.json, "machine": machine]
         var header = wanted
-        var models: [NB201Arch: MeasuredModel] = [:]
-        var order: [NB201Arch] = []
+        var models: [Model: MeasuredModel<Model>] = [:]
+        var order: [Model] = []
         file = try JSONLinesFile(
             path: path, what: "measurement journal", format: Self.format, header: wanted,
             accept: { h in
@@ -110,7 +132,7 @@ public final class MeasurementJournal: @unchecked Sendable {
                 header = h
             },
             read: { _, line in
-                let m = try Self.decode(line)
+                let m = try Self.decode(line, model)
                 if models[m.arch] == nil { order.append(m.arch) }
                 models[m.arch] = m
             })
@@ -128,17 +150,15 @@ public final class MeasurementJournal: @unchecked Sendable {
     }
 
     /// Records a model (appended and synced before returning).
-    public func append(_ m: MeasuredModel) throws {
+    public func append(_ m: MeasuredModel<Model>) throws {
         // JSON has no NaN or infinity (a `-nan` line made the journal unreadable): never write one.
         guard m.seconds.isFinite, m.latency?.isFinite ?? true, m.runs.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw NASLibError(
                 "\(path): a measurement of \(m.arch) holds a number that is not finite; it is not recorded")
         }
         // Written by hand so every number keeps all its digits (Double's description reads back to the same bits).
-        var fields = [
-            "\"arch\":\"\(m.arch.description)\"", "\"seconds\":\(m.seconds)",
-            "\"vector\":[\(m.arch.vector.map(String.init).joined(separator: ","))]",
-        ]
+        let text = String(data: try JSONSerialization.data(withJSONObject: [m.arch.description]), encoding: .utf8)!
+        var fields = ["\"arch\":" + text.dropFirst().dropLast(), "\"seconds\":\(m.seconds)"] + m.arch.journalFields
         if let l = m.latency {
             fields.append("\"latency\":\(l)")
             fields.append(
@@ -154,12 +174,11 @@ public final class MeasurementJournal: @unchecked Sendable {
         models[m.arch] = m
     }
 
-    static func decode(_ line: Data) throws -> MeasuredModel {
+    static func decode(_ line: Data, _ model: ([String: Any]) throws -> Model) throws -> MeasuredModel<Model> {
         guard let o = try? ExactJSON.object(with: line) as? [String: Any] else {
             throw NASLibError("not a JSON object")
         }
-        guard let v = o["vector"] as? [Int] else { throw NASLibError("no arch vector") }
-        let arch = try NB201Arch(vector: v)
+        let arch = try model(o)
         let seconds = (o["seconds"] as? Double) ?? 0
         if let e = o["error"] as? String { return MeasuredModel(arch: arch, error: e, seconds: seconds) }
         guard let runs = o["runs"] as? [[Double]] else { throw NASLibError("no timing runs for \(arch)") }
@@ -169,6 +188,17 @@ public final class MeasurementJournal: @unchecked Sendable {
             throw NASLibError("the recorded latency of \(arch) is not the robust mean of its runs")
         }
         return m
+    }
+
+}
+
+extension MeasurementJournal where Model == NB201Arch {
+    /// An NB201 measurement: models read back from their eagle vectors.
+    public convenience init(directory: String, settings: MeasureSettings, machine: [String: Any]) throws {
+        try self.init(directory: directory, settings: settings, machine: machine) { o in
+            guard let v = o["vector"] as? [Int] else { throw NASLibError("no arch vector") }
+            return try NB201Arch(vector: v)
+        }
     }
 
     /// The measured latencies as a table (NaN where not measured or failed): LatBench's robust mean, or another
@@ -182,7 +212,10 @@ public final class MeasurementJournal: @unchecked Sendable {
     }
 }
 
-extension MeasurementJournal {
+/// What the measurement journals of a directory hold.
+public enum MeasurementJournals {
+    public static let format = "brpsh-measurement-1"
+
     /// What a journal holds, read without opening it for writing (`brpsh data` lists them).
     public struct Summary: Sendable {
         public let path: String
@@ -227,7 +260,7 @@ public enum NativeTimer {
     }
 
     /// Builds the arch's network and times it: `warmup` untimed inferences, then `runs` runs of `perRun` timed ones.
-    public static func measure(_ arch: NB201Arch, _ s: MeasureSettings) throws -> MeasuredModel {
+    public static func measure(_ arch: NB201Arch, _ s: MeasureSettings) throws -> MeasuredModel<NB201Arch> {
         let started = now()
         let net = NB201Network(arch, shape: .init(dataset: s.dataset), seed: s.seed)
         let x = net.input(seed: s.seed + 1)
@@ -254,7 +287,9 @@ public enum NativeTimer {
     /// then `runs` rounds, each giving every model one untimed inference (its caches were just another model's)
     /// followed by one run of `perRun` timed inferences. Round r starts at model r mod k, so no model is always
     /// first. A model's `seconds` is the block's wall time divided among its models.
-    public static func measureInterleaved(_ archs: [NB201Arch], _ s: MeasureSettings) throws -> [MeasuredModel] {
+    public static func measureInterleaved(_ archs: [NB201Arch], _ s: MeasureSettings) throws -> [MeasuredModel<
+        NB201Arch
+    >] {
         guard !archs.isEmpty else { return [] }
         let started = now()
         let nets = archs.map { NB201Network($0, shape: .init(dataset: s.dataset), seed: s.seed) }

@@ -17,7 +17,11 @@ enum MeasureBuiltins {
             BuiltinParameter(
                 "n", .int, default: .int(100), "random connected NB201 models (drawn by seed), unless archs: is given"),
             BuiltinParameter(
-                "archs", .optional(.any), default: .nil, "the models to measure: archs, indices or arch strings"),
+                "archs", .optional(.any), default: .nil,
+                "the models to measure: archs, indices or arch strings, or models of a declared space (with runner:)"),
+            BuiltinParameter(
+                "space", .optional(.object("declared space")), default: .nil,
+                "a declared space: n random models of it (or archs: its models), measured by runner:"),
             BuiltinParameter("seed", .optional(.int), default: .nil, "which random models (default: session seed)"),
             BuiltinParameter("name", .string, default: .string("local-cpu"), "the table's name"),
             BuiltinParameter(
@@ -64,7 +68,6 @@ enum MeasureBuiltins {
         }
         let timeout = try c.quantity("timeout", .time).base
         guard timeout > 0 else { throw c.fail("timeout", "must be positive") }
-        let archs = try models(c, context)
         guard let statistic = LatencyStatistic(rawValue: try c.string("statistic")) else {
             throw c.fail("statistic", "use robust, min or median, got \"\(try c.string("statistic"))\"")
         }
@@ -85,9 +88,80 @@ enum MeasureBuiltins {
             throw c.fail(
                 "runner", "a command or a record {name: command} expected, got \(c["runner"].describeForError)")
         }
+        if let declared = try declaredModels(c) {
+            guard targets.allSatisfy({ $0.command != nil }) else {
+                throw c.fail(
+                    "runner", "the native backend builds NB201 networks; a declared space's models need a device runner"
+                )
+            }
+            settings.space = declared.space.identity
+            let (jobs, locks) = try open(c, targets, settings, declared.models, timeout: timeout) { o in
+                guard let text = o["arch"] as? String else { throw NASLibError("no arch") }
+                return try declared.space.space.parse(text)
+            }
+            return try withExtendedLifetime(locks) {
+                let position = Dictionary(declared.models.enumerated().map { ($1, $0) }) { a, _ in a }
+                return try measureJobs(
+                    c, jobs, models: declared.models,
+                    request: { a, s in (DeviceRunner.request(declared: a, s), position[a] ?? 0) }, native: nil,
+                    interleaved: nil
+                ) { j in
+                    DeclaredSearch.measuredTable(j.journal, models: declared.models, statistic: statistic)
+                }
+            }
+        }
+        let archs = try models(c, context)
+        let (jobs, locks) = try open(c, targets, settings, archs, timeout: timeout) { o in
+            guard let v = o["vector"] as? [Int] else { throw NASLibError("no arch vector") }
+            return try NB201Arch(vector: v)
+        }
+        let index = try? context.benchmark().index()
+        return try withExtendedLifetime(locks) {
+            try measureJobs(
+                c, jobs, models: archs,
+                request: { a, s in (DeviceRunner.request(a, index: index?.index(of: a), s), a.code) },
+                native: NativeTimer.measure, interleaved: NativeTimer.measureInterleaved
+            ) { j in
+                let what = j.runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
+                return .object(
+                    try MeasuredTableObject(
+                        journal: j.journal, archs: archs, name: j.name, backend: what, statistic: statistic,
+                        context: context))
+            }
+        }
+    }
+
+    /// A declared space's models to measure: `archs:` of that space, or `n` random ones of `space:`.
+    static func declaredModels(_ c: BuiltinCall) throws -> (space: DeclaredSpaceObject, models: [DeclaredArch])? {
+        if case .object(let s as DeclaredSpaceObject) = c["space"] {
+            guard c.isNil("archs") else {
+                return (s, try c.list("archs").map { try s.model($0, "archs") })
+            }
+            let n = try c.int("n", min: 1, max: maxModels)
+            var rng = SeededRandom(seed: try c.seed())
+            var seen = Set<DeclaredArch>()
+            var out: [DeclaredArch] = []
+            for _ in 0..<(100 * n) where out.count < n {
+                if let a = s.draw(&rng), seen.insert(a).inserted { out.append(a) }
+            }
+            try s.checkConstraint()
+            guard out.count == n else { throw c.fail("n", "only \(out.count) distinct valid models found") }
+            return (s, out)
+        }
+        guard case .list(let xs) = c["archs"], case .object(let first as DeclaredArchObject)? = xs.first else {
+            return nil
+        }
+        return (first.owner, try xs.map { try first.owner.model($0, "archs") })
+    }
+
+    /// The journals of a call's targets (one per runner, or the native backend), locked until the call returns.
+    static func open<Model: MeasurableModel>(
+        _ c: BuiltinCall, _ targets: [(name: String, command: String?)], _ settings: MeasureSettings,
+        _ archs: [Model], timeout: Double, model: @escaping ([String: Any]) throws -> Model
+    ) throws -> ([Job<Model>], [FileLock]) {
         var many = false
         if case .record = c["runner"] { many = true }
-        var jobs: [Job] = []
+        var jobs: [Job<Model>] = []
         var locks: [FileLock] = []  // the measurement directories, held until the call returns
         defer { withExtendedLifetime(locks) {} }
         for t in targets {
@@ -112,7 +186,8 @@ enum MeasureBuiltins {
             }
             locks.append(lock)
             let journal = try nas {
-                try MeasurementJournal(directory: dir, settings: s, machine: MeasuredTableObject.machine())
+                try MeasurementJournal<Model>(
+                    directory: dir, settings: s, machine: MeasuredTableObject.machine(), model: model)
             }
             let runner = t.command.map {
                 DeviceRunner(command: $0, timeout: timeout, log: (dir as NSString).appendingPathComponent("runner.log"))
@@ -120,22 +195,36 @@ enum MeasureBuiltins {
             jobs.append(
                 Job(name: t.name, journal: journal, runner: runner, todo: archs.filter { journal.models[$0] == nil }))
         }
+        return (jobs, locks)
+    }
+
+    /// Measures every job's models (one job here, several in parallel) and gives its table (a record of them for a
+    /// record of runners).
+    static func measureJobs<Model: MeasurableModel>(
+        _ c: BuiltinCall, _ jobs: [Job<Model>], models archs: [Model],
+        request: @escaping (Model, MeasureSettings) -> ([String: Any], Int),
+        native: ((Model, MeasureSettings) throws -> MeasuredModel<Model>)?,
+        interleaved: (([Model], MeasureSettings) throws -> [MeasuredModel<Model>])?,
+        table: (Job<Model>) throws -> Value
+    ) throws -> Value {
         defer { for j in jobs { j.runner?.stop() } }
+        var many = false
+        if case .record = c["runner"] { many = true }
         for j in jobs where j.todo.count < archs.count && !RunContext.of(c.interpreter).quiet {
             c.output.warn(
                 "measure: \(archs.count - j.todo.count) of \(archs.count) models already in \(j.journal.path); measuring \(j.todo.count)\n"
             )
         }
-        let index = try? context.benchmark().index()
-        if jobs.count == 1 { try run(jobs[0], c, index: index) } else { try runInParallel(jobs, c, index: index) }
-        RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
-        let tables = try jobs.map { j -> Value in
-            let what = j.runner.map { "runner \($0.device.map { "\"\($0)\"" } ?? "\"\($0.command)\"")" }
-            return .object(
-                try MeasuredTableObject(
-                    journal: j.journal, archs: archs, name: j.name, backend: what,
-                    statistic: statistic, context: context))
+        let one = { (a: Model, s: MeasureSettings, runner: DeviceRunner?) in
+            try measureOne(a, s, runner: runner, request: request, native: native)
         }
+        if jobs.count == 1 {
+            try run(jobs[0], c, one: one, interleaved: interleaved)
+        } else {
+            try runInParallel(jobs, c, one: one)
+        }
+        RunContext.of(c.interpreter).logCall(c.function.name, try Caching.arguments(c), cached: false)
+        let tables = try jobs.map(table)
         return many ? .record(Record(zip(jobs.map(\.name), tables).map { ($0, $1) })) : tables[0]
     }
 
@@ -156,24 +245,34 @@ enum MeasureBuiltins {
 
     /// One table's work: its journal, its runner (nil: native) and the models not measured yet.
     // Sendable, unchecked: in a parallel measurement each job (its journal and its runner) belongs to one thread.
-    struct Job: @unchecked Sendable {
-        let name: String
-        let journal: MeasurementJournal
-        let runner: DeviceRunner?
-        let todo: [NB201Arch]
+    /// How one model is measured, shared by a parallel measurement's threads. Unchecked: it builds a request or times
+    /// natively from its arguments alone; each thread passes its own job's runner.
+    struct Measurer<Model: MeasurableModel>: @unchecked Sendable {
+        let one: (Model, MeasureSettings, DeviceRunner?) throws -> MeasuredModel<Model>
     }
 
-    static func run(_ job: Job, _ c: BuiltinCall, index: NB201Index?) throws {
+    struct Job<Model: MeasurableModel>: @unchecked Sendable {
+        let name: String
+        let journal: MeasurementJournal<Model>
+        let runner: DeviceRunner?
+        let todo: [Model]
+    }
+
+    static func run<Model: MeasurableModel>(
+        _ job: Job<Model>, _ c: BuiltinCall,
+        one: (Model, MeasureSettings, DeviceRunner?) throws -> MeasuredModel<Model>,
+        interleaved: (([Model], MeasureSettings) throws -> [MeasuredModel<Model>])?
+    ) throws {
         var progress = Progress(c, "measure \(job.name)", total: job.todo.count)
         defer { progress.finish() }
         let k = job.journal.settings.interleave
-        if k > 0, job.runner == nil {
+        if k > 0, job.runner == nil, let interleaved {
             // Blocks of k models, each journaled as soon as its block is done (an interruption loses one block).
             var done = 0
             for start in stride(from: 0, to: job.todo.count, by: k) {
                 let block = Array(job.todo[start..<min(start + k, job.todo.count)])
-                let measured: [MeasuredModel]
-                do { measured = try NativeTimer.measureInterleaved(block, job.journal.settings) } catch let e
+                let measured: [MeasuredModel<Model>]
+                do { measured = try interleaved(block, job.journal.settings) } catch let e
                     as NASLibError
                 {
                     measured = block.map { MeasuredModel(arch: $0, error: e.message, seconds: 0) }
@@ -186,7 +285,7 @@ enum MeasureBuiltins {
             return
         }
         for (i, a) in job.todo.enumerated() {
-            let m = try measureOne(a, job.journal.settings, runner: job.runner, index: index)
+            let m = try one(a, job.journal.settings, job.runner)
             try nas { try job.journal.append(m) }
             let ms = m.latency.map { String(format: "%.3g ms", $0 * 1000) } ?? "failed"
             try progress.update(i + 1, "last \(ms)")
@@ -195,7 +294,11 @@ enum MeasureBuiltins {
 
     /// Several runners at once, a thread each; this thread shows progress and takes Ctrl-C, after which every
     /// runner stops once its current model is recorded.
-    static func runInParallel(_ jobs: [Job], _ c: BuiltinCall, index: NB201Index?) throws {
+    static func runInParallel<Model: MeasurableModel>(
+        _ jobs: [Job<Model>], _ c: BuiltinCall,
+        one: @escaping (Model, MeasureSettings, DeviceRunner?) throws -> MeasuredModel<Model>
+    ) throws {
+        let measurer = Measurer(one: one)
         let shared = ParallelMeasure()
         let group = DispatchGroup()
         for job in jobs {
@@ -204,7 +307,7 @@ enum MeasureBuiltins {
                 defer { group.leave() }
                 for a in job.todo where !shared.stopped {
                     do {
-                        let m = try measureOne(a, job.journal.settings, runner: job.runner, index: index)
+                        let m = try measurer.one(a, job.journal.settings, job.runner)
                         try job.journal.append(m)
                         shared.finished()
                     } catch {
@@ -227,14 +330,16 @@ enum MeasureBuiltins {
     }
 
     /// One model, natively or through the runner; a failure is a recorded result, not an error.
-    static func measureOne(_ a: NB201Arch, _ s: MeasureSettings, runner: DeviceRunner?, index: NB201Index?) throws
-        -> MeasuredModel
-    {
+    static func measureOne<Model: MeasurableModel>(
+        _ a: Model, _ s: MeasureSettings, runner: DeviceRunner?,
+        request: (Model, MeasureSettings) -> ([String: Any], Int),
+        native: ((Model, MeasureSettings) throws -> MeasuredModel<Model>)?
+    ) throws -> MeasuredModel<Model> {
         let started = NativeTimer.now()
         do {
-            guard let runner else { return try NativeTimer.measure(a, s) }
-            let request = DeviceRunner.request(a, index: index?.index(of: a), s)
-            switch try nas({ try runner.measure(request, id: a.code) }) {
+            guard let runner else { return try native!(a, s) }
+            let (r, id) = request(a, s)
+            switch try nas({ try runner.measure(r, id: id) }) {
             case .success(let runs): return try MeasuredModel(arch: a, runs: runs, seconds: NativeTimer.now() - started)
             case .failure(let e): return MeasuredModel(arch: a, error: e.message, seconds: NativeTimer.now() - started)
             }
@@ -291,13 +396,14 @@ final class ParallelMeasure: @unchecked Sendable {
 final class MeasuredTableObject: HostObject, DocumentedMembers {
     let table: MetricTable
     let device: Device
-    let journal: MeasurementJournal?
+    let journal: MeasurementJournal<NB201Arch>?
     let context: NASContext
     /// The models asked for, in order (a measurement), or the table's models.
     let archs: [NB201Arch]
 
     init(
-        table: MetricTable, name: String, summary: String, journal: MeasurementJournal?, archs: [NB201Arch]? = nil,
+        table: MetricTable, name: String, summary: String, journal: MeasurementJournal<NB201Arch>?,
+        archs: [NB201Arch]? = nil,
         context: NASContext
     ) {
         self.table = table
@@ -308,7 +414,7 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
     }
 
     convenience init(
-        journal: MeasurementJournal, archs: [NB201Arch], name: String, backend: String?,
+        journal: MeasurementJournal<NB201Arch>, archs: [NB201Arch], name: String, backend: String?,
         statistic: LatencyStatistic, context: NASContext
     ) throws {
         // The table holds what this call asked for (a journal may hold more, from a call with other models).
