@@ -3,7 +3,7 @@
 // executable whose main hands its test function to libFuzzer's driver; linked with -sanitize=fuzzer,address.
 import PackageDescription
 
-let targets = ["FuzzParser", "FuzzInterpreter", "FuzzUnpickler", "FuzzTorch", "FuzzCSV", "FuzzKernel", "FuzzEvaluator", "FuzzJSON"]
+let targets = ["FuzzParser", "FuzzInterpreter", "FuzzUnpickler", "FuzzTorch", "FuzzCSV", "FuzzKernel", "FuzzEvaluator", "FuzzJSON", "FuzzSpaces"]
 
 let package = Package(
     name: "brpsh-fuzz",

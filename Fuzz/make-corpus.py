@@ -66,3 +66,14 @@ for selector, text in csvs.items():
     write("csv", f"file{selector}.csv", bytes([selector]) + text.encode())
     write("csv", f"reader{selector}.csv", bytes([0x80 | selector]) + text.encode())
 write("csv", "quoted.csv", bytes([0]) + b'a,"b ""q"", c",d\r\n1,2,3\r\n')
+
+spaces = {
+    "edges.txt": "|conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|conv_3x3~1|none~2|",
+    "nodes.txt": '{"adjacency": [[0,1,1,0],[0,0,0,1],[0,0,0,1],[0,0,0,0]], "ops": ["input", "conv3x3", "maxpool", "output"]}',
+    "nodes-unpruned.txt": '{"adjacency": [[0,1,0,1],[0,0,0,0],[0,0,0,1],[0,0,0,0]], "ops": ["input", "conv1x1", "maxpool", "output"]}',
+    "inputs.txt": "normal=sep_conv_3x3~1,skip_connect~0|sep_conv_3x3~0,sep_conv_3x3~2|skip_connect~3,sep_conv_3x3~1;"
+                  "reduce=skip_connect~0,skip_connect~1|sep_conv_3x3~0,skip_connect~2|sep_conv_3x3~0,sep_conv_3x3~3",
+    "choices.txt": "width=16,kernel=3|width=24,kernel=7|width=16,kernel=5",
+}
+for name, text in spaces.items():
+    write("spaces", name, text.encode())

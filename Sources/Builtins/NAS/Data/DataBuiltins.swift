@@ -113,6 +113,12 @@ enum DataBuiltins {
             for p in ["nodes", "inputs", "max_nodes", "max_edges", "ops", "blocks", "valid"] where !c.isNil(p) {
                 throw c.fail(p, "declares a space: give cell: \"edges\" or \"inputs\", or choices:")
             }
+            if ["darts", "nb101"].contains(name.lowercased()) {
+                throw c.fail(
+                    "name",
+                    "\(name) is searched by name (space: \"\(name.lowercased())\"); its declaration is in docs/spaces.md, \"The built-in spaces are declarations\""
+                )
+            }
             guard name.lowercased() == "nb201" || name.lowercased() == "nas-bench-201" else {
                 throw c.fail(
                     "name",
