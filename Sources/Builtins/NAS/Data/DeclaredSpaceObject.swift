@@ -12,7 +12,9 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
     let label: String
     /// The constraint: a function of a model returning true for the models the space keeps.
     let valid: Value?
-    let call: (Value, [Value]) throws -> Value
+    /// Calls the constraint (and cost functions) from the call that uses the space now, so an error in them points
+    /// at that call (`calledBy`).
+    var call: (Value, [Value]) throws -> Value
     /// The first error the constraint raised while a search drew or mutated models (reported when the search ends
     /// or at the next answer it is told).
     var constraintFailure: Error?
@@ -84,6 +86,14 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
             if constraintFailure == nil { constraintFailure = error }
             return false
         }
+    }
+
+    /// The space as used by call `c`: a search, a measurement or a method. Starts with no constraint error.
+    @discardableResult
+    func calledBy(_ c: BuiltinCall) -> DeclaredSpaceObject {
+        call = c.call
+        constraintFailure = nil
+        return self
     }
 
     /// Rethrows the constraint's first error during a search.
@@ -181,6 +191,7 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
                     "contains", [BuiltinParameter("a", .any, "a model or its text")],
                     doc: "Whether the model is in the space and valid."
                 ) { c in
+                    self.calledBy(c)
                     guard let a = try? self.model(c["a"], "a") else { return .bool(false) }
                     return .bool(try self.isValid(a))
                 })
@@ -208,6 +219,7 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
             ],
             doc: "n distinct models drawn uniformly at random among the valid ones (reproducible from the seed)."
         ) { c in
+            self.calledBy(c)
             let n = try c.int("n", min: 0, max: Limits.budget)
             var rng = SeededRandom(seed: try c.seed())
             var seen = Set<DeclaredArch>()
@@ -244,6 +256,7 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
             ],
             doc: "A valid model one choice away from a (the mutation evolve uses)."
         ) { c in
+            self.calledBy(c)
             let a = try self.model(c["a"], "a")
             var rng = SeededRandom(seed: try c.seed())
             for _ in 0..<Self.tries {

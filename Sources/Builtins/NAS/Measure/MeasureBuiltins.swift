@@ -134,6 +134,7 @@ enum MeasureBuiltins {
     /// A declared space's models to measure: `archs:` of that space, or `n` random ones of `space:`.
     static func declaredModels(_ c: BuiltinCall) throws -> (space: DeclaredSpaceObject, models: [DeclaredArch])? {
         if case .object(let s as DeclaredSpaceObject) = c["space"] {
+            s.calledBy(c)
             guard c.isNil("archs") else {
                 return (s, try c.list("archs").map { try s.model($0, "archs") })
             }

@@ -128,6 +128,7 @@ enum DeclaredSearch {
         _ c: BuiltinCall, _ s: DeclaredSpaceObject, _ method: String, _ settings: [String: Any],
         evolution: (population: Int, sample: Int, cached: Bool)?
     ) throws -> Value {
+        s.calledBy(c)
         let budget = try c.int("budget", min: 1, max: Limits.budget)
         let asking = try c.bool("ask")
         guard !c.isNil("evaluate") || asking else {
@@ -178,6 +179,7 @@ enum DeclaredSearch {
         _ c: BuiltinCall, _ s: DeclaredSpaceObject, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec,
         header: [String: Any], seed: Int, ask: Bool
     ) throws -> Value {
+        s.calledBy(c)
         var spec = spec
         spec.config.features = s.space.featureNames.count
         var header = header
