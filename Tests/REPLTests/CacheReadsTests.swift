@@ -78,9 +78,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let key = String(repeating: "ab", count: 32)
         let fm = FileManager.default
-        fm.createFile(atPath: dir + "/thesis.tex", contents: Data("\\documentclass{article}".utf8))
+        _ = fm.createFile(atPath: dir + "/thesis.tex", contents: Data("\\documentclass{article}".utf8))
         try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        fm.createFile(atPath: dir + "/\(key).bin", contents: Data("x".utf8))
+        _ = fm.createFile(atPath: dir + "/\(key).bin", contents: Data("x".utf8))
         let cache = ResultCache(directory: dir)
         #expect(throws: NASLibError.self) { try cache.clear() }
         #expect(
@@ -93,7 +93,7 @@ import Testing
         // A folder of entries alone (a cache from before the marker) is cleared.
         let old = ArtifactTests.scratch()
         defer { try? fm.removeItem(atPath: old) }
-        fm.createFile(atPath: old + "/\(key).bin", contents: Data("x".utf8))
+        _ = fm.createFile(atPath: old + "/\(key).bin", contents: Data("x".utf8))
         #expect(try ResultCache(directory: old).clear() == 1)
         #expect(
             ResultCache.isEntry("\(key).bin.tmp123") && !ResultCache.isEntry("\(key).bin.tmp")

@@ -215,7 +215,7 @@ enum DataBuiltins {
             }
         }
         let label = try c.optionalString("name") ?? "declared"
-        guard !DriverBuiltins.spaces.contains(label.lowercased()) else {
+        guard !SpaceChoice.builtInNames.contains(label.lowercased()) else {
             throw c.fail("name", "\(label) is a built-in space's name; label a declared space otherwise")
         }
         let object = DeclaredSpaceObject(

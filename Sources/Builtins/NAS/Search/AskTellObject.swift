@@ -32,20 +32,19 @@ enum AskTellBuiltins {
             )
         }
         var (o, spec, _) = try SearchBuiltins.brpOptions(c)
-        let space = try c.spaceName()
+        let space = try SpaceChoice.of(c, searches: "nb201 and darts")
         let seed = try c.seed()
         let dir = try c.optionalString("dir")
-        if space == "darts" { spec.config.features = 10 }
+        spec.config.features = space.features
         var header: [String: Any] = [
-            "method": method, "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
+            "method": method, "space": space.name, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
             "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch, "evaluator": "ask/tell",
             "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec)),
         ]
-        if let s = c.declaredSpace {
-            return try DeclaredSearch.brp(c, s, o, spec, header: header, seed: seed, ask: true)
-        }
         switch space {
-        case "nb201":
+        case .declared(let s):
+            return try DeclaredSearch.brp(c, s, o, spec, header: header, seed: seed, ask: true)
+        case .nb201:
             let (signal, _) = try AccuracyBuiltins.signal(c)
             let (dataset, _) = try datasetAndSplit(c, datasetName: "accuracy")
             let report = try nas { try NASContext.of(c).benchmark().accuracy(dataset, .test) }
@@ -76,7 +75,7 @@ enum AskTellBuiltins {
                     session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage },
                     key: \.string,
                     value: { .object(ArchObject($0, context)) }, parse: parseArch, objectives: objectives))
-        case "darts":
+        case .darts:
             guard c.isNil("objectives") else {
                 throw c.fail("objectives", "multi-objective searches run over the NB201 space")
             }
@@ -94,10 +93,10 @@ enum AskTellBuiltins {
                 try AskTellObject(
                     session, method: "brp", budget: o.M, header: header, dir: dir, stage: { session.stage },
                     key: form.key, value: form.value, parse: form.parse))
-        default:
+        case .nb101:
             throw c.fail(
                 "space",
-                "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (search(\"brp\") searches nb201 and darts)"
+                "search(\"brp\") searches nb201, darts and declared spaces; for nb101 use brp(space: \"nb101\", evaluate: ...)"
             )
         }
     }

@@ -40,6 +40,8 @@ enum BaselineBuiltins {
     /// How a space's models appear in the language: the `{arch}` text, the value, and a told-back value parsed.
     struct SpaceForm<Model> {
         let name: String
+        /// Whether the space has a benchmark to search without an evaluator (NB201).
+        var benchmark = false
         let key: (Model) -> String
         let value: (Model) -> Value
         let parse: (Value) throws -> Model
@@ -48,7 +50,8 @@ enum BaselineBuiltins {
     static func nb201Form(_ c: BuiltinCall) -> SpaceForm<NB201Arch> {
         let context = NASContext.of(c)
         return SpaceForm(
-            name: "nb201", key: \.string, value: { .object(ArchObject($0, context)) }, parse: AskTellBuiltins.parseArch)
+            name: "nb201", benchmark: true, key: \.string, value: { .object(ArchObject($0, context)) },
+            parse: AskTellBuiltins.parseArch)
     }
 
     static var dartsForm: SpaceForm<DartsGenotype> {
@@ -77,7 +80,7 @@ enum BaselineBuiltins {
     ) throws -> Value? {
         let asking = try c.bool("ask")
         guard asking || !c.isNil("evaluate") || !c.isNil("dir") else {
-            guard form.name == "nb201" else {
+            guard form.benchmark else {
                 throw c.fail(
                     "evaluate",
                     "the \(form.name) space has no benchmark: give evaluate: run(\"python3 train.py {arch}\"), a function, or ask: true"
@@ -90,7 +93,7 @@ enum BaselineBuiltins {
                 "per_seed",
                 "per-seed accuracies draw benchmark results; with ask:, evaluate: or dir: the results are yours")
         }
-        guard c.isNil("limit") || form.name == "nb201" else {
+        guard c.isNil("limit") || form.benchmark else {
             throw c.fail("limit", "a latency limit applies to the NB201 space")
         }
         guard try c.int("runs", min: 1) == 1 else {
@@ -135,11 +138,11 @@ enum BaselineBuiltins {
         _ c: BuiltinCall, _ method: String, _ settings: [String: Any],
         evolution: (population: Int, sample: Int, cached: Bool)?
     ) throws -> Value {
-        if let s = c.declaredSpace { return try DeclaredSearch.baseline(c, s, method, settings, evolution: evolution) }
-        let space = try c.spaceName()
         let budget = try c.int("budget", min: 1, max: Limits.budget)
-        switch space {
-        case "darts":
+        switch try SpaceChoice.of(c) {
+        case .declared(let s):
+            return try DeclaredSearch.baseline(c, s, method, settings, evolution: evolution)
+        case .darts:
             if let e = evolution {
                 return try session(c, method, dartsForm, budget: budget, settings) { seed in
                     EvolutionSession<DartsGenotype>(
@@ -151,7 +154,7 @@ enum BaselineBuiltins {
             return try session(c, method, dartsForm, budget: budget, settings) { seed in
                 RandomSearchSession<DartsGenotype>(budget: budget, seed: seed) { DartsGenotype.random(&$0) }
             }!
-        case "nb101":
+        case .nb101:
             if let e = evolution {
                 return try session(c, method, nb101Form, budget: budget, settings) { seed in
                     EvolutionSession<NB101Spec>(
@@ -163,11 +166,20 @@ enum BaselineBuiltins {
             return try session(c, method, nb101Form, budget: budget, settings) { seed in
                 RandomSearchSession<NB101Spec>(budget: budget, seed: seed) { NB101Spec.random(&$0) }
             }!
-        default:
-            throw c.fail(
-                "space",
-                "unknown space \"\(space)\"\(Suggest.didYouMean(space, DriverBuiltins.spaces)) (\(method) searches nb201, darts and nb101)"
-            )
+        case .nb201:
+            preconditionFailure("NB201 is searched with its benchmark or as an NB201 session")
+        }
+    }
+
+    /// Whether a baseline call is NB201's multi-objective form (a declared space's objectives go with its own search;
+    /// DARTS and NB101 have none).
+    static func multiObjectiveOnNB201(_ c: BuiltinCall, _ space: SpaceChoice) throws -> Bool {
+        guard !c.isNil("objectives") else { return false }
+        switch space {
+        case .nb201: return true
+        case .declared: return false
+        case .darts, .nb101:
+            throw c.fail("objectives", "multi-objective searches run over NB201 and declared spaces")
         }
     }
 
@@ -243,11 +255,9 @@ enum BaselineBuiltins {
             "Aging (regularized) evolution: tournament of `sample` from the population, mutate one op of the winner, the oldest dies."
     ) { c in
         let c = try SearchProtocol.resolve(c)
-        let isNB201 = try c.spaceName() == "nb201"
-        if !c.isNil("objectives") && c.declaredSpace == nil {
-            guard isNB201 else { throw c.fail("objectives", "multi-objective searches run over the NB201 space") }
-            return try MultiObjectiveBuiltins.benchmark(c, method: "evolve")
-        }
+        let choice = try SpaceChoice.of(c)
+        let isNB201 = choice.hasBenchmark
+        if try multiObjectiveOnNB201(c, choice) { return try MultiObjectiveBuiltins.benchmark(c, method: "evolve") }
         // A population larger than the space (NB201 has 15625 models) or than any budget brpsh runs is an error.
         let pool = try c.int("pool", min: 1, max: isNB201 ? NB201Arch.count : Limits.budget)
         let sample = try c.int("sample", min: 1, max: NB201Arch.count)
@@ -307,13 +317,9 @@ enum BaselineBuiltins {
         doc: "Random search: 6 uniform choices of 5 ops per model."
     ) { c in
         let c = try SearchProtocol.resolve(c)
-        if !c.isNil("objectives") && c.declaredSpace == nil {
-            guard try c.spaceName() == "nb201" else {
-                throw c.fail("objectives", "multi-objective searches run over the NB201 space")
-            }
-            return try MultiObjectiveBuiltins.benchmark(c, method: "random")
-        }
-        if try c.spaceName() != "nb201" { return try otherSpace(c, "random", [:], evolution: nil) }
+        let choice = try SpaceChoice.of(c)
+        if try multiObjectiveOnNB201(c, choice) { return try MultiObjectiveBuiltins.benchmark(c, method: "random") }
+        if !choice.hasBenchmark { return try otherSpace(c, "random", [:], evolution: nil) }
         let (problem, space, fitness, seeds, budget, model) = try setup(c)
         if let s = try nb201Session(
             c, "random", space, budget: budget, [:], { RandomSearchSession(space, budget: budget, seed: $0) })

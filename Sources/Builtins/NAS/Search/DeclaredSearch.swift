@@ -2,24 +2,6 @@ import Foundation
 import Interpreter
 import NASLib
 
-extension BuiltinCall {
-    /// The `space:` argument's name: a built-in space's, "nb201" for `space("nb201")`'s object, and
-    /// `DeclaredSearch.declared` for a declared space (not a name a user can write).
-    func spaceName() throws -> String {
-        switch self["space"] {
-        case .object(is SpaceObject): return "nb201"
-        case .object(is DeclaredSpaceObject): return DeclaredSearch.declared
-        default: return try string("space")
-        }
-    }
-
-    /// The declared space of a `space:` argument, if it is one.
-    var declaredSpace: DeclaredSpaceObject? {
-        if case .object(let s as DeclaredSpaceObject) = self["space"] { return s }
-        return nil
-    }
-}
-
 /// Searches over a declared space (docs/spaces.md): evolve, random_search and brp with `evaluate:` (a function,
 /// `run(...)`, Slurm) or `ask: true`, journaled in `dir:` like every other driven search.
 enum DeclaredSearch {

@@ -62,8 +62,6 @@ enum DriverBuiltins {
         return .object(EvaluatorObject(e))
     }
 
-    static let spaces = ["nb201", "darts", "nb101"]
-
     /// A multi-objective search's costs, for its result: their names and each evaluated model's values as shown.
     struct Objectives<Model> {
         let names: [String]
@@ -73,12 +71,7 @@ enum DriverBuiltins {
     /// The brp(...) call with `evaluate:` or a space other than NB201's benchmark.
     static func search(_ c: BuiltinCall, _ o: BRPNAS.Options, _ spec: PairPredictor.Spec, kind: String) throws -> Value
     {
-        let space = try c.spaceName()
-        guard spaces.contains(space) || c.declaredSpace != nil else {
-            throw c.fail(
-                "space",
-                "unknown space \"\(space)\"\(Suggest.didYouMean(space, spaces)) (brp searches nb201, darts and nb101)")
-        }
+        let space = try SpaceChoice.of(c)
         guard kind == "brp" else {
             throw c.fail("predictor", "searches with evaluate: use the binary relation predictor (predictor: \"brp\")")
         }
@@ -89,28 +82,31 @@ enum DriverBuiltins {
         guard !c.isNil("evaluate") else {
             throw c.fail(
                 "evaluate",
-                "the \(c.declaredSpace == nil ? space : "declared") space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")"
+                "the \(space.name) space has no benchmark here: give evaluate: run(\"python3 train.py {arch}\"), a function\(space.name == "nb101" ? ", or an NB101 results file (\"results.jsonl\")" : "")"
             )
-        }
-        guard space == "nb201" || c.declaredSpace != nil || c.isNil("objectives") else {
-            throw c.fail("objectives", "multi-objective searches run over the NB201 space")
         }
         let seed = try c.seed()
         var spec = spec
-        if space == "darts" { spec.config.features = 10 }
-        if let s = c.declaredSpace {
+        spec.config.features = space.features
+        switch space {
+        case .declared(let s):
             let header: [String: Any] = [
                 "method": "brp", "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha, "iterations": o.iterations,
                 "epochs": o.epochs, "batch": o.batch,
             ]
             return try DeclaredSearch.brp(c, s, o, spec, header: header, seed: seed, ask: false)
+        case .darts, .nb101:
+            guard c.isNil("objectives") else {
+                throw c.fail("objectives", "multi-objective searches run over NB201 and declared spaces")
+            }
+        case .nb201: break
         }
         var header: [String: Any] = [
-            "method": "brp", "space": space, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
+            "method": "brp", "space": space.name, "seed": seed, "K": o.K, "M": o.M, "alpha": o.alpha,
             "iterations": o.iterations, "epochs": o.epochs, "batch": o.batch,
             "predictor": try ExactJSON.object(with: JSONEncoder().encode(spec)),
         ]
-        if space == "darts" {
+        if case .darts = space {
             let pool = try c.int("pool", min: o.M, max: 1_000_000)
             header["pool"] = pool
             let candidates = try dartsPool(pool, seed: seed, c)
@@ -124,7 +120,7 @@ enum DriverBuiltins {
                 c, session, header: header, stage: { session.stage }, key: \.description,
                 value: { .string($0.description) })
         }
-        if space == "nb101" { return try nb101(c, o, spec, header: header, seed: seed) }
+        if case .nb101 = space { return try nb101(c, o, spec, header: header, seed: seed) }
         var candidates = NB201Arch.all
         var objectives: Objectives<NB201Arch>? = nil
         var reorder: (([NB201Arch]) -> [NB201Arch])? = nil

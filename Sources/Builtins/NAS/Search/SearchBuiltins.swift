@@ -220,8 +220,7 @@ enum SearchBuiltins {
         var (o, spec, kind) = try brpOptions(c)
         let K = o.K
         let iters = o.iterations
-        let space = try c.spaceName()
-        if !c.isNil("evaluate") || space != "nb201" || !c.isNil("dir") {
+        if try !c.isNil("evaluate") || !SpaceChoice.of(c).hasBenchmark || !c.isNil("dir") {
             return try DriverBuiltins.search(c, o, spec, kind: kind)
         }
         if !c.isNil("objectives") { return try MultiObjectiveBuiltins.brp(c) }

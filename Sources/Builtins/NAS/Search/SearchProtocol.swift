@@ -59,7 +59,7 @@ enum SearchProtocol {
         if !c.isNil("objectives") {
             throw c.fail("protocol", "the paper's protocol is single-objective; leave out objectives:")
         }
-        if c.function.parameters.contains(where: { $0.name == "space" }), try c.spaceName() != "nb201" {
+        if c.function.parameters.contains(where: { $0.name == "space" }), try !SpaceChoice.of(c).hasBenchmark {
             throw c.fail("protocol", "the paper's protocol runs on the NB201 benchmark")
         }
         var dataset = Benchmark.Dataset.cifar10
