@@ -56,7 +56,7 @@ enum BaselineBuiltins {
 
     static var dartsForm: SpaceForm<DartsGenotype> {
         SpaceForm(
-            name: "darts", key: \.description, value: { .string($0.description) },
+            name: SpaceChoice.darts.name, key: \.description, value: { .string($0.description) },
             parse: { v in
                 guard case .string(let s) = v else {
                     throw BuiltinError("a genotype string expected, got \(v.describeForError)", argument: "a")
@@ -68,7 +68,7 @@ enum BaselineBuiltins {
     /// NB101 models are unpruned specs (what mutation changes); `{arch}` is the pruned cell they stand for.
     static var nb101Form: SpaceForm<NB101Spec> {
         SpaceForm(
-            name: "nb101", key: { $0.cell!.description }, value: { .string($0.cell!.description) },
+            name: SpaceChoice.nb101.name, key: { $0.cell!.description }, value: { .string($0.cell!.description) },
             parse: { _ in throw BuiltinError("NB101 models are told back as the values ask returned", argument: "a") })
     }
 
