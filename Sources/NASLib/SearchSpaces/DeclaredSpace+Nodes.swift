@@ -244,6 +244,9 @@ extension DeclaredSpace {
         return nil
     }
 
+    /// A cell's adjacency (0 or 1, row = source), canonical order.
+    public func cellAdjacency(_ a: DeclaredArch) -> [[Int]] { cell(a.codes).adjacency.map { $0.map { $0 ? 1 : 0 } } }
+
     /// The op names of a cell's nodes 1 … n − 2, canonical order.
     public func cellOps(_ a: DeclaredArch) -> [String] { cell(a.codes).ops.map { ops[$0] } }
 

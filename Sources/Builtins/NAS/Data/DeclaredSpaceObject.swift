@@ -330,6 +330,7 @@ final class DeclaredArchObject: HostObject, DocumentedMembers {
         ("codes", "the choice codes, canonical order"),
         ("ops", "a cell's ops: edge by edge (edges), read by read (inputs), node by node (nodes)"),
         ("inputs", "an inputs cell's reads: the node each read takes"),
+        ("adjacency", "a nodes cell's adjacency rows (row = source; input first, output last)"),
         ("choices", "a choice space's blocks: one record of key and value per block"),
         ("graph", "the graph the predictors read (adjacency, features)"),
         ("space", "the space it belongs to"),
@@ -350,6 +351,9 @@ final class DeclaredArchObject: HostObject, DocumentedMembers {
         case "inputs":
             guard case .inputs = arch.space.kind else { return .list([]) }
             return .list(stride(from: 0, to: c.count, by: 2).map { .int(c[$0]) })
+        case "adjacency":
+            guard case .nodes = arch.space.kind else { return .list([]) }
+            return .list(arch.space.cellAdjacency(arch).map { .list($0.map(Value.int)) })
         case "choices":
             guard case .choices(let keys, _, let blocks) = arch.space.kind else { return .list([]) }
             return .list(
