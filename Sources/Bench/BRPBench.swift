@@ -32,6 +32,43 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
                 format: "  seed %d: best %.2f (rank %d), spearman %.3f, %d epochs, %.1f s", seed, trace.best!.accuracy,
                 trace.rank(in: problem)!, trace.extras["spearman"]!, epochs, t))
     }
+    // Where a search's time goes: the same search (seed of the first run) driven through its session with the
+    // predictor's retraining and ranking timed; the rest is the session's own bookkeeping (selection, lookups).
+    if let seed = seeds.first {
+        let inner = SessionRanker<NB201Arch>(
+            PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1)))
+        var training = 0.0
+        var ranking = 0.0
+        let timed = SessionRanker<NB201Arch>(
+            retrain: { models, targets, o, s, observe in
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                defer { training += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+                try inner.retrain(models, targets, o, s, observe)
+            },
+            rank: { models in
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                defer { ranking += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+                return inner.rank(models)
+            }, minimumModels: inner.minimumModels)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let session = try BRPNASSession(
+            options: options, ranker: timed, base: options.predictor.options, candidates: signal.models, seed: seed,
+            normalizeBy: (signal.low, signal.high))
+        var best = -Double.infinity
+        while !session.finished {
+            for a in session.ask(options.M) {
+                best = max(best, acc[a]!)
+                try session.tell(a, signal.table[a]!)
+            }
+        }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(
+            String(
+                format:
+                    "  where seed %d's search goes (best %.2f): %.1f s = predictor training %.1f s (%.0f%%) + ranking %.2f s (%.0f%%) + bookkeeping %.2f s (%.0f%%)",
+                seed, best, total, training, 100 * training / total, ranking, 100 * ranking / total,
+                total - training - ranking, 100 * (total - training - ranking) / total))
+    }
     let p = PairPredictor(spec: options.predictor, seed: 1)
     let all = NB201Arch.all
     let rankTime = seconds { _ = p.rank(all) }
