@@ -113,7 +113,7 @@ enum DataBuiltins {
             for p in ["nodes", "inputs", "max_nodes", "max_edges", "ops", "blocks", "valid"] where !c.isNil(p) {
                 throw c.fail(p, "declares a space: give cell: \"edges\" or \"inputs\", or choices:")
             }
-            if SpaceChoice.builtInNames.filter { $0 != "nb201" }.contains(name.lowercased()) {
+            if SpaceChoice.builtInNames.filter({ $0 != "nb201" }).contains(name.lowercased()) {
                 throw c.fail(
                     "name",
                     "\(name) is searched by name (space: \"\(name.lowercased())\"); its declaration is in docs/spaces.md, \"The built-in spaces are declarations\""
