@@ -221,30 +221,37 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
         ) { c in
             self.calledBy(c)
             let n = try c.int("n", min: 0, max: Limits.budget)
-            var rng = SeededRandom(seed: try c.seed())
-            var seen = Set<DeclaredArch>()
-            var out: [DeclaredArch] = []
-            var rejected = 0
-            while out.count < n {
-                let a = self.space.random(&rng)
-                if !seen.contains(a), try self.isValid(a) {
-                    seen.insert(a)
-                    out.append(a)
-                    rejected = 0
-                } else {
-                    rejected += 1
-                    guard rejected < Self.tries else {
-                        throw c.fail(
-                            "n",
-                            out.isEmpty
-                                ? "no valid architecture after \(Self.tries) tries"
-                                : "only \(out.count) distinct valid architectures found (\(Self.tries) tries in a row gave no new one)"
-                        )
-                    }
-                }
-            }
+            let out = try self.distinct(n, c)
             return .list(out.map(self.value))
         }
+    }
+
+    /// `n` distinct valid models drawn uniformly from the call's seed (`s.sample`, `measure(space:)`); an error at
+    /// `n` when 10,000 draws in a row give no new one.
+    func distinct(_ n: Int, _ c: BuiltinCall) throws -> [DeclaredArch] {
+        var rng = SeededRandom(seed: try c.seed())
+        var seen = Set<DeclaredArch>()
+        var out: [DeclaredArch] = []
+        var rejected = 0
+        while out.count < n {
+            let a = space.random(&rng)
+            if !seen.contains(a), try isValid(a) {
+                seen.insert(a)
+                out.append(a)
+                rejected = 0
+            } else {
+                rejected += 1
+                guard rejected < Self.tries else {
+                    throw c.fail(
+                        "n",
+                        out.isEmpty
+                            ? "no valid architecture after \(Self.tries) tries"
+                            : "only \(out.count) distinct valid architectures found (\(Self.tries) tries in a row gave no new one)"
+                    )
+                }
+            }
+        }
+        return out
     }
 
     var mutateMethod: BuiltinFunction {

@@ -207,27 +207,4 @@ enum DeclaredSearch {
             c, session, header: header, stage: { session.stage }, key: f.key, value: f.value,
             objectives: costs?.objectives)
     }
-
-    /// A declared space's measurement as a table: one row per model asked for, in order (its text, the latency in
-    /// ms by the statistic, the runs, or the error).
-    static func measuredTable(
-        _ journal: MeasurementJournal<DeclaredArch>, models: [DeclaredArch], statistic: LatencyStatistic
-    ) -> Value {
-        .object(
-            TableObject(
-                models.map { a in
-                    let m = journal.models[a]
-                    let latency: Double? = m.flatMap { m in
-                        guard m.latency != nil else { return nil }
-                        return statistic == .robust ? m.latency : try? statistic.of(m.runs)
-                    }
-                    return .record(
-                        Record([
-                            ("arch", .string(a.description)),
-                            ("latency_ms", latency.map { .number($0 * 1000) } ?? .nil),
-                            ("runs", .int(m?.runs.count ?? 0)),
-                            ("error", m?.error.map(Value.string) ?? .nil),
-                        ]))
-                }))
-    }
 }
