@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "brpsh", targets: ["brpsh"]),
         .library(name: "NASLib", targets: ["NASLib"]),
         // For the fuzz targets (Fuzz/, a package of its own built with the fuzzer sanitizer).
-        .library(name: "BrpshCore", targets: ["Lang", "Interpreter", "Builtins", "NASLib", "Kernel"]),
+        .library(name: "BrpshCore", targets: ["Lang", "Interpreter", "Builtins", "NASLib", "Kernel", "Infra"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
@@ -26,14 +26,17 @@ let package = Package(
         .target(name: "Lang", path: "Sources/Lang"),
         // Values, environments, evaluation. Never NASLib.
         .target(name: "Interpreter", dependencies: ["Lang"], path: "Sources/Interpreter"),
+        // Infrastructure below everything that touches the system: durable files, locks, JSON-lines journals, exact
+        // JSON, child processes, the Slurm client, the thread pool.
+        .target(name: "Infra", path: "Sources/Infra"),
         // Search spaces, data, tensors, GCN, optimisers, predictors, searches. Never Lang.
         .target(
             name: "NASLib",
-            dependencies: ["CBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Infra", "CBLAS", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib. BuildIdentity gives it the sources' SHA-256 (provenance).
         .target(
-            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib"], path: "Sources/Builtins",
+            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib", "Infra"], path: "Sources/Builtins",
             plugins: ["BuildIdentity"]),
         // What a binary was built from, generated at build time (Plugins/): a tool and the build plugin that runs it.
         .executableTarget(name: "brpsh-identity", path: "Plugins/IdentityTool"),
@@ -47,7 +50,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Kernel", "CZMQ",
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Kernel", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -55,7 +58,7 @@ let package = Package(
         // The command-line tool: a thin main.
         .executableTarget(name: "brpsh", dependencies: ["App"], path: "Sources/brpsh"),
         // Benchmarks: `scripts/bench` runs the release build and prints the figures.
-        .executableTarget(name: "brpsh-bench", dependencies: ["NASLib"], path: "Sources/Bench"),
+        .executableTarget(name: "brpsh-bench", dependencies: ["NASLib", "Infra"], path: "Sources/Bench"),
 
         // What the test targets share: the benchmark data and the `.needsData` trait.
         .target(name: "TestSupport", dependencies: ["NASLib"], path: "Tests/TestSupport"),
@@ -63,9 +66,10 @@ let package = Package(
             name: "LangTests",
             dependencies: ["Lang", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/LangTests"),
+        .testTarget(name: "InfraTests", dependencies: ["Infra"], path: "Tests/InfraTests"),
         .testTarget(
             name: "NASLibTests",
-            dependencies: ["NASLib", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["NASLib", "Infra", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/NASLibTests", exclude: ["pickle_cases.py"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Builtins", "Lang"], path: "Tests/InterpreterTests"),
         .testTarget(

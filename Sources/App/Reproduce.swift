@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Infra
 import NASLib
 import REPL
 

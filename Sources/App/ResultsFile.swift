@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builtins
 import Foundation
+import Infra
 import Interpreter
 import NASLib
 

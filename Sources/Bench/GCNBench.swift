@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import NASLib
 
 /// Peak resident memory of this process (MiB).

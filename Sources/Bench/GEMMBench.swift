@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import NASLib
 
 /// GFLOP/s of one GEMM shape, best of a few timed repetitions.

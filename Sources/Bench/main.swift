@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import NASLib
 
 /// brpsh's benchmarks. Every performance figure in the docs comes from running this (release

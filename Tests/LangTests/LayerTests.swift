@@ -110,7 +110,8 @@ import Testing
         #expect(allowed["Lang"] == [] && allowed["Interpreter"] == ["Lang"])
         #expect(allowed["REPL"] == ["Interpreter", "Lang", "CEditLine"])
         #expect(allowed["App"]?.isSuperset(of: ["Kernel", "CZMQ", "Crypto", "ArgumentParser"]) == true)
-        #expect(allowed["Builtins"] == ["Interpreter", "Lang", "NASLib"])
+        #expect(allowed["Builtins"] == ["Interpreter", "Lang", "NASLib", "Infra"])
+        #expect(allowed["Infra"] == [] && allowed["NASLib"]?.contains("Infra") == true)
     }
 
     @Test func modulesImportOnlyTheirLayers() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import NASLib
 import Testing
 
@@ -64,7 +65,8 @@ import Testing
         try text.replacingOccurrences(of: "\"latency\":0.0025", with: "\"latency\":0.5").write(
             toFile: dir + "/journal.jsonl", atomically: true, encoding: .utf8)
         #expect { _ = try MeasurementJournal(directory: dir, settings: settings, machine: Self.machine) } throws: {
-            ($0 as? NASLibError)?.message.contains("journal.jsonl:2: the recorded latency") == true
+            // A record the journal's reader refuses is reported by the journal file, with its line.
+            ($0 as? InfraError)?.message.contains("journal.jsonl:2: the recorded latency") == true
         }
     }
 

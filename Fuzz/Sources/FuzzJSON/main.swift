@@ -1,6 +1,6 @@
 import CFuzzerDriver
 import Foundation
-import NASLib
+import Infra
 
 /// brpsh's JSON reader (journals, caches, results files, device runner replies) on any bytes: a value or an error,
 /// never a trap; a value it reads, written back by Foundation and read again, gives the same numbers.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Infra
 import NASLib
 
 /// `brpsh kernel -f CONNECTION_FILE` (Jupyter starts this) and `brpsh kernel install`.
@@ -96,16 +97,9 @@ struct KernelCommand: ParsableCommand {
         }
 
         static func pythonPrefix() throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3", "-c", "import sys; print(sys.prefix)"]
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            p.waitUntilExit()
-            let s = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard p.terminationStatus == 0, !s.isEmpty else {
+            let r = try ChildProcess.run(["python3", "-c", "import sys; print(sys.prefix)"], timeout: 60)
+            let s = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard r.exit == .exited(0), !s.isEmpty else {
                 throw ValidationError("--sys-prefix: python3 did not say its sys.prefix")
             }
             return s

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Infra
 import NASLib
 
 #if canImport(Glibc)
@@ -12,13 +13,14 @@ import NASLib
 enum LocalBackend {
     /// Runs the tasks; false when interrupted (Ctrl-C or SIGTERM: running tasks are stopped and recorded as
     /// killed, so the same command resumes them).
-    static func run(_ store: SweepStore, tasks: [Int], jobs: Int, log: (String) -> Void) -> Bool {
+    static func run(
+        _ store: SweepStore, tasks: [Int], jobs: Int, environment: [String: String], log: (String) -> Void
+    ) -> Bool {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let threads = max(1, cores / max(1, jobs))
         let running = RunningSet()
         let forwarder = SignalForwarder { sig in running.signalAll(sig) }
         defer { forwarder.cancel() }
-        let finished = DispatchSemaphore(value: 0)
         var queue = tasks[...]
         var done = 0
         var seconds: [Double] = []
@@ -26,27 +28,28 @@ enum LocalBackend {
         log(
             "sweep: \(tasks.count) task\(tasks.count == 1 ? "" : "s") to run, \(jobs) at a time, \(threads) thread\(threads == 1 ? "" : "s") each"
         )
+        var env = environment
+        env["BRPSH_THREADS"] = String(threads)
+        let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { if devnull >= 0 { close(devnull) } }
         while !queue.isEmpty || running.count > 0 {
             while forwarder.received == nil, running.count < jobs, let t = queue.popFirst() {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: TaskRunner.executable)
-                p.arguments = ["sweep", "run-task", store.dir, String(t)]
-                var env = App.environment
-                env["BRPSH_THREADS"] = String(threads)
-                p.environment = env
-                p.standardInput = FileHandle.nullDevice
-                p.standardOutput = FileHandle.nullDevice
-                p.terminationHandler = { _ in finished.signal() }
                 do {
-                    try p.run()
-                    running.add(t, p)
+                    let child = try ChildProcess.start(
+                        [TaskRunner.executable, "sweep", "run-task", store.dir, String(t)], environment: env,
+                        streams: .init(stdin: devnull, stdout: devnull, stderr: 2))
+                    running.add(t, child)
                 } catch {
-                    log("sweep: cannot start task \(store.spec.tasks[t].name): \(error.localizedDescription)")
+                    log("sweep: cannot start task \(store.spec.tasks[t].name): \(error)")
                 }
             }
             if running.count == 0 { break }
-            finished.wait()
-            for (t, p) in running.removeFinished() {
+            var ended = running.removeFinished()
+            while ended.isEmpty {
+                usleep(50_000)
+                ended = running.removeFinished()
+            }
+            for (t, exit) in ended {
                 done += 1
                 let s = store.state(t)
                 let what: String
@@ -54,7 +57,7 @@ enum LocalBackend {
                 case .done:
                     seconds.append(s.seconds ?? 0)
                     what = String(format: "done in %.1f s", s.seconds ?? 0)
-                case .failed: what = "failed: " + (s.reason ?? "exit status \(p.terminationStatus)")
+                case .failed: what = "failed: " + (s.reason ?? "exit status \(exit.code)")
                 default: what = "ended as \(s.state.rawValue)"
                 }
                 let remaining = queue.count + running.count
@@ -72,24 +75,27 @@ enum LocalBackend {
 }
 
 /// The task processes a local sweep runs.
-final class RunningSet: @unchecked Sendable {
+final class RunningSet: @unchecked Sendable {  // Sendable, unchecked: `processes` is guarded by `lock`
     private let lock = NSLock()
-    private var processes: [(Int, Process)] = []
+    private var processes: [(Int, ChildProcess)] = []
 
     var count: Int { lock.withLock { processes.count } }
-    func add(_ t: Int, _ p: Process) { lock.withLock { processes.append((t, p)) } }
+    func add(_ t: Int, _ p: ChildProcess) { lock.withLock { processes.append((t, p)) } }
 
-    func removeFinished() -> [(Int, Process)] {
+    /// The tasks whose process has ended, with how it ended (removed from the set).
+    func removeFinished() -> [(Int, ChildProcess.Exit)] {
         lock.withLock {
-            let done = processes.filter { !$0.1.isRunning }
-            processes.removeAll { !$0.1.isRunning }
+            var done: [(Int, ChildProcess.Exit)] = []
+            processes.removeAll { t, p in
+                guard let e = p.poll() else { return false }
+                done.append((t, e))
+                return true
+            }
             return done
         }
     }
 
-    func signalAll(_ sig: Int32) {
-        lock.withLock { for (_, p) in processes where p.isRunning { kill(p.processIdentifier, sig) } }
-    }
+    func signalAll(_ sig: Int32) { lock.withLock { for (_, p) in processes { p.signal(sig) } } }
 }
 
 /// `--slurm`: one job array of `brpsh sweep run-task DIR $SLURM_ARRAY_TASK_ID` and a merge job that runs when
@@ -126,7 +132,7 @@ struct SlurmBackend {
                 "#SBATCH --output=\(store.path("slurm", "%A_%a.out"))",
             ] + common + [
                 "export BRPSH_THREADS=\"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
-                "exec \(Shell.quote(exe)) sweep run-task \(Shell.quote(store.dir)) \"$SLURM_ARRAY_TASK_ID\"",
+                "exec \(ChildProcess.quote(exe)) sweep run-task \(ChildProcess.quote(store.dir)) \"$SLURM_ARRAY_TASK_ID\"",
             ]).joined(separator: "\n") + "\n"
     }
 
@@ -138,7 +144,7 @@ struct SlurmBackend {
             "#SBATCH --cpus-per-task=1",
             "#SBATCH --output=\(store.path("slurm", "merge-%j.out"))",
         ] + common + [
-            "exec \(Shell.quote(TaskRunner.executable)) merge \(Shell.quote(store.dir))"
+            "exec \(ChildProcess.quote(TaskRunner.executable)) merge \(ChildProcess.quote(store.dir))"
         ]).joined(separator: "\n") + "\n"
     }
 
@@ -179,77 +185,5 @@ struct SlurmBackend {
             ]),
             to: store.path("slurm", "jobs.json"))
         return (array, merge)
-    }
-}
-
-/// Slurm's commands, run as processes.
-enum Slurm {
-    struct Result {
-        let status: Int32
-        let out: String
-        let err: String
-    }
-
-    static func command(_ name: String, _ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [name] + args
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { throw CommandFailure("cannot run \(name): \(error.localizedDescription)") }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        if p.terminationStatus == 127 {
-            throw CommandFailure("\(name) is not installed (Slurm's commands are needed for --slurm)")
-        }
-        return Result(
-            status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
-            err: String(decoding: e, as: UTF8.self))
-    }
-
-    static func sbatch(_ args: [String]) throws -> String {
-        let r = try command("sbatch", ["--parsable"] + args)
-        let id =
-            r.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
-        guard r.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-            throw CommandFailure(
-                "sbatch failed (exit status \(r.status)): \(r.err.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        return id
-    }
-
-    /// The job ids squeue knows (pending or running), as `ARRAY_TASK` for array tasks, with their state.
-    static func queued(_ jobs: [String]) -> [String: String]? {
-        guard !jobs.isEmpty else { return [:] }
-        guard let r = try? command("squeue", ["-h", "-r", "-j", jobs.joined(separator: ","), "-o", "%i %T"]),
-            r.status == 0 || r.err.contains("Invalid job id")
-        else { return nil }
-        var out: [String: String] = [:]
-        for line in r.out.split(separator: "\n") {
-            let f = line.split(separator: " ")
-            if f.count == 2 { out[String(f[0])] = String(f[1]) }
-        }
-        return out
-    }
-
-    /// sacct's record of jobs (state, exit code, elapsed), or its error when accounting is not set up.
-    static func accounting(_ jobs: [String]) -> Result? {
-        guard !jobs.isEmpty else { return nil }
-        return try? command(
-            "sacct", ["-n", "-P", "-j", jobs.joined(separator: ","), "-o", "JobID,State,ExitCode,Elapsed"])
-    }
-}
-
-/// Quoting for the shell (batch scripts, --print-commands).
-enum Shell {
-    static func quote(_ s: String) -> String {
-        if !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+=,:@".contains($0)) }) {
-            return s
-        }
-        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

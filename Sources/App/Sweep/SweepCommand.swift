@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Infra
 import Interpreter
 import Lang
 import NASLib
@@ -110,9 +111,9 @@ struct SweepStartCommand: ParsableCommand {
             preview: dryRun)
         let log: (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         if printCommands {
-            let exe = Shell.quote(TaskRunner.executable)
+            let exe = ChildProcess.quote(TaskRunner.executable)
             for t in store.toRun(retryFailed: retryFailed) {
-                print("\(exe) sweep run-task \(Shell.quote(store.dir)) \(t)")
+                print("\(exe) sweep run-task \(ChildProcess.quote(store.dir)) \(t)")
             }
             return
         }
@@ -149,7 +150,7 @@ struct SweepStartCommand: ParsableCommand {
                     + tasks.map { store.spec.tasks[$0].name }.joined(separator: " "))
             return
         }
-        if !LocalBackend.run(store, tasks: tasks, jobs: local ?? 1, log: log) {
+        if !LocalBackend.run(store, tasks: tasks, jobs: local ?? 1, environment: App.environment, log: log) {
             log("sweep: interrupted; \(SweepStatus.counts(store)). Run the same command to resume.")
             throw ExitCode(130)
         }
@@ -334,12 +335,14 @@ enum SweepStatus {
                 out += "  Slurm: squeue is not available here\n"
             }
             if let acct = Slurm.accounting(jobs) {
-                if acct.status == 0 {
+                if acct.exit == .exited(0) {
                     out +=
-                        acct.out.split(separator: "\n").map { "  sacct " + $0.replacingOccurrences(of: "|", with: " ") }
+                        acct.stdout.split(separator: "\n").map {
+                            "  sacct " + $0.replacingOccurrences(of: "|", with: " ")
+                        }
                         .joined(separator: "\n") + "\n"
                 } else {
-                    out += "  sacct: \(acct.err.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+                    out += "  sacct: \(acct.stderr.trimmingCharacters(in: .whitespacesAndNewlines))\n"
                 }
             }
         }

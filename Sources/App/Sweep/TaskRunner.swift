@@ -2,6 +2,7 @@ import ArgumentParser
 import Builtins
 import Dispatch
 import Foundation
+import Infra
 import NASLib
 
 #if canImport(Glibc)
@@ -32,8 +33,8 @@ enum TaskRunner {
             return .busy
         }
         // Signals from here on stop the task cleanly (recorded as killed), also before the child starts.
-        let child = Process()
-        let stopper = SignalForwarder { sig in if child.isRunning { kill(child.processIdentifier, sig) } }
+        let child = ChildSlot()
+        let stopper = SignalForwarder { sig in child.signal(sig) }
         defer { stopper.cancel() }
         return try withExtendedLifetime(lock) {
             var state = store.recorded(t)
@@ -87,20 +88,20 @@ enum TaskRunner {
                 return try finish(
                     .killed, cause: .killed, reason: "stopped by \(SignalForwarder.name(sig)) before it started")
             }
-            child.executableURL = URL(fileURLWithPath: executable)
-            child.arguments = arguments(store.spec, task: t, out: point)
-            child.standardOutput = out
-            child.standardError = err
-            child.standardInput = FileHandle.nullDevice
+            let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { if devnull >= 0 { close(devnull) } }
+            let started: ChildProcess
             do {
-                try child.run()
+                started = try ChildProcess.start(
+                    [executable] + arguments(store.spec, task: t, out: point), environment: environment,
+                    streams: .init(stdin: devnull, stdout: out.fileDescriptor, stderr: err.fileDescriptor))
             } catch {
-                return try finish(
-                    .failed, cause: .exit, reason: "cannot start \(executable): \(error.localizedDescription)")
+                return try finish(.failed, cause: .exit, reason: "cannot start \(executable): \(error)")
             }
+            child.set(started)
             // a signal during the start
-            if let sig = stopper.received, child.isRunning { kill(child.processIdentifier, sig) }
-            child.waitUntilExit()
+            if let sig = stopper.received { started.signal(sig == SIGINT ? SIGTERM : sig) }
+            let exit = started.wait()
             let signal = stopper.received
             try? out.close()
             try? err.close()
@@ -109,11 +110,10 @@ enum TaskRunner {
                     .killed, cause: .killed,
                     reason: "stopped by \(SignalForwarder.name(sig)) (Ctrl-C, kill, scancel or a time limit)")
             }
-            if child.terminationReason == .uncaughtSignal {
-                let sig = child.terminationStatus
+            if case .signalled(let sig) = exit {
                 return try finish(.killed, cause: .killed, reason: "brpsh was killed by \(SignalForwarder.name(sig))")
             }
-            let status = child.terminationStatus
+            let status = exit.code
             // A signal sent to the whole job (scancel, a time limit) reaches the child too, which stops, writes its
             // bundle and exits before this process's handler may have run: the child's own record says so.
             if status != 0, let by = Self.stoppedBy(point) {
@@ -183,44 +183,12 @@ enum TaskRunner {
     }
 }
 
-/// Catches SIGINT and SIGTERM while a child runs: passes the signal on (through `forward`) and remembers it.
-final class SignalForwarder: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
+/// The task's child process once it has started, for the signal handler (which may run before it starts).
+final class ChildSlot: @unchecked Sendable {  // Sendable, unchecked: `child` is guarded by `lock`
     private let lock = NSLock()
-    private var got: Int32?
+    private var child: ChildProcess?
 
-    var received: Int32? { lock.withLock { got } }
-
-    init(_ forward: @escaping @Sendable (Int32) -> Void) {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.lock.withLock { if self?.got == nil { self?.got = sig } }
-                forward(sig == SIGINT ? SIGTERM : sig)
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func cancel() {
-        for s in sources { s.cancel() }
-        sources.removeAll()
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
-
-    static func name(_ sig: Int32) -> String {
-        switch sig {
-        case SIGINT: return "SIGINT"
-        case SIGTERM: return "SIGTERM"
-        case SIGKILL: return "SIGKILL"
-        case SIGHUP: return "SIGHUP"
-        case SIGSEGV: return "SIGSEGV"
-        case SIGABRT: return "SIGABRT"
-        case SIGBUS: return "SIGBUS"
-        default: return "signal \(sig)"
-        }
-    }
+    func set(_ c: ChildProcess) { lock.withLock { child = c } }
+    /// Passes a signal to the child's process group, when it runs.
+    func signal(_ sig: Int32) { lock.withLock { child }?.signal(sig) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// A device runner (docs/measure.md, "Device runners"): a command brpsh starts and talks to in JSON lines. For each
 /// model brpsh writes one request line to the runner's standard input and reads one reply line from its standard
@@ -12,7 +13,7 @@ public final class DeviceRunner {
     public let command: String
     public let timeout: Double
     public let log: String?
-    private var pid: pid_t = 0
+    private var child: ChildProcess?
     private var input: FileHandle?
     private var output: Int32 = -1
     private var buffer: [UInt8] = []
@@ -48,16 +49,17 @@ public final class DeviceRunner {
             close(fromRunner[1])
             if errFD >= 0 { close(errFD) }
         }
-        let child: pid_t
+        let started: ChildProcess
         do {
-            child = try Spawn.shell(
-                command, stdin: toRunner[0], stdout: fromRunner[1], stderr: errFD >= 0 ? errFD : fromRunner[1])
+            started = try ChildProcess.shell(
+                command,
+                streams: .init(stdin: toRunner[0], stdout: fromRunner[1], stderr: errFD >= 0 ? errFD : fromRunner[1]))
         } catch {
             close(toRunner[1])
             close(fromRunner[0])
             throw NASLibError("runner \(error)")
         }
-        pid = child
+        child = started
         input = FileHandle(fileDescriptor: toRunner[1], closeOnDealloc: true)
         output = fromRunner[0]
         buffer = []
@@ -66,18 +68,18 @@ public final class DeviceRunner {
 
     /// Stops the runner and everything it started (SIGKILL to its process group), and reaps it.
     public func stop() {
-        guard pid > 0 else { return }
+        guard let running = child else { return }
         try? input?.close()
         input = nil
-        Spawn.kill(pid)
+        running.kill()
         close(output)
         output = -1
-        pid = 0
+        child = nil
     }
 
     /// The samples for one request, or the reason it failed (the runner is restarted for the next one).
     public func measure(_ request: [String: Any], id: Int) throws -> Result<[[Double]], NASLibError> {
-        if pid == 0 { try start() }
+        if child == nil { try start() }
         var r = request
         r["id"] = id
         let result = exchange(r, id: id)

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// A latency table as a file: LatBench's own pickle (`dict{ (6 op codes, eagle order) : seconds }`, what the
 /// shipped files hold and eagle reads) or a CSV (`arch,vector,latency_s`). Both read back to the same table.

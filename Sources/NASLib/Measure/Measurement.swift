@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// How models are timed: part of a measurement's identity, so a journal taken with other settings is never
 /// mixed into this one.

@@ -1,3 +1,5 @@
+import Infra
+
 /// A batch of cell graphs in the form the GCN layers use: node feature types and the
 /// adjacency as compressed rows (CSR) and compressed columns, over global row indices
 /// `graph · nodes + node`.

@@ -1,3 +1,5 @@
+import Infra
+
 /// LayerNorm → ReLU → Dropout, fused into one pass over each row (the block after every graph
 /// convolution). Forward: x̂ = (x − mean)/√(var + eps), z = x̂·γ + β, y = max(z, 0)·s where s is
 /// 0 (dropped, probability p) or 1/(1 − p); in evaluation mode s = 1.

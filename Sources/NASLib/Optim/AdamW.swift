@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// AdamW with PyTorch's semantics (`torch.optim.AdamW`, decoupled weight decay, bias
 /// correction), fused into one pass over all parameters. Defaults: β1 0.9, β2 0.999, ε 1e-8.

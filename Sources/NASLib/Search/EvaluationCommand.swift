@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 #if canImport(Glibc)
     import Glibc
@@ -39,10 +40,10 @@ public struct EvaluationCommand: Sendable, Equatable {
     }
 
     public func commandLine(model: String, dir: String, id: Int) -> String {
-        let line = template.replacingOccurrences(of: "{arch}", with: Spawn.quote(model))
-            .replacingOccurrences(of: "{dir}", with: Spawn.quote(dir))
+        let line = template.replacingOccurrences(of: "{arch}", with: ChildProcess.quote(model))
+            .replacingOccurrences(of: "{dir}", with: ChildProcess.quote(dir))
             .replacingOccurrences(of: "{id}", with: String(id))
-        return (maxProcesses.map(Spawn.processLimit) ?? "") + line
+        return (maxProcesses.map(ChildProcess.processLimit) ?? "") + line
     }
 
     /// Evaluates one model (retrying as configured). nil when `cancelled` turned true: the attempt in flight was
@@ -75,53 +76,45 @@ public struct EvaluationCommand: Sendable, Equatable {
     func attemptOnce(model: String, dir: String, id: Int, cancelled: () -> Bool) -> Attempt {
         let out = (dir as NSString).appendingPathComponent("stdout.log")
         let err = (dir as NSString).appendingPathComponent("stderr.log")
-        var line = commandLine(model: model, dir: dir, id: id)
+        let line = commandLine(model: model, dir: dir, id: id)
         var jobFile: String? = nil
+        var arguments = ["/bin/sh", "-c", line]
         if case .slurm(let options) = backend {
-            let job = (dir as NSString).appendingPathComponent("sbatch.out")
-            jobFile = job
-            var args = [
-                "sbatch", "--wait", "--parsable", "--job-name=brpsh-eval-\(id)", "--output=\(out)", "--error=\(err)",
-                "--chdir=\(FileManager.default.currentDirectoryPath)",
-            ]
-            if let t = timeout { args.append("--time=\(max(1, Int((t / 60).rounded(.up))))") }
-            args += options
-            args.append("--wrap=\(line)")
-            line = args.map(Spawn.quote).joined(separator: " ") + " >" + Spawn.quote(job) + " 2>&1"
+            // What sbatch prints (the job id, for scancel) goes to a file of its own; the job's streams to the logs.
+            jobFile = (dir as NSString).appendingPathComponent("sbatch.out")
+            arguments = Slurm.waitJob(
+                name: "brpsh-eval-\(id)", command: line, output: out, error: err,
+                minutes: timeout.map { Int(($0 / 60).rounded(.up)) }, options: options)
         }
         let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        let o =
-            jobFile == nil
-            ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
+        let o = open(jobFile ?? out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         let e =
-            jobFile == nil
-            ? open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : open("/dev/null", O_WRONLY | O_CLOEXEC)
+            jobFile == nil ? open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) : fcntl(o, F_DUPFD_CLOEXEC, 0)
         defer { for fd in [devnull, o, e] where fd >= 0 { close(fd) } }
         guard devnull >= 0, o >= 0, e >= 0 else { return .failure("cannot open the logs in \(dir)") }
-        let pid: pid_t
-        do { pid = try Spawn.shell(line, stdin: devnull, stdout: o, stderr: e) } catch { return .failure("\(error)") }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.start(arguments, streams: .init(stdin: devnull, stdout: o, stderr: e))
+        } catch {
+            return .failure("\(error)")
+        }
         let deadline = timeout.map { Date().addingTimeInterval($0 + (jobFile == nil ? 0 : 120)) }
-        var status: Int32 = 0
-        while true {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid { break }
-            if r < 0 && errno != EINTR {
-                return .failure("lost the evaluation process (\(String(cString: strerror(errno))))")
-            }
-            if cancelled() {
-                Spawn.kill(pid)
-                cancelSlurmJob(jobFile)
-                return .cancelled
-            }
-            if let d = deadline, Date() > d {
-                Spawn.kill(pid)
-                cancelSlurmJob(jobFile)
-                return .failure("timed out after \(timeout!) s")
-            }
-            usleep(20_000)
+        var stopped = false
+        let ended = withoutActuallyEscaping(cancelled) { check in
+            child.wait(
+                until: deadline,
+                cancelled: {
+                    stopped = check()
+                    return stopped
+                })
+        }
+        guard let exit = ended else {
+            child.kill()
+            cancelSlurmJob(jobFile)
+            return stopped ? .cancelled : .failure("timed out after \(timeout!) s")
         }
         let stdout = FileManager.default.contents(atPath: out).map { Array($0) } ?? []
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let code = exit.code
         guard code == 0 else { return .failure("exit status \(code)\(Self.tail(err))") }
         switch Self.result(stdout: stdout) {
         case .success(let r): return .success(r.accuracy, r.metrics)
@@ -179,16 +172,9 @@ public struct EvaluationCommand: Sendable, Equatable {
     }
 
     func cancelSlurmJob(_ file: String?) {
-        guard let f = file, let text = try? String(contentsOfFile: f, encoding: .utf8),
-            let job = text.split(whereSeparator: \.isNewline).first.map({ String($0.split(separator: ";")[0]) }),
-            !job.isEmpty, job.allSatisfy(\.isNumber)
+        guard let f = file, let text = try? String(contentsOfFile: f, encoding: .utf8), let job = Slurm.jobID(text)
         else { return }
-        let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
-        defer { close(devnull) }
-        if let pid = try? Spawn.shell("scancel \(job)", stdin: devnull, stdout: devnull, stderr: devnull) {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        Slurm.cancel([job])
     }
 
     /// "; stderr: ..." with the last lines of a log, or nothing.

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// A search on disk (`DIR/journal.jsonl`): a header line with everything that determines the search (space, budgets,
 /// seed, predictor settings, evaluator), then one line per event, appended and synced before brpsh goes on:

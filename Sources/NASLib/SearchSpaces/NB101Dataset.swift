@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// NAS-Bench-101 models that a user supplies (no NB101 data ships with brpsh), one JSON object
 /// per line:

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Infra
 import Synchronization
 
 /// Dense linear algebra through OpenBLAS. The only file that imports the C library.

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import Interpreter
 import NASLib
 

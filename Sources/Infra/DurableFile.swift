@@ -21,7 +21,7 @@ public enum DurableFile {
     static func write(bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw NASLibError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw InfraError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
         var ok = true
         bytes.withUnsafeBytes { buf in
             var offset = 0
@@ -40,7 +40,7 @@ public enum DurableFile {
         guard ok, rename(tmp, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
-            throw NASLibError("cannot write \(path): \(reason)")
+            throw InfraError("cannot write \(path): \(reason)")
         }
         let dirFD = open(
             URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

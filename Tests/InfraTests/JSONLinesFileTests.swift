@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import NASLib
+@testable import Infra
 
 /// The journals' file: a header, records appended and synced, a line cut short by a crash dropped on reopening, and
 /// a refused file left exactly as it was.
@@ -54,20 +54,20 @@ import Testing
         let path = dir + "/journal.jsonl"
         let text = "{\"format\":\"other\"}\n{\"x\":1}\n{\"x\":"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: NASLibError.self) { _ = try open(path) }
+        #expect(throws: InfraError.self) { _ = try open(path) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
         // Refused by the caller's check of the header.
         let mine = "{\"format\":\"t-1\",\"n\":1}\n{\"x\":"
         try mine.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: NASLibError.self) {
-            _ = try open(path) { h in if h["n"] as? Int == 1 { throw NASLibError("refused") } }
+        #expect(throws: InfraError.self) {
+            _ = try open(path) { h in if h["n"] as? Int == 1 { throw InfraError("refused") } }
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == mine)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
         // Not JSON at all: refused with the file's name, also untouched.
         try "hello\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let error = try #require(throws: NASLibError.self) { _ = try open(path) }
+        let error = try #require(throws: InfraError.self) { _ = try open(path) }
         #expect(error.message == "\(path): not a brpsh test journal")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "hello\n")
     }
@@ -77,11 +77,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/journal.jsonl"
         try "{\"format\":\"t-1\"}\n{\"a\":1}\n{\"a\":\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let error = try #require(throws: NASLibError.self) {
+        let error = try #require(throws: InfraError.self) {
             _ = try JSONLinesFile(
                 path: path, what: "test journal", format: "t-1", header: [:], accept: { _ in },
                 read: { _, d in
-                    guard (try? JSONSerialization.jsonObject(with: d)) != nil else { throw NASLibError("not JSON") }
+                    guard (try? JSONSerialization.jsonObject(with: d)) != nil else { throw InfraError("not JSON") }
                 })
         }
         #expect(error.message == "\(path):3: not JSON")

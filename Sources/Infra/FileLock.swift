@@ -24,7 +24,7 @@ public final class FileLock: @unchecked Sendable {  // Sendable, unchecked: the 
     public init?(directory: String) throws {
         fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw NASLibError("cannot open the directory '\(directory)' (\(String(cString: strerror(errno))))")
+            throw InfraError("cannot open the directory '\(directory)' (\(String(cString: strerror(errno))))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
@@ -61,7 +61,7 @@ public final class FileLock: @unchecked Sendable {  // Sendable, unchecked: the 
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw NASLibError(
+            throw InfraError(
                 "\(path) is not a regular file, so it cannot be \(what); remove it or use another directory")
         }
     }

@@ -35,16 +35,16 @@ public final class JSONLinesFile {
             guard let first = lines.first, let h = try? ExactJSON.object(with: Data(first)) as? [String: Any],
                 h["format"] as? String == format
             else {
-                throw NASLibError("\(path): not a brpsh \(what)")
+                throw InfraError("\(path): not a brpsh \(what)")
             }
             try accept(h)
             for (i, line) in lines.enumerated().dropFirst() {
-                do { try read(i + 1, Data(line)) } catch { throw NASLibError("\(path):\(i + 1): \(error)") }
+                do { try read(i + 1, Data(line)) } catch { throw InfraError("\(path):\(i + 1): \(error)") }
             }
             if !complete {
                 let keep = lines.reduce(0) { $0 + $1.count + 1 }
                 guard truncate(path, off_t(keep)) == 0 else {
-                    throw NASLibError("\(path): cannot drop the incomplete last line")
+                    throw InfraError("\(path): cannot drop the incomplete last line")
                 }
             }
             created = false
@@ -53,12 +53,12 @@ public final class JSONLinesFile {
             first["format"] = format
             let line = try JSONSerialization.data(withJSONObject: first, options: [.sortedKeys]) + Data("\n".utf8)
             guard FileManager.default.createFile(atPath: path, contents: line) else {
-                throw NASLibError("\(path): cannot write the \(what)")
+                throw InfraError("\(path): cannot write the \(what)")
             }
             created = true
         }
         guard let h = FileHandle(forWritingAtPath: path) else {
-            throw NASLibError("\(path): cannot open for appending")
+            throw InfraError("\(path): cannot open for appending")
         }
         h.seekToEndOfFile()
         handle = h
@@ -72,7 +72,7 @@ public final class JSONLinesFile {
             try handle.write(contentsOf: Data((record + "\n").utf8))
             try handle.synchronize()
         } catch {
-            throw NASLibError("\(path): cannot append to the \(what) (\(error.localizedDescription))")
+            throw InfraError("\(path): cannot append to the \(what) (\(error.localizedDescription))")
         }
     }
 }
