@@ -173,6 +173,9 @@ public enum App {
         if let path = settings.notebook {
             do {
                 try notebook.write(to: path)
+            } catch let e as CommandFailure {
+                Terminal.writeError("brpsh: \(e.message)\n")
+                if status == .ok { status = .cannotCreate }
             } catch {
                 Terminal.writeError("brpsh: \(error.localizedDescription)\n")
                 if status == .ok { status = .cannotCreate }

@@ -1,5 +1,6 @@
 import Builtins
 import Foundation
+import Infra
 import Interpreter
 import Lang
 
@@ -45,9 +46,7 @@ public final class Notebook {
     }
 
     public func write(to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: try json()) else {
-            throw NSError(domain: "brpsh", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot write '\(path)'"])
-        }
+        do { try DurableFile.write(try json(), to: path) } catch let e as InfraError { throw CommandFailure(e.message) }
     }
 }
 

@@ -87,7 +87,7 @@ enum RecordedTables {
 
     static func writeJSON(_ o: Any, _ path: String) throws {
         let data = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted])
-        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+        try DurableFile.write(data + Data("\n".utf8), to: path)
     }
 
     /// The CSV outputs of a results.json's `outputs` (figures and other files left out).
@@ -401,7 +401,7 @@ enum RecordedTables {
             }
             if write && changed {
                 lines = out
-                do { try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8) } catch {
+                do { try DurableFile.write(Data(lines.joined(separator: "\n").utf8), to: file) } catch {
                     problems.append("cannot write \(file): \(error)")
                 }
             }

@@ -87,7 +87,7 @@ struct KernelCommand: ParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 let data = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
-                try data.write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent("kernel.json")))
+                try DurableFile.write(data, to: (dir as NSString).appendingPathComponent("kernel.json"))
             } catch {
                 FileHandle.standardError.write(
                     Data("brpsh: cannot write the kernelspec into \(dir): \(error.localizedDescription)\n".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import Interpreter
 import Lang
 
@@ -11,7 +12,9 @@ enum Output {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try DurableFile.write(Data(text.utf8), to: url.path)
+        } catch let e as InfraError {
+            throw c.fail("file", e.message)
         } catch {
             throw c.fail("file", "cannot write '\(path)': \(error.localizedDescription)")
         }

@@ -65,19 +65,13 @@ public struct ResultCache {
                 atPath: markerPath,
                 contents: Data("brpsh result cache: entries are <sha256>.bin; brpsh removes only those\n".utf8))
         }
-        let tmp = path(key, ext) + ".tmp\(getpid())"
-        if FileManager.default.createFile(atPath: tmp, contents: data) {
-            _ = try? FileManager.default.replaceItemAt(
-                URL(fileURLWithPath: path(key, ext)), withItemAt: URL(fileURLWithPath: tmp))
-            if FileManager.default.fileExists(atPath: tmp) {
-                try? FileManager.default.moveItem(atPath: tmp, toPath: path(key, ext))
-            }
-        }
+        // A cache that cannot be written is not an error: the result is computed again next time.
+        try? DurableFile.write(data, to: path(key, ext))
     }
 
     public func remove(_ key: String, _ ext: String) { try? FileManager.default.removeItem(atPath: path(key, ext)) }
 
-    /// Whether a file name is one brpsh's cache writes: `<64 hex digits>.bin`, or a temporary `<...>.bin.tmp<pid>`.
+    /// Whether a file name is one brpsh's cache writes: `<64 hex digits>.bin`, or a temporary `<...>.bin.tmp-<pid>` (DurableFile's; `<...>.bin.tmp<pid>` from older versions).
     public static func isEntry(_ name: String) -> Bool {
         let u = Array(name.utf8)
         guard u.count >= 68, u[0..<64].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
@@ -86,7 +80,7 @@ public struct ResultCache {
         let rest = String(decoding: u[64...], as: UTF8.self)
         if rest == ".bin" { return true }
         guard rest.hasPrefix(".bin.tmp") else { return false }
-        let pid = rest.dropFirst(8)
+        let pid = rest.dropFirst(rest.hasPrefix(".bin.tmp-") ? 9 : 8)
         return !pid.isEmpty && pid.allSatisfy(\.isNumber)
     }
 

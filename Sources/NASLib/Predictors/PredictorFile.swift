@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 
 /// The file format of saved GCN predictors (docs/formats.md): not pickle, versioned,
 /// self-describing, checked on load.
@@ -44,8 +45,8 @@ public enum PredictorFile {
     }
 
     public static func save(_ p: LatencyPredictor, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(try encode(p))) else {
-            throw NASLibError("cannot write predictor file '\(path)'")
+        do { try DurableFile.write(Data(try encode(p)), to: path) } catch let e as InfraError {
+            throw NASLibError("cannot write predictor file '\(path)' (\(e.message))")
         }
     }
 
