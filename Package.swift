@@ -46,11 +46,14 @@ let package = Package(
         // Jupyter's messaging protocol: the wire form of a message, signing, replay refusal.
         .target(
             name: "Kernel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Kernel"),
+        // Sweeps: the grid, the durable task store, the task runner, the local and Slurm backends, the merge.
+        .target(
+            name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra"], path: "Sources/Sweep"),
         // The front end: subcommands, the run pipeline's users (scripts, bundles, notebooks, check, data).
         .target(
             name: "App",
             dependencies: [
-                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Kernel", "CZMQ",
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Sweep", "Kernel", "CZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -80,8 +83,9 @@ let package = Package(
             ],
             path: "Tests/BuiltinsTests",
             exclude: []),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep"], path: "Tests/SweepTests"),
         .testTarget(
-            name: "REPLTests", dependencies: ["REPL", "App", "Builtins", "Interpreter", "TestSupport", "brpsh"],
+            name: "REPLTests", dependencies: ["REPL", "App", "Sweep", "Builtins", "Interpreter", "TestSupport", "brpsh"],
             path: "Tests/REPLTests"),
     ],
     swiftLanguageModes: [.v6]

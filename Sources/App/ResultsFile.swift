@@ -106,9 +106,7 @@ enum OutputBundle {
     }
 
     /// An absolute path with links resolved (as far as the file exists).
-    static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-    }
+    static func canonical(_ path: String) -> String { Paths.canonical(path) }
 
     /// A new private directory (mode 0700, unpredictable name, never an existing path followed through a link).
     static func privateDirectory(_ prefix: String) throws -> String {

@@ -3,6 +3,7 @@ import NASLib
 import Testing
 
 @testable import App
+@testable import Sweep
 
 /// The binary names the sources it was built from: provenance.json's `brpsh.sources` is the SHA-256 the build plugin
 /// computes, recomputed here over Sources/ (each Swift file's path relative to Sources/, its size and its bytes, in

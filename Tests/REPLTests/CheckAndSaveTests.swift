@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import App
+@testable import Sweep
 
 /// `brpsh check` compares kinds as well as values; `save` writes only where the bundle says.
 @Suite(.serialized) struct CheckAndSaveTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import App
+@testable import Sweep
 
 /// How results and notes read: a driven search's summary, the resume note, the in-session cache hint, --help.
 @Suite(.serialized) struct OutputEdgesTests {

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import App
+@testable import Sweep
 
 /// `brpsh sweep` and `brpsh merge`: grids, durable task states, resuming, refusing mixed results, merging, and
 /// the same sweep on a real one-node Slurm (scripts/slurm-local) giving bit-identical merged results.
@@ -42,53 +43,6 @@ import Testing
     static func state(_ dir: String, _ name: String) throws -> [String: Any] {
         let data = try #require(FileManager.default.contents(atPath: "\(dir)/tasks/\(name).json"))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-
-    @Test func grids() throws {
-        #expect(try SweepVariable(parsing: "seed=1..4").values == ["1", "2", "3", "4"])
-        #expect(try SweepVariable(parsing: "K=50,100").values == ["50", "100"])
-        #expect(try SweepVariable(parsing: #"device="m-gpu","a,b""#).values == [#""m-gpu""#, #""a,b""#])
-        #expect(try SweepVariable(parsing: "d=[1, 2],[3]").values == ["[1, 2]", "[3]"])
-        for bad in ["seed", "=1", "1x=2", "s=3..1", "s=1,,2", "s=[1,2", "s=\"a", "s=1,1", "s=0..100000000"] {
-            #expect(throws: (any Error).self, "\(bad)") { try SweepVariable(parsing: bad) }
-        }
-        let points = try SweepGrid.points([
-            SweepVariable(name: "a", values: ["1", "2"]), SweepVariable(name: "b", values: ["x", "y"]),
-        ])
-        // the first variable varies slowest
-        #expect(points.map { $0.map(\.value).joined() } == ["1x", "1y", "2x", "2y"])
-        #expect(SweepGrid.taskName(index: 3, points[1]) == "0003_a=1,b=y")
-        #expect(SweepGrid.taskName(index: 0, [Assignment(name: "d", value: "[\"m/gpu\"]")]) == "0000_d=__m_gpu__")
-        #expect(SlurmBackend.ranges([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
-        #expect(throws: (any Error).self) {
-            try SweepGrid.points([
-                SweepVariable(name: "a", values: (0..<1000).map(String.init)),
-                SweepVariable(name: "b", values: (0..<1000).map(String.init)),
-            ])
-        }
-    }
-
-    @Test func mergeRules() {
-        var w = SweepMerge.Walker(group: "g")
-        let merged = w.merge(
-            [["v": 1, "s": "x", "b": true, "l": [1]], ["v": 3, "s": "x", "b": true, "l": [1, 2]]], path: "")
-        let m = merged as! [String: Any]
-        let v = m["v"] as! [String: Any]
-        #expect(
-            v["mean"] as? Double == 2 && v["n"] as? Int == 2 && v["min"] as? Double == 1 && v["max"] as? Double == 3)
-        #expect(abs((v["std"] as! Double) - 2.0.squareRoot()) < 1e-15)  // n − 1
-        #expect(m["s"] as? String == "x")
-        #expect(m["b"] as? Bool == true)  // booleans are not numbers
-        #expect((m["l"] as? [String: Any])?["values"] != nil)  // lists of different lengths are kept per run
-        #expect(w.rows.count == 1 && w.rows[0][0] == "v" && w.rows[0][1] == "")
-        // Quantities (as results.json writes them) of one unit merge with their unit; mixed units stay per run.
-        var q = SweepMerge.Walker(group: "g")
-        let within = q.merge(["80%", "82%", "84%"], path: "within5") as! [String: Any]
-        #expect(within["mean"] as? String == "82%" && within["std"] as? String == "2%" && within["n"] as? Int == 3)
-        #expect(q.rows.first?[0] == "within5" && q.rows.first?[1] == "%")  // the unit in a column of its own
-        #expect((q.merge(["1ms", "1s"], path: "t") as? [String: Any])?["values"] != nil)
-        // A table row is named by its text fields, never by its quantities (one run shows them alike too).
-        #expect(SweepMerge.Walker.label([["device": "e-tpu", "within1": "17.9%"]], index: 0) == "[device=e-tpu]")
     }
 
     @Test func localSweepMergesResumesAndRefusesMixing() throws {

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Builtins
 import Foundation
 import Infra
@@ -10,31 +9,51 @@ import NASLib
 
 /// What a sweep is: the script, the brpsh and the data it runs with, and its tasks. Written once to
 /// `DIR/sweep.json`; a later `brpsh sweep` on the same directory must describe the same sweep.
-struct SweepSpec: Codable, Equatable {
-    struct Task: Codable, Equatable {
-        let name: String
-        let assignments: [Assignment]
+public struct SweepSpec: Codable, Equatable {
+    public struct Task: Codable, Equatable {
+        public let name: String
+        public let assignments: [Assignment]
+
+        public init(name: String, assignments: [Assignment]) {
+            self.name = name
+            self.assignments = assignments
+        }
     }
 
-    var format = 1
+    public var format = 1
     /// The script's absolute path and the SHA-256 of its text.
-    var script: String
-    var scriptSHA256: String
+    public var script: String
+    public var scriptSHA256: String
     /// "brpsh VERSION sources SHA256" (`Provenance.identity`: fixed when the binary was built).
-    var brpsh: String
+    public var brpsh: String
     /// The data directory and the SHA-256 over its files' names and hashes.
-    var dataDirectory: String
-    var data: String
+    public var dataDirectory: String
+    public var data: String
     /// `--set` overrides every task shares.
-    var fixed: [Assignment]
-    var variables: [SweepVariable]
+    public var fixed: [Assignment]
+    public var variables: [SweepVariable]
     /// How the `seed` variable reaches the script: "set" (`--set seed=...`, the script assigns `seed`) or
     /// "option" (`--seed ...`, the default seed of builtins called without seed:).
-    var seedBy: String
-    var tasks: [Task]
+    public var seedBy: String
+    public var tasks: [Task]
+
+    public init(
+        script: String, scriptSHA256: String, brpsh: String, dataDirectory: String, data: String,
+        fixed: [Assignment], variables: [SweepVariable], seedBy: String, tasks: [Task]
+    ) {
+        self.script = script
+        self.scriptSHA256 = scriptSHA256
+        self.brpsh = brpsh
+        self.dataDirectory = dataDirectory
+        self.data = data
+        self.fixed = fixed
+        self.variables = variables
+        self.seedBy = seedBy
+        self.tasks = tasks
+    }
 
     /// What differs from another spec, in words, or nil when they describe the same sweep.
-    func difference(from other: SweepSpec) -> String? {
+    public func difference(from other: SweepSpec) -> String? {
         var what: [String] = []
         if script != other.script || scriptSHA256 != other.scriptSHA256 {
             what.append(
@@ -55,43 +74,43 @@ struct SweepSpec: Codable, Equatable {
 }
 
 /// The state of one task, in `DIR/tasks/NAME.json` (replaced atomically at every change).
-struct TaskState: Codable, Equatable {
-    enum State: String, Codable {
+public struct TaskState: Codable, Equatable {
+    public enum State: String, Codable {
         case pending, submitted, running, done, failed
     }
 
     /// Why a task failed: the script ended with an error ("exit"; retried with --retry-failed), or the run was
     /// stopped from outside ("killed": a signal, scancel, a time limit, a lost runner; run again by the next sweep).
-    enum Cause: String, Codable {
+    public enum Cause: String, Codable {
         case exit, killed
     }
 
-    var state: State = .pending
-    var cause: Cause?
-    var exitStatus: Int32?
-    var reason: String?
-    var attempts = 0
-    var host: String?
-    var pid: Int32?
-    var slurmJob: String?
-    var started: String?
-    var ended: String?
-    var seconds: Double?
-    var stderrTail: [String]?
+    public var state: State = .pending
+    public var cause: Cause?
+    public var exitStatus: Int32?
+    public var reason: String?
+    public var attempts = 0
+    public var host: String?
+    public var pid: Int32?
+    public var slurmJob: String?
+    public var started: String?
+    public var ended: String?
+    public var seconds: Double?
+    public var stderrTail: [String]?
 }
 
 /// A sweep's directory: `sweep.json`, `tasks/` (states and locks), `points/NAME/` (each task's `--out` bundle),
 /// `logs/` (each task's stdout and stderr), `slurm/` (batch scripts, Slurm's output, job ids) and `merged/`.
-final class SweepStore {
-    let dir: String
-    let spec: SweepSpec
+public final class SweepStore {
+    public let dir: String
+    public let spec: SweepSpec
 
-    var specPath: String { path("sweep.json") }
-    func path(_ parts: String...) -> String { parts.reduce(dir) { ($0 as NSString).appendingPathComponent($1) } }
-    func statePath(_ t: Int) -> String { path("tasks", spec.tasks[t].name + ".json") }
-    func lockPath(_ t: Int) -> String { path("tasks", spec.tasks[t].name + ".lock") }
-    func pointDir(_ t: Int) -> String { path("points", spec.tasks[t].name) }
-    func logPath(_ t: Int, _ stream: String) -> String { path("logs", spec.tasks[t].name + "." + stream) }
+    public var specPath: String { path("sweep.json") }
+    public func path(_ parts: String...) -> String { parts.reduce(dir) { ($0 as NSString).appendingPathComponent($1) } }
+    public func statePath(_ t: Int) -> String { path("tasks", spec.tasks[t].name + ".json") }
+    public func lockPath(_ t: Int) -> String { path("tasks", spec.tasks[t].name + ".lock") }
+    public func pointDir(_ t: Int) -> String { path("points", spec.tasks[t].name) }
+    public func logPath(_ t: Int, _ stream: String) -> String { path("logs", spec.tasks[t].name + "." + stream) }
 
     private init(dir: String, spec: SweepSpec) {
         self.dir = dir
@@ -100,12 +119,12 @@ final class SweepStore {
 
     /// Opens the sweep in `dir`, creating it for `spec` if it is new (unless `preview`: then a new sweep is only
     /// described, nothing is written); refuses a directory made for another sweep.
-    static func create(_ dir: String, spec: SweepSpec, preview: Bool = false) throws -> SweepStore {
-        let absolute = OutputBundle.canonical(dir)
+    public static func create(_ dir: String, spec: SweepSpec, preview: Bool = false) throws -> SweepStore {
+        let absolute = Paths.canonical(dir)
         if FileManager.default.fileExists(atPath: (absolute as NSString).appendingPathComponent("sweep.json")) {
             let store = try open(absolute)
             if let what = spec.difference(from: store.spec) {
-                throw CommandFailure(
+                throw SweepError(
                     """
                     \(dir) holds a sweep of a different experiment: \(what). Its results must not be mixed; \
                     give another --out (or remove \(dir) to start over)
@@ -114,7 +133,7 @@ final class SweepStore {
             return store
         }
         if let items = try? FileManager.default.contentsOfDirectory(atPath: absolute), !items.isEmpty {
-            throw CommandFailure(
+            throw SweepError(
                 "\(dir) exists and is not a sweep directory (no sweep.json); give an empty or new --out")
         }
         let store = SweepStore(dir: absolute, spec: spec)
@@ -127,27 +146,27 @@ final class SweepStore {
     }
 
     /// An existing sweep directory.
-    static func open(_ dir: String) throws -> SweepStore {
-        let absolute = OutputBundle.canonical(dir)
+    public static func open(_ dir: String) throws -> SweepStore {
+        let absolute = Paths.canonical(dir)
         let specPath = (absolute as NSString).appendingPathComponent("sweep.json")
         guard let data = FileManager.default.contents(atPath: specPath) else {
-            throw CommandFailure("\(dir) is not a sweep directory (no sweep.json)")
+            throw SweepError("\(dir) is not a sweep directory (no sweep.json)")
         }
         do {
             let spec = try JSONDecoder().decode(SweepSpec.self, from: data)
             guard spec.format == 1 else {
-                throw CommandFailure("\(specPath): sweep format \(spec.format) is not known to this brpsh")
+                throw SweepError("\(specPath): sweep format \(spec.format) is not known to this brpsh")
             }
             return SweepStore(dir: absolute, spec: spec)
-        } catch let e as CommandFailure {
+        } catch let e as SweepError {
             throw e
         } catch {
-            throw CommandFailure("\(specPath) is damaged: \(error)")
+            throw SweepError("\(specPath) is damaged: \(error)")
         }
     }
 
     /// A task's recorded state (pending when none is recorded yet).
-    func recorded(_ t: Int) -> TaskState {
+    public func recorded(_ t: Int) -> TaskState {
         guard let data = FileManager.default.contents(atPath: statePath(t)),
             let s = try? JSONDecoder().decode(TaskState.self, from: data)
         else { return TaskState() }
@@ -155,7 +174,7 @@ final class SweepStore {
     }
 
     /// A task's state as it is now: a task recorded as running whose runner no longer holds its lock was killed.
-    func state(_ t: Int) -> TaskState {
+    public func state(_ t: Int) -> TaskState {
         var s = recorded(t)
         if s.state == .running, !isLocked(t) {
             s.state = .failed
@@ -166,14 +185,14 @@ final class SweepStore {
         return s
     }
 
-    func write(_ s: TaskState, _ t: Int) throws {
+    public func write(_ s: TaskState, _ t: Int) throws {
         try DurableFile.write(try SweepJSON.encode(s), to: statePath(t))
     }
 
     /// The task's lock, held by the process that runs it (flock: released when that process ends, however).
-    func lock(_ t: Int) -> FileLock? { FileLock(lockPath(t)) }
+    public func lock(_ t: Int) -> FileLock? { FileLock(lockPath(t)) }
 
-    func isLocked(_ t: Int) -> Bool {
+    public func isLocked(_ t: Int) -> Bool {
         guard let l = FileLock(lockPath(t)) else { return true }
         withExtendedLifetime(l) {}
         return false
@@ -181,7 +200,7 @@ final class SweepStore {
 
     /// The tasks a sweep call runs: pending ones, failed ones that were killed, and those that failed with an
     /// error when `retryFailed`; never one that is done or running.
-    func toRun(retryFailed: Bool, queued: Set<String> = []) -> [Int] {
+    public func toRun(retryFailed: Bool, queued: Set<String> = []) -> [Int] {
         spec.tasks.indices.filter { t in
             let s = state(t)
             switch s.state {
@@ -195,14 +214,14 @@ final class SweepStore {
 }
 
 /// JSON of Codable values with sorted keys (stable files, stable diffs).
-enum SweepJSON {
-    static func encode<T: Encodable>(_ v: T) throws -> String {
+public enum SweepJSON {
+    public static func encode<T: Encodable>(_ v: T) throws -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(v), as: UTF8.self)
     }
 
-    static func object(_ v: Any) throws -> String {
+    public static func object(_ v: Any) throws -> String {
         String(
             decoding: try JSONSerialization.data(
                 withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
@@ -211,13 +230,13 @@ enum SweepJSON {
 }
 
 /// What a sweep's results depend on besides the script: this brpsh and the data.
-enum SweepIdentity {
-    static var brpsh: String { Provenance.identity }
+public enum SweepIdentity {
+    public static var brpsh: String { Provenance.identity }
 
     /// The data directory brpsh would read and a SHA-256 over every file's relative path and SHA-256.
-    static func data() -> (directory: String, fingerprint: String) {
+    public static func data(environment: [String: String]) -> (directory: String, fingerprint: String) {
         let directory: DataDirectory
-        do { directory = try DataSetup.resolve(environment: App.environment) } catch {
+        do { directory = try DataSetup.resolve(environment: environment) } catch {
             return ("none", "no data directory: \(error)")
         }
         var h = NASLib.SHA256()
@@ -228,7 +247,7 @@ enum SweepIdentity {
         return (directory.root, h.hexDigest())
     }
 
-    static func sha256(_ text: String) -> String {
+    public static func sha256(_ text: String) -> String {
         var h = NASLib.SHA256()
         h.update(text)
         return h.hexDigest()

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Builtins
 import Foundation
 import Infra
@@ -11,27 +10,27 @@ import NASLib
 /// non-numbers stay, differing ones become `{values: [...]}` in task order, and every saved figure is redrawn
 /// with each line's mean and a ±1 std band. The points are read in task order, so the merged numbers depend
 /// only on the points' results, not on where or in what order they ran.
-enum SweepMerge {
-    struct Group {
-        var point: [Assignment]
-        var tasks: [Int]
-        var name: String {
+public enum SweepMerge {
+    public struct Group {
+        public var point: [Assignment]
+        public var tasks: [Int]
+        public var name: String {
             point.isEmpty ? "all" : point.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
         }
     }
 
-    struct Summary {
-        var text = ""
-        var rows: [[String]] = []
-        var missing: [String] = []
-        var figures: [String] = []
+    public struct Summary {
+        public var text = ""
+        public var rows: [[String]] = []
+        public var missing: [String] = []
+        public var figures: [String] = []
         /// Said on stderr by the commands that merge (e.g. tasks trained on different BLAS kernels).
-        var warnings: [String] = []
+        public var warnings: [String] = []
     }
 
     /// One line for the tasks whose runs warned (a failed training among 100 seeds must not vanish into a mean):
     /// how many, which, and the first one's first warning; nil when none did.
-    static func taskWarnings(_ provenances: [[String: Any]]) -> String? {
+    public static func taskWarnings(_ provenances: [[String: Any]]) -> String? {
         let warned = provenances.compactMap { p -> (task: String, first: String, count: Int)? in
             guard let w = p["warnings"] as? [String], let first = w.first else { return nil }
             return (p["task"] as? String ?? "?", first, w.count)
@@ -46,7 +45,7 @@ enum SweepMerge {
             + "(tasks[].warnings)"
     }
 
-    static func groups(_ spec: SweepSpec) -> [Group] {
+    public static func groups(_ spec: SweepSpec) -> [Group] {
         var groups: [Group] = []
         for (t, task) in spec.tasks.enumerated() {
             let key = task.assignments.filter { $0.name != SweepVariable.replicate }
@@ -59,21 +58,21 @@ enum SweepMerge {
         return groups
     }
 
-    static func run(_ store: SweepStore, partial: Bool) throws -> Summary {
+    public static func run(_ store: SweepStore, partial: Bool) throws -> Summary {
         var summary = Summary()
         let done = store.spec.tasks.indices.filter { store.state($0).state == .done }
         summary.missing = store.spec.tasks.indices.filter { !done.contains($0) }.map { store.spec.tasks[$0].name }
         if !summary.missing.isEmpty && !partial {
-            throw CommandFailure(
+            throw SweepError(
                 """
                 \(summary.missing.count) of \(store.spec.tasks.count) tasks are not done (\(summary.missing.prefix(5).joined(separator: ", "))\
                 \(summary.missing.count > 5 ? ", ..." : "")); run the sweep again to finish them, see `brpsh sweep status \(store.dir)`, \
                 or merge what is done with --partial
                 """)
         }
-        guard !done.isEmpty else { throw CommandFailure("no task of \(store.dir) is done yet; nothing to merge") }
+        guard !done.isEmpty else { throw SweepError("no task of \(store.dir) is done yet; nothing to merge") }
         guard let lock = FileLock(store.path("merge.lock")) else {
-            throw CommandFailure("another brpsh merge is writing \(store.path("merged")); wait for it")
+            throw SweepError("another brpsh merge is writing \(store.path("merged")); wait for it")
         }
         defer { withExtendedLifetime(lock) {} }
         var results: [Int: [String: Any]] = [:]
@@ -183,7 +182,7 @@ enum SweepMerge {
         return summary
     }
 
-    static func replicates(_ spec: SweepSpec, _ tasks: [Int]) -> String {
+    public static func replicates(_ spec: SweepSpec, _ tasks: [Int]) -> String {
         let seeds = tasks.compactMap { spec.tasks[$0].assignments.first { $0.name == SweepVariable.replicate }?.value }
         guard !seeds.isEmpty else { return "" }
         return "; seed "
@@ -192,7 +191,7 @@ enum SweepMerge {
     }
 
     /// The OpenBLAS kernels the tasks' provenance names, each with its tasks, in order of first appearance.
-    static func blasKernels(_ provenances: [[String: Any]]) -> [(kernel: String, tasks: [String])] {
+    public static func blasKernels(_ provenances: [[String: Any]]) -> [(kernel: String, tasks: [String])] {
         var out: [(kernel: String, tasks: [String])] = []
         for p in provenances {
             let kernel = (p["blas"] as? [String: Any])?["kernel"] as? String ?? "unknown"
@@ -206,25 +205,25 @@ enum SweepMerge {
         return out
     }
 
-    static func readJSON(_ path: String) throws -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read \(path)") }
+    public static func readJSON(_ path: String) throws -> [String: Any] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SweepError("cannot read \(path)") }
         guard let obj = try? ExactJSON.object(with: data) as? [String: Any] else {
-            throw CommandFailure("\(path) is not a JSON object (damaged?)")
+            throw SweepError("\(path) is not a JSON object (damaged?)")
         }
         return obj
     }
 
     /// Every point must come from the sweep's script, one brpsh, and the same data files.
-    static func checkConsistent(_ provenances: [[String: Any]], _ spec: SweepSpec) throws {
+    public static func checkConsistent(_ provenances: [[String: Any]], _ spec: SweepSpec) throws {
         var dataHashes: [String: (String, String)] = [:]
         var commit: (String, String)?
         for p in provenances {
             let task = p["task"] as? String ?? "?"
             guard let sha = (p["script"] as? [String: Any])?["sha256"] as? String else {
-                throw CommandFailure("task \(task): its provenance.json records no script; it is not this sweep's run")
+                throw SweepError("task \(task): its provenance.json records no script; it is not this sweep's run")
             }
             guard sha == spec.scriptSHA256 else {
-                throw CommandFailure(
+                throw SweepError(
                     "task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))"
                 )
             }
@@ -233,7 +232,7 @@ enum SweepMerge {
             // The sources' SHA-256 (a run's record before it named the git commit: read too).
             let id = "\(b?["version"] as? String ?? "?") \(b?["sources"] as? String ?? b?["commit"] as? String ?? "")"
             if let (first, firstTask) = commit, first != id {
-                throw CommandFailure(
+                throw SweepError(
                     "tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged"
                 )
             }
@@ -241,7 +240,7 @@ enum SweepMerge {
             for f in (p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? [] {
                 guard let file = f["file"] as? String, let sha = f["sha256"] as? String else { continue }
                 if let (other, otherTask) = dataHashes[file], other != sha {
-                    throw CommandFailure(
+                    throw SweepError(
                         "tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))"
                     )
                 }
@@ -253,7 +252,7 @@ enum SweepMerge {
     /// A point's run was made with its task's settings: the overrides its provenance.json records are the sweep's
     /// fixed `--set`s and the task's assignments (the seed as `--seed` where the sweep passes it so), so a point
     /// directory swapped with another's or copied from elsewhere is refused, never merged under the wrong values.
-    static func checkPoint(_ p: [String: Any], _ spec: SweepSpec) throws {
+    public static func checkPoint(_ p: [String: Any], _ spec: SweepSpec) throws {
         let task = p["task"] as? String ?? "?"
         guard let t = spec.tasks.first(where: { $0.name == task }) else { return }
         let recorded = p["overrides"] as? [String: Any] ?? [:]
@@ -261,14 +260,14 @@ enum SweepMerge {
         for a in spec.fixed + t.assignments { expected[a.name] = a.value }
         if spec.seedBy == "option", let seed = expected.removeValue(forKey: SweepVariable.replicate) {
             guard let ran = p["seed"] as? Int, String(ran) == seed else {
-                throw CommandFailure(
+                throw SweepError(
                     "task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")"
                 )
             }
         }
         for (name, value) in expected.sorted(by: { $0.key < $1.key }) where (recorded[name] as? String) != value {
             let got = (recorded[name] as? String).map { "\(name)=\($0)" } ?? "no \(name)"
-            throw CommandFailure(
+            throw SweepError(
                 """
                 task \(task) should have run with \(name)=\(value), but its provenance.json records \(got) (a point \
                 directory swapped or copied from another sweep?); rerun the task (remove its point directory and run the sweep \
@@ -279,25 +278,25 @@ enum SweepMerge {
 
     /// A sweep value as a CSV cell: a string literal without its quotes (`"m-gpu"` → m-gpu), anything else as written
     /// (numbers stay numbers; a list stays its literal).
-    static func plainLiteral(_ v: String) -> String {
+    public static func plainLiteral(_ v: String) -> String {
         guard v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\""), let data = v.data(using: .utf8),
             let s = try? ExactJSON.object(with: data) as? String
         else { return v }
         return s
     }
 
-    static func csvField(_ s: String) -> String {
+    public static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// Merges the runs' values at the same place, collecting a summary line per number.
-    struct Walker {
-        let group: String
-        var lines: [String] = []
-        var rows: [[String]] = []
+    public struct Walker {
+        public let group: String
+        public var lines: [String] = []
+        public var rows: [[String]] = []
 
-        mutating func merge(_ values: [Any], path: String) -> Any {
+        public mutating func merge(_ values: [Any], path: String) -> Any {
             // Quantities ("85.2%", "3.1ms": how results.json writes them) of one unit merge like numbers; the merged
             // values keep the unit ({mean: "85.3%", ...}).
             let quantities = values.compactMap(Walker.quantity)
@@ -353,17 +352,17 @@ enum SweepMerge {
         }
 
         /// A number (not a boolean), else nil.
-        static func number(_ v: Any) -> Double? {
+        public static func number(_ v: Any) -> Double? {
             JSONNumber.of(v)
         }
 
         /// "85.2%" or "-3.1ms" → (85.2, "%"): a number followed by one of brpsh's units.
-        static func quantity(_ v: Any) -> (value: Double, unit: String)? {
+        public static func quantity(_ v: Any) -> (value: Double, unit: String)? {
             guard let s = v as? String else { return nil }
             return PhysicalUnit.parseQuantity(s).map { ($0.value, $0.unit.symbol) }
         }
 
-        static func same(_ a: Any, _ b: Any) -> Bool {
+        public static func same(_ a: Any, _ b: Any) -> Bool {
             guard let x = try? JSONSerialization.data(withJSONObject: [a], options: .sortedKeys),
                 let y = try? JSONSerialization.data(withJSONObject: [b], options: .sortedKeys)
             else { return false }
@@ -372,7 +371,7 @@ enum SweepMerge {
 
         /// A table row's name: its text fields that every run shows alike (`[device=m-gpu predictor=gcn 900]`),
         /// else its position. A quantity ("85.2%") is a value, not a name, even when one run shows it alone.
-        static func label(_ items: [Any], index: Int) -> String {
+        public static func label(_ items: [Any], index: Int) -> String {
             if let records = items as? [[String: Any]], let first = records.first {
                 let names = first.keys.sorted().compactMap { k -> String? in
                     guard let s = first[k] as? String, quantity(s) == nil, records.allSatisfy({ $0[k] as? String == s })
@@ -384,19 +383,19 @@ enum SweepMerge {
             return "[\(index)]"
         }
 
-        static func show(_ x: Double) -> String {
+        public static func show(_ x: Double) -> String {
             if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
             let a = abs(x)
             return String(format: a >= 100 ? "%.2f" : a >= 1 ? "%.3f" : "%.4g", x)
         }
 
-        static func plain(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+        public static func plain(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
     }
 }
 
 /// Directory names for groups in `merged/`.
-enum GroupPath {
-    static func directory(_ name: String) -> String {
+public enum GroupPath {
+    public static func directory(_ name: String) -> String {
         String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".-+=,".contains($0)) ? $0 : "_" }.prefix(100))
     }
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Builtins
 import Dispatch
 import Foundation
@@ -14,18 +13,18 @@ import NASLib
 /// `brpsh run SCRIPT --set ... --out DIR/points/NAME` as a child process with its output in `DIR/logs/`, and
 /// records the end: done (exit 0 and a results.json), failed with the script's error and its stderr tail, or
 /// killed (a signal: Ctrl-C, SIGTERM, scancel, a time limit).
-enum TaskRunner {
-    enum Outcome: Int32 {
+public enum TaskRunner {
+    public enum Outcome: Int32 {
         case done = 0
         case failed = 1
         case busy = 75
         case killed = 143
     }
 
-    static func run(dir: String, task t: Int, environment: [String: String] = App.environment) throws -> Outcome {
+    public static func run(dir: String, task t: Int, environment: [String: String]) throws -> Outcome {
         let store = try SweepStore.open(dir)
         guard store.spec.tasks.indices.contains(t) else {
-            throw CommandFailure("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")
+            throw SweepError("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")
         }
         guard let lock = store.lock(t) else {
             FileHandle.standardError.write(
@@ -70,7 +69,7 @@ enum TaskRunner {
                 return outcome
             }
 
-            if let changed = try changedSince(store.spec) {
+            if let changed = try changedSince(store.spec, environment: environment) {
                 return try finish(
                     .failed, cause: .exit, reason: "not run: \(changed) changed since the sweep was created")
             }
@@ -135,7 +134,7 @@ enum TaskRunner {
 
     /// The signal that stopped a run, from the `stopped_by` of the provenance.json it wrote (nil when it ran to its
     /// end or failed by itself).
-    static func stoppedBy(_ point: String) -> String? {
+    public static func stoppedBy(_ point: String) -> String? {
         let path = (point as NSString).appendingPathComponent("provenance.json")
         guard let data = FileManager.default.contents(atPath: path),
             let p = try? ExactJSON.object(with: data) as? [String: Any]
@@ -144,7 +143,7 @@ enum TaskRunner {
     }
 
     /// The command line of a task: the sweep's fixed `--set`s, then its point's.
-    static func arguments(_ spec: SweepSpec, task t: Int, out: String) -> [String] {
+    public static func arguments(_ spec: SweepSpec, task t: Int, out: String) -> [String] {
         var args = ["run", spec.script, "--out", out]
         for a in spec.fixed + spec.tasks[t].assignments {
             if a.name == SweepVariable.replicate && spec.seedBy == "option" {
@@ -156,10 +155,10 @@ enum TaskRunner {
         return args
     }
 
-    static var executable: String { DataLocation.currentExecutable() ?? CommandLine.arguments[0] }
+    public static var executable: String { DataLocation.currentExecutable() ?? CommandLine.arguments[0] }
 
     /// What changed since the sweep was created (the script, brpsh, the data), or nil.
-    static func changedSince(_ spec: SweepSpec) throws -> String? {
+    public static func changedSince(_ spec: SweepSpec, environment: [String: String]) throws -> String? {
         guard let text = FileManager.default.contents(atPath: spec.script) else {
             return "the script \(spec.script) (it is gone)"
         }
@@ -167,13 +166,13 @@ enum TaskRunner {
             return "the script \(spec.script)"
         }
         if SweepIdentity.brpsh != spec.brpsh { return "brpsh (\(SweepIdentity.brpsh), the sweep has \(spec.brpsh))" }
-        let data = SweepIdentity.data()
+        let data = SweepIdentity.data(environment: environment)
         if data.fingerprint != spec.data { return "the data (\(data.directory))" }
         return nil
     }
 
     /// The last lines of a log (at most 15, from its last 4 KB).
-    static func tail(_ path: String, lines: Int = 15) -> [String] {
+    public static func tail(_ path: String, lines: Int = 15) -> [String] {
         guard let h = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? h.close() }
         let size = (try? h.seekToEnd()) ?? 0
@@ -188,7 +187,7 @@ final class ChildSlot: @unchecked Sendable {  // Sendable, unchecked: `child` is
     private let lock = NSLock()
     private var child: ChildProcess?
 
-    func set(_ c: ChildProcess) { lock.withLock { child = c } }
+    public func set(_ c: ChildProcess) { lock.withLock { child = c } }
     /// Passes a signal to the child's process group, when it runs.
-    func signal(_ sig: Int32) { lock.withLock { child }?.signal(sig) }
+    public func signal(_ sig: Int32) { lock.withLock { child }?.signal(sig) }
 }

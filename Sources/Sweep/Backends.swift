@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 import Foundation
 import Infra
@@ -10,10 +9,10 @@ import NASLib
 
 /// `--local N`: the tasks as N concurrent `brpsh sweep run-task` processes on this machine, each with
 /// BRPSH_THREADS = cores / N so the cores are not oversubscribed (results do not depend on the thread count).
-enum LocalBackend {
+public enum LocalBackend {
     /// Runs the tasks; false when interrupted (Ctrl-C or SIGTERM: running tasks are stopped and recorded as
     /// killed, so the same command resumes them).
-    static func run(
+    public static func run(
         _ store: SweepStore, tasks: [Int], jobs: Int, environment: [String: String], log: (String) -> Void
     ) -> Bool {
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -79,11 +78,11 @@ final class RunningSet: @unchecked Sendable {  // Sendable, unchecked: `processe
     private let lock = NSLock()
     private var processes: [(Int, ChildProcess)] = []
 
-    var count: Int { lock.withLock { processes.count } }
-    func add(_ t: Int, _ p: ChildProcess) { lock.withLock { processes.append((t, p)) } }
+    public var count: Int { lock.withLock { processes.count } }
+    public func add(_ t: Int, _ p: ChildProcess) { lock.withLock { processes.append((t, p)) } }
 
     /// The tasks whose process has ended, with how it ended (removed from the set).
-    func removeFinished() -> [(Int, ChildProcess.Exit)] {
+    public func removeFinished() -> [(Int, ChildProcess.Exit)] {
         lock.withLock {
             var done: [(Int, ChildProcess.Exit)] = []
             processes.removeAll { t, p in
@@ -95,22 +94,34 @@ final class RunningSet: @unchecked Sendable {  // Sendable, unchecked: `processe
         }
     }
 
-    func signalAll(_ sig: Int32) { lock.withLock { for (_, p) in processes { p.signal(sig) } } }
+    public func signalAll(_ sig: Int32) { lock.withLock { for (_, p) in processes { p.signal(sig) } } }
 }
 
 /// `--slurm`: one job array of `brpsh sweep run-task DIR $SLURM_ARRAY_TASK_ID` and a merge job that runs when
 /// the array has ended (`--dependency=afterany`), submitted with sbatch.
-struct SlurmBackend {
-    var partition: String?
-    var time: String?
-    var mem: String?
-    var cpusPerTask = 1
-    var account: String?
-    var extra: [String] = []
-    var jobName = "brpsh-sweep"
+public struct SlurmBackend {
+    public var partition: String?
+    public var time: String?
+    public var mem: String?
+    public var cpusPerTask = 1
+    public var account: String?
+    public var extra: [String] = []
+    public var jobName = "brpsh-sweep"
+
+    public init(
+        partition: String? = nil, time: String? = nil, mem: String? = nil, cpusPerTask: Int = 1,
+        account: String? = nil, extra: [String] = []
+    ) {
+        self.partition = partition
+        self.time = time
+        self.mem = mem
+        self.cpusPerTask = cpusPerTask
+        self.account = account
+        self.extra = extra
+    }
 
     /// The `#SBATCH` lines every job gets (partition, time, memory, account, the user's own lines).
-    var common: [String] {
+    public var common: [String] {
         var lines: [String] = []
         if let p = partition { lines.append("#SBATCH --partition=\(p)") }
         if let t = time { lines.append("#SBATCH --time=\(t)") }
@@ -120,7 +131,7 @@ struct SlurmBackend {
         return lines
     }
 
-    func arrayScript(_ store: SweepStore, tasks: [Int]) -> String {
+    public func arrayScript(_ store: SweepStore, tasks: [Int]) -> String {
         let exe = TaskRunner.executable
         return
             ([
@@ -136,7 +147,7 @@ struct SlurmBackend {
             ]).joined(separator: "\n") + "\n"
     }
 
-    func mergeScript(_ store: SweepStore) -> String {
+    public func mergeScript(_ store: SweepStore) -> String {
         ([
             "#!/bin/bash",
             "# brpsh merge \(store.dir), once the sweep's job array has ended",
@@ -149,7 +160,7 @@ struct SlurmBackend {
     }
 
     /// `0-3,7,9-10`: Slurm's array syntax for task numbers.
-    static func ranges(_ xs: [Int]) -> String {
+    public static func ranges(_ xs: [Int]) -> String {
         var parts: [String] = []
         var i = 0
         let s = xs.sorted()
@@ -163,7 +174,7 @@ struct SlurmBackend {
     }
 
     /// Submits the array and the merge job; returns their job ids.
-    func submit(_ store: SweepStore, tasks: [Int]) throws -> (array: String, merge: String) {
+    public func submit(_ store: SweepStore, tasks: [Int]) throws -> (array: String, merge: String) {
         let arrayPath = store.path("slurm", "array.sbatch")
         let mergePath = store.path("slurm", "merge.sbatch")
         try DurableFile.write(arrayScript(store, tasks: tasks), to: arrayPath)
