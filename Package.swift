@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "REPL", dependencies: ["Interpreter", "Lang", "CEditLine"], path: "Sources/REPL"),
         // Jupyter's messaging protocol: the wire form of a message, signing, replay refusal.
         .target(
-            name: "Kernel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Kernel"),
+            name: "Kernel", dependencies: ["CZMQ", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/Kernel"),
         // Sweeps: the grid, the durable task store, the task runner, the local and Slurm backends, the merge.
         .target(
             name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra"], path: "Sources/Sweep"),
@@ -53,9 +53,8 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Sweep", "Kernel", "CZMQ",
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Sweep", "Kernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/App"),
         // The command-line tool: a thin main.
@@ -84,6 +83,7 @@ let package = Package(
             path: "Tests/BuiltinsTests",
             exclude: []),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], path: "Tests/SweepTests"),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel"], path: "Tests/KernelTests"),
         .testTarget(
             name: "REPLTests", dependencies: ["REPL", "App", "Sweep", "Builtins", "Interpreter", "TestSupport", "brpsh"],
             path: "Tests/REPLTests"),

@@ -40,6 +40,20 @@ public final class Session {
     /// Called with each error message (notebook recording).
     public var onError: ((String) -> Void)?
     public private(set) var hadError = false
+    /// The last error reported, with what kind of failure it was (set by every error, cleared by `executeCell`).
+    public private(set) var lastFailure: Failure?
+
+    /// An error the session reported: a failure of the pipeline (syntax, usage, runtime, interrupted) or of a REPL
+    /// command (`:run` of a missing file), and its rendered text.
+    public struct Failure: Equatable {
+        public enum Kind: Equatable {
+            case pipeline(Pipeline.Failure.Kind)
+            case command
+        }
+
+        public let kind: Kind
+        public let text: String
+    }
 
     public init(interpreter: Interpreter, output: OutputSink, errors: OutputSink, numbered: Bool = true) {
         self.interpreter = interpreter
@@ -64,7 +78,7 @@ public final class Session {
         guard !pending.isEmpty else { return }
         let file = SourceFile(name: "In[\(count)]", text: pending.joined(separator: "\n"))
         pending.removeAll()
-        if case .failed(let failure) = pipeline.prepare(file) { report(failure.description) }
+        if case .failed(let failure) = pipeline.prepare(file) { report(failure) }
         count += 1
     }
 
@@ -86,7 +100,7 @@ public final class Session {
             return .needMore
         case .failed(let failure):
             pending.removeAll()
-            report(failure.description)
+            report(failure)
             count += 1
             return .failed
         case .ready(let p):
@@ -114,6 +128,7 @@ public final class Session {
     /// prompt; `:commands` on lines of their own run in order with the code around them (`cellSegments`); the code
     /// must be complete (an open bracket is a syntax error).
     public func executeCell(_ code: String) -> PushResult {
+        lastFailure = nil
         let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .ran }
         if !trimmed.contains("\n") {
@@ -172,7 +187,7 @@ public final class Session {
         case .incomplete:
             return .failed
         case .failed(let failure):
-            report(failure.description)
+            report(failure)
             count += 1
             return .failed
         case .ready(let p):
@@ -200,7 +215,7 @@ public final class Session {
         guard let failure = pipeline.execute(program, display: { value, _ in self.show(value, number: n) }) else {
             return true
         }
-        report((failure.kind == .interrupted && output.isInteractive ? "\n" : "") + failure.description)
+        report(failure, prefix: failure.kind == .interrupted && output.isInteractive ? "\n" : "")
         return false
     }
 
@@ -219,8 +234,13 @@ public final class Session {
         interpreter.globals.define("_\(n)", value)
     }
 
-    func report(_ text: String) {
+    func report(_ failure: Pipeline.Failure, prefix: String = "") {
+        report(prefix + failure.description, kind: .pipeline(failure.kind))
+    }
+
+    func report(_ text: String, kind: Failure.Kind = .command) {
         hadError = true
+        lastFailure = Failure(kind: kind, text: text)
         onError?(text)
         errors.write(text + "\n")
     }

@@ -109,7 +109,8 @@ import Testing
         let allowed = try Self.allowed()
         #expect(allowed["Lang"] == [] && allowed["Interpreter"] == ["Lang"])
         #expect(allowed["REPL"] == ["Interpreter", "Lang", "CEditLine"])
-        #expect(allowed["App"]?.isSuperset(of: ["Kernel", "CZMQ", "Crypto", "ArgumentParser"]) == true)
+        #expect(allowed["App"]?.isSuperset(of: ["Kernel", "Sweep", "Infra", "ArgumentParser"]) == true)
+        #expect(allowed["Kernel"] == ["CZMQ", "Crypto"] && allowed["App"]?.contains("CZMQ") == false)
         #expect(allowed["Builtins"] == ["Interpreter", "Lang", "NASLib", "Infra"])
         #expect(allowed["Infra"] == [] && allowed["NASLib"]?.contains("Infra") == true)
     }

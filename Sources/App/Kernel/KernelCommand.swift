@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Infra
+import Kernel
 import NASLib
 
 /// `brpsh kernel -f CONNECTION_FILE` (Jupyter starts this) and `brpsh kernel install`.
@@ -23,19 +24,20 @@ struct KernelCommand: ParsableCommand {
         var connectionFile: String
 
         func run() throws {
-            let connection: Kernel.Connection
+            let connection: KernelServer.Connection
             do {
-                connection = try Kernel.Connection(file: connectionFile)
+                connection = try KernelServer.Connection(file: connectionFile)
             } catch {
                 throw ValidationError("\(error)")
             }
             let status = App.start {
+                let log = { (text: String) in FileHandle.standardError.write(Data("brpsh kernel: \(text)\n".utf8)) }
                 do {
-                    let kernel = try Kernel(connection)
+                    let kernel = try KernelServer(connection, language: BrpshLanguage(), log: log)
                     kernel.run()
                     return kernel.lostFrontend ? .runtime : .ok
                 } catch {
-                    Kernel.log("\(error)")
+                    log("\(error)")
                     return .cannotCreate
                 }
             }

@@ -1,25 +1,21 @@
-import Builtins
 import Foundation
-import Interpreter
-import Kernel
-import Lang
-import REPL
 
-/// brpsh as a Jupyter kernel (messaging protocol 5.3 over ZeroMQ): one `Session`, the REPL's, runs every cell, so a
-/// cell behaves exactly as the same input at the `In [n]:` prompt. The shell socket is served on the thread that
-/// runs the code (a large stack, like the command line's); heartbeat and control have threads of their own, so an
-/// `interrupt_request` reaches a long training while it runs. IOPub is shared under a lock.
-// Sendable, unchecked: the control thread uses only the control socket, the shutdown flag, the interrupt flag and
-// `publish` (under `iopubLock`); everything else belongs to the shell thread.
-final class Kernel: @unchecked Sendable {
-    struct Connection {
-        let ip: String
-        let transport: String
-        let key: String
-        let scheme: String
-        let ports: [String: Int]
+/// The protocol core of a Jupyter kernel (messaging protocol 5.3 over ZeroMQ): the five sockets, signing, dispatch,
+/// busy/idle, history, the cursor arithmetic of completion and inspection; the language behind it is a
+/// `KernelLanguage`. The shell socket is served on the thread that calls `run()` (the front end gives it a large
+/// stack); heartbeat and control have threads of their own, so an `interrupt_request` reaches a long cell while it
+/// runs. IOPub is shared under a lock.
+// Sendable, unchecked: the control thread uses only the control socket, the shutdown flag, the language's
+// `interrupt` and `publish` (under `iopubLock`); everything else belongs to the shell thread.
+public final class KernelServer: @unchecked Sendable {
+    public struct Connection {
+        public let ip: String
+        public let transport: String
+        public let key: String
+        public let scheme: String
+        public let ports: [String: Int]
 
-        init(file: String) throws {
+        public init(file: String) throws {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw KernelError("cannot read the connection file '\(file)'")
             }
@@ -43,11 +39,11 @@ final class Kernel: @unchecked Sendable {
             }
         }
 
-        func endpoint(_ port: String) -> String { "\(transport)://\(ip):\(ports[port]!)" }
+        public func endpoint(_ port: String) -> String { "\(transport)://\(ip):\(ports[port]!)" }
     }
 
-    struct KernelError: Error, CustomStringConvertible {
-        let description: String
+    public struct KernelError: Error, CustomStringConvertible {
+        public let description: String
         init(_ d: String) { description = d }
     }
 
@@ -55,33 +51,30 @@ final class Kernel: @unchecked Sendable {
     let signer: KernelMessage.Signer
     let sessionID = UUID().uuidString.lowercased()
     let iopubLock = NSLock()
-    let session: Session
-    let sink: KernelSink
-    var executionCount: Int { session.count }
+    let language: KernelLanguage
     /// Set by a shutdown request; the shell loop ends.
     let stopping = ShutdownFlag()
     /// The kernel ended because its parent process died.
-    var lostFrontend = false
+    public private(set) var lostFrontend = false
+    /// Where the kernel's own diagnostics go (the kernel log: standard error).
+    let log: (String) -> Void
 
-    init(_ connection: Connection) throws {
+    public init(
+        _ connection: Connection, language: KernelLanguage,
+        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data("kernel: \($0)\n".utf8)) }
+    ) throws {
         shell = try ZMQSocket(.router, bind: connection.endpoint("shell_port"))
         control = try ZMQSocket(.router, bind: connection.endpoint("control_port"))
         stdin = try ZMQSocket(.router, bind: connection.endpoint("stdin_port"))
         iopub = try ZMQSocket(.pub, bind: connection.endpoint("iopub_port"))
         heartbeat = try ZMQSocket(.rep, bind: connection.endpoint("hb_port"))
         signer = KernelMessage.Signer(key: connection.key)
-        sink = KernelSink()
-        let interpreter = Builtins.makeInterpreter(
-            output: sink, settings: App.sessionSettings(App.Settings(), repl: true))
-        session = Session(interpreter: interpreter, output: sink, errors: sink.errors)
-        App.attachCommands(session)
-        session.output = sink  // attachCommands records for :notebook; the kernel streams instead
-        interpreter.output = sink
-        sink.kernel = self
+        self.language = language
+        self.log = log
     }
 
-    /// Serves until a shutdown request.
-    func run() {
+    /// Serves until a shutdown request, or until the process that started the kernel is gone (`watchParent`).
+    public func run(watchParent: Bool = true) {
         let hb = Thread { [heartbeat] in heartbeat.echoForever() }
         hb.start()
         let controlThread = Thread { [self] in self.serveControl() }
@@ -92,8 +85,8 @@ final class Kernel: @unchecked Sendable {
             let ready = ZMQSocket.poll([shell], milliseconds: 200)
             guard !ready.isEmpty else {
                 // The process that started the kernel is gone (it was reparented): nobody will ever ask again.
-                if getppid() != parent {
-                    Kernel.log("the process that started the kernel is gone; exiting")
+                if watchParent, getppid() != parent {
+                    log("the process that started the kernel is gone; exiting")
                     lostFrontend = true
                     return
                 }
@@ -104,16 +97,17 @@ final class Kernel: @unchecked Sendable {
         }
     }
 
+    /// Ends `run()` (as a shutdown request does) at its next poll.
+    public func stop() { stopping.set() }
+
     func receive(_ socket: ZMQSocket) -> KernelMessage? {
         do {
             return try KernelMessage.decode(try socket.receive(), signer)
         } catch {
-            Kernel.log("dropped \(error)")
+            log("dropped \(error)")
             return nil
         }
     }
-
-    static func log(_ text: String) { FileHandle.standardError.write(Data("brpsh kernel: \(text)\n".utf8)) }
 
     // MARK: Sending
 
@@ -121,7 +115,7 @@ final class Kernel: @unchecked Sendable {
         do {
             try socket.send(try message.encode(signer))
         } catch {
-            Kernel.log("cannot send \(message.type): \(error)")
+            log("cannot send \(message.type): \(error)")
         }
     }
 
@@ -151,17 +145,17 @@ final class Kernel: @unchecked Sendable {
             guard !ZMQSocket.poll([control], milliseconds: 200).isEmpty, let m = receive(control) else { continue }
             switch m.type {
             case "interrupt_request":
-                Interrupt.request()
+                language.interrupt()
                 reply(control, to: m, "interrupt_reply", ["status": "ok"])
             case "shutdown_request":
                 let restart = m.content["restart"] as? Bool ?? false
                 reply(control, to: m, "shutdown_reply", ["status": "ok", "restart": restart])
-                Interrupt.request()
+                language.interrupt()
                 stopping.set()
             case "kernel_info_request":
                 busy(m) { reply(control, to: m, "kernel_info_reply", kernelInfo) }
             default:
-                Kernel.log("ignored control message \(m.type)")
+                log("ignored control message \(m.type)")
             }
         }
     }
@@ -180,7 +174,7 @@ final class Kernel: @unchecked Sendable {
             busy(m) { reply(shell, to: m, "inspect_reply", inspect(m.content)) }
         case "is_complete_request":
             busy(m) {
-                let state = session.completeness(m.content["code"] as? String ?? "")
+                let state = language.isComplete(m.content["code"] as? String ?? "")
                 var content: [String: Any] = ["status": state.rawValue]
                 if state == .incomplete { content["indent"] = "" }
                 reply(shell, to: m, "is_complete_reply", content)
@@ -194,7 +188,7 @@ final class Kernel: @unchecked Sendable {
             reply(shell, to: m, "shutdown_reply", ["status": "ok", "restart": restart])
             stopping.set()
         default:
-            Kernel.log("ignored shell message \(m.type)")
+            log("ignored shell message \(m.type)")
         }
     }
 
@@ -202,7 +196,7 @@ final class Kernel: @unchecked Sendable {
     /// or those matching a glob pattern (search; `unique` keeps the last of equal inputs). With `output`, each entry
     /// is (input, nil): results are not kept as text.
     func history(_ c: [String: Any]) -> [[Any]] {
-        var entries = session.inputs.filter { $0.number > 0 }.map { ($0.number, $0.text) }
+        var entries = language.history.filter { $0.number > 0 }.map { ($0.number, $0.code) }
         switch c["hist_access_type"] as? String ?? "tail" {
         case "range":
             let start = c["start"] as? Int ?? 0
@@ -210,7 +204,7 @@ final class Kernel: @unchecked Sendable {
             entries = entries.filter { $0.0 >= start && $0.0 < stop }
         case "search":
             let pattern = c["pattern"] as? String ?? "*"
-            entries = entries.filter { Kernel.glob(pattern, $0.1) }
+            entries = entries.filter { KernelServer.glob(pattern, $0.1) }
             if c["unique"] as? Bool ?? false {
                 var seen = Set<String>()
                 entries = entries.reversed().filter { seen.insert($0.1).inserted }.reversed()
@@ -252,14 +246,15 @@ final class Kernel: @unchecked Sendable {
     }
 
     var kernelInfo: [String: Any] {
-        [
-            "status": "ok", "protocol_version": KernelMessage.protocolVersion, "implementation": "brpsh",
-            "implementation_version": Provenance.version,
+        let i = language.info
+        return [
+            "status": "ok", "protocol_version": KernelMessage.protocolVersion, "implementation": i.implementation,
+            "implementation_version": i.version,
             "language_info": [
-                "name": "brpsh", "version": Provenance.version, "mimetype": "text/x-brpsh", "file_extension": ".brp",
+                "name": i.name, "version": i.version, "mimetype": i.mimetype, "file_extension": i.fileExtension,
                 "pygments_lexer": "text", "codemirror_mode": "text/plain",
             ],
-            "banner": "brpsh \(Provenance.version): hardware-aware NAS (BRP-NAS) in a small language",
+            "banner": i.banner,
             "help_links": [Any](),
         ]
     }
@@ -268,23 +263,23 @@ final class Kernel: @unchecked Sendable {
         let code = m.content["code"] as? String ?? ""
         let silent = m.content["silent"] as? Bool ?? false
         publish("status", ["execution_state": "busy"], parent: m)
-        let count = executionCount
+        let count = language.executionCount
         if !silent { publish("execute_input", ["code": code, "execution_count": count], parent: m) }
-        sink.begin(m, count: count, silent: silent)
-        Interrupt.clear()
-        let result = session.executeCell(code)
-        let errorText = sink.end()
-        if result == .failed, let text = errorText {
-            let lines = text.components(separatedBy: "\n")
-            let ename = lines.first.map(Kernel.errorName) ?? "Error"
-            let error: [String: Any] = ["ename": ename, "evalue": lines.first ?? text, "traceback": lines]
+        let output = CellOutput(count: count, silent: silent) { [self] type, content in
+            publish(type, content, parent: m)
+        }
+        let result = language.execute(code, output: output)
+        output.finish()
+        switch result {
+        case .error(let e):
+            let error: [String: Any] = ["ename": e.name, "evalue": e.value, "traceback": e.traceback]
             if !silent { publish("error", error, parent: m) }
             reply(
                 shell, to: m, "execute_reply",
                 error.merging(["status": "error", "execution_count": count]) { a, _ in a })
-        } else {
-            // `exit` / `:quit`: ask the frontend to leave (jupyter console does; a notebook keeps the kernel).
-            let payload: [Any] = result == .quit ? [["source": "ask_exit", "keepkernel": false] as [String: Any]] : []
+        case .ok, .quit:
+            // A cell that asks to leave: the frontend is asked to (jupyter console does; a notebook keeps the kernel).
+            let payload: [Any] = result.isQuit ? [["source": "ask_exit", "keepkernel": false] as [String: Any]] : []
             reply(
                 shell, to: m, "execute_reply",
                 ["status": "ok", "execution_count": count, "user_expressions": [String: Any](), "payload": payload])
@@ -292,27 +287,21 @@ final class Kernel: @unchecked Sendable {
         publish("status", ["execution_state": "idle"], parent: m)
     }
 
-    /// `In[3]:1:5: error: ...` → `SyntaxError` when the input did not run, else `RuntimeError`.
-    static func errorName(_ first: String) -> String {
-        if first == "interrupted" || first.hasSuffix(": interrupted") { return "KeyboardInterrupt" }
-        return first.contains(": error: ") ? "BrpshError" : "Error"
-    }
-
-    /// The line holding the cursor (code points in the protocol), completed by the REPL's completer.
+    /// The line holding the cursor (code points in the protocol), completed by the language.
     func complete(_ content: [String: Any]) -> [String: Any] {
         let code = content["code"] as? String ?? ""
         let scalars = Array(code.unicodeScalars)
-        let cursor = Kernel.cursor(content, length: scalars.count)
+        let cursor = KernelServer.cursor(content, length: scalars.count)
         var lineStart = cursor
         while lineStart > 0, scalars[lineStart - 1] != "\n" { lineStart -= 1 }
         var lineEnd = cursor
         while lineEnd < scalars.count, scalars[lineEnd] != "\n" { lineEnd += 1 }
         let line = String(String.UnicodeScalarView(scalars[lineStart..<lineEnd]))
         let cursorBytes = String(String.UnicodeScalarView(scalars[lineStart..<cursor])).utf8.count
-        let result = Completer(session: session).complete(line: line, cursor: cursorBytes)
+        let result = language.complete(line: line, cursor: cursorBytes)
         let startScalars = String(decoding: Array(line.utf8.prefix(result.start)), as: UTF8.self).unicodeScalars.count
         return [
-            "status": "ok", "matches": result.candidates, "cursor_start": lineStart + startScalars,
+            "status": "ok", "matches": result.matches, "cursor_start": lineStart + startScalars,
             "cursor_end": cursor,
             "metadata": [String: Any](),
         ]
@@ -325,10 +314,10 @@ final class Kernel: @unchecked Sendable {
         return max(0, min(p, length))
     }
 
-    /// The builtin or function named at the cursor (Shift-Tab).
+    /// The name at the cursor (Shift-Tab), described by the language.
     func inspect(_ content: [String: Any]) -> [String: Any] {
         let code = Array((content["code"] as? String ?? "").unicodeScalars)
-        var cursor = Kernel.cursor(content, length: code.count)
+        var cursor = KernelServer.cursor(content, length: code.count)
         func isWord(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s == "_" || ("0"..."9").contains(s) }
         if cursor > 0, code[cursor - 1] == "(" { cursor -= 1 }  // Shift-Tab right after `gcn(`
         var start = cursor
@@ -336,13 +325,17 @@ final class Kernel: @unchecked Sendable {
         while start > 0, isWord(code[start - 1]) { start -= 1 }
         while end < code.count, isWord(code[end]) { end += 1 }
         let name = String(String.UnicodeScalarView(code[start..<end]))
-        guard !name.isEmpty,
-            session.interpreter.builtins[name] != nil || session.interpreter.globals.lookup(name) != nil,
-            let text = session.helpText?(name)
-        else {
+        guard !name.isEmpty, let text = language.inspect(name) else {
             return ["status": "ok", "found": false, "data": [String: Any](), "metadata": [String: Any]()]
         }
         return ["status": "ok", "found": true, "data": ["text/plain": text], "metadata": [String: Any]()]
+    }
+}
+
+extension CellResult {
+    var isQuit: Bool {
+        if case .quit = self { return true }
+        return false
     }
 }
 
@@ -352,147 +345,4 @@ final class ShutdownFlag: @unchecked Sendable {  // Sendable, unchecked: the val
     private let lock = NSLock()
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
-}
-
-/// Where a cell's output goes: `print` as `stream` messages, progress as one display updated in place, `display(...)`
-/// as `display_data`, the cell's result as its one `execute_result` (text/plain, text/html for tables,
-/// image/svg+xml for figures), errors collected for the `error` message.
-///
-/// A value the cell shows is held back until something else is output: then it goes out as `display_data` (a cell
-/// that shows several values), or, when the cell ends, as the execution's one `execute_result`, so output keeps
-/// its order and the protocol's one result per execution holds.
-final class KernelSink: OutputSink {
-    weak var kernel: Kernel?
-    private var parent: KernelMessage?
-    private var count = 0
-    private var silent = false
-    private var errorText: String?
-    /// The last value the cell showed, not sent yet (its MIME bundle).
-    private var pending: [String: Any]?
-    /// Errors of the session (syntax and runtime) are kept for the `error` message.
-    let errors: ErrorCollector
-
-    init() {
-        errors = ErrorCollector()
-        errors.owner = self
-    }
-
-    /// Progress is shown in place (a carriage return rewrites the line in Jupyter's stream output).
-    var isInteractive: Bool { true }
-
-    func begin(_ request: KernelMessage, count: Int, silent: Bool) {
-        parent = request
-        progressID = nil
-        pending = nil
-        self.count = count
-        self.silent = silent
-        errorText = nil
-    }
-
-    /// Sends the held-back value as the execution's result; returns the cell's error text, if it failed.
-    func end() -> String? {
-        defer { parent = nil }
-        if let data = pending, let kernel, !silent {
-            kernel.publish(
-                "execute_result", ["execution_count": count, "data": data, "metadata": [String: Any]()], parent: parent)
-        }
-        pending = nil
-        return errorText
-    }
-
-    /// Something else is output: a held-back value goes out first, as a display.
-    private func flush() {
-        guard let data = pending, let kernel else { return }
-        pending = nil
-        kernel.publish("display_data", ["data": data, "metadata": [String: Any]()], parent: parent)
-    }
-
-    func collectError(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .newlines)
-        errorText = errorText.map { $0 + "\n" + trimmed } ?? trimmed
-    }
-
-    /// The display that shows the current progress line (updated in place).
-    private var progressID: String?
-
-    func write(_ text: String) {
-        guard let kernel, !silent else { return }
-        flush()
-        if text.hasPrefix("\r") {
-            // A progress line: one display, updated in place (update_display_data), so a saved notebook keeps its
-            // last state instead of every update. When the work ends the line is cleared; the display keeps the last
-            // line it showed (an empty display would be left in the notebook).
-            let line = text.replacingOccurrences(of: "\u{1B}[K", with: "").replacingOccurrences(of: "\r", with: "")
-            if let id = progressID {
-                if line.isEmpty {
-                    progressID = nil
-                    return
-                }
-                kernel.publish(
-                    "update_display_data",
-                    [
-                        "data": ["text/plain": line], "metadata": [String: Any](),
-                        "transient": ["display_id": id],
-                    ], parent: parent)
-            } else if !line.isEmpty {
-                let id = UUID().uuidString.lowercased()
-                progressID = id
-                kernel.publish(
-                    "display_data",
-                    [
-                        "data": ["text/plain": line], "metadata": [String: Any](),
-                        "transient": ["display_id": id],
-                    ], parent: parent)
-            }
-            return
-        }
-        kernel.publish("stream", ["name": "stdout", "text": text], parent: parent)
-    }
-
-    /// Warnings and notes (a training that failed, a result read from the cache) as the cell's stderr stream.
-    func warn(_ text: String) {
-        guard let kernel, !silent else { return Stderr.write(text) }
-        flush()
-        kernel.publish("stream", ["name": "stderr", "text": text], parent: parent)
-    }
-
-    func showSaved(_ value: Value, path: String) {
-        guard let kernel, !silent, let svg = RichDisplay.svg(value) else { return }
-        flush()
-        kernel.publish(
-            "display_data",
-            [
-                "data": ["image/svg+xml": svg, "text/plain": "saved \(path)"],
-                "metadata": [String: Any](),
-            ], parent: parent)
-    }
-
-    /// The MIME bundle of a value: text/plain (a figure as the terminal draws it, without colour), text/html for
-    /// tables, image/svg+xml for figures.
-    static func bundle(_ value: Value) -> [String: Any] {
-        var data: [String: Any] = ["text/plain": RichDisplay.text(value)]
-        if let html = RichDisplay.html(value) { data["text/html"] = html }
-        if let svg = RichDisplay.svg(value) { data["image/svg+xml"] = svg }
-        return data
-    }
-
-    /// A value the cell shows (a top-level expression): held back (see the type's comment).
-    func display(_ value: Value, text: String) {
-        guard kernel != nil, !silent else { return }
-        flush()
-        pending = KernelSink.bundle(value)
-    }
-
-    /// A value shown by `display(...)`: always `display_data`.
-    func displayData(_ value: Value, text: String) {
-        guard let kernel, !silent else { return }
-        flush()
-        kernel.publish("display_data", ["data": KernelSink.bundle(value), "metadata": [String: Any]()], parent: parent)
-    }
-}
-
-/// The session's error sink in the kernel.
-final class ErrorCollector: OutputSink {
-    weak var owner: KernelSink?
-    func write(_ text: String) { owner?.collectError(text) }
 }
