@@ -36,7 +36,7 @@ let package = Package(
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib. BuildIdentity gives it the sources' SHA-256 (provenance).
         .target(
-            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib", "Infra"], path: "Sources/Builtins",
+            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib", "Infra", "Figures"], path: "Sources/Builtins",
             plugins: ["BuildIdentity"]),
         // What a binary was built from, generated at build time (Plugins/): a tool and the build plugin that runs it.
         .executableTarget(name: "brpsh-identity", path: "Plugins/IdentityTool"),
@@ -46,9 +46,11 @@ let package = Package(
         // Jupyter's messaging protocol: the wire form of a message, signing, replay refusal.
         .target(
             name: "Kernel", dependencies: ["CZMQ", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/Kernel"),
+        // Figures: the figure model, its SVG and terminal renderers, figures of several runs merged. Depends on nothing.
+        .target(name: "Figures", path: "Sources/Figures"),
         // Sweeps: the grid, the durable task store, the task runner, the local and Slurm backends, the merge.
         .target(
-            name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra"], path: "Sources/Sweep"),
+            name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra", "Figures"], path: "Sources/Sweep"),
         // The front end: subcommands, the run pipeline's users (scripts, bundles, notebooks, check, data).
         .target(
             name: "App",
@@ -77,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "BuiltinsTests",
             dependencies: [
-                "Builtins", "Interpreter", "Lang", "REPL", "TestSupport",
+                "Builtins", "Interpreter", "Lang", "REPL", "TestSupport", "Figures",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/BuiltinsTests",

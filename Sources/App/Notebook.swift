@@ -124,10 +124,10 @@ public final class RecordingSink: OutputSink {
 /// HTML and SVG forms of values, for notebooks: lists of records (and objects whose plain value
 /// is one) as tables, plottable objects as SVG.
 public enum RichDisplay {
-    public static func svg(_ v: Value) -> String? { Figures.svg(v) }
+    public static func svg(_ v: Value) -> String? { FigureDisplay.svg(v) }
 
     /// text/plain: a figure as the terminal draws it (without colour), anything else as the REPL shows it.
-    public static func text(_ v: Value) -> String { Figures.text(v) ?? Format.display(v, terminal: false) }
+    public static func text(_ v: Value) -> String { FigureDisplay.text(v) ?? Format.display(v, terminal: false) }
 
     public static func html(_ v: Value) -> String? {
         var rows: [Value]? = nil

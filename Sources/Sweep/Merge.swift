@@ -1,4 +1,5 @@
 import Builtins
+import Figures
 import Foundation
 import Infra
 import Lang
@@ -127,7 +128,7 @@ public enum SweepMerge {
                 let figures = runs.compactMap {
                     (($0["outputs"] as? [String: Any])?[name] as? [String: Any])?["figure"] as? [String: Any]
                 }
-                guard figures.count == runs.count, let svg = Figures.mergedSVG(figures) else {
+                guard figures.count == runs.count, let svg = MergedFigure.svg(figures) else {
                     figureEntries[name] = [
                         "merged": false, "why": "not every run recorded this figure with the same layout",
                     ]

@@ -1,3 +1,4 @@
+import Figures
 import Interpreter
 import Lang
 
@@ -48,7 +49,7 @@ final class FigureObject: HostObject, DocumentedMembers, Plottable {
 }
 
 /// Figures for other layers (notebooks).
-public enum Figures {
+public enum FigureDisplay {
     /// The SVG drawing of a value that can be plotted, else nil.
     public static func svg(_ v: Value) -> String? {
         guard case .object(let o) = v, let p = o as? Plottable, let f = try? p.figure() else { return nil }

@@ -1,3 +1,4 @@
+import Figures
 import Interpreter
 import Lang
 import NASLib

@@ -7,30 +7,30 @@ import Foundation
 /// Renders a figure as compact Unicode charts (Braille dots, 2×4 per character), one per panel, as wide as the
 /// terminal and side by side when it has room; each axis labelled at its ticks, a legend, the number of points
 /// outside the axes' limits; colours by series when `color` is set (ANSI).
-struct TerminalRenderer {
-    let color: Bool
+public struct TerminalRenderer {
+    public let color: Bool
     /// The columns available (the terminal's width).
-    let columns: Int
-    let height = 12
+    public let columns: Int
+    public let height = 12
     /// The narrowest panel worth drawing (axis labels included).
-    static let minPanel = 44
+    public static let minPanel = 44
 
-    static let ansi = ["\u{1B}[34m", "\u{1B}[33m", "\u{1B}[32m", "\u{1B}[31m", "\u{1B}[35m", "\u{1B}[36m"]
+    public static let ansi = ["\u{1B}[34m", "\u{1B}[33m", "\u{1B}[32m", "\u{1B}[31m", "\u{1B}[35m", "\u{1B}[36m"]
 
-    init(color: Bool, columns: Int = TerminalRenderer.terminalColumns()) {
+    public init(color: Bool, columns: Int = TerminalRenderer.terminalColumns()) {
         self.color = color
         self.columns = max(TerminalRenderer.minPanel, min(columns, 400))
     }
 
     /// The width of the terminal on standard output, else $COLUMNS, else 80.
-    static func terminalColumns() -> Int {
+    public static func terminalColumns() -> Int {
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 0 { return c }
         return 80
     }
 
-    func render(_ f: Figure) -> String {
+    public func render(_ f: Figure) -> String {
         var out: [String] = []
         if let t = f.title { out.append(t) }
         let perRow = max(1, min(f.panels.count, min(max(1, f.columns), columns / (TerminalRenderer.minPanel + 2))))
@@ -55,11 +55,11 @@ struct TerminalRenderer {
     }
 
     /// Characters a line takes on screen (ANSI colour codes take none).
-    static func visibleWidth(_ s: String) -> Int {
+    public static func visibleWidth(_ s: String) -> Int {
         s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression).count
     }
 
-    func renderPanel(_ p: Figure.Panel, width total: Int, titleLine: Bool = false) -> [String] {
+    public func renderPanel(_ p: Figure.Panel, width total: Int, titleLine: Bool = false) -> [String] {
         if let h = p.heat { return renderHeat(h, title: p.title) }
         if p.categories != nil { return renderBars(p, width: total) }
         let ax = Axis(p.xValues).limited(p.xMin, p.xMax)

@@ -2,16 +2,18 @@ import Foundation
 
 /// Renders a figure as a standalone SVG document that looks like a paper's figure: framed axes
 /// with ticks and tick labels, axis labels with units, light grid lines, a legend.
-struct SVGRenderer {
-    let panelWidth = 380.0
-    let panelHeight = 270.0
-    let margin = (left: 62.0, right: 14.0, top: 28.0, bottom: 46.0)
+public struct SVGRenderer {
+    public let panelWidth = 380.0
+    public let panelHeight = 270.0
+    public let margin = (left: 62.0, right: 14.0, top: 28.0, bottom: 46.0)
     /// The plot area of a panel (inside the axes).
-    var plotWidth: Double { panelWidth - margin.left - margin.right }
-    var plotHeight: Double { panelHeight - margin.top - margin.bottom }
+    public init() {}
+
+    public var plotWidth: Double { panelWidth - margin.left - margin.right }
+    public var plotHeight: Double { panelHeight - margin.top - margin.bottom }
 
     /// The legend's box for a panel: wide enough for the longest label, a row per named series.
-    func legendSize(_ p: Figure.Panel) -> (width: Double, height: Double)? {
+    public func legendSize(_ p: Figure.Panel) -> (width: Double, height: Double)? {
         let named = p.series.filter { !$0.label.isEmpty }
         guard let longest = named.map(\.label.count).max() else { return nil }
         return (Double(longest) * 6.2 + 34, Double(named.count) * 15 + 6)
@@ -19,13 +21,13 @@ struct SVGRenderer {
 
     /// A legend taller than a third of the plot area or wider than half of it would hide data in
     /// any corner; then every panel of the figure gets a column to the right of its frame for it.
-    func outsideLegendWidth(_ f: Figure) -> Double {
+    public func outsideLegendWidth(_ f: Figure) -> Double {
         let sizes = f.panels.compactMap(legendSize)
         guard sizes.contains(where: { $0.height > plotHeight / 3 || $0.width > plotWidth / 2 }) else { return 0 }
         return (sizes.map(\.width).max() ?? 0) + 10
     }
 
-    func render(_ f: Figure) -> String {
+    public func render(_ f: Figure) -> String {
         let cols = max(1, min(f.columns, f.panels.count))
         let rows = (f.panels.count + cols - 1) / cols
         let titleHeight = f.title == nil ? 0.0 : 26
@@ -51,7 +53,9 @@ struct SVGRenderer {
         return out + "</svg>\n"
     }
 
-    func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false) -> String {
+    public func renderPanel(_ p: Figure.Panel, index: Int, x ox: Double, y oy: Double, legendOutside: Bool = false)
+        -> String
+    {
         if let h = p.heat { return renderHeat(h, title: p.title, index: index, x: ox, y: oy) }
         if p.categories != nil { return renderBars(p, index: index, x: ox, y: oy) }
         let px = ox + margin.left
@@ -175,14 +179,14 @@ struct SVGRenderer {
         return s + "</g>\n"
     }
 
-    func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+    public func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    func panelTitle(_ title: String, x: Double, y: Double) -> String {
+    public func panelTitle(_ title: String, x: Double, y: Double) -> String {
         "<text class=\"panel-title\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">\(escape(title))</text>\n"
     }
 
     /// The plot area's frame and the axis labels.
-    func frame(_ p: Figure.Panel, ox: Double, px: Double, py: Double) -> String {
+    public func frame(_ p: Figure.Panel, ox: Double, px: Double, py: Double) -> String {
         let pw = plotWidth
         let ph = plotHeight
         return
@@ -191,16 +195,16 @@ struct SVGRenderer {
             + "<text class=\"ylabel\" transform=\"translate(\(fmt(ox + 14)),\(fmt(py + ph / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(escape(p.ylabel))</text>\n"
     }
 
-    func escape(_ s: String) -> String {
+    public func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// The dash attribute of a reference line (empty for data series).
-    static func dash(_ s: Figure.Series) -> String { s.reference ? " stroke-dasharray=\"5,4\"" : "" }
+    public static func dash(_ s: Figure.Series) -> String { s.reference ? " stroke-dasharray=\"5,4\"" : "" }
 
     /// Palette colours for the data series in order; grey for references.
-    static func colors(_ series: [Figure.Series]) -> [String] {
+    public static func colors(_ series: [Figure.Series]) -> [String] {
         var next = 0
         return series.map { s in
             if s.reference { return "#555555" }

@@ -3,13 +3,13 @@ import Foundation
 /// A figure as plain JSON data (in `results.json` beside each saved SVG), and the figure of several runs of the
 /// same script drawn as one: each series' mean with a ±1 std band (what `brpsh merge` writes for a sweep).
 extension Figure {
-    var plainData: [String: Any] {
+    public var plainData: [String: Any] {
         var d: [String: Any] = ["columns": columns, "panels": panels.map(\.plainData)]
         if let t = title { d["title"] = t }
         return d
     }
 
-    init?(plainData d: [String: Any]) {
+    public init?(plainData d: [String: Any]) {
         guard let columns = d["columns"] as? Int, let panels = d["panels"] as? [[String: Any]] else { return nil }
         let ps = panels.compactMap(Panel.init(plainData:))
         guard ps.count == panels.count else { return nil }
@@ -18,7 +18,7 @@ extension Figure {
 }
 
 extension Figure.Panel {
-    var plainData: [String: Any] {
+    public var plainData: [String: Any] {
         var d: [String: Any] = [
             "title": title, "xlabel": xlabel, "ylabel": ylabel, "ylog": yLog,
             "series": series.map(\.plainData),
@@ -27,7 +27,7 @@ extension Figure.Panel {
         return d
     }
 
-    init?(plainData d: [String: Any]) {
+    public init?(plainData d: [String: Any]) {
         guard let series = d["series"] as? [[String: Any]] else { return nil }
         let ss = series.compactMap(Figure.Series.init(plainData:))
         guard ss.count == series.count else { return nil }
@@ -40,7 +40,7 @@ extension Figure.Panel {
 }
 
 extension Figure.Series {
-    var plainData: [String: Any] {
+    public var plainData: [String: Any] {
         var d: [String: Any] = [
             "label": label, "kind": kind.rawValue, "x": x.map(FigureNumbers.plain),
             "y": y.map(FigureNumbers.plain), "reference": reference,
@@ -50,7 +50,7 @@ extension Figure.Series {
         return d
     }
 
-    init?(plainData d: [String: Any]) {
+    public init?(plainData d: [String: Any]) {
         guard let kind = (d["kind"] as? String).flatMap(Kind.init(rawValue:)),
             let x = FigureNumbers.doubles(d["x"]), let y = FigureNumbers.doubles(d["y"]), x.count == y.count
         else { return nil }
@@ -62,20 +62,21 @@ extension Figure.Series {
 }
 
 /// JSON has no NaN or infinity: a missing point is null in the data and NaN in a series.
-enum FigureNumbers {
-    static func plain(_ v: Double) -> Any { v.isFinite ? v : NSNull() }
-    static func double(_ v: Any?) -> Double? { (v as? NSNumber)?.doubleValue ?? (v as? Double) }
-    static func doubles(_ v: Any?) -> [Double]? {
+public enum FigureNumbers {
+    public static func plain(_ v: Double) -> Any { v.isFinite ? v : NSNull() }
+    public static func double(_ v: Any?) -> Double? { (v as? NSNumber)?.doubleValue ?? (v as? Double) }
+    public static func doubles(_ v: Any?) -> [Double]? {
         guard let xs = v as? [Any] else { return nil }
         return xs.map { double($0) ?? .nan }
     }
 }
 
-extension Figures {
+/// Figures of several runs of one script drawn as one (what `brpsh merge` writes for a sweep).
+public enum MergedFigure {
     /// One figure from the same figure of several runs: every line series becomes its mean over the runs with a
     /// band of ±1 sample standard deviation (n − 1); scatter and reference series are kept from the first run.
     /// Nil when the runs' figures differ in layout (panels, series, x values), which a merge reports.
-    public static func mergedSVG(_ runs: [[String: Any]]) -> String? {
+    public static func svg(_ runs: [[String: Any]]) -> String? {
         let figures = runs.compactMap(Figure.init(plainData:))
         guard figures.count == runs.count, var merged = figures.first else { return nil }
         for (p, panel) in merged.panels.enumerated() {
@@ -117,7 +118,7 @@ extension Figures {
 }
 
 /// A saved figure kept for results.json.
-final class FigureBox {
-    let figure: Figure
-    init(_ f: Figure) { figure = f }
+public final class FigureBox {
+    public let figure: Figure
+    public init(_ f: Figure) { figure = f }
 }

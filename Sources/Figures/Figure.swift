@@ -1,36 +1,62 @@
+import Foundation
+
 /// A figure: panels of series, laid out in a grid. Rendered as SVG (`save(fig, "f.svg")`) or as
 /// a Unicode chart in the terminal.
-struct Figure {
-    var panels: [Panel]
-    var columns: Int
-    var title: String?
+public struct Figure {
+    public var panels: [Panel]
+    public var columns: Int
+    public var title: String?
 
-    struct Panel {
-        var title = ""
-        var xlabel = ""
-        var ylabel = ""
-        var series: [Series] = []
+    public init(panels: [Panel], columns: Int, title: String? = nil) {
+        self.panels = panels
+        self.columns = columns
+        self.title = title
+    }
+
+    public struct Panel {
+        public var title = ""
+        public var xlabel = ""
+        public var ylabel = ""
+        public var series: [Series] = []
         /// Axis limits (`xlim:`, `ylim:`, or a lower y end when the interesting range is narrow). Points outside
         /// are not drawn, and the panel says how many (`clipped`): data is never cut off silently.
-        var yMin: Double? = nil
-        var yMax: Double? = nil
-        var xMin: Double? = nil
-        var xMax: Double? = nil
+        public var yMin: Double? = nil
+        public var yMax: Double? = nil
+        public var xMin: Double? = nil
+        public var xMax: Double? = nil
         /// A logarithmic y axis (every y value positive or missing).
-        var yLog = false
+        public var yLog = false
         /// A bar chart: the x positions 0, 1, ... are these categories, the series are groups of bars.
-        var categories: [String]? = nil
+        public var categories: [String]? = nil
         /// A heat map instead of series.
-        var heat: Heat? = nil
+        public var heat: Heat? = nil
 
-        static func within(_ values: [Double], _ lo: Double?, _ hi: Double?) -> [Double] {
+        public init(
+            title: String = "", xlabel: String = "", ylabel: String = "", series: [Series] = [], yMin: Double? = nil,
+            yMax: Double? = nil, xMin: Double? = nil, xMax: Double? = nil, yLog: Bool = false,
+            categories: [String]? = nil, heat: Heat? = nil
+        ) {
+            self.title = title
+            self.xlabel = xlabel
+            self.ylabel = ylabel
+            self.series = series
+            self.yMin = yMin
+            self.yMax = yMax
+            self.xMin = xMin
+            self.xMax = xMax
+            self.yLog = yLog
+            self.categories = categories
+            self.heat = heat
+        }
+
+        public static func within(_ values: [Double], _ lo: Double?, _ hi: Double?) -> [Double] {
             let low = lo ?? -.infinity
             let high = hi ?? .infinity
             return values.filter { $0 >= low && $0 <= high } + [lo, hi].compactMap { $0 }
         }
 
         /// The y values that set the axis range (bars start at 0, and their error bars count).
-        var yValues: [Double] {
+        public var yValues: [Double] {
             var values: [Double] = []
             for s in series {
                 values += s.y
@@ -45,10 +71,10 @@ struct Figure {
         }
 
         /// The x values that set the axis range.
-        var xValues: [Double] { Panel.within(series.flatMap(\.x), xMin, xMax) }
+        public var xValues: [Double] { Panel.within(series.flatMap(\.x), xMin, xMax) }
 
         /// Data points (of series that are not reference lines) outside the limits.
-        var clipped: Int {
+        public var clipped: Int {
             let x0 = xMin ?? -.infinity
             let x1 = xMax ?? .infinity
             let y0 = yMin ?? -.infinity
@@ -63,63 +89,84 @@ struct Figure {
         }
 
         /// "3 points outside the axes are not drawn", or nil.
-        var clippedNote: String? {
+        public var clippedNote: String? {
             let n = clipped
             return n == 0 ? nil : "\(n) point\(n == 1 ? "" : "s") outside the axes \(n == 1 ? "is" : "are") not drawn"
         }
     }
 
     /// A matrix of values over row and column labels, drawn as shaded cells with their values.
-    struct Heat {
-        var rows: [String]
-        var cols: [String]
+    public struct Heat {
+        public var rows: [String]
+        public var cols: [String]
         /// rows × cols; NaN for a missing value (an empty cell).
-        var values: [[Double]]
-        var digits = 3
-        var finite: [Double] { values.flatMap { $0 }.filter(\.isFinite) }
+        public var values: [[Double]]
+        public var digits = 3
+
+        public init(rows: [String], cols: [String], values: [[Double]], digits: Int = 3) {
+            self.rows = rows
+            self.cols = cols
+            self.values = values
+            self.digits = digits
+        }
+        public var finite: [Double] { values.flatMap { $0 }.filter(\.isFinite) }
         /// The shade of a value: 0 for the smallest, 1 for the largest.
-        func shade(_ v: Double) -> Double {
+        public func shade(_ v: Double) -> Double {
             guard let lo = finite.min(), let hi = finite.max(), hi > lo else { return 0.5 }
             return (v - lo) / (hi - lo)
         }
-        func text(_ v: Double) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
+        public func text(_ v: Double) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
     }
 
-    struct Series {
-        enum Kind: String {
+    public struct Series {
+        public enum Kind: String {
             case line
             case scatter
             case bar
         }
 
-        var label: String
-        var kind: Kind
-        var x: [Double]
-        var y: [Double]
+        public var label: String
+        public var kind: Kind
+        public var x: [Double]
+        public var y: [Double]
         /// A shaded band (mean ± std) drawn under a line.
-        var lower: [Double]?
-        var upper: [Double]?
+        public var lower: [Double]?
+        public var upper: [Double]?
         /// Error bars (± this) on bars.
-        var err: [Double]? = nil
+        public var err: [Double]? = nil
         /// A reference line (an optimum, a limit): dashed, grey, drawn under the data series,
         /// and not taking a colour from the palette.
-        var reference = false
+        public var reference = false
+
+        public init(
+            label: String, kind: Kind, x: [Double], y: [Double], lower: [Double]? = nil, upper: [Double]? = nil,
+            err: [Double]? = nil, reference: Bool = false
+        ) {
+            self.label = label
+            self.kind = kind
+            self.x = x
+            self.y = y
+            self.lower = lower
+            self.upper = upper
+            self.err = err
+            self.reference = reference
+        }
     }
 
-    static let palette = [
+    public static let palette = [
         "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
     ]
 }
 
 /// Axis scales: data bounds and "nice" ticks (steps of 1, 2 or 5 × 10^k); on a logarithmic
 /// axis, whole decades with ticks at 10^k (and 2 and 5 × 10^k when it spans at most two decades).
-struct Axis {
-    let lo: Double
-    let hi: Double
-    let ticks: [Double]
-    let log: Bool
+public struct Axis {
+    public let lo: Double
+    public let hi: Double
+    public let ticks: [Double]
+    public let log: Bool
 
-    init(_ values: [Double], log: Bool = false) {
+    public init(_ values: [Double], log: Bool = false) {
         self.log = log
         if log {
             let positive = values.filter { $0.isFinite && $0 > 0 }
@@ -166,7 +213,7 @@ struct Axis {
     }
 
     /// The axis with the given ends exactly (a limit the user set), its ticks inside them.
-    func limited(_ low: Double?, _ high: Double?) -> Axis {
+    public func limited(_ low: Double?, _ high: Double?) -> Axis {
         let l = low ?? lo
         let h = high ?? hi
         guard l < h, !log || l > 0 else { return self }
@@ -175,11 +222,11 @@ struct Axis {
     }
 
     /// Position of v in [0, 1].
-    func fraction(_ v: Double) -> Double {
+    public func fraction(_ v: Double) -> Double {
         log ? (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) : (v - lo) / (hi - lo)
     }
 
-    static func label(_ v: Double) -> String {
+    public static func label(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
         let s = String(format: "%.4g", v)
         return s
@@ -188,5 +235,5 @@ struct Axis {
 
 #if canImport(Glibc)
     import Glibc
-    func pow10(_ x: Double) -> Double { Glibc.pow(10, x) }
+    public func pow10(_ x: Double) -> Double { Glibc.pow(10, x) }
 #endif
