@@ -87,15 +87,15 @@ public enum App {
     static func readScript(_ path: String) -> String? {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            Terminal.writeError("brpsh: cannot open '\(path)': no such file\n")
+            Reporter.error("cannot open '\(path)': no such file")
             return nil
         }
         guard !isDir.boolValue else {
-            Terminal.writeError("brpsh: cannot run '\(path)': it is a directory\n")
+            Reporter.error("cannot run '\(path)': it is a directory")
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            Terminal.writeError("brpsh: cannot read '\(path)' (permission denied or unreadable)\n")
+            Reporter.error("cannot read '\(path)' (permission denied or unreadable)")
             return nil
         }
         return String(decoding: data, as: UTF8.self)
@@ -106,7 +106,7 @@ public enum App {
         Terminal.installTerminationHandler()
         let interpreter = makeInterpreter(settings, interactive: Terminal.stdoutIsTerminal)
         if let problem = OutputBundle.problem(script: file.name, settings) {
-            Terminal.writeError("brpsh: \(problem)\n")
+            Reporter.error("\(problem)")
             return .usage
         }
         var lock: BundleLock?
@@ -115,11 +115,10 @@ public enum App {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 lock = try BundleLock(dir)
             } catch let e as CommandFailure {
-                Terminal.writeError("brpsh: \(e.message)\n")
+                Reporter.error(e.message)
                 return .cannotCreate
             } catch {
-                Terminal.writeError(
-                    "brpsh: cannot create the output directory '\(dir)': \(error.localizedDescription)\n")
+                Reporter.error("cannot create the output directory '\(dir)': \(error.localizedDescription)")
                 return .cannotCreate
             }
         }
@@ -168,17 +167,17 @@ public enum App {
             })
         if let f = failure {
             transcript.log(f.description + "\n")
-            if !settings.silent { Terminal.writeError(f.description + "\n") }
+            if !settings.silent { Reporter.diagnostic(f.description) }
         }
         var status = failure.exitCode
         if let path = settings.notebook {
             do {
                 try notebook.write(to: path)
             } catch let e as CommandFailure {
-                Terminal.writeError("brpsh: \(e.message)\n")
+                Reporter.error(e.message)
                 if status == .ok { status = .cannotCreate }
             } catch {
-                Terminal.writeError("brpsh: \(error.localizedDescription)\n")
+                Reporter.error("\(error.localizedDescription)")
                 if status == .ok { status = .cannotCreate }
             }
         }
@@ -206,7 +205,7 @@ public enum App {
                 if !FileManager.default.createFile(
                     atPath: path, contents: Data((text + (text.hasSuffix("\n") ? "" : "\n")).utf8))
                 {
-                    Terminal.writeError("brpsh: cannot write \(path)\n")
+                    Reporter.error("cannot write \(path)")
                     if status == .ok { status = .cannotCreate }
                 }
             }
@@ -282,7 +281,7 @@ public enum App {
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".brpsh_history")
         // Reading a FIFO blocks forever and a directory is no history: only a regular file (or none yet) is used.
         if let h = history, (try? FileLock.requireRegularOrAbsent(h, what: "the history file")) == nil {
-            Terminal.writeError("brpsh: warning: \(h) is not a regular file; history is kept for this session only\n")
+            Reporter.warning("\(h) is not a regular file; history is kept for this session only")
             history = nil
         }
         let reader = EditLineReader(historyPath: history, completer: Completer(session: session))

@@ -207,14 +207,14 @@ extension App {
     ) -> ExitStatus {
         let target: CheckTarget
         do { target = try CheckTarget.resolve(first, second) } catch {
-            Terminal.writeError("brpsh: check: \(error)\n")
+            Reporter.error("\(error)", command: "check")
             return .usage
         }
         guard let text = readScript(target.script) else { return .noInput }
         guard let data = FileManager.default.contents(atPath: target.results),
             let want = try? ExactJSON.object(with: data)
         else {
-            Terminal.writeError("brpsh: cannot read the expected results '\(target.results)'\n")
+            Reporter.error("cannot read the expected results '\(target.results)'")
             return .noInput
         }
         var s = settings
@@ -227,7 +227,7 @@ extension App {
         do {
             s.outDir = try OutputBundle.privateDirectory("brpsh-check")
         } catch {
-            Terminal.writeError("brpsh: \(error)\n")
+            Reporter.error("\(error)")
             return .cannotCreate
         }
         defer { try? FileManager.default.removeItem(atPath: s.outDir!) }
@@ -236,7 +236,7 @@ extension App {
         guard status == .ok, let gotData = FileManager.default.contents(atPath: resultsPath),
             let got = try? ExactJSON.object(with: gotData)
         else {
-            Terminal.writeError("check: the rerun failed (exit status \(status.rawValue))\n")
+            Reporter.error("the rerun failed (exit status \(status.rawValue))", command: "check")
             return .runtime
         }
         var checker = ResultCheck(rtol: rtol, atol: atol, withinStd: withinStd)

@@ -33,7 +33,7 @@ struct ReproduceCommand: ParsableCommand {
             do {
                 try RecordedTables.record(source: source, name: name, root: root)
             } catch {
-                Terminal.writeError("brpsh: reproduce record: \(error)\n")
+                Reporter.error("\(error)", command: "reproduce record")
                 throw ExitCode(1)
             }
         }
@@ -49,7 +49,7 @@ struct ReproduceCommand: ParsableCommand {
         /// Checks (or writes) the pages; every problem is reported, then exit 1 if there was one.
         func process(write: Bool) throws {
             let problems = RecordedTables.process(pages: pages, root: root, write: write)
-            for p in problems { Terminal.writeError("brpsh: reproduce \(write ? "write" : "check"): \(p)\n") }
+            for p in problems { Reporter.error(p, command: "reproduce \(write ? "write" : "check")") }
             if !problems.isEmpty { throw ExitCode(1) }
         }
     }

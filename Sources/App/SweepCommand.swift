@@ -110,7 +110,7 @@ struct SweepStartCommand: ParsableCommand {
         let store = try SweepStart.prepare(
             script: script, over: over, overrides: overrides, out: out,
             preview: dryRun)
-        let log: (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        let log: (String) -> Void = { line in if !quiet { Reporter.line(line) } }
         if printCommands {
             let exe = ChildProcess.quote(TaskRunner.executable)
             for t in store.toRun(retryFailed: retryFailed) {
@@ -249,7 +249,8 @@ struct SweepTaskCommand: ParsableCommand {
 
     func run() throws {
         try SweepFailure.reporting {
-            let outcome = try TaskRunner.run(dir: dir, task: task, environment: App.environment)
+            let outcome = try TaskRunner.run(
+                dir: dir, task: task, environment: App.environment, log: { Reporter.error($0) })
             if outcome != .done { throw ExitCode(outcome.rawValue) }
         }
     }
@@ -272,7 +273,7 @@ struct MergeCommand: ParsableCommand {
             let store = try SweepStore.open(dir)
             let summary = try SweepMerge.run(store, partial: partial)
             print(summary.text, terminator: "")
-            for w in summary.warnings { FileHandle.standardError.write(Data("merge: warning: \(w)\n".utf8)) }
+            for w in summary.warnings { Reporter.warning(w, command: "merge") }
             if !summary.missing.isEmpty { print("missing: " + summary.missing.joined(separator: " ")) }
             print("merged into \(store.path("merged"))")
         }
@@ -286,19 +287,11 @@ enum SweepFailure {
         do {
             try body()
         } catch let e as ValidationError {
-            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
+            Reporter.error(e.message)
             throw ExitCode(1)
-        } catch let e as CommandFailure {
-            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
-            throw ExitCode(1)
-        } catch let e as SweepError {
-            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
-            throw ExitCode(1)
-        } catch let e as NASLibError {
-            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
-            throw ExitCode(1)
-        } catch let e as InfraError {
-            FileHandle.standardError.write(Data("brpsh: \(e.message)\n".utf8))
+        } catch {
+            guard let message = Reporter.message(of: error) else { throw error }
+            Reporter.error(message)
             throw ExitCode(1)
         }
     }

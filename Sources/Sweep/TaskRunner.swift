@@ -21,14 +21,15 @@ public enum TaskRunner {
         case killed = 143
     }
 
-    public static func run(dir: String, task t: Int, environment: [String: String]) throws -> Outcome {
+    public static func run(dir: String, task t: Int, environment: [String: String], log: (String) -> Void) throws
+        -> Outcome
+    {
         let store = try SweepStore.open(dir)
         guard store.spec.tasks.indices.contains(t) else {
             throw SweepError("\(dir) has tasks 0...\(store.spec.tasks.count - 1), not \(t)")
         }
         guard let lock = store.lock(t) else {
-            FileHandle.standardError.write(
-                Data("brpsh: task \(store.spec.tasks[t].name) is running elsewhere; not started twice\n".utf8))
+            log("task \(store.spec.tasks[t].name) is running elsewhere; not started twice")
             return .busy
         }
         // Signals from here on stop the task cleanly (recorded as killed), also before the child starts.

@@ -31,7 +31,7 @@ struct KernelCommand: ParsableCommand {
                 throw ValidationError("\(error)")
             }
             let status = App.start {
-                let log = { (text: String) in FileHandle.standardError.write(Data("brpsh kernel: \(text)\n".utf8)) }
+                let log = { (text: String) in Reporter.error(text, command: "kernel") }
                 do {
                     let kernel = try KernelServer(connection, language: BrpshLanguage(), log: log)
                     kernel.run()
@@ -91,8 +91,9 @@ struct KernelCommand: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys])
                 try DurableFile.write(data, to: (dir as NSString).appendingPathComponent("kernel.json"))
             } catch {
-                FileHandle.standardError.write(
-                    Data("brpsh: cannot write the kernelspec into \(dir): \(error.localizedDescription)\n".utf8))
+                Reporter.error(
+                    "cannot write the kernelspec into \(dir): \(Reporter.message(of: error) ?? error.localizedDescription)"
+                )
                 throw ExitCode(73)
             }
             print("installed the brpsh kernelspec in \(dir)")
