@@ -49,13 +49,31 @@ extension HostObject {
 /// The state a host library keeps per interpreter (the builtins' session: data, run record, caches).
 public protocol HostState: AnyObject {}
 
-/// An object whose members are one table of name and one-line doc: its member names come from the table, so a
-/// member cannot be listed without its doc (help shows them), and a test checks that every doc is written.
-public protocol DocumentedMembers: HostObject {
-    static var memberTable: [(name: String, doc: String)] { get }
+/// One member of a host object type: its name, its one-line doc and how its value is computed from the object
+/// (a field's value, or a bound method as a `.builtin`).
+public struct Member<Object: AnyObject>: Sendable {
+    public let name: String
+    public let doc: String
+    public let value: @Sendable (Object) throws -> Value
+
+    public init(_ name: String, _ doc: String, _ value: @escaping @Sendable (Object) throws -> Value) {
+        self.name = name
+        self.doc = doc
+        self.value = value
+    }
 }
 
-extension DocumentedMembers {
-    public var memberNames: [String] { Self.memberTable.map(\.name) }
-    public func memberDoc(_ name: String) -> String? { Self.memberTable.first { $0.name == name }?.doc }
+/// An object whose members are declared once, as a table of name → doc → implementation (Lua's `luaL_Reg`): its
+/// member names, docs and values all come from the table, so a member cannot be listed without its doc and code,
+/// nor answer without being listed. Help lists a type's members from the table without an object.
+public protocol MemberTable: HostObject {
+    static var members: [Member<Self>] { get }
+}
+
+extension MemberTable {
+    public var memberNames: [String] { Self.members.map(\.name) }
+    public func memberDoc(_ name: String) -> String? { Self.members.first { $0.name == name }?.doc }
+    public func member(_ name: String) throws -> Value? { try Self.members.first { $0.name == name }?.value(self) }
+    /// The names and docs, for help about a builtin's result before one exists.
+    public static var memberTable: [(name: String, doc: String)] { members.map { ($0.name, $0.doc) } }
 }

@@ -39,7 +39,7 @@ extension CoreBuiltins {
 }
 
 /// The results of `repeat`: displayed as mean ± std of their numeric fields.
-final class RunsObject: HostObject, DocumentedMembers {
+final class RunsObject: HostObject, MemberTable {
     let results: [Value]
     let seeds: [Int]
     init(_ results: [Value], seeds: [Int]) {
@@ -48,30 +48,27 @@ final class RunsObject: HostObject, DocumentedMembers {
     }
 
     var typeName: String { "runs" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("results", "each run's value, in seed order"),
-        ("seeds", "the seeds the runs used"),
-        ("summary", "mean, std, min and max of every number the runs returned"),
-        ("mean", "the mean over runs of the value (or of each field)"),
-        ("std", "the standard deviation over runs (n − 1)"),
+
+    static let members: [Member<RunsObject>] = [
+        Member("results", "each run's value, in seed order") { o in .list(o.results) },
+        Member("seeds", "the seeds the runs used") { o in .list(o.seeds.map(Value.int)) },
+        Member("summary", "mean, std, min and max of every number the runs returned") { o in
+            .list(RunsObject.summaryRows(o.results))
+        },
+        Member("mean", "the mean over runs of the value (or of each field)") { o in o.summaryColumn("mean") },
+        Member("std", "the standard deviation over runs (n − 1)") { o in o.summaryColumn("std") },
     ]
 
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "results": return .list(results)
-        case "seeds": return .list(seeds.map(Value.int))
-        case "summary": return .list(RunsObject.summaryRows(results))
-        case "mean", "std":
-            return .record(
-                Record(
-                    RunsObject.summaryRows(results).compactMap { row in
-                        guard case .record(let r) = row, case .string(let k)? = r["metric"], let v = r[name] else {
-                            return nil
-                        }
-                        return (k, v)
-                    }))
-        default: return nil
-        }
+    /// One statistic (`mean`, `std`) of every number the runs returned, as a record by metric.
+    func summaryColumn(_ statistic: String) -> Value {
+        .record(
+            Record(
+                RunsObject.summaryRows(results).compactMap { row in
+                    guard case .record(let r) = row, case .string(let k)? = r["metric"], let v = r[statistic] else {
+                        return nil
+                    }
+                    return (k, v)
+                }))
     }
 
     /// The numeric fields of a result: a record's, or an object's `test` record, or its plain value.
@@ -143,14 +140,13 @@ enum TableObjectLike {
     static func make(_ rows: [Value]) -> HostObject { RecordsObject(rows) }
 }
 
-final class RecordsObject: HostObject, DocumentedMembers {
+final class RecordsObject: HostObject, MemberTable {
     let rows: [Value]
     init(_ rows: [Value]) { self.rows = rows }
     var typeName: String { "records" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "the records, as a list")
+    static let members: [Member<RecordsObject>] = [
+        Member("rows", "the records, as a list") { o in .list(o.rows) }
     ]
-    func member(_ name: String) throws -> Value? { name == "rows" ? .list(rows) : nil }
     func display() -> String { Table(records: rows)?.render() ?? "(empty table)" }
     func plainValue() -> Value? { .list(rows) }
     func sequence() -> [Value]? { rows }

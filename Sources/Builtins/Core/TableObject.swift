@@ -1,23 +1,17 @@
 import Interpreter
 
 /// `table(x)`: a value shown as an aligned table (its plain value is the list of records).
-final class TableObject: HostObject, DocumentedMembers {
+final class TableObject: HostObject, MemberTable {
     let records: [Value]
     init(_ records: [Value]) { self.records = records }
 
     var typeName: String { "table" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "the rows, as records"),
-        ("columns", "the column names"),
-    ]
 
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "rows": return .list(records)
-        case "columns": return .list((Table(records: records)?.columns ?? []).map(Value.string))
-        default: return nil
-        }
-    }
+    static let members: [Member<TableObject>] = [
+        Member("rows", "the rows, as records") { o in .list(o.records) },
+        Member("columns", "the column names") { o in .list((Table(records: o.records)?.columns ?? []).map(Value.string))
+        },
+    ]
 
     func display() -> String { Table(records: records)?.render() ?? "(empty table)" }
     func plainValue() -> Value? { .list(records) }

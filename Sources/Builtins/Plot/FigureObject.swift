@@ -8,33 +8,26 @@ protocol Plottable {
 }
 
 /// A figure in the language: drawn on the terminal, saved as SVG with `save(fig, "f.svg")`.
-final class FigureObject: HostObject, DocumentedMembers, Plottable {
+final class FigureObject: HostObject, MemberTable, Plottable {
     let value: Figure
     init(_ f: Figure) { value = f }
 
     var typeName: String { "figure" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("svg", "the figure as SVG text"),
-        ("panels", "how many panels it has"),
-        ("save", "f.save(\"file.svg\"): writes it (also save(f, file))"),
+
+    static let members: [Member<FigureObject>] = [
+        Member("svg", "the figure as SVG text") { o in .string(SVGRenderer().render(o.value)) },
+        Member("panels", "how many panels it has") { o in .int(o.value.panels.count) },
+        Member("save", "f.save(\"file.svg\"): writes it (also save(f, file))") { o in
+            return .builtin(
+                BuiltinFunction("save", [BuiltinParameter("file", .string)], doc: "Writes the figure as SVG.") { c in
+                    let path = try Output.write(SVGRenderer().render(o.value), to: try c.string("file"), c)
+                    OutputLog.of(c.interpreter).figures[path] = FigureBox(o.value)
+                    return .nil
+                })
+        },
     ]
 
     func figure() throws -> Figure { value }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "svg": return .string(SVGRenderer().render(value))
-        case "panels": return .int(value.panels.count)
-        case "save":
-            return .builtin(
-                BuiltinFunction("save", [BuiltinParameter("file", .string)], doc: "Writes the figure as SVG.") { c in
-                    let path = try Output.write(SVGRenderer().render(self.value), to: try c.string("file"), c)
-                    OutputLog.of(c.interpreter).figures[path] = FigureBox(self.value)
-                    return .nil
-                })
-        default: return nil
-        }
-    }
 
     var summary: String {
         let series = value.panels.reduce(0) { $0 + $1.series.count }

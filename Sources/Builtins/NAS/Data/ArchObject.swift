@@ -3,7 +3,7 @@ import Lang
 import NASLib
 
 /// An NB201 architecture in the language: `arch(6111)`, `arch("|...|")`, `arch([3,3,3,3,3,3])`.
-final class ArchObject: HostObject, DocumentedMembers {
+final class ArchObject: HostObject, MemberTable {
     let arch: NB201Arch
     let context: NASContext
 
@@ -14,44 +14,28 @@ final class ArchObject: HostObject, DocumentedMembers {
 
     var typeName: String { "arch" }
 
-    static let memberTable: [(name: String, doc: String)] = [
-        ("index", "the NB201 index (0...15624)"),
-        ("str", "the NB201 arch string"),
-        ("vector", "the six op codes, eagle's order"),
-        ("naslib", "the six op codes, NASLib's order"),
-        ("ops", "the six op names"),
-        ("connected", "whether input reaches output"),
-        ("flops", "multiply-adds of the CIFAR-10 network"),
-        ("params", "parameters of the CIFAR-10 network"),
-        ("unique", "the string of its isomorphism class"),
-        ("graph", "the cell as nodes and edges"),
-        ("neighbors", "the archs one op away"),
-        ("latency", "a.latency(device): its latency on a device"),
-        ("accuracy", "a.accuracy(dataset): its benchmark accuracy"),
-        ("cost", "a.cost(dataset): FLOPs and params on a dataset"),
+    static let members: [Member<ArchObject>] = [
+        Member("index", "the NB201 index (0...15624)") { o in .int(try o.index()) },
+        Member("str", "the NB201 arch string") { o in .string(o.arch.string) },
+        Member("vector", "the six op codes, eagle's order") { o in .list(o.arch.vector.map(Value.int)) },
+        Member("naslib", "the six op codes, NASLib's order") { o in .list(o.arch.naslib.map(Value.int)) },
+        Member("ops", "the six op names") { o in .list(o.arch.ops.map { .string($0.name) }) },
+        Member("connected", "whether input reaches output") { o in .bool(o.arch.connected) },
+        Member("flops", "multiply-adds of the CIFAR-10 network") { o in .int(NB201Cost(o.arch, dataset: .cifar10).flops)
+        },
+        Member("params", "parameters of the CIFAR-10 network") { o in .int(NB201Cost(o.arch, dataset: .cifar10).params)
+        },
+        Member("unique", "the string of its isomorphism class") { o in .string(o.arch.uniqueString) },
+        Member("graph", "the cell as nodes and edges") { o in ArchObject.graphValue(o.arch.graph) },
+        Member("neighbors", "the archs one op away") { o in
+            .list(o.arch.neighbors.map { .object(ArchObject($0, o.context)) })
+        },
+        Member("latency", "a.latency(device): its latency on a device") { o in .builtin(o.latencyMethod) },
+        Member("accuracy", "a.accuracy(dataset): its benchmark accuracy") { o in .builtin(o.accuracyMethod) },
+        Member("cost", "a.cost(dataset): FLOPs and params on a dataset") { o in .builtin(o.costMethod) },
     ]
 
     func index() throws -> Int { try nas { try context.benchmark().index().index(of: arch) } }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "index": return .int(try index())
-        case "str": return .string(arch.string)
-        case "vector": return .list(arch.vector.map(Value.int))
-        case "naslib": return .list(arch.naslib.map(Value.int))
-        case "ops": return .list(arch.ops.map { .string($0.name) })
-        case "connected": return .bool(arch.connected)
-        case "flops": return .int(NB201Cost(arch, dataset: .cifar10).flops)
-        case "params": return .int(NB201Cost(arch, dataset: .cifar10).params)
-        case "unique": return .string(arch.uniqueString)
-        case "graph": return ArchObject.graphValue(arch.graph)
-        case "neighbors": return .list(arch.neighbors.map { .object(ArchObject($0, context)) })
-        case "latency": return .builtin(latencyMethod)
-        case "accuracy": return .builtin(accuracyMethod)
-        case "cost": return .builtin(costMethod)
-        default: return nil
-        }
-    }
 
     static func graphValue(_ g: CellGraph) -> Value {
         .record(

@@ -5,7 +5,7 @@ import NASLib
 
 /// A search space declared in brpsh (docs/spaces.md): `space(cell: "edges", nodes: 5, ops: [...])`,
 /// `space(cell: "inputs", ...)`, `space(choices: {...}, blocks: 6)`, with an optional `valid:` constraint.
-final class DeclaredSpaceObject: HostObject, DocumentedMembers {
+final class DeclaredSpaceObject: HostObject, MemberTable {
     let space: DeclaredSpace
     /// A choice space's values as declared (numbers stay numbers in `a.choices`).
     let values: [[Value]]
@@ -37,20 +37,70 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
 
     var typeName: String { "declared space" }
 
-    static let memberTable: [(name: String, doc: String)] = [
-        ("name", "the space's label (name: in the declaration)"),
-        ("kind", "edges, inputs, nodes or choices"),
-        ("size", "how many models it has (under valid:, counted by enumeration)"),
-        ("ops", "a cell space's ops"),
-        ("keys", "a choice space's keys"),
-        ("features", "the columns of the graph encoding's features"),
-        ("declaration", "the declaration as text (journals and caches hold it)"),
-        ("all", "every (valid) model, in enumeration order"),
-        ("sample", "s.sample(n, seed:): n distinct random models, uniform over the valid ones"),
-        ("mutate", "s.mutate(a, seed:): a valid model one choice away"),
-        ("parse", "s.parse(text): the model a text form names"),
-        ("contains", "s.contains(a): whether a model (or its text) is in the space and valid"),
-        ("encode", "s.encode(a): the graph the predictors read (adjacency, features)"),
+    static let members: [Member<DeclaredSpaceObject>] = [
+        Member("name", "the space's label (name: in the declaration)") { o in .string(o.label) },
+        Member("kind", "edges, inputs, nodes or choices") { o in
+            switch o.space.kind {
+            case .edges: return .string("edges")
+            case .inputs: return .string("inputs")
+            case .nodes: return .string("nodes")
+            case .choices: return .string("choices")
+            }
+        },
+        Member("size", "how many models it has (under valid:, counted by enumeration)") { o in
+            if o.valid != nil { return .int(try o.all("size under valid:").count) }
+            guard let n = o.space.count else {
+                throw BuiltinError(
+                    "the space has \(DeclaredSpaceObject.countText(o.space)) models, more than an integer holds")
+            }
+            return .int(n)
+        },
+        Member("ops", "a cell space's ops") { o in .list(o.space.ops.map(Value.string)) },
+        Member("keys", "a choice space's keys") { o in
+            guard case .choices(let keys, _, _) = o.space.kind else { return .list([]) }
+            return .list(keys.map(Value.string))
+        },
+        Member("features", "the columns of the graph encoding's features") { o in
+            .list(o.space.featureNames.map(Value.string))
+        },
+        Member("declaration", "the declaration as text (journals and caches hold it)") { o in .string(o.identity) },
+        Member("all", "every (valid) model, in enumeration order") { o in .list(try o.all("all").map(o.value)) },
+        Member("sample", "s.sample(n, seed:): n distinct random models, uniform over the valid ones") { o in
+            .builtin(o.sampleMethod)
+        },
+        Member("mutate", "s.mutate(a, seed:): a valid model one choice away") { o in .builtin(o.mutateMethod) },
+        Member("parse", "s.parse(text): the model a text form names") { o in
+            return .builtin(
+                BuiltinFunction(
+                    "parse", [BuiltinParameter("text", .string, "a model's text form")],
+                    doc: "The model a text form names."
+                ) { c in
+                    o.value(try nas { try o.space.parse(try c.string("text")) })
+                })
+        },
+        Member("contains", "s.contains(a): whether a model (or its text) is in the space and valid") { o in
+            return .builtin(
+                BuiltinFunction(
+                    "contains", [BuiltinParameter("a", .any, "a model or its text")],
+                    doc: "Whether the model is in the space and valid."
+                ) { c in
+                    o.calledBy(c)
+                    guard let a = try? o.model(c["a"], "a") else { return .bool(false) }
+                    return .bool(try o.isValid(a))
+                })
+        },
+        Member("encode", "s.encode(a): the graph the predictors read (adjacency, features)") { o in
+            return .builtin(
+                BuiltinFunction(
+                    "encode", [BuiltinParameter("a", .any, "a model or its text")],
+                    doc: "The graph the predictors read."
+                ) { c in
+                    let g = o.space.graph(try o.model(c["a"], "a"))
+                    guard case .record(var r) = ArchObject.graphValue(g) else { return .nil }
+                    r["feature_names"] = .list(o.space.featureNames.map(Value.string))
+                    return .record(r)
+                })
+        },
     ]
 
     /// What identifies the space for journals and caches: the declaration, and the constraint's source text.
@@ -149,64 +199,6 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
         default:
             throw BuiltinError(
                 "a model of the space or its text expected, got \(v.describeForError)", argument: argument)
-        }
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "name": return .string(label)
-        case "kind":
-            switch space.kind {
-            case .edges: return .string("edges")
-            case .inputs: return .string("inputs")
-            case .nodes: return .string("nodes")
-            case .choices: return .string("choices")
-            }
-        case "size":
-            if valid != nil { return .int(try all("size under valid:").count) }
-            guard let n = space.count else {
-                throw BuiltinError("the space has \(Self.countText(space)) models, more than an integer holds")
-            }
-            return .int(n)
-        case "ops": return .list(space.ops.map(Value.string))
-        case "keys":
-            guard case .choices(let keys, _, _) = space.kind else { return .list([]) }
-            return .list(keys.map(Value.string))
-        case "features": return .list(space.featureNames.map(Value.string))
-        case "declaration": return .string(identity)
-        case "all": return .list(try all("all").map(value))
-        case "sample": return .builtin(sampleMethod)
-        case "mutate": return .builtin(mutateMethod)
-        case "parse":
-            return .builtin(
-                BuiltinFunction(
-                    "parse", [BuiltinParameter("text", .string, "a model's text form")],
-                    doc: "The model a text form names."
-                ) { c in
-                    self.value(try nas { try self.space.parse(try c.string("text")) })
-                })
-        case "contains":
-            return .builtin(
-                BuiltinFunction(
-                    "contains", [BuiltinParameter("a", .any, "a model or its text")],
-                    doc: "Whether the model is in the space and valid."
-                ) { c in
-                    self.calledBy(c)
-                    guard let a = try? self.model(c["a"], "a") else { return .bool(false) }
-                    return .bool(try self.isValid(a))
-                })
-        case "encode":
-            return .builtin(
-                BuiltinFunction(
-                    "encode", [BuiltinParameter("a", .any, "a model or its text")],
-                    doc: "The graph the predictors read."
-                ) { c in
-                    let g = self.space.graph(try self.model(c["a"], "a"))
-                    guard case .record(var r) = ArchObject.graphValue(g) else { return .nil }
-                    r["feature_names"] = .list(self.space.featureNames.map(Value.string))
-                    return .record(r)
-                })
-        default: return nil
         }
     }
 
@@ -321,7 +313,7 @@ final class DeclaredSpaceObject: HostObject, DocumentedMembers {
 }
 
 /// A model of a declared space; `str(a)` is its text form, which `s.parse` reads back.
-final class DeclaredArchObject: HostObject, DocumentedMembers {
+final class DeclaredArchObject: HostObject, MemberTable {
     let arch: DeclaredArch
     let owner: DeclaredSpaceObject
 
@@ -330,48 +322,42 @@ final class DeclaredArchObject: HostObject, DocumentedMembers {
         self.owner = owner
     }
 
+    /// The choice codes, canonical order.
+    var codes: [Int] { arch.codes }
     var typeName: String { "declared arch" }
 
-    static let memberTable: [(name: String, doc: String)] = [
-        ("str", "the text form ({arch} in evaluators)"),
-        ("codes", "the choice codes, canonical order"),
-        ("ops", "a cell's ops: edge by edge (edges), read by read (inputs), node by node (nodes)"),
-        ("inputs", "an inputs cell's reads: the node each read takes"),
-        ("adjacency", "a nodes cell's adjacency rows (row = source; input first, output last)"),
-        ("choices", "a choice space's blocks: one record of key and value per block"),
-        ("graph", "the graph the predictors read (adjacency, features)"),
-        ("space", "the space it belongs to"),
-    ]
-
-    func member(_ name: String) throws -> Value? {
-        let c = arch.codes
-        switch name {
-        case "str": return .string(arch.description)
-        case "codes": return .list(c.map(Value.int))
-        case "ops":
-            switch arch.space.kind {
-            case .edges: return .list(c.map { .string(arch.space.ops[$0]) })
-            case .inputs: return .list(stride(from: 1, to: c.count, by: 2).map { .string(arch.space.ops[c[$0]]) })
-            case .nodes: return .list(arch.space.cellOps(arch).map(Value.string))
+    static let members: [Member<DeclaredArchObject>] = [
+        Member("str", "the text form ({arch} in evaluators)") { o in .string(o.arch.description) },
+        Member("codes", "the choice codes, canonical order") { o in .list(o.codes.map(Value.int)) },
+        Member("ops", "a cell's ops: edge by edge (edges), read by read (inputs), node by node (nodes)") { o in
+            switch o.arch.space.kind {
+            case .edges: return .list(o.codes.map { .string(o.arch.space.ops[$0]) })
+            case .inputs:
+                return .list(stride(from: 1, to: o.codes.count, by: 2).map { .string(o.arch.space.ops[o.codes[$0]]) })
+            case .nodes: return .list(o.arch.space.cellOps(o.arch).map(Value.string))
             case .choices: return .list([])
             }
-        case "inputs":
-            guard case .inputs = arch.space.kind else { return .list([]) }
-            return .list(stride(from: 0, to: c.count, by: 2).map { .int(c[$0]) })
-        case "adjacency":
-            guard case .nodes = arch.space.kind else { return .list([]) }
-            return .list(arch.space.cellAdjacency(arch).map { .list($0.map(Value.int)) })
-        case "choices":
-            guard case .choices(let keys, _, let blocks) = arch.space.kind else { return .list([]) }
+        },
+        Member("inputs", "an inputs cell's reads: the node each read takes") { o in
+            guard case .inputs = o.arch.space.kind else { return .list([]) }
+            return .list(stride(from: 0, to: o.codes.count, by: 2).map { .int(o.codes[$0]) })
+        },
+        Member("adjacency", "a nodes cell's adjacency rows (row = source; input first, output last)") { o in
+            guard case .nodes = o.arch.space.kind else { return .list([]) }
+            return .list(o.arch.space.cellAdjacency(o.arch).map { .list($0.map(Value.int)) })
+        },
+        Member("choices", "a choice space's blocks: one record of key and value per block") { o in
+            guard case .choices(let keys, _, let blocks) = o.arch.space.kind else { return .list([]) }
             return .list(
                 (0..<blocks).map { b in
-                    .record(Record(keys.indices.map { (keys[$0], owner.values[$0][c[b * keys.count + $0]]) }))
+                    .record(Record(keys.indices.map { (keys[$0], o.owner.values[$0][o.codes[b * keys.count + $0]]) }))
                 })
-        case "graph": return ArchObject.graphValue(arch.cellGraph)
-        case "space": return .object(owner)
-        default: return nil
-        }
-    }
+        },
+        Member("graph", "the graph the predictors read (adjacency, features)") { o in
+            ArchObject.graphValue(o.arch.cellGraph)
+        },
+        Member("space", "the space it belongs to") { o in .object(o.owner) },
+    ]
 
     func display() -> String { arch.description }
     func inlineDisplay() -> String { Format.quoted(arch.description) }

@@ -3,17 +3,19 @@ import NASLib
 
 /// The NAS-Bench-201 space: `s = space("nb201")`, `len(s)`, `s.all`, `s.sample(10, seed: 1)`,
 /// `for a in s { ... }` (in official index order).
-final class SpaceObject: HostObject, DocumentedMembers {
+final class SpaceObject: HostObject, MemberTable {
     let context: NASContext
     init(_ context: NASContext) { self.context = context }
 
     var typeName: String { "space" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("name", "the space's name"),
-        ("size", "how many archs it has"),
-        ("all", "every arch"),
-        ("connected", "the archs whose input reaches the output"),
-        ("sample", "s.sample(n, seed:): n distinct random archs"),
+
+    static let members: [Member<SpaceObject>] = [
+        Member("name", "the space's name") { o in .string("nb201") },
+        Member("size", "how many archs it has") { o in .int(NB201Arch.count) },
+        Member("all", "every arch") { o in o.wrap(try o.archs()) },
+        Member("connected", "the archs whose input reaches the output") { o in o.wrap(try o.archs().filter(\.connected))
+        },
+        Member("sample", "s.sample(n, seed:): n distinct random archs") { o in .builtin(o.sampleMethod) },
     ]
 
     /// Archs in official index order (needs the NB201 table), else in code order.
@@ -23,17 +25,6 @@ final class SpaceObject: HostObject, DocumentedMembers {
     }
 
     func wrap(_ archs: [NB201Arch]) -> Value { .list(archs.map { .object(ArchObject($0, context)) }) }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "name": return .string("nb201")
-        case "size": return .int(NB201Arch.count)
-        case "all": return wrap(try archs())
-        case "connected": return wrap(try archs().filter(\.connected))
-        case "sample": return .builtin(sampleMethod)
-        default: return nil
-        }
-    }
 
     var sampleMethod: BuiltinFunction {
         BuiltinFunction(

@@ -25,7 +25,7 @@ final class ParallelMeasure: @unchecked Sendable {
 }
 
 /// A latency table the user measured or loaded: a device of its own, identified by its values.
-final class MeasuredTableObject: HostObject, DocumentedMembers {
+final class MeasuredTableObject: HostObject, MemberTable {
     let table: MetricTable
     let device: Device
     let journal: MeasurementJournal<NB201Arch>?
@@ -87,41 +87,35 @@ final class MeasuredTableObject: HostObject, DocumentedMembers {
     }
 
     var typeName: String { "latency table" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("name", "the table's device name"),
-        ("count", "models measured"),
-        ("failed", "models whose measurement failed"),
-        ("device", "what was measured (this CPU or a runner's device)"),
-        ("latencies", "the latency of each model asked for, in order"),
-        ("cost", "wall time spent per model (building, warm-up, timing)"),
-        ("dir", "the measurement's journal directory"),
-        ("machine", "the machine it was measured on"),
-        ("settings", "how it was timed: runs, per_run, warm-up, threads"),
-        ("save", "t.save(\"x.pickle\"): writes LatBench's format"),
-        ("records", "one record per model: arch, latency, samples"),
+
+    static let members: [Member<MeasuredTableObject>] = [
+        Member("name", "the table's device name") { o in .string(o.device.name) },
+        Member("count", "models measured") { o in .int(o.table.count) },
+        Member("failed", "models whose measurement failed") { o in
+            .list(o.failed.map { .object(ArchObject($0, o.context)) })
+        },
+        Member("device", "what was measured (this CPU or a runner's device)") { o in .string(o.device.summary) },
+        Member("latencies", "the latency of each model asked for, in order") { o in
+            .list(o.archs.map { measureValue(o.table[$0], o.device) })
+        },
+        Member("cost", "wall time spent per model (building, warm-up, timing)") { o in
+            // wall time per model: building, warm-up and timing (or the runner's round trip)
+            guard let j = o.journal else { return .nil }
+            let spent = o.archs.compactMap { j.models[$0]?.seconds }
+            return spent.isEmpty ? .nil : .quantity(Quantity.seconds(spent.reduce(0, +) / Double(spent.count)))
+        },
+        Member("dir", "the measurement's journal directory") { o in o.journal.map { .string($0.directory) } ?? .nil },
+        Member("machine", "the machine it was measured on") { o in
+            o.journal.map { jsonValue($0.header["machine"]) } ?? .nil
+        },
+        Member("settings", "how it was timed: runs, per_run, warm-up, threads") { o in
+            o.journal.map { jsonValue($0.settings.json) } ?? .nil
+        },
+        Member("save", "t.save(\"x.pickle\"): writes LatBench's format") { o in .builtin(o.saveMethod) },
+        Member("records", "one record per model: arch, latency, samples") { o in .list(o.records()) },
     ]
 
     var failed: [NB201Arch] { archs.filter { journal?.models[$0]?.error != nil } }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "name": return .string(device.name)
-        case "count": return .int(table.count)
-        case "failed": return .list(failed.map { .object(ArchObject($0, context)) })
-        case "device": return .string(device.summary)
-        case "latencies": return .list(archs.map { measureValue(table[$0], device) })
-        case "cost":  // wall time per model: building, warm-up and timing (or the runner's round trip)
-            guard let j = journal else { return .nil }
-            let spent = archs.compactMap { j.models[$0]?.seconds }
-            return spent.isEmpty ? .nil : .quantity(Quantity.seconds(spent.reduce(0, +) / Double(spent.count)))
-        case "dir": return journal.map { .string($0.directory) } ?? .nil
-        case "machine": return journal.map { jsonValue($0.header["machine"]) } ?? .nil
-        case "settings": return journal.map { jsonValue($0.settings.json) } ?? .nil
-        case "records": return .list(records())
-        case "save": return .builtin(saveMethod)
-        default: return nil
-        }
-    }
 
     func records() -> [Value] {
         archs.map { a in

@@ -21,7 +21,7 @@ extension LayerwiseObject: LatencyModel {
 }
 
 /// `truth(device)`: the measured latency, as a predictor (the oracle's reference: no error).
-final class TruthObject: HostObject, DocumentedMembers, LatencyModel {
+final class TruthObject: HostObject, MemberTable, LatencyModel {
     let device: Device
     let context: NASContext
     init(_ d: Device, _ c: NASContext) {
@@ -30,20 +30,16 @@ final class TruthObject: HostObject, DocumentedMembers, LatencyModel {
     }
     var modelName: String { "truth" }
     var typeName: String { "truth" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("device", "the device"),
-        ("predict", "t.predict(archs): the measured latencies"),
+
+    static let members: [Member<TruthObject>] = [
+        Member("device", "the device") { o in .string(o.device.name) },
+        Member("predict", "t.predict(archs): the measured latencies") { o in
+            latencyPredictMethod(o.context, "The measured latency.", o.latencies)
+        },
     ]
     func latencies(_ archs: [NB201Arch]) throws -> [Double] {
         let t = try nas { try context.benchmark().table(device) }
         return archs.map { t[$0] ?? .nan }
-    }
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "device": return .string(device.name)
-        case "predict": return latencyPredictMethod(context, "The measured latency.", latencies)
-        default: return nil
-        }
     }
     func display() -> String { "truth(\(device.aliases.first ?? device.name))" }
     /// The table it reads (the file's hash is part of the key through the call's data files).

@@ -4,7 +4,7 @@ import Lang
 import NASLib
 
 /// The result of `oracle(...)`: per predictor, one row per threshold.
-final class OracleObject: HostObject, DocumentedMembers, Plottable {
+final class OracleObject: HostObject, MemberTable, Plottable {
     struct Result {
         let name: String
         let device: Device
@@ -23,11 +23,18 @@ final class OracleObject: HostObject, DocumentedMembers, Plottable {
     }
 
     var typeName: String { "oracle" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "per predictor and latency limit: the model picked, its accuracy and latency, and the true optimum"),
-        ("summary", "per predictor: how often it met the limit and the accuracy it gave up"),
-        ("predictors", "the predictors compared"),
-        ("thresholds", "the latency limits"),
+
+    static let members: [Member<OracleObject>] = [
+        Member(
+            "rows", "per predictor and latency limit: the model picked, its accuracy and latency, and the true optimum"
+        ) { o in .list(o.rows) },
+        Member("summary", "per predictor: how often it met the limit and the accuracy it gave up") { o in
+            .list(o.summary)
+        },
+        Member("predictors", "the predictors compared") { o in .list(o.results.map { .string($0.name) }) },
+        Member("thresholds", "the latency limits") { o in
+            .list((o.results.first?.rows ?? []).map { .quantity(Quantity.seconds($0.threshold)) })
+        },
     ]
 
     func arch(_ a: NB201Arch?) -> Value { a.map { .object(ArchObject($0, context)) } ?? .nil }
@@ -71,16 +78,6 @@ final class OracleObject: HostObject, DocumentedMembers, Plottable {
                         .number(Double(res.rows.map(\.falseNegatives).reduce(0, +)) / Double(res.rows.count))
                     ),
                 ]))
-        }
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "rows": return .list(rows)
-        case "summary": return .list(summary)
-        case "predictors": return .list(results.map { .string($0.name) })
-        case "thresholds": return .list((results.first?.rows ?? []).map { .quantity(Quantity.seconds($0.threshold)) })
-        default: return nil
         }
     }
 

@@ -263,7 +263,7 @@ protocol RankedObject {
     var signal: AccuracySignal { get }
 }
 
-final class AccuracyObject: HostObject, DocumentedMembers, RankedObject {
+final class AccuracyObject: HostObject, MemberTable, RankedObject {
     let predictor: AccuracyRegressor
     let signal: AccuracySignal
     let name: String
@@ -278,35 +278,28 @@ final class AccuracyObject: HostObject, DocumentedMembers, RankedObject {
     }
 
     var typeName: String { "gcn_acc" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("signal", "the accuracy it was trained on"),
-        ("train", "its training archs"),
-        ("history", "loss and learning rate per epoch"),
-        ("predict", "a.predict(archs): predicted accuracies"),
-        ("rank", "a.rank(k): the k archs it ranks best"),
-    ]
 
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "signal": return .string(self.name)
-        case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
-        case "history": return historyValue(predictor.history)
-        case "predict":
+    static let members: [Member<AccuracyObject>] = [
+        Member("signal", "the accuracy it was trained on") { o in .string(o.name) },
+        Member("train", "its training archs") { o in
+            .list(o.predictor.trainArchs.map { .object(ArchObject($0, o.context)) })
+        },
+        Member("history", "loss and learning rate per epoch") { o in historyValue(o.predictor.history) },
+        Member("predict", "a.predict(archs): predicted accuracies") { o in
             return .builtin(
                 BuiltinFunction(
                     "predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units)."
                 ) { c in
-                    let (archs, single) = try archList(c["x"], self.context, c, "x")
-                    let v = self.predictor.model.predict(
-                        EvaluationPlan(archs.map(\.graph), layers: self.predictor.model.config.layers)
+                    let (archs, single) = try archList(c["x"], o.context, c, "x")
+                    let v = o.predictor.model.predict(
+                        EvaluationPlan(archs.map(\.graph), layers: o.predictor.model.config.layers)
                     )
-                    .map { Value.number($0 * (self.signal.high - self.signal.low) + self.signal.low) }
+                    .map { Value.number($0 * (o.signal.high - o.signal.low) + o.signal.low) }
                     return single ? v[0] : .list(v)
                 })
-        case "rank": return rankMethod(predictor, context)
-        default: return nil
-        }
-    }
+        },
+        Member("rank", "a.rank(k): the k archs it ranks best") { o in rankMethod(o.predictor, o.context) },
+    ]
 
     func display() -> String {
         "gcn_acc(\(name): \(predictor.trainArchs.count) training models, \(predictor.history.count) epochs)"
@@ -314,7 +307,7 @@ final class AccuracyObject: HostObject, DocumentedMembers, RankedObject {
     func inlineDisplay() -> String { "gcn_acc" }
 }
 
-final class PairObject: HostObject, DocumentedMembers, RankedObject {
+final class PairObject: HostObject, MemberTable, RankedObject {
     let predictor: PairPredictor
     let signal: AccuracySignal
     let name: String
@@ -329,35 +322,30 @@ final class PairObject: HostObject, DocumentedMembers, RankedObject {
     }
 
     var typeName: String { "brp_predictor" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("signal", "the accuracy it was trained on"),
-        ("train", "its training archs"),
-        ("history", "loss per epoch"),
-        ("rank", "b.rank(k): the k archs it ranks best (by pairwise wins)"),
-        ("compare", "b.compare(a1, a2): the probability that a1 is better than a2"),
-    ]
 
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "signal": return .string(self.name)
-        case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
-        case "history": return historyValue(predictor.history)
-        case "rank": return rankMethod(predictor, context)
-        case "compare":
+    static let members: [Member<PairObject>] = [
+        Member("signal", "the accuracy it was trained on") { o in .string(o.name) },
+        Member("train", "its training archs") { o in
+            .list(o.predictor.trainArchs.map { .object(ArchObject($0, o.context)) })
+        },
+        Member("history", "loss per epoch") { o in historyValue(o.predictor.history) },
+        Member("rank", "b.rank(k): the k archs it ranks best (by pairwise wins)") { o in
+            rankMethod(o.predictor, o.context)
+        },
+        Member("compare", "b.compare(a1, a2): the probability that a1 is better than a2") { o in
             return .builtin(
                 BuiltinFunction(
                     "compare", [BuiltinParameter("a", .any, "an arch"), BuiltinParameter("b", .any, "an arch")],
                     doc: "The predicted probability that a is more accurate than b."
                 ) { c in
-                    let (a, single) = try archList(c["a"], self.context, c, "a")
-                    let (b, singleB) = try archList(c["b"], self.context, c, "b")
+                    let (a, single) = try archList(c["a"], o.context, c, "a")
+                    let (b, singleB) = try archList(c["b"], o.context, c, "b")
                     guard single else { throw c.fail("a", "one arch expected") }
                     guard singleB else { throw c.fail("b", "one arch expected") }
-                    return .number(self.predictor.probability(a[0], betterThan: b[0]))
+                    return .number(o.predictor.probability(a[0], betterThan: b[0]))
                 })
-        default: return nil
-        }
-    }
+        },
+    ]
 
     func display() -> String {
         "brp_predictor(\(name): \(predictor.trainArchs.count) training models, \(predictor.spec.mode.rawValue), \(predictor.spec.loss.rawValue), \(predictor.history.count) epochs)"

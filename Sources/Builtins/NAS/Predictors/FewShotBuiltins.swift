@@ -142,7 +142,7 @@ enum FewShotBuiltins {
 }
 
 /// A few-shot latency predictor in the language.
-final class FewShotObject: HostObject, DocumentedMembers, LatencyModel, Plottable {
+final class FewShotObject: HostObject, MemberTable, LatencyModel, Plottable {
     let predictor: FewShotPredictor
     let device: Device
     let sources: [Device]
@@ -159,23 +159,68 @@ final class FewShotObject: HostObject, DocumentedMembers, LatencyModel, Plottabl
 
     var typeName: String { "fewshot" }
     var modelName: String { "fewshot" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("device", "the target device"),
-        ("test", "its accuracy on every other measured model of the target: Spearman, Kendall, within ±1/5/10 %"),
-        ("metrics", "p.metrics(rule:): the same under the paper's within-x rule"),
-        ("predict", "p.predict(archs): predicted latencies"),
-        ("samples", "the target models it read, with their latencies (all it knows of the target)"),
-        ("reads", "how many target latencies it read (= n)"),
-        ("sources", "the source devices"),
-        ("excluded", "tables left out of \"all\" because they share the target's chip"),
-        ("model", "what was fitted: source scale (0: structure only), penalty, leave-one-out errors"),
-        (
+
+    static let members: [Member<FewShotObject>] = [
+        Member("device", "the target device") { o in .string(o.device.name) },
+        Member("test", "its accuracy on every other measured model of the target: Spearman, Kendall, within ±1/5/10 %")
+        { o in metricsRecord(try o.testMetrics ?? o.predictor.testMetrics(o.table())) },
+        Member("metrics", "p.metrics(rule:): the same under the paper's within-x rule") { o in
+            return .builtin(
+                BuiltinFunction(
+                    "metrics", [BuiltinParameter("rule", .string, default: .string("eagle"))],
+                    doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\")."
+                ) { c in
+                    metricsRecord(o.predictor.testMetrics(try o.table(), rule: try ruleArgument(c)))
+                })
+        },
+        Member("predict", "p.predict(archs): predicted latencies") { o in
+            latencyPredictMethod(o.context, "Predicted latency.", o.latencies)
+        },
+        Member("samples", "the target models it read, with their latencies (all it knows of the target)") { o in
+            return .list(
+                o.predictor.samples.map { s in
+                    .record(
+                        Record([
+                            ("arch", .object(ArchObject(s.arch, o.context))),
+                            ("latency", .quantity(Quantity.seconds(s.latency))),
+                        ]))
+                })
+        },
+        Member("reads", "how many target latencies it read (= n)") { o in .int(o.predictor.samples.count) },
+        Member("sources", "the source devices") { o in .list(o.sources.map { .string($0.name) }) },
+        Member("excluded", "tables left out of \"all\" because they share the target's chip") { o in
+            .list(o.excluded.map { .string($0.name) })
+        },
+        Member("model", "what was fitted: source scale (0: structure only), penalty, leave-one-out errors") { o in
+            let ch = o.predictor.choice
+            return .record(
+                Record([
+                    ("uses_sources", .bool(ch.sourceScale > 0)), ("source_scale", .number(ch.sourceScale)),
+                    ("penalty", .number(ch.penalty)), ("loo_error", .number(ch.leaveOneOut)),
+                    ("structure_loo_error", .number(ch.structureOnlyLeaveOneOut)),
+                ]))
+        },
+        Member(
             "baselines",
             "gcn from scratch, layer-wise, FLOPs and the best single source on the same samples and test set"
-        ),
-        ("save", "p.save(\"p.fewshot\"): writes it; fewshot_load(file) reads it back"),
-        ("spec", "target, sources, n, seed, select"),
-        ("seconds", "time to select and fit"),
+        ) { o in try o.baselines() },
+        Member("save", "p.save(\"p.fewshot\"): writes it; fewshot_load(file) reads it back") { o in
+            return .builtin(
+                BuiltinFunction(
+                    "save", [BuiltinParameter("file", .string, "the file to write")],
+                    doc: "Saves the predictor (its spec, samples and fit; docs/formats.md)."
+                ) { c in
+                    let path = try c.string("file")
+                    do {
+                        try DurableFile.write(FewShotFile.encode(o.predictor), to: path)
+                    } catch {
+                        throw c.fail("file", "cannot write \(path): \(error.localizedDescription)")
+                    }
+                    return .nil
+                })
+        },
+        Member("spec", "target, sources, n, seed, select") { o in o.specRecord },
+        Member("seconds", "time to select and fit") { o in .number(o.predictor.seconds) },
     ]
 
     func latencies(_ archs: [NB201Arch]) throws -> [Double] { predictor.predict(archs) }
@@ -192,60 +237,6 @@ final class FewShotObject: HostObject, DocumentedMembers, LatencyModel, Plottabl
     }
 
     lazy var testMetrics: PredictionMetrics? = try? predictor.testMetrics(table())
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "device": return .string(device.name)
-        case "test": return metricsRecord(try testMetrics ?? predictor.testMetrics(table()))
-        case "metrics":
-            return .builtin(
-                BuiltinFunction(
-                    "metrics", [BuiltinParameter("rule", .string, default: .string("eagle"))],
-                    doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\")."
-                ) { c in
-                    metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
-                })
-        case "predict": return latencyPredictMethod(context, "Predicted latency.", latencies)
-        case "samples":
-            return .list(
-                predictor.samples.map { s in
-                    .record(
-                        Record([
-                            ("arch", .object(ArchObject(s.arch, context))),
-                            ("latency", .quantity(Quantity.seconds(s.latency))),
-                        ]))
-                })
-        case "reads": return .int(predictor.samples.count)
-        case "sources": return .list(sources.map { .string($0.name) })
-        case "excluded": return .list(excluded.map { .string($0.name) })
-        case "model":
-            let ch = predictor.choice
-            return .record(
-                Record([
-                    ("uses_sources", .bool(ch.sourceScale > 0)), ("source_scale", .number(ch.sourceScale)),
-                    ("penalty", .number(ch.penalty)), ("loo_error", .number(ch.leaveOneOut)),
-                    ("structure_loo_error", .number(ch.structureOnlyLeaveOneOut)),
-                ]))
-        case "baselines": return try baselines()
-        case "save":
-            return .builtin(
-                BuiltinFunction(
-                    "save", [BuiltinParameter("file", .string, "the file to write")],
-                    doc: "Saves the predictor (its spec, samples and fit; docs/formats.md)."
-                ) { c in
-                    let path = try c.string("file")
-                    do {
-                        try DurableFile.write(FewShotFile.encode(self.predictor), to: path)
-                    } catch {
-                        throw c.fail("file", "cannot write \(path): \(error.localizedDescription)")
-                    }
-                    return .nil
-                })
-        case "spec": return specRecord
-        case "seconds": return .number(predictor.seconds)
-        default: return nil
-        }
-    }
 
     var specRecord: Value {
         let s = predictor.spec

@@ -4,7 +4,7 @@ import Lang
 import NASLib
 
 /// A trained GCN latency predictor (`gcn(...)`, `gcn_load`), usable wherever a latency predictor is.
-final class GCNObject: HostObject, DocumentedMembers {
+final class GCNObject: HostObject, MemberTable {
     let predictor: LatencyPredictor
     let device: Device
     let context: NASContext
@@ -16,45 +16,37 @@ final class GCNObject: HostObject, DocumentedMembers {
     }
 
     var typeName: String { "gcn" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("device", "the device it predicts"),
-        ("test", "its accuracy on the test models: Spearman, Kendall, within ±1/5/10 %"),
-        ("metrics", "p.metrics(archs): the same on other models"),
-        ("history", "loss and learning rate per epoch"),
-        ("predict", "p.predict(archs): predicted latencies"),
-        ("save", "p.save(\"p.gcn\"): writes it; gcn(file:) reads it back"),
-        ("spec", "how it was trained: n, seed, epochs, layers, ..."),
-        ("epochs", "epochs trained"),
-        ("seconds", "training time"),
-        ("train", "its training archs"),
-        ("valid", "its validation archs"),
-        ("test_archs", "its test archs"),
+
+    static let members: [Member<GCNObject>] = [
+        Member("device", "the device it predicts") { o in .string(o.device.name) },
+        Member("test", "its accuracy on the test models: Spearman, Kendall, within ±1/5/10 %") { o in
+            metricsRecord(try o.testMetrics ?? o.predictor.testMetrics(o.table()))
+        },
+        Member("metrics", "p.metrics(archs): the same on other models") { o in .builtin(o.metricsMethod) },
+        Member("history", "loss and learning rate per epoch") { o in historyValue(o.predictor.history) },
+        Member("predict", "p.predict(archs): predicted latencies") { o in
+            return latencyPredictMethod(
+                o.context, "Predicted latency (a time quantity, or a list of them).", o.predictor.predict)
+        },
+        Member("save", "p.save(\"p.gcn\"): writes it; gcn(file:) reads it back") { o in .builtin(o.saveMethod) },
+        Member("spec", "how it was trained: n, seed, epochs, layers, ...") { o in GCNObject.specRecord(o.predictor.spec)
+        },
+        Member("epochs", "epochs trained") { o in .int(o.predictor.history.count) },
+        Member("seconds", "training time") { o in .number(o.predictor.trainingSeconds) },
+        Member("train", "its training archs") { o in
+            .list(o.predictor.trainArchs.map { .object(ArchObject($0, o.context)) })
+        },
+        Member("valid", "its validation archs") { o in
+            .list(o.predictor.validArchs.map { .object(ArchObject($0, o.context)) })
+        },
+        Member("test_archs", "its test archs") { o in
+            .list(o.predictor.testArchs.map { .object(ArchObject($0, o.context)) })
+        },
     ]
 
     func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
 
     lazy var testMetrics: PredictionMetrics? = try? predictor.testMetrics(table())
-
-    func member(_ name: String) throws -> Value? {
-        let spec = predictor.spec
-        switch name {
-        case "device": return .string(device.name)
-        case "test": return metricsRecord(try testMetrics ?? predictor.testMetrics(table()))
-        case "metrics": return .builtin(metricsMethod)
-        case "history": return historyValue(predictor.history)
-        case "predict":
-            return latencyPredictMethod(
-                context, "Predicted latency (a time quantity, or a list of them).", predictor.predict)
-        case "save": return .builtin(saveMethod)
-        case "spec": return GCNObject.specRecord(spec)
-        case "epochs": return .int(predictor.history.count)
-        case "seconds": return .number(predictor.trainingSeconds)
-        case "train": return .list(predictor.trainArchs.map { .object(ArchObject($0, context)) })
-        case "valid": return .list(predictor.validArchs.map { .object(ArchObject($0, context)) })
-        case "test_archs": return .list(predictor.testArchs.map { .object(ArchObject($0, context)) })
-        default: return nil
-        }
-    }
 
     static func specRecord(_ s: GCNPredictorSpec) -> Value {
         .record(
@@ -122,7 +114,7 @@ final class GCNObject: HostObject, DocumentedMembers {
 }
 
 /// The layer-wise baseline in the language.
-final class LayerwiseObject: HostObject, DocumentedMembers {
+final class LayerwiseObject: HostObject, MemberTable {
     let predictor: LayerwisePredictor
     let device: Device
     let context: NASContext
@@ -134,38 +126,33 @@ final class LayerwiseObject: HostObject, DocumentedMembers {
     }
 
     var typeName: String { "layerwise" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("device", "the device it predicts"),
-        ("test", "its accuracy on the test models: Spearman, Kendall, within ±1/5/10 %"),
-        ("metrics", "l.metrics(archs): the same on other models"),
-        ("predict", "l.predict(archs): predicted latencies"),
-        ("costs", "the fitted cost of each layer kind"),
-    ]
 
-    func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "device": return .string(device.name)
-        case "test": return metricsRecord(predictor.testMetrics(try table()))
-        case "metrics":
+    static let members: [Member<LayerwiseObject>] = [
+        Member("device", "the device it predicts") { o in .string(o.device.name) },
+        Member("test", "its accuracy on the test models: Spearman, Kendall, within ±1/5/10 %") { o in
+            metricsRecord(o.predictor.testMetrics(try o.table()))
+        },
+        Member("metrics", "l.metrics(archs): the same on other models") { o in
             return .builtin(
                 BuiltinFunction(
                     "metrics", [BuiltinParameter("rule", .string, default: .string("eagle"))],
                     doc: "Test metrics under a within-x rule (\"eagle\" or \"paper\")."
                 ) { c in
-                    metricsRecord(self.predictor.testMetrics(try self.table(), rule: try ruleArgument(c)))
+                    metricsRecord(o.predictor.testMetrics(try o.table(), rule: try ruleArgument(c)))
                 })
-        case "predict": return latencyPredictMethod(context, "Predicted latency.") { $0.map(self.predictor.predict) }
-        case "costs":
+        },
+        Member("predict", "l.predict(archs): predicted latencies") { o in
+            latencyPredictMethod(o.context, "Predicted latency.") { $0.map(o.predictor.predict) }
+        },
+        Member("costs", "the fitted cost of each layer kind") { o in
             var rows: [Value] = [
                 .record(
                     Record([
                         ("position", .string("constant")), ("op", .string("-")),
-                        ("cost", .quantity(Quantity.seconds(predictor.constant))),
+                        ("cost", .quantity(Quantity.seconds(o.predictor.constant))),
                     ]))
             ]
-            for (pos, costs) in predictor.costs.enumerated() {
+            for (pos, costs) in o.predictor.costs.enumerated() {
                 for op in NB201Op.allCases where op != .none {
                     rows.append(
                         .record(
@@ -176,9 +163,10 @@ final class LayerwiseObject: HostObject, DocumentedMembers {
                 }
             }
             return .object(TableObject(rows))
-        default: return nil
-        }
-    }
+        },
+    ]
+
+    func table() throws -> MetricTable { try nas { try context.benchmark().table(device) } }
 
     func display() -> String {
         let m = try? predictor.testMetrics(table())

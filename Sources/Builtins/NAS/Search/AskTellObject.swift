@@ -116,7 +116,7 @@ extension AskTellBuiltins {
 }
 
 /// A BRP-NAS session in the language, type-erased over the space.
-final class AskTellObject: HostObject, DocumentedMembers, Plottable {
+final class AskTellObject: HostObject, MemberTable, Plottable {
     let ask: (Int) throws -> [Value]
     let answer: (Value, Double?, [String: Double]) throws -> Void
     let state: () -> (history: [(Value, String, Double?)], finished: Bool, stage: String)
@@ -222,29 +222,18 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
     }
 
     var typeName: String { "search session" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("ask", "s.ask(n): the next n models to evaluate"),
-        ("tell", "s.tell(a, accuracy): an evaluated model's accuracy"),
-        ("fail", "s.fail(a): a model whose evaluation failed for good"),
-        ("best", "the best model told so far and its accuracy"),
-        ("history", "every model told, in order, with its accuracy"),
-        ("finished", "whether the budget is used"),
-        ("stage", "where the search is (BRP-NAS's iteration)"),
-        ("curve", "the best accuracy after each told model"),
-        ("front", "multi-objective: the non-dominated models told so far, with their costs"),
-    ]
 
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "ask":
+    static let members: [Member<AskTellObject>] = [
+        Member("ask", "s.ask(n): the next n models to evaluate") { o in
             return .builtin(
                 BuiltinFunction(
                     "ask", [BuiltinParameter("n", .int, default: .int(1), "how many models at most")],
                     doc: "Up to n models to evaluate (fewer, or none, while the iteration waits for results)."
                 ) { c in
-                    .list(try self.ask(try c.int("n", min: 0, max: 1_000_000)))
+                    .list(try o.ask(try c.int("n", min: 0, max: 1_000_000)))
                 })
-        case "tell":
+        },
+        Member("tell", "s.tell(a, accuracy): an evaluated model's accuracy") { o in
             return .builtin(
                 BuiltinFunction(
                     "tell",
@@ -265,36 +254,42 @@ final class AskTellObject: HostObject, DocumentedMembers, Plottable {
                             metrics[k] = d
                         }
                     }
-                    try self.answer(c["a"], try c.double("accuracy"), metrics)
+                    try o.answer(c["a"], try c.double("accuracy"), metrics)
                     return .nil
                 })
-        case "fail":
+        },
+        Member("fail", "s.fail(a): a model whose evaluation failed for good") { o in
             return .builtin(
                 BuiltinFunction(
                     "fail", [BuiltinParameter("a", .any, "a model from ask")],
                     doc:
                         "Records that a model's evaluation failed (it uses budget, the predictor does not train on it)."
                 ) { c in
-                    try self.answer(c["a"], nil, [:])
+                    try o.answer(c["a"], nil, [:])
                     return .nil
                 })
-        case "best":
-            let told = state().history.filter { $0.2 != nil }
+        },
+        Member("best", "the best model told so far and its accuracy") { o in
+            let told = o.state().history.filter { $0.2 != nil }
             guard let b = told.max(by: { $0.2! < $1.2! }) else { return .nil }
             let first = told.first { $0.2 == b.2 }!
             return .record(Record([("arch", first.0), ("accuracy", .number(first.2!))]))
-        case "history":
+        },
+        Member("history", "every model told, in order, with its accuracy") { o in
             return .list(
-                state().history.map { h in
+                o.state().history.map { h in
                     .record(Record([("arch", h.0), ("accuracy", h.2.map(Value.number) ?? .nil)]))
                 })
-        case "finished": return .bool(state().finished)
-        case "stage": return .string(state().stage)
-        case "curve": return .list(curve().map { $0.isFinite ? .number($0) : .nil })
-        case "front": return try front.map { .list(try $0()) } ?? .nil
-        default: return nil
-        }
-    }
+        },
+        Member("finished", "whether the budget is used") { o in .bool(o.state().finished) },
+        Member("stage", "where the search is (BRP-NAS's iteration)") { o in .string(o.state().stage) },
+        Member("curve", "the best accuracy after each told model") { o in
+            .list(o.curve().map { $0.isFinite ? .number($0) : .nil })
+        },
+        Member("front", "multi-objective: the non-dominated models told so far, with their costs") { o in
+            try o.front.map { .list(try $0()) } ?? .nil
+        },
+    ]
 
     /// The best accuracy after each answered model.
     func curve() -> [Double] {

@@ -4,14 +4,17 @@ import Lang
 import NASLib
 
 /// `compare(a, b, ...)`: searches side by side.
-final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
+final class ComparisonObject: HostObject, MemberTable, Plottable {
     let searches: [SearchObject]
     init(_ s: [SearchObject]) { searches = s }
 
     var typeName: String { "comparison" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "one row per search: best accuracy (mean ± std) at round budgets, models to the optimum"),
-        ("searches", "the searches compared"),
+
+    static let members: [Member<ComparisonObject>] = [
+        Member("rows", "one row per search: best accuracy (mean ± std) at round budgets, models to the optimum") { o in
+            .list(o.rows)
+        },
+        Member("searches", "the searches compared") { o in .list(o.searches.map { .object($0) }) },
     ]
 
     /// The round budgets below the longest run, and always the longest run's own budget (a search of 60 models
@@ -48,14 +51,6 @@ final class ComparisonObject: HostObject, DocumentedMembers, Plottable {
                     hits.count, s.runs.count)
             fields.append(("to_optimum", .string(toOpt)))
             return .record(Record(fields))
-        }
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "rows": return .list(rows)
-        case "searches": return .list(searches.map { .object($0) })
-        default: return nil
         }
     }
 

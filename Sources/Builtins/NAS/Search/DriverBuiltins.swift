@@ -365,27 +365,20 @@ enum DriverBuiltins {
 }
 
 /// `run("python3 train.py {arch}")`: an evaluator for searches.
-final class EvaluatorObject: HostObject, DocumentedMembers {
+final class EvaluatorObject: HostObject, MemberTable {
     let command: EvaluationCommand
     init(_ command: EvaluationCommand) { self.command = command }
     var typeName: String { "evaluator" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("command", "the command line per model"),
-        ("timeout", "the time an attempt may take"),
-        ("retries", "attempts after a failed one"),
-        ("parallel", "evaluations at a time"),
-        ("slurm", "whether each attempt is a Slurm job"),
+
+    static let members: [Member<EvaluatorObject>] = [
+        Member("command", "the command line per model") { o in .string(o.command.template) },
+        Member("timeout", "the time an attempt may take") { o in
+            o.command.timeout.map { .quantity(Quantity.seconds($0, display: .s)) } ?? .nil
+        },
+        Member("retries", "attempts after a failed one") { o in .int(o.command.retries) },
+        Member("parallel", "evaluations at a time") { o in .int(o.command.parallel) },
+        Member("slurm", "whether each attempt is a Slurm job") { o in .bool(o.command.backend != .local) },
     ]
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "command": return .string(command.template)
-        case "timeout": return command.timeout.map { .quantity(Quantity.seconds($0, display: .s)) } ?? .nil
-        case "retries": return .int(command.retries)
-        case "parallel": return .int(command.parallel)
-        case "slurm": return .bool(command.backend != .local)
-        default: return nil
-        }
-    }
     func display() -> String {
         var parts = ["run(\"\(command.template)\""]
         if let t = command.timeout { parts.append("timeout: \(t) s") }

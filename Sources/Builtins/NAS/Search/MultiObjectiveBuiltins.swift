@@ -229,7 +229,7 @@ enum MultiObjectiveBuiltins {
 }
 
 /// A multi-objective search's result on the benchmark: the models each run trained, scored against the exact front.
-final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
+final class ParetoSearchObject: HostObject, MemberTable, Plottable {
     let name: String
     let runs: [SearchTrace]
     let exact: ParetoObject
@@ -246,19 +246,35 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     }
 
     var typeName: String { "pareto search" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("name", "the search's label"),
-        (
+
+    static let members: [Member<ParetoSearchObject>] = [
+        Member("name", "the search's label") { o in .string(o.name) },
+        Member(
             "runs",
             "one record per run: seed, models trained, hypervolume ratio, models on its front, exact front models found"
-        ),
-        ("front", "the non-dominated models found (one run: rows arch, accuracy, cost; several: a list per run)"),
-        ("history", "every trained model in order with its accuracy and costs (several runs: a list per run)"),
-        ("hv_ratio", "hypervolume of the models found over the exact front's, after the whole budget: mean over runs"),
-        ("hv_curve", "the hypervolume ratio after each trained model: mean and std over runs"),
-        ("summary", "the hypervolume ratio at round budgets (10, 25, 50, ...)"),
-        ("exact", "the exact front (pareto(...)) the runs are scored against"),
-        ("objectives", "the objectives' names"),
+        ) { o in .list(o.runs.indices.map(o.runRecord)) },
+        Member("front", "the non-dominated models found (one run: rows arch, accuracy, cost; several: a list per run)")
+        { o in
+            return o.runs.count == 1
+                ? .list(o.found(o.runs[0]).map(o.exact.row)) : .list(o.runs.map { .list(o.found($0).map(o.exact.row)) })
+        },
+        Member("history", "every trained model in order with its accuracy and costs (several runs: a list per run)") {
+            o in o.runs.count == 1 ? o.historyValue(o.runs[0]) : .list(o.runs.map(o.historyValue))
+        },
+        Member(
+            "hv_ratio", "hypervolume of the models found over the exact front's, after the whole budget: mean over runs"
+        ) { o in .number(o.hvRatio) },
+        Member("hv_curve", "the hypervolume ratio after each trained model: mean and std over runs") { o in
+            return .list(
+                o.curveStats().map {
+                    .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))]))
+                })
+        },
+        Member("summary", "the hypervolume ratio at round budgets (10, 25, 50, ...)") { o in .list(o.summaryRows) },
+        Member("exact", "the exact front (pareto(...)) the runs are scored against") { o in .object(o.exact) },
+        Member("objectives", "the objectives' names") { o in
+            .list([.string("accuracy")] + o.exact.costs.map { .string($0.name) })
+        },
     ]
 
     func archs(_ t: SearchTrace) -> [NB201Arch] { t.steps.map(\.arch) }
@@ -321,27 +337,6 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
     var hvRatio: Double {
         let finals = ratioCurves.map { $0.last ?? 0 }
         return finals.reduce(0, +) / Double(max(1, finals.count))
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "name": return .string(self.name)
-        case "runs": return .list(runs.indices.map(runRecord))
-        case "front":
-            return runs.count == 1
-                ? .list(found(runs[0]).map(exact.row)) : .list(runs.map { .list(found($0).map(exact.row)) })
-        case "history": return runs.count == 1 ? historyValue(runs[0]) : .list(runs.map(historyValue))
-        case "hv_ratio": return .number(hvRatio)
-        case "hv_curve":
-            return .list(
-                curveStats().map {
-                    .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))]))
-                })
-        case "summary": return .list(summaryRows)
-        case "exact": return .object(exact)
-        case "objectives": return .list([.string("accuracy")] + exact.costs.map { .string($0.name) })
-        default: return nil
-        }
     }
 
     func display() -> String {
@@ -421,14 +416,17 @@ final class ParetoSearchObject: HostObject, DocumentedMembers, Plottable {
 }
 
 /// `compare(...)` of multi-objective searches: hypervolume ratio (mean ± std) at round budgets.
-final class ParetoComparisonObject: HostObject, DocumentedMembers, Plottable {
+final class ParetoComparisonObject: HostObject, MemberTable, Plottable {
     let searches: [ParetoSearchObject]
     init(_ s: [ParetoSearchObject]) { searches = s }
 
     var typeName: String { "pareto comparison" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "one row per search: hypervolume ratio (mean ± std) at round budgets and at the final budget"),
-        ("searches", "the searches compared"),
+
+    static let members: [Member<ParetoComparisonObject>] = [
+        Member("rows", "one row per search: hypervolume ratio (mean ± std) at round budgets and at the final budget") {
+            o in .list(o.rows)
+        },
+        Member("searches", "the searches compared") { o in .list(o.searches.map { .object($0) }) },
     ]
 
     var budgets: [Int] {
@@ -447,14 +445,6 @@ final class ParetoComparisonObject: HostObject, DocumentedMembers, Plottable {
                     ))
             }
             return .record(Record(fields))
-        }
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "rows": return .list(rows)
-        case "searches": return .list(searches.map { .object($0) })
-        default: return nil
         }
     }
 

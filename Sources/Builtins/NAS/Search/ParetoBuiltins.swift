@@ -232,7 +232,7 @@ enum ParetoBuiltins {
 }
 
 /// `pareto(...)`: the exact front of accuracy against one or more costs.
-final class ParetoObject: HostObject, DocumentedMembers, Plottable {
+final class ParetoObject: HostObject, MemberTable, Plottable {
     let problem: ParetoProblem
     let costs: [CostObjective]
     let accuracyName: String
@@ -266,17 +266,28 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
     }
 
     var typeName: String { "pareto front" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("rows", "the front's models by cost: arch, accuracy, cost (ms or mJ), with several costs each one by name"),
-        ("hypervolume", "the front's exact hypervolume (accuracy in % × cost in ms or mJ) up to the reference"),
-        ("reference", "the reference point: the worst accuracy and the largest cost of the models"),
-        ("size", "models on the front"),
-        ("models", "models with an accuracy and every cost (what the front is taken over)"),
-        ("objectives", "the objectives' names"),
-        (
+
+    static let members: [Member<ParetoObject>] = [
+        Member(
+            "rows", "the front's models by cost: arch, accuracy, cost (ms or mJ), with several costs each one by name"
+        ) { o in .list(o.rows) },
+        Member("hypervolume", "the front's exact hypervolume (accuracy in % × cost in ms or mJ) up to the reference") {
+            o in .number(o.displayHypervolume)
+        },
+        Member("reference", "the reference point: the worst accuracy and the largest cost of the models") { o in
+            o.referenceValue
+        },
+        Member("size", "models on the front") { o in .int(o.problem.front.count) },
+        Member("models", "models with an accuracy and every cost (what the front is taken over)") { o in
+            .int(o.problem.models.count)
+        },
+        Member("objectives", "the objectives' names") { o in
+            .list([.string("accuracy")] + o.costs.map { .string($0.name) })
+        },
+        Member(
             "hv_ratio",
             "with a predicted cost: the hypervolume of the predicted front at its measured costs over the exact front's"
-        ),
+        ) { o in o.hvRatio.map(Value.number) ?? .nil },
     ]
 
     func costValues(_ a: NB201Arch, _ p: ParetoProblem) -> [Double] { zip(p.costs, costs).map { $0[a]! * $1.scale } }
@@ -307,19 +318,6 @@ final class ParetoObject: HostObject, DocumentedMembers, Plottable {
     var hvRatio: Double? {
         guard let m = measured, m.hypervolume > 0 else { return nil }
         return m.hypervolume(of: problem.front) / m.hypervolume
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "rows": return .list(rows)
-        case "hypervolume": return .number(displayHypervolume)
-        case "reference": return referenceValue
-        case "size": return .int(problem.front.count)
-        case "models": return .int(problem.models.count)
-        case "objectives": return .list([.string("accuracy")] + costs.map { .string($0.name) })
-        case "hv_ratio": return hvRatio.map(Value.number) ?? .nil
-        default: return nil
-        }
     }
 
     func display() -> String {

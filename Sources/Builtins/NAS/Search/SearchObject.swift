@@ -5,7 +5,7 @@ import Lang
 import NASLib
 
 /// The result of a search (BRP-NAS or a baseline), over one or more runs.
-final class SearchObject: HostObject, DocumentedMembers, Plottable {
+final class SearchObject: HostObject, MemberTable, Plottable {
     let name: String
     let runs: [SearchTrace]
     let problem: SearchProblem
@@ -19,14 +19,29 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
     }
 
     var typeName: String { "search" }
-    static let memberTable: [(name: String, doc: String)] = [
-        ("name", "the search's label"),
-        ("runs", "one record per run: seed, models trained, best accuracy and model, its rank, models to the optimum"),
-        ("best", "the best accuracy found, mean over runs"),
-        ("curve", "best accuracy after each trained model: mean and std over runs"),
-        ("summary", "the curve at round budgets (10, 25, 50, ...)"),
-        ("optimum", "the best accuracy in the benchmark (what to_optimum counts towards)"),
-        ("trace", "every trained model in order: arch, accuracy, latency, whether it meets the limit"),
+
+    static let members: [Member<SearchObject>] = [
+        Member("name", "the search's label") { o in .string(o.name) },
+        Member(
+            "runs", "one record per run: seed, models trained, best accuracy and model, its rank, models to the optimum"
+        ) { o in .list(o.runs.map(o.runRecord)) },
+        Member("best", "the best accuracy found, mean over runs") { o in
+            let b = o.runs.compactMap { $0.best?.accuracy }
+            return b.isEmpty ? .nil : .number(b.reduce(0, +) / Double(b.count))
+        },
+        Member("curve", "best accuracy after each trained model: mean and std over runs") { o in
+            return .list(
+                o.curveStats().map {
+                    .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))]))
+                })
+        },
+        Member("summary", "the curve at round budgets (10, 25, 50, ...)") { o in .list(o.summaryRows) },
+        Member("optimum", "the best accuracy in the benchmark (what to_optimum counts towards)") { o in
+            o.problem.optimum.map(Value.number) ?? .nil
+        },
+        Member("trace", "every trained model in order: arch, accuracy, latency, whether it meets the limit") { o in
+            o.runs.count == 1 ? o.traceValue(o.runs[0]) : .list(o.runs.map(o.traceValue))
+        },
     ]
 
     /// Budgets reported in summaries: 10, 25, 50, 100, 200, 300, ... up to the longest run.
@@ -83,25 +98,6 @@ final class SearchObject: HostObject, DocumentedMembers, Plottable {
                     ("search", .string(name)), ("models", .int(k)), ("mean", .number(s.mean)),
                     ("std", .number(s.std)), ("runs", .int(s.n)),
                 ]))
-        }
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "name": return .string(self.name)
-        case "runs": return .list(runs.map(runRecord))
-        case "best":
-            let b = runs.compactMap { $0.best?.accuracy }
-            return b.isEmpty ? .nil : .number(b.reduce(0, +) / Double(b.count))
-        case "curve":
-            return .list(
-                curveStats().map {
-                    .record(Record([("models", .int($0.k)), ("mean", .number($0.mean)), ("std", .number($0.std))]))
-                })
-        case "summary": return .list(summaryRows)
-        case "optimum": return problem.optimum.map(Value.number) ?? .nil
-        case "trace": return runs.count == 1 ? traceValue(runs[0]) : .list(runs.map(traceValue))
-        default: return nil
         }
     }
 
