@@ -51,11 +51,16 @@ let package = Package(
         // Sweeps: the grid, the durable task store, the task runner, the local and Slurm backends, the merge.
         .target(
             name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra", "Figures"], path: "Sources/Sweep"),
+        // What a run records and how records are used: results.json, comparing a rerun with it (check), the
+        // documentation's recorded tables (reproduce).
+        .target(
+            name: "RunRecord", dependencies: ["Builtins", "Interpreter", "Lang", "NASLib", "Infra"],
+            path: "Sources/RunRecord"),
         // The front end: subcommands, the run pipeline's users (scripts, bundles, notebooks, check, data).
         .target(
             name: "App",
             dependencies: [
-                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Sweep", "Kernel",
+                "REPL", "Builtins", "Interpreter", "Lang", "NASLib", "Infra", "Sweep", "Kernel", "RunRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/App"),
@@ -86,8 +91,9 @@ let package = Package(
             exclude: []),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], path: "Tests/SweepTests"),
         .testTarget(name: "KernelTests", dependencies: ["Kernel"], path: "Tests/KernelTests"),
+        .testTarget(name: "RunRecordTests", dependencies: ["RunRecord"], path: "Tests/RunRecordTests"),
         .testTarget(
-            name: "REPLTests", dependencies: ["REPL", "App", "Sweep", "Builtins", "Interpreter", "TestSupport", "brpsh"],
+            name: "REPLTests", dependencies: ["REPL", "App", "Sweep", "RunRecord", "Builtins", "Interpreter", "TestSupport", "brpsh"],
             path: "Tests/REPLTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,7 @@ import Interpreter
 import Lang
 import NASLib
 import REPL
+import RunRecord
 import Sweep
 
 /// The front end: runs brpsh code the way the command line asked, through the one `Pipeline`.

@@ -2,29 +2,11 @@ import Foundation
 import Testing
 
 @testable import App
+@testable import RunRecord
 @testable import Sweep
 
 /// `brpsh check` compares kinds as well as values; `save` writes only where the bundle says.
 @Suite(.serialized) struct CheckAndSaveTests {
-    static func differences(_ want: String, _ got: String) throws -> [String] {
-        var check = ResultCheck(rtol: 1e-9, atol: 0)
-        check.compare(
-            try JSONSerialization.jsonObject(with: Data(want.utf8)),
-            try JSONSerialization.jsonObject(with: Data(got.utf8)))
-        return check.differences
-    }
-
-    @Test func aNumberThatBecameAStringDiffers() throws {
-        #expect(
-            try Self.differences("[85.2]", "[\"85.2\"]").first?.contains("expected a number 85.2, got a string") == true
-        )
-        #expect(try !Self.differences("[\"85.2\"]", "[85.2]").isEmpty)
-        #expect(try !Self.differences("[1]", "[true]").isEmpty)
-        #expect(try !Self.differences("[true]", "[1]").isEmpty)
-        #expect(try !Self.differences("[null]", "[\"null\"]").isEmpty)
-        #expect(try Self.differences("[85.2, \"1.5ms\", true, null]", "[85.2, \"1.5ms\", true, null]").isEmpty)
-    }
-
     /// results.json holds a saved CSV's fields whole: a quoted field with a comma is one field (it was split at the
     /// comma before, shifting the row), numbers are numbers, and a non-finite value stays text.
     @Test func savedCSVFieldsKeepTheirQuotedCommas() throws {
