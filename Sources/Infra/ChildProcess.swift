@@ -113,20 +113,21 @@ public final class ChildProcess: @unchecked Sendable {  // Sendable, unchecked: 
         }
     }
 
-    /// Waits for the child to end.
+    /// Waits for the child to end. The lock is not held while it waits (the child is waited for without being
+    /// reaped, then reaped under the lock), so another thread can still signal it meanwhile: a task runner blocked
+    /// here passes a SIGTERM on to its child.
     @discardableResult
     public func wait() -> Exit {
-        lock.withLock {
+        if let e = lock.withLock({ ended }) { return e }
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        return lock.withLock {
             if let ended { return ended }
             var status: Int32 = 0
-            var exit = Exit.signalled(SIGKILL)  // reaped elsewhere (it should not be): ended as killed, not a hang
-            while true {
-                if waitpid(pid, &status, 0) == pid {
-                    exit = Exit(waitStatus: status)
-                    break
-                }
-                if errno != EINTR { break }
-            }
+            var r: pid_t = -1
+            repeat { r = waitpid(pid, &status, 0) } while r < 0 && errno == EINTR
+            // Reaped elsewhere (it should not be): ended as killed rather than a hang.
+            let exit = r == pid ? Exit(waitStatus: status) : .signalled(SIGKILL)
             ended = exit
             return exit
         }
@@ -145,7 +146,8 @@ public final class ChildProcess: @unchecked Sendable {  // Sendable, unchecked: 
 
     /// Sends a signal to the child's process group (the child and whatever it started).
     public func signal(_ sig: Int32) {
-        guard poll() == nil else { return }
+        // Not reaped yet (a zombie keeps its pid), so the group is still this child's.
+        guard lock.withLock({ ended }) == nil else { return }
         _ = Glibc.kill(-pid, sig)
     }
 

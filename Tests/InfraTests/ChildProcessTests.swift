@@ -66,6 +66,19 @@ import Testing
         #expect(child.poll() == .signalled(SIGKILL) && child.wait() == .signalled(SIGKILL))
     }
 
+    @Test func aChildCanBeSignalledWhileAnotherThreadWaitsForIt() throws {
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        let child = try ChildProcess.start(["sleep", "30"], streams: .init(stdin: null, stdout: null, stderr: null))
+        let start = Date()
+        let waiter = Thread { child.wait() }
+        waiter.start()
+        usleep(200_000)  // the waiter is blocked in wait()
+        child.signal(SIGTERM)
+        #expect(child.wait() == .signalled(SIGTERM))
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
     @Test func waitingStopsAtACancelCheckWithTheChildStillRunning() throws {
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
