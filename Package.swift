@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // brpsh: a scriptable REPL and small expression language for hardware-aware NAS research.
-// Layers (docs/architecture.md): Lang <- Interpreter <- Builtins -> NASLib; REPL (never Builtins); App (front end); brpsh.
+// Layers (docs/architecture.md): Lang <- Interpreter <- Builtins -> NASLib; REPL (never Builtins); Infra below all that
+// touches the system; Sweep, Kernel, RunRecord, Figures libraries; App (front end); brpsh.
 import PackageDescription
 
 let package = Package(
@@ -42,7 +43,7 @@ let package = Package(
         .executableTarget(name: "brpsh-identity", path: "Plugins/IdentityTool"),
         .plugin(name: "BuildIdentity", capability: .buildTool(), dependencies: ["brpsh-identity"], path: "Plugins/BuildIdentity"),
         // Session, line reader, completion. Never Builtins.
-        .target(name: "REPL", dependencies: ["Interpreter", "Lang", "CEditLine"], path: "Sources/REPL"),
+        .target(name: "REPL", dependencies: ["Interpreter", "Lang", "Infra", "CEditLine"], path: "Sources/REPL"),
         // Jupyter's messaging protocol: the wire form of a message, signing, replay refusal.
         .target(
             name: "Kernel", dependencies: ["CZMQ", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/Kernel"),

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import Interpreter
 import Lang
 
@@ -114,11 +115,11 @@ extension Session {
         }
         let text = SavedInput.script(inputs)
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try DurableFile.write(Data(text.utf8), to: path)
             output.write("saved \(inputs.count) inputs to \(path)\n")
             return .ran
         } catch {
-            report(":save: cannot write '\(path)': \(error.localizedDescription)")
+            report(":save: cannot write '\(path)': \((error as? InfraError)?.message ?? error.localizedDescription)")
             return .failed
         }
     }
