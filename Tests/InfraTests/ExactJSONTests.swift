@@ -23,7 +23,9 @@ import Testing
             let d = Double(bitPattern: bits)
             if d.isFinite { values.append(d) }
         }
-        values += [0, -0.0, 1, 0.1, Double("1e-320")!, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 7.6899999999999995]
+        values += [
+            0, -0.0, 1, 0.1, Double("1e-320")!, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 7.6899999999999995,
+        ]
         let data = try JSONSerialization.data(withJSONObject: values)
         let back = try #require(try ExactJSON.object(with: data) as? [NSNumber]).map(\.doubleValue)
         let decoded = try JSONDecoder().decode([Double].self, from: data)
