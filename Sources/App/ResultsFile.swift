@@ -44,15 +44,12 @@ enum OutputBundle {
     /// Why the run must not start (a notebook that would overwrite the script), or nil.
     static func problem(script: String, _ settings: App.Settings) -> String? {
         guard let notebook = settings.notebook, !["-c", "<stdin>"].contains(script) else { return nil }
-        if canonical(notebook) == canonical(script) {
+        if Paths.canonical(notebook) == Paths.canonical(script) {
             return
                 "--notebook \(notebook) would overwrite the script \(script); give the notebook another name (.ipynb)"
         }
         return nil
     }
-
-    /// An absolute path with links resolved (as far as the file exists).
-    static func canonical(_ path: String) -> String { Paths.canonical(path) }
 
     /// A new private directory (mode 0700, unpredictable name, never an existing path followed through a link).
     static func privateDirectory(_ prefix: String) throws -> String {

@@ -198,7 +198,7 @@ enum SweepStart {
         }
         let data = SweepIdentity.data(environment: App.environment)
         let spec = SweepSpec(
-            script: OutputBundle.canonical(script), scriptSHA256: SweepIdentity.sha256(text),
+            script: Paths.canonical(script), scriptSHA256: SweepIdentity.sha256(text),
             brpsh: SweepIdentity.brpsh,
             dataDirectory: data.directory, data: data.fingerprint, fixed: fixed, variables: variables, seedBy: seedBy,
             tasks: points.enumerated().map {

@@ -1,4 +1,5 @@
 import Foundation
+import Infra
 import TestSupport
 import Testing
 
@@ -240,7 +241,7 @@ import Testing
         try runner.run()
         // The task's `brpsh run`: the process whose command line names the point's --out directory (Linux /proc; the
         // runner may start other short-lived children first, such as git for the sweep's identity).
-        let point = OutputBundle.canonical(dir + "/s") + "/points/0000_seed=1"  // as the runner names it
+        let point = Paths.canonical(dir + "/s") + "/points/0000_seed=1"  // as the runner names it
         var child: Int32?
         let deadline = Date().addingTimeInterval(120)
         while child == nil, Date() < deadline {
@@ -299,7 +300,7 @@ import Testing
         let commands = try Self.brpsh(
             ["sweep", "t.brp", "--over", "seed=1..3", "--out", "s", "--print-commands"], cwd: dir)
         let lines = commands.1.split(separator: "\n")
-        #expect(lines.count == 3 && lines[2].hasSuffix("sweep run-task \(OutputBundle.canonical(dir))/s 2"))
+        #expect(lines.count == 3 && lines[2].hasSuffix("sweep run-task \(Paths.canonical(dir))/s 2"))
         // What xargs -P would do: run them, then merge.
         for line in lines {
             let r = try Self.brpsh(Array(line.split(separator: " ").dropFirst().map(String.init)), cwd: dir)
