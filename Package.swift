@@ -37,7 +37,7 @@ let package = Package(
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib. BuildIdentity gives it the sources' SHA-256 (provenance).
         .target(
-            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib", "Infra", "Figures"], path: "Sources/Builtins",
+            name: "Builtins", dependencies: ["Interpreter", "Lang", "NASLib", "Infra", "Figures", "RunRecord"], path: "Sources/Builtins",
             plugins: ["BuildIdentity"]),
         // What a binary was built from, generated at build time (Plugins/): a tool and the build plugin that runs it.
         .executableTarget(name: "brpsh-identity", path: "Plugins/IdentityTool"),
@@ -51,11 +51,11 @@ let package = Package(
         .target(name: "Figures", path: "Sources/Figures"),
         // Sweeps: the grid, the durable task store, the task runner, the local and Slurm backends, the merge.
         .target(
-            name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra", "Figures"], path: "Sources/Sweep"),
+            name: "Sweep", dependencies: ["Builtins", "Lang", "NASLib", "Infra", "Figures", "RunRecord"], path: "Sources/Sweep"),
         // What a run records and how records are used: results.json, comparing a rerun with it (check), the
         // documentation's recorded tables (reproduce).
         .target(
-            name: "RunRecord", dependencies: ["Builtins", "Interpreter", "Lang", "NASLib", "Infra"],
+            name: "RunRecord", dependencies: ["Interpreter", "Lang", "NASLib", "Infra"],
             path: "Sources/RunRecord"),
         // The front end: subcommands, the run pipeline's users (scripts, bundles, notebooks, check, data).
         .target(
@@ -90,7 +90,7 @@ let package = Package(
             ],
             path: "Tests/BuiltinsTests",
             exclude: []),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep"], path: "Tests/SweepTests"),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "RunRecord"], path: "Tests/SweepTests"),
         .testTarget(name: "KernelTests", dependencies: ["Kernel"], path: "Tests/KernelTests"),
         .testTarget(name: "RunRecordTests", dependencies: ["RunRecord"], path: "Tests/RunRecordTests"),
         .testTarget(

@@ -110,13 +110,13 @@ public enum App {
             Reporter.error("\(problem)")
             return .usage
         }
-        var lock: BundleLock?
+        var lock: RunBundle.Lock?
         if let dir = settings.outDir {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                lock = try BundleLock(dir)
-            } catch let e as CommandFailure {
-                Reporter.error(e.message)
+                lock = try RunBundle.Lock(dir)
+            } catch let e as RunRecordError {
+                Reporter.error(e.description)
                 return .cannotCreate
             } catch {
                 Reporter.error("cannot create the output directory '\(dir)': \(error.localizedDescription)")
@@ -127,7 +127,7 @@ public enum App {
         // Everything the run prints goes to the transcript too; each cell's output to the notebook.
         var cell = 1
         var commentsFrom = 0
-        let transcript = TranscriptSink(interpreter.output)
+        let transcript = RunBundle.Transcript(interpreter.output)
         let recorder = RecordingSink(transcript) { cell }
         interpreter.output = recorder
         let notebook = Notebook()
@@ -191,24 +191,14 @@ public enum App {
                 interpreter, script: file.name, scriptText: file.text,
                 arguments: Array(CommandLine.arguments), start: start, end: Date(), status: status.rawValue,
                 stoppedBy: stoppedBy)
-            let files: [(String, String)] = [
-                ("provenance.json", (try? JSON.encode(record, pretty: true)) ?? "{}"),
-                ("transcript.txt", transcript.text),
-                (
-                    "results.json",
-                    ResultsFile.json(
-                        displays: transcript.displays, outputs: OutputLog.paths(interpreter), outDir: dir,
-                        figure: { OutputLog.figureData(interpreter, path: $0) })
-                ),
-            ]
-            for (name, text) in files {
-                let path = (dir as NSString).appendingPathComponent(name)
-                if !FileManager.default.createFile(
-                    atPath: path, contents: Data((text + (text.hasSuffix("\n") ? "" : "\n")).utf8))
-                {
-                    Reporter.error("cannot write \(path)")
-                    if status == .ok { status = .cannotCreate }
-                }
+            let results = ResultsRecord(
+                brpsh: Provenance.version, displays: transcript.displays,
+                outputs: ResultsRecord.savedFiles(
+                    OutputLog.paths(interpreter), outDir: dir,
+                    figure: { OutputLog.figureData(interpreter, path: $0).map(RecordValue.init(foundation:)) }))
+            for problem in RunBundle.write(dir, provenance: record, results: results, transcript: transcript.text) {
+                Reporter.error(problem)
+                if status == .ok { status = .cannotCreate }
             }
         }
         return status

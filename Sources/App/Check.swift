@@ -11,7 +11,7 @@ import RunRecord
 struct CheckTarget {
     var script: String
     var results: String
-    var provenance: [String: Any]?
+    var provenance: ProvenanceRecord?
     var transcript: String?
 
     /// `check DIR`, `check script.brp DIR`, `check script.brp DIR/results.json`.
@@ -26,8 +26,13 @@ struct CheckTarget {
         let dir = isDirectory(recorded) ? url(recorded) : url(recorded).deletingLastPathComponent()
         let results = isDirectory(recorded) ? dir.appendingPathComponent("results.json").path : recorded
         let provenancePath = dir.appendingPathComponent("provenance.json").path
-        let provenance = FileManager.default.contents(atPath: provenancePath)
-            .flatMap { try? ExactJSON.object(with: $0) as? [String: Any] }
+        // A bundle without provenance.json (a results.json copied alone) is checked without its settings; a damaged
+        // one is an error, not a rerun with the wrong seed.
+        let provenance: ProvenanceRecord?
+        do {
+            provenance =
+                FileManager.default.fileExists(atPath: provenancePath) ? try ProvenanceRecord.read(provenancePath) : nil
+        } catch { throw CheckFailure("\(error)") }
         let transcript = try? String(contentsOf: dir.appendingPathComponent("transcript.txt"), encoding: .utf8)
         var script = first
         if second == nil {
@@ -35,7 +40,7 @@ struct CheckTarget {
                 throw CheckFailure(
                     "give the script and the recorded results (brpsh check script.brp DIR), or a bundle directory")
             }
-            guard let path = (provenance?["script"] as? [String: Any])?["path"] as? String else {
+            guard let path = provenance?.script.path else {
                 throw CheckFailure("\(provenancePath) names no script; give it: brpsh check script.brp \(first)")
             }
             // The recorded path is as the run was given it: relative to where it ran, or to the bundle's parent.
@@ -52,12 +57,11 @@ struct CheckTarget {
 
     /// The recorded `--set` overrides and seed the run was made with (the rerun uses them).
     var recordedOverrides: [Override] {
-        let recorded = provenance?["overrides"] as? [String: Any] ?? [:]
-        return recorded.keys.sorted().compactMap { k in (recorded[k] as? String).map { Override(name: k, text: $0) } }
+        (provenance?.overrides ?? [:]).sorted { $0.key < $1.key }.map { Override(name: $0.key, text: $0.value) }
     }
-    var recordedSeed: Int? { provenance?["seed"] as? Int }
-    var recordedKernel: String? { (provenance?["blas"] as? [String: Any])?["kernel"] as? String }
-    var recordedScriptSHA256: String? { (provenance?["script"] as? [String: Any])?["sha256"] as? String }
+    var recordedSeed: Int? { provenance?.seed }
+    var recordedKernel: String? { provenance?.blas?.kernel }
+    var recordedScriptSHA256: String? { provenance?.script.sha256 }
 }
 
 struct CheckFailure: Error, CustomStringConvertible {
@@ -78,10 +82,9 @@ extension App {
             return .usage
         }
         guard let text = readScript(target.script) else { return .noInput }
-        guard let data = FileManager.default.contents(atPath: target.results),
-            let want = try? ExactJSON.object(with: data)
-        else {
-            Reporter.error("cannot read the expected results '\(target.results)'")
+        let want: ResultsRecord
+        do { want = try ResultsRecord.read(target.results) } catch {
+            Reporter.error("cannot read the expected results: \(error)")
             return .noInput
         }
         var s = settings
@@ -92,7 +95,7 @@ extension App {
         if s.seed == nil { s.seed = target.recordedSeed }
         describeRerun(target, s, text: text)
         do {
-            s.outDir = try OutputBundle.privateDirectory("brpsh-check")
+            s.outDir = try RunBundle.privateDirectory("brpsh-check")
         } catch {
             Reporter.error("\(error)")
             return .cannotCreate
@@ -100,19 +103,12 @@ extension App {
         defer { try? FileManager.default.removeItem(atPath: s.outDir!) }
         let status = runScript(SourceFile(name: target.script, text: text), s)
         let resultsPath = (s.outDir! as NSString).appendingPathComponent("results.json")
-        guard status == .ok, let gotData = FileManager.default.contents(atPath: resultsPath),
-            let got = try? ExactJSON.object(with: gotData)
-        else {
+        guard status == .ok, let got = try? ResultsRecord.read(resultsPath) else {
             Reporter.error("the rerun failed (exit status \(status.rawValue))", command: "check")
             return .runtime
         }
         var checker = ResultCheck(rtol: rtol, atol: atol, withinStd: withinStd)
-        if let w = want as? [String: Any], let g = got as? [String: Any] {
-            checker.compare(w["displays"] ?? [], g["displays"] ?? [], path: "displays")
-            checker.compare(w["outputs"] ?? [:], g["outputs"] ?? [:], path: "outputs")
-        } else {
-            checker.compare(want, got)
-        }
+        checker.compare(want, got)
         if let recorded = target.transcript,
             let rerun = try? String(
                 contentsOfFile: (s.outDir! as NSString).appendingPathComponent("transcript.txt"), encoding: .utf8)

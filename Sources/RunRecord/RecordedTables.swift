@@ -11,78 +11,51 @@ public enum RecordedTables {
         public init(_ d: String) { description = d }
     }
 
-    public static func json(_ path: String) throws -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
-        guard let o = try ExactJSON.object(with: data) as? [String: Any] else {
-            throw Failure("\(path) is not a JSON object")
-        }
-        return o
-    }
-
-    public static func writeJSON(_ o: Any, _ path: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted])
-        try DurableFile.write(data + Data("\n".utf8), to: path)
-    }
-
-    /// The CSV outputs of a results.json's `outputs` (figures and other files left out).
-    public static func csvOutputs(_ outputs: Any?) -> [String: Any] {
-        (outputs as? [String: Any] ?? [:]).filter { $0.key.hasSuffix(".csv") }
-    }
-
     public static func record(source: String, name: String, root: String) throws {
         let src = URL(fileURLWithPath: source)
         let merged = src.appendingPathComponent("merged")
-        var results: [String: Any] = [:]
-        var provenance: [String: Any] = [:]
+        let results: RecordingResults
+        let provenance: RecordingProvenance
         if FileManager.default.fileExists(atPath: merged.appendingPathComponent("results.json").path) {
-            let r = try json(merged.appendingPathComponent("results.json").path)
-            let p = try json(merged.appendingPathComponent("provenance.json").path)
-            results["groups"] = (r["groups"] as? [[String: Any]] ?? []).map { g in
-                ["point": g["point"] ?? [:], "n": g["n"] ?? 0, "outputs": csvOutputs(g["outputs"])] as [String: Any]
+            let r = try MergedResults.read(merged.appendingPathComponent("results.json").path)
+            let p = try MergedProvenance.read(merged.appendingPathComponent("provenance.json").path)
+            results = RecordingResults(
+                groups: r.groups.map { g in
+                    .init(
+                        point: g.point, n: g.n,
+                        outputs: g.outputs.filter { $0.key.hasSuffix(".csv") }.mapValues { rows in
+                            (rows.list ?? []).map { $0.list ?? [] }
+                        })
+                })
+            provenance = RecordingProvenance(
+                sweep: p, script: .init(path: r.script, sha256: p.sweep["scriptSHA256"]?.string ?? ""),
+                brpsh: RecordingProvenance.brpsh(identity: p.sweep["brpsh"]?.string ?? r.brpsh))
+            guard !(results.groups ?? []).allSatisfy({ $0.outputs.isEmpty }) else {
+                throw Failure("\(source) saved no CSV file: a recorded table is rendered from one")
             }
-            let sweep = p["sweep"] as? [String: Any] ?? [:]
-            let tasks = p["tasks"] as? [[String: Any]] ?? []
-            let first = (tasks.first?["provenance"] as? [String: Any]) ?? tasks.first ?? [:]
-            provenance = [
-                "kind": "sweep", "brpsh": sweep["brpsh"] ?? NSNull(), "script": sweep["script"] ?? NSNull(),
-                "script_sha256": sweep["scriptSHA256"] ?? NSNull(), "data_sha256": sweep["data"] ?? NSNull(),
-                "tasks": tasks.count,
-                "blas_kernels": (p["blas_kernels"] as? [String: Any] ?? [:]).mapValues { ($0 as? [Any])?.count ?? 0 },
-                "machine": first["machine"] ?? NSNull(), "merged_at": p["merged_at"] ?? NSNull(),
-                "grid": (sweep["tasks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String },
-            ]
         } else {
-            let r = try json(src.appendingPathComponent("results.json").path)
-            let p = try json(src.appendingPathComponent("provenance.json").path)
+            let r = try ResultsRecord.read(src.appendingPathComponent("results.json").path)
+            let p = try ProvenanceRecord.read(src.appendingPathComponent("provenance.json").path)
             // The saved CSV files themselves, where the run directory still has them: results.json's copy is
             // derived from them (and older brpsh split a quoted field with a comma there).
-            var outputs = csvOutputs(r["outputs"])
-            for key in outputs.keys {
-                if let data = FileManager.default.contents(atPath: src.appendingPathComponent(key).path) {
-                    outputs[key] = ResultsFile.csvRows(String(decoding: data, as: UTF8.self), source: key)
-                }
+            var outputs: [String: [[RecordValue]]] = [:]
+            for (key, file) in r.outputs {
+                guard let rows = file.csvRows else { continue }
+                outputs[key] =
+                    FileManager.default.contents(atPath: src.appendingPathComponent(key).path).map {
+                        ResultsRecord.csvRows(String(decoding: $0, as: UTF8.self), source: key)
+                    } ?? rows
             }
-            results["outputs"] = outputs
-            let blas = p["blas"] as? [String: Any] ?? [:]
-            provenance = [
-                "kind": "run", "brpsh": p["brpsh"] ?? NSNull(), "script": p["script"] ?? NSNull(),
-                "command": p["command"] ?? NSNull(),
-                "overrides": p["overrides"] ?? NSNull(), "seed": p["seed"] ?? NSNull(),
-                "machine": p["machine"] ?? NSNull(),
-                "blas_kernel": blas["kernel"] ?? NSNull(), "start": p["start"] ?? NSNull(),
-                "seconds": p["seconds"] ?? NSNull(),
-                "data_files": ((p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? []).map { f in
-                    ["file": f["file"] ?? NSNull(), "sha256": f["sha256"] ?? NSNull()]
-                },
-            ]
-        }
-        guard !(results["outputs"].map { ($0 as? [String: Any])?.isEmpty ?? true } ?? false) else {
-            throw Failure("\(source) saved no CSV file: a recorded table is rendered from one")
+            guard !outputs.isEmpty else {
+                throw Failure("\(source) saved no CSV file: a recorded table is rendered from one")
+            }
+            results = RecordingResults(outputs: outputs)
+            provenance = RecordingProvenance(run: p)
         }
         let dir = URL(fileURLWithPath: root).appendingPathComponent("reproductions").appendingPathComponent(name)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try writeJSON(results, dir.appendingPathComponent("results.json").path)
-        try writeJSON(provenance, dir.appendingPathComponent("provenance.json").path)
+        try results.write(to: dir.appendingPathComponent("results.json").path)
+        try provenance.write(to: dir.appendingPathComponent("provenance.json").path)
     }
 
     /// One table block's settings: `<!-- recorded NAME OUTPUT key=value ... -->`.
@@ -145,57 +118,66 @@ public enum RecordedTables {
         }
     }
 
-    /// A cell: a number with the given digits; a merged number as "mean ± std"; text without surrounding quotes.
-    public static func cell(_ v: Any?, _ digits: Int?) -> String {
+    /// A cell: a number with the given digits (a quantity's value too, its unit after it); a merged number as
+    /// "mean ± std"; text without surrounding quotes.
+    public static func cell(_ v: RecordValue?, _ digits: Int?) -> String {
         func number(_ x: Double) -> String {
             if let d = digits { return String(format: "%.\(d)f", x) }
-            return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+            return RecordValue.shortest(x)
+        }
+        func scalar(_ v: RecordValue?) -> (Double, String)? {
+            switch v {
+            case .quantity(let q)?: return (q.value, q.unit)
+            case let n?: return n.number.map { ($0, "") }
+            case nil: return nil
+            }
         }
         switch v {
-        case let m as [String: Any]:
-            if let mean = JSONNumber.of(m["mean"]), let std = JSONNumber.of(m["std"]) {
-                return std == 0 && (JSONNumber.of(m["n"]) ?? 1) > 1 && digits == nil
-                    ? number(mean) : "\(number(mean)) ± \(number(std))"
+        case .object(let m)?:
+            if let (mean, unit) = scalar(m["mean"]), let (std, _) = scalar(m["std"]) {
+                return std == 0 && (m["n"]?.number ?? 1) > 1 && digits == nil
+                    ? number(mean) + unit : "\(number(mean))\(unit) ± \(number(std))\(unit)"
             }
-            if let vs = m["values"] as? [Any] { return vs.map { cell($0, digits) }.joined(separator: " / ") }
+            if let vs = m["values"]?.list { return vs.map { cell($0, digits) }.joined(separator: " / ") }
             return "?"
-        case let s as String where s.isEmpty: return "–"
-        case let s as String:
+        case .quantity(let q)?: return number(q.value) + q.unit
+        case .string(let s)? where s.isEmpty: return "–"
+        case .string(let s)?:
             return s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
-        case let n as NSNumber where !JSONNumber.isBoolean(n): return number(n.doubleValue)
-        case let n as NSNumber: return n.boolValue ? "true" : "false"
-        case nil, is NSNull: return "–"
-        default: return "?"
+        case .int, .number: return number(v!.number!)
+        case .bool(let b)?: return b ? "true" : "false"
+        case nil, .null?: return "–"
+        case .list?: return "?"
         }
     }
 
     /// The rows of the recording's output as dictionaries; a sweep's groups in order, each row with the group's
     /// point variables.
-    public static func rows(_ spec: Spec, root: String) throws -> (rows: [[String: Any]], provenance: [String: Any]) {
+    public static func rows(_ spec: Spec, root: String) throws -> (
+        rows: [[String: RecordValue]], provenance: RecordingProvenance
+    ) {
         let dir = URL(fileURLWithPath: root).appendingPathComponent("reproductions").appendingPathComponent(spec.name)
-        let results = try json(dir.appendingPathComponent("results.json").path)
-        let provenance = try json(dir.appendingPathComponent("provenance.json").path)
-        func table(_ outputs: Any?, point: [String: Any]) throws -> [[String: Any]] {
-            guard let csv = (outputs as? [String: Any])?[spec.output] as? [[Any]], let header = csv.first as? [String]
-            else {
+        let results = try RecordingResults.read(dir.appendingPathComponent("results.json").path)
+        let provenance = try RecordingProvenance.read(dir.appendingPathComponent("provenance.json").path)
+        func table(_ outputs: [String: [[RecordValue]]], point: [String: String]) throws -> [[String: RecordValue]] {
+            guard let csv = outputs[spec.output], let first = csv.first else {
                 throw Failure("reproductions/\(spec.name) has no CSV output \(spec.output)")
             }
+            let header = first.map { $0.string ?? cell($0, nil) }
             return csv.dropFirst().map { row in
-                var d = point
+                var d = point.mapValues(RecordValue.string)
                 for (k, v) in zip(header, row) { d[k] = v }
                 return d
             }
         }
-        if let groups = results["groups"] as? [[String: Any]] {
-            return (
-                try groups.flatMap { try table($0["outputs"], point: $0["point"] as? [String: Any] ?? [:]) }, provenance
-            )
+        if let groups = results.groups {
+            return (try groups.flatMap { try table($0.outputs, point: $0.point) }, provenance)
         }
-        return (try table(results["outputs"], point: [:]), provenance)
+        return (try table(results.outputs ?? [:], point: [:]), provenance)
     }
 
     /// A row's value for a column key; underscores in the key stand for spaces of the CSV's header ("min_(ms)").
-    public static func value(_ row: [String: Any], _ key: String) -> Any? {
+    public static func value(_ row: [String: RecordValue], _ key: String) -> RecordValue? {
         row[key] ?? row[key.replacingOccurrences(of: "_", with: " ")]
     }
 
@@ -240,27 +222,19 @@ public enum RecordedTables {
             "| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count),
         ]
         lines += body.map { "| " + $0.joined(separator: " | ") + " |" }
-        let machine = p["machine"] as? [String: Any] ?? [:]
-        let cpu = "\(machine["cpu"] as? String ?? "?"), \(cell(machine["cores"], nil)) cores"
-        let brpsh = p["brpsh"] as? [String: Any]
-        let version =
-            brpsh.map {
-                "brpsh \($0["version"] as? String ?? "?") (sources \(String(($0["sources"] as? String ?? "?").prefix(12))))"
-            }
-            ?? (p["brpsh"] as? String).map { s in
-                s.replacingOccurrences(
-                    of: #"sources ([0-9a-f]{12})[0-9a-f]*"#, with: "(sources $1)", options: .regularExpression)
-            } ?? "brpsh ?"
-        if p["kind"] as? String == "sweep" {
-            let kernels = (p["blas_kernels"] as? [String: Any] ?? [:]).keys.sorted().joined(separator: ", ")
+        let cpu = "\(p.machine?.cpu ?? "?"), \(p.machine.map { String($0.cores) } ?? "?") cores"
+        let version = "brpsh \(p.brpsh.version) (sources \(String((p.brpsh.sources ?? "?").prefix(12))))"
+        switch p.kind {
+        case .sweep:
+            let kernels = (p.blas_kernels ?? [:]).keys.sorted().joined(separator: ", ")
             lines.append("")
             lines.append(
-                "Recorded in `reproductions/\(spec.name)`: a sweep of \(cell(p["tasks"], nil)) tasks, merged \(p["merged_at"] as? String ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version)."
+                "Recorded in `reproductions/\(spec.name)`: a sweep of \(p.tasks.map(String.init) ?? "?") tasks, merged \(p.merged_at ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version)."
             )
-        } else {
-            let script = (p["script"] as? [String: Any])?["path"] as? String ?? "?"
+        case .run:
+            let script = p.script.path ?? "?"
             // The overrides change the result, so the command shown carries them (sorted by name, as recorded).
-            let sets = (p["overrides"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { kv -> String in
+            let sets = (p.overrides ?? [:]).sorted { $0.key < $1.key }.map { kv -> String in
                 let arg = "\(kv.key)=\(kv.value)"
                 let plain = arg.unicodeScalars.allSatisfy {
                     CharacterSet.alphanumerics.contains($0) || "=._-/".unicodeScalars.contains($0)
@@ -269,7 +243,7 @@ public enum RecordedTables {
             }.joined()
             lines.append("")
             lines.append(
-                "Recorded in `reproductions/\(spec.name)`: `brpsh \(script)\(sets)`, \(p["start"] as? String ?? "?"); \(cpu), OpenBLAS \(p["blas_kernel"] as? String ?? "?") kernel; \(version)."
+                "Recorded in `reproductions/\(spec.name)`: `brpsh \(script)\(sets)`, \(p.start ?? "?"); \(cpu), OpenBLAS \(p.blas_kernel ?? "?") kernel; \(version)."
             )
         }
         return lines.joined(separator: "\n")

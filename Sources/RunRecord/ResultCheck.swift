@@ -21,19 +21,27 @@ public struct ResultCheck {
         self.withinStd = withinStd
     }
 
-    public mutating func compare(_ want: Any, _ got: Any, path: String = "") {
-        if let k = withinStd, let w = want as? [String: Any], let g = got as? [String: Any],
-            let wm = ResultCheck.number(w["mean"]), let ws = ResultCheck.number(w["std"]),
-            let gm = ResultCheck.number(g["mean"])
+    /// Compares a rerun's results with the recorded ones: every displayed value in order and every saved file.
+    public mutating func compare(_ want: ResultsRecord, _ got: ResultsRecord) {
+        compare(.list(want.displays), .list(got.displays), path: "displays")
+        compare(
+            .object(want.outputs.mapValues(\.value)), .object(got.outputs.mapValues(\.value)), path: "outputs")
+    }
+
+    public mutating func compare(_ want: RecordValue, _ got: RecordValue, path: String = "") {
+        if let k = withinStd, let wm = ResultCheck.scalar(want["mean"]), let ws = ResultCheck.scalar(want["std"]),
+            let gm = ResultCheck.scalar(got["mean"]), wm.unit == gm.unit, ws.unit == wm.unit
         {
             compared += 1
-            if !(abs(gm - wm) <= k * ws + atol + rtol * abs(wm)) {
-                differences.append("\(path): mean \(gm), recorded \(wm) ± \(ws) (more than \(k) std away)")
+            if !(abs(gm.value - wm.value) <= k * ws.value + atol + rtol * abs(wm.value)) {
+                differences.append(
+                    "\(path): mean \(gm.value)\(gm.unit), recorded \(wm.value)\(wm.unit) ± \(ws.value)\(ws.unit) (more than \(k) std away)"
+                )
             }
             return
         }
         switch (want, got) {
-        case (let w as [String: Any], let g as [String: Any]):
+        case (.object(let w), .object(let g)):
             for k in w.keys.sorted() {
                 guard let gv = g[k] else {
                     differences.append("\(path)/\(k): missing in the rerun")
@@ -44,44 +52,37 @@ public struct ResultCheck {
             for k in g.keys.sorted() where w[k] == nil {
                 differences.append("\(path)/\(k): not in the expected results")
             }
-        case (let w as [Any], let g as [Any]):
+        case (.list(let w), .list(let g)):
             if w.count != g.count { differences.append("\(path): \(w.count) items expected, \(g.count) found") }
             for (i, (a, b)) in zip(w, g).enumerated() { compare(a, b, path: "\(path)[\(i)]") }
-        case (let w as NSNumber, let g as NSNumber) where !JSONNumber.isBoolean(w) && !JSONNumber.isBoolean(g):
+        case (.quantity(let a), .quantity(let b)) where a.unit == b.unit:
             compared += 1
-            let a = w.doubleValue
-            let b = g.doubleValue
-            if !(abs(b - a) <= atol + rtol * abs(a)) && !(a.isNaN && b.isNaN) {
-                differences.append("\(path): expected \(a), got \(b) (difference \(abs(b - a)))")
-            }
-        case (let w as String, let g as String):
+            if !close(a.value, b.value) { differences.append("\(path): expected \(a.text), got \(b.text)") }
+        case (.int, .int), (.int, .number), (.number, .int), (.number, .number):
             compared += 1
-            if let a = ResultCheck.quantity(w), let b = ResultCheck.quantity(g), a.1 == b.1 {
-                if !(abs(b.0 - a.0) <= atol + rtol * abs(a.0)) {
-                    differences.append("\(path): expected \(w), got \(g)")
-                }
-            } else if w != g {
-                differences.append("\(path): expected \(ResultCheck.short(w)), got \(ResultCheck.short(g))")
-            }
-        case (is NSNull, is NSNull):
-            compared += 1
+            let (a, b) = (want.number!, got.number!)
+            if !close(a, b) { differences.append("\(path): expected \(a), got \(b) (difference \(abs(b - a)))") }
         default:
             compared += 1
-            // Values of different JSON kinds differ, even when they print alike (85.2 and "85.2").
-            let (a, b) = (ResultCheck.kind(want), ResultCheck.kind(got))
-            if a != b {
-                differences.append("\(path): expected \(a) \(want), got \(b) \(ResultCheck.short("\(got)"))")
-            } else if "\(want)" != "\(got)" {
-                differences.append("\(path): expected \(want), got \(got)")
+            // Values of different kinds differ, even when they print alike (85.2 and "85.2"; 85.2% and 85.2ms).
+            if want.kind != got.kind {
+                differences.append("\(path): expected \(want.kind) \(want.shortText), got \(got.kind) \(got.shortText)")
+            } else if want != got {
+                differences.append("\(path): expected \(want.shortText), got \(got.shortText)")
             }
         }
     }
 
-    /// A number (or a quantity string's number) in a record field, for `withinStd`.
-    public static func number(_ v: Any?) -> Double? {
-        if let n = JSONNumber.of(v) { return n }
-        if let s = v as? String { return quantity(s)?.0 }
-        return nil
+    /// |got − want| ≤ atol + rtol·|want|, NaN equal to NaN.
+    func close(_ a: Double, _ b: Double) -> Bool { abs(b - a) <= atol + rtol * abs(a) || a.isNaN && b.isNaN }
+
+    /// A number or a quantity with its unit ("" for a number), for statistics over seeds.
+    public static func scalar(_ v: RecordValue?) -> (value: Double, unit: String)? {
+        switch v {
+        case .quantity(let q)?: return (q.value, q.unit)
+        case let n?: return n.number.map { ($0, "") }
+        case nil: return nil
+        }
     }
 
     /// Compares two transcripts line by line: equal lines agree; lines that differ agree when their words are equal
@@ -114,18 +115,6 @@ public struct ResultCheck {
                 differences.append(
                     "transcript line \(i + 1): expected \(ResultCheck.short(a)), got \(ResultCheck.short(b))")
             }
-        }
-    }
-
-    /// The JSON kind of a value JSONSerialization read.
-    public static func kind(_ v: Any) -> String {
-        switch v {
-        case is [String: Any]: return "an object"
-        case is [Any]: return "a list"
-        case is NSNull: return "null"
-        case let n as NSNumber: return JSONNumber.isBoolean(n) ? "a boolean" : "a number"
-        case is String: return "a string"
-        default: return "a value"
         }
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import Infra
 import Lang
 import NASLib
+import RunRecord
 
 /// `brpsh merge DIR`: one result from a sweep's points. Points that differ only in the `seed` variable form a
 /// group; in each group, every number the runs recorded at the same place (a displayed value, a table cell, a
@@ -31,19 +32,19 @@ public enum SweepMerge {
 
     /// One line for the tasks whose runs warned (a failed training among 100 seeds must not vanish into a mean):
     /// how many, which, and the first one's first warning; nil when none did.
-    public static func taskWarnings(_ provenances: [[String: Any]]) -> String? {
-        let warned = provenances.compactMap { p -> (task: String, first: String, count: Int)? in
-            guard let w = p["warnings"] as? [String], let first = w.first else { return nil }
-            return (p["task"] as? String ?? "?", first, w.count)
+    public static func taskWarnings(_ tasks: [MergedProvenance.Task]) -> String? {
+        let warned = tasks.compactMap { t -> (task: String, first: String, count: Int)? in
+            guard let w = t.provenance.warnings, let first = w.first else { return nil }
+            return (t.task, first, w.count)
         }
         guard let example = warned.first else { return nil }
         let shown = example.first.count > 240 ? example.first.prefix(240) + "…" : Substring(example.first)
         let names = warned.prefix(8).map(\.task).joined(separator: ", ") + (warned.count > 8 ? ", ..." : "")
         let total = warned.reduce(0) { $0 + $1.count }
         return
-            "\(warned.count) of \(provenances.count) tasks warned while they ran (\(names)), \(total) warning\(total == 1 ? "" : "s") "
+            "\(warned.count) of \(tasks.count) tasks warned while they ran (\(names)), \(total) warning\(total == 1 ? "" : "s") "
             + "in all; the first, from \(example.task): \"\(shown)\"; every task's warnings are in merged/provenance.json "
-            + "(tasks[].warnings)"
+            + "(tasks[].provenance.warnings)"
     }
 
     public static func groups(_ spec: SweepSpec) -> [Group] {
@@ -76,16 +77,20 @@ public enum SweepMerge {
             throw SweepError("another brpsh merge is writing \(store.path("merged")); wait for it")
         }
         defer { withExtendedLifetime(lock) {} }
-        var results: [Int: [String: Any]] = [:]
-        var provenances: [[String: Any]] = []
+        var results: [Int: ResultsRecord] = [:]
+        var provenances: [MergedProvenance.Task] = []
         for t in done {
             let point = store.pointDir(t)
-            results[t] = try readJSON((point as NSString).appendingPathComponent("results.json"))
-            var p = try readJSON((point as NSString).appendingPathComponent("provenance.json"))
-            p["task"] = store.spec.tasks[t].name
-            p["assignments"] = Dictionary(
-                uniqueKeysWithValues: store.spec.tasks[t].assignments.map { ($0.name, $0.value) })
-            provenances.append(p)
+            let task = store.spec.tasks[t]
+            do {
+                results[t] = try ResultsRecord.read((point as NSString).appendingPathComponent("results.json"))
+                provenances.append(
+                    MergedProvenance.Task(
+                        task: task.name,
+                        assignments: Dictionary(uniqueKeysWithValues: task.assignments.map { ($0.name, $0.value) }),
+                        provenance: try ProvenanceRecord.read(
+                            (point as NSString).appendingPathComponent("provenance.json"))))
+            } catch let e as RunRecordError { throw SweepError("task \(task.name): \(e)") }
         }
         try checkConsistent(provenances, store.spec)
         let kernels = blasKernels(provenances)
@@ -105,33 +110,35 @@ public enum SweepMerge {
         try FileManager.default.createDirectory(atPath: mergedDir, withIntermediateDirectories: true)
         let allGroups = groups(store.spec)
         let nonSeed = store.spec.variables.map(\.name).filter { $0 != SweepVariable.replicate }
-        var mergedGroups: [Any] = []
+        var mergedGroups: [MergedResults.Group] = []
         for g in allGroups {
             let tasks = g.tasks.filter { results[$0] != nil }
             guard !tasks.isEmpty else { continue }
             let runs = tasks.map { results[$0]! }
             var walker = Walker(group: g.name)
-            let displays = walker.merge(runs.map { $0["displays"] ?? [] }, path: "")
-            let outputs = walker.merge(
-                runs.map { ($0["outputs"] as? [String: Any] ?? [:]).filter { !$0.key.hasSuffix(".svg") } }, path: "")
+            let displays = walker.merge(runs.map { .list($0.displays) }, path: "").list ?? []
+            let outputs =
+                walker.merge(
+                    runs.map { .object($0.outputs.filter { !$0.key.hasSuffix(".svg") }.mapValues(\.value)) }, path: ""
+                ).object ?? [:]
             // Tidy rows: the group's variables as columns (seed merged over), then the value and its statistics.
             let point = nonSeed.map { v in g.point.first { $0.name == v }.map { plainLiteral($0.value) } ?? "" }
             summary.rows += walker.rows.map { point + $0 }
             summary.text +=
                 "\(g.name) (n = \(tasks.count)\(replicates(store.spec, tasks)))\n" + walker.lines.joined() + "\n"
             // Figures: every saved SVG whose data all runs recorded.
-            var figureEntries: [String: Any] = [:]
-            let names = Set(
-                runs.flatMap { ($0["outputs"] as? [String: Any] ?? [:]).keys.filter { $0.hasSuffix(".svg") } }
-            ).sorted()
+            var outputsWithFigures = outputs
+            let names = Set(runs.flatMap { $0.outputs.keys.filter { $0.hasSuffix(".svg") } }).sorted()
             for name in names {
-                let figures = runs.compactMap {
-                    (($0["outputs"] as? [String: Any])?[name] as? [String: Any])?["figure"] as? [String: Any]
+                let figures = runs.compactMap { run -> [String: Any]? in
+                    guard case .file(_, let figure?)? = run.outputs[name] else { return nil }
+                    return figure.foundation as? [String: Any]
                 }
                 guard figures.count == runs.count, let svg = MergedFigure.svg(figures) else {
-                    figureEntries[name] = [
-                        "merged": false, "why": "not every run recorded this figure with the same layout",
-                    ]
+                    outputsWithFigures[name] = .object([
+                        "merged": .bool(false),
+                        "why": .string("not every run recorded this figure with the same layout"),
+                    ])
                     continue
                 }
                 let relative =
@@ -141,39 +148,26 @@ public enum SweepMerge {
                     at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                     withIntermediateDirectories: true)
                 try DurableFile.write(svg, to: path)
-                figureEntries[name] = ["merged": relative, "sha256": SHA256Hex.file(path)]
+                outputsWithFigures[name] = .object([
+                    "merged": .string(relative), "sha256": .string(SHA256Hex.file(path)),
+                ])
                 summary.figures.append(path)
             }
-            var outputsWithFigures = outputs as? [String: Any] ?? [:]
-            for (k, v) in figureEntries { outputsWithFigures[k] = v }
             mergedGroups.append(
-                [
-                    "point": Dictionary(uniqueKeysWithValues: g.point.map { ($0.name, $0.value) }),
-                    "n": tasks.count,
-                    "tasks": tasks.map { store.spec.tasks[$0].name },
-                    "displays": displays,
-                    "outputs": outputsWithFigures,
-                ] as [String: Any])
+                MergedResults.Group(
+                    point: Dictionary(uniqueKeysWithValues: g.point.map { ($0.name, $0.value) }), n: tasks.count,
+                    tasks: tasks.map { store.spec.tasks[$0].name }, displays: displays, outputs: outputsWithFigures))
         }
-        let merged: [String: Any] = [
-            "brpsh": Provenance.version,
-            "script": store.spec.script,
-            "variables": store.spec.variables.map { ["name": $0.name, "values": $0.values] },
-            "replicate": SweepVariable.replicate,
-            "missing": summary.missing,
-            "groups": mergedGroups,
-        ]
-        try DurableFile.write(
-            try SweepJSON.object(merged), to: (mergedDir as NSString).appendingPathComponent("results.json"))
-        let provenance: [String: Any] = [
-            "sweep": try ExactJSON.object(with: Data(try SweepJSON.encode(store.spec).utf8)),
-            "merged_at": ISO8601DateFormatter().string(from: Date()),
-            "merged_by": SweepIdentity.brpsh,
-            "blas_kernels": Dictionary(uniqueKeysWithValues: kernels.map { ($0.kernel, $0.tasks) }),
-            "tasks": provenances,
-        ]
-        try DurableFile.write(
-            try SweepJSON.object(provenance), to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
+        try MergedResults(
+            brpsh: Provenance.version, script: store.spec.script,
+            variables: store.spec.variables.map { .init(name: $0.name, values: $0.values) },
+            replicate: SweepVariable.replicate, missing: summary.missing, groups: mergedGroups
+        ).write(to: (mergedDir as NSString).appendingPathComponent("results.json"))
+        try MergedProvenance(
+            sweep: try JSONDecoder().decode(RecordValue.self, from: Data(try SweepJSON.encode(store.spec).utf8)),
+            mergedAt: ISO8601DateFormatter().string(from: Date()), mergedBy: SweepIdentity.brpsh,
+            blasKernels: Dictionary(uniqueKeysWithValues: kernels.map { ($0.kernel, $0.tasks) }), tasks: provenances
+        ).write(to: (mergedDir as NSString).appendingPathComponent("provenance.json"))
         // summary.csv is tidy (long format): one row per merged number, a column per variable the sweep grouped by,
         // numbers as numbers, the unit in a column of its own (docs/python.md).
         let header = nonSeed + ["value", "unit", "mean", "std", "n", "min", "max"]
@@ -192,60 +186,46 @@ public enum SweepMerge {
     }
 
     /// The OpenBLAS kernels the tasks' provenance names, each with its tasks, in order of first appearance.
-    public static func blasKernels(_ provenances: [[String: Any]]) -> [(kernel: String, tasks: [String])] {
+    public static func blasKernels(_ tasks: [MergedProvenance.Task]) -> [(kernel: String, tasks: [String])] {
         var out: [(kernel: String, tasks: [String])] = []
-        for p in provenances {
-            let kernel = (p["blas"] as? [String: Any])?["kernel"] as? String ?? "unknown"
-            let task = p["task"] as? String ?? "?"
+        for t in tasks {
+            let kernel = t.provenance.blas?.kernel ?? "unknown"
             if let i = out.firstIndex(where: { $0.kernel == kernel }) {
-                out[i].tasks.append(task)
+                out[i].tasks.append(t.task)
             } else {
-                out.append((kernel, [task]))
+                out.append((kernel, [t.task]))
             }
         }
         return out
     }
 
-    public static func readJSON(_ path: String) throws -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SweepError("cannot read \(path)") }
-        guard let obj = try? ExactJSON.object(with: data) as? [String: Any] else {
-            throw SweepError("\(path) is not a JSON object (damaged?)")
-        }
-        return obj
-    }
-
     /// Every point must come from the sweep's script, one brpsh, and the same data files.
-    public static func checkConsistent(_ provenances: [[String: Any]], _ spec: SweepSpec) throws {
+    public static func checkConsistent(_ tasks: [MergedProvenance.Task], _ spec: SweepSpec) throws {
         var dataHashes: [String: (String, String)] = [:]
         var commit: (String, String)?
-        for p in provenances {
-            let task = p["task"] as? String ?? "?"
-            guard let sha = (p["script"] as? [String: Any])?["sha256"] as? String else {
-                throw SweepError("task \(task): its provenance.json records no script; it is not this sweep's run")
-            }
-            guard sha == spec.scriptSHA256 else {
+        for t in tasks {
+            let (task, p) = (t.task, t.provenance)
+            guard p.script.sha256 == spec.scriptSHA256 else {
                 throw SweepError(
-                    "task \(task) ran another version of the script (sha256 \(sha.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))"
+                    "task \(task) ran another version of the script (sha256 \(p.script.sha256.prefix(12)), the sweep's is \(spec.scriptSHA256.prefix(12)))"
                 )
             }
-            try checkPoint(p, spec)
-            let b = p["brpsh"] as? [String: Any]
+            try checkPoint(t, spec)
             // The sources' SHA-256 (a run's record before it named the git commit: read too).
-            let id = "\(b?["version"] as? String ?? "?") \(b?["sources"] as? String ?? b?["commit"] as? String ?? "")"
+            let id = p.brpsh.identity
             if let (first, firstTask) = commit, first != id {
                 throw SweepError(
                     "tasks \(firstTask) and \(task) ran different brpsh versions (\(first) and \(id)); their results must not be merged"
                 )
             }
             commit = commit ?? (id, task)
-            for f in (p["data"] as? [String: Any])?["files"] as? [[String: Any]] ?? [] {
-                guard let file = f["file"] as? String, let sha = f["sha256"] as? String else { continue }
-                if let (other, otherTask) = dataHashes[file], other != sha {
+            for f in p.data?.files ?? [] {
+                if let (other, otherTask) = dataHashes[f.file], other != f.sha256 {
                     throw SweepError(
-                        "tasks \(otherTask) and \(task) read different versions of \(file) (sha256 \(other.prefix(12)) and \(sha.prefix(12)))"
+                        "tasks \(otherTask) and \(task) read different versions of \(f.file) (sha256 \(other.prefix(12)) and \(f.sha256.prefix(12)))"
                     )
                 }
-                dataHashes[file] = dataHashes[file] ?? (sha, task)
+                dataHashes[f.file] = dataHashes[f.file] ?? (f.sha256, task)
             }
         }
     }
@@ -253,21 +233,19 @@ public enum SweepMerge {
     /// A point's run was made with its task's settings: the overrides its provenance.json records are the sweep's
     /// fixed `--set`s and the task's assignments (the seed as `--seed` where the sweep passes it so), so a point
     /// directory swapped with another's or copied from elsewhere is refused, never merged under the wrong values.
-    public static func checkPoint(_ p: [String: Any], _ spec: SweepSpec) throws {
-        let task = p["task"] as? String ?? "?"
-        guard let t = spec.tasks.first(where: { $0.name == task }) else { return }
-        let recorded = p["overrides"] as? [String: Any] ?? [:]
+    public static func checkPoint(_ t: MergedProvenance.Task, _ spec: SweepSpec) throws {
+        let (task, p) = (t.task, t.provenance)
+        guard let st = spec.tasks.first(where: { $0.name == task }) else { return }
         var expected: [String: String] = [:]
-        for a in spec.fixed + t.assignments { expected[a.name] = a.value }
+        for a in spec.fixed + st.assignments { expected[a.name] = a.value }
         if spec.seedBy == "option", let seed = expected.removeValue(forKey: SweepVariable.replicate) {
-            guard let ran = p["seed"] as? Int, String(ran) == seed else {
+            guard String(p.seed) == seed else {
                 throw SweepError(
-                    "task \(task) should have run with --seed \(seed); its provenance.json records seed \(p["seed"] ?? "none")"
-                )
+                    "task \(task) should have run with --seed \(seed); its provenance.json records seed \(p.seed)")
             }
         }
-        for (name, value) in expected.sorted(by: { $0.key < $1.key }) where (recorded[name] as? String) != value {
-            let got = (recorded[name] as? String).map { "\(name)=\($0)" } ?? "no \(name)"
+        for (name, value) in expected.sorted(by: { $0.key < $1.key }) where p.overrides[name] != value {
+            let got = p.overrides[name].map { "\(name)=\($0)" } ?? "no \(name)"
             throw SweepError(
                 """
                 task \(task) should have run with \(name)=\(value), but its provenance.json records \(got) (a point \
@@ -297,14 +275,16 @@ public enum SweepMerge {
         public var lines: [String] = []
         public var rows: [[String]] = []
 
-        public mutating func merge(_ values: [Any], path: String) -> Any {
-            // Quantities ("85.2%", "3.1ms": how results.json writes them) of one unit merge like numbers; the merged
-            // values keep the unit ({mean: "85.3%", ...}).
-            let quantities = values.compactMap(Walker.quantity)
+        public mutating func merge(_ values: [RecordValue], path: String) -> RecordValue {
+            // Quantities of one unit merge like numbers; the statistics keep the unit ({mean: 85.3%, ...}).
+            let quantities = values.compactMap { v -> RecordQuantity? in
+                if case .quantity(let q) = v { return q }
+                return nil
+            }
             if !quantities.isEmpty, quantities.count == values.count, Set(quantities.map(\.unit)).count == 1 {
                 let unit = quantities[0].unit
                 var inner = Walker(group: group)
-                let stats = inner.merge(quantities.map { $0.value as Any }, path: path) as? [String: Any] ?? [:]
+                let stats = inner.merge(quantities.map { .number($0.value) }, path: path).object ?? [:]
                 for var row in inner.rows {
                     row[1] = unit
                     rows.append(row)
@@ -313,13 +293,13 @@ public enum SweepMerge {
                     $0.replacingOccurrences(
                         of: "\(path.isEmpty ? "value" : path):", with: "\(path.isEmpty ? "value" : path) (\(unit)):")
                 }
-                var out: [String: Any] = [:]
-                for (k, v) in stats {
-                    if k == "n" { out[k] = v } else if let d = v as? Double { out[k] = Walker.plain(d) + unit }
-                }
-                return out
+                return .object(
+                    stats.mapValues { v in
+                        if case .number(let d) = v { return .quantity(RecordQuantity(d, unit)) }
+                        return v
+                    })
             }
-            let numbers = values.compactMap(Walker.number)
+            let numbers = values.compactMap(\.number)
             if !numbers.isEmpty && numbers.count == values.count {
                 let n = Double(numbers.count)
                 let mean = numbers.reduce(0, +) / n
@@ -333,50 +313,38 @@ public enum SweepMerge {
                     "  \(label): \(Walker.show(mean)) ± \(Walker.show(std))"
                         + (numbers.count > 1 ? "  (min \(Walker.show(lo)), max \(Walker.show(hi)))" : "") + "\n")
                 rows.append([label, ""] + [mean, std, n, lo, hi].map { Walker.plain($0) })
-                return ["mean": mean, "std": std, "n": numbers.count, "min": lo, "max": hi] as [String: Any]
+                return .object([
+                    "mean": .number(mean), "std": .number(std), "n": .int(numbers.count), "min": .number(lo),
+                    "max": .number(hi),
+                ])
             }
-            if let lists = values as? [[Any]], Set(lists.map(\.count)).count == 1 {
-                return (0..<lists[0].count).map { i -> Any in
-                    let items = lists.map { $0[i] }
-                    return merge(items, path: path + Walker.label(items, index: i))
-                }
+            let lists = values.compactMap(\.list)
+            if lists.count == values.count, Set(lists.map(\.count)).count == 1 {
+                return .list(
+                    (0..<lists[0].count).map { i in
+                        let items = lists.map { $0[i] }
+                        return merge(items, path: path + Walker.label(items, index: i))
+                    })
             }
-            if let records = values as? [[String: Any]], Set(records.map { Set($0.keys) }).count == 1 {
-                var out: [String: Any] = [:]
+            let records = values.compactMap(\.object)
+            if records.count == values.count, Set(records.map { Set($0.keys) }).count == 1 {
+                var out: [String: RecordValue] = [:]
                 for key in records[0].keys.sorted() {
                     out[key] = merge(records.map { $0[key]! }, path: path.isEmpty ? key : path + "." + key)
                 }
-                return out
+                return .object(out)
             }
-            if let first = values.first, values.dropFirst().allSatisfy({ Walker.same($0, first) }) { return first }
-            return ["values": values]
-        }
-
-        /// A number (not a boolean), else nil.
-        public static func number(_ v: Any) -> Double? {
-            JSONNumber.of(v)
-        }
-
-        /// "85.2%" or "-3.1ms" → (85.2, "%"): a number followed by one of brpsh's units.
-        public static func quantity(_ v: Any) -> (value: Double, unit: String)? {
-            guard let s = v as? String else { return nil }
-            return PhysicalUnit.parseQuantity(s).map { ($0.value, $0.unit.symbol) }
-        }
-
-        public static func same(_ a: Any, _ b: Any) -> Bool {
-            guard let x = try? JSONSerialization.data(withJSONObject: [a], options: .sortedKeys),
-                let y = try? JSONSerialization.data(withJSONObject: [b], options: .sortedKeys)
-            else { return false }
-            return x == y
+            if let first = values.first, values.dropFirst().allSatisfy({ $0 == first }) { return first }
+            return .object(["values": .list(values)])
         }
 
         /// A table row's name: its text fields that every run shows alike (`[device=m-gpu predictor=gcn 900]`),
-        /// else its position. A quantity ("85.2%") is a value, not a name, even when one run shows it alone.
-        public static func label(_ items: [Any], index: Int) -> String {
-            if let records = items as? [[String: Any]], let first = records.first {
+        /// else its position.
+        public static func label(_ items: [RecordValue], index: Int) -> String {
+            let records = items.compactMap(\.object)
+            if records.count == items.count, let first = records.first {
                 let names = first.keys.sorted().compactMap { k -> String? in
-                    guard let s = first[k] as? String, quantity(s) == nil, records.allSatisfy({ $0[k] as? String == s })
-                    else { return nil }
+                    guard let s = first[k]?.string, records.allSatisfy({ $0[k]?.string == s }) else { return nil }
                     return "\(k)=\(s)"
                 }
                 if !names.isEmpty { return "[" + names.joined(separator: " ") + "]" }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Infra
 import NASLib
+import RunRecord
 
 #if canImport(Glibc)
     import Glibc
@@ -137,10 +138,8 @@ public enum TaskRunner {
     /// end or failed by itself).
     public static func stoppedBy(_ point: String) -> String? {
         let path = (point as NSString).appendingPathComponent("provenance.json")
-        guard let data = FileManager.default.contents(atPath: path),
-            let p = try? ExactJSON.object(with: data) as? [String: Any]
-        else { return nil }
-        return p["stopped_by"] as? String
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return (try? ProvenanceRecord.read(path))?.stopped_by
     }
 
     /// The command line of a task: the sweep's fixed `--set`s, then its point's.

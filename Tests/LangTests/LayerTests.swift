@@ -111,7 +111,7 @@ import Testing
         #expect(allowed["REPL"] == ["Interpreter", "Lang", "Infra", "CEditLine"])
         #expect(allowed["App"]?.isSuperset(of: ["Kernel", "Sweep", "Infra", "ArgumentParser"]) == true)
         #expect(allowed["Kernel"] == ["CZMQ", "Crypto"] && allowed["App"]?.contains("CZMQ") == false)
-        #expect(allowed["Builtins"] == ["Interpreter", "Lang", "NASLib", "Infra", "Figures"])
+        #expect(allowed["Builtins"] == ["Interpreter", "Lang", "NASLib", "Infra", "Figures", "RunRecord"])
         #expect(allowed["Figures"] == [])
         #expect(allowed["Infra"] == [] && allowed["NASLib"]?.contains("Infra") == true)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NASLib
+import TestSupport
 import Testing
 
 @testable import App
@@ -25,7 +26,7 @@ import Testing
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try ArtifactTests.brpsh(["-c", "print(1)", "--out", "b"], cwd: dir).0 == 0)
-        let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        let provenance = try TestJSON.object(dir + "/b/provenance.json")
         let recorded = (provenance["brpsh"] as? [String: Any])?["sources"] as? String
         #expect(
             recorded == SHA256.hex(bytes),

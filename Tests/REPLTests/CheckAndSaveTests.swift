@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import App
@@ -11,12 +12,11 @@ import Testing
     /// comma before, shifting the row), numbers are numbers, and a non-finite value stays text.
     @Test func savedCSVFieldsKeepTheirQuotedCommas() throws {
         let text = "search,runs,best,note\n\"GCN, K = 100\",10,72.97,\"said \"\"so\"\"\"\nK = 50,10,nan,\n"
-        let rows = ResultsFile.csvRows(text, source: "t.csv")
+        let rows = ResultsRecord.csvRows(text, source: "t.csv")
         #expect(rows.count == 3 && rows.allSatisfy { $0.count == 4 })
-        #expect(
-            rows[1][0] as? String == "GCN, K = 100" && rows[1][1] as? Double == 10 && rows[1][2] as? Double == 72.97)
-        #expect(rows[1][3] as? String == "said \"so\"" && rows[2][2] as? String == "nan" && rows[2][3] as? String == "")
-        #expect(rows[0].compactMap { $0 as? String } == ["search", "runs", "best", "note"])
+        #expect(rows[1] == ["GCN, K = 100", 10, 72.97, "said \"so\""])
+        #expect(rows[2] == ["K = 50", 10, "nan", ""])
+        #expect(rows[0] == ["search", "runs", "best", "note"])
         // End to end: what `save` writes comes back whole.
         let dir = ArtifactTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -26,7 +26,7 @@ import Testing
         let results =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/b/results.json")))
             as? [String: Any]
-        let table = (results?["outputs"] as? [String: Any])?["t.csv"] as? [[Any]]
+        let table = ((results?["outputs"] as? [String: Any])?["t.csv"] as? [String: Any])?["csv"] as? [[Any]]
         #expect(
             table?.count == 2 && table?[1].first as? String == "GCN, K = 25" && table?[1].last as? Double == 1.5,
             "\(String(describing: table))")
@@ -92,7 +92,7 @@ import Testing
         try Self.script.write(toFile: dir + "/small.brp", atomically: true, encoding: .utf8)
         #expect(try ArtifactTests.brpsh(["small.brp", "--out", "b"], cwd: dir).0 == 0)
         // Recorded on another kernel, with a mean the rerun does not reproduce exactly (30.5 ± 1 against 30).
-        var provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        var provenance = try TestJSON.object(dir + "/b/provenance.json")
         provenance["blas"] = ["kernel": "OtherKernel"]
         try JSONSerialization.data(withJSONObject: provenance).write(
             to: URL(fileURLWithPath: dir + "/b/provenance.json"))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import App
@@ -74,7 +75,7 @@ import Testing
         #expect(trained.contains("used all 2 epochs"), "\(trained)")
         let (_, _, cached) = try ArtifactTests.brpsh(["-c", code, "--out", "b"], env: env, cwd: dir)
         #expect(cached.contains("(gcn from cache") && !cached.contains("used all 2 epochs"), "\(cached)")
-        let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        let provenance = try TestJSON.object(dir + "/b/provenance.json")
         #expect(
             (provenance["warnings"] as? [String])?.contains { $0.contains("used all 2 epochs") } == true,
             "\(provenance["warnings"] ?? "")")

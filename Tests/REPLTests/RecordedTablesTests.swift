@@ -55,7 +55,9 @@ import Testing
         try fm.createDirectory(atPath: dir + "/reproductions/x", withIntermediateDirectories: true)
         try #"{"outputs": {"o.csv": [["n", "method", "v"], [5, "a", 1.5], [10, "a", 2.5], [10, "b", 3.5]]}}"#
             .write(toFile: dir + "/reproductions/x/results.json", atomically: true, encoding: .utf8)
-        try "{}".write(toFile: dir + "/reproductions/x/provenance.json", atomically: true, encoding: .utf8)
+        try
+            #"{"kind": "run", "brpsh": {"version": "0.1.0", "sources": "ab"}, "script": {"path": "s.brp", "sha256": "f"}}"#
+            .write(toFile: dir + "/reproductions/x/provenance.json", atomically: true, encoding: .utf8)
         try "<!-- recorded x o.csv columns=method,v:1 where=n:10 -->\n<!-- end recorded -->\n"
             .write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
         let (w, _, werr) = try CommandLineTests.brpsh(["reproduce", "write", "--root", dir])

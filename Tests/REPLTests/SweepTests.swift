@@ -54,7 +54,7 @@ import Testing
         let (status, out, err) = try Self.brpsh(args, cwd: dir)
         #expect(status == 0, "\(err)")
         #expect(out.contains("scale=2 (n = 3; seed 1, 2, 3)"))
-        let merged = try SweepMerge.readJSON(dir + "/s/merged/results.json")
+        let merged = try TestJSON.object(dir + "/s/merged/results.json")
         let groups = try #require(merged["groups"] as? [[String: Any]])
         #expect(groups.count == 2)
         #expect((groups[1]["point"] as? [String: String]) == ["scale": "3"])
@@ -79,7 +79,7 @@ import Testing
             },
             "\(csv)")
         // Every task's provenance is in the merged one.
-        let provenance = try SweepMerge.readJSON(dir + "/s/merged/provenance.json")
+        let provenance = try TestJSON.object(dir + "/s/merged/provenance.json")
         #expect((provenance["tasks"] as? [Any])?.count == 6)
         // The tasks' OpenBLAS kernels are listed; tasks trained on two kernels merge with a warning naming both.
         let kernels = try #require(provenance["blas_kernels"] as? [String: [String]])
@@ -90,11 +90,13 @@ import Testing
         #expect(
             plain.contains("2 of 6 tasks warned while they ran (0002_seed=2,scale=2, 0003_seed=2,scale=3)")
                 && plain.contains("\"seed 2 is odd\""), "\(plain)")
-        let warned = (provenance["tasks"] as? [[String: Any]])?.compactMap { $0["warnings"] as? [String] }
+        let warned = (provenance["tasks"] as? [[String: Any]])?.compactMap {
+            ($0["provenance"] as? [String: Any])?["warnings"] as? [String]
+        }
         #expect(warned == [[], [], ["seed 2 is odd"], ["seed 2 is odd"], [], []], "\(warned ?? [])")
         let pointProvenance = dir + "/s/points/0000_seed=1,scale=2/provenance.json"
         let original = try #require(FileManager.default.contents(atPath: pointProvenance))
-        var otherKernel = try SweepMerge.readJSON(pointProvenance)
+        var otherKernel = try TestJSON.object(pointProvenance)
         otherKernel["blas"] = ["kernel": "OtherKernel"]
         try JSONSerialization.data(withJSONObject: otherKernel).write(to: URL(fileURLWithPath: pointProvenance))
         let mixed = try Self.brpsh(["merge", "s"], cwd: dir)
@@ -114,11 +116,13 @@ import Testing
         try FileManager.default.moveItem(atPath: b, toPath: a)
         try FileManager.default.moveItem(atPath: a + ".tmp", toPath: b)
         // A point whose provenance names no script (copied from elsewhere, with it removed) is refused.
-        var noScript = try SweepMerge.readJSON(pointProvenance)
+        var noScript = try TestJSON.object(pointProvenance)
         noScript.removeValue(forKey: "script")
         try JSONSerialization.data(withJSONObject: noScript).write(to: URL(fileURLWithPath: pointProvenance))
         let copied = try Self.brpsh(["merge", "s"], cwd: dir)
-        #expect(copied.0 != 0 && copied.2.contains("records no script"), "\(copied.2)")
+        #expect(
+            copied.0 != 0 && copied.2.contains("task 0000_seed=1,scale=2:") && copied.2.contains("no field 'script'"),
+            "\(copied.2)")
         try original.write(to: URL(fileURLWithPath: pointProvenance))
         #expect(try Self.brpsh(["merge", "s"], cwd: dir).0 == 0)
 
@@ -392,7 +396,7 @@ struct SlurmSweepTests {
         try script.write(toFile: dir + "/slow.brp", atomically: true, encoding: .utf8)
         let args = ["sweep", "slow.brp", "--over", "seed=1..3", "--out", "s", "--slurm", "-q"]
         #expect(try Self.brpsh(args, cwd: dir).0 == 0)
-        let jobs = try SweepMerge.readJSON(dir + "/s/slurm/jobs.json")
+        let jobs = try TestJSON.object(dir + "/s/slurm/jobs.json")
         let array = try #require(jobs["array"] as? String)
         // Cancel task 1 once it runs.
         let deadline = Date().addingTimeInterval(120)
@@ -444,7 +448,7 @@ struct SlurmSweepTests {
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         #expect(p.terminationReason == .exit && p.terminationStatus == 70)
-        let provenance = try SweepMerge.readJSON(dir + "/b/provenance.json")
+        let provenance = try TestJSON.object(dir + "/b/provenance.json")
         #expect(provenance["complete"] as? Bool == false)
         #expect(provenance["stopped_by"] as? String == "SIGTERM")
         let transcript = try String(contentsOfFile: dir + "/b/transcript.txt", encoding: .utf8)
@@ -461,7 +465,7 @@ struct SlurmSweepTests {
         try "#!/usr/bin/env brpsh\n# about x\nx = 1  # trailing\n\n# about y\n# more\ny = x + 1\ny\n"
             .write(toFile: dir + "/s.brp", atomically: true, encoding: .utf8)
         #expect(try CommandLineTests.brpsh(["s.brp", "--notebook", "s.ipynb"], cwd: dir).0 == 0)
-        let nb = try SweepMerge.readJSON(dir + "/s.ipynb")
+        let nb = try TestJSON.object(dir + "/s.ipynb")
         let cells = try #require(nb["cells"] as? [[String: Any]])
         let sources = cells.map { ($0["source"] as? [String] ?? []).joined() }
         #expect(sources == ["# about x\nx = 1  # trailing", "# about y\n# more\ny = x + 1", "y"])
@@ -481,7 +485,7 @@ struct SlurmSweepTests {
         #expect(status == 0, "\(err)")
         #expect(err.contains("gcn d-cpu ") && err.contains("/30") && err.contains("ETA"))
         #expect(err.contains("gcn d-cpu done in"))
-        let calls = try #require(try SweepMerge.readJSON(dir + "/b/provenance.json")["calls"] as? [[String: Any]])
+        let calls = try #require(try TestJSON.object(dir + "/b/provenance.json")["calls"] as? [[String: Any]])
         #expect(calls.map { $0["builtin"] as? String } == ["gcn", "layerwise"])
         let quiet = try CommandLineTests.brpsh(["-c", code, "-q", "--no-cache"], env: env, cwd: dir)
         #expect(quiet.0 == 0 && !quiet.2.contains("gcn d-cpu"))

@@ -9,8 +9,8 @@ import Testing
     static func differences(_ want: String, _ got: String) throws -> [String] {
         var check = ResultCheck(rtol: 1e-9, atol: 0)
         check.compare(
-            try JSONSerialization.jsonObject(with: Data(want.utf8)),
-            try JSONSerialization.jsonObject(with: Data(got.utf8)))
+            try JSONDecoder().decode(RecordValue.self, from: Data(want.utf8)),
+            try JSONDecoder().decode(RecordValue.self, from: Data(got.utf8)))
         return check.differences
     }
 
@@ -22,12 +22,22 @@ import Testing
         #expect(try !Self.differences("[1]", "[true]").isEmpty)
         #expect(try !Self.differences("[true]", "[1]").isEmpty)
         #expect(try !Self.differences("[null]", "[\"null\"]").isEmpty)
-        #expect(try Self.differences("[85.2, \"1.5ms\", true, null]", "[85.2, \"1.5ms\", true, null]").isEmpty)
+        let same = #"[85.2, {"value": 1.5, "unit": "ms"}, true, null, 3]"#
+        #expect(try Self.differences(same, same).isEmpty)
+    }
+
+    @Test func quantitiesCompareByValueWithinTheirUnit() throws {
+        let ms = #"[{"value": 1.5, "unit": "ms"}]"#
+        #expect(try Self.differences(ms, #"[{"value": 1.5000000001, "unit": "ms"}]"#).isEmpty)
+        #expect(try Self.differences(ms, #"[{"value": 1.6, "unit": "ms"}]"#) == ["[0]: expected 1.5ms, got 1.6ms"])
+        // Another unit is another kind of value, even with an equal number.
+        #expect(try Self.differences(ms, #"[{"value": 1.5, "unit": "%"}]"#).first?.contains("expected") == true)
+        #expect(try Self.differences(ms, "[1.5]").first?.contains("expected a quantity 1.5ms, got a number") == true)
     }
 
     @Test func numbersAgreeWithinTheTolerance() throws {
         var check = ResultCheck(rtol: 1e-3, atol: 0)
-        check.compare([100.0, 2.0], [100.05, 2.0])
+        check.compare([100.0, 2.0], [100.05, 2])
         #expect(check.differences.isEmpty && check.compared > 0)
         var strict = ResultCheck(rtol: 1e-9, atol: 0)
         strict.compare([100.0], [100.05])
@@ -40,10 +50,16 @@ import Testing
         #expect(check.differences.isEmpty)
         check.compare(["mean": 72.0, "std": 0.5], ["mean": 73.5, "std": 0.5])
         #expect(check.differences.count == 1)
+        // A merged quantity's statistics are quantities of its unit.
+        var q = ResultCheck(rtol: 1e-9, atol: 0, withinStd: 1)
+        q.compare(
+            ["mean": .quantity(.init(72.0, "%")), "std": .quantity(.init(0.5, "%"))],
+            ["mean": .quantity(.init(72.4, "%")), "std": .quantity(.init(0.1, "%"))])
+        #expect(q.differences.isEmpty && q.compared == 1)
     }
 
-    @Test func csvRowsKeepQuotedFieldsWhole() {
-        let rows = ResultsFile.csvRows("a,b\n\"x, y\",1.5\n", source: "t.csv")
-        #expect(rows.count == 2 && rows[1][0] as? String == "x, y" && rows[1][1] as? Double == 1.5)
+    @Test func csvRowsKeepQuotedFieldsWholeAndTypeTheirCells() {
+        let rows = ResultsRecord.csvRows("a,b,c\n\"x, y\",1.5,7ms\n", source: "t.csv")
+        #expect(rows == [["a", "b", "c"], ["x, y", 1.5, .quantity(.init(7, "ms"))]])
     }
 }

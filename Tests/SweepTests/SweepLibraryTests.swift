@@ -1,4 +1,5 @@
 import Foundation
+import RunRecord
 import Testing
 
 @testable import Sweep
@@ -34,23 +35,23 @@ import Testing
         var w = SweepMerge.Walker(group: "g")
         let merged = w.merge(
             [["v": 1, "s": "x", "b": true, "l": [1]], ["v": 3, "s": "x", "b": true, "l": [1, 2]]], path: "")
-        let m = merged as! [String: Any]
-        let v = m["v"] as! [String: Any]
-        #expect(
-            v["mean"] as? Double == 2 && v["n"] as? Int == 2 && v["min"] as? Double == 1 && v["max"] as? Double == 3)
-        #expect(abs((v["std"] as! Double) - 2.0.squareRoot()) < 1e-15)  // n − 1
-        #expect(m["s"] as? String == "x")
-        #expect(m["b"] as? Bool == true)  // booleans are not numbers
-        #expect((m["l"] as? [String: Any])?["values"] != nil)  // lists of different lengths are kept per run
+        let m = try! #require(merged.object)
+        let v = try! #require(m["v"]?.object)
+        #expect(v["mean"] == 2 && v["n"] == .int(2) && v["min"] == 1 && v["max"] == 3)
+        #expect(abs((v["std"]?.number ?? 0) - 2.0.squareRoot()) < 1e-15)  // n − 1
+        #expect(m["s"] == "x")
+        #expect(m["b"] == true)  // booleans are not numbers
+        #expect(m["l"]?["values"] != nil)  // lists of different lengths are kept per run
         #expect(w.rows.count == 1 && w.rows[0][0] == "v" && w.rows[0][1] == "")
-        // Quantities (as results.json writes them) of one unit merge with their unit; mixed units stay per run.
-        var q = SweepMerge.Walker(group: "g")
-        let within = q.merge(["80%", "82%", "84%"], path: "within5") as! [String: Any]
-        #expect(within["mean"] as? String == "82%" && within["std"] as? String == "2%" && within["n"] as? Int == 3)
-        #expect(q.rows.first?[0] == "within5" && q.rows.first?[1] == "%")  // the unit in a column of its own
-        #expect((q.merge(["1ms", "1s"], path: "t") as? [String: Any])?["values"] != nil)
+        // Quantities of one unit merge with their unit; mixed units stay per run.
+        func q(_ v: Double, _ u: String) -> RecordValue { .quantity(RecordQuantity(v, u)) }
+        var qw = SweepMerge.Walker(group: "g")
+        let within = try! #require(qw.merge([q(80, "%"), q(82, "%"), q(84, "%")], path: "within5").object)
+        #expect(within["mean"] == q(82, "%") && within["std"] == q(2, "%") && within["n"] == .int(3))
+        #expect(qw.rows.first?[0] == "within5" && qw.rows.first?[1] == "%")  // the unit in a column of its own
+        #expect(qw.merge([q(1, "ms"), q(1, "s")], path: "t")["values"] != nil)
         // A table row is named by its text fields, never by its quantities (one run shows them alike too).
-        #expect(SweepMerge.Walker.label([["device": "e-tpu", "within1": "17.9%"]], index: 0) == "[device=e-tpu]")
+        #expect(SweepMerge.Walker.label([["device": "e-tpu", "within1": q(17.9, "%")]], index: 0) == "[device=e-tpu]")
     }
 
     static func spec(script: String = "/s.brp", seeds: [String] = ["1", "2"]) -> SweepSpec {

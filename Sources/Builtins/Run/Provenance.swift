@@ -3,6 +3,7 @@ import Infra
 import Interpreter
 import Lang
 import NASLib
+import RunRecord
 
 /// `provenance.json`: what produced a run's results, so a reviewer can rerun it and know why the
 /// bits may differ (thread count, BLAS kernel).
@@ -19,32 +20,25 @@ public enum Provenance {
 
     static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
 
-    static func machine() -> Value {
+    static func machine() -> ProvenanceRecord.MachineRecord {
         let m = Machine.current
-        return .record(
-            Record([
-                ("hostname", .string(m.hostname)), ("os", .string(m.os)), ("arch", .string(m.arch)),
-                ("cpu", .string(m.cpu)),
-                ("cores", .int(m.cores)), ("memory_gib", .number(m.memoryGiB)),
-            ]))
+        return ProvenanceRecord.MachineRecord(
+            hostname: m.hostname, os: m.os, arch: m.arch, cpu: m.cpu, cores: m.cores, memoryGiB: m.memoryGiB)
     }
 
-    /// The record as a value (written as JSON).
+    /// The run's record (written as provenance.json by the front end).
     public static func record(
         _ interpreter: Interpreter, script: String?, scriptText: String, arguments: [String],
         start: Date, end: Date, status: Int32, stoppedBy: String? = nil
-    ) -> Value {
+    ) -> ProvenanceRecord {
         let run = RunContext.of(interpreter)
         let nas = (interpreter.host as? BuiltinsState)?.nas
-        let data = (nas?.filesRead ?? []).map { f -> Value in
-            .record(
-                Record([
-                    ("file", .string(f.relative)), ("path", .string(f.path)), ("sha256", .string(f.sha256)),
-                    ("bytes", .int(f.size)), ("verified", .bool(f.status == .verified)),
-                ]))
+        let data = (nas?.filesRead ?? []).map { f in
+            ProvenanceRecord.DataFile(
+                file: f.relative, path: f.path, sha256: f.sha256, bytes: f.size, verified: f.status == .verified)
         }
-        let outputs = OutputLog.of(interpreter).paths.map { path -> Value in
-            .record(Record([("file", .string(path)), ("sha256", .string((try? SHA256.file(path)) ?? "missing"))]))
+        let outputs = OutputLog.of(interpreter).paths.map { path in
+            ProvenanceRecord.Output(file: path, sha256: (try? SHA256.file(path)) ?? "missing")
         }
         let precisions = Set(
             run.calls.compactMap { call -> String? in
@@ -52,56 +46,24 @@ public enum Provenance {
                 return nil
             }
         ).sorted()
-        let calls = run.calls.map { c in
-            Value.record(
-                Record([("builtin", .string(c.name)), ("arguments", c.arguments), ("from_cache", .bool(c.cached))]))
-        }
-        return .record(
-            Record([
-                ("brpsh", .record(Record([("version", .string(version)), ("sources", .string(sources))]))),
-                ("command", .list(arguments.map(Value.string))),
-                (
-                    "script",
-                    .record(
-                        Record([
-                            ("path", script.map(Value.string) ?? .nil), ("sha256", .string(SHA256.hex(scriptText))),
-                        ]))
-                ),
-                ("seed", .int(run.initialSeed)),
-                ("overrides", .record(Record(run.overrides.map { ($0.0, .string($0.1)) }))),
-                (
-                    "data",
-                    .record(
-                        Record([
-                            ("directory", nas?.directory.map { .string($0.root) } ?? .nil),
-                            ("source", nas?.directory.map { .string($0.reason) } ?? .nil),
-                            ("BRPSH_DATA", run.environment["BRPSH_DATA"].map(Value.string) ?? .nil),
-                            ("files", .list(data)),
-                        ]))
-                ),
-                (
-                    "blas",
-                    .record(
-                        Record([
-                            ("library", .string(BLAS.configuration)), ("kernel", .string(BLAS.coreName)),
-                            ("threads_per_call", .int(BLAS.threads)),
-                            ("parts", .int(Parallel.parts)), ("parts_concurrent", .bool(Parallel.concurrent)),
-                        ]))
-                ),
-                ("precision", .list(precisions.map(Value.string))),
-                ("cache", .bool(run.useCache)),
-                ("machine", machine()),
-                ("start", .string(iso(start))), ("end", .string(iso(end))),
-                ("seconds", .number((end.timeIntervalSince(start) * 1000).rounded() / 1000)),
-                ("exit_status", .int(Int(status))),
-                // false when the run did not reach its end (an error, Ctrl-C, SIGTERM): the bundle holds what it had.
-                ("complete", .bool(status == 0)),
-                ("stopped_by", stoppedBy.map(Value.string) ?? .nil),
-                ("calls", .list(calls)),
-                // What the run warned about (a failed or unconverged training, the script's own `warn`), in order.
-                ("warnings", .list(run.warnings.map(Value.string))),
-                ("outputs", .list(outputs)),
-            ]))
+        var overrides: [String: String] = [:]
+        for (name, text) in run.overrides { overrides[name] = text }
+        return ProvenanceRecord(
+            brpsh: .init(version: version, sources: sources), command: arguments,
+            script: .init(path: script, sha256: SHA256.hex(scriptText)), seed: run.initialSeed, overrides: overrides,
+            data: .init(
+                directory: nas?.directory?.root, source: nas?.directory?.reason,
+                BRPSH_DATA: run.environment["BRPSH_DATA"], files: data),
+            blas: .init(
+                library: BLAS.configuration, kernel: BLAS.coreName, threadsPerCall: BLAS.threads, parts: Parallel.parts,
+                partsConcurrent: Parallel.concurrent),
+            precision: precisions, cache: run.useCache, machine: machine(), start: iso(start), end: iso(end),
+            seconds: (end.timeIntervalSince(start) * 1000).rounded() / 1000, exitStatus: Int(status),
+            stoppedBy: stoppedBy,
+            calls: run.calls.map { c in
+                ProvenanceRecord.Call(builtin: c.name, arguments: RecordValue(value: c.arguments), fromCache: c.cached)
+            },
+            warnings: run.warnings, outputs: outputs)
     }
 }
 
