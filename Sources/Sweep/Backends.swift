@@ -190,11 +190,19 @@ public struct SlurmBackend {
         }
         let merge = try Slurm.sbatch(["--dependency=afterany:\(array)", mergePath])
         try DurableFile.write(
-            try SweepJSON.object([
-                "array": array, "merge": merge, "tasks": tasks,
-                "submitted": ISO8601DateFormatter().string(from: Date()),
-            ]),
+            try SweepJSON.encode(
+                SubmittedJobs(
+                    array: array, merge: merge, tasks: tasks, submitted: ISO8601DateFormatter().string(from: Date()))),
             to: store.path("slurm", "jobs.json"))
         return (array, merge)
     }
+}
+
+/// `slurm/jobs.json`: the jobs a sweep submitted (the task array and the merge that waits for it).
+public struct SubmittedJobs: Codable, Equatable {
+    public var array: String
+    public var merge: String
+    /// The task indices the array runs.
+    public var tasks: [Int]
+    public var submitted: String
 }

@@ -36,9 +36,9 @@ public enum SweepStatus {
     /// The Slurm jobs this sweep submitted (the array and the merge job).
     public static func jobs(_ store: SweepStore) -> [String] {
         guard let data = FileManager.default.contents(atPath: store.path("slurm", "jobs.json")),
-            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let jobs = try? JSONDecoder().decode(SubmittedJobs.self, from: data)
         else { return [] }
-        return ["array", "merge"].compactMap { obj[$0] as? String }
+        return [jobs.array, jobs.merge]
     }
 
     public static func report(_ store: SweepStore) -> String {

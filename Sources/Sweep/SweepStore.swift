@@ -220,13 +220,6 @@ public enum SweepJSON {
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(v), as: UTF8.self)
     }
-
-    public static func object(_ v: Any) throws -> String {
-        String(
-            decoding: try JSONSerialization.data(
-                withJSONObject: v, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
-            as: UTF8.self)
-    }
 }
 
 /// What a sweep's results depend on besides the script: this brpsh and the data.
