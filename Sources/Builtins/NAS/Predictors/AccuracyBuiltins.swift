@@ -263,12 +263,40 @@ protocol RankedObject {
     var signal: AccuracySignal { get }
 }
 
-final class AccuracyObject: HostObject, MemberTable, RankedObject {
+/// The accuracy predictors over NB201 trained here (the GCN regressor and the binary relation predictor): what they
+/// share, declared once.
+protocol TrainedAccuracyObject: AnyObject, RankedObject {
+    var name: String { get }
+    var context: NASContext { get }
+    var trainArchs: [NB201Arch] { get }
+    var history: [EpochRecord] { get }
+}
+
+extension TrainedAccuracyObject {
+    /// `signal`, `train` and `history`, in that order (the history's doc names what it holds).
+    static func sharedMembers(history doc: String) -> [Member<Self>] {
+        [
+            Member("signal", "the accuracy it was trained on") { o in .string(o.name) },
+            Member("train", "its training archs") { o in .list(o.trainArchs.map { .object(ArchObject($0, o.context)) })
+            },
+            Member("history", doc) { o in historyValue(o.history) },
+        ]
+    }
+
+    /// `rank`: the archs it is given, best first.
+    static func rankMember(_ doc: String) -> Member<Self> {
+        Member("rank", doc) { o in rankMethod(o.ranker, o.context) }
+    }
+}
+
+final class AccuracyObject: HostObject, MemberTable, TrainedAccuracyObject {
     let predictor: AccuracyRegressor
     let signal: AccuracySignal
     let name: String
     let context: NASContext
     var ranker: ModelRanker { predictor }
+    var trainArchs: [NB201Arch] { predictor.trainArchs }
+    var history: [EpochRecord] { predictor.history }
 
     init(_ p: AccuracyRegressor, signal: AccuracySignal, name: String, context: NASContext) {
         predictor = p
@@ -279,27 +307,23 @@ final class AccuracyObject: HostObject, MemberTable, RankedObject {
 
     var typeName: String { "gcn_acc" }
 
-    static let members: [Member<AccuracyObject>] = [
-        Member("signal", "the accuracy it was trained on") { o in .string(o.name) },
-        Member("train", "its training archs") { o in
-            .list(o.predictor.trainArchs.map { .object(ArchObject($0, o.context)) })
-        },
-        Member("history", "loss and learning rate per epoch") { o in historyValue(o.predictor.history) },
-        Member("predict", "a.predict(archs): predicted accuracies") { o in
-            return .builtin(
-                BuiltinFunction(
-                    "predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units)."
-                ) { c in
-                    let (archs, single) = try archList(c["x"], o.context, c, "x")
-                    let v = o.predictor.model.predict(
-                        EvaluationPlan(archs.map(\.graph), layers: o.predictor.model.config.layers)
-                    )
-                    .map { Value.number($0 * (o.signal.high - o.signal.low) + o.signal.low) }
-                    return single ? v[0] : .list(v)
-                })
-        },
-        Member("rank", "a.rank(k): the k archs it ranks best") { o in rankMethod(o.predictor, o.context) },
-    ]
+    static let members: [Member<AccuracyObject>] =
+        sharedMembers(history: "loss and learning rate per epoch") + [
+            Member("predict", "a.predict(archs): predicted accuracies") { o in
+                return .builtin(
+                    BuiltinFunction(
+                        "predict", [BuiltinParameter("x", .any)], doc: "Predicted accuracy (in the signal's units)."
+                    ) { c in
+                        let (archs, single) = try archList(c["x"], o.context, c, "x")
+                        let v = o.predictor.model.predict(
+                            EvaluationPlan(archs.map(\.graph), layers: o.predictor.model.config.layers)
+                        )
+                        .map { Value.number($0 * (o.signal.high - o.signal.low) + o.signal.low) }
+                        return single ? v[0] : .list(v)
+                    })
+            },
+            rankMember("a.rank(k): the k archs it ranks best"),
+        ]
 
     func display() -> String {
         "gcn_acc(\(name): \(predictor.trainArchs.count) training models, \(predictor.history.count) epochs)"
@@ -307,12 +331,14 @@ final class AccuracyObject: HostObject, MemberTable, RankedObject {
     func inlineDisplay() -> String { "gcn_acc" }
 }
 
-final class PairObject: HostObject, MemberTable, RankedObject {
+final class PairObject: HostObject, MemberTable, TrainedAccuracyObject {
     let predictor: PairPredictor
     let signal: AccuracySignal
     let name: String
     let context: NASContext
     var ranker: ModelRanker { predictor }
+    var trainArchs: [NB201Arch] { predictor.trainArchs }
+    var history: [EpochRecord] { predictor.history }
 
     init(_ p: PairPredictor, signal: AccuracySignal, name: String, context: NASContext) {
         predictor = p
@@ -323,29 +349,23 @@ final class PairObject: HostObject, MemberTable, RankedObject {
 
     var typeName: String { "brp_predictor" }
 
-    static let members: [Member<PairObject>] = [
-        Member("signal", "the accuracy it was trained on") { o in .string(o.name) },
-        Member("train", "its training archs") { o in
-            .list(o.predictor.trainArchs.map { .object(ArchObject($0, o.context)) })
-        },
-        Member("history", "loss per epoch") { o in historyValue(o.predictor.history) },
-        Member("rank", "b.rank(k): the k archs it ranks best (by pairwise wins)") { o in
-            rankMethod(o.predictor, o.context)
-        },
-        Member("compare", "b.compare(a1, a2): the probability that a1 is better than a2") { o in
-            return .builtin(
-                BuiltinFunction(
-                    "compare", [BuiltinParameter("a", .any, "an arch"), BuiltinParameter("b", .any, "an arch")],
-                    doc: "The predicted probability that a is more accurate than b."
-                ) { c in
-                    let (a, single) = try archList(c["a"], o.context, c, "a")
-                    let (b, singleB) = try archList(c["b"], o.context, c, "b")
-                    guard single else { throw c.fail("a", "one arch expected") }
-                    guard singleB else { throw c.fail("b", "one arch expected") }
-                    return .number(o.predictor.probability(a[0], betterThan: b[0]))
-                })
-        },
-    ]
+    static let members: [Member<PairObject>] =
+        sharedMembers(history: "loss per epoch") + [
+            rankMember("b.rank(k): the k archs it ranks best (by pairwise wins)"),
+            Member("compare", "b.compare(a1, a2): the probability that a1 is better than a2") { o in
+                return .builtin(
+                    BuiltinFunction(
+                        "compare", [BuiltinParameter("a", .any, "an arch"), BuiltinParameter("b", .any, "an arch")],
+                        doc: "The predicted probability that a is more accurate than b."
+                    ) { c in
+                        let (a, single) = try archList(c["a"], o.context, c, "a")
+                        let (b, singleB) = try archList(c["b"], o.context, c, "b")
+                        guard single else { throw c.fail("a", "one arch expected") }
+                        guard singleB else { throw c.fail("b", "one arch expected") }
+                        return .number(o.predictor.probability(a[0], betterThan: b[0]))
+                    })
+            },
+        ]
 
     func display() -> String {
         "brp_predictor(\(name): \(predictor.trainArchs.count) training models, \(predictor.spec.mode.rawValue), \(predictor.spec.loss.rawValue), \(predictor.history.count) epochs)"
