@@ -135,7 +135,8 @@ public enum RecordedTables {
         switch v {
         case .object(let m)?:
             if let (mean, unit) = scalar(m["mean"]), let (std, _) = scalar(m["std"]) {
-                return std == 0 && (m["n"]?.number ?? 1) > 1 && digits == nil
+                // A value every run gave alike (a constant column merged over seeds) is shown once.
+                return std == 0 && (m["n"]?.number ?? 1) > 1
                     ? number(mean) + unit : "\(number(mean))\(unit) ± \(number(std))\(unit)"
             }
             if let vs = m["values"]?.list { return vs.map { cell($0, digits) }.joined(separator: " / ") }
