@@ -134,6 +134,9 @@ import Testing
         let r = try RecordingResults.read(try Self.write(results))
         #expect(r.groups?.first?.outputs["t.csv"]?[1][0]["mean"] == .quantity(.init(85.3, "%")))
         #expect(RecordedTables.cell(r.groups?.first?.outputs["t.csv"]?[1][0], 2) == "85.30% ± 0.10%")
+        // A column every run gave alike (the paper's value beside each seed's) is shown once, with its digits.
+        #expect(RecordedTables.cell(["mean": 36, "std": 0, "n": 10], 1) == "36.0")
+        #expect(RecordedTables.cell(["mean": 36, "std": 0, "n": 1], 1) == "36.0 ± 0.0")
         let sweep: RecordValue = [
             "kind": "sweep", "brpsh": "brpsh 0.1.0 sources 0123456789abcdef", "script": "s.brp",
             "script_sha256": "f00", "tasks": 3, "blas_kernels": ["Haswell": 3],
