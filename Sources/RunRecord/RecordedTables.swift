@@ -135,7 +135,10 @@ public enum RecordedTables {
         switch v {
         case .object(let m)?:
             if let (mean, unit) = scalar(m["mean"]), let (std, _) = scalar(m["std"]) {
-                // A value every run gave alike (a constant column merged over seeds) is shown once.
+                // A value every run gave alike (a constant column merged over seeds: min = max) is shown once.
+                if (m["n"]?.number ?? 1) > 1, let (lo, _) = scalar(m["min"]), let (hi, _) = scalar(m["max"]), lo == hi {
+                    return number(lo) + unit
+                }
                 return std == 0 && (m["n"]?.number ?? 1) > 1
                     ? number(mean) + unit : "\(number(mean))\(unit) ± \(number(std))\(unit)"
             }

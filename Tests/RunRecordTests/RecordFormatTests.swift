@@ -136,6 +136,11 @@ import Testing
         #expect(RecordedTables.cell(r.groups?.first?.outputs["t.csv"]?[1][0], 2) == "85.30% ± 0.10%")
         // A column every run gave alike (the paper's value beside each seed's) is shown once, with its digits.
         #expect(RecordedTables.cell(["mean": 36, "std": 0, "n": 10], 1) == "36.0")
+        // Ten equal values need not average to exactly themselves: min = max says they were alike.
+        let tenTimes = RecordValue.object([
+            "mean": .number(6.1000000000000005), "std": .number(9.4e-16), "n": 10, "min": 6.1, "max": 6.1,
+        ])
+        #expect(RecordedTables.cell(tenTimes, 1) == "6.1" && RecordedTables.cell(tenTimes, nil) == "6.1")
         #expect(RecordedTables.cell(["mean": 36, "std": 0, "n": 1], 1) == "36.0 ± 0.0")
         let sweep: RecordValue = [
             "kind": "sweep", "brpsh": "brpsh 0.1.0 sources 0123456789abcdef", "script": "s.brp",
