@@ -265,7 +265,7 @@ protocol RankedObject {
 
 /// The accuracy predictors over NB201 trained here (the GCN regressor and the binary relation predictor): what they
 /// share, declared once.
-protocol TrainedAccuracyObject: AnyObject, RankedObject {
+protocol TrainedAccuracyObject: AnyObject, RankedObject, SendableMetatype {
     var name: String { get }
     var context: NASContext { get }
     var trainArchs: [NB201Arch] { get }
