@@ -7,7 +7,7 @@ import Infra
 /// differing ones as `{values: [...]}`; a saved SVG as `{merged: FILE, sha256}` (redrawn with ±1 std bands) or
 /// `{merged: false, why}`. Written by the Sweep library's merge; read by `brpsh reproduce record`.
 public struct MergedResults: Codable, Equatable, Sendable {
-    public static let currentFormat = 2
+    public static let currentFormat = RunRecordJSON.currentFormat
 
     public struct Variable: Codable, Equatable, Sendable {
         public var name: String
@@ -66,27 +66,25 @@ public struct MergedResults: Codable, Equatable, Sendable {
 
     /// This format or the previous one (no `format`; merged quantities as strings, `{mean: "85.3%", ...}`).
     public static func read(_ path: String) throws -> MergedResults {
-        let data = try RunRecordJSON.read(path)
-        var r = try RunRecordJSON.decode(MergedResults.self, data, file: path)
-        switch r.format {
-        case nil:
-            for i in r.groups.indices {
-                r.groups[i].displays = r.groups[i].displays.map(\.upgradingQuantityStrings)
-                r.groups[i].outputs = r.groups[i].outputs.mapValues(\.upgradingQuantityStrings)
-            }
-            r.format = currentFormat
-        case currentFormat?: break
-        case let f?:
-            throw RunRecordJSON.newer(f, file: path)
-        }
-        return r
+        try RunRecordJSON.decode(
+            try RunRecordJSON.read(path), file: path,
+            current: { try RunRecordJSON.decode(MergedResults.self, $0, file: path) },
+            previous: {
+                var r = try RunRecordJSON.decode(MergedResults.self, $0, file: path)
+                for i in r.groups.indices {
+                    r.groups[i].displays = r.groups[i].displays.map(\.upgradingQuantityStrings)
+                    r.groups[i].outputs = r.groups[i].outputs.mapValues(\.upgradingQuantityStrings)
+                }
+                r.format = currentFormat
+                return r
+            })
     }
 }
 
 /// `merged/provenance.json` of a sweep: the sweep's spec, who merged it and when, the BLAS kernels its tasks ran on,
 /// and every task's own provenance.
 public struct MergedProvenance: Codable, Equatable, Sendable {
-    public static let currentFormat = 2
+    public static let currentFormat = RunRecordJSON.currentFormat
 
     public struct Task: Codable, Equatable, Sendable {
         public var task: String
@@ -124,19 +122,16 @@ public struct MergedProvenance: Codable, Equatable, Sendable {
     public func write(to path: String) throws { try DurableFile.write(try RunRecordJSON.data(self), to: path) }
 
     public static func read(_ path: String) throws -> MergedProvenance {
-        let data = try RunRecordJSON.read(path)
-        let format = try RunRecordJSON.decode(FormatField.self, data, file: path).format
-        switch format {
-        case currentFormat?: return try RunRecordJSON.decode(MergedProvenance.self, data, file: path)
-        case nil:
-            // The previous format flattened each task's provenance with its `task` and `assignments`.
-            let p = try RunRecordJSON.decode(Previous.self, data, file: path)
-            return MergedProvenance(
-                sweep: p.sweep, mergedAt: p.merged_at, mergedBy: p.merged_by, blasKernels: p.blas_kernels,
-                tasks: p.tasks.map { Task(task: $0.task, assignments: $0.assignments, provenance: $0.provenance) })
-        case let f?:
-            throw RunRecordJSON.newer(f, file: path)
-        }
+        try RunRecordJSON.decode(
+            try RunRecordJSON.read(path), file: path,
+            current: { try RunRecordJSON.decode(MergedProvenance.self, $0, file: path) },
+            previous: {
+                // The previous format flattened each task's provenance with its `task` and `assignments`.
+                let p = try RunRecordJSON.decode(Previous.self, $0, file: path)
+                return MergedProvenance(
+                    sweep: p.sweep, mergedAt: p.merged_at, mergedBy: p.merged_by, blasKernels: p.blas_kernels,
+                    tasks: p.tasks.map { Task(task: $0.task, assignments: $0.assignments, provenance: $0.provenance) })
+            })
     }
 
     struct Previous: Decodable {

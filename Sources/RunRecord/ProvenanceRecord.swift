@@ -9,7 +9,7 @@ import Infra
 /// format (no `format`, quantities as strings, older runs without `precision`, `warnings`, `complete`, `stopped_by`,
 /// the brpsh identity as a git `commit`) is still read.
 public struct ProvenanceRecord: Codable, Equatable, Sendable {
-    public static let currentFormat = 2
+    public static let currentFormat = RunRecordJSON.currentFormat
 
     public struct Brpsh: Codable, Equatable, Sendable {
         public var version: String
@@ -217,13 +217,13 @@ public struct ProvenanceRecord: Codable, Equatable, Sendable {
 
     /// This format or the previous one (whose call arguments hold quantities as strings).
     public static func decode(_ data: Data, file: String) throws -> ProvenanceRecord {
-        let format = try RunRecordJSON.decode(FormatField.self, data, file: file).format
-        if let f = format, f != currentFormat {
-            throw RunRecordJSON.newer(f, file: file)
-        }
-        var p = try RunRecordJSON.decode(ProvenanceRecord.self, data, file: file)
-        if format == nil { p.upgradePrevious() }
-        return p
+        try RunRecordJSON.decode(
+            data, file: file, current: { try RunRecordJSON.decode(ProvenanceRecord.self, $0, file: file) },
+            previous: {
+                var p = try RunRecordJSON.decode(ProvenanceRecord.self, $0, file: file)
+                p.upgradePrevious()
+                return p
+            })
     }
 
     /// A record of the previous format read into this one: its call arguments' quantity strings typed.

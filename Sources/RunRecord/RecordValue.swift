@@ -245,9 +245,22 @@ public enum RunRecordJSON {
         return data
     }
 
-    /// A file of a format this brpsh does not know (written by a newer one): refused whole, never half-read.
-    static func newer(_ format: Int, file: String) -> RunRecordError {
-        RunRecordError("\(file) is in format \(format), which this brpsh (format 2) does not read; use a newer brpsh")
+    /// The format every record file is written in (its `format` field; the previous format had none).
+    public static let currentFormat = 2
+
+    /// A record file's value: `current` decodes this format, `previous` the previous one (no `format` field); a file
+    /// of a newer format is refused whole, never half-read.
+    static func decode<T>(
+        _ data: Data, file: String, current: (Data) throws -> T, previous: (Data) throws -> T
+    ) throws -> T {
+        switch try decode(FormatField.self, data, file: file).format {
+        case nil: return try previous(data)
+        case currentFormat?: return try current(data)
+        case let f?:
+            throw RunRecordError(
+                "\(file) is in format \(f), which this brpsh (format \(currentFormat)) does not read; use a newer brpsh"
+            )
+        }
     }
 
     /// A decoding error as one sentence naming where in the file it is.

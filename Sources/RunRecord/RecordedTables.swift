@@ -125,13 +125,7 @@ public enum RecordedTables {
             if let d = digits { return String(format: "%.\(d)f", x) }
             return RecordValue.shortest(x)
         }
-        func scalar(_ v: RecordValue?) -> (Double, String)? {
-            switch v {
-            case .quantity(let q)?: return (q.value, q.unit)
-            case let n?: return n.number.map { ($0, "") }
-            case nil: return nil
-            }
-        }
+        let scalar = ResultCheck.scalar
         switch v {
         case .object(let m)?:
             if let (mean, unit) = scalar(m["mean"]), let (std, _) = scalar(m["std"]) {

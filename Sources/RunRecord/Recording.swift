@@ -4,7 +4,7 @@ import Infra
 /// `reproductions/NAME/results.json`: the saved CSV files of a recorded run (`outputs`, by file name, rows with the
 /// header first), or of a recorded sweep's merge (`groups`, each with its point and n).
 public struct RecordingResults: Codable, Equatable, Sendable {
-    public static let currentFormat = 2
+    public static let currentFormat = RunRecordJSON.currentFormat
 
     public struct Group: Codable, Equatable, Sendable {
         public var point: [String: String]
@@ -34,20 +34,19 @@ public struct RecordingResults: Codable, Equatable, Sendable {
 
     /// This format or the previous one (quantities as strings: `"85.2%"`, `{mean: "85.3%", ...}`).
     public static func read(_ path: String) throws -> RecordingResults {
-        var r = try RunRecordJSON.decode(RecordingResults.self, try RunRecordJSON.read(path), file: path)
-        switch r.format {
-        case nil:
-            func upgrade(_ o: [String: [[RecordValue]]]) -> [String: [[RecordValue]]] {
-                o.mapValues { $0.map { $0.map(\.upgradingQuantityStrings) } }
-            }
-            r.outputs = r.outputs.map(upgrade)
-            r.groups = r.groups?.map { Group(point: $0.point, n: $0.n, outputs: upgrade($0.outputs)) }
-            r.format = currentFormat
-        case currentFormat?: break
-        case let f?:
-            throw RunRecordJSON.newer(f, file: path)
-        }
-        return r
+        try RunRecordJSON.decode(
+            try RunRecordJSON.read(path), file: path,
+            current: { try RunRecordJSON.decode(RecordingResults.self, $0, file: path) },
+            previous: {
+                var r = try RunRecordJSON.decode(RecordingResults.self, $0, file: path)
+                func upgrade(_ o: [String: [[RecordValue]]]) -> [String: [[RecordValue]]] {
+                    o.mapValues { $0.map { $0.map(\.upgradingQuantityStrings) } }
+                }
+                r.outputs = r.outputs.map(upgrade)
+                r.groups = r.groups?.map { Group(point: $0.point, n: $0.n, outputs: upgrade($0.outputs)) }
+                r.format = currentFormat
+                return r
+            })
     }
 
     public func write(to path: String) throws { try DurableFile.write(try RunRecordJSON.data(self), to: path) }
@@ -56,7 +55,7 @@ public struct RecordingResults: Codable, Equatable, Sendable {
 /// `reproductions/NAME/provenance.json`: what a recorded table's page line says about where it came from (the brpsh
 /// and script, the machine and BLAS kernel, the command or the sweep's grid).
 public struct RecordingProvenance: Codable, Equatable, Sendable {
-    public static let currentFormat = 2
+    public static let currentFormat = RunRecordJSON.currentFormat
 
     public enum Kind: String, Codable, Sendable { case run, sweep }
 
@@ -188,12 +187,15 @@ public struct RecordingProvenance: Codable, Equatable, Sendable {
     }
 
     public static func read(_ path: String) throws -> RecordingProvenance {
-        var p = try RunRecordJSON.decode(RecordingProvenance.self, try RunRecordJSON.read(path), file: path)
-        if let f = p.format, f != currentFormat {
-            throw RunRecordJSON.newer(f, file: path)
-        }
-        p.format = currentFormat
-        return p
+        // The previous format differs in layout only where the decoder reads both (the sweep's brpsh and script).
+        try RunRecordJSON.decode(
+            try RunRecordJSON.read(path), file: path,
+            current: { try RunRecordJSON.decode(RecordingProvenance.self, $0, file: path) },
+            previous: {
+                var p = try RunRecordJSON.decode(RecordingProvenance.self, $0, file: path)
+                p.format = currentFormat
+                return p
+            })
     }
 
     public func write(to path: String) throws { try DurableFile.write(try RunRecordJSON.data(self), to: path) }

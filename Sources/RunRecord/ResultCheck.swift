@@ -106,22 +106,17 @@ public struct ResultCheck {
                         String($0).trimmingCharacters(in: CharacterSet(charactersIn: ",;()[]{}"))
                     }
                     if let p = Double(core(x)), let q = Double(core(y)) { return abs(q - p) <= atol + rtol * abs(p) }
-                    if let p = ResultCheck.quantity(core(x)), let q = ResultCheck.quantity(core(y)), p.1 == q.1 {
-                        return abs(q.0 - p.0) <= atol + rtol * abs(p.0)
+                    if let p = RecordQuantity(text: core(x)), let q = RecordQuantity(text: core(y)), p.unit == q.unit {
+                        return abs(q.value - p.value) <= atol + rtol * abs(p.value)
                     }
                     return false
                 }
             if !agree {
                 differences.append(
-                    "transcript line \(i + 1): expected \(ResultCheck.short(a)), got \(ResultCheck.short(b))")
+                    "transcript line \(i + 1): expected \(RecordValue.string(a).shortText), got \(RecordValue.string(b).shortText)"
+                )
             }
         }
     }
 
-    /// "1.25ms" → (1.25, "ms").
-    public static func quantity(_ s: String) -> (Double, String)? {
-        PhysicalUnit.parseQuantity(s).map { ($0.value, $0.unit.symbol) }
-    }
-
-    public static func short(_ s: String) -> String { s.count > 60 ? "\"\(s.prefix(57))...\"" : "\"\(s)\"" }
 }

@@ -11,7 +11,7 @@ import NASLib
 /// `figure` for an SVG figure, its data, so a merge can redraw it). The previous format (no `format` field,
 /// quantities as strings such as `"85.2%"`, a saved file's kind known from its extension) is still read.
 public struct ResultsRecord: Codable, Equatable, Sendable {
-    public static let currentFormat = 2
+    public static let currentFormat = RunRecordJSON.currentFormat
 
     public var format: Int
     public var brpsh: String
@@ -121,13 +121,9 @@ public struct ResultsRecord: Codable, Equatable, Sendable {
     }
 
     public static func decode(_ data: Data, file: String) throws -> ResultsRecord {
-        let format = try RunRecordJSON.decode(FormatField.self, data, file: file).format
-        switch format {
-        case nil: return try RunRecordJSON.decode(Previous.self, data, file: file).upgraded
-        case currentFormat?: return try RunRecordJSON.decode(ResultsRecord.self, data, file: file)
-        case let f?:
-            throw RunRecordJSON.newer(f, file: file)
-        }
+        try RunRecordJSON.decode(
+            data, file: file, current: { try RunRecordJSON.decode(ResultsRecord.self, $0, file: file) },
+            previous: { try RunRecordJSON.decode(Previous.self, $0, file: file).upgraded })
     }
 
     /// results.json before format 2: quantities as strings, a saved file's kind by its extension.

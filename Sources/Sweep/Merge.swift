@@ -312,7 +312,7 @@ public enum SweepMerge {
                 lines.append(
                     "  \(label): \(Walker.show(mean)) ± \(Walker.show(std))"
                         + (numbers.count > 1 ? "  (min \(Walker.show(lo)), max \(Walker.show(hi)))" : "") + "\n")
-                rows.append([label, ""] + [mean, std, n, lo, hi].map { Walker.plain($0) })
+                rows.append([label, ""] + [mean, std, n, lo, hi].map(RecordValue.shortest))
                 return .object([
                     "mean": .number(mean), "std": .number(std), "n": .int(numbers.count), "min": .number(lo),
                     "max": .number(hi),
@@ -358,7 +358,6 @@ public enum SweepMerge {
             return String(format: a >= 100 ? "%.2f" : a >= 1 ? "%.3f" : "%.4g", x)
         }
 
-        public static func plain(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
     }
 }
 
