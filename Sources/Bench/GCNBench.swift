@@ -111,3 +111,32 @@ func benchOracle() throws {
     }
     print(String(format: "== oracle NAS: 61 thresholds over %d archs in %.1f ms", archs.count, t * 1e3))
 }
+
+/// Predicting all 15625 NB201 models with an (untrained) latency GCN, split into its parts: encoding the cells as
+/// graphs, building the evaluation plan (the distinct rows per layer), and the GEMMs and head over the plan.
+func benchPredict() {
+    print("== predicting all 15625 NB201 models (4 layers × 600; minimum of 5 runs)")
+    func best(_ body: () -> Void) -> Double { (0..<5).map { _ in seconds(body) }.min()! }
+    var graphs: [CellGraph] = []
+    let encode = best { graphs = NB201Arch.all.map(\.graph) }
+    var plan = EvaluationPlan(graphs, layers: 4)
+    let build = best { plan = EvaluationPlan(graphs, layers: 4) }
+    print(
+        String(
+            format: "  encoding %.1f ms; plan %.1f ms (distinct rows per layer %@, the last = distinct graphs)",
+            encode * 1e3, build * 1e3, plan.distinctRows.map(String.init).joined(separator: "/")))
+    for precision in [AnyGCN.Precision.float32, .float64] {
+        let model = AnyGCN(precision: precision, config: GCNConfig(), seed: 1)
+        let run = best { _ = model.predict(plan) }
+        BLAS.Profile.reset()
+        BLAS.Profile.enabled.store(true, ordering: .relaxed)
+        _ = model.predict(plan)
+        BLAS.Profile.enabled.store(false, ordering: .relaxed)
+        let gemm = Double(BLAS.Profile.nanoseconds.load(ordering: .relaxed)) / 1e9
+        let flops = Double(BLAS.Profile.flops.load(ordering: .relaxed))
+        print(
+            String(
+                format: "  %@: predicting from the plan %.1f ms, of which GEMMs %.1f GFLOP in %.1f ms (%.0f GFLOP/s)",
+                precision.rawValue, run * 1e3, flops / 1e9, gemm * 1e3, flops / gemm / 1e9))
+    }
+}

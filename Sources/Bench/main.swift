@@ -47,6 +47,7 @@ do {
     if selected.contains("gemm") || selected.contains("all") { benchGEMM() }
     if selected.contains("data") || selected.contains("all") { try benchData() }
     if selected.contains("gcn") || selected.contains("all") { try benchGCN(full: selected.contains("full")) }
+    if selected.contains("predict") || selected.contains("all") { benchPredict() }
     if selected.contains("adamw") || selected.contains("all") { benchAdamW() }
     if selected.contains("oracle") || selected.contains("all") { try benchOracle() }
     if selected.contains("baselines") || selected.contains("all") { try benchBaselines() }

@@ -240,6 +240,36 @@ import Testing
     }
 }
 
+/// Predicting the whole NB201 space from its plan, at the predictors' real size and precision.
+@Suite struct SpacePredictionTests {
+    /// The plan's float32 predictions of all 15625 models (distinct rows only, in scratch buffers) are within 1e-6
+    /// relative of the same function computed in float64, as the plain float32 pass (every row, the path training
+    /// uses) is; checked on a sample of 625 models. (The two float32 paths sum in different orders, so each differs
+    /// from the exact value by its own rounding: about 5e-7 and 9e-7 here.)
+    @Test func wholeSpaceInFloat32IsAsExactAsThePlainPass() {
+        let gcn = GCN<Float>(config: .init(dropout: 0), seed: 4)
+        let all = gcn.predict(EvaluationPlan.nb201(layers: 4))
+        #expect(all.count == 15625)
+        let sample = Array(stride(from: 0, to: 15625, by: 25))
+        let batch = GraphBatch(sample.map { NB201Arch.all[$0].graph })
+        var rng = SeededRandom(seed: 0)
+        let plain = gcn.headForward(gcn.embedTraining(batch, &rng).0).0.data
+        let exact = GCN<Double>(config: .init(dropout: 0), seed: 4)
+        exact.store.restore(gcn.store.snapshot().map(Double.init))
+        let truth = exact.headForward(exact.embedTraining(batch, &rng).0).0.data
+        // Relative to each output; outputs within 1 % of zero are measured against 1 % of the largest (an untrained
+        // head's outputs straddle zero; a trained latency predictor's do not).
+        let scale = truth.map(abs).max()!
+        func worst(_ values: [Float]) -> Double {
+            zip(values, truth).map { abs(Double($0) - $1) / max(abs($1), 0.01 * scale) }.max()!
+        }
+        #expect(worst(sample.map { all[$0] }) <= 1e-6)
+        #expect(worst(plain) <= 1e-6)
+        // Graphs the encoding makes identical share their rows: fewer distinct graphs than models.
+        #expect(EvaluationPlan.nb201(layers: 4).distinctRows.last! < 15625)
+    }
+}
+
 /// The pair step (binary relation predictor): its loss and gradients, for every pair loss.
 @Suite struct PairGradientCheckTests {
     @Test(arguments: GCN<Double>.PairLoss.allCases) func pairStep(loss: GCN<Double>.PairLoss) {

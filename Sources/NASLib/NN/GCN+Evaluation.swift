@@ -1,3 +1,6 @@
+import Infra
+import Synchronization
+
 /// Evaluation (no dropout) that computes each distinct node row once.
 ///
 /// Without dropout, a node's embedding after layer k depends only on its feature and the
@@ -8,29 +11,39 @@
 /// in colour order, so it is deterministic.
 public struct EvaluationPlan: Sendable {
     public let graphs: Int
-    /// levels[k][c]: the multiset (sorted) of level-(k−1) colours that colour c of level k sums;
-    /// level 0 lists feature types (−1 for none) as single-element entries.
-    let levels: [[[Int32]]]
+    /// The feature type of each level-0 colour (−1 for a node without a feature).
+    let types: [Int8]
+    /// levels[k − 1] for k = 1...layers: for each colour c of level k, the multiset (sorted) of level-(k−1)
+    /// colours it sums, as compressed rows.
+    let levels: [Level]
     /// The last level's colour of each graph's global node.
     let graphColour: [Int32]
+
+    struct Level: Sendable {
+        /// Colour c sums members[start[c]..<start[c + 1]].
+        let start: [Int32]
+        let members: [Int32]
+        var count: Int { start.count - 1 }
+    }
 
     public init(_ cells: [CellGraph], layers: Int) {
         let batch = GraphBatch(cells)
         graphs = batch.graphs
-        var types: [Int8: Int32] = [:]
-        var level0: [[Int32]] = []
+        var typeColour: [Int8: Int32] = [:]
+        var types: [Int8] = []
         var colour = batch.types.map { t -> Int32 in
-            if let c = types[t] { return c }
-            let c = Int32(level0.count)
-            types[t] = c
-            level0.append([Int32(t)])
+            if let c = typeColour[t] { return c }
+            let c = Int32(types.count)
+            typeColour[t] = c
+            types.append(t)
             return c
         }
-        var levels = [level0]
+        var levels: [Level] = []
         for k in 1...max(layers, 1) {
             let last = k == layers
             var ids: [[Int32]: Int32] = [:]
-            var entries: [[Int32]] = []
+            var start: [Int32] = [0]
+            var members: [Int32] = []
             let rows = last ? (0..<batch.graphs).map { $0 * batch.nodes } : Array(0..<batch.rows)
             var next = [Int32](repeating: -1, count: batch.rows)
             for r in rows {
@@ -38,67 +51,139 @@ public struct EvaluationPlan: Sendable {
                 if let c = ids[key] {
                     next[r] = c
                 } else {
-                    let c = Int32(entries.count)
+                    let c = Int32(start.count - 1)
                     ids[key] = c
-                    entries.append(key)
+                    members += key
+                    start.append(Int32(members.count))
                     next[r] = c
                 }
             }
-            levels.append(entries)
+            levels.append(Level(start: start, members: members))
             colour = next
         }
+        self.types = types
         self.levels = levels
         graphColour = (0..<batch.graphs).map { colour[$0 * batch.nodes] }
     }
 
+    private static let nb201Plans = Mutex<[Int: EvaluationPlan]>([:])
+
+    /// The plan of all 15625 NB201 models in code order (`NB201Arch.all`), made once per layer count and kept.
+    public static func nb201(layers: Int) -> EvaluationPlan {
+        if let plan = nb201Plans.withLock({ $0[layers] }) { return plan }
+        let plan = EvaluationPlan(NB201Arch.all.map(\.graph), layers: layers)
+        nb201Plans.withLock { $0[layers] = plan }
+        return plan
+    }
+
+    /// The layers the plan was made for.
+    public var layers: Int { levels.count }
+
     /// Distinct rows computed at each layer.
-    public var distinctRows: [Int] { levels.dropFirst().map(\.count) }
+    public var distinctRows: [Int] { levels.map(\.count) }
 }
 
 extension GCN {
-    /// The global-node embeddings of every graph of a plan (graphs × hidden), evaluation mode.
-    public func embed(_ plan: EvaluationPlan) -> Matrix<T> {
-        precondition(
-            plan.levels.count == config.layers + 1, "plan for \(plan.levels.count - 1) layers, GCN has \(config.layers)"
-        )
-        var e = Matrix<T>(zeros: plan.levels[0].count, config.features)
-        for (c, entry) in plan.levels[0].enumerated() where entry[0] >= 0 { e[c, Int(entry[0])] = 1 }
-        do {
-            let p = UnsafePointer(store.values)
-            for l in 0..<config.layers {
-                var s = Matrix<T>(zeros: e.rows, config.hidden)
-                convs[l].multiply(e, p + convs[l].weight.offset, into: &s)
-                let entries = plan.levels[l + 1]
-                var y = Matrix<T>(zeros: entries.count, config.hidden)
-                let b = p + convs[l].bias.offset
-                let h = config.hidden
-                s.data.withUnsafeBufferPointer { sp in
-                    y.data.withUnsafeMutableBufferPointer { yp in
-                        for (c, members) in entries.enumerated() {
-                            let dst = yp.baseAddress! + c * h
-                            for k in 0..<h { dst[k] = b[k] }
-                            for m in members {
-                                let src = sp.baseAddress! + Int(m) * h
-                                for k in 0..<h { dst[k] += src[k] }
-                            }
+    /// The global-node embedding of each distinct graph of a plan (one row per last-level colour), evaluation mode.
+    ///
+    /// Every layer but the last computes X·W over its distinct input rows, then each output colour sums its members'
+    /// rows (A·(X W)); the last layer, whose outputs are only the global rows, sums its members' inputs first and
+    /// multiplies those rows alone ((A X)·W, as the training pass does). Colour sums run in the fixed parts of
+    /// `Parallel`, each row's members in colour order, so the result does not depend on the number of cores. The
+    /// pass works in two borrowed `Scratch` buffers and allocates only its result.
+    func embedDistinct(_ plan: EvaluationPlan) -> Matrix<T> {
+        precondition(plan.layers == config.layers, "plan for \(plan.layers) layers, GCN has \(config.layers)")
+        let h = config.hidden
+        let width = max(h, config.features)
+        let rows = max(plan.types.count, plan.levels.map(\.count).max() ?? 0)
+        let p = UnsafePointer(store.values)
+        return Scratch.with(T.self, count: rows * width) { a in
+            Scratch.with(T.self, count: rows * width) { b in
+                // a holds the current layer's input rows.
+                let f = config.features
+                a.update(repeating: 0, count: plan.types.count * f)
+                for (c, t) in plan.types.enumerated() where t >= 0 { a[c * f + Int(t)] = 1 }
+                var inRows = plan.types.count
+                for l in 0..<config.layers {
+                    let inputs = l == 0 ? f : h
+                    let level = plan.levels[l]
+                    let w = p + convs[l].weight.offset
+                    let bias = p + convs[l].bias.offset
+                    if l == config.layers - 1 {
+                        Self.sumMembers(a, width: inputs, level, bias: nil, into: b)
+                        BLAS.gemm(m: level.count, n: h, k: inputs, b, lda: inputs, w, ldb: h, a, ldc: h)
+                        for r in 0..<level.count { Vector.add(bias, into: a + r * h, h) }
+                    } else {
+                        BLAS.gemm(m: inRows, n: h, k: inputs, a, lda: inputs, w, ldb: h, b, ldc: h)
+                        Self.sumMembers(b, width: h, level, bias: bias, into: a)
+                    }
+                    blocks[l].evaluate(a, rows: level.count, p)
+                    inRows = level.count
+                }
+                var out = Matrix<T>(uninitialized: inRows, h)
+                out.data.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: a, count: inRows * h) }
+                return out
+            }
+        }
+    }
+
+    /// out[c] = bias + Σ_{m ∈ colour c} x[m] (rows of `width`), in the fixed parts of `Parallel`.
+    static func sumMembers(
+        _ x: UnsafePointer<T>, width: Int, _ level: EvaluationPlan.Level, bias: UnsafePointer<T>?,
+        into out: UnsafeMutablePointer<T>
+    ) {
+        level.start.withUnsafeBufferPointer { sp in
+            level.members.withUnsafeBufferPointer { mp in
+                let start = sp.baseAddress!
+                let members = mp.baseAddress!
+                Parallel.forEachPart { part in
+                    for c in Parallel.range(part, of: level.count) {
+                        let dst = out + c * width
+                        if let bias {
+                            dst.update(from: bias, count: width)
+                        } else {
+                            dst.update(repeating: 0, count: width)
+                        }
+                        for e in Int(start[c])..<Int(start[c + 1]) {
+                            Vector.add(x + Int(members[e]) * width, into: dst, width)
                         }
                     }
                 }
-                var noDropout: SeededRandom? = nil
-                (e, _) = blocks[l].forward(y, p, &noDropout)
             }
         }
-        var out = Matrix<T>(zeros: plan.graphs, config.hidden)
-        for g in 0..<plan.graphs {
-            let c = Int(plan.graphColour[g])
-            for k in 0..<config.hidden { out[g, k] = e[c, k] }
-        }
-        return out
     }
 
-    /// Regression outputs for every graph of a plan.
+    /// The global-node embeddings of every graph of a plan (graphs × hidden), evaluation mode.
+    public func embed(_ plan: EvaluationPlan) -> Matrix<T> {
+        plan.scatterRows(embedDistinct(plan))
+    }
+
+    /// Regression outputs for every graph of a plan: the head runs once per distinct graph.
     public func predict(_ plan: EvaluationPlan) -> [T] {
         precondition(head == .regression, "predict on a \(head) GCN")
-        return headForward(embed(plan)).0.data
+        let distinct = headForward(embedDistinct(plan)).0.data
+        return plan.graphColour.map { distinct[Int($0)] }
+    }
+
+    /// Pair score parts (see `pairScoreParts`) of every graph of a plan, computed once per distinct graph.
+    public func pairScores(_ plan: EvaluationPlan) -> (first: [Double], second: [Double], bias: Double) {
+        let (f, s, bias) = pairScoreParts(embedDistinct(plan))
+        return (plan.graphColour.map { f[Int($0)] }, plan.graphColour.map { s[Int($0)] }, bias)
+    }
+}
+
+extension EvaluationPlan {
+    /// One row per graph, from one row per distinct graph (last-level colour).
+    func scatterRows<T: Real>(_ distinct: Matrix<T>) -> Matrix<T> {
+        let h = distinct.cols
+        var out = Matrix<T>(uninitialized: graphs, h)
+        distinct.data.withUnsafeBufferPointer { dp in
+            out.data.withUnsafeMutableBufferPointer { op in
+                for (g, c) in graphColour.enumerated() {
+                    (op.baseAddress! + g * h).update(from: dp.baseAddress! + Int(c) * h, count: h)
+                }
+            }
+        }
+        return out
     }
 }

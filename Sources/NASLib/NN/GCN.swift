@@ -265,18 +265,26 @@ extension GCN {
         let w = store.values + linear.weight.offset
         let b = store.values + linear.bias.offset
         let outs = linear.outputs
-        func column(_ offset: Int) -> [Double] {
-            (0..<e.rows).map { r in
-                var s = 0.0
+        // The score's coefficient per embedding column of the first and the second model.
+        let coef = (0..<(2 * h)).map { k in
+            outs == 2 ? Double(w[k * outs]) - Double(w[k * outs + 1]) : Double(w[k * outs])
+        }
+        var first = [Double](repeating: 0, count: e.rows)
+        var second = [Double](repeating: 0, count: e.rows)
+        e.data.withUnsafeBufferPointer { ep in
+            for r in 0..<e.rows {
+                let row = ep.baseAddress! + r * h
+                var s1 = 0.0
+                var s2 = 0.0
                 for k in 0..<h {
-                    let row = (offset + k) * outs
-                    let coef = outs == 2 ? Double(w[row]) - Double(w[row + 1]) : Double(w[row])
-                    s += Double(e[r, k]) * coef
+                    s1 += Double(row[k]) * coef[k]
+                    s2 += Double(row[k]) * coef[h + k]
                 }
-                return s
+                first[r] = s1
+                second[r] = s2
             }
         }
         let bias = outs == 2 ? Double(b[0]) - Double(b[1]) : Double(b[0])
-        return (column(0), column(h), bias)
+        return (first, second, bias)
     }
 }

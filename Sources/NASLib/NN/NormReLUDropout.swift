@@ -78,6 +78,42 @@ struct NormReLUDropout<T: Real> {
         return (y, Cache(xhat: xhat, rstd: rstd, gate: gate))
     }
 
+    /// Evaluation mode (no dropout, nothing kept for a backward pass), in place on `rows` rows of `features`:
+    /// x ← max(x̂·γ + β, 0), a NaN kept (as the training pass keeps it). The same
+    /// arithmetic as `forward` without dropout, row for row.
+    func evaluate(_ x0: UnsafeMutablePointer<T>, rows: Int, _ params: UnsafePointer<T>) {
+        let h = norm.features
+        let g = params + norm.gamma.offset
+        let b = params + norm.beta.offset
+        do {
+            Parallel.forEachPart { part in
+                for r in Parallel.range(part, of: rows) {
+                    let row = x0 + r * h
+                    let mean = Vector.sum(row, h) / T(h)
+                    let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
+                    let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
+                    let vm = SIMD8<T>(repeating: mean)
+                    let vs = SIMD8<T>(repeating: s)
+                    var k = 0
+                    while k + 8 <= h {
+                        let xk = UnsafeRawPointer(row + k).loadUnaligned(as: SIMD8<T>.self)
+                        let gk = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<T>.self)
+                        let bk = UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<T>.self)
+                        let z = (xk - vm) * vs * gk + bk
+                        let y = T.relu(z)
+                        UnsafeMutableRawPointer(row + k).storeBytes(of: y, as: SIMD8<T>.self)
+                        k += 8
+                    }
+                    while k < h {
+                        let z = (row[k] - mean) * s * g[k] + b[k]
+                        row[k] = z < 0 ? 0 : z
+                        k += 1
+                    }
+                }
+            }
+        }
+    }
+
     // dz = dy·gate; dγ += Σ dz·x̂; dβ += Σ dz; dx = rstd/N·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), dx̂ = dz·γ.
     func backward(_ dy: Matrix<T>, _ cache: Cache, _ params: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>)
         -> Matrix<T>
@@ -137,8 +173,25 @@ struct NormReLUDropout<T: Real> {
     }
 }
 
-/// Reductions with 8 accumulators (vectorised, fixed order).
+/// Reductions with 8 accumulators (vectorised, fixed order), and elementwise sums.
 enum Vector {
+    /// y[i] += x[i]
+    @inline(__always)
+    static func add<T: Real>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, _ n: Int) {
+        var i = 0
+        while i + 8 <= n {
+            let sum =
+                UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<T>.self)
+                + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: sum, as: SIMD8<T>.self)
+            i += 8
+        }
+        while i < n {
+            y[i] += x[i]
+            i += 1
+        }
+    }
+
     @inline(__always)
     static func sum<T: Real>(_ x: UnsafePointer<T>, _ n: Int) -> T {
         var acc = SIMD8<T>(repeating: 0)

@@ -107,8 +107,8 @@ extension AnyGCN {
     /// Pair score parts of every graph of a plan (see `GCN.pairScoreParts`).
     public func pairScores(_ plan: EvaluationPlan) -> (first: [Double], second: [Double], bias: Double) {
         switch self {
-        case .float32(let g): return g.pairScoreParts(g.embed(plan))
-        case .float64(let g): return g.pairScoreParts(g.embed(plan))
+        case .float32(let g): return g.pairScores(plan)
+        case .float64(let g): return g.pairScores(plan)
         }
     }
 

@@ -24,7 +24,7 @@ public enum FewShotBaselines {
                 train: archs.map(\.graph), trainTargets: y, valid: [], validTargets: [], options: TrainingOptions(),
                 seed: SeededRandom.subseed(seed, 2), observe: observe)
             return (
-                model.predict(EvaluationPlan(NB201Arch.all.map(\.graph), layers: GCNConfig().layers)),
+                model.predict(EvaluationPlan.nb201(layers: GCNConfig().layers)),
                 "trained on the samples alone"
             )
         case "layerwise":

@@ -80,15 +80,14 @@ public final class LatencyPredictor: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let p = allPredictions { return p }
-        let plan = EvaluationPlan(NB201Arch.all.map(\.graph), layers: spec.config.layers)
-        let p = model.predict(plan)
+        let p = model.predict(EvaluationPlan.nb201(layers: spec.config.layers))
         allPredictions = p
         return p
     }
 
-    /// Predicts every model without the cache (for timing).
+    /// Predicts every model without the cached predictions (for timing; the space's plan is kept).
     public static func predictAllFresh(_ p: LatencyPredictor) -> [Double] {
-        p.model.predict(EvaluationPlan(NB201Arch.all.map(\.graph), layers: p.spec.config.layers))
+        p.model.predict(EvaluationPlan.nb201(layers: p.spec.config.layers))
     }
 
     public func predict(_ archs: [NB201Arch]) -> [Double] {
