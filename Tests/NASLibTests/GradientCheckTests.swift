@@ -114,10 +114,10 @@ import Testing
                 var dx = r
                 for row in 0..<5 {
                     var sum = 0.0
-                    for k in 0..<13 { sum += r[row, k] * cache.gate[row, k] * params[gamma + k] }
+                    for k in 0..<13 { sum += r[row, k] * cache.gate(row, k) * params[gamma + k] }
                     for k in 0..<13 {
                         dx[row, k] =
-                            cache.rstd[row] / 13 * (13 * r[row, k] * cache.gate[row, k] * params[gamma + k] - sum)
+                            cache.rstd[row] / 13 * (13 * r[row, k] * cache.gate(row, k) * params[gamma + k] - sum)
                     }
                 }
                 return dx

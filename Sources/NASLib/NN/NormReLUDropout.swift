@@ -1,12 +1,15 @@
 import Infra
 
 /// LayerNorm → ReLU → Dropout, fused into one pass over each row (the block after every graph
-/// convolution). Forward: x̂ = (x − mean)/√(var + eps), z = x̂·γ + β, y = max(z, 0)·s where s is
-/// 0 (dropped, probability p) or 1/(1 − p); in evaluation mode s = 1.
+/// convolution). Forward: x̂ = (x − mean)/√(var + eps), z = x̂·γ + β, y = z·s where s is 1/(1 − p)
+/// where z > 0 and the element is kept, else 0 (dropped with probability p); without dropout
+/// 1/(1 − p) is 1.
 ///
-/// Rows are independent and run in the fixed parts of `Parallel`; the dropout mask is drawn
-/// first, in row order, and row sums use 8 accumulators (SIMD) in a fixed order, so results do
-/// not depend on the number of cores.
+/// Nothing but x̂, the row scales and y is kept for the backward pass: ∂y/∂z is s, and s is
+/// 1/(1 − p) exactly where y > 0 (z·s > 0 needs z > 0 and s > 0), so the gate is read off the
+/// output. Rows are independent and run in the fixed parts of `Parallel`; the dropout mask is
+/// drawn first, in row order, and row sums use 8 accumulators (SIMD) in a fixed order, so results
+/// do not depend on the number of cores.
 struct NormReLUDropout<T: Real> {
     let norm: LayerNorm<T>
     let p: Double
@@ -14,8 +17,13 @@ struct NormReLUDropout<T: Real> {
     struct Cache {
         let xhat: Matrix<T>
         let rstd: [T]
-        /// ∂y/∂z per element: s where z > 0, else 0.
-        let gate: Matrix<T>
+        /// The block's output (shared with the next layer's input, not copied).
+        let y: Matrix<T>
+        /// The dropout scale 1/(1 − p) of kept elements (1 without dropout).
+        let keep: T
+
+        /// ∂y/∂z of one element.
+        func gate(_ r: Int, _ k: Int) -> T { y[r, k] > 0 ? keep : 0 }
     }
 
     func forward(_ x: Matrix<T>, _ params: UnsafePointer<T>, _ rng: inout SeededRandom?) -> (Matrix<T>, Cache) {
@@ -24,94 +32,68 @@ struct NormReLUDropout<T: Real> {
         precondition(x.cols == h, "NormReLUDropout: input \(x.shape), expected \(h) columns")
         var y = Matrix<T>(uninitialized: rows, h)
         var xhat = Matrix<T>(uninitialized: rows, h)
-        // The gate starts as the dropout scale (1 without dropout).
-        var gate = Matrix<T>(rows: rows, cols: h, data: [T](repeating: 1, count: rows * h))
-        if p > 0, rng != nil {
-            let keep = T(1 / (1 - p))
-            for i in 0..<(rows * h) { gate.data[i] = keep }
-            // Each element is dropped independently with probability p: draw the gaps between
-            // dropped elements (geometric) instead of one uniform per element.
+        // Each element is dropped independently with probability p: draw the gaps between dropped
+        // elements (geometric) instead of one uniform per element.
+        var dropped: [Int] = []
+        let dropping = p > 0 && rng != nil
+        if dropping {
             var i = rng!.geometricGap(p)
             while i < rows * h {
-                gate.data[i] = 0
+                dropped.append(i)
                 i += 1 + rng!.geometricGap(p)
             }
         }
+        let keep = dropping ? T(1 / (1 - p)) : 1
         var rstd = [T](repeating: 0, count: rows)
         let g = params + norm.gamma.offset
         let b = params + norm.beta.offset
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
                 xhat.data.withUnsafeMutableBufferPointer { hp in
-                    gate.data.withUnsafeMutableBufferPointer { gp in
-                        rstd.withUnsafeMutableBufferPointer { sp in
-                            let x0 = xp.baseAddress!
-                            let y0 = yp.baseAddress!
-                            let h0 = hp.baseAddress!
-                            let g0 = gp.baseAddress!
-                            let s0 = sp.baseAddress!
-                            Parallel.forEachPart { part in
-                                for r in Parallel.range(part, of: rows) {
-                                    let row = x0 + r * h
-                                    let mean = Vector.sum(row, h) / T(h)
-                                    let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
-                                    let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
-                                    s0[r] = s
-                                    let hr = h0 + r * h
-                                    let yr = y0 + r * h
-                                    let gr = g0 + r * h
-                                    for k in 0..<h {
-                                        let xh = (row[k] - mean) * s
-                                        hr[k] = xh
-                                        let z = xh * g[k] + b[k]
-                                        let scale = z > 0 ? gr[k] : 0
-                                        gr[k] = scale
-                                        yr[k] = z * scale
-                                    }
+                    rstd.withUnsafeMutableBufferPointer { sp in
+                        let x0 = xp.baseAddress!
+                        let y0 = yp.baseAddress!
+                        let h0 = hp.baseAddress!
+                        let s0 = sp.baseAddress!
+                        Parallel.forEachPart { part in
+                            let vkeep = SIMD8<T>(repeating: keep)
+                            for r in Parallel.range(part, of: rows) {
+                                let row = x0 + r * h
+                                let mean = Vector.sum(row, h) / T(h)
+                                let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
+                                let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
+                                s0[r] = s
+                                let hr = h0 + r * h
+                                let yr = y0 + r * h
+                                let vm = SIMD8<T>(repeating: mean)
+                                let vs = SIMD8<T>(repeating: s)
+                                var k = 0
+                                while k + 8 <= h {
+                                    let xh = (Vector.load(row + k) - vm) * vs
+                                    Vector.store(xh, hr + k)
+                                    let z = xh * Vector.load(g + k) + Vector.load(b + k)
+                                    Vector.store(z * T.positive(z, vkeep), yr + k)
+                                    k += 8
+                                }
+                                while k < h {
+                                    let xh = (row[k] - mean) * s
+                                    hr[k] = xh
+                                    let z = xh * g[k] + b[k]
+                                    yr[k] = z * (z > 0 ? keep : 0)
+                                    k += 1
                                 }
                             }
+                        }
+                        // Dropped elements: s = 0 (z·0, as a kept z ≤ 0 gives).
+                        for i in dropped {
+                            let k = i % h
+                            y0[i] = (h0[i] * g[k] + b[k]) * 0
                         }
                     }
                 }
             }
         }
-        return (y, Cache(xhat: xhat, rstd: rstd, gate: gate))
-    }
-
-    /// Evaluation mode (no dropout, nothing kept for a backward pass), in place on `rows` rows of `features`:
-    /// x ← max(x̂·γ + β, 0), a NaN kept (as the training pass keeps it). The same
-    /// arithmetic as `forward` without dropout, row for row.
-    func evaluate(_ x0: UnsafeMutablePointer<T>, rows: Int, _ params: UnsafePointer<T>) {
-        let h = norm.features
-        let g = params + norm.gamma.offset
-        let b = params + norm.beta.offset
-        do {
-            Parallel.forEachPart { part in
-                for r in Parallel.range(part, of: rows) {
-                    let row = x0 + r * h
-                    let mean = Vector.sum(row, h) / T(h)
-                    let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
-                    let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
-                    let vm = SIMD8<T>(repeating: mean)
-                    let vs = SIMD8<T>(repeating: s)
-                    var k = 0
-                    while k + 8 <= h {
-                        let xk = UnsafeRawPointer(row + k).loadUnaligned(as: SIMD8<T>.self)
-                        let gk = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD8<T>.self)
-                        let bk = UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<T>.self)
-                        let z = (xk - vm) * vs * gk + bk
-                        let y = T.relu(z)
-                        UnsafeMutableRawPointer(row + k).storeBytes(of: y, as: SIMD8<T>.self)
-                        k += 8
-                    }
-                    while k < h {
-                        let z = (row[k] - mean) * s * g[k] + b[k]
-                        row[k] = z < 0 ? 0 : z
-                        k += 1
-                    }
-                }
-            }
-        }
+        return (y, Cache(xhat: xhat, rstd: rstd, y: y, keep: keep))
     }
 
     // dz = dy·gate; dγ += Σ dz·x̂; dβ += Σ dz; dx = rstd/N·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), dx̂ = dz·γ.
@@ -123,37 +105,61 @@ struct NormReLUDropout<T: Real> {
         let rows = dy.rows
         var dx = Matrix<T>(uninitialized: rows, h)
         let g = params + norm.gamma.offset
+        let keep = cache.keep
         // Each part sums its rows' dγ, dβ; the parts are added in order afterwards.
         var partial = [T](repeating: 0, count: Parallel.parts * 2 * h)
         dy.data.withUnsafeBufferPointer { dp in
             cache.xhat.data.withUnsafeBufferPointer { hp in
-                cache.gate.data.withUnsafeBufferPointer { gp in
+                cache.y.data.withUnsafeBufferPointer { yp in
                     dx.data.withUnsafeMutableBufferPointer { xp in
                         partial.withUnsafeMutableBufferPointer { pp in
                             let d0 = dp.baseAddress!
                             let h0 = hp.baseAddress!
-                            let g0 = gp.baseAddress!
+                            let y0 = yp.baseAddress!
                             let x0 = xp.baseAddress!
                             let p0 = pp.baseAddress!
                             Parallel.forEachPart { part in
                                 let dg = p0 + part * 2 * h
                                 let db = dg + h
+                                let vkeep = SIMD8<T>(repeating: keep)
                                 for r in Parallel.range(part, of: rows) {
                                     let d = d0 + r * h
                                     let xh = h0 + r * h
-                                    let gt = g0 + r * h
+                                    let yr = y0 + r * h
                                     let out = x0 + r * h
                                     // out holds dx̂ until the row's sums are known.
-                                    for k in 0..<h {
-                                        let dz = d[k] * gt[k]
+                                    var k = 0
+                                    while k + 8 <= h {
+                                        let dz = Vector.load(d + k) * T.positive(Vector.load(yr + k), vkeep)
+                                        Vector.store(Vector.load(dg + k) + dz * Vector.load(xh + k), dg + k)
+                                        Vector.store(Vector.load(db + k) + dz, db + k)
+                                        Vector.store(dz * Vector.load(g + k), out + k)
+                                        k += 8
+                                    }
+                                    while k < h {
+                                        let dz = d[k] * (yr[k] > 0 ? keep : 0)
                                         dg[k] += dz * xh[k]
                                         db[k] += dz
                                         out[k] = dz * g[k]
+                                        k += 1
                                     }
                                     let sum = Vector.sum(out, h)
                                     let dot = Vector.dot(out, xh, h)
                                     let s = cache.rstd[r] / n
-                                    for k in 0..<h { out[k] = s * (n * out[k] - sum - xh[k] * dot) }
+                                    let vn = SIMD8<T>(repeating: n)
+                                    let vsum = SIMD8<T>(repeating: sum)
+                                    let vdot = SIMD8<T>(repeating: dot)
+                                    let vs = SIMD8<T>(repeating: s)
+                                    k = 0
+                                    while k + 8 <= h {
+                                        let o = Vector.load(out + k)
+                                        Vector.store(vs * (vn * o - vsum - Vector.load(xh + k) * vdot), out + k)
+                                        k += 8
+                                    }
+                                    while k < h {
+                                        out[k] = s * (n * out[k] - sum - xh[k] * dot)
+                                        k += 1
+                                    }
                                 }
                             }
                         }
@@ -171,10 +177,58 @@ struct NormReLUDropout<T: Real> {
         }
         return dx
     }
+
+    /// Evaluation mode (no dropout, nothing kept for a backward pass), in place on `rows` rows of `features`:
+    /// x ← z·(1 if z > 0 else 0) for z = x̂·γ + β: `forward`'s arithmetic without dropout, bit for bit (a NaN
+    /// kept, a negative z giving −0).
+    func evaluate(_ x0: UnsafeMutablePointer<T>, rows: Int, _ params: UnsafePointer<T>) {
+        let h = norm.features
+        let g = params + norm.gamma.offset
+        let b = params + norm.beta.offset
+        do {
+            Parallel.forEachPart { part in
+                for r in Parallel.range(part, of: rows) {
+                    let row = x0 + r * h
+                    let mean = Vector.sum(row, h) / T(h)
+                    let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
+                    let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
+                    let vm = SIMD8<T>(repeating: mean)
+                    let vs = SIMD8<T>(repeating: s)
+                    let one = SIMD8<T>(repeating: 1)
+                    var k = 0
+                    while k + 8 <= h {
+                        let z = (Vector.load(row + k) - vm) * vs * Vector.load(g + k) + Vector.load(b + k)
+                        Vector.store(z * T.positive(z, one), row + k)
+                        k += 8
+                    }
+                    while k < h {
+                        let z = (row[k] - mean) * s * g[k] + b[k]
+                        row[k] = z * (z > 0 ? 1 : 0)
+                        k += 1
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Reductions with 8 accumulators (vectorised, fixed order), and elementwise sums.
 enum Vector {
+    @inline(__always)
+    static func load<T: Real>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+    }
+
+    @inline(__always)
+    static func load<T: Real>(_ p: UnsafeMutablePointer<T>) -> SIMD8<T> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+    }
+
+    @inline(__always)
+    static func store<T: Real>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
+    }
+
     /// y[i] += x[i]
     @inline(__always)
     static func add<T: Real>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, _ n: Int) {

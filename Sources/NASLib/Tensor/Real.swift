@@ -11,8 +11,9 @@ public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where S
         _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self, _ c: UnsafeMutablePointer<Self>,
         _ ldc: Int)
     static func exp(_ x: Self) -> Self
-    /// max(z, 0) per lane, a NaN kept (written for each concrete type: generic SIMD code is not inlined).
-    static func relu(_ z: SIMD8<Self>) -> SIMD8<Self>
+    /// `value` where x > 0, else 0, per lane (a NaN in x gives 0). Written for each concrete type: the generic SIMD
+    /// select is not inlined and costs a call per vector.
+    static func positive(_ x: SIMD8<Self>, _ value: SIMD8<Self>) -> SIMD8<Self>
     static func log(_ x: Self) -> Self
     static func cos(_ x: Self) -> Self
 }
@@ -28,7 +29,9 @@ extension Float: Real {
         BLAS.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
-    @inline(__always) public static func relu(_ z: SIMD8<Float>) -> SIMD8<Float> { z.replacing(with: 0, where: z .< 0) }
+    @inline(__always) public static func positive(_ x: SIMD8<Float>, _ value: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8<Float>().replacing(with: value, where: x .> 0)
+    }
     @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
     @inline(__always) public static func cos(_ x: Float) -> Float { cosf(x) }
 }
@@ -44,8 +47,8 @@ extension Double: Real {
         BLAS.dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
-    @inline(__always) public static func relu(_ z: SIMD8<Double>) -> SIMD8<Double> {
-        z.replacing(with: 0, where: z .< 0)
+    @inline(__always) public static func positive(_ x: SIMD8<Double>, _ value: SIMD8<Double>) -> SIMD8<Double> {
+        SIMD8<Double>().replacing(with: value, where: x .> 0)
     }
     @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
     @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
