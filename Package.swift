@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "Interpreter", dependencies: ["Lang"], path: "Sources/Interpreter"),
         // Infrastructure below everything that touches the system: durable files, locks, JSON-lines journals, exact
         // JSON, child processes, the Slurm client, the thread pool.
-        .target(name: "Infra", path: "Sources/Infra"),
+        .target(name: "Infra", dependencies: ["CMemory"], path: "Sources/Infra"),
+        // glibc's malloc settings (mallopt), behind one C function; imported by one Swift file (Infra's MemoryPolicy).
+        .target(name: "CMemory", path: "Sources/CMemory"),
         // Search spaces, data, tensors, GCN, optimisers, predictors, searches. Never Lang.
         .target(
             name: "NASLib",

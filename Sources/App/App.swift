@@ -34,6 +34,7 @@ public enum App {
     /// Installs the Ctrl-C handler and runs `body` on a thread with a large stack (deep user recursion stays an
     /// error, not a crash).
     static func start(_ body: @escaping () -> ExitStatus) -> ExitStatus {
+        MemoryPolicy.keepFreedMemory()
         configureThreads(environment)
         Terminal.installInterruptHandler()
         return Terminal.withLargeStack(routeInterrupts: true, body)

@@ -29,6 +29,8 @@ func benchData() throws {
     print(String(format: "  HELP (27 .pt archives):         %.3f s", help))
 }
 
+MemoryPolicy.keepFreedMemory()
+
 // BRPSH_THREADS=1 runs NASLib's parallel parts one after another (the same results, one core).
 if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t), n >= 0 {
     Parallel.configure(threads: n)

@@ -23,3 +23,12 @@ import Testing
         #expect(Scratch.retainedBytes <= Scratch.retainedLimit)
     }
 }
+
+@Suite struct MemoryPolicyTests {
+    /// glibc takes the settings (the largest mmap threshold it allows on 64-bit, a 1 GiB trim threshold).
+    @Test func glibcAcceptsTheSettings() {
+        #if canImport(Glibc)
+            #expect(MemoryPolicy.keepFreedMemory())
+        #endif
+    }
+}
