@@ -112,7 +112,7 @@ extension GCN {
                     if l == config.layers - 1 {
                         Self.sumMembers(a, width: inputs, level, bias: nil, into: b)
                         BLAS.gemm(m: level.count, n: h, k: inputs, b, lda: inputs, w, ldb: h, a, ldc: h)
-                        for r in 0..<level.count { Vector.add(bias, into: a + r * h, h) }
+                        addBias(a, rows: level.count, cols: h, bias)
                     } else {
                         BLAS.gemm(m: inRows, n: h, k: inputs, a, lda: inputs, w, ldb: h, b, ldc: h)
                         Self.sumMembers(b, width: h, level, bias: bias, into: a)

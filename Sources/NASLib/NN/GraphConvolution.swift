@@ -94,13 +94,13 @@ struct GraphConvolution<T: Real> {
 
 /// y[r] += b for every row.
 func addBias<T: Real>(_ y: inout Matrix<T>, _ b: UnsafePointer<T>) {
-    let w = y.cols
-    y.data.withUnsafeMutableBufferPointer { yp in
-        for r in 0..<y.rows {
-            let row = yp.baseAddress! + r * w
-            for k in 0..<w { row[k] += b[k] }
-        }
-    }
+    let (rows, w) = (y.rows, y.cols)
+    y.data.withUnsafeMutableBufferPointer { addBias($0.baseAddress!, rows: rows, cols: w, b) }
+}
+
+/// The rows of a rows × cols block, each += b.
+func addBias<T: Real>(_ y: UnsafeMutablePointer<T>, rows: Int, cols: Int, _ b: UnsafePointer<T>) {
+    for r in 0..<rows { Vector.add(b, into: y + r * cols, cols) }
 }
 
 /// out[k] += Σ_r m[r][k]

@@ -59,9 +59,7 @@ struct NormReLUDropout<T: Real> {
                             let vkeep = SIMD8<T>(repeating: keep)
                             for r in Parallel.range(part, of: rows) {
                                 let row = x0 + r * h
-                                let mean = Vector.sum(row, h) / T(h)
-                                let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
-                                let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
+                                let (mean, s) = Vector.normalization(row, h, eps: LayerNorm<T>.eps)
                                 s0[r] = s
                                 let hr = h0 + r * h
                                 let yr = y0 + r * h
@@ -189,9 +187,7 @@ struct NormReLUDropout<T: Real> {
             Parallel.forEachPart { part in
                 for r in Parallel.range(part, of: rows) {
                     let row = x0 + r * h
-                    let mean = Vector.sum(row, h) / T(h)
-                    let variance = Vector.sumOfSquaredDeviations(row, h, mean) / T(h)
-                    let s = 1 / (variance + LayerNorm<T>.eps).squareRoot()
+                    let (mean, s) = Vector.normalization(row, h, eps: LayerNorm<T>.eps)
                     let vm = SIMD8<T>(repeating: mean)
                     let vs = SIMD8<T>(repeating: s)
                     let one = SIMD8<T>(repeating: 1)
@@ -220,11 +216,6 @@ enum Vector {
     }
 
     @inline(__always)
-    static func load<T: Real>(_ p: UnsafeMutablePointer<T>) -> SIMD8<T> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
-    }
-
-    @inline(__always)
     static func store<T: Real>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
     }
@@ -234,10 +225,7 @@ enum Vector {
     static func add<T: Real>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, _ n: Int) {
         var i = 0
         while i + 8 <= n {
-            let sum =
-                UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<T>.self)
-                + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: sum, as: SIMD8<T>.self)
+            store(load(y + i) + load(x + i), y + i)
             i += 8
         }
         while i < n {
@@ -251,7 +239,7 @@ enum Vector {
         var acc = SIMD8<T>(repeating: 0)
         var i = 0
         while i + 8 <= n {
-            acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self)
+            acc += load(x + i)
             i += 8
         }
         var s = acc.sum()
@@ -267,9 +255,7 @@ enum Vector {
         var acc = SIMD8<T>(repeating: 0)
         var i = 0
         while i + 8 <= n {
-            acc +=
-                UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self)
-                * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<T>.self)
+            acc += load(x + i) * load(y + i)
             i += 8
         }
         var s = acc.sum()
@@ -280,13 +266,21 @@ enum Vector {
         return s
     }
 
+    /// A row's mean and 1/√(variance + eps) (population variance), as LayerNorm normalises it.
+    @inline(__always)
+    static func normalization<T: Real>(_ x: UnsafePointer<T>, _ n: Int, eps: T) -> (mean: T, rstd: T) {
+        let mean = sum(x, n) / T(n)
+        let variance = sumOfSquaredDeviations(x, n, mean) / T(n)
+        return (mean, 1 / (variance + eps).squareRoot())
+    }
+
     @inline(__always)
     static func sumOfSquaredDeviations<T: Real>(_ x: UnsafePointer<T>, _ n: Int, _ mean: T) -> T {
         var acc = SIMD8<T>(repeating: 0)
         let m = SIMD8<T>(repeating: mean)
         var i = 0
         while i + 8 <= n {
-            let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<T>.self) - m
+            let d = load(x + i) - m
             acc += d * d
             i += 8
         }
