@@ -68,6 +68,9 @@ public enum RecordedTables {
         public var value: (key: String, digits: Int?)? = nil
         /// `where=n:10` (repeatable): only the rows whose cell under the key reads the value.
         public var filters: [(key: String, value: String)] = []
+        /// `judge=table_s2:within1_(%),within5_(%)`: each listed column's value (a merged cell's mean) set against
+        /// the paper's mean and standard deviation for the row (`PaperReference`), counted within one or not.
+        public var judge: (table: String, columns: [String])? = nil
 
         public static func parse(_ line: String) throws -> Spec {
             let body = line.replacingOccurrences(of: "<!--", with: "").replacingOccurrences(of: "-->", with: "")
@@ -109,7 +112,15 @@ public enum RecordedTables {
                     let p = kv[1].split(separator: ":", maxSplits: 1).map(String.init)
                     guard p.count == 2 else { throw Failure("where=KEY:VALUE") }
                     s.filters.append((p[0], p[1]))
-                default: throw Failure("unknown setting '\(kv[0])' (columns, pivot, value, where)")
+                case "judge":
+                    let p = kv[1].split(separator: ":", maxSplits: 1).map(String.init)
+                    guard p.count == 2, PaperReference.tables[p[0]] != nil else {
+                        throw Failure(
+                            "judge=TABLE:COLUMN,... with TABLE one of \(PaperReference.tables.keys.sorted().joined(separator: ", "))"
+                        )
+                    }
+                    s.judge = (p[0], p[1].split(separator: ",").map(String.init))
+                default: throw Failure("unknown setting '\(kv[0])' (columns, pivot, value, where, judge)")
                 }
             }
             guard !s.columns.isEmpty else { throw Failure("a recorded block needs columns=") }
@@ -179,8 +190,10 @@ public enum RecordedTables {
         row[key] ?? row[key.replacingOccurrences(of: "_", with: " ")]
     }
 
-    /// The markdown a block holds: the table, then where it was recorded.
-    public static func render(_ spec: Spec, root: String) throws -> String {
+    /// The rows a block shows (its `where=` filters applied) and the recording's provenance.
+    static func selected(_ spec: Spec, root: String) throws -> (
+        rows: [[String: RecordValue]], provenance: RecordingProvenance
+    ) {
         let (all, p) = try rows(spec, root: root)
         for f in spec.filters where !all.contains(where: { value($0, f.key) != nil }) {
             throw Failure("\(spec.output) in reproductions/\(spec.name) has no column \(f.key) (where=)")
@@ -189,6 +202,73 @@ public enum RecordedTables {
         guard !rows.isEmpty || all.isEmpty else {
             throw Failure("no row of \(spec.output) in reproductions/\(spec.name) passes where=")
         }
+        return (rows, p)
+    }
+
+    /// A block's cells set against the paper's: each judged cell's distance from the paper's mean, in the paper's
+    /// standard deviations, and the status word the distances give (`PaperReference.status`).
+    public struct Judgement {
+        public var table: String
+        public var cells: [(label: String, distance: Double)] = []
+        public var within: Int { cells.filter { abs($0.distance) <= 1 }.count }
+        public var status: String { PaperReference.status(within: within, of: cells.count) }
+        public var summary: String {
+            "\(status): \(within) of \(cells.count) cells within one of the paper's standard deviations"
+        }
+
+        public static func + (a: Judgement, b: Judgement) -> Judgement {
+            Judgement(table: a.table, cells: a.cells + b.cells)
+        }
+    }
+
+    /// The value a judged cell stands for: a merged cell's mean, a quantity's or a number's value.
+    static func center(_ v: RecordValue?) -> Double? {
+        switch v {
+        case .object(let m)?: return ResultCheck.scalar(m["mean"])?.0
+        case .quantity(let q)?: return q.value
+        default: return v?.number
+        }
+    }
+
+    public static func judge(_ spec: Spec, rows: [[String: RecordValue]]) throws -> Judgement? {
+        guard let j = spec.judge else { return nil }
+        var out = Judgement(table: j.table)
+        for r in rows {
+            let text = r.mapValues { cell($0, nil) }
+            // The row is named by the block's columns that hold text (device, predictor, ...).
+            let name = spec.columns.filter { c in !j.columns.contains(c.key) && center(value(r, c.key)) == nil }
+                .map { cell(value(r, $0.key), nil) }.joined(separator: " ")
+            for (i, key) in j.columns.enumerated() {
+                guard let paper = PaperReference.value(table: j.table, row: text, index: i) else { continue }
+                guard let ours = center(value(r, key)) else {
+                    throw Failure("reproductions/\(spec.name) \(spec.output): no number under '\(key)' to judge")
+                }
+                let header = spec.columns.first { $0.key == key }?.header ?? key
+                out.cells.append((name + " " + header, (ours - paper.mean) / paper.sd))
+            }
+        }
+        guard !out.cells.isEmpty else {
+            throw Failure("reproductions/\(spec.name): no row has a value in the paper's \(j.table) (judge=)")
+        }
+        return out
+    }
+
+    /// The sentence under a judged table: the count, the status, and each cell outside the paper's spread.
+    static func sentence(_ j: Judgement) -> String {
+        func signed(_ x: Double) -> String { (x < 0 ? "−" : "+") + String(format: "%.1f", abs(x)) }
+        let outside = j.cells.filter { abs($0.distance) > 1 }.map { "\($0.label) \(signed($0.distance))" }
+        return
+            "Judged against the paper's \(PaperReference.tables[j.table] ?? j.table) (its mean and standard deviation "
+            + "per cell): \(j.summary)"
+            + (outside.isEmpty
+                ? "."
+                : "; outside, in the paper's standard deviations: "
+                    + outside.joined(separator: ", ") + ".")
+    }
+
+    /// The markdown a block holds: the table, then where it was recorded.
+    public static func render(_ spec: Spec, root: String) throws -> String {
+        let (rows, p) = try selected(spec, root: root)
         if let first = rows.first {
             for c in spec.columns + (spec.value.map { [($0.key, $0.digits, "")] } ?? [])
                 + (spec.pivot.map { [($0.key, nil, "")] } ?? [])
@@ -220,6 +300,9 @@ public enum RecordedTables {
             "| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count),
         ]
         lines += body.map { "| " + $0.joined(separator: " | ") + " |" }
+        if let j = try judge(spec, rows: rows) {
+            lines += ["", sentence(j)]
+        }
         let cpu = "\(p.machine?.cpu ?? "?"), \(p.machine.map { String($0.cores) } ?? "?") cores"
         let version = "brpsh \(p.brpsh.version) (sources \(String((p.brpsh.sources ?? "?").prefix(12))))"
         switch p.kind {
@@ -248,6 +331,44 @@ public enum RecordedTables {
     }
 
     public static let end = "<!-- end recorded -->"
+    static let judgedStart = "<!-- judged ", judgedEnd = "<!-- end judged -->"
+
+    /// Where a line's judged marker starts; one quoted as code (after a backquote) is text, not a marker.
+    static func marker(_ line: String) -> Range<String.Index>? {
+        var from = line.startIndex
+        while let r = line.range(of: judgedStart, range: from..<line.endIndex) {
+            if r.lowerBound == line.startIndex || line[line.index(before: r.lowerBound)] != "`" { return r }
+            from = r.upperBound
+        }
+        return nil
+    }
+
+    /// The text between a line's judged markers.
+    static func judgedText(_ line: String) -> String {
+        guard let open = marker(line),
+            let close = line.range(of: "-->", range: open.upperBound..<line.endIndex),
+            let stop = line.range(of: judgedEnd, range: close.upperBound..<line.endIndex)
+        else { return line }
+        return String(line[close.upperBound..<stop.lowerBound])
+    }
+
+    /// A line with `<!-- judged NAME ... -->TEXT<!-- end judged -->` (a coverage row's status): TEXT becomes the
+    /// status and count of the judged blocks of those recordings, pooled.
+    static func status(_ line: String, judgements: [String: Judgement]) throws -> String {
+        guard let open = marker(line) else { return line }
+        guard let close = line.range(of: "-->", range: open.upperBound..<line.endIndex),
+            let stop = line.range(of: judgedEnd, range: close.upperBound..<line.endIndex)
+        else { throw Failure("\(judgedStart)NAME ... --> without \(judgedEnd) on its line") }
+        let names = line[open.upperBound..<close.lowerBound].split(separator: " ").map(String.init)
+        guard !names.isEmpty else { throw Failure("\(judgedStart)--> names no recording") }
+        let pooled = try names.map { n in
+            guard let j = judgements[n] else {
+                throw Failure("no judged block (judge=) renders reproductions/\(n)")
+            }
+            return j
+        }.dropFirst().reduce(judgements[names[0]]!, +)
+        return String(line[..<close.upperBound]) + pooled.summary + String(line[stop.lowerBound...])
+    }
 
     /// Checks (or rewrites) every recorded block of the pages; the problems found, each naming its page and line.
     public static func process(pages: [String], root: String, write: Bool) -> [String] {
@@ -261,6 +382,17 @@ public enum RecordedTables {
         }
         var problems: [String] = []
         var blocks = 0
+        // The judged blocks first, pooled by recording, for the status lines that name them.
+        var judgements: [String: Judgement] = [:]
+        for file in files {
+            for line in ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").components(separatedBy: "\n")
+            where line.hasPrefix("<!-- recorded ") {
+                guard let spec = try? Spec.parse(line), spec.judge != nil,
+                    let j = try? judge(spec, rows: selected(spec, root: root).rows)
+                else { continue }
+                judgements[spec.name] = judgements[spec.name].map { $0 + j } ?? j
+            }
+        }
         for file in files {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 problems.append("cannot read \(file)")
@@ -271,9 +403,23 @@ public enum RecordedTables {
             var i = 0
             var changed = false
             while i < lines.count {
-                let line = lines[i]
-                out.append(line)
+                var line = lines[i]
                 i += 1
+                if marker(line) != nil {
+                    do {
+                        let judged = try status(line, judgements: judgements)
+                        if judged != line {
+                            changed = true
+                            if !write {
+                                problems.append(
+                                    "\(file):\(i): the status differs from its recordings: the page has '\(judgedText(line))', the recordings give '\(judgedText(judged))'"
+                                )
+                            }
+                        }
+                        line = judged
+                    } catch { problems.append("\(file):\(i): \(error)") }
+                }
+                out.append(line)
                 guard line.hasPrefix("<!-- recorded ") else { continue }
                 blocks += 1
                 let start = i

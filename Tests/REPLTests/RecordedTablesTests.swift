@@ -1,4 +1,5 @@
 import Foundation
+import RunRecord
 import TestSupport
 import Testing
 
@@ -73,5 +74,76 @@ import Testing
             toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
         let (s3, _, e3) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
         #expect(s3 == 1 && e3.contains("no column k"), "\(e3)")
+    }
+
+    /// A tiny Table S2 recording: D.CPU GCN 900 at the paper's mean + 0.5 SD within 1 % and − 2 SD within 5 %.
+    static func judgedRecording(_ dir: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/reproductions/s2", withIntermediateDirectories: true)
+        try
+            #"{"outputs": {"t.csv": [["device", "predictor", "w1", "w5"], ["d-cpu", "gcn 900", 38.15, 81.6], ["x", "gcn 900", 1, 2]]}}"#
+            .write(toFile: dir + "/reproductions/s2/results.json", atomically: true, encoding: .utf8)
+        try
+            #"{"kind": "run", "brpsh": {"version": "0.1.0", "sources": "ab"}, "script": {"path": "s.brp", "sha256": "f"}}"#
+            .write(toFile: dir + "/reproductions/s2/provenance.json", atomically: true, encoding: .utf8)
+    }
+
+    @Test func aJudgedTableCountsTheCellsWithinThePapersSpread() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.judgedRecording(dir)
+        try """
+        | row | status |
+        |---|---|
+        | S2 | <!-- judged s2 -->reproduced<!-- end judged --> (hand-written) |
+
+        <!-- recorded s2 t.csv columns=device,predictor,w1:1=±1_%,w5:1=±5_% judge=table_s2:w1,w5 -->
+        <!-- end recorded -->
+
+        """.write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        let (s, _, e) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
+        #expect(s == 1 && e.contains("p.md:3: the status differs") && e.contains("the page has 'reproduced'"), "\(e)")
+        let (w, _, werr) = try CommandLineTests.brpsh(["reproduce", "write", "--root", dir])
+        #expect(w == 0, "\(werr)")
+        let page = try String(contentsOfFile: dir + "/docs/p.md", encoding: .utf8)
+        // The row the paper has no value for ("x") is shown but not judged.
+        #expect(
+            page.contains(
+                "| S2 | <!-- judged s2 -->partly: 1 of 2 cells within one of the paper's standard deviations<!-- end judged --> (hand-written) |"
+            ), "\(page)")
+        #expect(page.contains("| x | gcn 900 | 1.0 | 2.0 |"), "\(page)")
+        #expect(page.contains("outside, in the paper's standard deviations: d-cpu gcn 900 ±5 % −2.0."), "\(page)")
+        let (again, _, _) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
+        #expect(again == 0)
+        // A status naming a recording no judged block renders is an error, as is an unknown paper table.
+        try "| <!-- judged nothing -->partly<!-- end judged --> |\n".write(
+            toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        let (s2, _, e2) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
+        #expect(s2 == 1 && e2.contains("p.md:1") && e2.contains("reproductions/nothing"), "\(e2)")
+        try "<!-- recorded s2 t.csv columns=w1 judge=table_s9:w1 -->\n<!-- end recorded -->\n".write(
+            toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        let (s3, _, e3) = try CommandLineTests.brpsh(["reproduce", "check", "--root", dir])
+        #expect(s3 == 1 && e3.contains("judge=TABLE") && e3.contains("table_s2"), "\(e3)")
+    }
+
+    /// The paper's means that `scripts/table_s2.brp` writes beside each cell are the ones the judge uses.
+    @Test func thePapersTableS2AgreesWithTheScripts() throws {
+        var checked = 0
+        for name in ["table_s2_gcn900", "table_s2_gcn900_rest", "table_s2_small"] {
+            let spec = try RecordedTables.Spec.parse("<!-- recorded \(name) out/table_s2.csv columns=device -->")
+            for row in try RecordedTables.rows(spec, root: Self.repo).rows {
+                let text = row.mapValues { RecordedTables.cell($0, nil) }
+                for (i, key) in ["paper1", "paper5", "paper10"].enumerated() {
+                    guard let paper = PaperReference.value(table: "table_s2", row: text, index: i) else {
+                        #expect(text[key] == "-", "\(name) \(text)")
+                        continue
+                    }
+                    #expect(RecordedTables.cell(row[key], 1) == String(format: "%.1f", paper.mean), "\(name) \(text)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 45)
     }
 }
