@@ -70,7 +70,8 @@ let package = Package(
         // The command-line tool: a thin main.
         .executableTarget(name: "brpsh", dependencies: ["App"], path: "Sources/brpsh"),
         // Benchmarks: `scripts/bench` runs the release build and prints the figures.
-        .executableTarget(name: "brpsh-bench", dependencies: ["NASLib", "Infra"], path: "Sources/Bench"),
+        .executableTarget(
+            name: "brpsh-bench", dependencies: ["NASLib", "Infra", "RunRecord", "Builtins"], path: "Sources/Bench"),
 
         // What the test targets share: the benchmark data and the `.needsData` trait.
         .target(name: "TestSupport", dependencies: ["NASLib"], path: "Tests/TestSupport"),

@@ -31,6 +31,9 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
             String(
                 format: "  seed %d: best %.2f (rank %d), spearman %.3f, %d epochs, %.1f s", seed, trace.best!.accuracy,
                 trace.rank(in: problem)!, trace.extras["spearman"]!, epochs, t))
+        Figures.add(
+            "one BRP-NAS search, K = M = 100 (seed \(seed))", "float32", t, "s",
+            String(format: "%.1f s (best %.2f)", t, trace.best!.accuracy))
     }
     // Where a search's time goes: the same search (seed of the first run) driven through its session with the
     // predictor's retraining and ranking timed; the rest is the session's own bookkeeping (selection, lookups).
@@ -68,9 +71,19 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
                     "  where seed %d's search goes (best %.2f): %.1f s = predictor training %.1f s (%.0f%%) + ranking %.2f s (%.0f%%) + bookkeeping %.2f s (%.0f%%)",
                 seed, best, total, training, 100 * training / total, ranking, 100 * ranking / total,
                 total - training - ranking, 100 * (total - training - ranking) / total))
+        Figures.add(
+            "its predictor training", "float32", training, "s",
+            String(format: "%.1f s (%.0f %%)", training, 100 * training / total))
+        Figures.add(
+            "its ranking and bookkeeping", "float32", total - training, "s",
+            String(
+                format: "%.2f s + %.2f s (%.0f %%)", ranking, total - training - ranking,
+                100 * (total - training) / total))
     }
     let p = PairPredictor(spec: options.predictor, seed: 1)
     let all = NB201Arch.all
     let rankTime = seconds { _ = p.rank(all) }
     print(String(format: "  ranking all 15625 models: %.2f s", rankTime))
+    Figures.add(
+        "ranking all 15625 models (pairwise predictor)", "float32", rankTime, "s", String(format: "%.2f s", rankTime))
 }

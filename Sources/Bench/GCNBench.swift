@@ -49,6 +49,16 @@ func benchGCN(full: Bool) throws {
                     "  %@: %.3f s per epoch; GEMMs %.1f GFLOP in %.3f s = %.1f GFLOP/s (%.0f%% of this run's GEMM peak %.1f GFLOP/s), %.0f%% of the epoch",
                 precision.rawValue, perEpoch, gf / 1e9, gs, gf / gs / 1e9, 100 * gf / gs / 1e9 / peak, peak,
                 100 * gs / perEpoch))
+        let on = threads == 1 ? " on one core" : ""
+        let name = precision.rawValue
+        Figures.add("GEMM peak\(on)", name, peak, "GFLOP/s", String(format: "%.1f GFLOP/s", peak))
+        Figures.add(
+            "one training epoch, 900 models, batch 10\(on)", name, perEpoch, "s", String(format: "%.3f s", perEpoch))
+        Figures.add(
+            "its GEMMs\(on)", name, gs, "s",
+            String(
+                format: "%.1f GFLOP in %.3f s, %.1f GFLOP/s (%.0f %% of peak)", gf / 1e9, gs, gf / gs / 1e9,
+                100 * gf / gs / 1e9 / peak))
     }
     guard full else { return }
     print("== full d-cpu training (Table S1 settings, seed 1)")
@@ -64,6 +74,9 @@ func benchGCN(full: Bool) throws {
                     "  %@: %.1f s, %d epochs (%.2f s/epoch); test within 1/5/10%%: %.1f / %.1f / %.1f (n=%d); predicting all 15625 models %.3f s",
                 precision.rawValue, p.trainingSeconds, p.history.count, p.trainingSeconds / Double(p.history.count),
                 m.within1, m.within5, m.within10, m.n, predictAll))
+        Figures.add(
+            "whole d-cpu training (Table S1, seed 1)", precision.rawValue, p.trainingSeconds, "s",
+            String(format: "%.1f s, %d epochs, %.1f %% within 5 %%", p.trainingSeconds, p.history.count, m.within5))
     }
     print(String(format: "  peak memory %.0f MiB", peakMemoryMiB()))
 }
@@ -89,6 +102,9 @@ func benchAdamW() {
                 format:
                     "  AdamW %@ step over %d parameters (isolated, warm): %.2f ms (%.2f ns/parameter); 90 steps per epoch = %.2f s",
                 name, n, t * 1e3, t / Double(n) * 1e9, 90 * t))
+        Figures.add(
+            String(format: "an AdamW step over %.2f M parameters (alone)", Double(n) / 1e6), name, t * 1e3, "ms",
+            String(format: "%.2f ms (%.2f s per epoch of 90 steps)", t * 1e3, 90 * t))
     }
 }
 
@@ -138,5 +154,13 @@ func benchPredict() {
             String(
                 format: "  %@: predicting from the plan %.1f ms, of which GEMMs %.1f GFLOP in %.1f ms (%.0f GFLOP/s)",
                 precision.rawValue, run * 1e3, flops / 1e9, gemm * 1e3, flops / gemm / 1e9))
+        Figures.add(
+            "predicting all 15625 models from the space's plan", precision.rawValue, run * 1e3, "ms",
+            String(format: "%.1f ms, GEMMs %.1f GFLOP in %.1f ms", run * 1e3, flops / 1e9, gemm * 1e3))
+    }
+    for precision in ["float64", "float32"] {
+        Figures.add(
+            "making the space's plan (once per process)", precision, build * 1e3, "ms",
+            String(format: "%.1f ms", build * 1e3))
     }
 }

@@ -55,6 +55,9 @@ func benchGEMM() {
                 String(
                     format: "  %@ %@: peak %.1f GFLOP/s; GCN batch shapes X·W %.1f, XᵀdS %.1f, dS·Wᵀ %.1f",
                     name, label, peak, fwd, dw, dx))
+            Figures.add(
+                "GEMM 2048³, \(label)", name, peak, "GFLOP/s",
+                String(format: "%.1f GFLOP/s (the GCN's shapes %.1f, %.1f, %.1f)", peak, fwd, dw, dx))
         }
     }
 }

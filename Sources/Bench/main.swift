@@ -5,9 +5,21 @@ import NASLib
 /// brpsh's benchmarks. Every performance figure in the docs comes from running this (release
 /// build) through `scripts/bench`; timings never live in the test suite.
 ///
-///     brpsh-bench [data] [all]
-let arguments = Set(CommandLine.arguments.dropFirst())
-let selected = arguments.isEmpty ? ["all"] : arguments
+///     brpsh-bench [SECTION ...] [--record DIR]
+///
+/// `--record DIR` also writes the figures as a run's results into DIR (see `Figures`).
+var arguments = Array(CommandLine.arguments.dropFirst())
+let startDate = Date()
+var recordDirectory: String? = nil
+if let i = arguments.firstIndex(of: "--record") {
+    guard i + 1 < arguments.count else {
+        FileHandle.standardError.write("brpsh-bench: --record needs a folder\n".data(using: .utf8)!)
+        exit(2)
+    }
+    recordDirectory = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
+}
+let selected = arguments.isEmpty ? ["all"] : Set(arguments)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -60,6 +72,7 @@ do {
             mode: env["BRP_MODE"] == "faithful" ? .faithful : .fast, seeds: seeds,
             batch: env["BRP_BATCH"].flatMap(Int.init))
     }
+    if let dir = recordDirectory { try Figures.write(to: dir, command: CommandLine.arguments, start: startDate) }
 } catch {
     FileHandle.standardError.write("brpsh-bench: \(error)\n".data(using: .utf8)!)
     exit(1)

@@ -322,9 +322,13 @@ public enum RecordedTables {
                 }
                 return " --set " + (plain ? arg : "'\(arg)'")
             }.joined()
+            // A run of another program (scripts/bench) is named by its command.
+            let command =
+                script.hasSuffix(".brp") || p.command == nil
+                ? "brpsh \(script)\(sets)" : (p.command ?? []).joined(separator: " ")
             lines.append("")
             lines.append(
-                "Recorded in `reproductions/\(spec.name)`: `brpsh \(script)\(sets)`, \(p.start ?? "?"); \(cpu), OpenBLAS \(p.blas_kernel ?? "?") kernel; \(version)."
+                "Recorded in `reproductions/\(spec.name)`: `\(command)`, \(p.start ?? "?"); \(cpu), OpenBLAS \(p.blas_kernel ?? "?") kernel; \(version)."
             )
         }
         return lines.joined(separator: "\n")

@@ -146,4 +146,46 @@ import Testing
         }
         #expect(checked == 45)
     }
+
+    /// `brpsh-bench --record DIR` writes its figures as a run that `brpsh reproduce record` turns into a recording
+    /// (what the documentation's timing tables are rendered from), adding its rows to those an earlier process wrote.
+    @Test func benchmarkFiguresAreRecorded() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bench = URL(fileURLWithPath: ArtifactTests.binary).deletingLastPathComponent()
+            .appendingPathComponent("brpsh-bench").path
+        func run(_ args: [String], env: [String: String] = [:]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: bench)
+            p.arguments = args
+            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        try #require(FileManager.default.fileExists(atPath: bench), "brpsh-bench is built beside brpsh")
+        // An earlier process's row (scripts/bench runs one per core count into one folder) is kept.
+        try FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: true)
+        try "figure,precision,value,unit,text\nearlier,float32,1,s,1 s\n".write(
+            toFile: dir + "/run/bench.csv", atomically: true, encoding: .utf8)
+        #expect(try run(["gemm", "--record", dir + "/run"], env: ["BRPSH_BENCH_COMMAND": "scripts/bench gemm"]) == 0)
+        let csv = try String(contentsOfFile: dir + "/run/bench.csv", encoding: .utf8)
+        #expect(
+            csv.hasPrefix("figure,precision,value,unit,text\nearlier,float32,1,s,1 s\n\"GEMM 2048³, NASLib\",float64,"),
+            "\(csv)")
+        #expect(csv.contains("\n\"GEMM 2048³, OpenBLAS 2 threads\",float32,"), "\(csv)")
+        let (r, _, rerr) = try CommandLineTests.brpsh(["reproduce", "record", dir + "/run", "bench", "--root", dir])
+        #expect(r == 0, "\(rerr)")
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try
+            "<!-- recorded bench bench.csv columns=figure=_ pivot=precision:float64,float32 value=value:0 -->\n<!-- end recorded -->\n"
+            .write(toFile: dir + "/docs/p.md", atomically: true, encoding: .utf8)
+        let (w, _, werr) = try CommandLineTests.brpsh(["reproduce", "write", "--root", dir])
+        #expect(w == 0, "\(werr)")
+        let page = try String(contentsOfFile: dir + "/docs/p.md", encoding: .utf8)
+        #expect(page.contains("| earlier | – | 1 |") && page.contains("| GEMM 2048³, NASLib | "), "\(page)")
+        // The first process's command names the recording.
+        #expect(page.contains("Recorded in `reproductions/bench`: `scripts/bench gemm`, "), "\(page)")
+    }
 }
