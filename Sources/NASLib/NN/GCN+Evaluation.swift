@@ -76,6 +76,13 @@ public struct EvaluationPlan: Sendable {
         return plan
     }
 
+    /// The plan of NB201 models: the kept plan of the whole space when they are all 15625 in code order (ranking
+    /// the space is the common case), else a new one.
+    public static func of(_ archs: [NB201Arch], layers: Int) -> EvaluationPlan {
+        archs.count == NB201Arch.count && archs.elementsEqual(NB201Arch.all)
+            ? nb201(layers: layers) : EvaluationPlan(archs.map(\.graph), layers: layers)
+    }
+
     /// The layers the plan was made for.
     public var layers: Int { levels.count }
 
@@ -136,19 +143,8 @@ extension GCN {
             level.members.withUnsafeBufferPointer { mp in
                 let start = sp.baseAddress!
                 let members = mp.baseAddress!
-                Parallel.forEachPart { part in
-                    for c in Parallel.range(part, of: level.count) {
-                        let dst = out + c * width
-                        if let bias {
-                            dst.update(from: bias, count: width)
-                        } else {
-                            dst.update(repeating: 0, count: width)
-                        }
-                        for e in Int(start[c])..<Int(start[c + 1]) {
-                            Vector.add(x + Int(members[e]) * width, into: dst, width)
-                        }
-                    }
-                }
+                Vector.rowSums(
+                    x, width: width, rows: level.count, start: start, members: members, bias: bias, into: out)
             }
         }
     }

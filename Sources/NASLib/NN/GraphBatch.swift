@@ -71,21 +71,12 @@ public struct GraphBatch: Sendable {
         var out = Matrix<T>(uninitialized: outRows, width)
         s.data.withUnsafeBufferPointer { sp in
             out.data.withUnsafeMutableBufferPointer { op in
-                let src0 = sp.baseAddress!
-                let dst0 = op.baseAddress!
-                Parallel.forEachPart { part in
-                    for o in Parallel.range(part, of: outRows) {
-                        let r = globalOnly ? o * nodes : o
-                        let dst = dst0 + o * width
-                        if let b = bias {
-                            for k in 0..<width { dst[k] = b[k] }
-                        } else {
-                            for k in 0..<width { dst[k] = 0 }
-                        }
-                        for e in Int(rowStart[r])..<Int(rowStart[r + 1]) {
-                            let src = src0 + Int(rowNeighbors[e]) * width
-                            for k in 0..<width { dst[k] += src[k] }
-                        }
+                rowStart.withUnsafeBufferPointer { start in
+                    rowNeighbors.withUnsafeBufferPointer { members in
+                        Vector.rowSums(
+                            sp.baseAddress!, width: width, rows: outRows, stride: globalOnly ? nodes : 1,
+                            start: start.baseAddress!, members: members.baseAddress!, bias: bias,
+                            into: op.baseAddress!)
                     }
                 }
             }

@@ -234,6 +234,30 @@ enum Vector {
         }
     }
 
+    /// Compressed-row sums: out[o] = (bias, or zero) + Σ x[members[e]] over e in start[r] ..< start[r + 1], r =
+    /// o · stride, members in their order; the output rows cut in `Parallel`'s fixed parts, so the sums do not depend
+    /// on the number of cores. The graph aggregation of training (a batch's neighbours) and of evaluation (a plan's
+    /// colour members).
+    static func rowSums<T: Real>(
+        _ x: UnsafePointer<T>, width: Int, rows: Int, stride: Int = 1, start: UnsafePointer<Int32>,
+        members: UnsafePointer<Int32>, bias: UnsafePointer<T>?, into out: UnsafeMutablePointer<T>
+    ) {
+        Parallel.forEachPart { part in
+            for o in Parallel.range(part, of: rows) {
+                let r = o * stride
+                let dst = out + o * width
+                if let bias {
+                    dst.update(from: bias, count: width)
+                } else {
+                    dst.update(repeating: 0, count: width)
+                }
+                for e in Int(start[r])..<Int(start[r + 1]) {
+                    add(x + Int(members[e]) * width, into: dst, width)
+                }
+            }
+        }
+    }
+
     @inline(__always)
     static func sum<T: Real>(_ x: UnsafePointer<T>, _ n: Int) -> T {
         var acc = SIMD8<T>(repeating: 0)

@@ -61,7 +61,7 @@ public final class RegressionRanker: IterativeRanker, @unchecked Sendable {
     }
 
     public func rank(_ archs: [NB201Arch]) -> [NB201Arch] {
-        let s = model.predict(EvaluationPlan(archs.map(\.graph), layers: model.config.layers))
+        let s = model.predict(EvaluationPlan.of(archs, layers: model.config.layers))
         return archs.indices.sorted { s[$0] > s[$1] || (s[$0] == s[$1] && archs[$0] < archs[$1]) }.map { archs[$0] }
     }
 }
@@ -126,7 +126,7 @@ public final class AccuracyRegressor: ModelRanker, @unchecked Sendable {
     }
 
     public func rank(_ archs: [NB201Arch]) -> [NB201Arch] {
-        let s = model.predict(EvaluationPlan(archs.map(\.graph), layers: model.config.layers))
+        let s = model.predict(EvaluationPlan.of(archs, layers: model.config.layers))
         return archs.indices.sorted { s[$0] > s[$1] || (s[$0] == s[$1] && archs[$0] < archs[$1]) }.map { archs[$0] }
     }
 }
@@ -207,7 +207,7 @@ public final class PairPredictor: IterativeRanker, @unchecked Sendable {
 
     /// Ranks with another way of turning the relation into an order than the one trained for.
     public func rank(_ archs: [NB201Arch], order: PairRanking.Order) -> [NB201Arch] {
-        let (f, g, c) = model.pairScores(EvaluationPlan(archs.map(\.graph), layers: model.config.layers))
+        let (f, g, c) = model.pairScores(EvaluationPlan.of(archs, layers: model.config.layers))
         return PairRanking.rank(first: f, second: g, bias: c, order: order).map { archs[$0] }
     }
 }
