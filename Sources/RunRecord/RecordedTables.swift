@@ -255,7 +255,10 @@ public enum RecordedTables {
 
     /// The sentence under a judged table: the count, the status, and each cell outside the paper's spread.
     static func sentence(_ j: Judgement) -> String {
-        func signed(_ x: Double) -> String { (x < 0 ? "−" : "+") + String(format: "%.1f", abs(x)) }
+        // One decimal; two where one would print a distance just over 1 as 1.0.
+        func signed(_ x: Double) -> String {
+            (x < 0 ? "−" : "+") + String(format: abs(x) < 1.05 ? "%.2f" : "%.1f", abs(x))
+        }
         let outside = j.cells.filter { abs($0.distance) > 1 }.map { "\($0.label) \(signed($0.distance))" }
         return
             "Judged against the paper's \(PaperReference.tables[j.table] ?? j.table) (its mean and standard deviation "
