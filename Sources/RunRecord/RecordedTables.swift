@@ -350,22 +350,30 @@ public enum RecordedTables {
         return nil
     }
 
-    /// The text between a line's judged markers.
-    static func judgedText(_ line: String) -> String {
+    /// A line's judged marker: where it opens, where its `-->` closes, where its end marker starts.
+    static func markerParts(_ line: String) -> (
+        open: Range<String.Index>, close: Range<String.Index>, stop: Range<String.Index>
+    )? {
         guard let open = marker(line),
             let close = line.range(of: "-->", range: open.upperBound..<line.endIndex),
             let stop = line.range(of: judgedEnd, range: close.upperBound..<line.endIndex)
-        else { return line }
-        return String(line[close.upperBound..<stop.lowerBound])
+        else { return nil }
+        return (open, close, stop)
+    }
+
+    /// The text between a line's judged markers.
+    static func judgedText(_ line: String) -> String {
+        guard let m = markerParts(line) else { return line }
+        return String(line[m.close.upperBound..<m.stop.lowerBound])
     }
 
     /// A line with `<!-- judged NAME ... -->TEXT<!-- end judged -->` (a coverage row's status): TEXT becomes the
     /// status and count of the judged blocks of those recordings, pooled.
     static func status(_ line: String, judgements: [String: Judgement]) throws -> String {
-        guard let open = marker(line) else { return line }
-        guard let close = line.range(of: "-->", range: open.upperBound..<line.endIndex),
-            let stop = line.range(of: judgedEnd, range: close.upperBound..<line.endIndex)
-        else { throw Failure("\(judgedStart)NAME ... --> without \(judgedEnd) on its line") }
+        guard marker(line) != nil else { return line }
+        guard let (open, close, stop) = markerParts(line) else {
+            throw Failure("\(judgedStart)NAME ... --> without \(judgedEnd) on its line")
+        }
         let names = line[open.upperBound..<close.lowerBound].split(separator: " ").map(String.init)
         guard !names.isEmpty else { throw Failure("\(judgedStart)--> names no recording") }
         let pooled = try names.map { n in
