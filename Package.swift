@@ -32,10 +32,13 @@ let package = Package(
         .target(name: "Infra", dependencies: ["CMemory"], path: "Sources/Infra"),
         // glibc's malloc settings (mallopt), behind one C function; imported by one Swift file (Infra's MemoryPolicy).
         .target(name: "CMemory", path: "Sources/CMemory"),
+        // brpsh's exact GEMM (fused multiply-add chains in k order; AVX2 + FMA micro-kernels and a portable one),
+        // imported by one Swift file (NASLib's ExactGEMM). Optimised in debug builds too: tests train with it.
+        .target(name: "CExactGEMM", path: "Sources/CExactGEMM", cSettings: [.unsafeFlags(["-O2"])]),
         // Search spaces, data, tensors, GCN, optimisers, predictors, searches. Never Lang.
         .target(
             name: "NASLib",
-            dependencies: ["Infra", "CBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Infra", "CBLAS", "CExactGEMM", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib. BuildIdentity gives it the sources' SHA-256 (provenance).
         .target(

@@ -36,6 +36,10 @@ public enum App {
     static func start(_ body: @escaping () -> ExitStatus) -> ExitStatus {
         MemoryPolicy.keepFreedMemory()
         configureThreads(environment)
+        do { try configureGEMM(environment) } catch {
+            Reporter.error("\(error)")
+            return .usage
+        }
         Terminal.installInterruptHandler()
         return Terminal.withLargeStack(routeInterrupts: true, body)
     }
@@ -43,6 +47,18 @@ public enum App {
     /// `BRPSH_THREADS=N` limits the threads NASLib's parallel parts use (1: serial; results are the same).
     static func configureThreads(_ environment: [String: String]) {
         if let t = environment["BRPSH_THREADS"], let n = Int(t), n >= 0 { Parallel.configure(threads: n) }
+    }
+
+    /// `BRPSH_GEMM=openblas` trains and predicts with OpenBLAS's kernel for this CPU; `exact` (the default) with brpsh's
+    /// exact GEMM (the same numbers on every x86-64 machine). Anything else is a usage error.
+    static func configureGEMM(_ environment: [String: String]) throws(CommandFailure) {
+        guard let text = environment["BRPSH_GEMM"], !text.isEmpty else { return }
+        guard let kernel = BLAS.GEMMKernel(rawValue: text.lowercased()) else {
+            throw CommandFailure(
+                "BRPSH_GEMM=\(text) is not a GEMM brpsh has: use exact (the default) or openblas "
+                    + "(docs/predictors.md, \"Determinism\")")
+        }
+        BLAS.configure(kernel: kernel)
     }
 
     /// Ends the command with the status (swift-argument-parser exits with it).

@@ -118,8 +118,16 @@ extension App {
         return report(checker, target, rtol: rtol, atol: atol)
     }
 
-    /// Says how the rerun runs: the recorded settings it uses, a changed script, another BLAS kernel.
+    /// Says how the rerun runs: the recorded settings it uses, a changed script, another BLAS kernel. The rerun uses
+    /// the recording's GEMM: brpsh's exact GEMM for a run recorded with it (`kernel` "exact": the same bits on any
+    /// x86-64 machine), OpenBLAS otherwise, whatever BRPSH_GEMM says.
     static func describeRerun(_ target: CheckTarget, _ s: Settings, text: String) {
+        if let kernel = target.recordedKernel {
+            BLAS.configure(kernel: kernel == "exact" ? .exact : .openblas)
+            if kernel == "exact" {
+                print("check: rerunning with brpsh's exact GEMM, as recorded (\(ExactGEMM.path) here)")
+            }
+        }
         var using: [String] = s.overrides.map { "--set \($0.name)=\($0.text)" }
         if let seed = s.seed { using.append("--seed \(seed)") }
         if !using.isEmpty {
@@ -128,7 +136,7 @@ extension App {
         if let sha = target.recordedScriptSHA256, sha != SHA256.hex(text) {
             print("check: note: \(target.script) is not the script that was recorded (its SHA-256 differs)")
         }
-        if let kernel = target.recordedKernel, kernel != BLAS.coreName {
+        if let kernel = target.recordedKernel, kernel != BLAS.numericsKernel {
             print(
                 """
                 check: note: recorded with OpenBLAS's \(kernel) kernel, rerun with \(BLAS.coreName): a training's numbers \
@@ -156,7 +164,7 @@ extension App {
         )
         for d in checker.differences.prefix(50) { print("  " + d) }
         if checker.differences.count > 50 { print("  ... and \(checker.differences.count - 50) more") }
-        if let kernel = target.recordedKernel, kernel != BLAS.coreName {
+        if let kernel = target.recordedKernel, kernel != BLAS.numericsKernel {
             print(
                 "check: the recording's kernel (\(kernel)) is not this machine's (\(BLAS.coreName)): see the note above"
             )

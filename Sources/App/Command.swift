@@ -24,6 +24,10 @@ public struct BrpshCommand: ParsableCommand {
               brpsh scripts/brp_nas.brp --set runs=10 --out results
               brpsh -c 'p = gcn(device: "m-gpu", n: 100); p.test'
 
+            Environment: BRPSH_DATA (the data folder), BRPSH_CACHE (the result cache), BRPSH_THREADS=N (threads; \
+            results do not change), BRPSH_GEMM=openblas (OpenBLAS's GEMMs instead of brpsh's exact ones, whose \
+            results are the same on every x86-64 machine).
+
             Exit status: 0 ok, 1 check or verify found differences, 64 usage, 65 syntax or static-check error, \
             66 missing input file, 70 runtime error, 73 an output file cannot be written.
             """,

@@ -9,6 +9,36 @@ func peakMemoryMiB() -> Double {
     return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
 
+/// One training of `epochs` epochs (Table S1's settings otherwise): the mean over epochs after the first of an epoch's
+/// seconds, its GEMMs' seconds and their flops.
+func epochSeconds(
+    _ table: MetricTable, _ precision: AnyGCN.Precision, epochs: Int
+) throws -> (perEpoch: Double, gemmSeconds: Double, gemmFlops: Double) {
+    var spec = GCNPredictorSpec(device: table.name)
+    spec.precision = precision
+    spec.options.epochs = epochs
+    var times: [Double] = []
+    var last = DispatchTime.now().uptimeNanoseconds
+    BLAS.Profile.reset()
+    BLAS.Profile.enabled.store(true, ordering: .relaxed)
+    defer { BLAS.Profile.enabled.store(false, ordering: .relaxed) }
+    var gemmSeconds: [Double] = []
+    var gemmFlops: [Double] = []
+    _ = try LatencyPredictor.train(table, spec: spec) { _ in
+        let now = DispatchTime.now().uptimeNanoseconds
+        times.append(Double(now - last) / 1e9)
+        gemmSeconds.append(Double(BLAS.Profile.nanoseconds.load(ordering: .relaxed)) / 1e9)
+        gemmFlops.append(Double(BLAS.Profile.flops.load(ordering: .relaxed)))
+        BLAS.Profile.reset()
+        last = now
+    }
+    let n = Double(times.count - 1)
+    return (
+        times.dropFirst().reduce(0, +) / n, gemmSeconds.dropFirst().reduce(0, +) / n,
+        gemmFlops.dropFirst().reduce(0, +) / n
+    )
+}
+
 /// Seconds per training epoch (900 models, batch 10) and the GEMM rate inside it, next to the
 /// GEMM peak measured in the same run; with `full`, a whole d-cpu training per precision, its
 /// accuracy, and predicting all 15625 models.
@@ -17,32 +47,12 @@ func benchGCN(full: Bool) throws {
     let bench = Benchmark(directory: directory)
     let table = try bench.table(named: "d-cpu")
     let threads = Parallel.concurrent ? Parallel.parts : 1
-    print("== GCN latency predictor (d-cpu, 900 training models, batch 10; \(threads) core(s))")
+    print(
+        "== GCN latency predictor (d-cpu, 900 training models, batch 10; \(threads) core(s); GEMM: \(BLAS.kernel.rawValue))"
+    )
     for precision in [AnyGCN.Precision.float64, .float32] {
-        let peak =
-            precision == .float64
-            ? gemmRate(Double.self, m: 2048, n: 2048, k: 2048) : gemmRate(Float.self, m: 2048, n: 2048, k: 2048)
-        var spec = GCNPredictorSpec(device: table.name)
-        spec.precision = precision
-        spec.options.epochs = 6
-        var epochs: [Double] = []
-        var last = DispatchTime.now().uptimeNanoseconds
-        BLAS.Profile.reset()
-        BLAS.Profile.enabled.store(true, ordering: .relaxed)
-        var gemmSeconds: [Double] = []
-        var gemmFlops: [Double] = []
-        _ = try LatencyPredictor.train(table, spec: spec) { _ in
-            let now = DispatchTime.now().uptimeNanoseconds
-            epochs.append(Double(now - last) / 1e9)
-            gemmSeconds.append(Double(BLAS.Profile.nanoseconds.load(ordering: .relaxed)) / 1e9)
-            gemmFlops.append(Double(BLAS.Profile.flops.load(ordering: .relaxed)))
-            BLAS.Profile.reset()
-            last = now
-        }
-        BLAS.Profile.enabled.store(false, ordering: .relaxed)
-        let perEpoch = epochs.dropFirst().reduce(0, +) / Double(epochs.count - 1)
-        let gs = gemmSeconds.dropFirst().reduce(0, +) / Double(epochs.count - 1)
-        let gf = gemmFlops.dropFirst().reduce(0, +) / Double(epochs.count - 1)
+        let peak = precision == .float64 ? machinePeak(Double.self) : machinePeak(Float.self)
+        let (perEpoch, gs, gf) = try epochSeconds(table, precision, epochs: 6)
         print(
             String(
                 format:

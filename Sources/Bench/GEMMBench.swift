@@ -33,27 +33,49 @@ func gemmRate<T: Real>(
     return best
 }
 
-/// The machine's GEMM peak (a large square GEMM) and the GCN's shapes, per precision.
+/// Runs `body` with the process's GEMM set to `kernel`, then restores the one before.
+func with<R>(_ kernel: BLAS.GEMMKernel, _ body: () throws -> R) rethrows -> R {
+    let before = BLAS.kernel
+    BLAS.configure(kernel: kernel)
+    defer { BLAS.configure(kernel: before) }
+    return try body()
+}
+
+/// The machine's GEMM peak: OpenBLAS's best rate on a large square GEMM, cut into parts as training cuts it.
+func machinePeak<T: Real>(_: T.Type) -> Double {
+    with(.openblas) { gemmRate(T.self, m: 2048, n: 2048, k: 2048) }
+}
+
+/// The machine's GEMM peak (a large square GEMM) and the GCN's shapes, per precision: OpenBLAS cut into parts as
+/// training cuts it, OpenBLAS with its own threads, and brpsh's exact GEMM (the default for training).
 func benchGEMM() {
-    print("== GEMM (OpenBLAS \(BLAS.coreName); \(BLAS.configuration))")
+    print("== GEMM (OpenBLAS \(BLAS.coreName); \(BLAS.configuration); exact GEMM \(ExactGEMM.path))")
     print(
-        "   'NASLib': single-threaded OpenBLAS calls, cut in \(Parallel.parts) row blocks run on their own threads (what training uses);"
+        "   'OpenBLAS, \(Parallel.parts) parts': single-threaded OpenBLAS calls, cut in \(Parallel.parts) blocks of C run on their own threads;"
     )
     print("   'OpenBLAS 2 threads': one call with OpenBLAS's own threading")
+    print(
+        "   'exact, \(Parallel.parts) parts': brpsh's exact GEMM (fixed summation order), cut the same way (training's default)"
+    )
     defer { BLAS.setThreads(1) }
-    for (label, threads) in [("NASLib", 1), ("OpenBLAS 2 threads", 2)] {
+    for (label, kernel, threads) in [
+        ("OpenBLAS, \(Parallel.parts) parts", BLAS.GEMMKernel.openblas, 1), ("OpenBLAS 2 threads", .openblas, 2),
+        ("exact, \(Parallel.parts) parts", .exact, 1),
+    ] {
         BLAS.setThreads(threads)
         for (name, f): (String, (Int, Int, Int, Bool, Bool) -> Double) in [
             ("float64", { gemmRate(Double.self, m: $0, n: $1, k: $2, transA: $3, transB: $4) }),
             ("float32", { gemmRate(Float.self, m: $0, n: $1, k: $2, transA: $3, transB: $4) }),
         ] {
-            let peak = f(2048, 2048, 2048, false, false)
-            let fwd = f(90, 600, 600, false, false)
-            let dw = f(600, 600, 90, true, false)
-            let dx = f(90, 600, 600, false, true)
+            let (peak, fwd, dw, dx) = with(kernel) {
+                (
+                    f(2048, 2048, 2048, false, false), f(90, 600, 600, false, false), f(600, 600, 90, true, false),
+                    f(90, 600, 600, false, true)
+                )
+            }
             print(
                 String(
-                    format: "  %@ %@: peak %.1f GFLOP/s; GCN batch shapes X·W %.1f, XᵀdS %.1f, dS·Wᵀ %.1f",
+                    format: "  %@ %@: 2048³ %.1f GFLOP/s; GCN batch shapes X·W %.1f, XᵀdS %.1f, dS·Wᵀ %.1f",
                     name, label, peak, fwd, dw, dx))
             Figures.add(
                 "GEMM 2048³, \(label)", name, peak, "GFLOP/s",

@@ -63,7 +63,8 @@ enum Figures {
                 BRPSH_DATA: ProcessInfo.processInfo.environment["BRPSH_DATA"], files: []),
             blas: .init(
                 library: BLAS.configuration, kernel: BLAS.coreName, threadsPerCall: BLAS.threads,
-                parts: Parallel.parts, partsConcurrent: Parallel.concurrent),
+                parts: Parallel.parts, partsConcurrent: Parallel.concurrent,
+                exactGEMM: "exact \(BLAS.exactVersion), \(ExactGEMM.path)"),
             precision: ["float32", "float64"], cache: false,
             machine: .init(
                 hostname: m.hostname, os: m.os, arch: m.arch, cpu: m.cpu, cores: m.cores, memoryGiB: m.memoryGiB),

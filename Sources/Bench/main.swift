@@ -48,11 +48,22 @@ if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t),
     Parallel.configure(threads: n)
 }
 
+// BRPSH_GEMM=openblas times training with OpenBLAS's GEMM instead of the exact one (as the command-line tool).
+if let g = ProcessInfo.processInfo.environment["BRPSH_GEMM"], !g.isEmpty {
+    guard let kernel = BLAS.GEMMKernel(rawValue: g.lowercased()) else {
+        FileHandle.standardError.write("brpsh-bench: BRPSH_GEMM=\(g): use exact or openblas\n".data(using: .utf8)!)
+        exit(2)
+    }
+    BLAS.configure(kernel: kernel)
+}
+
 /// The machine as the OS reports it, so every figure names where it was measured.
 func machineHeader() -> String {
     let m = Machine.current
     return "== machine: \(m.cpu) (/proc/cpuinfo), \(m.cores) cores; \(BLAS.configuration); "
-        + "kernel \(BLAS.coreName); GEMM peak = the best rate (2mnk flops / time) of at least 3 timed 2048×2048×2048 GEMMs (0.4 s in all) through BLAS.gemm, the call training uses"
+        + "kernel \(BLAS.coreName); training's GEMM: \(BLAS.kernel.rawValue) (exact: \(ExactGEMM.path)); "
+        + "GEMM peak = OpenBLAS's best rate (2mnk flops / time) of at least 3 timed 2048×2048×2048 GEMMs (0.4 s in all) "
+        + "through BLAS.gemm, cut into parts as training cuts them"
 }
 
 print(machineHeader())
@@ -63,6 +74,7 @@ do {
     if selected.contains("gcn") || selected.contains("all") { try benchGCN(full: selected.contains("full")) }
     if selected.contains("predict") || selected.contains("all") { benchPredict() }
     if selected.contains("adamw") || selected.contains("all") { benchAdamW() }
+    if selected.contains("exact") || selected.contains("all") { try benchExact() }
     if selected.contains("oracle") || selected.contains("all") { try benchOracle() }
     if selected.contains("baselines") || selected.contains("all") { try benchBaselines() }
     if selected.contains("brp") || selected.contains("all") {

@@ -73,18 +73,25 @@ public struct ProvenanceRecord: Codable, Equatable, Sendable {
 
     public struct BLAS: Codable, Equatable, Sendable {
         public var library: String?
-        /// The kernel OpenBLAS picked for this CPU: a training repeats bit for bit only on one kernel.
+        /// The GEMM kernel that decided the numbers: the one OpenBLAS picked for this CPU (a training repeats bit for
+        /// bit only on one kernel), or `exact`, brpsh's own GEMM, the same on every x86-64 machine.
         public var kernel: String
         public var threads_per_call: Int?
         public var parts: Int?
         public var parts_concurrent: Bool?
+        /// With the exact GEMM: its version and the micro-kernels that ran (`exact 1, AVX2+FMA`); they give the same bits.
+        public var exact_gemm: String?
 
-        public init(library: String, kernel: String, threadsPerCall: Int, parts: Int, partsConcurrent: Bool) {
+        public init(
+            library: String, kernel: String, threadsPerCall: Int, parts: Int, partsConcurrent: Bool,
+            exactGEMM: String? = nil
+        ) {
             self.library = library
             self.kernel = kernel
             threads_per_call = threadsPerCall
             self.parts = parts
             parts_concurrent = partsConcurrent
+            exact_gemm = exactGEMM
         }
     }
 

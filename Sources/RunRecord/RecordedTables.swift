@@ -310,10 +310,10 @@ public enum RecordedTables {
         let version = "brpsh \(p.brpsh.version) (sources \(String((p.brpsh.sources ?? "?").prefix(12))))"
         switch p.kind {
         case .sweep:
-            let kernels = (p.blas_kernels ?? [:]).keys.sorted().joined(separator: ", ")
+            let kernels = gemmWords((p.blas_kernels ?? [:]).keys.sorted())
             lines.append("")
             lines.append(
-                "Recorded in `reproductions/\(spec.name)`: a sweep of \(p.tasks.map(String.init) ?? "?") tasks, merged \(p.merged_at ?? "?"); \(cpu), OpenBLAS \(kernels) kernel; \(version)."
+                "Recorded in `reproductions/\(spec.name)`: a sweep of \(p.tasks.map(String.init) ?? "?") tasks, merged \(p.merged_at ?? "?"); \(cpu), \(kernels); \(version)."
             )
         case .run:
             let script = p.script.path ?? "?"
@@ -331,10 +331,20 @@ public enum RecordedTables {
                 ? "brpsh \(script)\(sets)" : (p.command ?? []).joined(separator: " ")
             lines.append("")
             lines.append(
-                "Recorded in `reproductions/\(spec.name)`: `\(command)`, \(p.start ?? "?"); \(cpu), OpenBLAS \(p.blas_kernel ?? "?") kernel; \(version)."
+                "Recorded in `reproductions/\(spec.name)`: `\(command)`, \(p.start ?? "?"); \(cpu), \(gemmWords([p.blas_kernel ?? "?"])); \(version)."
             )
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The GEMM a recording's numbers came from, in words: `brpsh's exact GEMM`, `OpenBLAS Haswell kernel`.
+    static func gemmWords(_ kernels: [String]) -> String {
+        if kernels.isEmpty { return "GEMM kernel not recorded" }
+        let openblas = kernels.filter { $0 != "exact" }
+        return
+            ((kernels.contains("exact") ? ["brpsh's exact GEMM"] : [])
+            + (openblas.isEmpty ? [] : ["OpenBLAS \(openblas.joined(separator: ", ")) kernel"])).joined(
+                separator: " and ")
     }
 
     public static let end = "<!-- end recorded -->"

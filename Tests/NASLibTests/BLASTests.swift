@@ -1,8 +1,9 @@
 import NASLib
 import Testing
 
-/// GEMM through OpenBLAS against a naive triple loop: odd shapes, all transposes, both
-/// precisions, shapes small enough for one call and large enough for the split into parts.
+/// GEMM through OpenBLAS and through the exact GEMM against a naive triple loop: odd shapes, all transposes, both
+/// precisions, alpha and beta other than 1 and 0, shapes small enough for one call and large enough for the split into
+/// parts.
 @Suite struct BLASTests {
     static func check<T: Real>(_: T.Type, m: Int, n: Int, k: Int, ta: Bool, tb: Bool, alpha: T, beta: T) -> Double {
         var rng = SeededRandom(seed: m * 1000 + n * 10 + k)
@@ -42,6 +43,12 @@ import Testing
     @Test(arguments: [(7, 5, 3), (1, 1, 1), (33, 17, 9), (90, 61, 47), (130, 70, 129)])
     func againstNaiveLoop(shape: (Int, Int, Int)) {
         let (m, n, k) = shape
+        for kernel in BLAS.GEMMKernel.allCases {
+            BLAS.withKernel(kernel) { Self.allTransposes(m, n, k) }
+        }
+    }
+
+    static func allTransposes(_ m: Int, _ n: Int, _ k: Int) {
         for ta in [false, true] {
             for tb in [false, true] {
                 #expect(Self.check(Double.self, m: m, n: n, k: k, ta: ta, tb: tb, alpha: 1, beta: 0) < 1e-12)

@@ -172,6 +172,51 @@ import Testing
     }
 }
 
+/// The GEMM a run uses: brpsh's exact GEMM by default, recorded as kernel `exact`; OpenBLAS with BRPSH_GEMM=openblas,
+/// recorded by OpenBLAS's kernel; `brpsh check` reruns a recording with its own GEMM, whatever BRPSH_GEMM says.
+@Suite(.serialized) struct GEMMChoiceTests {
+    static let code =
+        "p = gcn(device: \"d-cpu\", n: 40, valid: 10, epochs: 3, hidden: 128, seed: 5)\nprint(json(p.predict([0, 1, 2, 3])))\n"
+
+    static func kernel(_ bundle: String) throws -> (String?, String?) {
+        let prov = try TestJSON.object(bundle + "/provenance.json")
+        let blas = prov["blas"] as? [String: Any]
+        return (blas?["kernel"] as? String, blas?["exact_gemm"] as? String)
+    }
+
+    @Test(.needsData) func theExactGEMMIsTheDefaultAndCheckUsesTheRecordedOne() throws {
+        let dir = ArtifactTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.code.write(toFile: dir + "/g.brp", atomically: true, encoding: .utf8)
+        let (s1, exactOut, e1) = try ArtifactTests.brpsh(["--no-cache", "g.brp", "--out", "exact"], cwd: dir)
+        #expect(s1 == 0, "\(e1)")
+        let (kernel, description) = try Self.kernel(dir + "/exact")
+        #expect(kernel == "exact" && description?.hasPrefix("exact 1, ") == true, "\(String(describing: description))")
+        // Threads do not change the exact GEMM's bits (cut by rows or columns, every element is its own sum).
+        let (_, serial, _) = try ArtifactTests.brpsh(["--no-cache", "g.brp"], env: ["BRPSH_THREADS": "1"], cwd: dir)
+        #expect(serial == exactOut)
+        // OpenBLAS on request, recorded by its kernel.
+        let (s2, _, e2) = try ArtifactTests.brpsh(
+            ["--no-cache", "g.brp", "--out", "openblas"], env: ["BRPSH_GEMM": "openblas"], cwd: dir)
+        #expect(s2 == 0, "\(e2)")
+        let (openblasKernel, none) = try Self.kernel(dir + "/openblas")
+        #expect(openblasKernel != nil && openblasKernel != "exact" && none == nil)
+        // Each recording checks out with its own GEMM, bit for bit, whatever the environment asks for.
+        let exact = ["--rtol", "0", "--atol", "0"]
+        let (c1, out1, _) = try ArtifactTests.brpsh(
+            ["check", "exact"] + exact, env: ["BRPSH_GEMM": "openblas"], cwd: dir)
+        #expect(c1 == 0 && out1.contains("rerunning with brpsh's exact GEMM, as recorded"), "\(out1)")
+        #expect(out1.contains("agree (rtol 0.0, atol 0.0"), "\(out1)")
+        let (c2, out2, _) = try ArtifactTests.brpsh(["check", "openblas"] + exact, cwd: dir)
+        #expect(c2 == 0 && !out2.contains("exact GEMM"), "\(out2)")
+    }
+
+    @Test func anUnknownGEMMIsAUsageError() throws {
+        let (status, _, err) = try ArtifactTests.brpsh(["-c", "1 + 1"], env: ["BRPSH_GEMM": "mkl"])
+        #expect(status == 64 && err.contains("BRPSH_GEMM=mkl is not a GEMM brpsh has"), "\(err)")
+    }
+}
+
 /// the same search with the latency table of another device must not come from the
 /// first one's cache entry.
 @Suite(.serialized) struct CacheIdentityTests {

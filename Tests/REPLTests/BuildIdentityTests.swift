@@ -7,15 +7,17 @@ import Testing
 @testable import Sweep
 
 /// The binary names the sources it was built from: provenance.json's `brpsh.sources` is the SHA-256 the build plugin
-/// computes, recomputed here over Sources/ (each Swift file's path relative to Sources/, its size and its bytes, in
-/// path order). It fails if the plugin stops running or hashes something else.
+/// computes, recomputed here over Sources/ (each Swift and C file's path relative to Sources/, its size and its bytes,
+/// in path order: `.swift`, `.c`, `.h`). It fails if the plugin stops running or hashes something else.
 @Suite struct BuildIdentityTests {
     @Test func recordedSourcesAreTheseSources() throws {
         let root = KernelTests.root.appendingPathComponent("Sources")
         var paths: [String] = []
         let walker = try #require(FileManager.default.enumerator(atPath: root.path))
         while let f = walker.nextObject() as? String {
-            if f.hasSuffix(".swift") { paths.append(root.appendingPathComponent(f).path) }
+            if [".swift", ".c", ".h"].contains(where: { f.hasSuffix($0) }) {
+                paths.append(root.appendingPathComponent(f).path)
+            }
         }
         var bytes: [UInt8] = []
         for path in paths.sorted() {

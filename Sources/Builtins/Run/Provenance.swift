@@ -10,7 +10,7 @@ import RunRecord
 public enum Provenance {
     public static let version = "0.1.0"
 
-    /// What this binary was built from: the SHA-256 of brpsh's Swift sources, computed when it was built (the
+    /// What this binary was built from: the SHA-256 of brpsh's Swift and C sources, computed when it was built (the
     /// BuildIdentity build plugin), so it names the same sources on every machine that builds them and never changes
     /// under a running sweep (it used to be the git HEAD of the checkout around the binary, asked at run time).
     public static let sources = BuildIdentity.sourceSHA256
@@ -55,8 +55,9 @@ public enum Provenance {
                 directory: nas?.directory?.root, source: nas?.directory?.reason,
                 BRPSH_DATA: run.environment["BRPSH_DATA"], files: data),
             blas: .init(
-                library: BLAS.configuration, kernel: BLAS.coreName, threadsPerCall: BLAS.threads, parts: Parallel.parts,
-                partsConcurrent: Parallel.concurrent),
+                library: BLAS.configuration, kernel: BLAS.numericsKernel, threadsPerCall: BLAS.threads,
+                parts: Parallel.parts,
+                partsConcurrent: Parallel.concurrent, exactGEMM: BLAS.exactDescription),
             precision: precisions, cache: run.useCache, machine: machine(), start: iso(start), end: iso(end),
             seconds: (end.timeIntervalSince(start) * 1000).rounded() / 1000, exitStatus: Int(status),
             stoppedBy: stoppedBy,

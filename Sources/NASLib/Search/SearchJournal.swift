@@ -155,9 +155,10 @@ public final class SearchJournal: @unchecked Sendable {
                     if let recorded = recordedNumerics, recorded != BLAS.numerics {
                         throw NASLibError(
                             """
-                            \(found): the journal was written with OpenBLAS \(recorded), this machine uses \(BLAS.numerics), \
-                            and the search's predictor trains differently on another kernel (docs/predictors.md, "Determinism"); \
-                            resume it on a machine of the first kind, or start it again in another dir:
+                            \(found): the journal was written with the GEMM \(recorded), this run uses \(BLAS.numerics), \
+                            and the search's predictor trains differently on another GEMM kernel (docs/predictors.md, \
+                            "Determinism"); resume it with the first one (BRPSH_GEMM, or a machine of the first kind), or \
+                            start it again in another dir:
                             """)
                     }
                     throw NASLibError("\(found); it was written by another version of the search. Use another dir:")

@@ -3,13 +3,45 @@ import Foundation
 import Infra
 import Synchronization
 
-/// Dense linear algebra through OpenBLAS. The only file that imports the C library.
+/// Dense linear algebra through brpsh's exact GEMM (the default) or OpenBLAS. The only file that imports OpenBLAS.
 public enum BLAS {
+    /// Which GEMM training and prediction use, for the whole process (`BRPSH_GEMM` in the command-line tool).
+    public enum GEMMKernel: String, Sendable, CaseIterable {
+        /// brpsh's own GEMM (ExactGEMM), the default: each element summed in k order with fused multiply-adds, so a
+        /// seed's numbers are the same on every x86-64 CPU with AVX2 and FMA (docs/predictors.md, "Determinism").
+        case exact
+        /// OpenBLAS, with the kernel it picks for this CPU; a seed's numbers repeat on one kernel only.
+        case openblas
+    }
+
+    private static let openblasSelected = Atomic<Bool>(false)
+
+    /// A kernel for the code a task runs inside `withKernel` (tests run trainings with each kernel side by side).
+    @TaskLocal private static var scoped: (kernel: GEMMKernel, portable: Bool)? = nil
+
+    /// The GEMM in use: the scoped one inside `withKernel`, else the process's (the exact GEMM unless configured).
+    public static var kernel: GEMMKernel {
+        scoped?.kernel ?? (openblasSelected.load(ordering: .relaxed) ? .openblas : .exact)
+    }
+
+    /// Runs `body` with `kernel` for the GEMMs it calls on this task (`portable`: the exact GEMM's portable
+    /// micro-kernels, whatever the CPU), leaving the process's setting and other tasks alone.
+    public static func withKernel<R>(_ kernel: GEMMKernel, portable: Bool = false, _ body: () throws -> R) rethrows -> R
+    {
+        try $scoped.withValue((kernel, portable), operation: body)
+    }
+
+    /// Sets the GEMM for the process; set it at startup, before the first training (a result's numbers depend on it,
+    /// and `numerics` names it).
+    public static func configure(kernel: GEMMKernel) {
+        openblasSelected.store(kernel == .openblas, ordering: .sequentiallyConsistent)
+    }
+
     /// Row-major C = alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ.
     /// op(A) is m×k, op(B) is k×n, C is m×n; lda/ldb/ldc are the row strides of A, B, C as stored.
     ///
-    /// OpenBLAS runs single-threaded; a GEMM worth it (≥ 2 MFLOP) is cut into `Parallel.parts`
-    /// row blocks of C that run on their own threads. The cut depends only on the shape, so the
+    /// With OpenBLAS, which runs single-threaded, a GEMM worth it (≥ 2 MFLOP) is cut into `Parallel.parts`
+    /// row blocks of C that run on their own threads (the exact GEMM: `exactGemm`). The cut depends only on the shape, so the
     /// result does not depend on the number of cores. (OpenBLAS's own threads would spin between
     /// calls and slow down everything else that runs on the second core.)
     @inline(__always)
@@ -28,6 +60,25 @@ public enum BLAS {
                 Profile.flops.add(2 * m * n * k, ordering: .relaxed)
             }
         }
+        if kernel == .exact {
+            let portable = scoped?.portable ?? false
+            guard alpha != 1 || (beta != 0 && beta != 1) else {
+                exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, portable: portable)
+                return
+            }
+            // Any other alpha and beta: P = op(A)·op(B) exactly, then C = alpha·P + beta·C element by element (each
+            // product rounded, then the sum; beta 0 ignores C, as BLAS does).
+            Scratch.with(T.self, count: m * n) { p in
+                exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, p, n, portable: portable)
+                for i in 0..<m {
+                    for j in 0..<n {
+                        let scaled = alpha * p[i * n + j]
+                        c[i * ldc + j] = beta == 0 ? scaled : scaled + beta * c[i * ldc + j]
+                    }
+                }
+            }
+            return
+        }
         guard m >= Parallel.parts * 8, 2 * m * n * k >= 2_000_000 else {
             T.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
@@ -38,6 +89,38 @@ public enum BLAS {
             // Rows of op(A): rows of A, or columns of A when transposed.
             let aPart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
             T.gemm(transA, transB, rows.count, n, k, alpha, aPart, lda, b, ldb, beta, c + rows.lowerBound * ldc, ldc)
+        }
+    }
+
+    /// The exact GEMM, cut into parts like OpenBLAS's calls but along the longer side of C: a product with few rows
+    /// (a batch times a weight matrix) is cut into column blocks, so each part packs only its share of op(B). Where
+    /// the cut falls does not change a bit of the result (every element is its own chain).
+    static func exactGemm<T: Real>(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T, _ a: UnsafePointer<T>, _ lda: Int,
+        _ b: UnsafePointer<T>, _ ldb: Int, _ beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int, portable: Bool
+    ) {
+        guard max(m, n) >= Parallel.parts * 16, 2 * m * n * k >= 2_000_000 else {
+            T.exactGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, portable: portable)
+            return
+        }
+        let byColumns = n > m
+        Parallel.forEachPart { part in
+            if byColumns {
+                let cols = Parallel.range(part, of: n, align: 16)
+                guard !cols.isEmpty else { return }
+                // Columns of op(B): columns of B, or rows of B when transposed.
+                let bPart = transB ? b + cols.lowerBound * ldb : b + cols.lowerBound
+                T.exactGemm(
+                    transA, transB, m, cols.count, k, alpha, a, lda, bPart, ldb, beta, c + cols.lowerBound, ldc,
+                    portable: portable)
+            } else {
+                let rows = Parallel.range(part, of: m, align: 6)
+                guard !rows.isEmpty else { return }
+                let aPart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
+                T.exactGemm(
+                    transA, transB, rows.count, n, k, alpha, aPart, lda, b, ldb, beta, c + rows.lowerBound * ldc, ldc,
+                    portable: portable)
+            }
         }
     }
 
@@ -77,8 +160,22 @@ public enum BLAS {
 
     /// What makes a seed's numbers differ between machines: OpenBLAS's build and the kernel it chose for this CPU. A
     /// training repeats bit for bit on one kernel at any thread count, not across kernels (docs/predictors.md,
-    /// "Determinism").
-    public static var numerics: String { "\(configuration) | \(coreName)" }
+    /// "Determinism"). With the exact GEMM, the numbers do not depend on either: its name and version only.
+    public static var numerics: String {
+        kernel == .exact ? "brpsh exact GEMM \(exactVersion)" : "\(configuration) | \(coreName)"
+    }
+
+    /// The version of the exact GEMM's arithmetic (the order of its chains); changed only if that order changes.
+    public static let exactVersion = 1
+
+    /// The GEMM kernel that decides a seed's numbers, as provenance records it: OpenBLAS's kernel for this CPU, or
+    /// `exact`, the same on every machine.
+    public static var numericsKernel: String { kernel == .exact ? "exact" : coreName }
+
+    /// With the exact GEMM, its version and the micro-kernels this CPU runs (provenance); nil with OpenBLAS.
+    public static var exactDescription: String? {
+        kernel == .exact ? "exact \(exactVersion), \(ExactGEMM.path)" : nil
+    }
 
     static func order(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
