@@ -211,20 +211,22 @@ DEFINE_EXACT_GEMM(double, d, D_NR, fma)
 DEFINE_AVX2_KERNEL(float, __m256, ps, s, S_NR, 8)
 DEFINE_AVX2_KERNEL(double, __m256d, pd, d, D_NR, 4)
 
+// The micro-kernels a call runs: the path asked for (1 portable, 2 AVX2 + FMA) when this CPU has it, else the best
+// it has (0 asks for the best). Every path gives the same bits.
 #define AVX2_OR_PORTABLE(SUFFIX) \
-    (!portable && brpsh_exact_gemm_path() == 2 ? kernel_avx2_##SUFFIX : kernel_portable_##SUFFIX)
+    ((path == 0 || path == 2) && brpsh_exact_gemm_path() == 2 ? kernel_avx2_##SUFFIX : kernel_portable_##SUFFIX)
 #else
-#define AVX2_OR_PORTABLE(SUFFIX) ((void)portable, kernel_portable_##SUFFIX)
+#define AVX2_OR_PORTABLE(SUFFIX) ((void)path, kernel_portable_##SUFFIX)
 #endif
 
 void brpsh_sgemm_exact(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
-                       long ldb, int accumulate, float *c, long ldc, int portable) {
+                       long ldb, int accumulate, float *c, long ldc, int path) {
     atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
     gemm_s(AVX2_OR_PORTABLE(s), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
 }
 
 void brpsh_dgemm_exact(int trans_a, int trans_b, long m, long n, long k, const double *a, long lda,
-                       const double *b, long ldb, int accumulate, double *c, long ldc, int portable) {
+                       const double *b, long ldb, int accumulate, double *c, long ldc, int path) {
     atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
     gemm_d(AVX2_OR_PORTABLE(d), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
 }

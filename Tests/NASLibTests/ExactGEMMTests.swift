@@ -2,7 +2,7 @@ import NASLib
 import Testing
 
 /// brpsh's exact GEMM equals, bit for bit, a plain scalar loop that sums each element in k order with fused
-/// multiply-adds: through its AVX2 + FMA micro-kernels, through its portable ones, and through `BLAS.gemm` (which cuts
+/// multiply-adds: through each of its micro-kernels this CPU has (AVX2 + FMA, portable), and through `BLAS.gemm` (which cuts
 /// large products into parts on two threads). Its bits therefore cannot depend on the BLAS kernel or the CPU.
 @Suite(.serialized) struct ExactGEMMTests {
     /// Odd shapes around the micro-tile (6 × 16 floats, 6 × 8 doubles), the row block (96) and the k block (256: a
@@ -36,7 +36,20 @@ import Testing
         }
     }
 
-    enum Route: CaseIterable { case cpu, portable, blasSplit }
+    /// Each micro-kernel path this CPU runs, called directly, and `BLAS.gemm`'s split into parts (best path).
+    enum Route: CustomStringConvertible {
+        case direct(ExactGEMM.Path)
+        case blasSplit
+        static var all: [Route] {
+            ExactGEMM.Path.allCases.filter { $0 != .best && $0.available }.map(Route.direct) + [.blasSplit]
+        }
+        var description: String {
+            switch self {
+            case .direct(let p): return "\(p)"
+            case .blasSplit: return "BLAS.gemm"
+            }
+        }
+    }
 
     static func exact<T: Real>(
         _ route: Route, _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: [T], _ b: [T],
@@ -48,9 +61,8 @@ import Testing
                 c.withUnsafeMutableBufferPointer { cp in
                     let (a, b, c) = (ap.baseAddress!, bp.baseAddress!, cp.baseAddress!)
                     switch route {
-                    case .cpu, .portable:
-                        T.exactGemm(
-                            ta, tb, m, n, k, 1, a, lda, b, ldb, accumulate ? 1 : 0, c, n, portable: route == .portable)
+                    case .direct(let path):
+                        T.exactGemm(ta, tb, m, n, k, 1, a, lda, b, ldb, accumulate ? 1 : 0, c, n, path: path)
                     case .blasSplit:
                         BLAS.withKernel(.exact) {
                             BLAS.gemm(
@@ -87,7 +99,7 @@ import Testing
                     for accumulate in [false, true] {
                         var want = c0
                         Self.reference(ta, tb, m, n, k, a, b, accumulate: accumulate, &want)
-                        for route in Route.allCases {
+                        for route in Route.all {
                             var got = c0
                             Self.exact(route, ta, tb, m, n, k, a, b, accumulate: accumulate, &got)
                             #expect(
@@ -125,16 +137,16 @@ import Testing
         #expect(!Self.bitsEqual(reversed, want))
     }
 
-    /// A GCN trained with the exact GEMM has the same weights whichever micro-kernels ran: what a machine without
-    /// AVX2 or FMA would compute is what this one computes.
+    /// A GCN trained with the exact GEMM has the same weights whichever micro-kernels ran: what a machine with other
+    /// vector units (or none) computes is what this one computes.
     @Test func trainingIsTheSameOnEitherPath() throws {
         let cells = NB201Arch.all.filter { $0.code % 97 == 0 }.map(\.graph)
         let targets = cells.indices.map { Double($0 % 7) / 100 }
         var o = TrainingOptions()
         o.epochs = 3
         o.warmup = 0
-        func train(portable: Bool) throws -> [Float] {
-            try BLAS.withKernel(.exact, portable: portable) {
+        func train(_ path: ExactGEMM.Path) throws -> [Float] {
+            try BLAS.withKernel(.exact, path: path) {
                 let g = GCN<Float>(config: .init(layers: 2, hidden: 96), seed: 3)
                 _ = try RegressionTrainer<Float>(options: o).train(
                     g, train: cells, trainTargets: targets, valid: cells, validTargets: targets, seed: 9)
@@ -142,10 +154,11 @@ import Testing
             }
         }
         let before = ExactGEMM.calls
-        let fast = try train(portable: false)
+        let fast = try train(.best)
         let calls = ExactGEMM.calls - before
-        let portable = try train(portable: true)
-        #expect(Self.bitsEqual(fast, portable))
+        for path in ExactGEMM.Path.allCases where path != .best && path.available {
+            #expect(Self.bitsEqual(fast, try train(path)), "\(path) against \(ExactGEMM.Path.best)")
+        }
         // The exact GEMM really ran: forward, input and weight gradients of both layers, every step and evaluation.
         #expect(calls >= 3 * 2 * o.epochs * (cells.count / o.batch), "\(calls) exact GEMM calls")
     }

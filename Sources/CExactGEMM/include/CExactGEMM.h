@@ -16,16 +16,17 @@
 /// micro-kernels and the portable ones (scalar fma, for CPUs without AVX2 or FMA) give the same bits, and so does a
 /// plain loop with the same order. (Blocks bound the rounding error by about (block + k / block) units in the last
 /// place rather than k.)
-/// `portable` = 1 runs the portable micro-kernels whatever the CPU (tests compare the two paths).
+/// `path` picks the micro-kernels: 0 the best this CPU has, 1 portable, 2 AVX2 + FMA (one the CPU lacks runs the
+/// best it has); tests compare them.
 void brpsh_sgemm_exact(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
-                       long ldb, int accumulate, float *c, long ldc, int portable);
+                       long ldb, int accumulate, float *c, long ldc, int path);
 void brpsh_dgemm_exact(int trans_a, int trans_b, long m, long n, long k, const double *a, long lda,
-                       const double *b, long ldb, int accumulate, double *c, long ldc, int portable);
+                       const double *b, long ldb, int accumulate, double *c, long ldc, int path);
 
 /// The number of exact GEMM calls this process has made (tests check that a path really ran).
 long brpsh_exact_gemm_calls(void);
 
-/// The micro-kernels this CPU runs: 2 = AVX2 + FMA, 1 = portable (scalar fma).
+/// The best micro-kernels this CPU has: 2 = AVX2 + FMA, 1 = portable (scalar fma).
 int brpsh_exact_gemm_path(void);
 
 #endif

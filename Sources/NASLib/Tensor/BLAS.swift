@@ -17,18 +17,19 @@ public enum BLAS {
     private static let openblasSelected = Atomic<Bool>(false)
 
     /// A kernel for the code a task runs inside `withKernel` (tests run trainings with each kernel side by side).
-    @TaskLocal private static var scoped: (kernel: GEMMKernel, portable: Bool)? = nil
+    @TaskLocal private static var scoped: (kernel: GEMMKernel, path: ExactGEMM.Path)? = nil
 
     /// The GEMM in use: the scoped one inside `withKernel`, else the process's (the exact GEMM unless configured).
     public static var kernel: GEMMKernel {
         scoped?.kernel ?? (openblasSelected.load(ordering: .relaxed) ? .openblas : .exact)
     }
 
-    /// Runs `body` with `kernel` for the GEMMs it calls on this task (`portable`: the exact GEMM's portable
-    /// micro-kernels, whatever the CPU), leaving the process's setting and other tasks alone.
-    public static func withKernel<R>(_ kernel: GEMMKernel, portable: Bool = false, _ body: () throws -> R) rethrows -> R
-    {
-        try $scoped.withValue((kernel, portable), operation: body)
+    /// Runs `body` with `kernel` for the GEMMs it calls on this task (`path`: the exact GEMM's micro-kernels, for
+    /// tests that compare them), leaving the process's setting and other tasks alone.
+    public static func withKernel<R>(
+        _ kernel: GEMMKernel, path: ExactGEMM.Path = .best, _ body: () throws -> R
+    ) rethrows -> R {
+        try $scoped.withValue((kernel, path), operation: body)
     }
 
     /// Sets the GEMM for the process; set it at startup, before the first training (a result's numbers depend on it,
@@ -61,15 +62,15 @@ public enum BLAS {
             }
         }
         if kernel == .exact {
-            let portable = scoped?.portable ?? false
+            let path = scoped?.path ?? .best
             guard alpha != 1 || (beta != 0 && beta != 1) else {
-                exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, portable: portable)
+                exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, path: path)
                 return
             }
             // Any other alpha and beta: P = op(A)·op(B) exactly, then C = alpha·P + beta·C element by element (each
             // product rounded, then the sum; beta 0 ignores C, as BLAS does).
             Scratch.with(T.self, count: m * n) { p in
-                exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, p, n, portable: portable)
+                exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, p, n, path: path)
                 for i in 0..<m {
                     for j in 0..<n {
                         let scaled = alpha * p[i * n + j]
@@ -97,10 +98,10 @@ public enum BLAS {
     /// the cut falls does not change a bit of the result (every element is its own chain).
     static func exactGemm<T: Real>(
         _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T, _ a: UnsafePointer<T>, _ lda: Int,
-        _ b: UnsafePointer<T>, _ ldb: Int, _ beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int, portable: Bool
+        _ b: UnsafePointer<T>, _ ldb: Int, _ beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int, path: ExactGEMM.Path
     ) {
         guard max(m, n) >= Parallel.parts * 16, 2 * m * n * k >= 2_000_000 else {
-            T.exactGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, portable: portable)
+            T.exactGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, path: path)
             return
         }
         let byColumns = n > m
@@ -112,14 +113,14 @@ public enum BLAS {
                 let bPart = transB ? b + cols.lowerBound * ldb : b + cols.lowerBound
                 T.exactGemm(
                     transA, transB, m, cols.count, k, alpha, a, lda, bPart, ldb, beta, c + cols.lowerBound, ldc,
-                    portable: portable)
+                    path: path)
             } else {
                 let rows = Parallel.range(part, of: m, align: 6)
                 guard !rows.isEmpty else { return }
                 let aPart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
                 T.exactGemm(
                     transA, transB, rows.count, n, k, alpha, aPart, lda, b, ldb, beta, c + rows.lowerBound * ldc, ldc,
-                    portable: portable)
+                    path: path)
             }
         }
     }

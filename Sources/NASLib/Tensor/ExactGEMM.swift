@@ -5,8 +5,28 @@ import CExactGEMM
 /// packing or the threads.
 /// The only file that imports the C target.
 public enum ExactGEMM {
+    /// The micro-kernels a call runs; every path gives the same bits.
+    public enum Path: Int32, Sendable, CaseIterable, CustomStringConvertible {
+        /// The best this CPU has.
+        case best = 0
+        /// Scalar fma (CPUs without AVX2 and FMA).
+        case portable = 1
+        case avx2 = 2
+
+        public var description: String {
+            switch self {
+            case .best: return Path(rawValue: brpsh_exact_gemm_path())?.description ?? "portable"
+            case .portable: return "portable"
+            case .avx2: return "AVX2+FMA"
+            }
+        }
+
+        /// Whether this CPU runs the path (`best` and `portable` always).
+        public var available: Bool { rawValue <= brpsh_exact_gemm_path() }
+    }
+
     /// The micro-kernels this CPU runs: `AVX2+FMA`, or `portable` (scalar fma; the same bits, slower).
-    public static var path: String { brpsh_exact_gemm_path() == 2 ? "AVX2+FMA" : "portable" }
+    public static var path: String { Path.best.description }
 
     /// The k block whose chain sums are added to C in turn (part of the arithmetic).
     public static let kBlock = Int(BRPSH_EXACT_GEMM_K_BLOCK)
@@ -23,18 +43,18 @@ public enum ExactGEMM {
     public static func sgemm(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
         _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>,
-        _ ldc: Int, portable: Bool
+        _ ldc: Int, path: Path
     ) {
         let accumulate = check(alpha, beta)
-        brpsh_sgemm_exact(ta ? 1 : 0, tb ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate, c, ldc, portable ? 1 : 0)
+        brpsh_sgemm_exact(ta ? 1 : 0, tb ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate, c, ldc, path.rawValue)
     }
 
     public static func dgemm(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double, _ a: UnsafePointer<Double>,
         _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double, _ c: UnsafeMutablePointer<Double>,
-        _ ldc: Int, portable: Bool
+        _ ldc: Int, path: Path
     ) {
         let accumulate = check(alpha, beta)
-        brpsh_dgemm_exact(ta ? 1 : 0, tb ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate, c, ldc, portable ? 1 : 0)
+        brpsh_dgemm_exact(ta ? 1 : 0, tb ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate, c, ldc, path.rawValue)
     }
 }

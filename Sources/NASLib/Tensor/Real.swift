@@ -10,11 +10,11 @@ public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where S
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
         _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self, _ c: UnsafeMutablePointer<Self>,
         _ ldc: Int)
-    /// The same product through brpsh's exact GEMM (alpha 1, beta 0 or 1; `portable`: its portable micro-kernels).
+    /// The same product through brpsh's exact GEMM (alpha 1, beta 0 or 1) with the micro-kernels of `path`.
     static func exactGemm(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
         _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self, _ c: UnsafeMutablePointer<Self>,
-        _ ldc: Int, portable: Bool)
+        _ ldc: Int, path: ExactGEMM.Path)
     static func exp(_ x: Self) -> Self
     /// `value` where x > 0, else 0, per lane (a NaN in x gives 0). Written for each concrete type: the generic SIMD
     /// select is not inlined and costs a call per vector.
@@ -37,9 +37,9 @@ extension Float: Real {
     public static func exactGemm(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
         _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
-        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, portable: Bool
+        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, path: ExactGEMM.Path
     ) {
-        ExactGEMM.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, portable: portable)
+        ExactGEMM.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, path: path)
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
     @inline(__always) public static func positive(_ x: SIMD8<Float>, _ value: SIMD8<Float>) -> SIMD8<Float> {
@@ -63,9 +63,9 @@ extension Double: Real {
     public static func exactGemm(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
         _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, _ beta: Double,
-        _ c: UnsafeMutablePointer<Double>, _ ldc: Int, portable: Bool
+        _ c: UnsafeMutablePointer<Double>, _ ldc: Int, path: ExactGEMM.Path
     ) {
-        ExactGEMM.dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, portable: portable)
+        ExactGEMM.dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, path: path)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
     @inline(__always) public static func positive(_ x: SIMD8<Double>, _ value: SIMD8<Double>) -> SIMD8<Double> {
