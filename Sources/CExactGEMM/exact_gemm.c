@@ -91,11 +91,17 @@ static long min_long(long x, long y) { return x < y ? x : y; }
             }                                                                                                      \
         }                                                                                                          \
     }                                                                                                              \
+    /* NR rows of src (row stride ld), kc values each, into dst p-major: dst[p·NR + j] = src[j·ld + p]. */            \
+    typedef void (*panel_##SUFFIX)(const T *src, long ld, long kc, T *dst);                                       \
     /* op(B)[p0 + p][j0 + j] for p < kc, j < nc, as panels of NR columns: panel q holds p-major NR values. */       \
-    static void pack_b_##SUFFIX(int trans, const T *b, long ldb, long p0, long kc, long j0, long nc, T *dst) {    \
+    /* A full panel of op(B) = Bᵀ goes to `transpose` when one is given (the same values, moved faster). */      \
+    static void pack_b_##SUFFIX(int trans, const T *b, long ldb, long p0, long kc, long j0, long nc, T *dst,     \
+                                panel_##SUFFIX transpose) {                                                        \
         for (long jp = 0; jp < nc; jp += NR, dst += NR * kc) {                                                     \
             long cols = min_long(NR, nc - jp);                                                                     \
-            if (trans) {                                                                                           \
+            if (trans && transpose && cols == NR) {                                                                \
+                transpose(b + (j0 + jp) * ldb + p0, ldb, kc, dst);                                                 \
+            } else if (trans) {                                                                                    \
                 for (long j = 0; j < NR; j++) {                                                                    \
                     if (j < cols) {                                                                                \
                         const T *src = b + (j0 + jp + j) * ldb + p0;                                               \
@@ -128,8 +134,8 @@ static long min_long(long x, long y) { return x < y ? x : y; }
         }                                                                                                          \
     }                                                                                                              \
     typedef void (*kernel_##SUFFIX)(long, const T *, const T *, T *, long, int);                                  \
-    static void gemm_##SUFFIX(kernel_##SUFFIX kernel, int ta, int tb, long m, long n, long k, const T *a,         \
-                              long lda, const T *b, long ldb, int accumulate, T *c, long ldc) {                    \
+    static void gemm_##SUFFIX(kernel_##SUFFIX kernel, panel_##SUFFIX transposeB, int ta, int tb, long m, long n,  \
+                              long k, const T *a, long lda, const T *b, long ldb, int accumulate, T *c, long ldc) {  \
         if (m <= 0 || n <= 0) return;                                                                              \
         if (k <= 0) {                                                                                              \
             if (!accumulate)                                                                                       \
@@ -144,7 +150,7 @@ static long min_long(long x, long y) { return x < y ? x : y; }
             for (long pc = 0; pc < k; pc += KC) {                                                                  \
                 long kc = min_long(KC, k - pc);                                                                    \
                 int add = accumulate || pc > 0;                                                                    \
-                pack_b_##SUFFIX(tb, b, ldb, pc, kc, jc, nc, packedB);                                              \
+                pack_b_##SUFFIX(tb, b, ldb, pc, kc, jc, nc, packedB, transposeB);                                  \
                 for (long ic = 0; ic < m; ic += MC) {                                                              \
                     long mc = min_long(MC, m - ic);                                                                \
                     pack_a_##SUFFIX(ta, a, lda, ic, mc, pc, kc, packedA);                                          \
@@ -211,22 +217,209 @@ DEFINE_EXACT_GEMM(double, d, D_NR, fma)
 DEFINE_AVX2_KERNEL(float, __m256, ps, s, S_NR, 8)
 DEFINE_AVX2_KERNEL(double, __m256d, pd, d, D_NR, 4)
 
-// The micro-kernels a call runs: the path asked for (1 portable, 2 AVX2 + FMA) when this CPU has it, else the best
-// it has (0 asks for the best). Every path gives the same bits.
-#define AVX2_OR_PORTABLE(SUFFIX) \
-    ((path == 0 || path == 2) && brpsh_exact_gemm_path() == 2 ? kernel_avx2_##SUFFIX : kernel_portable_##SUFFIX)
+// The 8×8 block at rows[r][p0..p0+8) transposed: out[q] holds rows 0..7 at column p0 + q.
+__attribute__((target("avx2,fma"))) static inline void transpose8_s(const float *a, long lda, __m256 out[8]) {
+    __m256 r0 = _mm256_loadu_ps(a), r1 = _mm256_loadu_ps(a + lda), r2 = _mm256_loadu_ps(a + 2 * lda),
+           r3 = _mm256_loadu_ps(a + 3 * lda), r4 = _mm256_loadu_ps(a + 4 * lda), r5 = _mm256_loadu_ps(a + 5 * lda),
+           r6 = _mm256_loadu_ps(a + 6 * lda), r7 = _mm256_loadu_ps(a + 7 * lda);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+           t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+           t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+           u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+           u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+           u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    out[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+    out[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+    out[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+    out[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+    out[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+    out[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+    out[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+    out[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
+// The 4×4 block at rows[r][p0..p0+4) transposed: out[q] holds rows 0..3 at column p0 + q.
+__attribute__((target("avx2,fma"))) static inline void transpose4_d(const double *a, long lda, __m256d out[4]) {
+    __m256d r0 = _mm256_loadu_pd(a), r1 = _mm256_loadu_pd(a + lda), r2 = _mm256_loadu_pd(a + 2 * lda),
+            r3 = _mm256_loadu_pd(a + 3 * lda);
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1), t2 = _mm256_unpacklo_pd(r2, r3),
+            t3 = _mm256_unpackhi_pd(r2, r3);
+    out[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    out[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    out[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    out[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+// Full transposed panels of op(B) = Bᵀ for the packed path, through the same register transposes.
+__attribute__((target("avx2,fma"))) static void transpose_panel_avx2_s(const float *src, long ld, long kc, float *dst) {
+    long p = 0;
+    for (; p + 8 <= kc; p += 8) {
+        __m256 lo[8], hi[8];
+        transpose8_s(src + p, ld, lo);
+        transpose8_s(src + 8 * ld + p, ld, hi);
+        for (int q = 0; q < 8; q++) {
+            _mm256_store_ps(dst + (p + q) * S_NR, lo[q]);
+            _mm256_store_ps(dst + (p + q) * S_NR + 8, hi[q]);
+        }
+    }
+    for (; p < kc; p++)
+        for (long j = 0; j < S_NR; j++) dst[p * S_NR + j] = src[j * ld + p];
+}
+
+__attribute__((target("avx2,fma"))) static void transpose_panel_avx2_d(const double *src, long ld, long kc,
+                                                                        double *dst) {
+    long p = 0;
+    for (; p + 4 <= kc; p += 4) {
+        __m256d lo[4], hi[4];
+        transpose4_d(src + p, ld, lo);
+        transpose4_d(src + 4 * ld + p, ld, hi);
+        for (int q = 0; q < 4; q++) {
+            _mm256_store_pd(dst + (p + q) * D_NR, lo[q]);
+            _mm256_store_pd(dst + (p + q) * D_NR + 4, hi[q]);
+        }
+    }
+    for (; p < kc; p++)
+        for (long j = 0; j < D_NR; j++) dst[p * D_NR + j] = src[j * ld + p];
+}
+
+// ---- Skinny products (n ≤ SKINNY_N, AVX2 + FMA): lanes run across rows of C instead of packed panels. ----
+// A product with one to four columns (a model's output head) wastes most of a 16- or 8-wide micro-tile and is bound by
+// packing op(A). Here eight float rows (four double rows) of op(A) are taken at a time, transposed in registers when
+// A is stored row-major (op(A) = Aᵀ needs no transpose), and every element of C still gets the same chains: per k
+// block, s = +0, s = fma(op(A)[i][p], op(B)[p][j], s) in k order; C = s or C + s.
+enum { SKINNY_N = 4 };
+
+// One vector of op(A)[i0..i0+L)[p] without a transpose (a tail of k, or op(A) = Aᵀ).
+#define SKINNY_COLUMN_S(ta, a, lda, i0, p)                                                                         \
+    ((ta) ? _mm256_loadu_ps(a + (p) * (lda) + (i0))                                                               \
+          : _mm256_set_ps(a[((i0) + 7) * (lda) + (p)], a[((i0) + 6) * (lda) + (p)], a[((i0) + 5) * (lda) + (p)],  \
+                          a[((i0) + 4) * (lda) + (p)], a[((i0) + 3) * (lda) + (p)], a[((i0) + 2) * (lda) + (p)],  \
+                          a[((i0) + 1) * (lda) + (p)], a[(i0) * (lda) + (p)]))
+#define SKINNY_COLUMN_D(ta, a, lda, i0, p)                                                                         \
+    ((ta) ? _mm256_loadu_pd(a + (p) * (lda) + (i0))                                                               \
+          : _mm256_set_pd(a[((i0) + 3) * (lda) + (p)], a[((i0) + 2) * (lda) + (p)], a[((i0) + 1) * (lda) + (p)],  \
+                          a[(i0) * (lda) + (p)]))
+
+// Rows [i0, i0 + G·L) of C, L = lanes, n = N columns: G·N chains at once (independent, so their latencies overlap).
+// G and N are constants where it is called, so the accumulators live in registers.
+#define DEFINE_SKINNY(T, V, PS, SUFFIX, LANES, TRANSPOSE, COLUMN, FMA)                                            \
+    __attribute__((target("avx2,fma"), always_inline)) static inline void skinny_rows_##SUFFIX(                   \
+        const int G, const int N, int ta, int tb, long i0, long k, const T *a, long lda, const T *b, long ldb,    \
+        int accumulate, T *c, long ldc) {                                                                          \
+        for (long kb = 0; kb < k; kb += KB) {                                                                      \
+            long end = k < kb + KB ? k : kb + KB;                                                                  \
+            V s[4][SKINNY_N];                                                                                      \
+            for (int g = 0; g < G; g++)                                                                            \
+                for (int j = 0; j < N; j++) s[g][j] = _mm256_setzero_##PS();                                       \
+            long p = kb;                                                                                           \
+            if (!ta)                                                                                               \
+                for (; p + LANES <= end; p += LANES)                                                               \
+                    for (int g = 0; g < G; g++) {                                                                  \
+                        V col[LANES];                                                                              \
+                        TRANSPOSE(a + (i0 + g * LANES) * lda + p, lda, col);                                       \
+                        for (int q = 0; q < LANES; q++)                                                            \
+                            for (int j = 0; j < N; j++) {                                                          \
+                                const T *y = tb ? b + j * ldb + p + q : b + (p + q) * ldb + j;                     \
+                                s[g][j] = _mm256_fmadd_##PS(col[q], _mm256_set1_##PS(*y), s[g][j]);                \
+                            }                                                                                      \
+                    }                                                                                              \
+            for (; p < end; p++)                                                                                   \
+                for (int g = 0; g < G; g++) {                                                                      \
+                    V x = COLUMN(ta, a, lda, i0 + g * LANES, p);                                                   \
+                    for (int j = 0; j < N; j++) {                                                                  \
+                        const T *y = tb ? b + j * ldb + p : b + p * ldb + j;                                       \
+                        s[g][j] = _mm256_fmadd_##PS(x, _mm256_set1_##PS(*y), s[g][j]);                             \
+                    }                                                                                              \
+                }                                                                                                  \
+            int add = accumulate || kb > 0;                                                                        \
+            for (int g = 0; g < G; g++)                                                                            \
+                for (int j = 0; j < N; j++) {                                                                      \
+                    T lanes[LANES];                                                                                \
+                    _mm256_storeu_##PS(lanes, s[g][j]);                                                            \
+                    for (long r = 0; r < LANES; r++) {                                                             \
+                        T *e = c + (i0 + g * LANES + r) * ldc + j;                                                 \
+                        *e = add ? *e + lanes[r] : lanes[r];                                                       \
+                    }                                                                                              \
+                }                                                                                                  \
+        }                                                                                                          \
+    }                                                                                                              \
+    /* Several groups of rows at a time (their chains overlap): four for one or two columns of Aᵀ, else two (more \
+       transposed rows at once only add memory streams). Then single groups. */                                  \
+    __attribute__((target("avx2,fma"))) static void skinny_avx2_##SUFFIX(                                          \
+        int ta, int tb, long m, long n, long k, const T *a, long lda, const T *b, long ldb, int accumulate, T *c,   \
+        long ldc) {                                                                                                \
+        const int G = ta && n <= 2 ? 4 : 2;                                                                        \
+        long i0 = 0;                                                                                               \
+        for (; i0 + G * LANES <= m; i0 += G * LANES) switch (G * 8 + n) {                                          \
+                case 33: skinny_rows_##SUFFIX(4, 1, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+                case 34: skinny_rows_##SUFFIX(4, 2, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+                case 17: skinny_rows_##SUFFIX(2, 1, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+                case 18: skinny_rows_##SUFFIX(2, 2, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+                case 19: skinny_rows_##SUFFIX(2, 3, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+                default: skinny_rows_##SUFFIX(2, 4, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+            }                                                                                                      \
+        for (; i0 + LANES <= m; i0 += LANES) switch (n) {                                                          \
+                case 1: skinny_rows_##SUFFIX(1, 1, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;      \
+                case 2: skinny_rows_##SUFFIX(1, 2, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;      \
+                case 3: skinny_rows_##SUFFIX(1, 3, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;      \
+                default: skinny_rows_##SUFFIX(1, 4, ta, tb, i0, k, a, lda, b, ldb, accumulate, c, ldc); break;     \
+            }                                                                                                      \
+        /* The last rows, fewer than a vector: one scalar chain per element, the same arithmetic. */               \
+        for (long i = i0; i < m; i++)                                                                              \
+            for (long j = 0; j < n; j++)                                                                           \
+                for (long kb = 0; kb < k; kb += KB) {                                                              \
+                    long end = k < kb + KB ? k : kb + KB;                                                          \
+                    T s = 0;                                                                                       \
+                    for (long p = kb; p < end; p++) {                                                              \
+                        T x = ta ? a[p * lda + i] : a[i * lda + p], y = tb ? b[j * ldb + p] : b[p * ldb + j];      \
+                        s = FMA(x, y, s);                                                                          \
+                    }                                                                                              \
+                    T *e = c + i * ldc + j;                                                                        \
+                    *e = (accumulate || kb > 0) ? *e + s : s;                                                      \
+                }                                                                                                  \
+    }
+
+DEFINE_SKINNY(float, __m256, ps, s, 8, transpose8_s, SKINNY_COLUMN_S, fmaf)
+DEFINE_SKINNY(double, __m256d, pd, d, 4, transpose4_d, SKINNY_COLUMN_D, fma)
+#endif
+
+// What a call runs: the AVX2 + FMA routines when the path asked for allows them (0 best, 2 AVX2 + FMA) and this CPU
+// has them, else the portable ones (1). Every path gives the same bits: routines differ in speed, never arithmetic.
+#if defined(__x86_64__)
+#define USE_AVX2(path) (((path) == 0 || (path) == 2) && brpsh_exact_gemm_path() == 2)
 #else
-#define AVX2_OR_PORTABLE(SUFFIX) ((void)path, kernel_portable_##SUFFIX)
+#define USE_AVX2(path) ((void)(path), 0)
 #endif
 
 void brpsh_sgemm_exact(int trans_a, int trans_b, long m, long n, long k, const float *a, long lda, const float *b,
                        long ldb, int accumulate, float *c, long ldc, int path) {
     atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
-    gemm_s(AVX2_OR_PORTABLE(s), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+#if defined(__x86_64__)
+    if (USE_AVX2(path)) {
+        if (n <= SKINNY_N && k > 0)
+            skinny_avx2_s(trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+        else
+            gemm_s(kernel_avx2_s, transpose_panel_avx2_s, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c,
+                   ldc);
+        return;
+    }
+#endif
+    gemm_s(kernel_portable_s, NULL, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
 }
 
 void brpsh_dgemm_exact(int trans_a, int trans_b, long m, long n, long k, const double *a, long lda,
                        const double *b, long ldb, int accumulate, double *c, long ldc, int path) {
     atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed);
-    gemm_d(AVX2_OR_PORTABLE(d), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+#if defined(__x86_64__)
+    if (USE_AVX2(path)) {
+        if (n <= SKINNY_N && k > 0)
+            skinny_avx2_d(trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+        else
+            gemm_d(kernel_avx2_d, transpose_panel_avx2_d, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c,
+                   ldc);
+        return;
+    }
+#endif
+    gemm_d(kernel_portable_d, NULL, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
 }

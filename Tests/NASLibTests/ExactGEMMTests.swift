@@ -7,10 +7,12 @@ import Testing
 @Suite(.serialized) struct ExactGEMMTests {
     /// Odd shapes around the micro-tile (6 × 16 floats, 6 × 8 doubles), the row block (96) and the k block (256: a
     /// second and third block added to C), and shapes large enough for BLAS.gemm's split into parts (by rows and by
-    /// columns).
+    /// columns); then products of one to four columns (an output head), which the AVX2 path computes with lanes
+    /// across rows (groups of 8 floats or 4 doubles, 2 or 4 groups at once, the rest row by row; k in register
+    /// transposes of 8 or 4 and a tail), one of them large enough to be split by rows.
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (6, 16, 5), (7, 17, 3), (5, 9, 0), (13, 31, 129), (97, 40, 300), (64, 128, 300), (200, 70, 257),
-        (30, 100, 600),
+        (30, 100, 600), (45, 1, 70), (83, 2, 300), (40, 3, 65), (37, 4, 129), (8, 2, 8), (3, 1, 0), (1300, 2, 800),
     ]
 
     /// k in blocks of `ExactGEMM.kBlock`; each block summed from +0 by s = fma(op(A)[i][p], op(B)[p][j], s) in k order;
