@@ -32,9 +32,11 @@ import Testing
     }
 
     /// The fused update on 40 003 parameters (over the 2¹⁵ threshold, so it is cut into `Parallel`'s parts and
-    /// runs 8 SIMD lanes with a scalar tail) equals, element for element, the scalar update written out in the
-    /// same precision; a step that updates two sub-ranges separately gives the same result.
-    @Test func adamwFusedParallelMatchesScalar() {
+    /// runs 8 or 4 vector lanes with a scalar tail) equals, element for element, the scalar update written out in the
+    /// same precision, through each path this CPU runs (AVX2, portable); a step that updates two sub-ranges
+    /// separately gives the same result.
+    @Test(arguments: ExactGEMM.Path.allCases.filter { $0 != .best && $0.available })
+    func adamwFusedParallelMatchesScalar(path: ExactGEMM.Path) {
         func check<T: Real>(_: T.Type) {
             let n = 40_003
             var rng = SeededRandom(seed: 7)
@@ -49,6 +51,8 @@ import Testing
             let wd = 0.05
             var split = AdamW<T>(parameters: n, learningRate: lr, weightDecay: wd)
             var fused = AdamW<T>(parameters: n, learningRate: lr, weightDecay: wd)
+            split.path = path
+            fused.path = path
             var p = initial
             var m = [T](repeating: 0, count: n)
             var v = [T](repeating: 0, count: n)
@@ -82,8 +86,10 @@ import Testing
             let splitDiffers = (0..<n).filter { store.values[$0] != p[$0] }
             #expect(
                 fusedDiffers.isEmpty,
-                "\(T.precisionName): \(fusedDiffers.count) parameters differ, first \(fusedDiffers.prefix(3))")
-            #expect(splitDiffers.isEmpty, "\(T.precisionName): \(splitDiffers.count) parameters differ (split update)")
+                "\(T.precisionName) \(path): \(fusedDiffers.count) parameters differ, first \(fusedDiffers.prefix(3))")
+            #expect(
+                splitDiffers.isEmpty,
+                "\(T.precisionName) \(path): \(splitDiffers.count) parameters differ (split update)")
         }
         check(Float.self)
         check(Double.self)

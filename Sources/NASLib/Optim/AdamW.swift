@@ -1,3 +1,4 @@
+import CAdamW
 import Foundation
 import Infra
 
@@ -20,6 +21,9 @@ public struct AdamW<T: Real>: Sendable {
     public var step: Int { stepCount }
     var m: [T]
     var v: [T]
+    /// The vector routines the step runs (the exact GEMM's choice: AVX2 where the CPU has it, else portable); every
+    /// path gives the same bits.
+    public var path: ExactGEMM.Path = .best
 
     public init(
         parameters: Int, learningRate: Double, weightDecay: Double, beta1: Double = 0.9, beta2: Double = 0.999,
@@ -57,43 +61,16 @@ public struct AdamW<T: Real>: Sendable {
         let e = T(eps)
         let p = store.values
         let g = UnsafePointer(store.grads)
+        let avx2: Int32 = path != .portable && ExactGEMM.Path.avx2.available ? 1 : 0
         m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
-                let mm = mp.baseAddress!
-                let vv = vp.baseAddress!
-                // Memory-bound: large ranges are cut in the fixed parts of `Parallel`; each part
-                // runs 8 lanes at a time (SIMD square roots and divisions), then its tail.
-                // Elementwise, so the split cannot change the result.
+                let (mm, vv) = (mp.baseAddress!, vp.baseAddress!)
+                // Memory-bound: large ranges are cut in the fixed parts of `Parallel`. Elementwise, so the split
+                // cannot change the result.
                 let update = { (lo: Int, hi: Int) in
-                    let sb1 = SIMD8<T>(repeating: b1)
-                    let sc1 = SIMD8<T>(repeating: c1)
-                    let sb2 = SIMD8<T>(repeating: b2)
-                    let sc2 = SIMD8<T>(repeating: c2)
-                    let sdecay = SIMD8<T>(repeating: decay)
-                    let sstep = SIMD8<T>(repeating: stepSize)
-                    let sinv = SIMD8<T>(repeating: invSqrtBC2)
-                    let se = SIMD8<T>(repeating: e)
-                    var i = lo
-                    while i + 8 <= hi {
-                        let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<T>.self)
-                        let mi = sb1 * UnsafeRawPointer(mm + i).loadUnaligned(as: SIMD8<T>.self) + sc1 * gi
-                        let vi = sb2 * UnsafeRawPointer(vv + i).loadUnaligned(as: SIMD8<T>.self) + sc2 * gi * gi
-                        let pi = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<T>.self)
-                        let updated = pi * sdecay - sstep * mi / (vi.squareRoot() * sinv + se)
-                        UnsafeMutableRawPointer(mm + i).storeBytes(of: mi, as: SIMD8<T>.self)
-                        UnsafeMutableRawPointer(vv + i).storeBytes(of: vi, as: SIMD8<T>.self)
-                        UnsafeMutableRawPointer(p + i).storeBytes(of: updated, as: SIMD8<T>.self)
-                        i += 8
-                    }
-                    while i < hi {
-                        let gi = g[i]
-                        let mi = b1 * mm[i] + c1 * gi
-                        let vi = b2 * vv[i] + c2 * gi * gi
-                        mm[i] = mi
-                        vv[i] = vi
-                        p[i] = p[i] * decay - stepSize * mi / (vi.squareRoot() * invSqrtBC2 + e)
-                        i += 1
-                    }
+                    Self.step(
+                        p + lo, g + lo, mm + lo, vv + lo, hi - lo, b1, c1, b2, c2, decay, stepSize, invSqrtBC2, e,
+                        avx2)
                 }
                 if r.count >= 1 << 15 {
                     Parallel.forEachPart { part in
@@ -104,6 +81,32 @@ public struct AdamW<T: Real>: Sendable {
                     update(r.lowerBound, r.upperBound)
                 }
             }
+        }
+    }
+
+    /// The step over `count` parameters (CAdamW.h): each operation rounded on its own, in the order of the formula
+    /// above; the same bits on every path.
+    static func step(
+        _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
+        _ v: UnsafeMutablePointer<T>, _ count: Int, _ b1: T, _ c1: T, _ b2: T, _ c2: T, _ decay: T, _ step: T,
+        _ inv: T, _ eps: T, _ avx2: Int32
+    ) {
+        if T.self == Float.self {
+            func f(_ x: T) -> Float { unsafeBitCast(x, to: Float.self) }
+            func fp(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+                UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+            }
+            brpsh_adamw_f32(
+                fp(p), UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), fp(m), fp(v), count, f(b1), f(c1),
+                f(b2), f(c2), f(decay), f(step), f(inv), f(eps), avx2)
+        } else {
+            func d(_ x: T) -> Double { unsafeBitCast(x, to: Double.self) }
+            func dp(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> {
+                UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self)
+            }
+            brpsh_adamw_f64(
+                dp(p), UnsafeRawPointer(g).assumingMemoryBound(to: Double.self), dp(m), dp(v), count, d(b1), d(c1),
+                d(b2), d(c2), d(decay), d(step), d(inv), d(eps), avx2)
         }
     }
 }
