@@ -42,11 +42,25 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
             PairPredictor(spec: options.predictor, seed: SeededRandom.subseed(seed, 1)))
         var training = 0.0
         var ranking = 0.0
+        // The trainings' GEMM work and time, counted by the GEMM itself (only while a retraining runs).
+        var trainingFlops = 0.0
+        var trainingGemm = 0.0
+        var trainingEpochs = 0
         let timed = SessionRanker<NB201Arch>(
             retrain: { models, targets, o, s, observe in
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                defer { training += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
-                try inner.retrain(models, targets, o, s, observe)
+                BLAS.Profile.reset()
+                BLAS.Profile.enabled.store(true, ordering: .relaxed)
+                defer {
+                    BLAS.Profile.enabled.store(false, ordering: .relaxed)
+                    trainingFlops += Double(BLAS.Profile.flops.load(ordering: .relaxed))
+                    trainingGemm += Double(BLAS.Profile.nanoseconds.load(ordering: .relaxed)) / 1e9
+                    training += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                }
+                try inner.retrain(models, targets, o, s) { e in
+                    trainingEpochs += 1
+                    try observe(e)
+                }
             },
             rank: { models in
                 let t0 = DispatchTime.now().uptimeNanoseconds
@@ -74,6 +88,22 @@ func benchBRP(mode: PairwiseTrainer<Float>.Mode, seeds: [Int], batch: Int?) thro
         Figures.add(
             "its predictor training", "float32", training, "s",
             String(format: "%.1f s (%.0f %%)", training, 100 * training / total))
+        // What bounds the training: its GEMM work at this machine's GEMM peak (measured now, as `gemm` measures it).
+        let peak = machinePeak(Float.self)
+        let floor = trainingFlops / peak / 1e9
+        print(
+            String(
+                format:
+                    "  its predictor training: %d epochs, GEMMs %.0f GFLOP in %.1f s (%.0f GFLOP/s); at this run's GEMM peak %.1f GFLOP/s they alone take %.1f s",
+                trainingEpochs, trainingFlops / 1e9, trainingGemm, trainingFlops / trainingGemm / 1e9, peak, floor))
+        Figures.add(
+            "its predictor training's GEMMs", "float32", trainingFlops / 1e9, "GFLOP",
+            String(
+                format: "%.0f GFLOP in %.1f s over %d epochs (%.0f GFLOP/s)", trainingFlops / 1e9, trainingGemm,
+                trainingEpochs, trainingFlops / trainingGemm / 1e9))
+        Figures.add(
+            "its GEMMs at the GEMM peak", "float32", floor, "s",
+            String(format: "%.1f s (peak %.1f GFLOP/s)", floor, peak))
         Figures.add(
             "its ranking and bookkeeping", "float32", total - training, "s",
             String(
