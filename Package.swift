@@ -35,13 +35,13 @@ let package = Package(
         // brpsh's exact GEMM (fused multiply-add chains in k order; AVX2 + FMA micro-kernels and a portable one),
         // imported by one Swift file (NASLib's ExactGEMM). Optimised in debug builds too: tests train with it.
         .target(name: "CExactGEMM", path: "Sources/CExactGEMM", cSettings: [.unsafeFlags(["-O2"])]),
-        // NASLib's AdamW step in C (vector square roots and divisions; AVX2 and portable, the same bits), imported by
-        // one Swift file (NASLib's AdamW). Optimised in debug builds too.
-        .target(name: "CAdamW", path: "Sources/CAdamW", cSettings: [.unsafeFlags(["-O2"])]),
+        // NASLib's vector routines in C (the AdamW step, row sums, LayerNorm + ReLU in evaluation; AVX2 and portable,
+        // the same bits), imported by one Swift file (NASLib's VectorKernels). Optimised in debug builds too.
+        .target(name: "CVector", path: "Sources/CVector", cSettings: [.unsafeFlags(["-O2"])]),
         // Search spaces, data, tensors, GCN, optimisers, predictors, searches. Never Lang.
         .target(
             name: "NASLib",
-            dependencies: ["Infra", "CBLAS", "CExactGEMM", "CAdamW", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Infra", "CBLAS", "CExactGEMM", "CVector", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/NASLib"),
         // The only bridge between the language and NASLib. BuildIdentity gives it the sources' SHA-256 (provenance).
         .target(

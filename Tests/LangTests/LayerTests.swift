@@ -11,7 +11,7 @@ import Testing
 
     /// System modules any module may import.
     static let system: Set<String> = ["Foundation", "Glibc", "Darwin", "Dispatch", "Synchronization"]
-    static let cLibraries = ["CBLAS", "CEditLine", "CZMQ", "CMemory", "CExactGEMM", "CAdamW"]
+    static let cLibraries = ["CBLAS", "CEditLine", "CZMQ", "CMemory", "CExactGEMM", "CVector"]
 
     /// The layer diagram of docs/architecture.md, the one statement of the allowed imports: per module (a line that
     /// starts at the first column of the diagram), the modules after `->` (parenthesised text is a comment; a list

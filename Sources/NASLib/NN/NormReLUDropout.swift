@@ -183,27 +183,11 @@ struct NormReLUDropout<T: Real> {
         let h = norm.features
         let g = params + norm.gamma.offset
         let b = params + norm.beta.offset
-        do {
-            Parallel.forEachPart { part in
-                for r in Parallel.range(part, of: rows) {
-                    let row = x0 + r * h
-                    let (mean, s) = Vector.normalization(row, h, eps: LayerNorm<T>.eps)
-                    let vm = SIMD8<T>(repeating: mean)
-                    let vs = SIMD8<T>(repeating: s)
-                    let one = SIMD8<T>(repeating: 1)
-                    var k = 0
-                    while k + 8 <= h {
-                        let z = (Vector.load(row + k) - vm) * vs * Vector.load(g + k) + Vector.load(b + k)
-                        Vector.store(z * T.positive(z, one), row + k)
-                        k += 8
-                    }
-                    while k < h {
-                        let z = (row[k] - mean) * s * g[k] + b[k]
-                        row[k] = z * (z > 0 ? 1 : 0)
-                        k += 1
-                    }
-                }
-            }
+        // In C (CVector.h): the same normalisation as `Vector.normalization` and the same affine map and gate.
+        Parallel.forEachPart { part in
+            let r = Parallel.range(part, of: rows)
+            VectorKernels.normReLU(
+                x0 + r.lowerBound * h, width: h, rows: r.count, gamma: g, beta: b, eps: LayerNorm<T>.eps)
         }
     }
 }
@@ -243,18 +227,9 @@ enum Vector {
         members: UnsafePointer<Int32>, bias: UnsafePointer<T>?, into out: UnsafeMutablePointer<T>
     ) {
         Parallel.forEachPart { part in
-            for o in Parallel.range(part, of: rows) {
-                let r = o * stride
-                let dst = out + o * width
-                if let bias {
-                    dst.update(from: bias, count: width)
-                } else {
-                    dst.update(repeating: 0, count: width)
-                }
-                for e in Int(start[r])..<Int(start[r + 1]) {
-                    add(x + Int(members[e]) * width, into: dst, width)
-                }
-            }
+            VectorKernels.rowSums(
+                x, width: width, rows: Parallel.range(part, of: rows), stride: stride, start: start,
+                members: members, bias: bias, into: out)
         }
     }
 

@@ -1,4 +1,3 @@
-import CAdamW
 import Foundation
 import Infra
 
@@ -61,16 +60,16 @@ public struct AdamW<T: Real>: Sendable {
         let e = T(eps)
         let p = store.values
         let g = UnsafePointer(store.grads)
-        let avx2: Int32 = path != .portable && ExactGEMM.Path.avx2.available ? 1 : 0
+        let path = path
         m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
                 let (mm, vv) = (mp.baseAddress!, vp.baseAddress!)
-                // Memory-bound: large ranges are cut in the fixed parts of `Parallel`. Elementwise, so the split
-                // cannot change the result.
+                // Large ranges are cut in the fixed parts of `Parallel`. Elementwise, so the split cannot change
+                // the result.
                 let update = { (lo: Int, hi: Int) in
-                    Self.step(
-                        p + lo, g + lo, mm + lo, vv + lo, hi - lo, b1, c1, b2, c2, decay, stepSize, invSqrtBC2, e,
-                        avx2)
+                    VectorKernels.adamw(
+                        p + lo, g + lo, mm + lo, vv + lo, hi - lo, b1: b1, c1: c1, b2: b2, c2: c2, decay: decay,
+                        step: stepSize, inv: invSqrtBC2, eps: e, path: path)
                 }
                 if r.count >= 1 << 15 {
                     Parallel.forEachPart { part in
@@ -81,32 +80,6 @@ public struct AdamW<T: Real>: Sendable {
                     update(r.lowerBound, r.upperBound)
                 }
             }
-        }
-    }
-
-    /// The step over `count` parameters (CAdamW.h): each operation rounded on its own, in the order of the formula
-    /// above; the same bits on every path.
-    static func step(
-        _ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
-        _ v: UnsafeMutablePointer<T>, _ count: Int, _ b1: T, _ c1: T, _ b2: T, _ c2: T, _ decay: T, _ step: T,
-        _ inv: T, _ eps: T, _ avx2: Int32
-    ) {
-        if T.self == Float.self {
-            func f(_ x: T) -> Float { unsafeBitCast(x, to: Float.self) }
-            func fp(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
-                UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
-            }
-            brpsh_adamw_f32(
-                fp(p), UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), fp(m), fp(v), count, f(b1), f(c1),
-                f(b2), f(c2), f(decay), f(step), f(inv), f(eps), avx2)
-        } else {
-            func d(_ x: T) -> Double { unsafeBitCast(x, to: Double.self) }
-            func dp(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> {
-                UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self)
-            }
-            brpsh_adamw_f64(
-                dp(p), UnsafeRawPointer(g).assumingMemoryBound(to: Double.self), dp(m), dp(v), count, d(b1), d(c1),
-                d(b2), d(c2), d(decay), d(step), d(inv), d(eps), avx2)
         }
     }
 }
