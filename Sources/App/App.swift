@@ -52,13 +52,11 @@ public enum App {
     /// `BRPSH_GEMM=openblas` trains and predicts with OpenBLAS's kernel for this CPU; `exact` (the default) with brpsh's
     /// exact GEMM (the same numbers on every x86-64 machine). Anything else is a usage error.
     static func configureGEMM(_ environment: [String: String]) throws(CommandFailure) {
-        guard let text = environment["BRPSH_GEMM"], !text.isEmpty else { return }
-        guard let kernel = BLAS.GEMMKernel(rawValue: text.lowercased()) else {
-            throw CommandFailure(
-                "BRPSH_GEMM=\(text) is not a GEMM brpsh has: use exact (the default) or openblas "
-                    + "(docs/predictors.md, \"Determinism\")")
+        do {
+            if let kernel = try BLAS.GEMMKernel.requested(in: environment) { BLAS.configure(kernel: kernel) }
+        } catch {
+            throw CommandFailure(error.message)
         }
-        BLAS.configure(kernel: kernel)
     }
 
     /// Ends the command with the status (swift-argument-parser exits with it).

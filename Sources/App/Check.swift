@@ -93,6 +93,7 @@ extension App {
             target.recordedOverrides.filter { r in !settings.overrides.contains { $0.name == r.name } }
             + settings.overrides
         if s.seed == nil { s.seed = target.recordedSeed }
+        useRecordedGEMM(target)
         describeRerun(target, s, text: text)
         do {
             s.outDir = try RunBundle.privateDirectory("brpsh-check")
@@ -118,15 +119,18 @@ extension App {
         return report(checker, target, rtol: rtol, atol: atol)
     }
 
-    /// Says how the rerun runs: the recorded settings it uses, a changed script, another BLAS kernel. The rerun uses
-    /// the recording's GEMM: brpsh's exact GEMM for a run recorded with it (`kernel` "exact": the same bits on any
-    /// x86-64 machine), OpenBLAS otherwise, whatever BRPSH_GEMM says.
+    /// Sets the process's GEMM to the recording's for the rerun: brpsh's exact GEMM for a run recorded with it
+    /// (`kernel` "exact": the same bits on any x86-64 machine), OpenBLAS for one recorded with an OpenBLAS kernel,
+    /// whatever BRPSH_GEMM says; a recording that names none keeps the process's.
+    static func useRecordedGEMM(_ target: CheckTarget) {
+        if let kernel = target.recordedKernel { BLAS.configure(kernel: kernel == "exact" ? .exact : .openblas) }
+    }
+
+    /// Says how the rerun runs: the recorded settings it uses, a changed script, the recording's GEMM or another
+    /// BLAS kernel.
     static func describeRerun(_ target: CheckTarget, _ s: Settings, text: String) {
-        if let kernel = target.recordedKernel {
-            BLAS.configure(kernel: kernel == "exact" ? .exact : .openblas)
-            if kernel == "exact" {
-                print("check: rerunning with brpsh's exact GEMM, as recorded (\(ExactGEMM.path) here)")
-            }
+        if target.recordedKernel == "exact" {
+            print("check: rerunning with brpsh's exact GEMM, as recorded (\(ExactGEMM.path) here)")
         }
         var using: [String] = s.overrides.map { "--set \($0.name)=\($0.text)" }
         if let seed = s.seed { using.append("--seed \(seed)") }

@@ -49,12 +49,13 @@ if let t = ProcessInfo.processInfo.environment["BRPSH_THREADS"], let n = Int(t),
 }
 
 // BRPSH_GEMM=openblas times training with OpenBLAS's GEMM instead of the exact one (as the command-line tool).
-if let g = ProcessInfo.processInfo.environment["BRPSH_GEMM"], !g.isEmpty {
-    guard let kernel = BLAS.GEMMKernel(rawValue: g.lowercased()) else {
-        FileHandle.standardError.write("brpsh-bench: BRPSH_GEMM=\(g): use exact or openblas\n".data(using: .utf8)!)
-        exit(2)
+do {
+    if let kernel = try BLAS.GEMMKernel.requested(in: ProcessInfo.processInfo.environment) {
+        BLAS.configure(kernel: kernel)
     }
-    BLAS.configure(kernel: kernel)
+} catch {
+    FileHandle.standardError.write("brpsh-bench: \(error.message)\n".data(using: .utf8)!)
+    exit(2)
 }
 
 /// The machine as the OS reports it, so every figure names where it was measured.

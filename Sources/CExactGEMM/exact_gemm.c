@@ -6,6 +6,7 @@
 #include "CExactGEMM.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +50,37 @@ int brpsh_exact_gemm_path(void) {
     return p;
 }
 
-// Packing buffers, one pair per thread, grown on demand and kept for the thread's life.
-static _Thread_local void *buffer_a = NULL, *buffer_b = NULL;
-static _Thread_local size_t capacity_a = 0, capacity_b = 0;
+// Packing buffers, one pair per thread, grown on demand, kept for the thread's life and freed when it ends (a
+// thread-specific key's destructor; the thread-local pointer only saves looking the key up on every call).
+typedef struct {
+    void *a, *b;
+    size_t capacity_a, capacity_b;
+} buffers;
+
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+static _Thread_local buffers *thread_buffers = NULL;
+
+static void free_buffers(void *p) {
+    buffers *q = p;
+    free(q->a);
+    free(q->b);
+    free(q);
+}
+
+static void make_buffers_key(void) {
+    if (pthread_key_create(&buffers_key, free_buffers) != 0) abort();
+}
+
+static buffers *my_buffers(void) {
+    if (thread_buffers == NULL) {
+        pthread_once(&buffers_once, make_buffers_key);
+        buffers *q = calloc(1, sizeof *q);
+        if (q == NULL || pthread_setspecific(buffers_key, q) != 0) abort();
+        thread_buffers = q;
+    }
+    return thread_buffers;
+}
 
 static void *grow(void **buffer, size_t *capacity, size_t bytes) {
     bytes = (bytes + 63) / 64 * 64;
@@ -143,8 +172,9 @@ static long min_long(long x, long y) { return x < y ? x : y; }
             return;                                                                                                \
         }                                                                                                          \
         long ncMax = min_long(NC, n), kcMax = min_long(KC, k);                                                     \
-        T *packedB = grow(&buffer_b, &capacity_b, (size_t)((ncMax + NR - 1) / NR * NR * kcMax) * sizeof(T));      \
-        T *packedA = grow(&buffer_a, &capacity_a, (size_t)(MC * kcMax) * sizeof(T));                              \
+        buffers *own = my_buffers();                                                                               \
+        T *packedB = grow(&own->b, &own->capacity_b, (size_t)((ncMax + NR - 1) / NR * NR * kcMax) * sizeof(T));   \
+        T *packedA = grow(&own->a, &own->capacity_a, (size_t)(MC * kcMax) * sizeof(T));                           \
         for (long jc = 0; jc < n; jc += NC) {                                                                      \
             long nc = min_long(NC, n - jc);                                                                        \
             for (long pc = 0; pc < k; pc += KC) {                                                                  \

@@ -12,6 +12,18 @@ public enum BLAS {
         case exact
         /// OpenBLAS, with the kernel it picks for this CPU; a seed's numbers repeat on one kernel only.
         case openblas
+
+        /// The kernel `BRPSH_GEMM` asks for in `environment` (exact or openblas, any case); nil when it is unset or
+        /// empty. Anything else is an error that says what to use. (The command-line tool and the benchmarks.)
+        public static func requested(in environment: [String: String]) throws(NASLibError) -> GEMMKernel? {
+            guard let text = environment["BRPSH_GEMM"], !text.isEmpty else { return nil }
+            guard let kernel = GEMMKernel(rawValue: text.lowercased()) else {
+                throw NASLibError(
+                    "BRPSH_GEMM=\(text) is not a GEMM brpsh has: use exact (the default) or openblas "
+                        + "(docs/predictors.md, \"Determinism\")")
+            }
+            return kernel
+        }
     }
 
     private static let openblasSelected = Atomic<Bool>(false)
@@ -20,8 +32,11 @@ public enum BLAS {
     @TaskLocal private static var scoped: (kernel: GEMMKernel, path: ExactGEMM.Path)? = nil
 
     /// The GEMM in use: the scoped one inside `withKernel`, else the process's (the exact GEMM unless configured).
-    public static var kernel: GEMMKernel {
-        scoped?.kernel ?? (openblasSelected.load(ordering: .relaxed) ? .openblas : .exact)
+    public static var kernel: GEMMKernel { choice.kernel }
+
+    /// The GEMM in use and the exact GEMM's micro-kernels, with one read of the task-local scope.
+    static var choice: (kernel: GEMMKernel, path: ExactGEMM.Path) {
+        scoped ?? (openblasSelected.load(ordering: .relaxed) ? .openblas : .exact, .best)
     }
 
     /// Runs `body` with `kernel` for the GEMMs it calls on this task (`path`: the exact GEMM's micro-kernels, for
@@ -61,8 +76,8 @@ public enum BLAS {
                 Profile.flops.add(2 * m * n * k, ordering: .relaxed)
             }
         }
+        let (kernel, path) = choice
         if kernel == .exact {
-            let path = scoped?.path ?? .best
             guard alpha != 1 || (beta != 0 && beta != 1) else {
                 exactGemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, path: path)
                 return
